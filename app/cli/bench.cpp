@@ -1,0 +1,202 @@
+// The bench command: times grid maps, single-node map updates and training on one backend.
+#include "bench.hpp"
+
+#include <algorithm>
+#include <chrono>
+#include <cmath>
+#include <fstream>
+#include <thread>
+#include <vector>
+
+#include "core/dataset.hpp"
+#include "core/network.hpp"
+#include "core/trainer.hpp"
+#include "json_out.hpp"
+
+namespace nnlens::cli {
+
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+double millisecondsSince(Clock::time_point start) {
+    return std::chrono::duration<double, std::milli>(Clock::now() - start).count();
+}
+
+double median(std::vector<double> v) {
+    std::sort(v.begin(), v.end());
+    const std::size_t n = v.size();
+    return n % 2 == 1 ? v[n / 2] : 0.5 * (v[n / 2 - 1] + v[n / 2]);
+}
+
+// The benchmark network: 2-8-8-8-1, tanh everywhere, PyTorch's initialisation from seed 0.
+Network benchNetwork() {
+    return Network::initialized(2,
+                                {{8, Activation::Tanh},
+                                 {8, Activation::Tanh},
+                                 {8, Activation::Tanh},
+                                 {1, Activation::Tanh}},
+                                0);
+}
+
+// The CPU model from /proc/cpuinfo where there is one, so saved figures say what ran them.
+std::string cpuModel() {
+    std::ifstream in("/proc/cpuinfo");
+    std::string line;
+    while (std::getline(in, line)) {
+        if (line.rfind("model name", 0) == 0) {
+            const auto colon = line.find(':');
+            if (colon != std::string::npos) {
+                const auto start = line.find_first_not_of(" \t", colon + 1);
+                return start == std::string::npos ? std::string() : line.substr(start);
+            }
+        }
+    }
+    return {};
+}
+
+// The CUDA issue's sizes: 4.2 M grid points through a 2-16-16-16-1 network (every node's maps
+// back on the host), and one epoch over 1 M points in batches of 4096.
+void runLargeBench(Backend& backend, bool quick, BenchResult& r, std::ostream& log) {
+    const Activation t = Activation::Tanh;
+    const Network big = Network::initialized(2, {{16, t}, {16, t}, {16, t}, {1, t}}, 0);
+    const GridConfig cfg{quick ? 256 : 2048, 3.0, 25};
+    auto evaluator = backend.gridEvaluator();
+    evaluator->compute(big, cfg);
+    std::vector<double> times;
+    for (int i = 0; i < (quick ? 1 : 5); ++i) {
+        const auto start = Clock::now();
+        evaluator->compute(big, cfg);
+        times.push_back(millisecondsSince(start));
+    }
+    r.largeGridMs = median(times);
+    log << "bench: large grid (n " << cfg.n << ") " << r.largeGridMs << " ms\n" << std::flush;
+
+    const Dataset data = generateDataset("spiral", quick ? 20'000 : 1'000'000, 0.1, 1);
+    auto session = backend.startTraining(benchNetwork(), data, {Loss::Mse, Reduction::Mean},
+                                         {OptimizerKind::Adam, 1e-3f});
+    TrainConfig cfgTrain;
+    cfgTrain.batch = 4096;
+    cfgTrain.epochs = 1;
+    const auto start = Clock::now();
+    train(*session, data.size(), cfgTrain);
+    r.largeTrainSamplesPerS = data.size() / std::max(millisecondsSince(start) / 1000.0, 1e-9);
+    log << "bench: large training " << r.largeTrainSamplesPerS << " samples/s (batch 4096, "
+        << data.size() << " points)\n"
+        << std::flush;
+}
+
+}  // namespace
+
+BenchResult runBench(Backend& backend, bool quick, bool large, std::ostream& log) {
+    BenchResult r;
+    r.quick = quick;
+    r.large = large;
+    const GridConfig gridCfg{250, 3.0, 25};
+
+    // Grid maps: median of the timed runs after a few warm-ups.
+    Network net = benchNetwork();
+    auto evaluator = backend.gridEvaluator();
+    const int warmups = quick ? 1 : 3;
+    r.gridRuns = quick ? 3 : 30;
+    for (int i = 0; i < warmups; ++i)
+        evaluator->compute(net, gridCfg);
+    std::vector<double> times;
+    for (int i = 0; i < r.gridRuns; ++i) {
+        const auto start = Clock::now();
+        evaluator->compute(net, gridCfg);
+        times.push_back(millisecondsSince(start));
+    }
+    r.gridMs = median(times);
+    log << "bench: grid " << r.gridMs << " ms (median of " << r.gridRuns << ")\n" << std::flush;
+
+    // Map update after one weight into node 3 of layer 2 changed (a slider drag in the GUI); the
+    // sign alternates so the network stays near where it started.
+    r.updateRuns = quick ? 10 : 100;
+    times.clear();
+    constexpr float kDelta = 1e-3f;
+    for (int i = 0; i < r.updateRuns; ++i) {
+        net.layers[2].W(0, 3) += (i % 2 == 0) ? kDelta : -kDelta;
+        const auto start = Clock::now();
+        evaluator->update(net, 2, 3);
+        times.push_back(millisecondsSince(start));
+    }
+    r.gridUpdateMs = median(times);
+    log << "bench: grid update " << r.gridUpdateMs << " ms (median of " << r.updateRuns << ")\n"
+        << std::flush;
+
+    // Training: MSE, Adam lr 1e-3, batch 10 on 500 spiral points. The epoch count is calibrated
+    // so that one run takes about a second; the best run counts (the least disturbed one).
+    const Dataset data = generateDataset("spiral", 500, 0.1, 1);
+    const LossConfig loss{Loss::Mse, Reduction::Mean};
+    OptimizerConfig opt;
+    opt.kind = OptimizerKind::Adam;
+    opt.lr = 1e-3f;
+    TrainConfig trainCfg;
+    trainCfg.batch = 10;
+    trainCfg.shuffle = true;
+    trainCfg.seed = 0;
+    const Network start = benchNetwork();
+    auto timedRun = [&](int epochs) {
+        auto session = backend.startTraining(start, data, loss, opt);
+        trainCfg.epochs = epochs;
+        const auto t0 = Clock::now();
+        train(*session, data.size(), trainCfg);
+        return millisecondsSince(t0) / 1000.0;
+    };
+    if (quick) {
+        r.trainEpochs = 2;
+        r.trainRuns = 1;
+    } else {
+        constexpr int kTrialEpochs = 5;
+        const double trial = std::max(timedRun(kTrialEpochs), 1e-6);
+        r.trainEpochs =
+            static_cast<int>(std::clamp(std::round(kTrialEpochs * 1.0 / trial), 5.0, 1'000'000.0));
+        r.trainRuns = 3;
+    }
+    for (int i = 0; i < r.trainRuns; ++i) {
+        const double seconds = std::max(timedRun(r.trainEpochs), 1e-9);
+        const double rate = static_cast<double>(r.trainEpochs) * data.size() / seconds;
+        r.trainSamplesPerS = std::max(r.trainSamplesPerS, rate);
+    }
+    log << "bench: training " << r.trainSamplesPerS << " samples/s (best of " << r.trainRuns
+        << (r.trainRuns == 1 ? " run" : " runs") << " of " << r.trainEpochs << " epochs)\n"
+        << std::flush;
+    if (large) runLargeBench(backend, quick, r, log);
+    return r;
+}
+
+std::string formatBenchJson(const BenchResult& r, std::string_view backendName) {
+    JsonWriter w;
+    w.beginObject();
+    w.key("backend").value(backendName);
+    w.key("grid_ms").value(r.gridMs);
+    w.key("grid_update_ms").value(r.gridUpdateMs);
+    w.key("train_samples_per_s").value(r.trainSamplesPerS);
+    w.key("targets").beginObject();
+    w.key("grid_ms").value(kTargetGridMs);
+    w.key("grid_update_ms").value(kTargetGridUpdateMs);
+    w.key("train_samples_per_s").value(kTargetTrainSamplesPerS);
+    w.endObject();
+    w.key("machine").beginObject();
+    w.key("threads").value(static_cast<std::int64_t>(std::thread::hardware_concurrency()));
+    w.key("cpu").value(cpuModel());
+    w.endObject();
+    w.key("runs").beginObject();
+    w.key("grid").value(r.gridRuns);
+    w.key("grid_update").value(r.updateRuns);
+    w.key("train").value(r.trainRuns);
+    w.key("train_epochs").value(r.trainEpochs);
+    w.endObject();
+    w.key("quick").value(r.quick);
+    if (r.large) {
+        w.key("large").beginObject();
+        w.key("grid_2048_ms").value(r.largeGridMs);
+        w.key("train_batch4096_samples_per_s").value(r.largeTrainSamplesPerS);
+        w.endObject();
+    }
+    w.endObject();
+    return w.str();
+}
+
+}  // namespace nnlens::cli

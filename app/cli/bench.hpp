@@ -1,0 +1,40 @@
+// The bench command: times grid maps, single-node map updates and training on one backend.
+#pragma once
+
+#include <ostream>
+#include <string>
+
+#include "core/backend.hpp"
+
+namespace nnlens::cli {
+
+struct BenchResult {
+    double gridMs = 0.0;        // median GridEvaluator::compute, 2-8-8-8-1 tanh, n 250, bins 25
+    double gridUpdateMs = 0.0;  // median GridEvaluator::update after one weight of layer 2 changed
+    double trainSamplesPerS = 0.0;  // best of the timed runs of nnlens::train on 500 spiral points
+    int gridRuns = 0;
+    int updateRuns = 0;
+    int trainRuns = 0;
+    int trainEpochs = 0;  // epochs per timed training run
+    bool quick = false;
+    // --large (the CUDA issue's sizes), 0 when not run:
+    double largeGridMs = 0.0;  // median compute of a 2-16-16-16-1 tanh at n 2048, maps on the host
+    double largeTrainSamplesPerS = 0.0;  // 2-8-8-8-1 tanh, MSE, Adam, batch 4096, 1 M points
+    bool large = false;
+};
+
+// The figures the benchmark aims for on the 2-core CPU machine (the engine issue's targets).
+inline constexpr double kTargetGridMs = 1.5;
+inline constexpr double kTargetGridUpdateMs = 0.5;
+inline constexpr double kTargetTrainSamplesPerS = 5e6;
+
+// Runs the three measurements on `backend`; `quick` runs each only a few times (for tests);
+// `large` adds the big grid and the 1 M-point training run. One line per measurement goes to
+// `log`.
+BenchResult runBench(Backend& backend, bool quick, bool large, std::ostream& log);
+
+// {"backend":..,"grid_ms":..,"grid_update_ms":..,"train_samples_per_s":..,"targets":{..},
+//  "machine":{"threads":..,"cpu":..},"runs":{..},"quick":..}
+std::string formatBenchJson(const BenchResult& r, std::string_view backendName);
+
+}  // namespace nnlens::cli

@@ -1,0 +1,70 @@
+// Backend: the interface every engine implements (forward, gradients, training, grid maps);
+// CpuBackend is the reference.
+#pragma once
+
+#include <memory>
+#include <span>
+#include <string_view>
+
+#include "backward.hpp"
+#include "dataset.hpp"
+#include "forward.hpp"
+#include "grid.hpp"
+#include "loss.hpp"
+#include "network.hpp"
+#include "optimizer.hpp"
+
+namespace nnlens {
+
+// One network, one data set, a loss and an optimizer, resident on a backend between steps.
+class TrainingSession {
+  public:
+    virtual ~TrainingSession() = default;
+
+    struct StepResult {
+        float loss = 0.0f;  // the batch loss before the update
+        bool ok = true;     // false when the loss or an updated parameter is not finite; the
+                            // parameters are then left as they were before this step
+    };
+    // Forward and backward on the given rows of the data set, then the optimizer update.
+    virtual StepResult step(std::span<const int> rows) = 0;
+    // The loss on the given rows, without an update.
+    virtual float evaluate(std::span<const int> rows) = 0;
+
+    virtual float learningRate() const = 0;
+    virtual void setLearningRate(float lr) = 0;
+
+    // Snapshot and restore of the parameters and optimizer state (used by the lr scan).
+    virtual void saveState() = 0;
+    virtual void restoreState() = 0;
+
+    // The network with the current parameters.
+    virtual Network network() const = 0;
+};
+
+class Backend {
+  public:
+    virtual ~Backend() = default;
+
+    virtual std::string_view name() const = 0;  // "cpu", "cuda"
+
+    virtual Trace forward(const Network& net, const Matrix& x) = 0;
+    virtual Gradients gradients(const Network& net, const Dataset& data, LossConfig loss) = 0;
+    // `data` must outlive the session (it is read, not copied, on the CPU).
+    virtual std::unique_ptr<TrainingSession> startTraining(const Network& net, const Dataset& data,
+                                                           LossConfig loss,
+                                                           OptimizerConfig opt) = 0;
+    virtual std::unique_ptr<GridEvaluator> gridEvaluator() = 0;
+};
+
+class CpuBackend final : public Backend {
+  public:
+    std::string_view name() const override { return "cpu"; }
+    Trace forward(const Network& net, const Matrix& x) override;
+    Gradients gradients(const Network& net, const Dataset& data, LossConfig loss) override;
+    std::unique_ptr<TrainingSession> startTraining(const Network& net, const Dataset& data,
+                                                   LossConfig loss, OptimizerConfig opt) override;
+    std::unique_ptr<GridEvaluator> gridEvaluator() override;
+};
+
+}  // namespace nnlens

@@ -1,0 +1,135 @@
+// Backward pass: the chain rule of the seed's "Data Flow Perspective", layer by layer from the
+// loss.
+#include "backward.hpp"
+
+#include <cmath>
+#include <string>
+
+#include "error.hpp"
+
+namespace nnlens {
+
+namespace {
+
+std::string plural(Eigen::Index n, const char* word) {
+    return std::to_string(n) + " " + word + (n == 1 ? "" : "s");
+}
+
+}  // namespace
+
+void checkData(const Network& net, const Dataset& data, LossConfig cfg, const std::string& source) {
+    const std::string where = source.empty() ? std::string("data") : source;
+    if (data.size() == 0) throw InputError(where + ": no data rows");
+    if (data.inputs() != net.inputs) {
+        throw InputError(where + ": has " + plural(data.inputs(), "input column") +
+                         " (x1..) but the network takes " + plural(net.inputs, "input"));
+    }
+    if (!data.x.allFinite()) throw InputError(where + ": an input is not a finite number");
+    const int outputs = net.outputs();
+    if (cfg.loss == Loss::Ce) {
+        if (!data.hasLabels()) {
+            throw InputError(where + ": loss ce needs a \"label\" column (class 0.." +
+                             std::to_string(outputs - 1) + ")");
+        }
+        for (std::size_t i = 0; i < data.labels.size(); ++i) {
+            const int label = data.labels[i];
+            if (label < 0 || label >= outputs) {
+                throw InputError(where + ": row " + std::to_string(i + 1) + ": label " +
+                                 std::to_string(label) + " is out of range for a network with " +
+                                 plural(outputs, "output") + " (0.." + std::to_string(outputs - 1) +
+                                 ")");
+            }
+        }
+        return;
+    }
+    if (data.targets() == 0) {
+        throw InputError(where + ": loss " + std::string(lossName(cfg.loss)) +
+                         " needs target columns y1..y" + std::to_string(outputs));
+    }
+    if (data.targets() != outputs) {
+        throw InputError(where + ": has " + plural(data.targets(), "target column") +
+                         " (y1..) but the network has " + plural(outputs, "output"));
+    }
+    if (!data.y.allFinite()) throw InputError(where + ": a target is not a finite number");
+    if (cfg.loss == Loss::Chi2) {
+        if (!data.hasSigma()) {
+            throw InputError(where +
+                             ": loss chi2 needs the target uncertainty (column \"sigma\" "
+                             "or sigma1..sigmaK)");
+        }
+        if (!((data.sigma.array() > 0.0f).all() && data.sigma.allFinite())) {
+            throw InputError(where + ": every sigma must be a finite number > 0");
+        }
+    }
+    if (cfg.loss == Loss::Bce && !((data.y.array() >= 0.0f) && (data.y.array() <= 1.0f)).all()) {
+        throw InputError(where + ": loss bce needs targets in [0, 1]");
+    }
+}
+
+float evaluateLoss(LossConfig cfg, const Eigen::Ref<const Matrix>& out, const Dataset& data,
+                   bool outIsSoftmax, Matrix* dout) {
+    const Eigen::Index n = out.rows();
+    const Eigen::Index k = out.cols();
+    if (dout) dout->resize(n, k);
+    double total = 0.0;
+    double count = 0.0;
+    if (cfg.loss == Loss::Ce) {
+        count = static_cast<double>(n);
+        // crossEntropyRow walks a row with one stride for the output and its gradient, so a block
+        // of a taller matrix (outerStride != rows) is first made compact.
+        Matrix compact;
+        const float* o = out.data();
+        if (out.outerStride() != n) {
+            compact = out;
+            o = compact.data();
+        }
+        const int stride = static_cast<int>(n);
+        for (Eigen::Index i = 0; i < n; ++i) {
+            total += hd::crossEntropyRow(o + i, static_cast<int>(k), stride,
+                                         data.labels[static_cast<std::size_t>(i)], outIsSoftmax,
+                                         dout ? dout->data() + i : nullptr);
+        }
+    } else {
+        count = static_cast<double>(n * k);
+        const bool chi2 = cfg.loss == Loss::Chi2;
+        for (Eigen::Index j = 0; j < k; ++j) {
+            for (Eigen::Index i = 0; i < n; ++i) {
+                const float sigma = chi2 ? data.sigma(i, j) : 1.0f;
+                total += hd::lossTerm(cfg.loss, out(i, j), data.y(i, j), sigma);
+                if (dout) {
+                    (*dout)(i, j) = hd::lossTermGradient(cfg.loss, out(i, j), data.y(i, j), sigma);
+                }
+            }
+        }
+    }
+    if (cfg.reduction == Reduction::Mean) {
+        total /= count;
+        if (dout) *dout *= static_cast<float>(1.0 / count);
+    }
+    return static_cast<float>(total);
+}
+
+Gradients backward(const Network& net, const Trace& trace, const Dataset& data, LossConfig cfg) {
+    Gradients g;
+    const std::size_t depth = net.layers.size();
+    g.layers.resize(depth);
+    if (depth == 0) return g;
+    const bool softmaxOut = net.layers.back().activation == Activation::Softmax;
+    g.loss = evaluateLoss(cfg, trace.output(), data, softmaxOut, &g.layers.back().dOut);
+    for (std::size_t l = depth; l-- > 0;) {
+        const Layer& layer = net.layers[l];
+        const LayerTrace& t = trace.layers[l];
+        LayerGradients& lg = g.layers[l];
+        const Matrix& in = l == 0 ? trace.input : trace.layers[l - 1].out;
+        lg.dS.resize(t.s.rows(), t.s.cols());
+        applyActivationBackward(layer.activation, t.s, t.out, lg.dOut, lg.dS);
+        lg.dW.noalias() = in.transpose() * lg.dS;   // dW = X^T dS
+        lg.db = lg.dS.colwise().sum().transpose();  // db = sum over samples of dS
+        if (l > 0) {
+            g.layers[l - 1].dOut.noalias() = lg.dS * layer.W.transpose();  // dX = dS W^T
+        }
+    }
+    return g;
+}
+
+}  // namespace nnlens

@@ -1,0 +1,38 @@
+// Backward pass: the loss of a trace against targets and dL/dW, dL/db, dL/ds, dL/dout for every
+// layer.
+#pragma once
+
+#include <vector>
+
+#include "dataset.hpp"
+#include "forward.hpp"
+#include "loss.hpp"
+
+namespace nnlens {
+
+struct LayerGradients {
+    Matrix dW;    // (n_in, n_out)
+    Vector db;    // (n_out)
+    Matrix dS;    // (N, n_out)
+    Matrix dOut;  // (N, n_out)
+};
+
+struct Gradients {
+    float loss = 0.0f;
+    std::vector<LayerGradients> layers;
+};
+
+// Checks that `data` fits `net` for `loss` (input width, target width, labels in range, sigma
+// present for chi2, sigma > 0, bce targets in [0, 1]); throws InputError naming the problem.
+// `source` (a file name) starts the message.
+void checkData(const Network& net, const Dataset& data, LossConfig loss, const std::string& source);
+
+// The loss of `out` (N, K) against `data`'s targets; when `dout` is given it receives dL/dout.
+// `outIsSoftmax` selects the NLL form of ce (spec section 3).
+float evaluateLoss(LossConfig cfg, const Eigen::Ref<const Matrix>& out, const Dataset& data,
+                   bool outIsSoftmax, Matrix* dout);
+
+// Gradients of the loss of `trace` (made by forward() on data.x) with respect to every tensor.
+Gradients backward(const Network& net, const Trace& trace, const Dataset& data, LossConfig cfg);
+
+}  // namespace nnlens

@@ -1,0 +1,26 @@
+// numpy.histogram's bin of one value, as an NNLENS_HD function shared by the CPU path and the CUDA
+// kernel.
+#pragma once
+
+#include "hd.hpp"
+
+namespace nnlens::hd {
+
+// The bin of x for `bins` equal bins whose exact (double) edges are represented by float
+// thresholds t[0..bins] (t[i] is the smallest float >= edge i, so float compares are exact).
+// `first` and `scale` = bins / (last - first) give a guess that is within one bin of the truth;
+// numpy's two corrections finish it. Returns `bins` (a spare slot) for x outside [lo, hi], NaN
+// included, where hi is the largest float <= the last edge.
+NNLENS_HD int histogramBin(float x, float first, float scale, const float* t, int bins, float lo,
+                           float hi) {
+    if (!(x >= lo && x <= hi)) return bins;
+    float f = (x - first) * scale;
+    const float top = static_cast<float>(bins - 1);
+    f = f < 0.0f ? 0.0f : (f > top ? top : f);
+    int k = static_cast<int>(f);
+    if (x < t[k]) --k;
+    if (k < bins - 1 && x >= t[k + 1]) ++k;
+    return k;
+}
+
+}  // namespace nnlens::hd

@@ -1,0 +1,437 @@
+// Grid maps on the CPU: the whole grid goes through each layer as one batch, split over the cores.
+#include "grid.hpp"
+
+#include <algorithm>
+#include <array>
+#include <cmath>
+#include <limits>
+#include <memory>
+#include <mutex>
+#include <string>
+
+#include "backend.hpp"
+#include "binning.hpp"
+#include "error.hpp"
+#include "forward.hpp"
+#include "parallel.hpp"
+
+namespace nnlens {
+
+std::vector<double> linspace(double lo, double hi, int n) {
+    // numpy: y = arange(n) * step + lo, with the last point set to hi exactly.
+    std::vector<double> x(static_cast<std::size_t>(std::max(n, 0)));
+    if (n == 1) {
+        x[0] = lo;
+        return x;
+    }
+    const double step = (hi - lo) / (n - 1);
+    for (int i = 0; i < n; ++i)
+        x[static_cast<std::size_t>(i)] = i * step + lo;
+    if (n > 1) x.back() = hi;
+    return x;
+}
+
+Matrix gridPoints(int n, double range) {
+    const std::vector<double> xi = linspace(-range, range, n);
+    Matrix X(static_cast<Eigen::Index>(n) * n, 2);
+    for (int r = 0; r < n; ++r) {
+        for (int c = 0; c < n; ++c) {
+            const Eigen::Index k = static_cast<Eigen::Index>(r) * n + c;
+            X(k, 0) = static_cast<float>(xi[static_cast<std::size_t>(c)]);
+            X(k, 1) = static_cast<float>(xi[static_cast<std::size_t>(r)]);
+        }
+    }
+    return X;
+}
+
+std::optional<Arrow> weightArrow(float w0, float w1, float b) {
+    const float norm2 = w0 * w0 + w1 * w1;
+    if (!(norm2 > 0.0f) || !std::isfinite(norm2)) return std::nullopt;
+    // origin = -b w / |w|^2: the foot of the perpendicular from 0 to the line s = 0.
+    return Arrow{{-b * w0 / norm2, -b * w1 / norm2}, {w0, w1}};
+}
+
+HistogramEdges histogramEdges(double lo, double hi, int bins) {
+    HistogramEdges b;
+    if (lo == hi) {
+        lo -= 0.5;
+        hi += 0.5;
+    }
+    b.first = lo;
+    b.last = hi;
+    b.bins = bins;
+    const std::vector<double> edges = linspace(lo, hi, bins + 1);
+    b.thresholds.resize(edges.size());
+    for (std::size_t i = 0; i < edges.size(); ++i) {
+        float f = static_cast<float>(edges[i]);
+        if (static_cast<double>(f) < edges[i])
+            f = std::nextafter(f, std::numeric_limits<float>::infinity());
+        while (static_cast<double>(std::nextafter(f, -std::numeric_limits<float>::infinity())) >=
+               edges[i]) {
+            f = std::nextafter(f, -std::numeric_limits<float>::infinity());
+        }
+        b.thresholds[i] = f;
+    }
+    b.lastFloor = static_cast<float>(hi);
+    if (static_cast<double>(b.lastFloor) > hi) {
+        b.lastFloor = std::nextafter(b.lastFloor, -std::numeric_limits<float>::infinity());
+    }
+    b.scale = static_cast<float>(bins / (hi - lo));
+    return b;
+}
+
+namespace {
+
+// Adds the bin counts of values[0, count) to `counts` (bins of `b`). Values outside [first, last]
+// (NaN included) are not counted; there are none when the range is the data's own min and max.
+void accumulate(const HistogramEdges& b, const float* values, std::int64_t count,
+                std::int64_t* counts) {
+    constexpr int kBlock = 256;
+    constexpr float kEdge = 4e-3f;
+    // bins + the spare slot for values left out, four times
+    std::array<std::array<std::int32_t, 1025>, 4> local{};
+    std::array<std::int32_t, kBlock> guess;
+    const int bins = b.bins;
+    const float first = static_cast<float>(b.first);
+    const float scale = b.scale;
+    const float* t = b.thresholds.data();
+    const float lo = t[0];
+    const float hi = b.lastFloor;
+    const float top = static_cast<float>(bins - 1);
+    // The guess is only that good when the first edge is a float itself (it is the data's
+    // minimum unless every value is equal, when it is min - 0.5); else every value goes the
+    // exact way.
+    const float edge = static_cast<double>(first) == b.first ? kEdge : 0.5f;
+    const auto flush = [&] {
+        for (auto& lane : local) {
+            for (int k = 0; k < bins; ++k)
+                counts[k] += lane[static_cast<std::size_t>(k)];
+            lane.fill(0);
+        }
+    };
+    std::int64_t sinceFlush = 0;
+    for (std::int64_t i0 = 0; i0 < count; i0 += kBlock) {
+        const int n = static_cast<int>(std::min<std::int64_t>(kBlock, count - i0));
+        const float* v = values + i0;
+        // Two passes over the block. First (vectorised) the guess f = (v - first) * bins /
+        // (last - first): its error is a few float roundings, far below 1e-3 of a bin for up to
+        // 1024 bins, so when f is not within kEdge of a whole number, floor(f) is numpy's bin.
+        // Values near an edge, and values outside [first, last] (NaN included), are marked -1
+        // and get the exact treatment (hd::histogramBin) in the second pass, which counts.
+        // (Bitwise & and selects, no branches, so that the loop vectorises.)
+        for (int i = 0; i < n; ++i) {
+            const float x = v[i];
+            const int inside = static_cast<int>(x >= lo) & static_cast<int>(x <= hi);
+            const float f = std::min(std::max(((inside ? x : first) - first) * scale, 0.0f), top);
+            const auto k = static_cast<std::int32_t>(f);
+            const float frac = f - static_cast<float>(k);
+            const int sure =
+                inside & static_cast<int>(frac > edge) & static_cast<int>(frac < 1.0f - edge);
+            guess[static_cast<std::size_t>(i)] = sure ? k : -1;
+        }
+        for (int i = 0; i < n; ++i) {
+            std::int32_t& k = guess[static_cast<std::size_t>(i)];
+            if (k < 0) k = hd::histogramBin(v[i], first, scale, t, bins, lo, hi);
+        }
+        // Four sets of counters, so that runs of one bin (maps are smooth) do not wait on each
+        // other's increments.
+        int i = 0;
+        for (; i + 4 <= n; i += 4) {
+            ++local[0][static_cast<std::size_t>(guess[static_cast<std::size_t>(i)])];
+            ++local[1][static_cast<std::size_t>(guess[static_cast<std::size_t>(i + 1)])];
+            ++local[2][static_cast<std::size_t>(guess[static_cast<std::size_t>(i + 2)])];
+            ++local[3][static_cast<std::size_t>(guess[static_cast<std::size_t>(i + 3)])];
+        }
+        for (; i < n; ++i)
+            ++local[0][static_cast<std::size_t>(guess[static_cast<std::size_t>(i)])];
+        // 32-bit counters: fold them into the totals long before they could overflow.
+        sinceFlush += n;
+        if (sinceFlush >= (std::int64_t{1} << 30)) {
+            flush();
+            sinceFlush = 0;
+        }
+    }
+    flush();
+}
+
+// The smallest and largest finite value ([+inf, -inf] when there is none).
+std::pair<float, float> finiteRange(const float* values, std::int64_t count) {
+    const Eigen::Map<const Eigen::ArrayXf> v(values, static_cast<Eigen::Index>(count));
+    float lo = v.minCoeff();
+    float hi = v.maxCoeff();
+    if (std::isfinite(lo) && std::isfinite(hi)) return {lo, hi};
+    lo = std::numeric_limits<float>::infinity();
+    hi = -lo;
+    for (std::int64_t i = 0; i < count; ++i) {
+        if (std::isfinite(values[i])) {
+            lo = std::min(lo, values[i]);
+            hi = std::max(hi, values[i]);
+        }
+    }
+    return {lo, hi};
+}
+
+}  // namespace
+
+void checkGrid(const Network& net, const GridConfig& cfg) {
+    if (net.inputs != 2) {
+        throw InputError("grid maps need a network with 2 inputs; this one has " +
+                         std::to_string(net.inputs));
+    }
+    if (cfg.n < 2 || cfg.n > 4096) throw InputError("grid size n must be from 2 to 4096");
+    if (!(cfg.range > 0.0) || !std::isfinite(cfg.range)) {
+        throw InputError("grid range must be a finite number > 0");
+    }
+    if (cfg.bins < 1 || cfg.bins > 1024) throw InputError("bins must be from 1 to 1024");
+}
+
+Histogram histogram(const float* values, std::int64_t count, int bins) {
+    if (bins < 1 || bins > 1024) throw InputError("bins must be from 1 to 1024");
+    Histogram h;
+    h.counts.assign(static_cast<std::size_t>(bins), 0);
+    if (count == 0) {
+        h.min = 0.0;
+        h.max = 1.0;
+        return h;
+    }
+    auto [lo, hi] = finiteRange(values, count);
+    if (lo > hi) lo = hi = 0.0f;  // no finite value: an empty histogram around 0
+    const HistogramEdges b = histogramEdges(lo, hi, bins);
+    h.min = b.first;
+    h.max = b.last;
+    accumulate(b, values, count, h.counts.data());
+    return h;
+}
+
+namespace {
+
+constexpr std::int64_t kRowChunk = 4096;  // rows pushed through all layers while in cache
+constexpr int kMaxBlockedInputs = 32;
+
+// S[r, j] = b[j] + sum_k X[r, k] W[k, j] for rows [r0, r1) and columns j0..j1-1, column-major X
+// and S. Each element is summed in the same order whichever columns are asked for, so updating
+// one node gives bit for bit what computing the whole layer gives. Eight rows at a time: the
+// inputs of a row block stay in registers while every node's sum is formed.
+void layerRows(const float* X, Eigen::Index ldX, int nIn, const Matrix& W, const Vector& b,
+               float* S, Eigen::Index ldS, Eigen::Index r0, Eigen::Index r1, int j0, int j1) {
+    using Block = Eigen::Array<float, 8, 1>;
+    Block xs[kMaxBlockedInputs];
+    Eigen::Index r = r0;
+    for (; r + 8 <= r1; r += 8) {
+        for (int k = 0; k < nIn; ++k)
+            xs[k] = Eigen::Map<const Block>(X + k * ldX + r);
+        for (int j = j0; j < j1; ++j) {
+            Block acc = Block::Constant(b(j));
+            for (int k = 0; k < nIn; ++k)
+                acc += xs[k] * W(k, j);
+            Eigen::Map<Block>(S + j * ldS + r) = acc;
+        }
+    }
+    for (; r < r1; ++r) {
+        for (int j = j0; j < j1; ++j) {
+            float acc = b(j);
+            for (int k = 0; k < nIn; ++k)
+                acc += X[k * ldX + r] * W(k, j);
+            S[j * ldS + r] = acc;
+        }
+    }
+}
+
+class CpuGridEvaluator final : public GridEvaluator {
+  public:
+    void compute(const Network& net, const GridConfig& cfg) override;
+    void update(const Network& net, int layer, int node) override;
+    const GridMaps& maps() const override { return m_maps; }
+
+  private:
+    bool sameShape(const Network& net) const;
+    void allocate(const Network& net);
+    // Recomputes s and out of layers [fromLayer, end) over the whole grid; in layer fromLayer only
+    // node `node` when node >= 0.
+    void propagate(const Network& net, int fromLayer, int node);
+    void finish(const Network& net, int fromLayer, int node);
+
+    GridMaps m_maps;
+    Matrix m_points;  // (n*n, 2)
+    std::vector<int> m_shape;
+    // Per layer, per node: the finite range of s (the histogram's edges) and the largest finite
+    // |out| (the colour limit), gathered while the rows are still in cache.
+    struct NodeRange {
+        float sLo = std::numeric_limits<float>::infinity();
+        float sHi = -std::numeric_limits<float>::infinity();
+        float outAbs = 0.0f;
+        void merge(const NodeRange& o) {
+            sLo = std::min(sLo, o.sLo);
+            sHi = std::max(sHi, o.sHi);
+            outAbs = std::max(outAbs, o.outAbs);
+        }
+    };
+    std::vector<std::vector<NodeRange>> m_ranges;
+    std::mutex m_rangeMutex;
+};
+
+bool CpuGridEvaluator::sameShape(const Network& net) const {
+    if (m_shape.size() != net.layers.size() + 1) return false;
+    if (m_shape[0] != net.inputs) return false;
+    for (std::size_t l = 0; l < net.layers.size(); ++l) {
+        if (m_shape[l + 1] != net.layers[l].outputs()) return false;
+    }
+    return true;
+}
+
+void CpuGridEvaluator::allocate(const Network& net) {
+    const Eigen::Index N = static_cast<Eigen::Index>(m_maps.config.n) * m_maps.config.n;
+    const std::size_t depth = net.layers.size();
+    m_maps.s.resize(depth);
+    m_maps.out.resize(depth);
+    m_maps.hist.resize(depth);
+    m_ranges.resize(depth);
+    m_shape.assign(1, net.inputs);
+    for (std::size_t l = 0; l < depth; ++l) {
+        const int k = net.layers[l].outputs();
+        m_maps.s[l].resize(N, k);
+        m_maps.out[l].resize(N, k);
+        m_maps.hist[l].assign(static_cast<std::size_t>(k), Histogram{});
+        m_ranges[l].assign(static_cast<std::size_t>(k), NodeRange{});
+        m_shape.push_back(k);
+    }
+}
+
+void CpuGridEvaluator::compute(const Network& net, const GridConfig& cfg) {
+    checkGrid(net, cfg);
+    if (m_points.rows() == 0 || cfg.n != m_maps.config.n || cfg.range != m_maps.config.range) {
+        m_points = gridPoints(cfg.n, cfg.range);
+    }
+    m_maps.config = cfg;
+    allocate(net);
+    propagate(net, 0, -1);
+    finish(net, 0, -1);
+}
+
+void CpuGridEvaluator::update(const Network& net, int layer, int node) {
+    if (!sameShape(net) || m_points.rows() == 0) {
+        compute(net, m_maps.config);
+        return;
+    }
+    if (layer < 0 || layer >= static_cast<int>(net.layers.size())) return;
+    if (node >= net.layers[static_cast<std::size_t>(layer)].outputs()) node = -1;
+    propagate(net, layer, node);
+    finish(net, layer, node);
+}
+
+void CpuGridEvaluator::propagate(const Network& net, int fromLayer, int node) {
+    const Eigen::Index N = m_points.rows();
+    const int depth = static_cast<int>(net.layers.size());
+    const auto columns = [&](int l) {  // the nodes of layer l that this pass recomputes
+        const Layer& L = net.layers[static_cast<std::size_t>(l)];
+        const bool single = l == fromLayer && node >= 0 && L.activation != Activation::Softmax;
+        return single ? std::pair{node, node + 1} : std::pair{0, L.outputs()};
+    };
+    for (int l = fromLayer; l < depth; ++l) {
+        const auto [j0, j1] = columns(l);
+        for (int j = j0; j < j1; ++j)
+            m_ranges[static_cast<std::size_t>(l)][static_cast<std::size_t>(j)] = NodeRange{};
+    }
+    parallelFor(N, kRowChunk, [&](std::int64_t begin, std::int64_t end) {
+        std::vector<std::vector<NodeRange>> local(m_ranges.size());
+        for (int l = fromLayer; l < depth; ++l)
+            local[static_cast<std::size_t>(l)].resize(m_ranges[static_cast<std::size_t>(l)].size());
+        for (std::int64_t r0 = begin; r0 < end; r0 += kRowChunk) {
+            const Eigen::Index rows = std::min<std::int64_t>(kRowChunk, end - r0);
+            for (int l = fromLayer; l < depth; ++l) {
+                const Layer& L = net.layers[static_cast<std::size_t>(l)];
+                const auto li = static_cast<std::size_t>(l);
+                const Matrix& X = l == 0 ? m_points : m_maps.out[li - 1];
+                Matrix& Sfull = m_maps.s[li];
+                auto S = Sfull.middleRows(r0, rows);
+                auto O = m_maps.out[li].middleRows(r0, rows);
+                const bool single = l == fromLayer && node >= 0;
+                if (L.inputs() <= kMaxBlockedInputs) {
+                    layerRows(X.data(), X.rows(), L.inputs(), L.W, L.b, Sfull.data(), Sfull.rows(),
+                              r0, r0 + rows, single ? node : 0, single ? node + 1 : L.outputs());
+                } else {
+                    // Wide layers: the blocked GEMM, for the whole layer even when one node
+                    // changed.
+                    S.noalias() = X.middleRows(r0, rows) * L.W;
+                    S.rowwise() += L.b.transpose();
+                }
+                const auto [j0, j1] = columns(l);
+                if (L.activation == Activation::Softmax) {
+                    applyActivation(L.activation, S, O);  // per row: every node depends on all
+                } else {
+                    // Column by column in both cases, so an update repeats compute()'s arithmetic.
+                    for (int j = j0; j < j1; ++j)
+                        applyActivation(L.activation, S.col(j), O.col(j));
+                }
+                // The ranges, while the rows are in cache.
+                for (int j = j0; j < j1; ++j) {
+                    const auto [lo, hi] = finiteRange(S.col(j).data(), rows);
+                    const auto [olo, ohi] = finiteRange(O.col(j).data(), rows);
+                    const float outAbs = olo <= ohi ? std::max(std::abs(olo), std::abs(ohi)) : 0.0f;
+                    local[li][static_cast<std::size_t>(j)].merge({lo, hi, outAbs});
+                }
+            }
+        }
+        const std::lock_guard lock(m_rangeMutex);
+        for (int l = fromLayer; l < depth; ++l) {
+            const auto [j0, j1] = columns(l);
+            for (int j = j0; j < j1; ++j) {
+                m_ranges[static_cast<std::size_t>(l)][static_cast<std::size_t>(j)].merge(
+                    local[static_cast<std::size_t>(l)][static_cast<std::size_t>(j)]);
+            }
+        }
+    });
+}
+
+void CpuGridEvaluator::finish(const Network& net, int fromLayer, int node) {
+    const int depth = static_cast<int>(net.layers.size());
+    const Eigen::Index N = m_points.rows();
+    const int bins = m_maps.config.bins;
+    // The maps whose values changed: (layer, node) pairs.
+    std::vector<std::pair<int, int>> dirty;
+    for (int l = fromLayer; l < depth; ++l) {
+        const Layer& L = net.layers[static_cast<std::size_t>(l)];
+        const bool single = l == fromLayer && node >= 0 && L.activation != Activation::Softmax;
+        for (int j = 0; j < L.outputs(); ++j) {
+            if (!single || j == node) dirty.emplace_back(l, j);
+        }
+    }
+    // Ranges of s and |out| per dirty map, then the histograms, both split over the cores by map.
+    parallelFor(static_cast<std::int64_t>(dirty.size()), 1, [&](std::int64_t b, std::int64_t e) {
+        for (std::int64_t d = b; d < e; ++d) {
+            const auto [l, j] = dirty[static_cast<std::size_t>(d)];
+            const auto s = m_maps.s[static_cast<std::size_t>(l)].col(j);
+            Histogram& h = m_maps.hist[static_cast<std::size_t>(l)][static_cast<std::size_t>(j)];
+            const NodeRange& r = m_ranges[static_cast<std::size_t>(l)][static_cast<std::size_t>(j)];
+            const bool any = r.sLo <= r.sHi;  // else no finite s at all
+            const HistogramEdges binning =
+                histogramEdges(any ? r.sLo : 0.0f, any ? r.sHi : 0.0f, bins);
+            h.min = binning.first;
+            h.max = binning.last;
+            h.counts.assign(static_cast<std::size_t>(bins), 0);
+            accumulate(binning, s.data(), N, h.counts.data());
+        }
+    });
+    float limit = 0.0f;
+    for (const auto& layer : m_ranges) {
+        for (const NodeRange& r : layer)
+            limit = std::max(limit, r.outAbs);
+    }
+    m_maps.colourLimit = limit;
+    if (fromLayer == 0) {
+        const Layer& first = net.layers.front();
+        m_maps.arrows.resize(static_cast<std::size_t>(first.outputs()));
+        for (int j = 0; j < first.outputs(); ++j) {
+            m_maps.arrows[static_cast<std::size_t>(j)] =
+                weightArrow(first.W(0, j), first.W(1, j), first.b(j));
+        }
+    }
+}
+
+}  // namespace
+
+std::unique_ptr<GridEvaluator> makeCpuGridEvaluator() {
+    return std::make_unique<CpuGridEvaluator>();
+}
+
+}  // namespace nnlens

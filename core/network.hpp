@@ -1,0 +1,72 @@
+// Layer and Network: the seed's F(X) = phi(X W + b) stacked left to right, with validation and
+// initialisation.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "activation.hpp"
+#include "types.hpp"
+
+namespace nnlens {
+
+inline constexpr int kMaxLayers = 64;
+inline constexpr int kMaxNodes = 4096;
+inline constexpr int kMaxInputs = 4096;
+inline constexpr std::int64_t kMaxParameters = 16 * 1024 * 1024;
+
+struct Layer {
+    Matrix W;  // (n_in, n_out): column j is node j's weight vector
+    Vector b;  // (n_out)
+    Activation activation = Activation::Tanh;
+    nlohmann::json extra = nlohmann::json::object();  // unknown keys, written back on save
+
+    int inputs() const { return static_cast<int>(W.rows()); }
+    int outputs() const { return static_cast<int>(W.cols()); }
+    // (n_in + 1) n_out, as the seed counts them.
+    std::int64_t parameterCount() const {
+        return (static_cast<std::int64_t>(W.rows()) + 1) * W.cols();
+    }
+};
+
+// The seed's x_range, n_grid and n_bins.
+struct ViewSettings {
+    double range = 3.0;
+    int grid = 250;
+    int bins = 25;
+};
+
+struct LayerSpec {
+    int nodes;
+    Activation activation;
+};
+
+struct Network {
+    std::string name;
+    std::string description;
+    int inputs = 2;
+    std::vector<Layer> layers;
+    ViewSettings view;
+    bool hasView = false;                             // whether the file carried "view"
+    nlohmann::json extra = nlohmann::json::object();  // unknown top-level keys
+
+    int outputs() const { return layers.empty() ? inputs : layers.back().outputs(); }
+    std::int64_t parameterCount() const;
+
+    // A network of the given shape with PyTorch's default initialisation: every W and b uniform in
+    // [-k, k], k = n_in^-1/2 (seed: "Statistical Perspective"), drawn from `seed`.
+    static Network initialized(int inputs, const std::vector<LayerSpec>& layers,
+                               std::uint64_t seed);
+};
+
+// Throws InputError naming the first broken rule ("layer 2: weights have 3 rows but the layer
+// receives 4 inputs", "layer 1, weights[0][2]: not a finite number", ...). Layers count from 1.
+void validate(const Network& net);
+
+// Re-draws every parameter of `net` with the default initialisation.
+void initialize(Network& net, std::uint64_t seed);
+
+}  // namespace nnlens

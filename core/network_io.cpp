@@ -1,0 +1,475 @@
+// Network files (*.nnlens.json, spec section 1): parsing with messages naming the place, saving.
+#include "network_io.hpp"
+
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <atomic>
+#include <cctype>
+#include <cerrno>
+#include <charconv>
+#include <chrono>
+#include <cmath>
+#include <cstdint>
+#include <cstdio>
+#include <optional>
+#include <stdexcept>
+#include <system_error>
+
+#include "error.hpp"
+#include "random.hpp"
+
+namespace nnlens {
+
+namespace {
+
+using json = nlohmann::json;
+
+constexpr std::string_view kFormat = "nnlens.network";
+constexpr int kVersion = 1;
+constexpr int kMaxGrid = 4096;
+constexpr int kMaxBins = 1000;
+
+// A JSON string literal for `s` (escaped); bytes that are not UTF-8 become U+FFFD.
+std::string jsonString(std::string_view s) {
+    return json(std::string(s)).dump(-1, ' ', false, json::error_handler_t::replace);
+}
+
+// A short rendering of a JSON value for "got ..." in a message.
+std::string shown(const json& v) {
+    std::string s = v.dump(-1, ' ', false, json::error_handler_t::replace);
+    if (s.size() > 40) s = s.substr(0, 37) + "...";
+    return s;
+}
+
+std::string systemMessage(int err) {
+    return std::system_category().message(err);
+}
+
+// "line L, column C: <what nlohmann says>", from the byte count the parser had read.
+std::string syntaxMessage(const json::parse_error& e, std::string_view text) {
+    const std::size_t read = std::min<std::size_t>(e.byte, text.size() + 1);
+    const std::size_t last = read > 0 ? read - 1 : 0;  // index of the last character read
+    const std::size_t scanned = std::min(last, text.size());
+    const std::size_t line =
+        1 + static_cast<std::size_t>(std::count(text.begin(), text.begin() + scanned, '\n'));
+    const std::size_t newline = text.substr(0, scanned).rfind('\n');
+    const std::size_t column = newline == std::string_view::npos ? last + 1 : last - newline;
+
+    std::string what = e.what();
+    // nlohmann: "[json.exception.parse_error.101] parse error at line 1, column 2: syntax error
+    // ..."
+    const std::size_t at = what.find(", column ");
+    const std::size_t colon = what.find(": ", at == std::string::npos ? 0 : at);
+    if (colon != std::string::npos) what = what.substr(colon + 2);
+    return "line " + std::to_string(line) + ", column " + std::to_string(column) + ": " + what;
+}
+
+// The value of an integral JSON number (2 and 2.0 alike); nullopt for anything else.
+std::optional<std::int64_t> asInteger(const json& v) {
+    if (v.is_number_unsigned()) {
+        const auto u = v.get<std::uint64_t>();
+        if (u > static_cast<std::uint64_t>(INT64_MAX)) return std::nullopt;
+        return static_cast<std::int64_t>(u);
+    }
+    if (v.is_number_integer()) return v.get<std::int64_t>();
+    if (v.is_number_float()) {
+        const double d = v.get<double>();
+        if (std::isfinite(d) && d == std::floor(d) && std::fabs(d) < 0x1p62) {
+            return static_cast<std::int64_t>(d);
+        }
+    }
+    return std::nullopt;
+}
+
+bool isNonFiniteWord(std::string s) {
+    for (char& c : s)
+        c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    if (!s.empty() && (s[0] == '+' || s[0] == '-')) s.erase(0, 1);
+    return s == "nan" || s == "inf" || s == "infinity";
+}
+
+// One weight or bias value. JSON has no NaN or infinity, so those arrive as null or as strings.
+float parseParameter(const json& v, const std::string& where) {
+    if (v.is_number()) {
+        const float f = static_cast<float>(v.get<double>());
+        if (!std::isfinite(f)) throw InputError(where + ": not a finite number");
+        return f;
+    }
+    if (v.is_null() || (v.is_string() && isNonFiniteWord(v.get<std::string>()))) {
+        throw InputError(where + ": not a finite number");
+    }
+    throw InputError(where + ": expected a number, got " + shown(v));
+}
+
+bool isKnownTopKey(const std::string& key) {
+    return key == "format" || key == "version" || key == "name" || key == "description" ||
+           key == "inputs" || key == "layers" || key == "view";
+}
+
+bool isKnownLayerKey(const std::string& key) {
+    return key == "activation" || key == "weights" || key == "bias";
+}
+
+Layer parseLayer(const json& j, std::size_t index) {
+    const std::string where = "layer " + std::to_string(index + 1);
+    if (!j.is_object()) {
+        throw InputError(where + R"(: expected an object with "activation", "weights" and "bias")");
+    }
+    Layer layer;
+
+    const auto act = j.find("activation");
+    if (act == j.end()) throw InputError(where + R"(: missing "activation")");
+    if (!act->is_string()) {
+        throw InputError(where + R"(, "activation": expected a string (one of )" +
+                         knownActivationNames() + "), got " + shown(*act));
+    }
+    const std::string actName = act->get<std::string>();
+    const auto activation = activationFromName(actName);
+    if (!activation) {
+        throw InputError(where + ": unknown activation " + jsonString(actName) +
+                         " (known: " + knownActivationNames() + ")");
+    }
+    layer.activation = *activation;
+
+    const auto weights = j.find("weights");
+    if (weights == j.end()) throw InputError(where + R"(: missing "weights")");
+    if (!weights->is_array()) {
+        throw InputError(where +
+                         R"(, "weights": expected a list of rows (one per input, each a list of )"
+                         "one weight per node), got " +
+                         shown(*weights));
+    }
+    const std::size_t rows = weights->size();
+    std::size_t cols = 0;
+    if (rows > 0) {
+        if (!(*weights)[0].is_array()) {
+            throw InputError(where + ", weights[0]: expected a list of numbers, got " +
+                             shown((*weights)[0]));
+        }
+        cols = (*weights)[0].size();
+    }
+    for (std::size_t r = 0; r < rows; ++r) {
+        const json& row = (*weights)[r];
+        if (!row.is_array() || row.size() != cols) {
+            throw InputError(where + ", weights[" + std::to_string(r) + "]: expected a list of " +
+                             std::to_string(cols) + " numbers");
+        }
+    }
+    // Read row-major so that the first bad value reported is the first one in the file.
+    layer.W.resize(static_cast<Eigen::Index>(rows), static_cast<Eigen::Index>(cols));
+    for (std::size_t r = 0; r < rows; ++r) {
+        const json& row = (*weights)[r];
+        for (std::size_t c = 0; c < cols; ++c) {
+            layer.W(static_cast<Eigen::Index>(r), static_cast<Eigen::Index>(c)) = parseParameter(
+                row[c], where + ", weights[" + std::to_string(r) + "][" + std::to_string(c) + "]");
+        }
+    }
+
+    const auto bias = j.find("bias");
+    if (bias == j.end()) throw InputError(where + R"(: missing "bias")");
+    if (!bias->is_array()) {
+        throw InputError(where + R"(, "bias": expected a list of numbers, got )" + shown(*bias));
+    }
+    layer.b.resize(static_cast<Eigen::Index>(bias->size()));
+    for (std::size_t k = 0; k < bias->size(); ++k) {
+        layer.b(static_cast<Eigen::Index>(k)) =
+            parseParameter((*bias)[k], where + ", bias[" + std::to_string(k) + "]");
+    }
+
+    for (const auto& [key, value] : j.items()) {
+        if (!isKnownLayerKey(key)) layer.extra[key] = value;
+    }
+    return layer;
+}
+
+ViewSettings parseView(const json& v) {
+    if (!v.is_object()) {
+        throw InputError(R"("view": expected an object with "range", "grid" and "bins", got )" +
+                         shown(v));
+    }
+    ViewSettings view;
+    if (const auto it = v.find("range"); it != v.end()) {
+        const double range = it->is_number() ? it->get<double>() : NAN;
+        if (!(std::isfinite(range) && range > 0.0)) {
+            throw InputError(R"("view", "range": expected a number > 0, got )" + shown(*it));
+        }
+        view.range = range;
+    }
+    if (const auto it = v.find("grid"); it != v.end()) {
+        const auto grid = asInteger(*it);
+        if (!grid || *grid < 2 || *grid > kMaxGrid) {
+            throw InputError(R"("view", "grid": expected an integer from 2 to )" +
+                             std::to_string(kMaxGrid) + ", got " + shown(*it));
+        }
+        view.grid = static_cast<int>(*grid);
+    }
+    if (const auto it = v.find("bins"); it != v.end()) {
+        const auto bins = asInteger(*it);
+        if (!bins || *bins < 1 || *bins > kMaxBins) {
+            throw InputError(R"("view", "bins": expected an integer from 1 to )" +
+                             std::to_string(kMaxBins) + ", got " + shown(*it));
+        }
+        view.bins = static_cast<int>(*bins);
+    }
+    return view;
+}
+
+std::string optionalString(const json& doc, const char* key) {
+    const auto it = doc.find(key);
+    if (it == doc.end()) return {};
+    if (!it->is_string()) {
+        throw InputError("\"" + std::string(key) + "\": expected a string, got " + shown(*it));
+    }
+    return it->get<std::string>();
+}
+
+// The fewest digits that read back to the same float, also for a reader that goes through double
+// as JSON readers do: for a few floats (7.038531e-26 is one) the shortest form rounds to a double
+// that then rounds to the neighbouring float, and those are written as the shortest double instead.
+// -0 keeps its sign through a JSON reader.
+std::string formatFloat(float v) {
+    if (v == 0.0f && std::signbit(v)) return "-0.0";
+    char buf[64];
+    auto r = std::to_chars(buf, buf + sizeof buf, v);
+    double back = 0.0;
+    std::from_chars(buf, r.ptr, back);
+    if (static_cast<float>(back) != v)
+        r = std::to_chars(buf, buf + sizeof buf, static_cast<double>(v));
+    return std::string(buf, r.ptr);
+}
+
+std::string formatDouble(double v) {
+    char buf[32];
+    const auto r = std::to_chars(buf, buf + sizeof buf, v);
+    return std::string(buf, r.ptr);
+}
+
+// A JSON value pretty-printed with 2 spaces, its continuation lines shifted right by `indent`.
+std::string dumpIndented(const json& v, int indent) {
+    const std::string s = v.dump(2, ' ', false, json::error_handler_t::replace);
+    std::string out;
+    out.reserve(s.size());
+    for (char c : s) {
+        out += c;
+        if (c == '\n') out.append(static_cast<std::size_t>(indent), ' ');
+    }
+    return out;
+}
+
+void appendList(std::string& out, const float* values, Eigen::Index n, Eigen::Index stride) {
+    out += '[';
+    for (Eigen::Index i = 0; i < n; ++i) {
+        if (i > 0) out += ", ";
+        out += formatFloat(values[i * stride]);
+    }
+    out += ']';
+}
+
+}  // namespace
+
+Network parseNetwork(std::string_view text) {
+    json doc;
+    try {
+        doc = json::parse(text.begin(), text.end());
+    } catch (const json::parse_error& e) {
+        throw InputError(syntaxMessage(e, text));
+    }
+    if (!doc.is_object()) {
+        throw InputError(R"(expected a JSON object ({"format": "nnlens.network", ...}), got )" +
+                         shown(doc));
+    }
+
+    const auto format = doc.find("format");
+    if (format == doc.end()) throw InputError(R"("format": expected "nnlens.network")");
+    if (!format->is_string() || format->get<std::string>() != kFormat) {
+        throw InputError(R"("format": expected "nnlens.network", got )" + shown(*format));
+    }
+
+    const auto version = doc.find("version");
+    if (version == doc.end()) throw InputError(R"("version": expected 1)");
+    const auto v = asInteger(*version);
+    if (v && *v > kVersion) {
+        throw InputError("\"version\": " + std::to_string(*v) + " is newer than this nnlens (" +
+                         std::to_string(kVersion) + ")");
+    }
+    if (!v || *v < 1) throw InputError(R"("version": expected 1, got )" + shown(*version));
+
+    Network net;
+    net.name = optionalString(doc, "name");
+    net.description = optionalString(doc, "description");
+
+    const auto inputs = doc.find("inputs");
+    const std::string inputsRule =
+        R"("inputs": expected an integer from 1 to )" + std::to_string(kMaxInputs);
+    if (inputs == doc.end()) throw InputError(inputsRule);
+    const auto d = asInteger(*inputs);
+    if (!d || *d < 1 || *d > kMaxInputs) throw InputError(inputsRule + ", got " + shown(*inputs));
+    net.inputs = static_cast<int>(*d);
+
+    const auto layers = doc.find("layers");
+    if (layers == doc.end()) throw InputError(R"("layers": expected a list of layers)");
+    if (!layers->is_array()) {
+        throw InputError(R"("layers": expected a list of layers, got )" + shown(*layers));
+    }
+    net.layers.reserve(layers->size());
+    for (std::size_t i = 0; i < layers->size(); ++i) {
+        net.layers.push_back(parseLayer((*layers)[i], i));
+    }
+
+    if (const auto view = doc.find("view"); view != doc.end()) {
+        net.view = parseView(*view);
+        net.hasView = true;
+    }
+
+    for (const auto& [key, value] : doc.items()) {
+        if (!isKnownTopKey(key)) net.extra[key] = value;
+    }
+    validate(net);
+    return net;
+}
+
+Network readNetwork(const std::string& path) {
+    const std::string text = readFile(path);
+    try {
+        return parseNetwork(text);
+    } catch (const InputError& e) {
+        throw InputError(path + ": " + e.what());
+    }
+}
+
+std::string formatNetwork(const Network& net) {
+    // Never produce a file that would be refused on load (nor "nan", which is not JSON).
+    validate(net);
+
+    std::string out;
+    out.reserve(static_cast<std::size_t>(net.parameterCount()) * 12 + 1024);
+    out += "{\n";
+    out += "  \"format\": " + jsonString(kFormat) + ",\n";
+    out += "  \"version\": " + std::to_string(kVersion) + ",\n";
+    out += "  \"name\": " + jsonString(net.name) + ",\n";
+    out += "  \"description\": " + jsonString(net.description) + ",\n";
+    out += "  \"inputs\": " + std::to_string(net.inputs) + ",\n";
+    out += "  \"layers\": [\n";
+    for (std::size_t i = 0; i < net.layers.size(); ++i) {
+        const Layer& l = net.layers[i];
+        out += "    {\n";
+        out += "      \"activation\": " + jsonString(activationName(l.activation)) + ",\n";
+        out += "      \"weights\": [\n";
+        for (Eigen::Index r = 0; r < l.W.rows(); ++r) {
+            out += "        ";
+            // W is column-major: row r's entries are W.rows() apart.
+            appendList(out, l.W.data() + r, l.W.cols(), l.W.rows());
+            out += r + 1 < l.W.rows() ? ",\n" : "\n";
+        }
+        out += "      ],\n";
+        out += "      \"bias\": ";
+        appendList(out, l.b.data(), l.b.size(), 1);
+        if (l.extra.is_object()) {
+            for (const auto& [key, value] : l.extra.items()) {
+                if (isKnownLayerKey(key)) continue;
+                out += ",\n      " + jsonString(key) + ": " + dumpIndented(value, 6);
+            }
+        }
+        out += i + 1 < net.layers.size() ? "\n    },\n" : "\n    }\n";
+    }
+    out += "  ]";
+    const ViewSettings defaults;
+    if (net.hasView || net.view.range != defaults.range || net.view.grid != defaults.grid ||
+        net.view.bins != defaults.bins) {
+        out += ",\n  \"view\": {\"range\": " + formatDouble(net.view.range) +
+               ", \"grid\": " + std::to_string(net.view.grid) +
+               ", \"bins\": " + std::to_string(net.view.bins) + "}";
+    }
+    if (net.extra.is_object()) {
+        for (const auto& [key, value] : net.extra.items()) {
+            if (isKnownTopKey(key)) continue;
+            out += ",\n  " + jsonString(key) + ": " + dumpIndented(value, 2);
+        }
+    }
+    out += "\n}\n";
+    return out;
+}
+
+void writeNetwork(const Network& net, const std::string& path) {
+    writeFileAtomic(path, formatNetwork(net));
+}
+
+void writeFileAtomic(const std::string& path, std::string_view text) {
+    const auto failure = [&path](const char* what, int err) {
+        return std::runtime_error(path + ": " + what + " (" + systemMessage(err) + ")");
+    };
+
+    // "<path>.tmp-XXXXXX" beside the target, so the rename stays within one file system.
+    static std::atomic<std::uint64_t> counter{0};
+    Random rng(
+        static_cast<std::uint64_t>(std::chrono::steady_clock::now().time_since_epoch().count()) ^
+        (static_cast<std::uint64_t>(::getpid()) << 32) ^ counter.fetch_add(1));
+    std::string tmp;
+    int fd = -1;
+    for (int attempt = 0; attempt < 100; ++attempt) {
+        tmp = path + ".tmp-";
+        for (int k = 0; k < 6; ++k)
+            tmp += "abcdefghijklmnopqrstuvwxyz0123456789"[rng.below(36)];
+        fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0666);
+        if (fd >= 0 || errno != EEXIST) break;
+    }
+    if (fd < 0) throw failure("cannot write", errno);
+
+    const auto abandon = [&](const char* what, int err) {
+        if (fd >= 0) ::close(fd);
+        ::unlink(tmp.c_str());
+        return failure(what, err);
+    };
+
+    // Keep the permissions of a file being replaced.
+    struct stat existing {};
+    if (::stat(path.c_str(), &existing) == 0) ::fchmod(fd, existing.st_mode & 07777);
+
+    const char* p = text.data();
+    std::size_t left = text.size();
+    while (left > 0) {
+        const ssize_t n = ::write(fd, p, left);
+        if (n < 0) {
+            if (errno == EINTR) continue;
+            throw abandon("cannot write", errno);
+        }
+        p += n;
+        left -= static_cast<std::size_t>(n);
+    }
+    if (::fsync(fd) != 0) throw abandon("cannot write", errno);
+    const int closed = ::close(fd);
+    fd = -1;
+    if (closed != 0) throw abandon("cannot write", errno);
+    if (::rename(tmp.c_str(), path.c_str()) != 0) throw abandon("cannot replace", errno);
+
+    // Make the rename itself durable; failing here loses nothing already written.
+    const std::size_t slash = path.rfind('/');
+    const std::string dir = slash == std::string::npos
+                                ? std::string(".")
+                                : path.substr(0, std::max<std::size_t>(slash, 1));
+    const int dfd = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (dfd >= 0) {
+        ::fsync(dfd);
+        ::close(dfd);
+    }
+}
+
+std::string readFile(const std::string& path) {
+    std::FILE* f = std::fopen(path.c_str(), "rb");
+    if (f == nullptr) throw InputError(path + ": cannot open (" + systemMessage(errno) + ")");
+    std::string text;
+    char buf[65536];
+    std::size_t n = 0;
+    while ((n = std::fread(buf, 1, sizeof buf, f)) > 0)
+        text.append(buf, n);
+    const bool failed = std::ferror(f) != 0;
+    const int err = errno;
+    std::fclose(f);
+    if (failed) throw InputError(path + ": cannot read (" + systemMessage(err) + ")");
+    return text;
+}
+
+}  // namespace nnlens

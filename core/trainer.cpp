@@ -1,0 +1,142 @@
+// The training loop: Keras' per-epoch bookkeeping over any backend's TrainingSession.
+#include "trainer.hpp"
+
+#include <cmath>
+#include <string>
+
+#include "error.hpp"
+#include "random.hpp"
+
+namespace nnlens {
+
+int trainingRows(int n, double valSplit) {
+    return static_cast<int>(std::floor(static_cast<double>(n) * (1.0 - valSplit)));
+}
+
+BatchSampler::BatchSampler(int n, int batch, bool shuffle, std::uint64_t seed)
+    : m_n(n), m_batch(batch), m_shuffle(shuffle), m_seed(seed) {}
+
+std::span<const int> BatchSampler::next(bool* newPass) {
+    const bool starting = m_passes == 0 || m_pos >= m_n;
+    if (starting) {
+        if (m_shuffle) {
+            // A fresh permutation per pass, from a generator seeded by (seed, pass).
+            Random rng(m_seed * 0x9E3779B97F4A7C15ull + static_cast<std::uint64_t>(m_passes));
+            m_order = rng.permutation(m_n);
+        } else if (m_order.size() != static_cast<std::size_t>(m_n)) {
+            m_order.resize(static_cast<std::size_t>(m_n));
+            for (int i = 0; i < m_n; ++i)
+                m_order[static_cast<std::size_t>(i)] = i;
+        }
+        m_pos = 0;
+        ++m_passes;
+    }
+    if (newPass) *newPass = starting;
+    const int count = std::min(m_batch, m_n - m_pos);
+    std::span<const int> rows(m_order.data() + m_pos, static_cast<std::size_t>(count));
+    m_pos += count;
+    return rows;
+}
+
+namespace {
+
+std::string describeStop(std::int64_t step, int epoch, float loss) {
+    std::string what = std::isfinite(loss) ? "an updated parameter was not a finite number"
+                                           : "the loss became " +
+                                                 std::string(std::isnan(loss) ? "NaN" : "infinite");
+    return "diverged at step " + std::to_string(step) + " (epoch " + std::to_string(epoch) +
+           "): " + what + "; kept the last finite parameters (try a smaller learning rate)";
+}
+
+std::vector<int> range(int begin, int end) {
+    std::vector<int> r;
+    r.reserve(static_cast<std::size_t>(std::max(0, end - begin)));
+    for (int i = begin; i < end; ++i)
+        r.push_back(i);
+    return r;
+}
+
+}  // namespace
+
+TrainResult train(TrainingSession& session, int rows, const TrainConfig& cfg,
+                  const std::function<void(const TrainProgress&)>& progress,
+                  const std::atomic<bool>* cancel) {
+    if (cfg.batch < 1) throw InputError("batch size must be at least 1");
+    if (!cfg.steps && cfg.epochs < 1) throw InputError("epochs must be at least 1");
+    if (cfg.steps && *cfg.steps < 1) throw InputError("steps must be at least 1");
+    if (!(cfg.valSplit >= 0.0 && cfg.valSplit < 1.0)) {
+        throw InputError("validation split must be in [0, 1)");
+    }
+    const int nTrain = trainingRows(rows, cfg.valSplit);
+    if (nTrain < 1) throw InputError("no rows left for training after the validation split");
+    const std::vector<int> valRows = range(nTrain, rows);
+
+    TrainResult result;
+    BatchSampler sampler(nTrain, cfg.batch, cfg.shuffle, cfg.seed);
+    const auto cancelled = [&] { return cancel && cancel->load(std::memory_order_relaxed); };
+    const auto validate = [&]() -> std::optional<float> {
+        if (valRows.empty()) return std::nullopt;
+        return session.evaluate(valRows);
+    };
+    // One step; false when training must stop (divergence).
+    const auto doStep = [&](float* loss) {
+        const std::span<const int> batch = sampler.next();
+        const TrainingSession::StepResult r = session.step(batch);
+        *loss = r.loss;
+        if (!r.ok) {
+            result.diverged = true;
+            result.stopReason = describeStop(result.steps + 1, sampler.passes(), r.loss);
+            return false;
+        }
+        ++result.steps;
+        return true;
+    };
+
+    if (cfg.steps) {
+        for (std::int64_t s = 0; s < *cfg.steps; ++s) {
+            if (cancelled()) {
+                result.cancelled = true;
+                result.stopReason = "cancelled";
+                break;
+            }
+            float loss = 0.0f;
+            if (!doStep(&loss)) break;
+            result.trainLoss.push_back(loss);
+            const std::optional<float> val = validate();
+            if (val) result.valLoss.push_back(*val);
+            if (progress) progress({sampler.passes(), result.steps, loss, val});
+        }
+        result.epochs = sampler.passes();
+        return result;
+    }
+
+    const int batchesPerEpoch = (nTrain + cfg.batch - 1) / cfg.batch;
+    for (int e = 1; e <= cfg.epochs; ++e) {
+        double sum = 0.0;
+        bool stop = false;
+        for (int b = 0; b < batchesPerEpoch; ++b) {
+            if (cancelled()) {
+                result.cancelled = true;
+                result.stopReason = "cancelled";
+                stop = true;
+                break;
+            }
+            float loss = 0.0f;
+            if (!doStep(&loss)) {
+                stop = true;
+                break;
+            }
+            sum += loss;
+        }
+        result.epochs = sampler.passes();
+        if (stop) break;
+        const float epochLoss = static_cast<float>(sum / batchesPerEpoch);
+        result.trainLoss.push_back(epochLoss);
+        const std::optional<float> val = validate();
+        if (val) result.valLoss.push_back(*val);
+        if (progress) progress({e, result.steps, epochLoss, val});
+    }
+    return result;
+}
+
+}  // namespace nnlens

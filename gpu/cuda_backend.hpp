@@ -1,0 +1,38 @@
+// CudaBackend: the engine's passes on an NVIDIA GPU; a plain C++ header (no CUDA types), so any
+// caller can include it.
+#pragma once
+
+#include <memory>
+#include <string>
+
+#include "core/backend.hpp"
+
+namespace nnlens {
+
+struct CudaDeviceQuery {
+    int count = 0;        // devices found (0 on any error)
+    int error = 0;        // cudaError_t of cudaGetDeviceCount: 35 no driver, 100 no device
+    std::string message;  // "" or the runtime's text for `error`
+    std::string name;     // device 0's name when count > 0
+};
+
+// cudaGetDeviceCount, with the count initialised to 0 (the runtime leaves it untouched on error).
+CudaDeviceQuery queryCudaDevices();
+
+// Runs forward, gradients, training steps and grid maps on device 0. Every CUDA error becomes a
+// BackendFailure (wrap it in a FallbackBackend to go on on the CPU). Construct only when
+// queryCudaDevices().count > 0.
+class CudaBackend final : public Backend {
+  public:
+    CudaBackend();
+    ~CudaBackend() override;
+
+    std::string_view name() const override { return "cuda"; }
+    Trace forward(const Network& net, const Matrix& x) override;
+    Gradients gradients(const Network& net, const Dataset& data, LossConfig loss) override;
+    std::unique_ptr<TrainingSession> startTraining(const Network& net, const Dataset& data,
+                                                   LossConfig loss, OptimizerConfig opt) override;
+    std::unique_ptr<GridEvaluator> gridEvaluator() override;
+};
+
+}  // namespace nnlens

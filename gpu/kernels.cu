@@ -1,0 +1,365 @@
+// CUDA kernels: every formula comes from core's NNLENS_HD functions (activation, loss, optimizer,
+// bin).
+#include <algorithm>
+
+#include <cuda_runtime.h>
+
+#include "core/activation.hpp"
+#include "core/binning.hpp"
+#include "core/loss.hpp"
+#include "core/optimizer.hpp"
+#include "cuda_check.hpp"
+#include "launch.hpp"
+
+namespace nnlens::gpu {
+
+namespace {
+
+constexpr int kThreads = 256;
+
+unsigned blocksFor(std::int64_t n) {
+    return static_cast<unsigned>((n + kThreads - 1) / kThreads);
+}
+
+void checkLaunch(const char* what) {
+    const cudaError_t e = cudaGetLastError();
+    if (e != cudaSuccess) throwCudaError(e, what, __FILE__, __LINE__);
+}
+
+__global__ void gatherRowsKernel(const float* src, int cols, const int* rows, int n, float* dst) {
+    const std::int64_t t = blockIdx.x * static_cast<std::int64_t>(blockDim.x) + threadIdx.x;
+    if (t >= static_cast<std::int64_t>(n) * cols) return;
+    const int i = static_cast<int>(t / cols), c = static_cast<int>(t % cols);
+    dst[t] = src[static_cast<std::int64_t>(rows[i]) * cols + c];
+}
+
+__global__ void gatherLabelsKernel(const int* src, const int* rows, int n, int* dst) {
+    const int i = blockIdx.x * blockDim.x + threadIdx.x;
+    if (i < n) dst[i] = src[rows[i]];
+}
+
+// s[i, j] = b[j] + sum_k x[i, k] W[k, j]; out = phi(s) for element-wise activations.
+__global__ void layerKernel(const float* x, const float* P, LayerDesc L, int n, float* s,
+                            float* out) {
+    const std::int64_t t = blockIdx.x * static_cast<std::int64_t>(blockDim.x) + threadIdx.x;
+    if (t >= static_cast<std::int64_t>(n) * L.out) return;
+    const int i = static_cast<int>(t / L.out), j = static_cast<int>(t % L.out);
+    float acc = P[L.b + j];
+    const float* xi = x + static_cast<std::int64_t>(i) * L.in;
+    for (int k = 0; k < L.in; ++k)
+        acc += xi[k] * P[L.w + static_cast<std::int64_t>(k) * L.out + j];
+    s[t] = acc;
+    const auto a = static_cast<Activation>(L.activation);
+    if (a != Activation::Softmax) out[t] = hd::activate(a, acc);
+}
+
+__global__ void softmaxRowsKernel(const float* s, int n, int k, float* out) {
+    const int i = blockIdx.x * blockDim.x + threadIdx.x;
+    if (i < n)
+        hd::softmaxRow(s + static_cast<std::int64_t>(i) * k, out + static_cast<std::int64_t>(i) * k,
+                       k);
+}
+
+__global__ void lossElementsKernel(int loss, const float* out, const float* y, const float* sigma,
+                                   std::int64_t count, float gradScale, float* dout,
+                                   double* lossSum) {
+    const std::int64_t t = blockIdx.x * static_cast<std::int64_t>(blockDim.x) + threadIdx.x;
+    if (t >= count) return;
+    const auto l = static_cast<Loss>(loss);
+    const float sg = sigma ? sigma[t] : 1.0f;
+    atomicAdd(lossSum, static_cast<double>(hd::lossTerm(l, out[t], y[t], sg)));
+    dout[t] = hd::lossTermGradient(l, out[t], y[t], sg) * gradScale;
+}
+
+__global__ void crossEntropyKernel(const float* out, const int* labels, int n, int k,
+                                   bool softmaxOut, float gradScale, float* dout, double* lossSum) {
+    const int i = blockIdx.x * blockDim.x + threadIdx.x;
+    if (i >= n) return;
+    float* g = dout + static_cast<std::int64_t>(i) * k;
+    const float term =
+        hd::crossEntropyRow(out + static_cast<std::int64_t>(i) * k, k, 1, labels[i], softmaxOut, g);
+    for (int c = 0; c < k; ++c)
+        g[c] *= gradScale;
+    atomicAdd(lossSum, static_cast<double>(term));
+}
+
+__global__ void activationBackwardKernel(int activation, const float* s, const float* out,
+                                         const float* dout, std::int64_t count, float* ds) {
+    const std::int64_t t = blockIdx.x * static_cast<std::int64_t>(blockDim.x) + threadIdx.x;
+    if (t < count)
+        ds[t] = dout[t] * hd::derivative(static_cast<Activation>(activation), s[t], out[t]);
+}
+
+__global__ void softmaxBackwardKernel(const float* out, const float* dout, int n, int k,
+                                      float* ds) {
+    const int i = blockIdx.x * blockDim.x + threadIdx.x;
+    if (i < n) {
+        const std::int64_t o = static_cast<std::int64_t>(i) * k;
+        hd::softmaxBackwardRow(out + o, dout + o, ds + o, k);
+    }
+}
+
+// One thread per weight: dW[k, j] = sum_i x[i, k] ds[i, j]; threads with k == in give db[j].
+__global__ void weightGradKernel(const float* x, const float* ds, int n, int in, int out, float* dW,
+                                 float* db) {
+    const std::int64_t t = blockIdx.x * static_cast<std::int64_t>(blockDim.x) + threadIdx.x;
+    if (t >= static_cast<std::int64_t>(in + 1) * out) return;
+    const int k = static_cast<int>(t / out), j = static_cast<int>(t % out);
+    float acc = 0.0f;
+    if (k == in) {
+        for (int i = 0; i < n; ++i)
+            acc += ds[static_cast<std::int64_t>(i) * out + j];
+        db[j] = acc;
+    } else {
+        for (int i = 0; i < n; ++i) {
+            acc += x[static_cast<std::int64_t>(i) * in + k] *
+                   ds[static_cast<std::int64_t>(i) * out + j];
+        }
+        dW[t] = acc;
+    }
+}
+
+// dx[i, k] = sum_j ds[i, j] W[k, j]
+__global__ void inputGradKernel(const float* ds, const float* P, LayerDesc L, int n, float* dx) {
+    const std::int64_t t = blockIdx.x * static_cast<std::int64_t>(blockDim.x) + threadIdx.x;
+    if (t >= static_cast<std::int64_t>(n) * L.in) return;
+    const int i = static_cast<int>(t / L.in), k = static_cast<int>(t % L.in);
+    const float* d = ds + static_cast<std::int64_t>(i) * L.out;
+    const float* w = P + L.w + static_cast<std::int64_t>(k) * L.out;
+    float acc = 0.0f;
+    for (int j = 0; j < L.out; ++j)
+        acc += d[j] * w[j];
+    dx[t] = acc;
+}
+
+__global__ void optimizerKernel(int kind, const float* p, const float* g, float* pOut, float* m,
+                                float* v, std::size_t count, float lr, float momentum,
+                                bool firstStep, float beta1, float beta2, float eps, float stepSize,
+                                float bc2Sqrt, int* bad) {
+    const std::size_t t = blockIdx.x * static_cast<std::size_t>(blockDim.x) + threadIdx.x;
+    if (t >= count) return;
+    float r;
+    switch (static_cast<OptimizerKind>(kind)) {
+        case OptimizerKind::Sgd:
+            r = hd::sgdUpdate(p[t], g[t], lr);
+            break;
+        case OptimizerKind::Momentum:
+            r = hd::momentumUpdate(p[t], g[t], m[t], lr, momentum, firstStep);
+            break;
+        default:
+            r = hd::adamUpdate(p[t], g[t], m[t], v[t], beta1, beta2, eps, stepSize, bc2Sqrt);
+            break;
+    }
+    pOut[t] = r;
+    if (!isfinite(r)) atomicOr(bad, 1);
+}
+
+__constant__ LayerDesc c_layers[kMaxLayers];
+
+// One thread per grid point; the whole network runs in registers and every node's s and out are
+// written out, column-major per layer (coalesced: neighbouring threads, neighbouring points).
+__global__ void gridKernel(const float* __restrict__ P, int depth, const float* __restrict__ xi,
+                           int n, const std::int64_t* __restrict__ offsets, float* s, float* out,
+                           bool sharedParams, int paramCount) {
+    extern __shared__ float shared[];
+    const float* W = P;
+    if (sharedParams) {
+        for (int i = threadIdx.x; i < paramCount; i += blockDim.x)
+            shared[i] = P[i];
+        __syncthreads();
+        W = shared;
+    }
+    const std::int64_t N = static_cast<std::int64_t>(n) * n;
+    const std::int64_t k = blockIdx.x * static_cast<std::int64_t>(blockDim.x) + threadIdx.x;
+    if (k >= N) return;
+    float a[kGridMaxWidth];
+    float z[kGridMaxWidth];
+    a[0] = xi[k % n];  // x1 = x_i[col]
+    a[1] = xi[k / n];  // x2 = x_i[row]
+    for (int l = 0; l < depth; ++l) {
+        const LayerDesc L = c_layers[l];
+        const auto act = static_cast<Activation>(L.activation);
+        for (int j = 0; j < L.out; ++j) {
+            float acc = W[L.b + j];
+            for (int i = 0; i < L.in; ++i)
+                acc += a[i] * W[L.w + i * L.out + j];
+            z[j] = acc;
+            s[offsets[l] + j * N + k] = acc;
+        }
+        if (act == Activation::Softmax) {
+            hd::softmaxRow(z, a, L.out);
+        } else {
+            for (int j = 0; j < L.out; ++j)
+                a[j] = hd::activate(act, z[j]);
+        }
+        for (int j = 0; j < L.out; ++j)
+            out[offsets[l] + j * N + k] = a[j];
+    }
+}
+
+// One block per column: min and max of the finite values, and the largest finite |absOf|.
+__global__ void columnRangeKernel(const float* values, const float* absOf, std::int64_t N,
+                                  float* ranges, float* absMax) {
+    __shared__ float lo[kThreads], hi[kThreads], am[kThreads];
+    const std::int64_t base = blockIdx.x * N;
+    float l = INFINITY, h = -INFINITY, m = 0.0f;
+    for (std::int64_t i = threadIdx.x; i < N; i += blockDim.x) {
+        const float v = values[base + i];
+        if (isfinite(v)) {
+            l = fminf(l, v);
+            h = fmaxf(h, v);
+        }
+        if (absOf) {
+            const float o = fabsf(absOf[base + i]);
+            if (isfinite(o)) m = fmaxf(m, o);
+        }
+    }
+    lo[threadIdx.x] = l;
+    hi[threadIdx.x] = h;
+    am[threadIdx.x] = m;
+    __syncthreads();
+    for (int stride = blockDim.x / 2; stride > 0; stride /= 2) {
+        if (threadIdx.x < stride) {
+            lo[threadIdx.x] = fminf(lo[threadIdx.x], lo[threadIdx.x + stride]);
+            hi[threadIdx.x] = fmaxf(hi[threadIdx.x], hi[threadIdx.x + stride]);
+            am[threadIdx.x] = fmaxf(am[threadIdx.x], am[threadIdx.x + stride]);
+        }
+        __syncthreads();
+    }
+    if (threadIdx.x == 0) {
+        const bool any = lo[0] <= hi[0];
+        ranges[2 * blockIdx.x] = any ? lo[0] : 0.0f;
+        ranges[2 * blockIdx.x + 1] = any ? hi[0] : 0.0f;
+        if (absMax) absMax[blockIdx.x] = am[0];
+    }
+}
+
+// blockIdx.y is the node; shared-memory counts, then one atomic add per bin and block.
+__global__ void histogramKernel(const float* values, std::int64_t N, int bins,
+                                const float* thresholds, const float* params,
+                                unsigned long long* counts) {
+    extern __shared__ unsigned int local[];
+    const int node = blockIdx.y;
+    for (int b = threadIdx.x; b <= bins; b += blockDim.x)
+        local[b] = 0;
+    __syncthreads();
+    const float* t = thresholds + static_cast<std::int64_t>(node) * (bins + 1);
+    const float first = params[4 * node], scale = params[4 * node + 1];
+    const float lo = params[4 * node + 2], hi = params[4 * node + 3];
+    const float* v = values + static_cast<std::int64_t>(node) * N;
+    for (std::int64_t i = blockIdx.x * static_cast<std::int64_t>(blockDim.x) + threadIdx.x; i < N;
+         i += static_cast<std::int64_t>(gridDim.x) * blockDim.x) {
+        atomicAdd(&local[hd::histogramBin(v[i], first, scale, t, bins, lo, hi)], 1u);
+    }
+    __syncthreads();
+    for (int b = threadIdx.x; b < bins; b += blockDim.x) {
+        if (local[b])
+            atomicAdd(&counts[static_cast<std::int64_t>(node) * bins + b],
+                      static_cast<unsigned long long>(local[b]));
+    }
+}
+
+}  // namespace
+
+void gatherRows(const float* src, int cols, const int* rows, int n, float* dst) {
+    if (n == 0 || cols == 0) return;
+    gatherRowsKernel<<<blocksFor(static_cast<std::int64_t>(n) * cols), kThreads>>>(src, cols, rows,
+                                                                                   n, dst);
+    checkLaunch("gatherRows");
+}
+
+void gatherLabels(const int* src, const int* rows, int n, int* dst) {
+    if (n == 0) return;
+    gatherLabelsKernel<<<blocksFor(n), kThreads>>>(src, rows, n, dst);
+    checkLaunch("gatherLabels");
+}
+
+void layerForward(const float* x, const float* params, const LayerDesc& L, int n, float* s,
+                  float* out) {
+    layerKernel<<<blocksFor(static_cast<std::int64_t>(n) * L.out), kThreads>>>(x, params, L, n, s,
+                                                                               out);
+    checkLaunch("layerForward");
+    if (static_cast<Activation>(L.activation) == Activation::Softmax) {
+        softmaxRowsKernel<<<blocksFor(n), kThreads>>>(s, n, L.out, out);
+        checkLaunch("softmaxRows");
+    }
+}
+
+void lossForward(int loss, const float* out, const float* y, const int* labels, const float* sigma,
+                 int n, int k, bool softmaxOut, float gradScale, float* dout, double* lossSum) {
+    if (static_cast<Loss>(loss) == Loss::Ce) {
+        crossEntropyKernel<<<blocksFor(n), kThreads>>>(out, labels, n, k, softmaxOut, gradScale,
+                                                       dout, lossSum);
+    } else {
+        const std::int64_t count = static_cast<std::int64_t>(n) * k;
+        lossElementsKernel<<<blocksFor(count), kThreads>>>(loss, out, y, sigma, count, gradScale,
+                                                           dout, lossSum);
+    }
+    checkLaunch("lossForward");
+}
+
+void activationBackward(int activation, const float* s, const float* out, const float* dout, int n,
+                        int k, float* ds) {
+    if (static_cast<Activation>(activation) == Activation::Softmax) {
+        softmaxBackwardKernel<<<blocksFor(n), kThreads>>>(out, dout, n, k, ds);
+    } else {
+        const std::int64_t count = static_cast<std::int64_t>(n) * k;
+        activationBackwardKernel<<<blocksFor(count), kThreads>>>(activation, s, out, dout, count,
+                                                                 ds);
+    }
+    checkLaunch("activationBackward");
+}
+
+void weightGradients(const float* x, const float* ds, int n, int in, int out, float* dW,
+                     float* db) {
+    weightGradKernel<<<blocksFor(static_cast<std::int64_t>(in + 1) * out), kThreads>>>(x, ds, n, in,
+                                                                                       out, dW, db);
+    checkLaunch("weightGradients");
+}
+
+void inputGradients(const float* ds, const float* params, const LayerDesc& L, int n, float* dx) {
+    inputGradKernel<<<blocksFor(static_cast<std::int64_t>(n) * L.in), kThreads>>>(ds, params, L, n,
+                                                                                  dx);
+    checkLaunch("inputGradients");
+}
+
+void optimizerStep(int kind, const float* p, const float* g, float* pOut, float* m, float* v,
+                   std::size_t count, float lr, float momentum, bool firstStep, float beta1,
+                   float beta2, float eps, float stepSize, float bc2Sqrt, int* bad) {
+    optimizerKernel<<<blocksFor(static_cast<std::int64_t>(count)), kThreads>>>(
+        kind, p, g, pOut, m, v, count, lr, momentum, firstStep, beta1, beta2, eps, stepSize,
+        bc2Sqrt, bad);
+    checkLaunch("optimizerStep");
+}
+
+void gridFused(const float* params, std::size_t paramCount, const LayerDesc* layers, int depth,
+               const float* xi, int n, const std::int64_t* offsets, float* s, float* out) {
+    NNLENS_CUDA_CHECK(
+        cudaMemcpyToSymbol(c_layers, layers, sizeof(LayerDesc) * static_cast<std::size_t>(depth)));
+    const std::size_t bytes = paramCount * sizeof(float);
+    const bool useShared = bytes <= 40 * 1024;
+    const std::int64_t N = static_cast<std::int64_t>(n) * n;
+    gridKernel<<<blocksFor(N), kThreads, useShared ? bytes : 0>>>(
+        params, depth, xi, n, offsets, s, out, useShared, static_cast<int>(paramCount));
+    checkLaunch("gridFused");
+}
+
+void columnRanges(const float* values, const float* absOf, std::int64_t N, int nodes, float* ranges,
+                  float* absMax) {
+    if (nodes == 0) return;
+    columnRangeKernel<<<static_cast<unsigned>(nodes), kThreads>>>(values, absOf, N, ranges, absMax);
+    checkLaunch("columnRanges");
+}
+
+void histograms(const float* values, std::int64_t N, int nodes, int bins, const float* thresholds,
+                const float* params, unsigned long long* counts) {
+    if (nodes == 0) return;
+    const unsigned perNode =
+        static_cast<unsigned>(std::min<std::int64_t>(64, (N + kThreads - 1) / kThreads));
+    const dim3 grid(perNode, static_cast<unsigned>(nodes));
+    histogramKernel<<<grid, kThreads, static_cast<std::size_t>(bins + 1) * sizeof(unsigned)>>>(
+        values, N, bins, thresholds, params, counts);
+    checkLaunch("histograms");
+}
+
+}  // namespace nnlens::gpu

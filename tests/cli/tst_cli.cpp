@@ -1,0 +1,1064 @@
+// Tests of nnlens-cli: runs the real binary and checks its JSON, files, messages and exit codes.
+#include <QByteArray>
+#include <QDir>
+#include <QFile>
+#include <QFileInfo>
+#include <QProcess>
+#include <QRegularExpression>
+#include <QStringList>
+#include <QTemporaryDir>
+#include <QTest>
+
+#include <algorithm>
+#include <cmath>
+#include <cstdlib>
+#include <limits>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "compare.hpp"
+#include "core/network_io.hpp"
+#include "json_out.hpp"
+
+using nlohmann::json;
+
+namespace {
+
+// Tolerances of spec section "Reference semantics": forward values and maps, then gradients.
+constexpr double kAtol = 1e-5;
+constexpr double kRtolForward = 1e-4;
+constexpr double kRtolGrad = 1e-3;
+
+struct CliResult {
+    int code = -1;  // -1 when the process crashed or timed out
+    QByteArray out;
+    QByteArray err;
+};
+
+// The spec's example network (section 1): s1 = 2 x1 - x2, s2 = -2 x2, s3 = tanh s1 - tanh s2 - 1.
+const char* const kQuadrant = R"({
+  "format": "nnlens.network",
+  "version": 1,
+  "name": "Quadrant selector",
+  "description": "Two tanh hidden nodes cut the plane in half; the output picks a quadrant.",
+  "inputs": 2,
+  "layers": [
+    { "activation": "tanh", "weights": [[2, 0], [-1, -2]], "bias": [0, 0] },
+    { "activation": "tanh", "weights": [[1], [-1]],        "bias": [-1] }
+  ],
+  "view": { "range": 3.0, "grid": 250, "bins": 25 },
+  "comment": "an unknown key, kept on save"
+})";
+
+// The same network with a small view, for the flag > view > default precedence.
+const char* const kQuadrantSmallView = R"({
+  "format": "nnlens.network", "version": 1, "name": "small view", "inputs": 2,
+  "layers": [
+    { "activation": "tanh", "weights": [[2, 0], [-1, -2]], "bias": [0, 0] },
+    { "activation": "tanh", "weights": [[1], [-1]], "bias": [-1] }
+  ],
+  "view": { "range": 2.0, "grid": 7, "bins": 3 }
+})";
+
+// One linear unit: out = s = 0.5 x1 - x2 + 0.25. No view.
+const char* const kLinear = R"({
+  "format": "nnlens.network", "version": 1, "name": "linear unit", "inputs": 2,
+  "layers": [ { "activation": "linear", "weights": [[0.5], [-1]], "bias": [0.25] } ]
+})";
+constexpr double kLinW0 = 0.5;
+constexpr double kLinW1 = -1.0;
+constexpr double kLinB = 0.25;
+
+// Node 1 has w = 0 (no arrow) and a constant s = 1; node 2 is s = x1.
+const char* const kZeroWeight = R"({
+  "format": "nnlens.network", "version": 1, "inputs": 2,
+  "layers": [ { "activation": "linear", "weights": [[0, 1], [0, 0]], "bias": [1, 0] } ]
+})";
+
+const char* const kTwoOutputs = R"({
+  "format": "nnlens.network", "version": 1, "inputs": 2,
+  "layers": [ { "activation": "linear", "weights": [[1, 0], [0, 1]], "bias": [0, 0] } ]
+})";
+
+const char* const kThreeInputs = R"({
+  "format": "nnlens.network", "version": 1, "name": "three inputs", "inputs": 3,
+  "layers": [ { "activation": "tanh", "weights": [[1], [1], [1]], "bias": [0] } ]
+})";
+
+const char* const kWrongShape = R"({
+  "format": "nnlens.network", "version": 1, "inputs": 2,
+  "layers": [
+    { "activation": "tanh", "weights": [[1, 0], [0, 1]], "bias": [0, 0] },
+    { "activation": "tanh", "weights": [[1], [1], [1]], "bias": [0] }
+  ]
+})";
+
+const char* const kUnknownActivation = R"({
+  "format": "nnlens.network", "version": 1, "inputs": 2,
+  "layers": [ { "activation": "tanhh", "weights": [[1], [1]], "bias": [0] } ]
+})";
+
+const char* const kMalformed =
+    "{\n  \"format\": \"nnlens.network\",\n  \"version\": 1,\n  \"inputs\": \n";
+
+// Rows for forward: (x1, x2).
+const double kPoints[][2] = {{0.5, -0.25}, {-1.0, 2.0}, {2.5, 1.0}};
+
+// Rows for grad: (x1, x2, y1).
+const double kLinRows[][3] = {{1.0, 2.0, 0.5}, {-1.0, 0.5, 1.0}, {0.3, -0.7, -0.2}};
+
+double tanhQuadrantS3(double x1, double x2) {
+    return std::tanh(2 * x1 - x2) - std::tanh(-2 * x2) - 1.0;
+}
+
+QByteArray num(double v) {
+    return QByteArray::number(v, 'g', 17);
+}
+
+bool parseJson(const QByteArray& text, json& out) {
+    out = json::parse(text.toStdString(), nullptr, false);
+    return !out.is_discarded();
+}
+
+std::vector<double> doubles(const json& array) {
+    std::vector<double> v;
+    for (const json& x : array)
+        v.push_back(x.is_null() ? std::nan("") : x.get<double>());
+    return v;
+}
+
+}  // namespace
+
+class TestCli : public QObject {
+    Q_OBJECT
+
+  private slots:
+    void init();
+    void cleanup();
+
+    void jsonNumbers();
+    void jsonWriter();
+
+    void help_data();
+    void help();
+    void noArguments();
+
+    void forward();
+    void forwardToFile();
+    void gridValuesAndOrdering();
+    void gridRawText();
+    void gridArrowAndConstantHistogram();
+    void gridPrecedence_data();
+    void gridPrecedence();
+    void grad_data();
+    void grad();
+    void train();
+    void trainSteps();
+    void trainValidationSplit();
+    void trainDiverges();
+    void lrScan();
+    void dataset_data();
+    void dataset();
+    void bench();
+    void backendReported_data();
+    void backendReported();
+    void summary();
+    void summaryMapOrientation();
+    void summaryThreeInputs();
+
+    void badInput_data();
+    void badInput();
+    void otherFailureExitsOne();
+    void failedTrainKeepsExistingFile();
+
+  private:
+    QString path(const QString& name) const { return m_dir->filePath(name); }
+    void writeFile(const QString& name, const QByteArray& text);
+    QByteArray readFile(const QString& name) const;
+    // Runs nnlens-cli; "%D" in an argument stands for the temporary folder.
+    CliResult run(const QStringList& args) const;
+
+    std::unique_ptr<QTemporaryDir> m_dir;
+};
+
+void TestCli::init() {
+    // The CLI's tests are about the command line, not the device: hide any GPU from the runs.
+    qputenv("CUDA_VISIBLE_DEVICES", "");
+    m_dir = std::make_unique<QTemporaryDir>();
+    QVERIFY(m_dir->isValid());
+    writeFile("quadrant.nnlens.json", kQuadrant);
+    writeFile("small-view.nnlens.json", kQuadrantSmallView);
+    writeFile("linear.nnlens.json", kLinear);
+    writeFile("zero-w.nnlens.json", kZeroWeight);
+    writeFile("two-out.nnlens.json", kTwoOutputs);
+    writeFile("three-in.nnlens.json", kThreeInputs);
+    writeFile("wrong-shape.nnlens.json", kWrongShape);
+    writeFile("unknown-act.nnlens.json", kUnknownActivation);
+    writeFile("malformed.nnlens.json", kMalformed);
+
+    QByteArray points = "x1,x2\n";
+    for (const auto& p : kPoints)
+        points += num(p[0]) + "," + num(p[1]) + "\n";
+    writeFile("points.csv", points);
+
+    QByteArray lin = "x1,x2,y1\n";
+    for (const auto& r : kLinRows)
+        lin += num(r[0]) + "," + num(r[1]) + "," + num(r[2]) + "\n";
+    writeFile("lin.csv", lin);
+
+    // 40 rows of y = 0.3 x1 + 0.8 x2 - 0.1 on deterministic inputs in [-1, 1]^2.
+    QByteArray regression = "x1,x2,y1\n";
+    for (int i = 0; i < 40; ++i) {
+        const double x1 = std::sin(1.0 * i);
+        const double x2 = std::cos(1.7 * i);
+        regression += num(x1) + "," + num(x2) + "," + num(0.3 * x1 + 0.8 * x2 - 0.1) + "\n";
+    }
+    writeFile("regression.csv", regression);
+
+    writeFile("labels.csv", "x1,x2,label\n0.5,0.5,0\n1,-1,2\n");
+    writeFile("nan.csv", "x1,x2,y1\n1,2,0.5\n1,nan,0.5\n");
+    writeFile("empty.csv", "x1,x2,y1\n");
+    writeFile("wide.csv", "x1,x2,x3\n1,2,3\n");
+}
+
+void TestCli::cleanup() {
+    m_dir.reset();
+}
+
+void TestCli::writeFile(const QString& name, const QByteArray& text) {
+    QFile f(path(name));
+    QVERIFY(f.open(QIODevice::WriteOnly | QIODevice::Truncate));
+    QCOMPARE(f.write(text), qint64(text.size()));
+}
+
+QByteArray TestCli::readFile(const QString& name) const {
+    QFile f(path(name));
+    if (!f.open(QIODevice::ReadOnly)) return {};
+    return f.readAll();
+}
+
+CliResult TestCli::run(const QStringList& args) const {
+    QStringList expanded;
+    for (const QString& a : args)
+        expanded << QString(a).replace("%D", m_dir->path());
+    QProcess p;
+    p.setProgram(QStringLiteral(NNLENS_CLI_PATH));
+    p.setArguments(expanded);
+    p.start();
+    CliResult r;
+    if (!p.waitForFinished(240000)) {
+        p.kill();
+        p.waitForFinished();
+        return r;
+    }
+    r.out = p.readAllStandardOutput();
+    r.err = p.readAllStandardError();
+    if (p.exitStatus() == QProcess::NormalExit) r.code = p.exitCode();
+    return r;
+}
+
+// ---- JSON helpers (in-process) -------------------------------------------------------------
+
+void TestCli::jsonNumbers() {
+    using nnlens::cli::formatDouble;
+    using nnlens::cli::formatFloat;
+    QCOMPARE(formatFloat(0.1f), std::string("0.1"));
+    QCOMPARE(formatFloat(9.0f), std::string("9"));
+    QCOMPARE(formatFloat(1e-6f), std::string("1e-06"));
+    QCOMPARE(formatDouble(0.1), std::string("0.1"));
+    QCOMPARE(formatFloat(std::numeric_limits<float>::quiet_NaN()), std::string("null"));
+    QCOMPARE(formatFloat(std::numeric_limits<float>::infinity()), std::string("null"));
+    QCOMPARE(formatDouble(-std::numeric_limits<double>::infinity()), std::string("null"));
+    // Shortest digits that read back to the same float.
+    for (const float v : {1.0f / 3.0f, 0.7615942f, 123456.79f, -2.5e-12f, 3.4028235e38f}) {
+        const std::string text = formatFloat(v);
+        QCOMPARE(std::strtof(text.c_str(), nullptr), v);
+        QVERIFY2(text.size() <= 15, text.c_str());
+    }
+}
+
+void TestCli::jsonWriter() {
+    nnlens::cli::JsonWriter w;
+    w.beginObject();
+    w.key("a").beginArray().value(1).null().value(0.5f).endArray();
+    w.key("b").value("q\"x\n");
+    w.key("c").beginObject().endObject();
+    w.key("d").value(true);
+    w.endObject();
+    QCOMPARE(w.str(),
+             std::string("{\"a\":[1,null,0.5],\"b\":\"q\\\"x\\n\",\"c\":{},\"d\":true}\n"));
+}
+
+// ---- help ----------------------------------------------------------------------------------
+
+void TestCli::help_data() {
+    QTest::addColumn<QStringList>("args");
+    QTest::addColumn<QString>("expectedStart");
+    const QStringList commands = {"summary", "forward", "grid",    "grad",
+                                  "train",   "lr-scan", "dataset", "bench"};
+    for (const QString& c : commands) {
+        QTest::newRow(qPrintable(c + " --help"))
+            << QStringList{c, "--help"} << "Usage: nnlens-cli " + c;
+        QTest::newRow(qPrintable(c + " -h")) << QStringList{c, "-h"} << "Usage: nnlens-cli " + c;
+    }
+    QTest::newRow("help wins over a bad option")
+        << QStringList{"train", "--lr", "abc", "--frob", "--help"} << "Usage: nnlens-cli train";
+    QTest::newRow("--help") << QStringList{"--help"} << "nnlens-cli ";
+    QTest::newRow("help") << QStringList{"help"} << "nnlens-cli ";
+    QTest::newRow("help grid") << QStringList{"help", "grid"} << "Usage: nnlens-cli grid";
+}
+
+void TestCli::help() {
+    QFETCH(QStringList, args);
+    QFETCH(QString, expectedStart);
+    const CliResult r = run(args);
+    QCOMPARE(r.code, 0);
+    QVERIFY2(QString::fromUtf8(r.out).startsWith(expectedStart), r.out.constData());
+    QVERIFY2(r.err.isEmpty(), r.err.constData());
+    if (args == QStringList{"--help"}) {
+        for (const char* c :
+             {"forward", "grid", "grad", "train", "lr-scan", "dataset", "bench", "summary"}) {
+            QVERIFY2(r.out.contains(QByteArray("\n  ") + c + " "), c);
+        }
+    }
+    for (const QByteArray& line : r.out.split('\n')) {
+        QVERIFY2(line.size() <= 80, line.constData());
+    }
+}
+
+void TestCli::noArguments() {
+    const CliResult r = run({});
+    QCOMPARE(r.code, 2);
+    QVERIFY(r.out.isEmpty());
+    QVERIFY(r.err.contains("Usage: nnlens-cli COMMAND"));
+}
+
+// ---- forward -------------------------------------------------------------------------------
+
+void TestCli::forward() {
+    const CliResult r = run({"forward", "%D/quadrant.nnlens.json", "--data", "%D/points.csv"});
+    QVERIFY2(r.code == 0, r.err.constData());
+    json j;
+    QVERIFY(parseJson(r.out, j));
+    QCOMPARE(j["backend"].get<std::string>(), std::string("cpu"));
+    QCOMPARE(j["layers"].size(), std::size_t(2));
+    QCOMPARE(j["layers"][0]["activation"].get<std::string>(), std::string("tanh"));
+    const json& l1 = j["layers"][0];
+    const json& l2 = j["layers"][1];
+    QCOMPARE(l1["s"].size(), std::size(kPoints));
+    for (std::size_t i = 0; i < std::size(kPoints); ++i) {
+        const double x1 = kPoints[i][0];
+        const double x2 = kPoints[i][1];
+        const std::vector<double> s1 = {2 * x1 - x2, -2 * x2};
+        const std::vector<double> out1 = {std::tanh(s1[0]), std::tanh(s1[1])};
+        const std::vector<double> s2 = {tanhQuadrantS3(x1, x2)};
+        const std::vector<double> out2 = {std::tanh(s2[0])};
+        QCOMPARE(l1["s"][i].size(), std::size_t(2));
+        QCOMPARE(l2["out"][i].size(), std::size_t(1));
+        NNLENS_COMPARE_CLOSE(doubles(l1["s"][i]), s1, 2, kAtol, kRtolForward);
+        NNLENS_COMPARE_CLOSE(doubles(l1["out"][i]), out1, 2, kAtol, kRtolForward);
+        NNLENS_COMPARE_CLOSE(doubles(l2["s"][i]), s2, 1, kAtol, kRtolForward);
+        NNLENS_COMPARE_CLOSE(doubles(l2["out"][i]), out2, 1, kAtol, kRtolForward);
+    }
+}
+
+void TestCli::forwardToFile() {
+    const CliResult r = run(
+        {"forward", "%D/quadrant.nnlens.json", "--data", "%D/points.csv", "-o", "%D/forward.json"});
+    QVERIFY2(r.code == 0, r.err.constData());
+    QVERIFY(r.out.isEmpty());
+    json j;
+    QVERIFY(parseJson(readFile("forward.json"), j));
+    QCOMPARE(j["layers"][1]["out"].size(), std::size(kPoints));
+}
+
+// ---- grid ----------------------------------------------------------------------------------
+
+void TestCli::gridValuesAndOrdering() {
+    const int n = 5;
+    const CliResult r =
+        run({"grid", "%D/quadrant.nnlens.json", "--n", "5", "--range", "3", "--bins", "4"});
+    QVERIFY2(r.code == 0, r.err.constData());
+    json j;
+    QVERIFY(parseJson(r.out, j));
+    QCOMPARE(j["backend"].get<std::string>(), std::string("cpu"));
+    QCOMPARE(j["n"].get<int>(), n);
+    QCOMPARE(j["range"].get<double>(), 3.0);
+    QCOMPARE(j["layers"].size(), std::size_t(2));
+    QCOMPARE(j["layers"][0]["nodes"].size(), std::size_t(2));
+    QCOMPARE(j["layers"][1]["nodes"].size(), std::size_t(1));
+
+    // x = linspace(-3, 3, 5); k = row * n + col is (x[col], x[row]).
+    const double x[n] = {-3, -1.5, 0, 1.5, 3};
+    double limit = 0.0;
+    for (std::size_t l = 0; l < 2; ++l) {
+        for (const json& node : j["layers"][l]["nodes"]) {
+            QCOMPARE(node["s"].size(), std::size_t(n * n));
+            QCOMPARE(node["out"].size(), std::size_t(n * n));
+            const std::vector<double> s = doubles(node["s"]);
+            const json& hist = node["hist"];
+            QCOMPARE(hist["counts"].size(), std::size_t(4));
+            std::int64_t total = 0;
+            for (const json& c : hist["counts"])
+                total += c.get<std::int64_t>();
+            QCOMPARE(total, std::int64_t(n * n));
+            NNLENS_CLOSE(hist["min"].get<double>(), *std::min_element(s.begin(), s.end()), kAtol,
+                         kRtolForward);
+            NNLENS_CLOSE(hist["max"].get<double>(), *std::max_element(s.begin(), s.end()), kAtol,
+                         kRtolForward);
+            for (const json& o : node["out"])
+                limit = std::max(limit, std::fabs(o.get<double>()));
+            QCOMPARE(node.contains("arrow"), l == 0);
+        }
+    }
+    NNLENS_CLOSE(j["colour_limit"].get<double>(), limit, kAtol, kRtolForward);
+
+    const json& n1 = j["layers"][0]["nodes"][0];  // s = 2 x1 - x2
+    const json& n2 = j["layers"][0]["nodes"][1];  // s = -2 x2
+    const json& n3 = j["layers"][1]["nodes"][0];
+    for (int row = 0; row < n; ++row) {
+        for (int col = 0; col < n; ++col) {
+            const std::size_t k = static_cast<std::size_t>(row * n + col);
+            const double x1 = x[col];
+            const double x2 = x[row];
+            NNLENS_CLOSE(n1["s"][k].get<double>(), 2 * x1 - x2, kAtol, kRtolForward);
+            NNLENS_CLOSE(n2["out"][k].get<double>(), std::tanh(-2 * x2), kAtol, kRtolForward);
+            NNLENS_CLOSE(n3["out"][k].get<double>(), std::tanh(tanhQuadrantS3(x1, x2)), kAtol,
+                         kRtolForward);
+        }
+    }
+    // The bottom-right corner (row 0, col 4) is (3, -3): s1 = 9; the top-left is (-3, 3): -9.
+    QCOMPARE(n1["s"][4].get<double>(), 9.0);
+    QCOMPARE(n1["s"][20].get<double>(), -9.0);
+
+    const json& arrow = n1["arrow"];  // origin -b w / |w|^2 = 0, w = column 0 of W = (2, -1)
+    QCOMPARE(arrow["w"][0].get<double>(), 2.0);
+    QCOMPARE(arrow["w"][1].get<double>(), -1.0);
+    QCOMPARE(arrow["origin"][0].get<double>(), 0.0);
+    QCOMPARE(arrow["origin"][1].get<double>(), 0.0);
+    QCOMPARE(n2["arrow"]["w"][1].get<double>(), -2.0);
+}
+
+void TestCli::gridRawText() {
+    // Shortest round-trip digits: exact values print without trailing zeros, in grid order.
+    const CliResult r = run({"grid", "%D/quadrant.nnlens.json", "--n", "3", "--range", "3"});
+    QVERIFY2(r.code == 0, r.err.constData());
+    QVERIFY2(r.out.contains("\"s\":[-3,3,9,-6,0,6,-9,-3,3]"), r.out.left(300).constData());
+    QVERIFY(r.out.contains("\"s\":[6,6,6,0,0,0,-6,-6,-6]"));
+    QVERIFY(r.out.endsWith("}\n"));
+}
+
+void TestCli::gridArrowAndConstantHistogram() {
+    const CliResult r = run({"grid", "%D/zero-w.nnlens.json", "--n", "4", "--bins", "4"});
+    QVERIFY2(r.code == 0, r.err.constData());
+    json j;
+    QVERIFY(parseJson(r.out, j));
+    const json& constant = j["layers"][0]["nodes"][0];
+    QVERIFY(constant["arrow"].is_null());
+    // numpy.histogram of 16 ones in 4 bins: range [0.5, 1.5], edges 0.5 .. 1.5 step 0.25, so
+    // every value lands in the bin [1.0, 1.25).
+    const std::vector<double> counts = doubles(constant["hist"]["counts"]);
+    const std::vector<double> expected = {0, 0, 16, 0};
+    NNLENS_COMPARE_CLOSE(counts, expected, 4, 0.0, 0.0);
+    const json& arrow = j["layers"][0]["nodes"][1]["arrow"];
+    QVERIFY(arrow.is_object());
+    QCOMPARE(arrow["w"][0].get<double>(), 1.0);
+    QCOMPARE(arrow["w"][1].get<double>(), 0.0);
+}
+
+void TestCli::gridPrecedence_data() {
+    QTest::addColumn<QString>("net");
+    QTest::addColumn<QStringList>("flags");
+    QTest::addColumn<int>("n");
+    QTest::addColumn<double>("range");
+    QTest::addColumn<int>("bins");
+    QTest::newRow("file view") << "small-view" << QStringList{} << 7 << 2.0 << 3;
+    QTest::newRow("--n beats view") << "small-view" << QStringList{"--n", "4"} << 4 << 2.0 << 3;
+    QTest::newRow("--range and --bins=")
+        << "small-view" << QStringList{"--range", "1.5", "--bins=2"} << 7 << 1.5 << 2;
+    QTest::newRow("defaults") << "linear" << QStringList{} << 250 << 3.0 << 25;
+    QTest::newRow("flag without view") << "linear" << QStringList{"--n=6"} << 6 << 3.0 << 25;
+}
+
+void TestCli::gridPrecedence() {
+    QFETCH(QString, net);
+    QFETCH(QStringList, flags);
+    QFETCH(int, n);
+    QFETCH(double, range);
+    QFETCH(int, bins);
+    const CliResult r = run(QStringList{"grid", "%D/" + net + ".nnlens.json"} + flags);
+    QVERIFY2(r.code == 0, r.err.constData());
+    json j;
+    QVERIFY(parseJson(r.out, j));
+    QCOMPARE(j["n"].get<int>(), n);
+    QCOMPARE(j["range"].get<double>(), range);
+    const json& node = j["layers"][0]["nodes"][0];
+    QCOMPARE(node["s"].size(), std::size_t(n) * std::size_t(n));
+    QCOMPARE(node["hist"]["counts"].size(), std::size_t(bins));
+    // The first grid point is (-range, -range).
+    const double w0 = net == "linear" ? kLinW0 : 2.0;
+    const double w1 = net == "linear" ? kLinW1 : -1.0;
+    const double b = net == "linear" ? kLinB : 0.0;
+    NNLENS_CLOSE(node["s"][0].get<double>(), -range * w0 - range * w1 + b, kAtol, kRtolForward);
+}
+
+// ---- grad ----------------------------------------------------------------------------------
+
+void TestCli::grad_data() {
+    QTest::addColumn<QStringList>("flags");
+    QTest::addColumn<double>("lossScale");  // loss = lossScale * sum r^2
+    QTest::addColumn<double>("gradScale");  // dL/ds_i = gradScale * r_i
+    const double n = static_cast<double>(std::size(kLinRows));
+    QTest::newRow("mse") << QStringList{"--loss", "mse"} << 1.0 / n << 2.0 / n;
+    QTest::newRow("mse sum") << QStringList{"--loss", "mse", "--reduction", "sum"} << 1.0 << 2.0;
+    QTest::newRow("l2 (sum by default)") << QStringList{"--loss", "l2"} << 0.5 << 1.0;
+    QTest::newRow("l2 mean") << QStringList{"--loss=l2", "--reduction=mean"} << 0.5 / n << 1.0 / n;
+}
+
+void TestCli::grad() {
+    QFETCH(QStringList, flags);
+    QFETCH(double, lossScale);
+    QFETCH(double, gradScale);
+    const CliResult r =
+        run(QStringList{"grad", "%D/linear.nnlens.json", "--data", "%D/lin.csv"} + flags);
+    QVERIFY2(r.code == 0, r.err.constData());
+    json j;
+    QVERIFY(parseJson(r.out, j));
+    QCOMPARE(j["backend"].get<std::string>(), std::string("cpu"));
+    QCOMPARE(j["layers"].size(), std::size_t(1));
+    const json& g = j["layers"][0];
+    const std::size_t n = std::size(kLinRows);
+    QCOMPARE(g["grad_weights"].size(), std::size_t(2));  // (n_in, n_out) = (2, 1)
+    QCOMPARE(g["grad_weights"][0].size(), std::size_t(1));
+    QCOMPARE(g["grad_bias"].size(), std::size_t(1));
+    QCOMPARE(g["grad_s"].size(), n);  // (N, n_out)
+    QCOMPARE(g["grad_s"][0].size(), std::size_t(1));
+    QCOMPARE(g["grad_out"].size(), n);
+
+    // By hand: r_i = w . x_i + b - y_i; dL/dW_k = sum dL/ds_i x_ik; dL/db = sum dL/ds_i.
+    double loss = 0.0;
+    double dW0 = 0.0;
+    double dW1 = 0.0;
+    double db = 0.0;
+    for (std::size_t i = 0; i < n; ++i) {
+        const auto& row = kLinRows[i];
+        const double res = kLinW0 * row[0] + kLinW1 * row[1] + kLinB - row[2];
+        loss += lossScale * res * res;
+        const double ds = gradScale * res;
+        dW0 += ds * row[0];
+        dW1 += ds * row[1];
+        db += ds;
+        NNLENS_CLOSE(g["grad_s"][i][0].get<double>(), ds, kAtol, kRtolGrad);
+        NNLENS_CLOSE(g["grad_out"][i][0].get<double>(), ds, kAtol, kRtolGrad);  // linear: equal
+    }
+    NNLENS_CLOSE(j["loss"].get<double>(), loss, kAtol, kRtolForward);
+    NNLENS_CLOSE(g["grad_weights"][0][0].get<double>(), dW0, kAtol, kRtolGrad);
+    NNLENS_CLOSE(g["grad_weights"][1][0].get<double>(), dW1, kAtol, kRtolGrad);
+    NNLENS_CLOSE(g["grad_bias"][0].get<double>(), db, kAtol, kRtolGrad);
+}
+
+// ---- train ---------------------------------------------------------------------------------
+
+void TestCli::train() {
+    const QByteArray before = readFile("linear.nnlens.json");
+    const CliResult r = run({"train", "%D/linear.nnlens.json", "--data", "%D/regression.csv",
+                             "--loss", "mse", "--optimizer", "sgd", "--lr", "0.1", "--batch", "4",
+                             "--epochs", "20", "--seed", "3", "-o", "%D/trained.nnlens.json"});
+    QVERIFY2(r.code == 0, r.err.constData());
+    json j;
+    QVERIFY(parseJson(r.out, j));
+    QCOMPARE(j["backend"].get<std::string>(), std::string("cpu"));
+    QCOMPARE(j["epochs"].get<int>(), 20);
+    QCOMPARE(j["steps"].get<int>(), 20 * 10);  // 40 rows in batches of 4
+    QCOMPARE(j["train_loss"].size(), std::size_t(20));
+    QVERIFY(j["val_loss"].empty());
+    QCOMPARE(j["diverged"].get<bool>(), false);
+    QVERIFY(j["stop_reason"].is_null());
+    const std::vector<double> losses = doubles(j["train_loss"]);
+    QVERIFY(losses.back() < 0.1 * losses.front());
+
+    // Progress: one line per reported epoch, never more than about 20, and the save message.
+    const QList<QByteArray> lines = r.err.trimmed().split('\n');
+    QVERIFY2(lines.size() >= 3 && lines.size() <= 22, r.err.constData());
+    QVERIFY(r.err.contains("epoch 20/20"));
+    QVERIFY(r.err.contains("trained.nnlens.json"));
+
+    // The written network loads back, keeps what the file carried, and has a lower loss.
+    QCOMPARE(readFile("linear.nnlens.json"), before);
+    const nnlens::Network trained = nnlens::readNetwork(path("trained.nnlens.json").toStdString());
+    QCOMPARE(trained.name, std::string("linear unit"));
+    QCOMPARE(trained.layers.size(), std::size_t(1));
+    const CliResult g0 =
+        run({"grad", "%D/linear.nnlens.json", "--data", "%D/regression.csv", "--loss", "mse"});
+    const CliResult g1 =
+        run({"grad", "%D/trained.nnlens.json", "--data", "%D/regression.csv", "--loss", "mse"});
+    json j0;
+    json j1;
+    QVERIFY(parseJson(g0.out, j0));
+    QVERIFY(parseJson(g1.out, j1));
+    QVERIFY2(j1["loss"].get<double>() < 0.1 * j0["loss"].get<double>(),
+             g1.out.left(100).constData());
+}
+
+void TestCli::trainSteps() {
+    const CliResult r = run({"train", "%D/linear.nnlens.json", "--data", "%D/regression.csv",
+                             "--loss", "mse", "--optimizer", "adam", "--lr", "0.01", "--steps", "7",
+                             "--no-shuffle", "-o", "%D/trained.nnlens.json"});
+    QVERIFY2(r.code == 0, r.err.constData());
+    json j;
+    QVERIFY(parseJson(r.out, j));
+    QCOMPARE(j["steps"].get<int>(), 7);
+    QCOMPARE(j["train_loss"].size(), std::size_t(7));
+    QVERIFY(r.err.contains("step 7/7"));
+    QVERIFY(QFileInfo::exists(path("trained.nnlens.json")));
+}
+
+void TestCli::trainValidationSplit() {
+    // 40 rows, F = 0.25: 30 train (3 batches of 10 per epoch), 10 validate.
+    const CliResult r = run({"train", "%D/linear.nnlens.json", "--data", "%D/regression.csv",
+                             "--loss", "mse", "--optimizer", "momentum", "--lr", "0.05", "--epochs",
+                             "3", "--val-split", "0.25", "-o", "%D/t.nnlens.json"});
+    QVERIFY2(r.code == 0, r.err.constData());
+    json j;
+    QVERIFY(parseJson(r.out, j));
+    QCOMPARE(j["steps"].get<int>(), 9);
+    QCOMPARE(j["train_loss"].size(), std::size_t(3));
+    QCOMPARE(j["val_loss"].size(), std::size_t(3));
+    QVERIFY(r.err.contains("val_loss"));
+}
+
+// Decision under test: a diverged run still writes the last finite network, reports
+// "diverged": true with a stop reason, warns on stderr, and exits 0.
+void TestCli::trainDiverges() {
+    const CliResult r = run({"train", "%D/linear.nnlens.json", "--data", "%D/regression.csv",
+                             "--loss", "mse", "--optimizer", "sgd", "--lr", "1e30", "--batch", "40",
+                             "--epochs", "50", "-o", "%D/diverged.nnlens.json"});
+    QVERIFY2(r.code == 0, r.err.constData());
+    json j;
+    QVERIFY(parseJson(r.out, j));
+    QCOMPARE(j["diverged"].get<bool>(), true);
+    QVERIFY(j["stop_reason"].is_string());
+    QVERIFY(j["steps"].get<int>() < 50);
+    QVERIFY2(r.err.contains("train: warning: ") && r.err.contains("diverged"), r.err.constData());
+    const nnlens::Network net = nnlens::readNetwork(path("diverged.nnlens.json").toStdString());
+    QVERIFY(net.layers.at(0).W.allFinite());
+    QVERIFY(net.layers.at(0).b.allFinite());
+}
+
+// ---- lr-scan -------------------------------------------------------------------------------
+
+void TestCli::lrScan() {
+    const QByteArray before = readFile("linear.nnlens.json");
+    const CliResult r = run({"lr-scan", "%D/linear.nnlens.json", "--data", "%D/regression.csv",
+                             "--loss", "mse", "--optimizer", "sgd", "--batch", "8", "--lr-start",
+                             "1e-4", "--lr-stop", "10", "--lr-steps", "30"});
+    QVERIFY2(r.code == 0, r.err.constData());
+    QCOMPARE(readFile("linear.nnlens.json"), before);  // byte-identical
+    json j;
+    QVERIFY(parseJson(r.out, j));
+    QCOMPARE(j["backend"].get<std::string>(), std::string("cpu"));
+    const std::vector<double> lr = doubles(j["lr"]);
+    const std::vector<double> loss = doubles(j["loss"]);
+    QCOMPARE(lr.size(), loss.size());
+    QVERIFY(!lr.empty() && lr.size() <= 30);
+    NNLENS_CLOSE(lr.front(), 1e-4, 0.0, 1e-12);
+    QVERIFY(std::is_sorted(lr.begin(), lr.end()));
+    const std::size_t best =
+        static_cast<std::size_t>(std::min_element(loss.begin(), loss.end()) - loss.begin());
+    NNLENS_CLOSE(j["recommended"].get<double>(), 0.5 * lr[best], 0.0, 1e-12);
+}
+
+// ---- dataset -------------------------------------------------------------------------------
+
+void TestCli::dataset_data() {
+    QTest::addColumn<QStringList>("args");
+    QTest::addColumn<QString>("header");
+    QTest::addColumn<int>("rows");
+    QTest::addColumn<bool>("toFile");
+    for (const char* kind : {"xor", "circle", "gaussians", "spiral", "moons"}) {
+        QTest::newRow(kind) << QStringList{kind, "--n", "30"} << "x1,x2,y1,label" << 30 << true;
+    }
+    QTest::newRow("sincos") << QStringList{"sincos", "--n", "25", "--noise", "0.1"}
+                            << "x1,x2,y1,sigma" << 25 << true;
+    QTest::newRow("sincos without noise")
+        << QStringList{"sincos", "--n", "25", "--noise", "0"} << "x1,x2,y1" << 25 << true;
+    QTest::newRow("default n, stdout") << QStringList{"xor"} << "x1,x2,y1,label" << 500 << false;
+}
+
+void TestCli::dataset() {
+    QFETCH(QStringList, args);
+    QFETCH(QString, header);
+    QFETCH(int, rows);
+    QFETCH(bool, toFile);
+    QStringList full = QStringList{"dataset"} + args;
+    if (toFile)
+        full << "-o"
+             << "%D/data.csv";
+    const CliResult r = run(full);
+    QVERIFY2(r.code == 0, r.err.constData());
+    const QByteArray csv = toFile ? readFile("data.csv") : r.out;
+    if (toFile) QVERIFY(r.out.isEmpty());
+    const QList<QByteArray> lines = csv.trimmed().split('\n');
+    QCOMPARE(QString::fromUtf8(lines.front().trimmed()), header);
+    QCOMPARE(lines.size(), rows + 1);
+    // The file reads back as a data set of that size.
+    if (toFile) {
+        const CliResult f = run({"forward", "%D/quadrant.nnlens.json", "--data", "%D/data.csv"});
+        QVERIFY2(f.code == 0, f.err.constData());
+    }
+}
+
+// ---- bench ---------------------------------------------------------------------------------
+
+void TestCli::bench() {
+    const CliResult r = run({"bench", "--quick"});
+    QVERIFY2(r.code == 0, r.err.constData());
+    json j;
+    QVERIFY(parseJson(r.out, j));
+    QCOMPARE(j["backend"].get<std::string>(), std::string("cpu"));
+    for (const char* key : {"grid_ms", "grid_update_ms", "train_samples_per_s"}) {
+        QVERIFY2(j[key].is_number() && j[key].get<double>() > 0.0, key);
+    }
+    QCOMPARE(j["targets"]["grid_ms"].get<double>(), 1.5);
+    QCOMPARE(j["targets"]["grid_update_ms"].get<double>(), 0.5);
+    QCOMPARE(j["targets"]["train_samples_per_s"].get<double>(), 5e6);
+    QVERIFY(j["machine"]["threads"].is_number_integer());
+    QVERIFY(j["machine"]["threads"].get<int>() >= 0);
+    QCOMPARE(j["quick"].get<bool>(), true);
+}
+
+// ---- --backend -----------------------------------------------------------------------------
+
+void TestCli::backendReported_data() {
+    QTest::addColumn<QStringList>("args");
+    QTest::newRow("forward auto") << QStringList{
+        "forward", "%D/quadrant.nnlens.json", "--data", "%D/points.csv", "--backend", "auto"};
+    QTest::newRow("grid cpu") << QStringList{"grid", "%D/quadrant.nnlens.json", "--n", "3",
+                                             "--backend=cpu"};
+    QTest::newRow("grad auto") << QStringList{
+        "grad", "%D/linear.nnlens.json", "--data", "%D/lin.csv", "--loss", "mse", "--backend",
+        "auto"};
+    QTest::newRow("train cpu") << QStringList{"train",       "%D/linear.nnlens.json",
+                                              "--data",      "%D/lin.csv",
+                                              "--loss",      "mse",
+                                              "--optimizer", "sgd",
+                                              "--lr",        "0.1",
+                                              "--epochs",    "1",
+                                              "-o",          "%D/t.nnlens.json",
+                                              "--backend",   "cpu"};
+    QTest::newRow("lr-scan auto") << QStringList{"lr-scan",     "%D/linear.nnlens.json",
+                                                 "--data",      "%D/lin.csv",
+                                                 "--loss",      "mse",
+                                                 "--optimizer", "adam",
+                                                 "--lr-steps",  "3",
+                                                 "--backend",   "auto"};
+}
+
+void TestCli::backendReported() {
+    QFETCH(QStringList, args);
+    const CliResult r = run(args);
+    QVERIFY2(r.code == 0, r.err.constData());
+    json j;
+    QVERIFY(parseJson(r.out, j));
+    QCOMPARE(j["backend"].get<std::string>(), std::string("cpu"));
+}
+
+// ---- summary -------------------------------------------------------------------------------
+
+void TestCli::summary() {
+    const CliResult r = run({"summary", "%D/quadrant.nnlens.json"});
+    QVERIFY2(r.code == 0, r.err.constData());
+    const QString text = QString::fromUtf8(r.out);
+    QVERIFY(text.startsWith("Quadrant selector\n"));
+    QVERIFY(text.contains("Two tanh hidden nodes"));
+    for (const char* s : {"LYR1-NODE1", "LYR1-NODE2", "LYR2-NODE1", "arrow from (0, 0)",
+                          "w (2, -1)", "w (0, -2)", "colour limit"}) {
+        QVERIFY2(text.contains(s), s);
+    }
+    // Layer table: (n_in + 1) n_out parameters, 6 + 3 = 9 in all.
+    QVERIFY(text.contains(QRegularExpression("\\n  1 +2  tanh +6\\n")));
+    QVERIFY(text.contains(QRegularExpression("\\n  2 +1  tanh +3\\n")));
+    QVERIFY(text.contains(QRegularExpression("\\n  total +9\\n")));
+    for (const QString& line : text.split('\n'))
+        QVERIFY2(line.size() <= 80, qPrintable(line));
+}
+
+void TestCli::summaryMapOrientation() {
+    // One map per row at width 76; row 0 of the grid (x2 = -3) is the last map line.
+    const CliResult r = run({"summary", "%D/quadrant.nnlens.json", "--width", "76"});
+    QVERIFY2(r.code == 0, r.err.constData());
+    const QStringList lines = QString::fromUtf8(r.out).split('\n');
+    auto mapOf = [&](const QString& label) {
+        QStringList rows;
+        const qsizetype start = lines.indexOf(label);
+        if (start < 0) return rows;
+        qsizetype i = start + 1;
+        while (i < lines.size() && !lines[i].startsWith('+'))
+            ++i;
+        for (++i; i < lines.size() && lines[i].startsWith('|'); ++i)
+            rows << lines[i].mid(1, 76);
+        return rows;
+    };
+    const QStringList node2 = mapOf("LYR1-NODE2");  // tanh(-2 x2): negative at the top
+    QCOMPARE(node2.size(), 38);
+    QCOMPARE(node2.front(), QString(76, '%'));
+    QCOMPARE(node2.back(), QString(76, '#'));
+    const QStringList node1 = mapOf("LYR1-NODE1");  // tanh(2 x1 - x2): positive at the right
+    QCOMPARE(node1.size(), 38);
+    QCOMPARE(node1.front().front(), QChar('%'));
+    QCOMPARE(node1.front().back(), QChar('#'));
+    QCOMPARE(node1.back().back(), QChar('#'));
+}
+
+void TestCli::summaryThreeInputs() {
+    const CliResult r = run({"summary", "%D/three-in.nnlens.json"});
+    QVERIFY2(r.code == 0, r.err.constData());
+    QVERIFY(r.out.startsWith("three inputs\n"));
+    QVERIFY(r.out.contains("No maps: they need a network with 2 inputs"));
+}
+
+// ---- bad usage and bad input: exit 2, one line, no output file -----------------------------
+
+void TestCli::badInput_data() {
+    QTest::addColumn<QStringList>("args");
+    QTest::addColumn<QString>("message");  // must appear in the one stderr line
+    QTest::addColumn<QString>("output");   // a file that must not exist afterwards ("" for none)
+
+    const QStringList grid = {"grid", "%D/quadrant.nnlens.json", "-o", "%D/out.json"};
+    const QStringList train = {"train",       "%D/linear.nnlens.json",
+                               "--data",      "%D/regression.csv",
+                               "--loss",      "mse",
+                               "--optimizer", "adam",
+                               "--lr",        "0.01",
+                               "-o",          "%D/out.nnlens.json"};
+    const QString gridOut = "out.json";
+    const QString trainOut = "out.nnlens.json";
+
+    // Files.
+    QTest::newRow("missing network file")
+        << QStringList{"grid", "%D/missing.nnlens.json", "-o", "%D/out.json"}
+        << "missing.nnlens.json: cannot open" << gridOut;
+    QTest::newRow("malformed JSON")
+        << QStringList{"grid", "%D/malformed.nnlens.json", "-o", "%D/out.json"}
+        << "malformed.nnlens.json: " << gridOut;
+    QTest::newRow("wrong shape") << QStringList{"grid", "%D/wrong-shape.nnlens.json", "-o",
+                                                "%D/out.json"}
+                                 << "layer 2: weights have 3 rows but the layer receives 2 inputs"
+                                 << gridOut;
+    QTest::newRow("unknown activation")
+        << QStringList{"forward",    "%D/unknown-act.nnlens.json", "--data", "%D/points.csv", "-o",
+                       "%D/out.json"}
+        << "layer 1: unknown activation \"tanhh\"" << gridOut;
+    QTest::newRow("missing data file") << QStringList{"grad",   "%D/linear.nnlens.json",
+                                                      "--data", "%D/nope.csv",
+                                                      "--loss", "mse",
+                                                      "-o",     "%D/out.json"}
+                                       << "nope.csv: cannot open" << gridOut;
+    QTest::newRow("label out of range") << QStringList{"grad",   "%D/two-out.nnlens.json",
+                                                       "--data", "%D/labels.csv",
+                                                       "--loss", "ce",
+                                                       "-o",     "%D/out.json"}
+                                        << "labels.csv: " << gridOut;
+    QTest::newRow("NaN in CSV") << QStringList{"grad",   "%D/linear.nnlens.json",
+                                               "--data", "%D/nan.csv",
+                                               "--loss", "mse",
+                                               "-o",     "%D/out.json"}
+                                << "nan.csv: line 3" << gridOut;
+    QTest::newRow("empty data set")
+        << QStringList{"train", "%D/linear.nnlens.json", "--data", "%D/empty.csv", "--loss",
+                       "mse",   "--optimizer",           "sgd",    "--lr",         "0.1",
+                       "-o",    "%D/out.nnlens.json"}
+        << "empty.csv: " << trainOut;
+    QTest::newRow("forward: wrong input width")
+        << QStringList{"forward",    "%D/quadrant.nnlens.json", "--data", "%D/wide.csv", "-o",
+                       "%D/out.json"}
+        << "wide.csv: has 3 input columns (x1..) but the network takes 2 inputs" << gridOut;
+    QTest::newRow("grid: three inputs")
+        << QStringList{"grid", "%D/three-in.nnlens.json", "-o", "%D/out.json"}
+        << "three-in.nnlens.json: maps need a network with 2 inputs, this one has 3" << gridOut;
+
+    // Names.
+    QTest::newRow("unknown loss") << QStringList{"grad",   "%D/linear.nnlens.json",
+                                                 "--data", "%D/lin.csv",
+                                                 "--loss", "hinge",
+                                                 "-o",     "%D/out.json"}
+                                  << "grad: --loss: unknown loss \"hinge\" (known: mse, "
+                                  << gridOut;
+    QTest::newRow("unknown reduction")
+        << QStringList{"grad", "%D/linear.nnlens.json", "--data", "%D/lin.csv", "--loss",
+                       "mse",  "--reduction",           "max"}
+        << "grad: --reduction: unknown reduction \"max\" (known: mean, sum)"
+        << "";
+    QTest::newRow("unknown optimizer")
+        << QStringList(train).replaceInStrings("adam", "adagrad")
+        << "train: --optimizer: unknown optimizer \"adagrad\" (known: sgd, momentum, adam)"
+        << trainOut;
+    QTest::newRow("unknown dataset kind")
+        << QStringList{"dataset", "swirl", "-o", "%D/out.csv"}
+        << "dataset: unknown kind \"swirl\" (known: xor, circle, gaussians, spiral, moons, sincos)"
+        << "out.csv";
+    QTest::newRow("unknown command")
+        << QStringList{"frobnicate"} << "nnlens-cli: unknown command \"frobnicate\""
+        << "";
+    // CUDA_VISIBLE_DEVICES is emptied for every run (see init()), so a CUDA build sees
+    // no device, on a GPU machine too.
+    QTest::newRow("backend cuda") << (grid + QStringList{"--backend", "cuda"})
+#if NNLENS_HAVE_CUDA
+                                  << "--backend cuda: no CUDA device (cudaGetDeviceCount: error "
+#else
+                                  << "--backend cuda: this nnlens was built without CUDA"
+#endif
+                                  << gridOut;
+    QTest::newRow("unknown backend")
+        << (grid + QStringList{"--backend", "gpu"})
+        << "--backend: unknown backend \"gpu\" (known: cpu, cuda, auto)" << gridOut;
+
+    // Options out of range.
+    QTest::newRow("--lr 0") << QStringList(train).replaceInStrings("0.01", "0")
+                            << "train: --lr: 0 is out of range (must be a finite number > 0)"
+                            << trainOut;
+    QTest::newRow("--lr inf") << QStringList(train).replaceInStrings("0.01", "inf")
+                              << "train: --lr: inf is out of range (must be a finite number > 0)"
+                              << trainOut;
+    QTest::newRow("--lr abc") << QStringList(train).replaceInStrings("0.01", "abc")
+                              << "train: --lr: \"abc\" is not a number" << trainOut;
+    QTest::newRow("--batch 0") << (train + QStringList{"--batch", "0"})
+                               << "train: --batch: 0 is out of range (must be at least 1)"
+                               << trainOut;
+    QTest::newRow("--batch 2.5") << (train + QStringList{"--batch", "2.5"})
+                                 << "train: --batch: \"2.5\" is not a whole number" << trainOut;
+    QTest::newRow("--epochs 0") << (train + QStringList{"--epochs", "0"})
+                                << "train: --epochs: 0 is out of range (must be at least 1)"
+                                << trainOut;
+    QTest::newRow("--val-split 1")
+        << (train + QStringList{"--val-split", "1"})
+        << "train: --val-split: 1 is out of range (must be in [0, 1))" << trainOut;
+    QTest::newRow("--val-split -0.1")
+        << (train + QStringList{"--val-split", "-0.1"})
+        << "train: --val-split: -0.1 is out of range (must be in [0, 1))" << trainOut;
+    QTest::newRow("--val-split leaves no rows")
+        << QStringList{"train",       "%D/linear.nnlens.json",
+                       "--data",      "%D/lin.csv",
+                       "--loss",      "mse",
+                       "--optimizer", "sgd",
+                       "--lr",        "0.1",
+                       "--val-split", "0.9",
+                       "--batch",     "1",
+                       "-o",          "%D/out.nnlens.json"}
+        << "train: --val-split: 0.9 leaves none of the 3 rows of " << trainOut;
+    QTest::newRow("--epochs with --steps")
+        << (train + QStringList{"--epochs", "3", "--steps", "5"})
+        << "train: --epochs and --steps cannot be used together" << trainOut;
+    QTest::newRow("grid --n 1") << (grid + QStringList{"--n", "1"})
+                                << "grid: --n: 1 is out of range (must be 2 to 4096)" << gridOut;
+    QTest::newRow("grid --bins 0")
+        << (grid + QStringList{"--bins", "0"})
+        << "grid: --bins: 0 is out of range (must be 1 to 100000)" << gridOut;
+    QTest::newRow("grid --range -1")
+        << (grid + QStringList{"--range", "-1"})
+        << "grid: --range: -1 is out of range (must be a finite number > 0)" << gridOut;
+    QTest::newRow("lr-scan --lr-stop below start")
+        << QStringList{"lr-scan",     "%D/linear.nnlens.json",
+                       "--data",      "%D/lin.csv",
+                       "--loss",      "mse",
+                       "--optimizer", "sgd",
+                       "--lr-start",  "0.1",
+                       "--lr-stop",   "0.01",
+                       "-o",          "%D/out.json"}
+        << "lr-scan: --lr-stop: 0.01 is out of range (must be above --lr-start 0.1)" << gridOut;
+    QTest::newRow("lr-scan --lr-steps 1")
+        << QStringList{"lr-scan",     "%D/linear.nnlens.json",
+                       "--data",      "%D/lin.csv",
+                       "--loss",      "mse",
+                       "--optimizer", "sgd",
+                       "--lr-steps",  "1",
+                       "-o",          "%D/out.json"}
+        << "lr-scan: --lr-steps: 1 is out of range (must be 2 to 1000000)" << gridOut;
+    QTest::newRow("dataset --n 0") << QStringList{"dataset", "xor", "--n", "0", "-o", "%D/out.csv"}
+                                   << "dataset: --n: 0 is out of range (must be 1 to 10000000)"
+                                   << "out.csv";
+    QTest::newRow("dataset --noise -1")
+        << QStringList{"dataset", "xor", "--noise", "-1", "-o", "%D/out.csv"}
+        << "dataset: --noise: -1 is out of range (must be a finite number >= 0)"
+        << "out.csv";
+    QTest::newRow("--seed -1") << (train + QStringList{"--seed", "-1"})
+                               << "train: --seed: -1 is out of range (must be at least 0)"
+                               << trainOut;
+
+    // Usage.
+    QTest::newRow("unknown option")
+        << (grid + QStringList{"--foo", "1"}) << "grid: unknown option --foo" << gridOut;
+    QTest::newRow("flag with a value") << (train + QStringList{"--no-shuffle=yes"})
+                                       << "train: --no-shuffle: takes no value" << trainOut;
+    QTest::newRow("option without a value")
+        << (train + QStringList{"--batch"}) << "train: --batch: needs a value" << trainOut;
+    QTest::newRow("missing --loss") << QStringList{"train",       "%D/linear.nnlens.json",
+                                                   "--data",      "%D/regression.csv",
+                                                   "--optimizer", "adam",
+                                                   "--lr",        "0.01",
+                                                   "-o",          "%D/out.nnlens.json"}
+                                    << "train: missing --loss" << trainOut;
+    QTest::newRow("missing --data")
+        << QStringList{"grad", "%D/linear.nnlens.json", "--loss", "mse", "-o", "%D/out.json"}
+        << "grad: missing --data" << gridOut;
+    QTest::newRow("train: missing -o") << QStringList{"train",       "%D/linear.nnlens.json",
+                                                      "--data",      "%D/regression.csv",
+                                                      "--loss",      "mse",
+                                                      "--optimizer", "adam",
+                                                      "--lr",        "0.01"}
+                                       << "train: missing -o"
+                                       << "";
+    QTest::newRow("missing NET") << QStringList{"grid"} << "grid: missing NET"
+                                 << "";
+    QTest::newRow("extra argument")
+        << QStringList{"grid", "%D/quadrant.nnlens.json", "extra", "-o", "%D/out.json"}
+        << "grid: unexpected argument \"extra\"" << gridOut;
+    QTest::newRow("-o names a folder")
+        << QStringList{"grid", "%D/quadrant.nnlens.json", "-o", "%D"} << "grid: -o: "
+        << "";
+    QTest::newRow("-o into a missing folder")
+        << QStringList{"grid", "%D/quadrant.nnlens.json", "-o", "%D/nodir/out.json"} << "grid: -o: "
+        << "nodir/out.json";
+}
+
+void TestCli::badInput() {
+    QFETCH(QStringList, args);
+    QFETCH(QString, message);
+    QFETCH(QString, output);
+    const CliResult r = run(args);
+    QCOMPARE(r.code, 2);
+    QVERIFY2(r.out.isEmpty(), r.out.left(200).constData());
+    const QString err = QString::fromUtf8(r.err);
+    QVERIFY2(err.endsWith('\n') && err.count('\n') == 1, qPrintable(err));  // exactly one line
+    QVERIFY2(err.contains(message), qPrintable(err));
+    if (!output.isEmpty()) QVERIFY2(!QFileInfo::exists(path(output)), qPrintable(output));
+    // No temporary files left beside the output either.
+    const QStringList leftovers = QDir(m_dir->path()).entryList({"*.tmp*"}, QDir::Files);
+    QVERIFY2(leftovers.isEmpty(), qPrintable(leftovers.join(", ")));
+}
+
+void TestCli::otherFailureExitsOne() {
+    // The folder exists but no file can be created in it (not even by root): a failure, not
+    // bad input, reported when the result is saved.
+    const CliResult r =
+        run({"grid", "%D/quadrant.nnlens.json", "--n", "3", "-o", "/proc/out.json"});
+    QCOMPARE(r.code, 1);
+    QVERIFY(r.out.isEmpty());
+    const QString err = QString::fromUtf8(r.err);
+    QVERIFY2(err.startsWith("grid: /proc/out.json: ") && err.count('\n') == 1, qPrintable(err));
+}
+
+void TestCli::failedTrainKeepsExistingFile() {
+    writeFile("out.nnlens.json", "previous contents");
+    const CliResult r =
+        run({"train", "%D/linear.nnlens.json", "--data", "%D/nan.csv", "--loss", "mse",
+             "--optimizer", "sgd", "--lr", "0.1", "-o", "%D/out.nnlens.json"});
+    QCOMPARE(r.code, 2);
+    QCOMPARE(readFile("out.nnlens.json"), QByteArray("previous contents"));
+}
+
+QTEST_GUILESS_MAIN(TestCli)
+#include "tst_cli.moc"

@@ -1,0 +1,736 @@
+// Tests for network files: bit-exact round trips, unknown keys, refusals, atomic saves, presets.
+#include <unistd.h>
+
+#include <cmath>
+#include <cstdint>
+#include <cstring>
+#include <fstream>
+#include <limits>
+#include <sstream>
+#include <stdexcept>
+
+#include <QDir>
+#include <QFile>
+#include <QTemporaryDir>
+#include <QTest>
+
+#include "compare.hpp"
+#include "core/error.hpp"
+#include "core/network_io.hpp"
+#include "core/random.hpp"
+
+using nnlens::Activation;
+using nnlens::InputError;
+using nnlens::Network;
+
+namespace {
+
+constexpr const char* kKnown =
+    "linear, relu, elu, softplus, sigmoid, tanh, softsign, softmax, leaky_relu, gelu, silu";
+
+nnlens::Layer makeLayer(std::vector<std::vector<float>> w, std::vector<float> b, Activation a) {
+    nnlens::Layer l;
+    l.W.resize(static_cast<Eigen::Index>(w.size()), static_cast<Eigen::Index>(w[0].size()));
+    for (std::size_t r = 0; r < w.size(); ++r) {
+        for (std::size_t c = 0; c < w[0].size(); ++c) {
+            l.W(static_cast<Eigen::Index>(r), static_cast<Eigen::Index>(c)) = w[r][c];
+        }
+    }
+    // Element by element: GCC 12 warns (-Warray-bounds) about the unreachable vector path of an
+    // Eigen Map copy once it has inlined a one-element bias.
+    l.b.resize(static_cast<Eigen::Index>(b.size()));
+    for (std::size_t j = 0; j < b.size(); ++j)
+        l.b(static_cast<Eigen::Index>(j)) = b[j];
+    l.activation = a;
+    return l;
+}
+
+Network singleUnit() {
+    Network net;
+    net.name = "Single unit";
+    net.description = "w = [2, 1], b = 1";
+    net.inputs = 2;
+    net.layers = {makeLayer({{2.0f}, {1.0f}}, {1.0f}, Activation::Tanh)};
+    return net;
+}
+
+// A valid 2-2-1 network as text, with `layer2` as its second layer and `extraTop` spliced in.
+QByteArray networkText(
+    const QByteArray& layer2 = R"({"activation": "tanh", "weights": [[1], [-1]], "bias": [-1]})",
+    const QByteArray& extraTop = "") {
+    return R"({"format": "nnlens.network", "version": 1, "name": "n", "inputs": 2, "layers": [)"
+           R"({"activation": "tanh", "weights": [[2, 0], [-1, -2]], "bias": [0, 0]}, )" +
+           layer2 + "]" + extraTop + "}";
+}
+
+QString parseMessage(const QByteArray& text) {
+    try {
+        nnlens::parseNetwork(
+            std::string_view(text.constData(), static_cast<std::size_t>(text.size())));
+    } catch (const InputError& e) {
+        return QString::fromStdString(e.what());
+    }
+    return {};
+}
+
+bool sameBits(const float* a, const float* b, Eigen::Index n) {
+    return std::memcmp(a, b, sizeof(float) * static_cast<std::size_t>(n)) == 0;
+}
+
+void writeText(const QString& path, const QByteArray& text) {
+    QFile f(path);
+    QVERIFY(f.open(QIODevice::WriteOnly));
+    f.write(text);
+}
+
+QByteArray readText(const QString& path) {
+    QFile f(path);
+    if (!f.open(QIODevice::ReadOnly)) return {};
+    return f.readAll();
+}
+
+}  // namespace
+
+class TestNetworkIo : public QObject {
+    Q_OBJECT
+
+  private slots:
+    void formatIsExact();
+    void roundTripBitExact();
+    void roundTripKeepsUnknownKeys();
+    void keyOrder();
+    void viewDefaultsAndRoundTrip();
+    void parsesValidVariants_data();
+    void parsesValidVariants();
+    void refusals_data();
+    void refusals();
+    void syntaxErrors_data();
+    void syntaxErrors();
+    void readNetworkPrefixesPath();
+    void readMissingFile();
+    void readDirectory();
+    void atomicWriteLeavesNoTemp();
+    void failedWriteKeepsOldFile();
+    void unwritableFolder();
+    void failedRenameRemovesTemp();
+    void writeRefusesInvalidNetwork();
+    void presetsLoad_data();
+    void presetsLoad();
+    void presetValues();
+};
+
+void TestNetworkIo::formatIsExact() {
+    const std::string text = nnlens::formatNetwork(singleUnit());
+    const std::string expected = R"({
+  "format": "nnlens.network",
+  "version": 1,
+  "name": "Single unit",
+  "description": "w = [2, 1], b = 1",
+  "inputs": 2,
+  "layers": [
+    {
+      "activation": "tanh",
+      "weights": [
+        [2],
+        [1]
+      ],
+      "bias": [1]
+    }
+  ]
+}
+)";
+    QCOMPARE(QString::fromStdString(text), QString::fromStdString(expected));
+}
+
+void TestNetworkIo::roundTripBitExact() {
+    // Awkward floats: shortest decimal forms, the extremes, subnormals and negative zero.
+    std::vector<float> values = {0.1f,
+                                 1.0f / 3.0f,
+                                 -2.5e-8f,
+                                 16777217.0f,
+                                 3.4028235e38f,
+                                 -3.4028235e38f,
+                                 std::numeric_limits<float>::min(),
+                                 std::numeric_limits<float>::denorm_min(),
+                                 -std::numeric_limits<float>::denorm_min(),
+                                 0.0f,
+                                 -0.0f,
+                                 1e-5f,
+                                 123456789.0f,
+                                 std::nextafter(1.0f, 2.0f),
+                                 std::nextafter(1.0f, 0.0f)};
+    // The only two floats whose shortest form reads back wrong through a double (found by trying
+    // every float): written with more digits.
+    for (std::uint32_t bits : {0x15ae43fdu, 0x95ae43fdu}) {
+        float f;
+        std::memcpy(&f, &bits, sizeof f);
+        values.push_back(f);
+    }
+    // And 20000 random finite bit patterns.
+    nnlens::Random rng(2024);
+    while (values.size() < 20000) {
+        const auto bits = static_cast<std::uint32_t>(rng.next());
+        float f;
+        std::memcpy(&f, &bits, sizeof f);
+        if (std::isfinite(f)) values.push_back(f);
+    }
+    const int nOut = 100;
+    const int nIn = static_cast<int>(values.size()) / nOut;
+    Network net;
+    net.inputs = nIn;
+    nnlens::Layer layer;
+    layer.W = Eigen::Map<nnlens::Matrix>(values.data(), nIn, nOut);
+    layer.b = Eigen::Map<nnlens::Vector>(values.data() + 7, nOut);
+    layer.activation = Activation::Softmax;
+    net.layers.push_back(layer);
+
+    const Network back = nnlens::parseNetwork(nnlens::formatNetwork(net));
+    QCOMPARE(back.inputs, nIn);
+    QCOMPARE(back.layers.size(), std::size_t{1});
+    QCOMPARE(back.layers[0].activation, Activation::Softmax);
+    QCOMPARE(back.layers[0].W.rows(), Eigen::Index{nIn});
+    QCOMPARE(back.layers[0].W.cols(), Eigen::Index{nOut});
+    QVERIFY(sameBits(back.layers[0].W.data(), net.layers[0].W.data(), net.layers[0].W.size()));
+    QVERIFY(sameBits(back.layers[0].b.data(), net.layers[0].b.data(), nOut));
+    QVERIFY(std::signbit(back.layers[0].W(10, 0)));  // values[10] is -0.0f
+}
+
+void TestNetworkIo::roundTripKeepsUnknownKeys() {
+    const QByteArray text =
+        R"({"format": "nnlens.network", "version": 1, "name": "Grüße \"quoted\"\n", "description": "",
+            "inputs": 2, "author": {"who": "me", "tags": [1, 2.5, null]}, "zeta": true,
+            "layers": [{"activation": "relu", "weights": [[1.5], [-0.25]], "bias": [0.125],
+                        "frozen": true, "note": "hello"}],
+            "view": {"range": 2.5, "grid": 100, "bins": 10}})";
+    const Network net = nnlens::parseNetwork(text.toStdString());
+    QCOMPARE(QString::fromStdString(net.name), QStringLiteral("Grüße \"quoted\"\n"));
+    QCOMPARE(QString::fromStdString(net.extra.dump()),
+             QStringLiteral(R"({"author":{"tags":[1,2.5,null],"who":"me"},"zeta":true})"));
+    QCOMPARE(QString::fromStdString(net.layers[0].extra.dump()),
+             QStringLiteral(R"({"frozen":true,"note":"hello"})"));
+    QCOMPARE(net.layers[0].activation, Activation::Relu);
+    NNLENS_CLOSE(net.layers[0].W(1, 0), -0.25f, 0.0, 0.0);
+    QVERIFY(net.hasView);
+    NNLENS_CLOSE(net.view.range, 2.5, 0.0, 0.0);
+    QCOMPARE(net.view.grid, 100);
+    QCOMPARE(net.view.bins, 10);
+
+    const Network back = nnlens::parseNetwork(nnlens::formatNetwork(net));
+    QCOMPARE(back.name, net.name);
+    QCOMPARE(back.description, net.description);
+    QCOMPARE(back.extra.dump(), net.extra.dump());
+    QCOMPARE(back.layers[0].extra.dump(), net.layers[0].extra.dump());
+    NNLENS_CLOSE(back.view.range, 2.5, 0.0, 0.0);
+    QCOMPARE(back.view.grid, 100);
+    QCOMPARE(back.view.bins, 10);
+    // Formatting twice gives the same bytes.
+    QCOMPARE(nnlens::formatNetwork(back), nnlens::formatNetwork(net));
+}
+
+void TestNetworkIo::keyOrder() {
+    Network net = singleUnit();
+    net.hasView = true;
+    net.extra["aardvark"] = 1;  // sorts before every known key, yet is written last
+    net.layers[0].extra["after"] = "bias";
+    const std::string text = nnlens::formatNetwork(net);
+    std::size_t last = 0;
+    for (const char* key :
+         {"\"format\"", "\"version\"", "\"name\"", "\"description\"", "\"inputs\"", "\"layers\"",
+          "\"activation\"", "\"weights\"", "\"bias\"", "\"after\"", "\"view\"", "\"aardvark\""}) {
+        const std::size_t at = text.find(key);
+        QVERIFY2(at != std::string::npos && at > last, key);
+        last = at;
+    }
+    QVERIFY(text.find("\"view\": {\"range\": 3, \"grid\": 250, \"bins\": 25}") !=
+            std::string::npos);
+}
+
+void TestNetworkIo::viewDefaultsAndRoundTrip() {
+    const Network plain = nnlens::parseNetwork(networkText().toStdString());
+    QVERIFY(!plain.hasView);
+    NNLENS_CLOSE(plain.view.range, 3.0, 0.0, 0.0);
+    QCOMPARE(plain.view.grid, 250);
+    QCOMPARE(plain.view.bins, 25);
+    QVERIFY(nnlens::formatNetwork(plain).find("\"view\"") == std::string::npos);
+
+    // A partial view keeps the defaults for what it leaves out.
+    const Network partial = nnlens::parseNetwork(
+        networkText(R"({"activation": "tanh", "weights": [[1], [-1]], "bias": [-1]})",
+                    R"(, "view": {"grid": 64})")
+            .toStdString());
+    QVERIFY(partial.hasView);
+    NNLENS_CLOSE(partial.view.range, 3.0, 0.0, 0.0);
+    QCOMPARE(partial.view.grid, 64);
+    QCOMPARE(partial.view.bins, 25);
+    const Network back = nnlens::parseNetwork(nnlens::formatNetwork(partial));
+    QVERIFY(back.hasView);
+    QCOMPARE(back.view.grid, 64);
+}
+
+void TestNetworkIo::parsesValidVariants_data() {
+    QTest::addColumn<QByteArray>("text");
+    QTest::addColumn<int>("inputs");
+    QTest::addColumn<float>("lastBias");
+    QTest::newRow("integers written as floats")
+        << QByteArray(R"({"format": "nnlens.network", "version": 1.0, "inputs": 2.0, "layers": [)"
+                      R"({"activation": "linear", "weights": [[1e0], [2.5E-1]], "bias": [-0.5]}]})")
+        << 2 << -0.5f;
+    QTest::newRow("no name, no description")
+        << QByteArray(R"({"format": "nnlens.network", "version": 1, "inputs": 1, "layers": [)"
+                      R"({"activation": "gelu", "weights": [[1]], "bias": [0]}]})")
+        << 1 << 0.0f;
+    QTest::newRow("whitespace and CRLF")
+        << QByteArray(
+               "{\r\n\t\"format\" : \"nnlens.network\",\r\n \"version\":1,\"inputs\":1,"
+               "\"layers\":[{\"activation\":\"silu\",\"weights\":[[3]],\"bias\":[4]}]}\r\n")
+        << 1 << 4.0f;
+    QTest::newRow("spec example")
+        << networkText(R"({"activation": "tanh", "weights": [[1], [-1]], "bias": [-1]})",
+                       R"(, "view": {"range": 3.0, "grid": 250, "bins": 25})")
+        << 2 << -1.0f;
+}
+
+void TestNetworkIo::parsesValidVariants() {
+    QFETCH(QByteArray, text);
+    QFETCH(int, inputs);
+    QFETCH(float, lastBias);
+    const Network net = nnlens::parseNetwork(text.toStdString());
+    QCOMPARE(net.inputs, inputs);
+    NNLENS_CLOSE(net.layers.back().b(net.layers.back().b.size() - 1), lastBias, 0.0, 0.0);
+}
+
+void TestNetworkIo::refusals_data() {
+    QTest::addColumn<QByteArray>("text");
+    QTest::addColumn<QString>("message");
+    const QString known = QString::fromLatin1(kKnown);
+    const auto layer2 = [](const QByteArray& l) { return networkText(l); };
+    const auto top = [](const QByteArray& t) {
+        return networkText(R"({"activation": "tanh", "weights": [[1], [-1]], "bias": [-1]})", t);
+    };
+    const auto doc = [](const QByteArray& body) { return "{" + body + "}"; };
+
+    QTest::newRow("valid") << networkText() << QString();
+
+    QTest::newRow("not an object")
+        << QByteArray("[1, 2]")
+        << R"(expected a JSON object ({"format": "nnlens.network", ...}), got [1,2])";
+    QTest::newRow("format missing")
+        << doc(R"("version": 1)") << R"("format": expected "nnlens.network")";
+    QTest::newRow("format wrong") << doc(R"("format": "nnlens.net", "version": 1)")
+                                  << R"("format": expected "nnlens.network", got "nnlens.net")";
+    QTest::newRow("format not a string")
+        << doc(R"("format": 1)") << R"("format": expected "nnlens.network", got 1)";
+    QTest::newRow("version missing")
+        << doc(R"("format": "nnlens.network")") << R"("version": expected 1)";
+    QTest::newRow("version 2") << doc(R"("format": "nnlens.network", "version": 2)")
+                               << R"("version": 2 is newer than this nnlens (1))";
+    QTest::newRow("version 0") << doc(R"("format": "nnlens.network", "version": 0)")
+                               << R"("version": expected 1, got 0)";
+    QTest::newRow("version a string") << doc(R"("format": "nnlens.network", "version": "1")")
+                                      << R"("version": expected 1, got "1")";
+    QTest::newRow("version 1.5") << doc(R"("format": "nnlens.network", "version": 1.5)")
+                                 << R"("version": expected 1, got 1.5)";
+
+    const QByteArray head = R"("format": "nnlens.network", "version": 1, )";
+    QTest::newRow("name not a string")
+        << doc(head + R"("name": 3, "inputs": 2)") << R"("name": expected a string, got 3)";
+    QTest::newRow("description not a string") << doc(head + R"("description": ["a"], "inputs": 2)")
+                                              << R"("description": expected a string, got ["a"])";
+    QTest::newRow("inputs missing")
+        << doc(head + R"("layers": [])") << R"("inputs": expected an integer from 1 to 4096)";
+    QTest::newRow("inputs 0") << doc(head + R"("inputs": 0)")
+                              << R"("inputs": expected an integer from 1 to 4096, got 0)";
+    QTest::newRow("inputs 4097") << doc(head + R"("inputs": 4097)")
+                                 << R"("inputs": expected an integer from 1 to 4096, got 4097)";
+    QTest::newRow("inputs 2.5") << doc(head + R"("inputs": 2.5)")
+                                << R"("inputs": expected an integer from 1 to 4096, got 2.5)";
+    QTest::newRow("inputs a string") << doc(head + R"("inputs": "2")")
+                                     << R"("inputs": expected an integer from 1 to 4096, got "2")";
+    QTest::newRow("inputs negative") << doc(head + R"("inputs": -3)")
+                                     << R"("inputs": expected an integer from 1 to 4096, got -3)";
+    QTest::newRow("layers missing")
+        << doc(head + R"("inputs": 2)") << R"("layers": expected a list of layers)";
+    QTest::newRow("layers an object") << doc(head + R"("inputs": 2, "layers": {})")
+                                      << R"("layers": expected a list of layers, got {})";
+    QTest::newRow("layers empty") << doc(head + R"("inputs": 2, "layers": [])")
+                                  << "the network has no layers";
+
+    QTest::newRow("layer not an object")
+        << layer2("[1, 2]")
+        << R"(layer 2: expected an object with "activation", "weights" and "bias")";
+    QTest::newRow("activation missing") << layer2(R"({"weights": [[1], [-1]], "bias": [-1]})")
+                                        << R"(layer 2: missing "activation")";
+    QTest::newRow("activation not a string")
+        << layer2(R"({"activation": 5, "weights": [[1], [-1]], "bias": [-1]})")
+        << R"(layer 2, "activation": expected a string (one of )" + known + "), got 5";
+    QTest::newRow("unknown activation tanhh")
+        << networkText(R"({"activation": "tanh", "weights": [[1], [-1]], "bias": [-1]}, )"
+                       R"({"activation": "tanhh", "weights": [[1]], "bias": [0]})")
+        << R"(layer 3: unknown activation "tanhh" (known: )" + known + ")";
+    QTest::newRow("activation is case-sensitive")
+        << layer2(R"({"activation": "Tanh", "weights": [[1], [-1]], "bias": [-1]})")
+        << R"(layer 2: unknown activation "Tanh" (known: )" + known + ")";
+
+    QTest::newRow("weights missing")
+        << layer2(R"({"activation": "tanh", "bias": [-1]})") << R"(layer 2: missing "weights")";
+    QTest::newRow("weights a number")
+        << layer2(R"({"activation": "tanh", "weights": 1, "bias": [-1]})")
+        << R"(layer 2, "weights": expected a list of rows (one per input, each a list of one weight per node), got 1)";
+    QTest::newRow("weights row 0 a number")
+        << layer2(R"({"activation": "tanh", "weights": [1, -1], "bias": [-1]})")
+        << "layer 2, weights[0]: expected a list of numbers, got 1";
+    QTest::newRow("weights row 1 too short")
+        << networkText(
+               R"({"activation": "tanh", "weights": [[1, 2, 3], [4, 5]], "bias": [0, 0, 0]})")
+        << "layer 2, weights[1]: expected a list of 3 numbers";
+    QTest::newRow("weights row 1 not a list")
+        << networkText(R"({"activation": "tanh", "weights": [[1, 2, 3], 4], "bias": [0, 0, 0]})")
+        << "layer 2, weights[1]: expected a list of 3 numbers";
+    QTest::newRow("weights row 2 too long")
+        << networkText(R"({"activation": "tanh", "weights": [[1], [2], [3, 4]], "bias": [0]})")
+        << "layer 2, weights[2]: expected a list of 1 numbers";
+    QTest::newRow("weights rows do not match the inputs")
+        << networkText(R"({"activation": "tanh", "weights": [[1], [2], [3]], "bias": [0]})")
+        << "layer 2: weights have 3 rows but the layer receives 2 inputs";
+    QTest::newRow("weights no rows")
+        << layer2(R"({"activation": "tanh", "weights": [], "bias": []})")
+        << "layer 2: weights have 0 rows but the layer receives 2 inputs";
+    QTest::newRow("weights no columns")
+        << layer2(R"({"activation": "tanh", "weights": [[], []], "bias": []})")
+        << "layer 2: has no nodes (weights have 0 columns)";
+
+    const QByteArray first =
+        R"({"format": "nnlens.network", "version": 1, "inputs": 2, "layers": [)";
+    const auto layer1 = [&first](const QByteArray& weights, const QByteArray& bias) {
+        return first + R"({"activation": "relu", "weights": )" + weights + R"(, "bias": )" + bias +
+               "}]}";
+    };
+    QTest::newRow("weight null") << layer1("[[1, 2, null], [4, 5, 6]]", "[0, 0, 0]")
+                                 << "layer 1, weights[0][2]: not a finite number";
+    QTest::newRow("weight \"inf\"") << layer1(R"([[1, 2, "inf"], [4, 5, 6]])", "[0, 0, 0]")
+                                    << "layer 1, weights[0][2]: not a finite number";
+    QTest::newRow("weight \"NaN\"") << layer1(R"([[1, 2, "NaN"], [4, 5, 6]])", "[0, 0, 0]")
+                                    << "layer 1, weights[0][2]: not a finite number";
+    QTest::newRow("weight \"-Infinity\"")
+        << layer1(R"([[1, 2, "-Infinity"], [4, 5, 6]])", "[0, 0, 0]")
+        << "layer 1, weights[0][2]: not a finite number";
+    QTest::newRow("weight 1e39 overflows float") << layer1("[[1, 2, 1e39], [4, 5, 6]]", "[0, 0, 0]")
+                                                 << "layer 1, weights[0][2]: not a finite number";
+    QTest::newRow("weight a word") << layer1(R"([[1, 2, "abc"], [4, 5, 6]])", "[0, 0, 0]")
+                                   << R"(layer 1, weights[0][2]: expected a number, got "abc")";
+    QTest::newRow("weight true") << layer1("[[1, 2, 3], [4, true, 6]]", "[0, 0, 0]")
+                                 << "layer 1, weights[1][1]: expected a number, got true";
+    QTest::newRow("weight a list") << layer1("[[1, 2, 3], [4, 5, [6]]]", "[0, 0, 0]")
+                                   << "layer 1, weights[1][2]: expected a number, got [6]";
+
+    QTest::newRow("bias missing") << layer2(R"({"activation": "tanh", "weights": [[1], [-1]]})")
+                                  << R"(layer 2: missing "bias")";
+    QTest::newRow("bias a number")
+        << layer2(R"({"activation": "tanh", "weights": [[1], [-1]], "bias": -1})")
+        << R"(layer 2, "bias": expected a list of numbers, got -1)";
+    QTest::newRow("bias null") << layer1("[[1, 2, 3], [4, 5, 6]]", "[0, 0, null]")
+                               << "layer 1, bias[2]: not a finite number";
+    QTest::newRow("bias \"nan\"") << layer1("[[1, 2, 3], [4, 5, 6]]", R"([0, 0, "nan"])")
+                                  << "layer 1, bias[2]: not a finite number";
+    QTest::newRow("bias wrong size") << layer1("[[1, 2, 3, 4], [4, 5, 6, 7]]", "[0, 0, 0]")
+                                     << "layer 1: bias has 3 values but weights have 4 columns";
+    QTest::newRow("layer 2 receives 4 inputs")
+        << first +
+               R"({"activation": "relu", "weights": [[1, 2, 3, 4], [4, 5, 6, 7]], "bias": [0, 0, 0, 0]},)"
+               R"({"activation": "relu", "weights": [[1], [2], [3]], "bias": [0]}]})"
+        << "layer 2: weights have 3 rows but the layer receives 4 inputs";
+    QTest::newRow("softmax on layer 1 of 2")
+        << first + R"({"activation": "softmax", "weights": [[1, 2], [4, 5]], "bias": [0, 0]},)"
+                   R"({"activation": "relu", "weights": [[1], [2]], "bias": [0]}]})"
+        << "layer 1: softmax is only allowed on the last layer";
+
+    QTest::newRow("view not an object")
+        << top(R"(, "view": 3)")
+        << R"("view": expected an object with "range", "grid" and "bins", got 3)";
+    QTest::newRow("view range 0") << top(R"(, "view": {"range": 0})")
+                                  << R"("view", "range": expected a number > 0, got 0)";
+    QTest::newRow("view range negative") << top(R"(, "view": {"range": -1.5})")
+                                         << R"("view", "range": expected a number > 0, got -1.5)";
+    QTest::newRow("view range a string") << top(R"(, "view": {"range": "3"})")
+                                         << R"("view", "range": expected a number > 0, got "3")";
+    QTest::newRow("view range null") << top(R"(, "view": {"range": null})")
+                                     << R"("view", "range": expected a number > 0, got null)";
+    QTest::newRow("view grid 1") << top(R"(, "view": {"grid": 1})")
+                                 << R"("view", "grid": expected an integer from 2 to 4096, got 1)";
+    QTest::newRow("view grid 4097")
+        << top(R"(, "view": {"grid": 4097})")
+        << R"("view", "grid": expected an integer from 2 to 4096, got 4097)";
+    QTest::newRow("view grid 2.5")
+        << top(R"(, "view": {"grid": 2.5})")
+        << R"("view", "grid": expected an integer from 2 to 4096, got 2.5)";
+    QTest::newRow("view bins 0") << top(R"(, "view": {"bins": 0})")
+                                 << R"("view", "bins": expected an integer from 1 to 1000, got 0)";
+    QTest::newRow("view bins 1001")
+        << top(R"(, "view": {"bins": 1001})")
+        << R"("view", "bins": expected an integer from 1 to 1000, got 1001)";
+    QTest::newRow("view limits accepted")
+        << top(R"(, "view": {"range": 1e-3, "grid": 4096, "bins": 1000})") << QString();
+}
+
+void TestNetworkIo::refusals() {
+    QFETCH(QByteArray, text);
+    QFETCH(QString, message);
+    QCOMPARE(parseMessage(text), message);
+}
+
+void TestNetworkIo::syntaxErrors_data() {
+    QTest::addColumn<QByteArray>("text");
+    QTest::addColumn<QString>("prefix");
+    QTest::newRow("empty file") << QByteArray() << "line 1, column 1: syntax error";
+    QTest::newRow("bare word on line 4")
+        << QByteArray("{\n  \"format\": \"nnlens.network\",\n  \"version\": 1,\n  oops\n}")
+        << "line 4, column 3: syntax error";
+    QTest::newRow("missing comma on line 2")
+        << QByteArray("{\"format\": \"nnlens.network\"\n \"version\": 1}")
+        << "line 2, column 10: syntax error";  // the parser reads the whole key first
+    QTest::newRow("trailing comma")
+        << QByteArray("{\"a\": [1, 2,]}") << "line 1, column 13: syntax error";
+    QTest::newRow("NaN literal") << QByteArray("{\"a\": NaN}") << "line 1, column 7: syntax error";
+    QTest::newRow("unterminated") << QByteArray("{\"a\": [1,\n2")
+                                  << "line 2, column 2: syntax error";
+}
+
+void TestNetworkIo::syntaxErrors() {
+    QFETCH(QByteArray, text);
+    QFETCH(QString, prefix);
+    const QString message = parseMessage(text);
+    QVERIFY2(message.startsWith(prefix), qPrintable(message));
+    QVERIFY2(!message.contains("json.exception"), qPrintable(message));
+}
+
+void TestNetworkIo::readNetworkPrefixesPath() {
+    QTemporaryDir dir;
+    QVERIFY(dir.isValid());
+    const QString path = dir.filePath("bad.nnlens.json");
+    writeText(path,
+              networkText(R"({"activation": "tanhh", "weights": [[1], [-1]], "bias": [-1]})"));
+    QString message;
+    try {
+        nnlens::readNetwork(path.toStdString());
+    } catch (const InputError& e) {
+        message = QString::fromStdString(e.what());
+    }
+    QCOMPARE(message, path + R"(: layer 2: unknown activation "tanhh" (known: )" + kKnown + ")");
+
+    writeText(path, "{\n  \"format\": \"nnlens.network\",\n  x");
+    try {
+        nnlens::readNetwork(path.toStdString());
+    } catch (const InputError& e) {
+        message = QString::fromStdString(e.what());
+    }
+    QVERIFY2(message.startsWith(path + ": line 3, column 3: syntax error"), qPrintable(message));
+
+    writeText(path, networkText());
+    const Network net = nnlens::readNetwork(path.toStdString());
+    QCOMPARE(net.layers.size(), std::size_t{2});
+    NNLENS_CLOSE(net.layers[0].W(1, 1), -2.0f, 0.0, 0.0);
+}
+
+void TestNetworkIo::readMissingFile() {
+    QTemporaryDir dir;
+    const std::string path = dir.filePath("missing.nnlens.json").toStdString();
+    QString message;
+    try {
+        nnlens::readNetwork(path);
+    } catch (const InputError& e) {
+        message = QString::fromStdString(e.what());
+    }
+    QCOMPARE(message, QString::fromStdString(path + ": cannot open (No such file or directory)"));
+}
+
+void TestNetworkIo::readDirectory() {
+    QTemporaryDir dir;
+    QString message;
+    try {
+        nnlens::readFile(dir.path().toStdString());
+    } catch (const InputError& e) {
+        message = QString::fromStdString(e.what());
+    }
+    QCOMPARE(message, dir.path() + ": cannot read (Is a directory)");
+}
+
+void TestNetworkIo::atomicWriteLeavesNoTemp() {
+    QTemporaryDir dir;
+    const QString path = dir.filePath("net.nnlens.json");
+    Network net = singleUnit();
+    nnlens::writeNetwork(net, path.toStdString());
+    net.layers[0].b(0) = -7.5f;
+    nnlens::writeNetwork(net, path.toStdString());  // replaces the first save
+    QCOMPARE(QDir(dir.path()).entryList(QDir::Files | QDir::Hidden | QDir::System),
+             QStringList{"net.nnlens.json"});
+    QCOMPARE(readText(path), QByteArray::fromStdString(nnlens::formatNetwork(net)));
+    NNLENS_CLOSE(nnlens::readNetwork(path.toStdString()).layers[0].b(0), -7.5f, 0.0, 0.0);
+
+    nnlens::writeFileAtomic(dir.filePath("plain.txt").toStdString(), "a\nb");
+    QCOMPARE(readText(dir.filePath("plain.txt")), QByteArray("a\nb"));
+    QCOMPARE(nnlens::readFile(dir.filePath("plain.txt").toStdString()), std::string("a\nb"));
+    QCOMPARE(QDir(dir.path()).entryList(QDir::Files | QDir::Hidden | QDir::System).size(), 2);
+}
+
+void TestNetworkIo::failedWriteKeepsOldFile() {
+    // A name of 250 bytes exists; its temporary name "<name>.tmp-XXXXXX" is longer than the 255
+    // a folder entry allows, so the save fails before anything is written (for root too).
+    QTemporaryDir dir;
+    const QString path = dir.filePath(QString(245, 'n') + ".json");
+    writeText(path, "old");
+    QString message;
+    try {
+        nnlens::writeNetwork(singleUnit(), path.toStdString());
+    } catch (const std::runtime_error& e) {
+        message = QString::fromStdString(e.what());
+    }
+    QCOMPARE(message, path + ": cannot write (File name too long)");
+    QCOMPARE(readText(path), QByteArray("old"));
+    QCOMPARE(QDir(dir.path()).entryList(QDir::Files | QDir::Hidden | QDir::System).size(), 1);
+}
+
+void TestNetworkIo::unwritableFolder() {
+    QTemporaryDir dir;
+    const QString sub = dir.filePath("locked");
+    QVERIFY(QDir().mkdir(sub));
+    const QString old = sub + "/net.nnlens.json";
+    writeText(old, "old");
+    QVERIFY(QFile::setPermissions(sub, QFile::ReadOwner | QFile::ExeOwner));
+    // Root ignores folder permissions; /proc refuses new files from everyone.
+    const bool permissionsApply = ::access(sub.toLocal8Bit().constData(), W_OK) != 0;
+    const QString path = permissionsApply ? old : QStringLiteral("/proc/nnlens-test.nnlens.json");
+    QString message;
+    try {
+        nnlens::writeNetwork(singleUnit(), path.toStdString());
+    } catch (const std::runtime_error& e) {
+        message = QString::fromStdString(e.what());
+    }
+    QVERIFY(QFile::setPermissions(sub, QFile::ReadOwner | QFile::WriteOwner | QFile::ExeOwner));
+    QVERIFY2(message.startsWith(path + ": cannot write ("), qPrintable(message));
+    if (permissionsApply) QCOMPARE(message, path + ": cannot write (Permission denied)");
+    QCOMPARE(readText(old), QByteArray("old"));
+    QCOMPARE(QDir(sub).entryList(QDir::Files | QDir::Hidden | QDir::System),
+             QStringList{"net.nnlens.json"});
+}
+
+void TestNetworkIo::failedRenameRemovesTemp() {
+    // The target is a folder that is not empty: the temporary file is written, the rename fails,
+    // and the temporary file is removed again.
+    QTemporaryDir dir;
+    const QString path = dir.filePath("net.nnlens.json");
+    QVERIFY(QDir().mkdir(path));
+    writeText(path + "/inside", "x");
+    QString message;
+    try {
+        nnlens::writeNetwork(singleUnit(), path.toStdString());
+    } catch (const std::runtime_error& e) {
+        message = QString::fromStdString(e.what());
+    }
+    QCOMPARE(message, path + ": cannot replace (Is a directory)");
+    QCOMPARE(QDir(dir.path()).entryList(QDir::AllEntries | QDir::NoDotAndDotDot | QDir::Hidden),
+             QStringList{"net.nnlens.json"});
+    QCOMPARE(readText(path + "/inside"), QByteArray("x"));
+}
+
+void TestNetworkIo::writeRefusesInvalidNetwork() {
+    QTemporaryDir dir;
+    const QString path = dir.filePath("net.nnlens.json");
+    writeText(path, "old");
+    Network net = singleUnit();
+    net.layers[0].W(1, 0) = std::numeric_limits<float>::quiet_NaN();
+    QString message;
+    try {
+        nnlens::writeNetwork(net, path.toStdString());
+    } catch (const InputError& e) {
+        message = QString::fromStdString(e.what());
+    }
+    QCOMPARE(message, QStringLiteral("layer 1, weights[1][0]: not a finite number"));
+    QCOMPARE(readText(path), QByteArray("old"));
+    QCOMPARE(QDir(dir.path()).entryList(QDir::Files | QDir::Hidden | QDir::System).size(), 1);
+}
+
+void TestNetworkIo::presetsLoad_data() {
+    QTest::addColumn<QString>("path");
+    const QDir presets(QStringLiteral(NNLENS_SOURCE_DIR "/resources/presets"));
+    const QStringList files = presets.entryList({"*.nnlens.json"}, QDir::Files, QDir::Name);
+    QVERIFY(files.size() >= 10);
+    for (const QString& f : files)
+        QTest::newRow(qPrintable(f)) << presets.filePath(f);
+}
+
+void TestNetworkIo::presetsLoad() {
+    QFETCH(QString, path);
+    const Network net = nnlens::readNetwork(path.toStdString());
+    QVERIFY(!net.name.empty());
+    QVERIFY(!net.description.empty());
+    // Saved presets are in the canonical format: formatting the loaded network gives the file back.
+    QCOMPARE(QString::fromStdString(nnlens::formatNetwork(net)), QString::fromUtf8(readText(path)));
+}
+
+void TestNetworkIo::presetValues() {
+    const std::string dir = NNLENS_SOURCE_DIR "/resources/presets/";
+    const Network quad = nnlens::readNetwork(dir + "quadrant-selector.nnlens.json");
+    QCOMPARE(quad.name, std::string("Quadrant selector"));
+    QCOMPARE(quad.inputs, 2);
+    QCOMPARE(quad.layers.size(), std::size_t{2});
+    const float w1[] = {2, -1, 0, -2};  // column-major [[2, 0], [-1, -2]]
+    NNLENS_COMPARE_CLOSE(quad.layers[0].W.data(), w1, 4, 0.0, 0.0);
+    NNLENS_CLOSE(quad.layers[1].W(0, 0), 1.0f, 0.0, 0.0);
+    NNLENS_CLOSE(quad.layers[1].W(1, 0), -1.0f, 0.0, 0.0);
+    NNLENS_CLOSE(quad.layers[1].b(0), -1.0f, 0.0, 0.0);
+    QVERIFY(quad.hasView);
+    NNLENS_CLOSE(quad.view.range, 3.0, 0.0, 0.0);
+    QCOMPARE(quad.view.grid, 250);
+    QCOMPARE(quad.view.bins, 25);
+
+    const Network graph = nnlens::readNetwork(dir + "nn-graph-8-4-3-2.nnlens.json");
+    QCOMPARE(graph.inputs, 8);
+    QCOMPARE(graph.parameterCount(), std::int64_t{59});
+    const Activation acts[] = {Activation::Tanh, Activation::Relu, Activation::Sigmoid};
+    for (int i = 0; i < 3; ++i) {
+        const auto& l = graph.layers[static_cast<std::size_t>(i)];
+        QCOMPARE(l.activation, acts[i]);
+        // The seed's weights are 10 (row + 1) + (column + 1); its biases 1, 2, ...
+        for (Eigen::Index r = 0; r < l.W.rows(); ++r) {
+            for (Eigen::Index c = 0; c < l.W.cols(); ++c) {
+                NNLENS_CLOSE(l.W(r, c), static_cast<float>(10 * (r + 1) + c + 1), 0.0, 0.0);
+            }
+        }
+        for (Eigen::Index c = 0; c < l.b.size(); ++c)
+            NNLENS_CLOSE(l.b(c), static_cast<float>(c + 1), 0.0, 0.0);
+    }
+
+    const struct {
+        const char* file;
+        Activation activation;
+        const char* name;
+    } units[] = {{"single-unit", Activation::Tanh, "Single unit"},
+                 {"activation-linear", Activation::Linear, "Which activation? (a) linear"},
+                 {"activation-tanh", Activation::Tanh, "Which activation? (b) tanh"},
+                 {"activation-relu", Activation::Relu, "Which activation? (c) relu"},
+                 {"activation-softsign", Activation::Softsign, "Which activation? (d) softsign"},
+                 {"activation-sigmoid", Activation::Sigmoid, "Which activation? (e) sigmoid"},
+                 {"activation-elu", Activation::Elu, "Which activation? (f) elu"}};
+    for (const auto& u : units) {
+        const Network net = nnlens::readNetwork(dir + u.file + ".nnlens.json");
+        QCOMPARE(net.name, std::string(u.name));
+        QCOMPARE(net.inputs, 2);
+        QCOMPARE(net.layers.size(), std::size_t{1});
+        QCOMPARE(net.layers[0].activation, u.activation);
+        NNLENS_CLOSE(net.layers[0].W(0, 0), 2.0f, 0.0, 0.0);
+        NNLENS_CLOSE(net.layers[0].W(1, 0), 1.0f, 0.0, 0.0);
+        NNLENS_CLOSE(net.layers[0].b(0), 1.0f, 0.0, 0.0);
+    }
+
+    const Network spiral = nnlens::readNetwork(dir + "spiral-2-8-8-8-1.nnlens.json");
+    QCOMPARE(spiral.parameterCount(), std::int64_t{24 + 72 + 72 + 9});
+    for (const auto& l : spiral.layers) {
+        QCOMPARE(l.activation, Activation::Tanh);
+        const float k = static_cast<float>(1.0 / std::sqrt(static_cast<double>(l.inputs())));
+        QVERIFY(l.W.cwiseAbs().maxCoeff() <= k);
+        QVERIFY(l.b.cwiseAbs().maxCoeff() <= k);
+    }
+}
+
+QTEST_GUILESS_MAIN(TestNetworkIo)
+#include "tst_network_io.moc"

@@ -1,0 +1,333 @@
+// Trainer and lr scan: minibatch order, Keras bookkeeping, reaching a loss on spiral and sincos,
+// divergence, cancel.
+#include <atomic>
+#include <cmath>
+#include <set>
+
+#include <QTest>
+
+#include "compare.hpp"
+#include "core/backend.hpp"
+#include "core/error.hpp"
+#include "core/lr_scan.hpp"
+#include "core/trainer.hpp"
+
+using namespace nnlens;
+
+namespace {
+
+Dataset line(int n) {
+    // y = 2 x - 1 on x in [-1, 1]
+    Dataset d;
+    d.x.resize(n, 1);
+    d.y.resize(n, 1);
+    for (int i = 0; i < n; ++i) {
+        d.x(i, 0) = -1.0f + 2.0f * float(i) / float(n - 1);
+        d.y(i, 0) = 2.0f * d.x(i, 0) - 1.0f;
+    }
+    return d;
+}
+
+Network unit(float w, float b) {
+    Network net;
+    net.inputs = 1;
+    Layer L;
+    L.W = Matrix::Constant(1, 1, w);
+    L.b = Vector::Constant(1, b);
+    L.activation = Activation::Linear;
+    net.layers = {L};
+    return net;
+}
+
+std::vector<int> toVector(std::span<const int> s) {
+    return {s.begin(), s.end()};
+}
+
+}  // namespace
+
+class TestTrainer : public QObject {
+    Q_OBJECT
+
+  private slots:
+    void batchesInOrderKeepTheLastSmallBatch() {
+        BatchSampler s(25, 10, false, 0);
+        bool pass = false;
+        QCOMPARE(toVector(s.next(&pass)), (std::vector<int>{0, 1, 2, 3, 4, 5, 6, 7, 8, 9}));
+        QVERIFY(pass);
+        QCOMPARE(toVector(s.next(&pass)).front(), 10);
+        QVERIFY(!pass);
+        QCOMPARE(toVector(s.next()), (std::vector<int>{20, 21, 22, 23, 24}));
+        QCOMPARE(toVector(s.next(&pass)).front(), 0);
+        QVERIFY(pass);
+        QCOMPARE(s.passes(), 2);
+    }
+
+    void shuffledPassesArePermutations() {
+        BatchSampler a(30, 7, true, 42), b(30, 7, true, 42), c(30, 7, true, 43);
+        std::vector<int> first, second, other;
+        for (int k = 0; k < 5; ++k) {
+            for (int r : a.next())
+                first.push_back(r);
+            const auto rb = b.next();
+            QCOMPARE(toVector(rb),
+                     std::vector<int>(first.end() - std::ptrdiff_t(rb.size()), first.end()));
+            for (int r : c.next())
+                other.push_back(r);
+        }
+        for (int k = 0; k < 5; ++k)
+            for (int r : a.next())
+                second.push_back(r);
+        QCOMPARE(std::set<int>(first.begin(), first.end()).size(), std::size_t(30));
+        QCOMPARE(std::set<int>(second.begin(), second.end()).size(), std::size_t(30));
+        QVERIFY(first != second);  // a fresh permutation each pass
+        QVERIFY(first != other);   // the seed matters
+    }
+
+    void epochLossIsMeanOfBatchLossesBeforeUpdate() {
+        // With lr = 0 nothing changes, so each epoch's loss is the mean of the fixed batch losses.
+        const Dataset d = line(25);
+        const Network net = unit(0.5f, 0.25f);
+        auto session = CpuBackend().startTraining(net, d, {Loss::Mse, Reduction::Mean},
+                                                  {OptimizerKind::Sgd, 0.0f});
+        TrainConfig cfg;
+        cfg.batch = 10;
+        cfg.epochs = 2;
+        cfg.shuffle = false;
+        const TrainResult r = train(*session, d.size(), cfg);
+        double expected = 0;
+        for (auto [b, e] : {std::pair{0, 10}, {10, 20}, {20, 25}}) {
+            double sum = 0;
+            for (int i = b; i < e; ++i)
+                sum += std::pow(0.5 * d.x(i, 0) + 0.25 - d.y(i, 0), 2);
+            expected += sum / (e - b);
+        }
+        expected /= 3;
+        QCOMPARE(r.trainLoss.size(), std::size_t(2));
+        NNLENS_CLOSE(r.trainLoss[0], expected, 1e-6, 1e-5);
+        NNLENS_CLOSE(r.trainLoss[1], expected, 1e-6, 1e-5);
+        QCOMPARE(r.steps, std::int64_t(6));
+        QCOMPARE(r.epochs, 2);
+    }
+
+    void fullBatchSgdMatchesHandDerivation() {
+        // L = mean (w x + b - y)^2; dL/dw = 2 mean (r x), dL/db = 2 mean r; w -= lr dL/dw.
+        const Dataset d = line(11);
+        auto session = CpuBackend().startTraining(unit(0.0f, 0.0f), d, {Loss::Mse, Reduction::Mean},
+                                                  {OptimizerKind::Sgd, 0.1f});
+        TrainConfig cfg;
+        cfg.batch = 11;
+        cfg.steps = 3;
+        cfg.shuffle = false;
+        const TrainResult r = train(*session, d.size(), cfg);
+        double w = 0, b = 0;
+        for (int s = 0; s < 3; ++s) {
+            double gw = 0, gb = 0, loss = 0;
+            for (int i = 0; i < 11; ++i) {
+                const double res = w * d.x(i, 0) + b - d.y(i, 0);
+                loss += res * res / 11;
+                gw += 2 * res * d.x(i, 0) / 11;
+                gb += 2 * res / 11;
+            }
+            NNLENS_CLOSE(r.trainLoss[std::size_t(s)], loss, 1e-6, 1e-5);
+            w -= 0.1 * gw;
+            b -= 0.1 * gb;
+        }
+        const Network out = session->network();
+        NNLENS_CLOSE(out.layers[0].W(0, 0), w, 1e-6, 1e-5);
+        NNLENS_CLOSE(out.layers[0].b(0), b, 1e-6, 1e-5);
+    }
+
+    void stepsModeRecordsEveryStep() {
+        const Dataset d = line(25);
+        auto session = CpuBackend().startTraining(unit(0, 0), d, {Loss::Mse, Reduction::Mean},
+                                                  {OptimizerKind::Adam, 0.01f});
+        TrainConfig cfg;
+        cfg.batch = 10;
+        cfg.steps = 7;
+        cfg.valSplit = 0.2;  // 20 training rows -> 2 batches a pass
+        const TrainResult r = train(*session, d.size(), cfg);
+        QCOMPARE(r.steps, std::int64_t(7));
+        QCOMPARE(r.trainLoss.size(), std::size_t(7));
+        QCOMPARE(r.valLoss.size(), std::size_t(7));
+        QCOMPARE(r.epochs, 4);
+    }
+
+    void validationSplitIsTheLastRows() {
+        const Dataset d = line(100);
+        auto session = CpuBackend().startTraining(unit(0, 0), d, {Loss::Mse, Reduction::Mean},
+                                                  {OptimizerKind::Adam, 0.05f});
+        TrainConfig cfg;
+        cfg.epochs = 5;
+        cfg.valSplit = 0.25;
+        QCOMPARE(trainingRows(100, 0.25), 75);
+        QCOMPARE(trainingRows(10, 0.33), 6);  // floor(10 * 0.67), as Keras
+        const TrainResult r = train(*session, d.size(), cfg);
+        QCOMPARE(r.valLoss.size(), std::size_t(5));
+        const Network net = session->network();
+        double loss = 0;
+        for (int i = 75; i < 100; ++i)
+            loss +=
+                std::pow(net.layers[0].W(0, 0) * d.x(i, 0) + net.layers[0].b(0) - d.y(i, 0), 2) /
+                25;
+        NNLENS_CLOSE(r.valLoss.back(), loss, 1e-6, 1e-5);
+    }
+
+    void learnsSpiral() {
+        const Dataset d = generateDataset("spiral", 500, 0.1, 1);
+        const Network net = Network::initialized(
+            2, {{16, Activation::Tanh}, {16, Activation::Tanh}, {1, Activation::Sigmoid}}, 1);
+        auto session = CpuBackend().startTraining(net, d, {Loss::Bce, Reduction::Mean},
+                                                  {OptimizerKind::Adam, 0.01f});
+        TrainConfig cfg;
+        cfg.epochs = 200;
+        const TrainResult r = train(*session, d.size(), cfg);
+        QVERIFY2(r.trainLoss.back() < 0.2f, qPrintable(QString("loss %1").arg(r.trainLoss.back())));
+        const Trace t = forward(session->network(), d.x);
+        int right = 0;
+        for (int i = 0; i < d.size(); ++i)
+            right += (t.output()(i, 0) > 0.5f) == (d.y(i, 0) > 0.5f);
+        QVERIFY2(right >= 475, qPrintable(QString("%1 of 500 right").arg(right)));
+    }
+
+    void learnsSinCos() {
+        // The seed's Keras example: 2-3-1 tanh, Adam(1e-3), batch 10, 500 epochs, validation_split
+        // 0.2.
+        const Dataset d = generateDataset("sincos", 100, 0.0, 1);
+        const Network net =
+            Network::initialized(2, {{3, Activation::Tanh}, {1, Activation::Tanh}}, 0);
+        auto session = CpuBackend().startTraining(net, d, {Loss::Mse, Reduction::Mean},
+                                                  {OptimizerKind::Adam, 1e-3f});
+        TrainConfig cfg;
+        cfg.epochs = 500;
+        cfg.valSplit = 0.2;
+        const TrainResult r = train(*session, d.size(), cfg);
+        QVERIFY2(r.trainLoss.back() < 0.005f,
+                 qPrintable(QString("loss %1").arg(r.trainLoss.back())));
+        QVERIFY2(r.valLoss.back() < 0.005f,
+                 qPrintable(QString("val loss %1").arg(r.valLoss.back())));
+        QVERIFY(r.trainLoss.front() > 10 * r.trainLoss.back());
+    }
+
+    void divergenceKeepsLastFiniteParameters() {
+        const Dataset d = line(20);
+        auto session = CpuBackend().startTraining(unit(1, 0), d, {Loss::Mse, Reduction::Mean},
+                                                  {OptimizerKind::Sgd, 1e6f});
+        TrainConfig cfg;
+        cfg.epochs = 50;
+        cfg.batch = 20;
+        const TrainResult r = train(*session, d.size(), cfg);
+        QVERIFY(r.diverged);
+        QVERIFY2(QString::fromStdString(r.stopReason).startsWith("diverged at step"),
+                 r.stopReason.c_str());
+        QVERIFY(r.steps < 50);
+        const Network net = session->network();
+        QVERIFY(net.layers[0].W.allFinite() && net.layers[0].b.allFinite());
+        for (float l : r.trainLoss)
+            QVERIFY(std::isfinite(l));
+    }
+
+    void cancelStopsBetweenSteps() {
+        const Dataset d = line(30);
+        auto session = CpuBackend().startTraining(unit(0, 0), d, {Loss::Mse, Reduction::Mean},
+                                                  {OptimizerKind::Adam, 0.01f});
+        std::atomic<bool> cancel{false};
+        TrainConfig cfg;
+        cfg.epochs = 100;
+        const TrainResult r = train(
+            *session, d.size(), cfg,
+            [&](const TrainProgress& p) {
+                if (p.epoch == 3) cancel = true;
+            },
+            &cancel);
+        QVERIFY(r.cancelled);
+        QCOMPARE(r.trainLoss.size(), std::size_t(3));
+        QCOMPARE(r.steps, std::int64_t(9));
+    }
+
+    void badConfigurationsAreRefused_data() {
+        QTest::addColumn<int>("batch");
+        QTest::addColumn<int>("epochs");
+        QTest::addColumn<double>("split");
+        QTest::addColumn<QString>("message");
+        QTest::newRow("batch 0") << 0 << 1 << 0.0 << "batch size must be at least 1";
+        QTest::newRow("epochs 0") << 1 << 0 << 0.0 << "epochs must be at least 1";
+        QTest::newRow("split 1") << 1 << 1 << 1.0 << "validation split must be in [0, 1)";
+        QTest::newRow("split too large for 3 rows")
+            << 1 << 1 << 0.9 << "no rows left for training after the validation split";
+    }
+    void badConfigurationsAreRefused() {
+        QFETCH(int, batch);
+        QFETCH(int, epochs);
+        QFETCH(double, split);
+        QFETCH(QString, message);
+        const Dataset d = line(3);
+        auto session = CpuBackend().startTraining(unit(0, 0), d, {Loss::Mse, Reduction::Mean},
+                                                  {OptimizerKind::Sgd, 0.1f});
+        TrainConfig cfg;
+        cfg.batch = batch;
+        cfg.epochs = epochs;
+        cfg.valSplit = split;
+        try {
+            train(*session, d.size(), cfg);
+            QFAIL("no exception");
+        } catch (const InputError& e) {
+            QCOMPARE(QString(e.what()), message);
+        }
+    }
+
+    void logspaceMatchesNumpy() {
+        const std::vector<double> lr = logspace(1e-6, 1.0, 100);
+        QCOMPARE(lr.size(), std::size_t(100));
+        NNLENS_CLOSE(lr.front(), 1e-6, 0, 1e-15);
+        QCOMPARE(lr.back(), 1.0);
+        NNLENS_CLOSE(lr[50], std::pow(10.0, -6.0 + 50 * 6.0 / 99), 0, 1e-15);
+    }
+
+    void lrScanFollowsTheSeed() {
+        const Dataset d = line(40);
+        const Network net = unit(0.0f, 0.0f);
+        auto session = CpuBackend().startTraining(net, d, {Loss::Mse, Reduction::Mean},
+                                                  {OptimizerKind::Sgd, 0.123f});
+        LrScanConfig cfg;
+        cfg.start = 1e-4;
+        cfg.stop = 100;
+        cfg.steps = 60;
+        cfg.batch = 10;
+        const LrScanResult r = lrScan(*session, d.size(), cfg);
+        const std::vector<double> schedule = logspace(1e-4, 100, 60);
+        QVERIFY(r.loss.size() < 60);  // sgd blows up well before lr = 100
+        QVERIFY(r.loss.back() > 10 * r.loss.front() || !std::isfinite(r.loss.back()));
+        for (std::size_t i = 0; i < r.lr.size(); ++i)
+            QCOMPARE(r.lr[i], schedule[i]);
+        const auto best =
+            std::size_t(std::min_element(r.loss.begin(), r.loss.end()) - r.loss.begin());
+        QCOMPARE(r.recommended, 0.5 * schedule[best]);
+        // the network, the optimizer state and its learning rate are restored
+        const Network after = session->network();
+        QCOMPARE(after.layers[0].W(0, 0), 0.0f);
+        QCOMPARE(after.layers[0].b(0), 0.0f);
+        QCOMPARE(session->learningRate(), 0.123f);
+    }
+
+    void lrScanRestoresAdamState() {
+        const Dataset d = line(20);
+        const Network net = unit(0.3f, -0.2f);
+        auto a = CpuBackend().startTraining(net, d, {Loss::Mse, Reduction::Mean},
+                                            {OptimizerKind::Adam, 0.01f});
+        auto b = CpuBackend().startTraining(net, d, {Loss::Mse, Reduction::Mean},
+                                            {OptimizerKind::Adam, 0.01f});
+        const std::vector<int> rows = {0, 1, 2, 3, 4};
+        a->step(rows);
+        b->step(rows);
+        LrScanConfig cfg;
+        cfg.steps = 20;
+        lrScan(*a, d.size(), cfg);
+        a->step(rows);
+        b->step(rows);
+        QCOMPARE(a->network().layers[0].W(0, 0), b->network().layers[0].W(0, 0));
+        QCOMPARE(a->network().layers[0].b(0), b->network().layers[0].b(0));
+    }
+};
+
+QTEST_GUILESS_MAIN(TestTrainer)
+#include "tst_trainer.moc"

@@ -1,0 +1,155 @@
+// A double-precision reference network (forward, loss, backward) written from the seed's formulas,
+// for tests only.
+#pragma once
+
+#include <cmath>
+#include <vector>
+
+#include "core/activation.hpp"
+#include "core/dataset.hpp"
+#include "core/loss.hpp"
+#include "core/network.hpp"
+
+namespace nnlens::test {
+
+using Mat = std::vector<std::vector<double>>;  // [row][col]
+
+inline double phi(Activation a, double s) {
+    switch (a) {
+        case Activation::Linear:
+            return s;
+        case Activation::Relu:
+            return s > 0 ? s : 0;
+        case Activation::Elu:
+            return s > 0 ? s : std::expm1(s);
+        case Activation::Softplus:
+            return std::max(s, 0.0) + std::log1p(std::exp(-std::fabs(s)));
+        case Activation::Sigmoid:
+            return 1 / (1 + std::exp(-s));
+        case Activation::Tanh:
+            return std::tanh(s);
+        case Activation::Softsign:
+            return s / (std::fabs(s) + 1);
+        case Activation::LeakyRelu:
+            return s > 0 ? s : 0.01 * s;
+        case Activation::Gelu:
+            return 0.5 * s * (1 + std::tanh(std::sqrt(2 / M_PI) * (s + 0.044715 * s * s * s)));
+        case Activation::Silu:
+            return s / (1 + std::exp(-s));
+        case Activation::Softmax:
+            return s;
+    }
+    return s;
+}
+
+struct RefTrace {
+    std::vector<Mat> s, out;  // per layer
+};
+
+inline Mat toMat(const Matrix& m) {
+    Mat r(std::size_t(m.rows()), std::vector<double>(std::size_t(m.cols())));
+    for (Eigen::Index i = 0; i < m.rows(); ++i)
+        for (Eigen::Index j = 0; j < m.cols(); ++j)
+            r[std::size_t(i)][std::size_t(j)] = m(i, j);
+    return r;
+}
+
+inline RefTrace refForward(const Network& net, const Matrix& x) {
+    RefTrace t;
+    Mat in = toMat(x);
+    for (const Layer& L : net.layers) {
+        Mat s(in.size(), std::vector<double>(std::size_t(L.outputs())));
+        Mat o = s;
+        for (std::size_t i = 0; i < in.size(); ++i) {
+            for (int j = 0; j < L.outputs(); ++j) {
+                double v = L.b(j);
+                for (int k = 0; k < L.inputs(); ++k)
+                    v += in[i][std::size_t(k)] * double(L.W(k, j));
+                s[i][std::size_t(j)] = v;
+            }
+            if (L.activation == Activation::Softmax) {
+                double m = s[i][0], sum = 0;
+                for (double v : s[i])
+                    m = std::max(m, v);
+                for (std::size_t j = 0; j < s[i].size(); ++j)
+                    sum += (o[i][j] = std::exp(s[i][j] - m));
+                for (double& v : o[i])
+                    v /= sum;
+            } else {
+                for (std::size_t j = 0; j < s[i].size(); ++j)
+                    o[i][j] = phi(L.activation, s[i][j]);
+            }
+        }
+        t.s.push_back(s);
+        t.out.push_back(o);
+        in = o;
+    }
+    return t;
+}
+
+// Mean squared error of the reference output against data.y.
+inline double refMse(const RefTrace& t, const Dataset& d) {
+    const Mat& o = t.out.back();
+    double sum = 0;
+    for (std::size_t i = 0; i < o.size(); ++i)
+        for (std::size_t j = 0; j < o[i].size(); ++j)
+            sum += std::pow(o[i][j] - d.y(Eigen::Index(i), Eigen::Index(j)), 2);
+    return sum / double(o.size() * o[0].size());
+}
+
+// dL/dW and dL/db per layer of mean squared error, by central differences in double.
+struct RefGradients {
+    std::vector<Mat> dW;
+    std::vector<std::vector<double>> db;
+};
+
+inline RefGradients refMseGradients(const Network& net, const Dataset& d) {
+    RefGradients g;
+    const double h = 1e-6;
+    for (std::size_t l = 0; l < net.layers.size(); ++l) {
+        const Layer& L = net.layers[l];
+        Mat dW(std::size_t(L.inputs()), std::vector<double>(std::size_t(L.outputs())));
+        std::vector<double> db(std::size_t(L.outputs()));
+        for (int k = 0; k <= L.inputs(); ++k) {
+            for (int j = 0; j < L.outputs(); ++j) {
+                // the double-precision loss with parameter (k, j) of layer l shifted by delta
+                // (k == n_in is the bias)
+                auto eval = [&](double delta) {
+                    Mat in = toMat(d.x);
+                    double sum = 0;
+                    for (std::size_t m = 0; m < net.layers.size(); ++m) {
+                        const Layer& M = net.layers[m];
+                        Mat o(in.size(), std::vector<double>(std::size_t(M.outputs())));
+                        for (std::size_t i = 0; i < in.size(); ++i) {
+                            for (int jj = 0; jj < M.outputs(); ++jj) {
+                                double v = M.b(jj) +
+                                           ((m == l && k == L.inputs() && jj == j) ? delta : 0.0);
+                                for (int kk = 0; kk < M.inputs(); ++kk) {
+                                    const double w = double(M.W(kk, jj)) +
+                                                     ((m == l && kk == k && jj == j) ? delta : 0.0);
+                                    v += in[i][std::size_t(kk)] * w;
+                                }
+                                o[i][std::size_t(jj)] = phi(M.activation, v);
+                            }
+                        }
+                        in = o;
+                    }
+                    for (std::size_t i = 0; i < in.size(); ++i)
+                        for (std::size_t jj = 0; jj < in[i].size(); ++jj)
+                            sum += std::pow(in[i][jj] - d.y(Eigen::Index(i), Eigen::Index(jj)), 2);
+                    return sum / double(in.size() * in[0].size());
+                };
+                const double fd = (eval(h) - eval(-h)) / (2 * h);
+                if (k == L.inputs())
+                    db[std::size_t(j)] = fd;
+                else
+                    dW[std::size_t(k)][std::size_t(j)] = fd;
+            }
+        }
+        g.dW.push_back(dW);
+        g.db.push_back(db);
+    }
+    return g;
+}
+
+}  // namespace nnlens::test
