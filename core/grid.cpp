@@ -88,9 +88,20 @@ void accumulate(const HistogramEdges& b, const float* values, std::int64_t count
                 std::int64_t* counts) {
     constexpr int kBlock = 256;
     constexpr float kEdge = 4e-3f;
-    // bins + the spare slot for values left out, four times
-    std::array<std::array<std::int32_t, 1025>, 4> local{};
-    std::array<std::int32_t, kBlock> guess;
+    // The block's bins, then four sets of counters (bins + the spare slot for values left out).
+    // One struct fixes their distances: the counters of the first bins sit 1-2 KiB past a
+    // multiple of 4 KiB from the bins and from each other, so that a counter's store never
+    // looks like (aliases, to the store buffer) a later load of the bins or of another lane.
+    struct Scratch {
+        std::array<std::int32_t, kBlock> guess;
+        std::array<std::array<std::int32_t, 1100>, 4> lanes;
+    };
+    static_assert(sizeof(std::array<std::int32_t, kBlock>) == 1024);
+    auto scratch = std::make_unique<Scratch>();
+    auto& guess = scratch->guess;
+    auto& local = scratch->lanes;
+    for (auto& lane : local)
+        lane.fill(0);
     const int bins = b.bins;
     const float first = static_cast<float>(b.first);
     const float scale = b.scale;
@@ -129,21 +140,22 @@ void accumulate(const HistogramEdges& b, const float* values, std::int64_t count
                 inside & static_cast<int>(frac > edge) & static_cast<int>(frac < 1.0f - edge);
             guess[static_cast<std::size_t>(i)] = sure ? k : -1;
         }
-        for (int i = 0; i < n; ++i) {
-            std::int32_t& k = guess[static_cast<std::size_t>(i)];
-            if (k < 0) k = hd::histogramBin(v[i], first, scale, t, bins, lo, hi);
-        }
-        // Four sets of counters, so that runs of one bin (maps are smooth) do not wait on each
-        // other's increments.
+        // Then the counts, in four sets of counters so that runs of one bin (maps are smooth)
+        // do not wait on each other's increments.
+        const auto bin = [&](int at) {
+            const std::int32_t k = guess[static_cast<std::size_t>(at)];
+            return static_cast<std::size_t>(
+                k >= 0 ? k : hd::histogramBin(v[at], first, scale, t, bins, lo, hi));
+        };
         int i = 0;
         for (; i + 4 <= n; i += 4) {
-            ++local[0][static_cast<std::size_t>(guess[static_cast<std::size_t>(i)])];
-            ++local[1][static_cast<std::size_t>(guess[static_cast<std::size_t>(i + 1)])];
-            ++local[2][static_cast<std::size_t>(guess[static_cast<std::size_t>(i + 2)])];
-            ++local[3][static_cast<std::size_t>(guess[static_cast<std::size_t>(i + 3)])];
+            ++local[0][bin(i)];
+            ++local[1][bin(i + 1)];
+            ++local[2][bin(i + 2)];
+            ++local[3][bin(i + 3)];
         }
         for (; i < n; ++i)
-            ++local[0][static_cast<std::size_t>(guess[static_cast<std::size_t>(i)])];
+            ++local[0][bin(i)];
         // 32-bit counters: fold them into the totals long before they could overflow.
         sinceFlush += n;
         if (sinceFlush >= (std::int64_t{1} << 30)) {

@@ -728,6 +728,15 @@ void TestCli::bench() {
     QVERIFY(j["machine"]["threads"].is_number_integer());
     QVERIFY(j["machine"]["threads"].get<int>() >= 0);
     QCOMPARE(j["quick"].get<bool>(), true);
+    QVERIFY(!j.contains("large"));
+
+    // --large adds the CUDA issue's sizes (tiny under --quick).
+    const CliResult big = run({"bench", "--quick", "--large", "--backend", "cpu"});
+    QVERIFY2(big.code == 0, big.err.constData());
+    json k;
+    QVERIFY(parseJson(big.out, k));
+    QVERIFY(k["large"]["grid_2048_ms"].get<double>() > 0.0);
+    QVERIFY(k["large"]["train_batch4096_samples_per_s"].get<double>() > 0.0);
 }
 
 // ---- --backend -----------------------------------------------------------------------------
