@@ -194,11 +194,15 @@ void checkGrid(const Network& net, const GridConfig& cfg) {
     if (!(cfg.range > 0.0) || !std::isfinite(cfg.range)) {
         throw InputError("grid range must be a finite number > 0");
     }
-    if (cfg.bins < 1 || cfg.bins > 1024) throw InputError("bins must be from 1 to 1024");
+    if (cfg.bins < 1 || cfg.bins > kMaxBins) {
+        throw InputError("bins must be from 1 to " + std::to_string(kMaxBins));
+    }
 }
 
 Histogram histogram(const float* values, std::int64_t count, int bins) {
-    if (bins < 1 || bins > 1024) throw InputError("bins must be from 1 to 1024");
+    if (bins < 1 || bins > kMaxBins) {
+        throw InputError("bins must be from 1 to " + std::to_string(kMaxBins));
+    }
     Histogram h;
     h.counts.assign(static_cast<std::size_t>(bins), 0);
     if (count == 0) {

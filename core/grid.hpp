@@ -12,6 +12,8 @@
 
 namespace nnlens {
 
+inline constexpr int kMaxBins = 1024;  // histogram bins, everywhere (files, CLI, engine)
+
 struct GridConfig {
     int n = 250;         // points per side (seed: n_grid)
     double range = 3.0;  // maps cover [-range, range]^2 (seed: x_range)
@@ -83,7 +85,7 @@ class GridEvaluator {
 };
 
 // Throws InputError unless `net` has 2 inputs and `cfg` is in range (n 2..4096, range > 0,
-// bins 1..1024). Every GridEvaluator calls it first.
+// bins 1..kMaxBins). Every GridEvaluator calls it first.
 void checkGrid(const Network& net, const GridConfig& cfg);
 
 // The reference implementation (CpuBackend::gridEvaluator()).

@@ -1,6 +1,8 @@
 // Network files (*.nnlens.json, spec section 1): parsing with messages naming the place, saving.
 #include "network_io.hpp"
 
+#include "grid.hpp"
+
 #include <fcntl.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -30,7 +32,6 @@ using json = nlohmann::json;
 constexpr std::string_view kFormat = "nnlens.network";
 constexpr int kVersion = 1;
 constexpr int kMaxGrid = 4096;
-constexpr int kMaxBins = 1000;
 
 // A JSON string literal for `s` (escaped); bytes that are not UTF-8 become U+FFFD.
 std::string jsonString(std::string_view s) {

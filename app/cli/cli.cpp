@@ -39,8 +39,7 @@ constexpr int kExitFailure = 1;
 constexpr int kExitBadInput = 2;
 
 // Upper bounds that keep a typo from asking for terabytes; generous for real use.
-constexpr std::int64_t kMaxGrid = 4096;    // points per side of a map
-constexpr std::int64_t kMaxBins = 100000;  // histogram bins
+constexpr std::int64_t kMaxGrid = 4096;  // points per side of a map
 constexpr std::int64_t kMaxDatasetRows = 10'000'000;
 constexpr std::int64_t kMaxLrSteps = 1'000'000;
 constexpr int kMaxProgressLines = 20;  // train progress lines per run, about

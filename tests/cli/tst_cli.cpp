@@ -965,7 +965,7 @@ void TestCli::badInput_data() {
                                 << "grid: --n: 1 is out of range (must be 2 to 4096)" << gridOut;
     QTest::newRow("grid --bins 0")
         << (grid + QStringList{"--bins", "0"})
-        << "grid: --bins: 0 is out of range (must be 1 to 100000)" << gridOut;
+        << "grid: --bins: 0 is out of range (must be 1 to 1024)" << gridOut;
     QTest::newRow("grid --range -1")
         << (grid + QStringList{"--range", "-1"})
         << "grid: --range: -1 is out of range (must be a finite number > 0)" << gridOut;

@@ -464,12 +464,12 @@ void TestNetworkIo::refusals_data() {
         << top(R"(, "view": {"grid": 2.5})")
         << R"("view", "grid": expected an integer from 2 to 4096, got 2.5)";
     QTest::newRow("view bins 0") << top(R"(, "view": {"bins": 0})")
-                                 << R"("view", "bins": expected an integer from 1 to 1000, got 0)";
-    QTest::newRow("view bins 1001")
-        << top(R"(, "view": {"bins": 1001})")
-        << R"("view", "bins": expected an integer from 1 to 1000, got 1001)";
+                                 << R"("view", "bins": expected an integer from 1 to 1024, got 0)";
+    QTest::newRow("view bins 1025")
+        << top(R"(, "view": {"bins": 1025})")
+        << R"("view", "bins": expected an integer from 1 to 1024, got 1025)";
     QTest::newRow("view limits accepted")
-        << top(R"(, "view": {"range": 1e-3, "grid": 4096, "bins": 1000})") << QString();
+        << top(R"(, "view": {"range": 1e-3, "grid": 4096, "bins": 1024})") << QString();
 }
 
 void TestNetworkIo::refusals() {
