@@ -2,6 +2,7 @@
 #include "parallel.hpp"
 
 #include <algorithm>
+#include <atomic>
 #include <condition_variable>
 #include <mutex>
 #include <thread>
@@ -10,6 +11,14 @@
 namespace nnlens {
 
 namespace {
+
+constexpr int kSpins = 20000;  // ~50-100 us of pause instructions
+
+inline void pause() {
+#if defined(__x86_64__) || defined(__i386__)
+    __builtin_ia32_pause();
+#endif
+}
 
 class Pool {
   public:
@@ -23,7 +32,7 @@ class Pool {
     ~Pool() {
         {
             std::lock_guard lock(m_mutex);
-            m_stop = true;
+            m_stop.store(true);
         }
         m_wake.notify_all();
         for (auto& t : m_threads)
@@ -40,13 +49,17 @@ class Pool {
             m_fn = &fn;
             m_n = n;
             m_chunks = chunks;
-            m_pending = chunks - 1;
-            ++m_generation;
+            m_pending.store(chunks - 1, std::memory_order_relaxed);
+            m_generation.store(m_generation.load(std::memory_order_relaxed) + 1,
+                               std::memory_order_release);
         }
         m_wake.notify_all();
         fn(0, chunkEnd(0));
+        // The other chunks usually end within microseconds: spin a little before sleeping.
+        for (int i = 0; i < kSpins && m_pending.load(std::memory_order_acquire) != 0; ++i)
+            pause();
         std::unique_lock lock(m_mutex);
-        m_done.wait(lock, [this] { return m_pending == 0; });
+        m_done.wait(lock, [this] { return m_pending.load(std::memory_order_acquire) == 0; });
         m_fn = nullptr;
     }
 
@@ -58,20 +71,30 @@ class Pool {
         for (;;) {
             const std::function<void(std::int64_t, std::int64_t)>* fn = nullptr;
             std::int64_t begin = 0, end = 0;
+            // A slider drag starts region after region: spin a little before sleeping, since
+            // waking a sleeping thread costs more than a whole small region.
+            for (int i = 0; i < kSpins && m_generation.load(std::memory_order_acquire) == seen &&
+                            !m_stop.load(std::memory_order_relaxed);
+                 ++i) {
+                pause();
+            }
             {
                 std::unique_lock lock(m_mutex);
-                m_wake.wait(lock, [&] { return m_stop || m_generation != seen; });
-                if (m_stop) return;
-                seen = m_generation;
+                m_wake.wait(lock, [&] {
+                    return m_stop.load(std::memory_order_relaxed) ||
+                           m_generation.load(std::memory_order_relaxed) != seen;
+                });
+                if (m_stop.load(std::memory_order_relaxed)) return;
+                seen = m_generation.load(std::memory_order_relaxed);
                 if (index >= m_chunks) continue;
                 fn = m_fn;
                 begin = m_n * index / m_chunks;
                 end = chunkEnd(index);
             }
             (*fn)(begin, end);
-            {
-                std::lock_guard lock(m_mutex);
-                if (--m_pending == 0) m_done.notify_one();
+            if (m_pending.fetch_sub(1, std::memory_order_acq_rel) == 1) {
+                std::lock_guard lock(m_mutex);  // the waiter checks under the lock: no lost wake-up
+                m_done.notify_one();
             }
         }
     }
@@ -84,9 +107,9 @@ class Pool {
     const std::function<void(std::int64_t, std::int64_t)>* m_fn = nullptr;
     std::int64_t m_n = 0;
     int m_chunks = 1;
-    int m_pending = 0;
-    std::uint64_t m_generation = 0;
-    bool m_stop = false;
+    std::atomic<int> m_pending{0};
+    std::atomic<std::uint64_t> m_generation{0};
+    std::atomic<bool> m_stop{false};
 };
 
 Pool& pool() {
