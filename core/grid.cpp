@@ -97,9 +97,9 @@ void accumulate(const HistogramEdges& b, const float* values, std::int64_t count
         std::array<std::array<std::int32_t, 1100>, 4> lanes;
     };
     static_assert(sizeof(std::array<std::int32_t, kBlock>) == 1024);
-    auto scratch = std::make_unique<Scratch>();
-    auto& guess = scratch->guess;
-    auto& local = scratch->lanes;
+    Scratch scratch;  // 18 KiB on the stack: no allocation per map
+    auto& guess = scratch.guess;
+    auto& local = scratch.lanes;
     for (auto& lane : local)
         lane.fill(0);
     const int bins = b.bins;
@@ -185,6 +185,16 @@ std::pair<float, float> finiteRange(const float* values, std::int64_t count) {
 
 }  // namespace
 
+namespace {
+
+void checkBins(int bins) {
+    if (bins < 1 || bins > kMaxBins) {
+        throw InputError("bins must be from 1 to " + std::to_string(kMaxBins));
+    }
+}
+
+}  // namespace
+
 void checkGrid(const Network& net, const GridConfig& cfg) {
     if (net.inputs != 2) {
         throw InputError("grid maps need a network with 2 inputs; this one has " +
@@ -194,15 +204,11 @@ void checkGrid(const Network& net, const GridConfig& cfg) {
     if (!(cfg.range > 0.0) || !std::isfinite(cfg.range)) {
         throw InputError("grid range must be a finite number > 0");
     }
-    if (cfg.bins < 1 || cfg.bins > kMaxBins) {
-        throw InputError("bins must be from 1 to " + std::to_string(kMaxBins));
-    }
+    checkBins(cfg.bins);
 }
 
 Histogram histogram(const float* values, std::int64_t count, int bins) {
-    if (bins < 1 || bins > kMaxBins) {
-        throw InputError("bins must be from 1 to " + std::to_string(kMaxBins));
-    }
+    checkBins(bins);
     Histogram h;
     h.counts.assign(static_cast<std::size_t>(bins), 0);
     if (count == 0) {
