@@ -3,6 +3,8 @@
 
 #include <algorithm>
 #include <charconv>
+#include <cmath>
+#include <limits>
 #include <system_error>
 
 namespace nnlens::cli {
@@ -140,6 +142,31 @@ std::optional<std::int64_t> Args::optionalInteger(std::string_view name) const {
 
 std::int64_t Args::integer(std::string_view name, std::int64_t fallback) const {
     return optionalInteger(name).value_or(fallback);
+}
+
+std::string rawValue(const Args& a, std::string_view name) {
+    return a.value(name).value_or("");
+}
+
+// A whole number in [lo, hi] ("--batch: 0 is out of range (must be at least 1)").
+std::int64_t integerInRange(const Args& a, std::string_view name, std::int64_t fallback,
+                            std::int64_t lo, std::int64_t hi) {
+    const std::int64_t v = a.integer(name, fallback);
+    if (v < lo || v > hi) {
+        const std::string bound = hi >= std::numeric_limits<int>::max()
+                                      ? "at least " + std::to_string(lo)
+                                      : std::to_string(lo) + " to " + std::to_string(hi);
+        a.failOption(name, rawValue(a, name) + " is out of range (must be " + bound + ")");
+    }
+    return v;
+}
+
+double positiveNumber(const Args& a, std::string_view name, double fallback) {
+    const double v = a.number(name, fallback);
+    if (!(std::isfinite(v) && v > 0.0)) {
+        a.failOption(name, rawValue(a, name) + " is out of range (must be a finite number > 0)");
+    }
+    return v;
 }
 
 }  // namespace nnlens::cli

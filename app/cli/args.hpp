@@ -71,4 +71,13 @@ class Args {
     std::map<std::string, std::string> m_values;  // flags map to ""
 };
 
+// Checked option values shared by the commands; each fails with "--name: VALUE is out of range
+// (must be ...)".
+std::string rawValue(const Args& a, std::string_view name);
+// A whole number in [lo, hi] ("--batch: 0 is out of range (must be at least 1)").
+std::int64_t integerInRange(const Args& a, std::string_view name, std::int64_t fallback,
+                            std::int64_t lo, std::int64_t hi);
+// A finite number > 0 (learning rates, ranges).
+double positiveNumber(const Args& a, std::string_view name, double fallback);
+
 }  // namespace nnlens::cli

@@ -12,6 +12,10 @@ struct BenchResult {
     double gridMs = 0.0;        // median GridEvaluator::compute, 2-8-8-8-1 tanh, n 250, bins 25
     double gridUpdateMs = 0.0;  // median GridEvaluator::update after one weight of layer 2 changed
     double trainSamplesPerS = 0.0;  // best of the timed runs of nnlens::train on 500 spiral points
+    // The window's live path without the repaint: a first-layer weight changed, every layer
+    // recomputed and every map recoloured (GridEvaluator::update + figures::updateMapSet).
+    double liveUpdateMs = 0.0;
+    double liveColourMs = 0.0;  // of which the colouring of the 25 maps
     int gridRuns = 0;
     int updateRuns = 0;
     int trainRuns = 0;

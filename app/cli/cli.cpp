@@ -24,6 +24,7 @@
 #include "core/network_io.hpp"
 #include "core/trainer.hpp"
 #include "json_out.hpp"
+#include "render.hpp"
 #include "summary.hpp"
 
 #ifndef NNLENS_VERSION
@@ -62,32 +63,6 @@ struct Command {
 
 std::unique_ptr<Backend> backendFor(const Args& a) {
     return makeBackend(a.value("backend").value_or("auto"));
-}
-
-std::string rawValue(const Args& a, std::string_view name) {
-    return a.value(name).value_or("");
-}
-
-// A whole number in [lo, hi] ("--batch: 0 is out of range (must be at least 1)").
-std::int64_t integerInRange(const Args& a, std::string_view name, std::int64_t fallback,
-                            std::int64_t lo, std::int64_t hi) {
-    const std::int64_t v = a.integer(name, fallback);
-    if (v < lo || v > hi) {
-        const std::string bound = hi >= std::numeric_limits<int>::max()
-                                      ? "at least " + std::to_string(lo)
-                                      : std::to_string(lo) + " to " + std::to_string(hi);
-        a.failOption(name, rawValue(a, name) + " is out of range (must be " + bound + ")");
-    }
-    return v;
-}
-
-// A finite number > 0 (learning rates, ranges).
-double positiveNumber(const Args& a, std::string_view name, double fallback) {
-    const double v = a.number(name, fallback);
-    if (!(std::isfinite(v) && v > 0.0)) {
-        a.failOption(name, rawValue(a, name) + " is out of range (must be a finite number > 0)");
-    }
-    return v;
 }
 
 std::uint64_t seedOption(const Args& a, std::uint64_t fallback) {
@@ -759,6 +734,9 @@ Options:
 )",
          {{"n", "noise", "seed", "backend", "output"}, {}, {"KIND (the data set to generate)"}},
          runDataset},
+        {"render", "NET --figure F -o FIG.png", "draw a figure of the network to a PNG",
+         kRenderHelp, renderSpec(),
+         [](const Args& a, Io& io) { return runRender(a, io.out, io.err); }},
         {"bench",
          "[--quick] [--large]",
          "time maps and training on this machine",

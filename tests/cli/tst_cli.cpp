@@ -3,6 +3,7 @@
 #include <QDir>
 #include <QFile>
 #include <QFileInfo>
+#include <QImage>
 #include <QProcess>
 #include <QRegularExpression>
 #include <QStringList>
@@ -168,6 +169,9 @@ class TestCli : public QObject {
     void summary();
     void summaryMapOrientation();
     void summaryThreeInputs();
+    void render_data();
+    void render();
+    void renderFailureLeavesNoFile();
 
     void badInput_data();
     void badInput();
@@ -297,8 +301,8 @@ void TestCli::jsonWriter() {
 void TestCli::help_data() {
     QTest::addColumn<QStringList>("args");
     QTest::addColumn<QString>("expectedStart");
-    const QStringList commands = {"summary", "forward", "grid",    "grad",
-                                  "train",   "lr-scan", "dataset", "bench"};
+    const QStringList commands = {"summary", "forward", "grid",  "grad",  "train",
+                                  "lr-scan", "dataset", "bench", "render"};
     for (const QString& c : commands) {
         QTest::newRow(qPrintable(c + " --help"))
             << QStringList{c, "--help"} << "Usage: nnlens-cli " + c;
@@ -829,6 +833,88 @@ void TestCli::summaryThreeInputs() {
     QVERIFY(r.out.contains("No maps: they need a network with 2 inputs"));
 }
 
+// ---- render --------------------------------------------------------------------------------
+
+void TestCli::render_data() {
+    QTest::addColumn<QString>("net");
+    QTest::addColumn<QString>("figure");
+    QTest::addColumn<QStringList>("extra");
+    QTest::addColumn<QSize>("size");  // expected
+    QTest::newRow("graph, explicit size")
+        << "quadrant.nnlens.json"
+        << "graph" << QStringList{"--width", "640", "--height", "480"} << QSize(640, 480);
+    QTest::newRow("graph, default size (3 in per map + colour bar)")
+        << "linear.nnlens.json"
+        << "graph" << QStringList{"--n", "40"} << QSize(0, 300);
+    QTest::newRow("unit, width only keeps 6x6 in")
+        << "quadrant.nnlens.json"
+        << "unit" << QStringList{"--width", "300", "--node", "2,1"} << QSize(300, 300);
+    QTest::newRow("node, 200 dpi default")
+        << "quadrant.nnlens.json"
+        << "node" << QStringList{"--dpi", "200"} << QSize(600, 600);
+    QTest::newRow("network of three inputs")
+        << "three-in.nnlens.json"
+        << "network" << QStringList{"--height", "300"} << QSize(0, 300);
+    QTest::newRow("activations, presentation")
+        << "quadrant.nnlens.json"
+        << "activations" << QStringList{"--presentation", "--activation", "relu"}
+        << QSize(1200, 500);
+    QTest::newRow("softmax, transparent")
+        << "quadrant.nnlens.json"
+        << "softmax" << QStringList{"--transparent", "--softmax-range", "-1,1"} << QSize(1050, 300);
+}
+
+void TestCli::render() {
+    QFETCH(QString, net);
+    QFETCH(QString, figure);
+    QFETCH(QStringList, extra);
+    QFETCH(QSize, size);
+    const CliResult r = run(QStringList{"render", "%D/" + net, "--figure", figure, "-o",
+                                        "%D/fig.png", "--backend", "cpu"} +
+                            extra);
+    QVERIFY2(r.code == 0, r.err.constData());
+    json j;
+    QVERIFY2(parseJson(r.out, j), r.out.constData());
+    QCOMPARE(QString::fromStdString(j.at("figure").get<std::string>()), figure);
+    QCOMPARE(QString::fromStdString(j.at("file").get<std::string>()), path("fig.png"));
+    QCOMPARE(QString::fromStdString(j.at("backend").get<std::string>()), QString("cpu"));
+    QVERIFY(j.at("ms").get<double>() >= 0.0);
+    const QImage img(path("fig.png"));
+    QVERIFY(!img.isNull());
+    QCOMPARE(j.at("width").get<int>(), img.width());
+    QCOMPARE(j.at("height").get<int>(), img.height());
+    if (size.width() > 0) QCOMPARE(img.width(), size.width());
+    QCOMPARE(img.height(), size.height());
+    if (size.width() == 0) QVERIFY(img.width() > img.height());
+    // Not blank: the corner is the background, the middle is not all one colour.
+    const QRgb corner = img.pixel(0, 0);
+    QCOMPARE(qAlpha(corner), extra.contains("--transparent") ? 0 : 255);
+    int other = 0;
+    for (int y = 0; y < img.height(); y += 4) {
+        for (int x = 0; x < img.width(); x += 4)
+            other += img.pixel(x, y) != corner ? 1 : 0;
+    }
+    QVERIFY2(other > 100, qPrintable(QString::number(other)));
+    // stderr: the one line saying what was written.
+    QVERIFY2(r.err.startsWith("render: wrote ") && r.err.count('\n') == 1, r.err.constData());
+}
+
+void TestCli::renderFailureLeavesNoFile() {
+    // An existing PNG stays as it was when a render fails; nothing half-written appears.
+    writeFile("fig.png", "previous contents");
+    CliResult r =
+        run({"render", "%D/three-in.nnlens.json", "--figure", "unit", "-o", "%D/fig.png"});
+    QCOMPARE(r.code, 2);
+    QCOMPARE(readFile("fig.png"), QByteArray("previous contents"));
+    // A folder where nothing can be created: exit 1, one line, no file.
+    r = run({"render", "%D/quadrant.nnlens.json", "--figure", "softmax", "-o", "/proc/fig.png"});
+    QCOMPARE(r.code, 1);
+    QVERIFY(r.out.isEmpty());
+    const QString err = QString::fromUtf8(r.err);
+    QVERIFY2(err.startsWith("render: /proc/fig.png: ") && err.count('\n') == 1, qPrintable(err));
+    QVERIFY(!QFileInfo::exists("/proc/fig.png"));
+}
+
 // ---- bad usage and bad input: exit 2, one line, no output file -----------------------------
 
 void TestCli::badInput_data() {
@@ -996,6 +1082,71 @@ void TestCli::badInput_data() {
     QTest::newRow("--seed -1") << (train + QStringList{"--seed", "-1"})
                                << "train: --seed: -1 is out of range (must be at least 0)"
                                << trainOut;
+
+    // render.
+    const QStringList render = {"render",    "%D/quadrant.nnlens.json", "--figure", "graph", "-o",
+                                "%D/fig.png"};
+    const QString renderOut = "fig.png";
+    QTest::newRow("render: unknown figure")
+        << QStringList(render).replaceInStrings("graph", "pie")
+        << "render: --figure: unknown figure \"pie\" (known: graph, unit, node, network, "
+           "activations, softmax)"
+        << renderOut;
+    QTest::newRow("render: missing --figure")
+        << QStringList{"render", "%D/quadrant.nnlens.json", "-o", "%D/fig.png"}
+        << "render: missing --figure" << renderOut;
+    QTest::newRow("render: missing -o")
+        << QStringList{"render", "%D/quadrant.nnlens.json", "--figure", "graph"}
+        << "render: missing -o"
+        << "";
+    QTest::newRow("render: --node not L,N")
+        << (render + QStringList{"--node", "2"})
+        << "render: --node: \"2\" is not LAYER,NODE (1-based, e.g. 1,2)" << renderOut;
+    QTest::newRow("render: --node 0,1")
+        << (render + QStringList{"--node", "0,1"})
+        << "render: --node: \"0,1\" is not LAYER,NODE (1-based, e.g. 1,2)" << renderOut;
+    QTest::newRow("render: --node layer out of range")
+        << (render + QStringList{"--node", "3,1"})
+        << "render: --node: layer 3 is out of range (the network has 2 layers)" << renderOut;
+    QTest::newRow("render: --node node out of range")
+        << (render + QStringList{"--node", "2,2"})
+        << "render: --node: node 2 is out of range (layer 2 has 1 nodes)" << renderOut;
+    QTest::newRow("render: graph of three inputs")
+        << QStringList{"render", "%D/three-in.nnlens.json", "--figure", "graph", "-o", "%D/fig.png"}
+        << "three-in.nnlens.json: the graph figure needs a network with 2 inputs; this one has 3 "
+           "(try --figure network)"
+        << renderOut;
+    QTest::newRow("render: --width 0")
+        << (render + QStringList{"--width", "0"})
+        << "render: --width: 0 is out of range (must be 1 to 16384)" << renderOut;
+    QTest::newRow("render: --dpi 5")
+        << (render + QStringList{"--dpi", "5"})
+        << "render: --dpi: 5 is out of range (must be 10 to 1200)" << renderOut;
+    QTest::newRow("render: --vlim 0")
+        << (render + QStringList{"--vlim", "0"})
+        << "render: --vlim: 0 is out of range (must be a finite number > 0)" << renderOut;
+    QTest::newRow("render: --softmax-range 5,1")
+        << QStringList{"render",
+                       "%D/quadrant.nnlens.json",
+                       "--figure",
+                       "softmax",
+                       "--softmax-range",
+                       "5,1",
+                       "-o",
+                       "%D/fig.png"}
+        << "render: --softmax-range: \"5,1\" is not LO,HI with LO < HI (e.g. 0,15)" << renderOut;
+    QTest::newRow("render: unknown activation")
+        << QStringList{"render",       "%D/quadrant.nnlens.json",
+                       "--figure",     "activations",
+                       "--activation", "swish",
+                       "-o",           "%D/fig.png"}
+        << "render: --activation: unknown activation \"swish\" (known: " << renderOut;
+    QTest::newRow("render: malformed network")
+        << QStringList(render).replaceInStrings("quadrant", "malformed")
+        << "malformed.nnlens.json: " << renderOut;
+    QTest::newRow("render: --n 1")
+        << (render + QStringList{"--n", "1"})
+        << "render: --n: 1 is out of range (must be 2 to 4096)" << renderOut;
 
     // Usage.
     QTest::newRow("unknown option")

@@ -1,0 +1,329 @@
+// nnlens-cli render: options in, maps from the chosen backend, figure painted by app/figures,
+// PNG saved atomically, JSON out.
+#include "render.hpp"
+
+#include <QCoreApplication>
+#include <QElapsedTimer>
+#include <QGuiApplication>
+#include <QSaveFile>
+
+#include <charconv>
+#include <cmath>
+#include <cstdio>
+#include <filesystem>
+#include <memory>
+#include <optional>
+#include <stdexcept>
+#include <string>
+#include <system_error>
+
+#include "backend_select.hpp"
+#include "core/grid.hpp"
+#include "core/network_io.hpp"
+#include "figures/figures.hpp"
+#include "json_out.hpp"
+
+namespace nnlens::cli {
+
+const char* const kRenderHelp =
+    R"(Usage: nnlens-cli render NET --figure F -o FIG.png [--width W] [--height H]
+                         [--dpi D] [--node L,N] [--transparent] [--presentation]
+                         [--vlim V] [--softmax-range LO,HI] [--activation NAME]
+                         [--n N] [--range R] [--bins B]
+
+Draws a figure of the network into a PNG, with the same code the GUI exports
+with, and prints
+  {"backend":..,"figure":..,"width":..,"height":..,"dpi":..,"file":..,"ms":..}
+Figures: graph (the seed's nn_graph_draw2d: one map per node, colour bar),
+unit (one node large, with axes and its formula), node (one node's map),
+network (the diagram: nodes and weighted edges; any number of inputs),
+activations (the seed's plot_activations), softmax (the seed's plot_softmax).
+graph, unit and node need a network with 2 inputs.
+
+Options:
+  --figure F            graph, unit, node, network, activations or softmax
+  -o FILE               the PNG (written atomically)
+  --width W, --height H size in pixels (default: the figure's size in inches
+                        times dpi; one of them alone keeps that aspect)
+  --dpi D               dots per inch, 10 to 1200 (default 100)
+  --node L,N            the selected node, 1-based layer and node (default 1,1)
+  --transparent         transparent background instead of white
+  --presentation        larger text and heavier lines, for a projector
+  --vlim V              fixed colour limit of the maps, > 0 (default: the
+                        largest |out| in the network)
+  --softmax-range LO,HI y1 and y2 of the softmax figure (default 0,15)
+  --activation NAME     the curve to emphasise in the activations figure
+                        (default: the selected node's activation)
+  --n N, --range R, --bins B
+                        grid points, half-width and histogram bins of the maps
+                        (default: the file's view, else 250, 3, 25)
+  --backend NAME        cpu, cuda or auto (default auto), for the maps
+  -h, --help            show this help
+)";
+
+ArgSpec renderSpec() {
+    return {{"figure", "output", "width", "height", "dpi", "node", "vlim", "softmax-range",
+             "activation", "n", "range", "bins", "backend"},
+            {"transparent", "presentation"},
+            {"NET (the network file)"}};
+}
+
+namespace {
+
+constexpr std::int64_t kMaxPixels = 16384;  // per side
+constexpr std::int64_t kMaxGrid = 4096;
+
+std::optional<double> parseDouble(std::string_view text) {
+    if (!text.empty() && text.front() == '+') text.remove_prefix(1);
+    double d = 0.0;
+    const auto res = std::from_chars(text.data(), text.data() + text.size(), d);
+    if (text.empty() || res.ec != std::errc() || res.ptr != text.data() + text.size()) {
+        return std::nullopt;
+    }
+    return d;
+}
+
+// "A,B" into two numbers, or nullopt.
+std::optional<std::pair<double, double>> parsePair(const std::string& text) {
+    const auto comma = text.find(',');
+    if (comma == std::string::npos) return std::nullopt;
+    const auto a = parseDouble(std::string_view(text).substr(0, comma));
+    const auto b = parseDouble(std::string_view(text).substr(comma + 1));
+    if (!a || !b) return std::nullopt;
+    return std::make_pair(*a, *b);
+}
+
+// --node L,N: 1-based, checked against the network.
+figures::NodeRef nodeOption(const Args& a, const Network& net) {
+    if (!a.has("node")) return {0, 0};
+    const std::string text = rawValue(a, "node");
+    const auto pair = parsePair(text);
+    auto whole = [](double v) { return std::isfinite(v) && v == std::floor(v) && v >= 1.0; };
+    if (!pair || !whole(pair->first) || !whole(pair->second)) {
+        a.failOption("node", "\"" + text + "\" is not LAYER,NODE (1-based, e.g. 1,2)");
+    }
+    const auto layers = static_cast<double>(net.layers.size());
+    if (pair->first > layers) {
+        a.failOption("node", "layer " + std::to_string(static_cast<long long>(pair->first)) +
+                                 " is out of range (the network has " +
+                                 std::to_string(net.layers.size()) + " layers)");
+    }
+    const int layer = static_cast<int>(pair->first) - 1;
+    const int nodes = net.layers[static_cast<std::size_t>(layer)].outputs();
+    if (pair->second > nodes) {
+        a.failOption("node", "node " + std::to_string(static_cast<long long>(pair->second)) +
+                                 " is out of range (layer " + std::to_string(layer + 1) + " has " +
+                                 std::to_string(nodes) + " nodes)");
+    }
+    return {layer, static_cast<int>(pair->second) - 1};
+}
+
+// As the other commands: refuse an -o in a missing folder or naming a folder before any work.
+void checkOutputFolder(const Args& a, const std::string& path) {
+    if (path.empty()) a.failOption("output", "needs a file name");
+    const std::filesystem::path parent = std::filesystem::path(path).parent_path();
+    std::error_code ec;
+    if (!parent.empty() && !std::filesystem::is_directory(parent, ec)) {
+        a.failOption("output", path + ": folder \"" + parent.string() + "\" does not exist");
+    }
+    if (std::filesystem::is_directory(path, ec)) {
+        a.failOption("output", path + ": is a folder, not a file");
+    }
+}
+
+// A flag wins over the file's "view", which wins over the defaults (as `grid`).
+void applyView(const Args& a, Network& net, const std::string& netPath) {
+    auto fromFile = [&](const std::string& what, const std::string& value,
+                        const std::string& rule) {
+        throw InputError(netPath + ": view " + what + " " + value + " is out of range (must be " +
+                         rule + ")");
+    };
+    if (a.has("n")) {
+        net.view.grid = static_cast<int>(integerInRange(a, "n", 0, 2, kMaxGrid));
+    } else if (net.view.grid < 2 || net.view.grid > kMaxGrid) {
+        fromFile("grid", std::to_string(net.view.grid), "2 to " + std::to_string(kMaxGrid));
+    }
+    if (a.has("range")) {
+        net.view.range = positiveNumber(a, "range", 0.0);
+    } else if (!(std::isfinite(net.view.range) && net.view.range > 0.0)) {
+        fromFile("range", std::to_string(net.view.range), "a finite number > 0");
+    }
+    if (a.has("bins")) {
+        net.view.bins = static_cast<int>(integerInRange(a, "bins", 0, 1, kMaxBins));
+    } else if (net.view.bins < 1 || net.view.bins > kMaxBins) {
+        fromFile("bins", std::to_string(net.view.bins), "1 to " + std::to_string(kMaxBins));
+    }
+}
+
+// QtGui (fonts, painting) needs a QGuiApplication. The command line has none of its own, so one
+// lives for the command's duration, on the offscreen platform so that no display is needed.
+class GuiScope {
+  public:
+    GuiScope() {
+        if (QCoreApplication::instance() == nullptr) {
+            // Qt's note that XDG_RUNTIME_DIR is unset (usual in batch jobs) is not ours to
+            // report: stderr carries the command's own messages.
+            s_previous = qInstallMessageHandler(&GuiScope::filter);
+            m_app = std::make_unique<QGuiApplication>(m_argc, m_argv);
+        } else if (qobject_cast<QGuiApplication*>(QCoreApplication::instance()) == nullptr) {
+            throw std::runtime_error(
+                "drawing needs a QGuiApplication, but this process runs a QCoreApplication");
+        }
+    }
+    ~GuiScope() {
+        if (m_app) {
+            m_app.reset();
+            qInstallMessageHandler(s_previous);
+        }
+    }
+    GuiScope(const GuiScope&) = delete;
+    GuiScope& operator=(const GuiScope&) = delete;
+
+  private:
+    char m_arg0[11] = "nnlens-cli";
+    char m_arg1[10] = "-platform";
+    char m_arg2[10] = "offscreen";
+    char* m_argv[4] = {m_arg0, m_arg1, m_arg2, nullptr};
+    int m_argc = 3;
+    std::unique_ptr<QGuiApplication> m_app;
+
+    static void filter(QtMsgType type, const QMessageLogContext& context, const QString& text) {
+        if (type == QtWarningMsg && text.startsWith(QLatin1String("QStandardPaths:"))) return;
+        if (s_previous) {
+            s_previous(type, context, text);
+        } else {
+            std::fputs(qPrintable(qFormatLogMessage(type, context, text) + '\n'), stderr);
+        }
+    }
+    static inline QtMessageHandler s_previous = nullptr;
+};
+
+}  // namespace
+
+int runRender(const Args& a, std::ostream& out, std::ostream& err) {
+    using namespace nnlens::figures;
+    // Every option is checked before the network is read, so a bad flag is reported as such.
+    const std::string figure = a.required("figure");
+    const auto kind = figureFromName(figure);
+    if (!kind) {
+        a.failOption("figure", "unknown figure \"" + figure +
+                                   "\" (known: graph, unit, node, network, activations, softmax)");
+    }
+    const std::string output = a.required("output");
+    // 0: not given.
+    const int width =
+        static_cast<int>(a.has("width") ? integerInRange(a, "width", 0, 1, kMaxPixels) : 0);
+    const int height =
+        static_cast<int>(a.has("height") ? integerInRange(a, "height", 0, 1, kMaxPixels) : 0);
+    FigureOptions opt;
+    opt.style.dpi = a.number("dpi", 100.0);
+    if (!(opt.style.dpi >= 10.0 && opt.style.dpi <= 1200.0)) {
+        a.failOption("dpi", rawValue(a, "dpi") + " is out of range (must be 10 to 1200)");
+    }
+    opt.style.transparent = a.has("transparent");
+    if (a.has("presentation")) {
+        opt.style.scale = 1.5;
+        opt.style.highContrast = true;
+    }
+    std::optional<float> vlim;
+    if (a.has("vlim")) vlim = static_cast<float>(positiveNumber(a, "vlim", 1.0));
+    if (a.has("softmax-range")) {
+        const std::string text = rawValue(a, "softmax-range");
+        const auto range = parsePair(text);
+        if (!range || !std::isfinite(range->first) || !std::isfinite(range->second) ||
+            !(range->second > range->first)) {
+            a.failOption("softmax-range", "\"" + text + "\" is not LO,HI with LO < HI (e.g. 0,15)");
+        }
+        opt.softmaxLo = range->first;
+        opt.softmaxHi = range->second;
+    }
+    if (const auto name = a.value("activation")) {
+        const auto act = activationFromName(*name);
+        if (!act) {
+            a.failOption("activation", "unknown activation \"" + *name +
+                                           "\" (known: " + knownActivationNames() + ")");
+        }
+        opt.highlight = act;
+    }
+    if (a.has("n")) integerInRange(a, "n", 0, 2, kMaxGrid);
+    if (a.has("range")) positiveNumber(a, "range", 0.0);
+    if (a.has("bins")) integerInRange(a, "bins", 0, 1, kMaxBins);
+    auto backend = makeBackend(a.value("backend").value_or("auto"));
+    checkOutputFolder(a, output);
+
+    const std::string& netPath = a.positional(0);
+    Network net = readNetwork(netPath);
+    try {
+        checkFigure(*kind, net);
+    } catch (const InputError& e) {
+        throw InputError(netPath + ": " + e.what());
+    }
+    if (figureNeedsMaps(*kind)) applyView(a, net, netPath);
+    opt.selected = nodeOption(a, net);
+    if (!opt.highlight && !net.layers.empty()) {
+        opt.highlight = net.layers[static_cast<std::size_t>(opt.selected.layer)].activation;
+    }
+
+    const GuiScope gui;  // fonts, from here on
+    // One side given: the other keeps the figure's default aspect.
+    const QSize base = defaultFigureSize(*kind, net, opt.style);
+    QSize size = base;
+    if (width > 0 && height > 0) {
+        size = QSize(width, height);
+    } else if (width > 0) {
+        size =
+            QSize(width, std::max(1, static_cast<int>(std::lround(static_cast<double>(width) *
+                                                                  base.height() / base.width()))));
+    } else if (height > 0) {
+        size = QSize(std::max(1, static_cast<int>(std::lround(static_cast<double>(height) *
+                                                              base.width() / base.height()))),
+                     height);
+    }
+    if (size.width() > kMaxPixels || size.height() > kMaxPixels) {
+        a.fail("the figure would be " + std::to_string(size.width()) + "x" +
+               std::to_string(size.height()) + " pixels (at most " + std::to_string(kMaxPixels) +
+               " per side; give --width and --height)");
+    }
+
+    QElapsedTimer timer;
+    timer.start();
+    std::optional<MapSet> maps;
+    if (figureNeedsMaps(*kind)) {
+        auto evaluator = backend->gridEvaluator();
+        evaluator->compute(net, GridConfig{net.view.grid, net.view.range, net.view.bins});
+        maps = makeMapSet(evaluator->maps(), vlim);
+    }
+    const QImage img = renderFigure(*kind, net, maps ? &*maps : nullptr, size, opt);
+
+    QSaveFile file(QString::fromStdString(output));
+    if (!file.open(QIODevice::WriteOnly)) {
+        throw std::runtime_error(output + ": cannot write (" + file.errorString().toStdString() +
+                                 ")");
+    }
+    if (!img.save(&file, "PNG")) {
+        file.cancelWriting();
+        throw std::runtime_error(output + ": cannot write the PNG (" +
+                                 file.errorString().toStdString() + ")");
+    }
+    if (!file.commit()) {
+        throw std::runtime_error(output + ": cannot write (" + file.errorString().toStdString() +
+                                 ")");
+    }
+    const double ms = static_cast<double>(timer.nsecsElapsed()) / 1e6;
+    err << "render: wrote " << output << " (" << size.width() << "x" << size.height() << ")\n";
+
+    JsonWriter w;
+    w.beginObject();
+    w.key("backend").value(backend->name());
+    w.key("figure").value(figureName(*kind));
+    w.key("width").value(size.width());
+    w.key("height").value(size.height());
+    w.key("dpi").value(opt.style.dpi);
+    w.key("file").value(output);
+    w.key("ms").value(std::round(ms * 10.0) / 10.0);
+    w.endObject();
+    out << w.str();
+    return 0;
+}
+
+}  // namespace nnlens::cli

@@ -1,0 +1,235 @@
+// The figure catalogue: names, default sizes, the node formula and renderFigure(), the one entry
+// point that export and nnlens-cli render share.
+#include "figures.hpp"
+
+#include <QFontMetricsF>
+
+#include <algorithm>
+#include <cmath>
+#include <string>
+
+#include "core/error.hpp"
+#include "core/grid.hpp"
+#include "paint_util.hpp"
+
+namespace nnlens::figures {
+
+std::string_view figureName(FigureKind kind) {
+    switch (kind) {
+        case FigureKind::Graph:
+            return "graph";
+        case FigureKind::Unit:
+            return "unit";
+        case FigureKind::Activations:
+            return "activations";
+        case FigureKind::Softmax:
+            return "softmax";
+        case FigureKind::Network:
+            return "network";
+        case FigureKind::NodeMap:
+            return "node";
+    }
+    return "graph";
+}
+
+std::optional<FigureKind> figureFromName(std::string_view name) {
+    for (const FigureKind k : kAllFigures) {
+        if (figureName(k) == name) return k;
+    }
+    return std::nullopt;
+}
+
+bool figureNeedsMaps(FigureKind kind) {
+    return kind == FigureKind::Graph || kind == FigureKind::Unit || kind == FigureKind::NodeMap;
+}
+
+bool activationIsBounded(Activation a) {
+    switch (a) {
+        case Activation::Sigmoid:
+        case Activation::Tanh:
+        case Activation::Softsign:
+        case Activation::Softmax:
+            return true;
+        case Activation::Linear:
+        case Activation::Relu:
+        case Activation::Elu:
+        case Activation::Softplus:
+        case Activation::LeakyRelu:
+        case Activation::Gelu:
+        case Activation::Silu:
+            return false;
+    }
+    return false;
+}
+
+namespace {
+
+int maxNodes(const Network& net) {
+    int n = 0;
+    for (const Layer& l : net.layers)
+        n = std::max(n, l.outputs());
+    return n;
+}
+
+QSize inches(double w, double h, const FigureStyle& style) {
+    return {std::max(1, static_cast<int>(std::lround(w * style.dpi))),
+            std::max(1, static_cast<int>(std::lround(h * style.dpi)))};
+}
+
+NodeRef clampNode(const Network& net, NodeRef node) {
+    if (net.layers.empty()) return {0, 0};
+    if (!node.valid()) node = {0, 0};
+    node.layer = std::clamp(node.layer, 0, static_cast<int>(net.layers.size()) - 1);
+    const int outputs = net.layers[static_cast<std::size_t>(node.layer)].outputs();
+    node.node = std::clamp(node.node, 0, std::max(0, outputs - 1));
+    return node;
+}
+
+}  // namespace
+
+QSize defaultFigureSize(FigureKind kind, const Network& net, const FigureStyle& style) {
+    switch (kind) {
+        case FigureKind::Graph: {
+            // figsize = (3 depth, 3 n_max) inches, scaled down (keeping the maps square) so that
+            // neither side passes 24 inches, plus the colour bar.
+            const int depth = std::max(1, static_cast<int>(net.layers.size()));
+            const int rows = std::max(1, maxNodes(net));
+            const double w = 3.0 * depth;
+            const double h = 3.0 * rows;
+            const double shrink = std::min({1.0, 24.0 / w, 24.0 / h});
+            const double bar = detail::colourBarWidth(style, -1.0, 1.0) / style.dpi + 0.15;
+            return inches(w * shrink + bar, h * shrink, style);
+        }
+        case FigureKind::Unit:
+            return inches(6.0, 6.0, style);
+        case FigureKind::Activations:
+            return inches(12.0, 5.0, style);
+        case FigureKind::Softmax:
+            return inches(10.5, 3.0, style);
+        case FigureKind::Network: {
+            const int columns = 1 + static_cast<int>(net.layers.size());
+            const int tallest = std::min(24, std::max(net.inputs, maxNodes(net)));
+            return inches(std::max(4.0, 2.0 * columns), std::clamp(1.3 + 0.45 * tallest, 3.0, 12.0),
+                          style);
+        }
+        case FigureKind::NodeMap:
+            return inches(3.0, 3.0, style);
+    }
+    return inches(6.0, 6.0, style);
+}
+
+void checkFigure(FigureKind kind, const Network& net) {
+    if (!figureNeedsMaps(kind)) return;
+    const std::string name(figureName(kind));
+    if (net.inputs != 2) {
+        throw InputError("the " + name + " figure needs a network with 2 inputs; this one has " +
+                         std::to_string(net.inputs) + " (try --figure network)");
+    }
+    if (net.layers.empty()) {
+        throw InputError("the " + name + " figure needs a network with at least one layer");
+    }
+}
+
+MapSet computeMapSet(const Network& net, std::optional<float> fixedLimit) {
+    auto evaluator = makeCpuGridEvaluator();
+    evaluator->compute(net, GridConfig{net.view.grid, net.view.range, net.view.bins});
+    return makeMapSet(evaluator->maps(), fixedLimit);
+}
+
+QString nodeFormula(const Network& net, NodeRef node) {
+    if (net.layers.empty()) return {};
+    node = clampNode(net, node);
+    const Layer& layer = net.layers[static_cast<std::size_t>(node.layer)];
+    const QString in = node.layer == 0 ? QStringLiteral("x") : QStringLiteral("h");
+    const int n = layer.inputs();
+    // Wide layers: the first terms, then how many there are in all.
+    constexpr int kMaxTerms = 6;
+    const int shown = n <= kMaxTerms ? n : kMaxTerms - 1;
+    auto number = [](double v) { return QString::number(std::abs(v), 'f', 2); };
+    QString s;
+    for (int i = 0; i < shown; ++i) {
+        const double w = layer.W(i, node.node);
+        if (i == 0) {
+            s += (w < 0.0 ? QStringLiteral("-") : QString()) + number(w);
+        } else {
+            s += (w < 0.0 ? QStringLiteral(" - ") : QStringLiteral(" + ")) + number(w);
+        }
+        s += QStringLiteral(" %1%2").arg(in).arg(i + 1);
+    }
+    if (shown < n) s += QStringLiteral(" + \u2026 (%1 terms)").arg(n);
+    const double b = layer.b(node.node);
+    if (n == 0) {
+        s = (b < 0.0 ? QStringLiteral("-") : QString()) + number(b);
+    } else {
+        s += (b < 0.0 ? QStringLiteral(" - ") : QStringLiteral(" + ")) + number(b);
+    }
+    const QString act =
+        QString::fromUtf8(activationName(layer.activation).data(),
+                          static_cast<int>(activationName(layer.activation).size()));
+    switch (layer.activation) {
+        case Activation::Linear:
+            return QStringLiteral("out = ") + s;
+        case Activation::Softmax:
+            // Not element-wise: node j is the j-th share of the layer's softmax.
+            return QStringLiteral("out = softmax(s)%1, s%1 = %2").arg(node.node + 1).arg(s);
+        default:
+            return QStringLiteral("out = %1(%2)").arg(act, s);
+    }
+}
+
+QImage renderFigure(FigureKind kind, const Network& net, const MapSet* maps, QSize size,
+                    const FigureOptions& opt) {
+    checkFigure(kind, net);
+    if (size.width() < 1 || size.height() < 1) {
+        throw InputError("the figure size " + std::to_string(size.width()) + "x" +
+                         std::to_string(size.height()) + " is empty");
+    }
+    FigureOptions o = opt;
+    o.selected = clampNode(net, opt.selected);
+
+    MapSet computed;
+    if (figureNeedsMaps(kind) && maps == nullptr) {
+        computed = computeMapSet(net);
+        maps = &computed;
+    }
+
+    QImage img(size, QImage::Format_ARGB32_Premultiplied);
+    if (img.isNull()) {
+        throw std::runtime_error("cannot allocate a " + std::to_string(size.width()) + "x" +
+                                 std::to_string(size.height()) + " image");
+    }
+    const int dotsPerMetre = static_cast<int>(std::lround(o.style.dpi / 0.0254));
+    img.setDotsPerMeterX(dotsPerMetre);
+    img.setDotsPerMeterY(dotsPerMetre);
+    img.fill(o.style.background());
+
+    QPainter p(&img);
+    p.setRenderHint(QPainter::Antialiasing, true);
+    p.setRenderHint(QPainter::TextAntialiasing, true);
+    p.setRenderHint(QPainter::SmoothPixmapTransform, false);
+    const QRectF rect(0, 0, size.width(), size.height());
+    switch (kind) {
+        case FigureKind::Graph:
+            paintGraph(p, rect, net, *maps, o);
+            break;
+        case FigureKind::Unit:
+            paintUnit(p, rect, net, *maps, o.selected, o);
+            break;
+        case FigureKind::Activations:
+            paintActivations(p, rect, o);
+            break;
+        case FigureKind::Softmax:
+            paintSoftmax(p, rect, o);
+            break;
+        case FigureKind::Network:
+            paintDiagram(p, rect, net, o);
+            break;
+        case FigureKind::NodeMap:
+            paintNodeMap(p, rect, net, *maps, o.selected, o);
+            break;
+    }
+    p.end();
+    return img;
+}
+
+}  // namespace nnlens::figures

@@ -1,0 +1,462 @@
+// Private painting helpers shared by the figures (see paint_util.hpp).
+#include "paint_util.hpp"
+
+#include <QFontMetricsF>
+#include <QPainterPath>
+#include <QPolygonF>
+
+#include <algorithm>
+#include <cmath>
+
+namespace nnlens::figures::detail {
+
+QColor activationColour(Activation a) {
+    // tab10: C0 blue, C1 orange, C2 green, C3 red, C4 purple, C5 brown, C6 pink, C7 grey,
+    // C8 olive, C9 cyan. relu, elu, softplus keep the seed's C0..C2 of the left panel.
+    switch (a) {
+        case Activation::Relu:
+            return QColor(0x1f, 0x77, 0xb4);
+        case Activation::Elu:
+            return QColor(0xff, 0x7f, 0x0e);
+        case Activation::Softplus:
+            return QColor(0x2c, 0xa0, 0x2c);
+        case Activation::Sigmoid:
+            return QColor(0xd6, 0x27, 0x28);
+        case Activation::Tanh:
+            return QColor(0x94, 0x67, 0xbd);
+        case Activation::Softsign:
+            return QColor(0x8c, 0x56, 0x4b);
+        case Activation::LeakyRelu:
+            return QColor(0xe3, 0x77, 0xc2);
+        case Activation::Linear:
+            return QColor(0x7f, 0x7f, 0x7f);
+        case Activation::Gelu:
+            return QColor(0xbc, 0xbd, 0x22);
+        case Activation::Silu:
+            return QColor(0x17, 0xbe, 0xcf);
+        case Activation::Softmax:
+            return QColor(0x7f, 0x7f, 0x7f);
+    }
+    return QColor(0x7f, 0x7f, 0x7f);
+}
+
+QColor positiveColour() {
+    return QColor::fromRgb(Colormap::diverging().at(1.0));
+}
+
+QColor negativeColour() {
+    return QColor::fromRgb(Colormap::diverging().at(0.0));
+}
+
+QColor selectionColour() {
+    return QColor(230, 110, 0);
+}
+
+void fillBackground(QPainter& p, const QRectF& rect, const FigureStyle& style) {
+    p.save();
+    p.setCompositionMode(QPainter::CompositionMode_Source);
+    p.fillRect(rect, style.background());
+    p.restore();
+}
+
+QFont pixelFont(const FigureStyle& style, double pixels, bool bold) {
+    QFont f = style.font(10.0, bold);
+    f.setPixelSize(std::max(1, static_cast<int>(std::lround(pixels))));
+    return f;
+}
+
+std::vector<double> niceTicks(double lo, double hi, int maxTicks) {
+    std::vector<double> ticks;
+    if (!(hi > lo) || !std::isfinite(lo) || !std::isfinite(hi)) return ticks;
+    const double raw = (hi - lo) / std::max(1, maxTicks - 1);
+    const double mag = std::pow(10.0, std::floor(std::log10(raw)));
+    double step = 10.0 * mag;
+    for (const double m : {1.0, 2.0, 2.5, 5.0, 10.0}) {
+        if (m * mag >= raw * (1.0 - 1e-9)) {
+            step = m * mag;
+            break;
+        }
+    }
+    const double eps = step * 1e-6;
+    for (double k = std::ceil((lo - eps) / step); k * step <= hi + eps; k += 1.0) {
+        const double v = k * step;
+        ticks.push_back(std::abs(v) < eps ? 0.0 : v);
+    }
+    return ticks;
+}
+
+QString tickLabel(double v, double step) {
+    int decimals = 0;
+    while (decimals < 6) {
+        const double scaled = std::abs(step) * std::pow(10.0, decimals);
+        if (std::abs(scaled - std::round(scaled)) < 1e-6 * std::max(1.0, scaled)) break;
+        ++decimals;
+    }
+    QString s = QString::number(v, 'f', decimals);
+    if (s.startsWith('-')) {
+        // "-0" and "-0.0" read as zero; matplotlib writes a real minus sign.
+        bool allZero = true;
+        for (const QChar c : s.mid(1))
+            allZero = allZero && (c == '0' || c == '.');
+        s = allZero ? s.mid(1) : QStringLiteral("\u2212") + s.mid(1);
+    }
+    return s;
+}
+
+namespace {
+
+constexpr double kTickPt = 10.0;   // tick labels (matplotlib's default font size)
+constexpr double kLabelPt = 12.0;  // axis labels
+constexpr double kTickLenPt = 3.5;
+constexpr double kPadPt = 3.5;
+
+double tickStep(const std::vector<double>& ticks) {
+    return ticks.size() > 1 ? ticks[1] - ticks[0] : 1.0;
+}
+
+}  // namespace
+
+std::vector<double> fittedTicks(double lo, double hi, int maxTicks, double length, bool horizontal,
+                                const FigureStyle& style) {
+    const QFontMetricsF fm(style.font(kTickPt));
+    std::vector<double> ticks;
+    for (int m = std::max(2, maxTicks); m >= 2; --m) {
+        ticks = niceTicks(lo, hi, m);
+        double need = 0.0;
+        for (const double v : ticks) {
+            need += horizontal ? fm.horizontalAdvance(tickLabel(v, tickStep(ticks))) + fm.height()
+                               : 1.4 * fm.height();
+        }
+        if (need <= length) break;
+    }
+    return ticks;
+}
+
+FigureStyle fittedStyle(const FigureStyle& style, QSizeF available, QSizeF designPoints) {
+    FigureStyle s = style;
+    const double f = std::min({1.0, available.width() / style.px(designPoints.width()),
+                               available.height() / style.px(designPoints.height())});
+    s.scale = style.scale * std::max(0.4, f);
+    return s;
+}
+
+double axesLeftMargin(const FigureStyle& style, const AxesText& text, double yLo, double yHi) {
+    const QFontMetricsF tick(style.font(kTickPt));
+    const auto ticks = niceTicks(yLo, yHi, text.maxTicksY);
+    double widest = 0.0;
+    for (const double v : ticks)
+        widest = std::max(widest, tick.horizontalAdvance(tickLabel(v, tickStep(ticks))));
+    double m = style.px(kTickLenPt + kPadPt) + widest;
+    if (!text.yLabel.isEmpty())
+        m += style.px(kPadPt) + QFontMetricsF(style.font(kLabelPt)).height();
+    return m + style.px(2.0);
+}
+
+double axesBottomMargin(const FigureStyle& style, const AxesText& text) {
+    double m = style.px(kTickLenPt + kPadPt) + QFontMetricsF(style.font(kTickPt)).height();
+    if (!text.xLabel.isEmpty())
+        m += style.px(kPadPt) + QFontMetricsF(style.font(kLabelPt)).height();
+    return m + style.px(2.0);
+}
+
+void drawText(QPainter& p, const QPointF& anchor, Qt::Alignment align, const QString& text) {
+    const QFontMetricsF fm(p.font());
+    const double w = fm.horizontalAdvance(text);
+    double x = anchor.x();
+    if (align & Qt::AlignRight) x -= w;
+    if (align & Qt::AlignHCenter) x -= w / 2.0;
+    double y = anchor.y();  // baseline
+    if (align & Qt::AlignTop) y += fm.ascent();
+    if (align & Qt::AlignBottom) y -= fm.descent();
+    if (align & Qt::AlignVCenter) y += (fm.ascent() - fm.descent()) / 2.0;
+    p.drawText(QPointF(x, y), text);
+}
+
+void drawHaloText(QPainter& p, const QPointF& anchor, Qt::Alignment align, const QString& text,
+                  const QFont& font, const QColor& colour, const QColor& halo) {
+    const QFontMetricsF fm(font);
+    const double w = fm.horizontalAdvance(text);
+    double x = anchor.x();
+    if (align & Qt::AlignRight) x -= w;
+    if (align & Qt::AlignHCenter) x -= w / 2.0;
+    double y = anchor.y();
+    if (align & Qt::AlignTop) y += fm.ascent();
+    if (align & Qt::AlignBottom) y -= fm.descent();
+    if (align & Qt::AlignVCenter) y += (fm.ascent() - fm.descent()) / 2.0;
+    // The halo is the text drawn at eight offsets: glyphs come from Qt's glyph cache, where a
+    // stroked QPainterPath would re-outline every glyph on every frame (most of a live repaint).
+    p.save();
+    p.setFont(font);
+    const double r = std::max(1.0, font.pixelSize() / 12.0);
+    p.setPen(halo);
+    for (int k = 0; k < 8; ++k) {
+        const double a = k * M_PI / 4.0;
+        p.drawText(QPointF(x + r * std::cos(a), y + r * std::sin(a)), text);
+    }
+    p.setPen(colour);
+    p.drawText(QPointF(x, y), text);
+    p.restore();
+}
+
+void drawAxesGrid(QPainter& p, const DataAxes& ax, const FigureStyle& style, const AxesText& t) {
+    if (!t.grid) return;
+    p.save();
+    p.setRenderHint(QPainter::Antialiasing, true);
+    p.setPen(QPen(QColor(0, 0, 0, style.highContrast ? 40 : 22), style.px(0.8)));
+    for (const double v : fittedTicks(ax.x0, ax.x1, t.maxTicksX, ax.rect.width(), true, style))
+        p.drawLine(QPointF(ax.px(v), ax.rect.top()), QPointF(ax.px(v), ax.rect.bottom()));
+    for (const double v : fittedTicks(ax.y0, ax.y1, t.maxTicksY, ax.rect.height(), false, style))
+        p.drawLine(QPointF(ax.rect.left(), ax.py(v)), QPointF(ax.rect.right(), ax.py(v)));
+    p.restore();
+}
+
+void drawAxesFrame(QPainter& p, const DataAxes& ax, const FigureStyle& style, const AxesText& t) {
+    p.save();
+    p.setRenderHint(QPainter::Antialiasing, true);
+    const double lw = style.px(style.highContrast ? 1.2 : 0.8);
+    const QColor fg = style.foreground();
+    p.setPen(QPen(fg, lw, Qt::SolidLine, Qt::SquareCap, Qt::MiterJoin));
+    p.setBrush(Qt::NoBrush);
+    p.drawRect(ax.rect);
+
+    const double tickLen = style.px(kTickLenPt);
+    const double pad = style.px(kPadPt);
+    p.setFont(style.font(kTickPt));
+    const QFontMetricsF tfm(p.font());
+    const auto xt = fittedTicks(ax.x0, ax.x1, t.maxTicksX, ax.rect.width(), true, style);
+    for (const double v : xt) {
+        const double x = ax.px(v);
+        p.drawLine(QPointF(x, ax.rect.bottom()), QPointF(x, ax.rect.bottom() + tickLen));
+        drawText(p, QPointF(x, ax.rect.bottom() + tickLen + pad), Qt::AlignHCenter | Qt::AlignTop,
+                 tickLabel(v, tickStep(xt)));
+    }
+    const auto yt = fittedTicks(ax.y0, ax.y1, t.maxTicksY, ax.rect.height(), false, style);
+    double widest = 0.0;
+    for (const double v : yt) {
+        const double y = ax.py(v);
+        const QString label = tickLabel(v, tickStep(yt));
+        widest = std::max(widest, tfm.horizontalAdvance(label));
+        p.drawLine(QPointF(ax.rect.left() - tickLen, y), QPointF(ax.rect.left(), y));
+        drawText(p, QPointF(ax.rect.left() - tickLen - pad, y), Qt::AlignRight | Qt::AlignVCenter,
+                 label);
+    }
+
+    p.setFont(style.font(kLabelPt));
+    if (!t.xLabel.isEmpty()) {
+        const double y = ax.rect.bottom() + tickLen + pad + tfm.height() + pad;
+        drawText(p, QPointF(ax.rect.center().x(), y), Qt::AlignHCenter | Qt::AlignTop, t.xLabel);
+    }
+    if (!t.yLabel.isEmpty()) {
+        const double x = ax.rect.left() - tickLen - pad - widest - pad;
+        p.translate(x, ax.rect.center().y());
+        p.rotate(-90.0);
+        drawText(p, QPointF(0.0, 0.0), Qt::AlignHCenter | Qt::AlignBottom, t.yLabel);
+    }
+    p.restore();
+}
+
+double colourBarWidth(const FigureStyle& style, double lo, double hi) {
+    const QFontMetricsF fm(style.font(kTickPt));
+    const auto ticks = niceTicks(lo, hi, 9);
+    double widest = fm.horizontalAdvance(QStringLiteral("0.0"));
+    for (const double v : ticks)
+        widest = std::max(widest, fm.horizontalAdvance(tickLabel(v, tickStep(ticks))));
+    return style.px(12.0) + style.px(kTickLenPt + kPadPt) + widest + style.px(2.0);
+}
+
+void drawColourBar(QPainter& p, const QRectF& rect, double lo, double hi, const Colormap& cmap,
+                   const FigureStyle& style) {
+    if (rect.width() <= 0.0 || rect.height() <= 0.0 || !(hi > lo)) return;
+    p.save();
+    p.setFont(style.font(kTickPt));
+    const QFontMetricsF fm(p.font());
+    const double inset = fm.height() / 2.0;
+    const QRectF bar(std::round(rect.left()), std::round(rect.top() + inset),
+                     std::round(std::min(style.px(12.0), rect.width() * 0.4)),
+                     std::round(std::max(1.0, rect.height() - 2.0 * inset)));
+    // One image row per pixel row, top = hi, so the bar reads as a smooth gradient.
+    const int rows = std::max(1, static_cast<int>(bar.height()));
+    QImage img(1, rows, QImage::Format_ARGB32_Premultiplied);
+    for (int r = 0; r < rows; ++r) {
+        const double t = 1.0 - (r + 0.5) / rows;
+        img.setPixel(0, r, cmap.at(t));
+    }
+    p.setRenderHint(QPainter::SmoothPixmapTransform, false);
+    p.drawImage(bar, img);
+
+    p.setRenderHint(QPainter::Antialiasing, true);
+    const double lw = style.px(style.highContrast ? 1.2 : 0.8);
+    p.setPen(QPen(style.foreground(), lw, Qt::SolidLine, Qt::SquareCap, Qt::MiterJoin));
+    p.setBrush(Qt::NoBrush);
+    p.drawRect(bar);
+    const auto ticks = fittedTicks(lo, hi, 9, bar.height(), false, style);
+    const double tickLen = style.px(kTickLenPt);
+    for (const double v : ticks) {
+        const double y = bar.bottom() - (v - lo) / (hi - lo) * bar.height();
+        p.drawLine(QPointF(bar.right(), y), QPointF(bar.right() + tickLen, y));
+        drawText(p, QPointF(bar.right() + tickLen + style.px(kPadPt), y),
+                 Qt::AlignLeft | Qt::AlignVCenter, tickLabel(v, tickStep(ticks)));
+    }
+    p.restore();
+}
+
+QString nodeLabel(int layer, int node) {
+    return QStringLiteral("LYR%1-NODE%2").arg(layer + 1).arg(node + 1);
+}
+
+namespace {
+
+// The s = 0 line (w . x + b = 0): through the arrow's origin -b w / |w|^2, perpendicular to w.
+void drawZeroLine(QPainter& p, const DataAxes& ax, const Arrow& a, const FigureStyle& style) {
+    const double w0 = a.w[0];
+    const double w1 = a.w[1];
+    const double norm = std::hypot(w0, w1);
+    if (!(norm > 0.0)) return;
+    const double dx = -w1 / norm;
+    const double dy = w0 / norm;
+    const double len = std::hypot(a.origin[0], a.origin[1]) + 3.0 * (ax.x1 - ax.x0);
+    const QPointF from = ax.map(a.origin[0] - len * dx, a.origin[1] - len * dy);
+    const QPointF to = ax.map(a.origin[0] + len * dx, a.origin[1] + len * dy);
+    QPen pen(QColor(0, 0, 0, style.highContrast ? 200 : 150),
+             style.px(style.highContrast ? 2 : 1.5));
+    pen.setDashPattern({3.7, 1.6});  // matplotlib's '--'
+    pen.setCapStyle(Qt::FlatCap);
+    p.setPen(pen);
+    p.drawLine(from, to);
+}
+
+// The seed's arrow: w drawn from -b w / |w|^2 (where s = 0), black, lw 3, with a filled head.
+void drawWeightArrow(QPainter& p, const DataAxes& ax, const Arrow& a, const FigureStyle& style) {
+    const QPointF from = ax.map(a.origin[0], a.origin[1]);
+    const QPointF to = ax.map(a.origin[0] + a.w[0], a.origin[1] + a.w[1]);
+    const QPointF d = to - from;
+    const double len = std::hypot(d.x(), d.y());
+    if (len < 1.0) return;
+    const QPointF u = d / len;
+    const QPointF n(-u.y(), u.x());
+    const double lw = style.px(3.0) * (style.highContrast ? 1.3 : 1.0);
+    const double head = std::min(std::max(3.2 * lw, style.px(9.0)), 0.5 * len);
+    const double half = 0.5 * head;
+    const QPointF base = to - u * head;
+    p.setPen(QPen(Qt::black, lw, Qt::SolidLine, Qt::FlatCap, Qt::MiterJoin));
+    p.drawLine(from, to - u * (0.6 * head));
+    p.setPen(Qt::NoPen);
+    p.setBrush(Qt::black);
+    p.drawPolygon(QPolygonF({to, base + n * half, base - n * half}));
+    p.setBrush(Qt::NoBrush);
+}
+
+// nn_graph_draw2d's overlay on a deeper map: the histogram of s rescaled to
+// t = 2 r (s - smin) / (smax - smin) - r, the activation over [smin, smax] scaled to
+// [0, max(hist)], and the line s = 0 at t = -r (smax + smin) / (smax - smin).
+void drawHistogramOverlay(QPainter& p, const QRectF& rect, const Histogram& h, Activation act,
+                          double range, const FigureStyle& style) {
+    const double smin = h.min;
+    const double smax = h.max;
+    if (!(smax > smin) || h.counts.empty()) return;
+    const auto maxCount = *std::max_element(h.counts.begin(), h.counts.end());
+    if (maxCount <= 0) return;
+    // The twin axis autoscales to [0, 1.05 max(hist)] (matplotlib's 5 % top margin).
+    const DataAxes ax{rect, -range, range, 0.0, 1.05 * static_cast<double>(maxCount)};
+    const int bins = static_cast<int>(h.counts.size());
+
+    QPolygonF step;
+    step << ax.map(-range, 0.0);
+    for (int k = 0; k < bins; ++k) {
+        const double e0 = -range + 2.0 * range * k / bins;
+        const double e1 = -range + 2.0 * range * (k + 1) / bins;
+        const double c = static_cast<double>(h.counts[static_cast<std::size_t>(k)]);
+        step << ax.map(e0, c) << ax.map(e1, c);
+    }
+    step << ax.map(range, 0.0);
+    const QColor fill(255, 255, 255, 64);  // white, alpha 0.25
+    p.setPen(QPen(fill, style.px(1.0)));
+    p.setBrush(fill);
+    p.drawPolygon(step);
+    p.setBrush(Qt::NoBrush);
+
+    if (act != Activation::Softmax) {
+        constexpr int kPoints = 101;
+        double phi[kPoints];
+        for (int k = 0; k < kPoints; ++k) {
+            const double s = smin + (smax - smin) * k / (kPoints - 1);
+            phi[k] = hd::activate(act, static_cast<float>(s));
+        }
+        const double lo = *std::min_element(phi, phi + kPoints);
+        const double hi = *std::max_element(phi, phi + kPoints);
+        if (hi > lo) {
+            QPolygonF curve;
+            for (int k = 0; k < kPoints; ++k) {
+                const double t = -range + 2.0 * range * k / (kPoints - 1);
+                curve << ax.map(t, (phi[k] - lo) / (hi - lo) * static_cast<double>(maxCount));
+            }
+            QPen pen(QColor(0, 0, 0, style.highContrast ? 200 : 128),
+                     style.px(style.highContrast ? 1.5 : 1.0));
+            pen.setDashPattern({3.7, 1.6});
+            p.setPen(pen);
+            p.drawPolyline(curve);
+        }
+    }
+
+    const double t0 = -range * (smax + smin) / (smax - smin);
+    if (t0 > -range && t0 < range) {
+        p.setPen(QPen(QColor(255, 255, 255, 128), style.px(1.0)));
+        p.drawLine(QPointF(ax.px(t0), rect.top()), QPointF(ax.px(t0), rect.bottom()));
+    }
+}
+
+}  // namespace
+
+void drawMapCell(QPainter& p, const QRectF& rect, const Network& net, const MapSet& maps,
+                 const MapCell& cell, const FigureStyle& figureStyle) {
+    // Lines and the arrow thin out on maps smaller than about 2 inches.
+    const FigureStyle style = fittedStyle(figureStyle, rect.size(), QSizeF(150.0, 150.0));
+    const auto l = static_cast<std::size_t>(cell.layer);
+    const auto j = static_cast<std::size_t>(cell.node);
+    if (l >= maps.images.size() || j >= maps.images[l].size()) return;
+    p.save();
+    p.setClipRect(rect);
+    // interpolation='none': every grid point a crisp block.
+    p.setRenderHint(QPainter::SmoothPixmapTransform, false);
+    p.drawImage(rect, maps.images[l][j]);
+    p.setRenderHint(QPainter::Antialiasing, true);
+    const double r = maps.config.range;
+    const DataAxes ax{rect, -r, r, -r, r};
+    if (l == 0 && j < maps.arrows.size() && maps.arrows[j]) {
+        drawZeroLine(p, ax, *maps.arrows[j], style);
+        drawWeightArrow(p, ax, *maps.arrows[j], style);
+    } else if (l > 0 && cell.histograms && maps.config.bins > 0 && l < maps.hist.size() &&
+               j < maps.hist[l].size() && l < net.layers.size()) {
+        drawHistogramOverlay(p, rect, maps.hist[l][j], net.layers[l].activation, r, style);
+    }
+    if (cell.label) {
+        const QFont font = pixelFont(style, cell.labelPixels);
+        const QFontMetricsF fm(font);
+        // The seed puts the label's baseline at 90 % of the height; keep it inside small maps.
+        const double baseline =
+            std::max(rect.top() + 0.1 * rect.height(), rect.top() + fm.ascent() + 2.0);
+        drawHaloText(p, QPointF(rect.center().x(), baseline), Qt::AlignHCenter,
+                     nodeLabel(cell.layer, cell.node), font, Qt::black, QColor(255, 255, 255, 150));
+    }
+    p.restore();
+}
+
+void drawSelection(QPainter& p, const QRectF& rect, const FigureStyle& style) {
+    const double w = std::max(3.0, style.px(2.2));
+    p.save();
+    p.setRenderHint(QPainter::Antialiasing, false);
+    p.setPen(QPen(selectionColour(), w, Qt::SolidLine, Qt::SquareCap, Qt::MiterJoin));
+    p.setBrush(Qt::NoBrush);
+    p.drawRect(rect.adjusted(w / 2.0, w / 2.0, -w / 2.0, -w / 2.0));
+    p.restore();
+}
+
+void drawNote(QPainter& p, const QRectF& rect, const QString& text, const FigureStyle& style) {
+    p.save();
+    p.setFont(style.font(12.0));
+    p.setPen(style.muted());
+    p.drawText(rect, Qt::AlignCenter | Qt::TextWordWrap, text);
+    p.restore();
+}
+
+}  // namespace nnlens::figures::detail

@@ -1,0 +1,74 @@
+// nnlens: the window. `nnlens [FILE]` opens FILE (default: the quadrant selector preset).
+#include <QApplication>
+#include <QCommandLineParser>
+#include <QIcon>
+#include <QJsonDocument>
+#include <QTimer>
+
+#include <cstdio>
+
+#include <malloc.h>
+
+#include "gui_bench.hpp"
+#include "main_window.hpp"
+
+int main(int argc, char** argv) {
+    // Every map frame allocates 250 KB images and frees those of the frame before, on another
+    // thread. Above glibc's mmap threshold each would be fresh pages (a page fault per 4 KB, a
+    // few ms per frame in a VM); from the heap they are reused.
+    mallopt(M_MMAP_THRESHOLD, 64 * 1024 * 1024);
+    mallopt(M_TRIM_THRESHOLD, 256 * 1024 * 1024);
+    QApplication app(argc, argv);
+    QApplication::setOrganizationName(QStringLiteral("nnlens"));
+    QApplication::setApplicationName(QStringLiteral("nnlens"));
+    QApplication::setApplicationVersion(QStringLiteral(NNLENS_VERSION));
+    QApplication::setWindowIcon(QIcon(QStringLiteral(":/icons/nnlens.svg")));
+
+    QCommandLineParser parser;
+    parser.setApplicationDescription(
+        QStringLiteral("See how a neural network works: edit it layer by layer and watch every "
+                       "node's map live."));
+    parser.addHelpOption();
+    parser.addVersionOption();
+    parser.addPositionalArgument(
+        QStringLiteral("file"),
+        QStringLiteral("A network file (*.nnlens.json); default: the quadrant selector preset."));
+    const QCommandLineOption presentation(QStringLiteral("presentation"),
+                                          QStringLiteral("Start in presentation mode (F11)."));
+    const QCommandLineOption backend(QStringLiteral("backend"),
+                                     QStringLiteral("Engine: auto (default), cpu or cuda."),
+                                     QStringLiteral("name"), QStringLiteral("auto"));
+    const QCommandLineOption bench(
+        QStringLiteral("bench"),
+        QStringLiteral("Time slider change to repaint on the 2-8-8-8-1 preset; print JSON."));
+    const QCommandLineOption frames(QStringLiteral("frames"),
+                                    QStringLiteral("Slider steps for --bench (default 200)."),
+                                    QStringLiteral("n"), QStringLiteral("200"));
+    const QCommandLineOption tab(QStringLiteral("tab"),
+                                 QStringLiteral("Centre tab: network, activations or softmax."),
+                                 QStringLiteral("name"), QStringLiteral("network"));
+    parser.addOptions({presentation, backend, bench, frames, tab});
+    parser.process(app);
+
+    nnlens::gui::MainWindow window;
+    if (parser.value(backend) != QStringLiteral("auto") &&
+        !window.setBackend(parser.value(backend))) {
+        std::fprintf(stderr, "nnlens: %s\n", qPrintable(window.lastError()));
+        return 2;
+    }
+    if (parser.isSet(bench)) {
+        const QJsonObject result = nnlens::gui::runGuiBench(window, parser.value(frames).toInt());
+        std::printf("%s\n", QJsonDocument(result).toJson(QJsonDocument::Indented).constData());
+        return result.contains(QStringLiteral("error")) ? 1 : 0;
+    }
+    const QStringList files = parser.positionalArguments();
+    if (files.isEmpty()) {
+        window.openPreset(QStringLiteral(":/presets/quadrant-selector.nnlens.json"));
+    } else if (!window.openFile(files.front())) {
+        std::fprintf(stderr, "nnlens: %s\n", qPrintable(window.lastError()));
+    }
+    window.showTab(parser.value(tab));
+    window.show();
+    if (parser.isSet(presentation)) window.setPresentation(true);
+    return QApplication::exec();
+}

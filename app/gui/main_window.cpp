@@ -1,0 +1,602 @@
+// MainWindow: wires the document, the map worker and the views; menus, files and export.
+#include "main_window.hpp"
+
+#include <QAction>
+#include <QActionGroup>
+#include <QApplication>
+#include <QClipboard>
+#include <QCloseEvent>
+#include <QDir>
+#include <QDockWidget>
+#include <QDragEnterEvent>
+#include <QDropEvent>
+#include <QFileDialog>
+#include <QFileInfo>
+#include <QKeyEvent>
+#include <QLabel>
+#include <QMenuBar>
+#include <QMimeData>
+#include <QSettings>
+#include <QSplitter>
+#include <QStatusBar>
+#include <QTabWidget>
+#include <QUndoStack>
+
+#include <algorithm>
+
+#include "backend_select.hpp"
+#include "core/error.hpp"
+#include "core/network_io.hpp"
+#include "widgets/export_dialog.hpp"
+#include "widgets/figure_view.hpp"
+#include "widgets/inspector.hpp"
+#include "widgets/layer_editor.hpp"
+#include "widgets/plot_panels.hpp"
+
+namespace nnlens::gui {
+
+namespace {
+
+constexpr int kMaxRecent = 8;
+const QString kRecentKey = QStringLiteral("recentFiles");
+
+bool isNetworkFile(const QString& path) {
+    return path.endsWith(QStringLiteral(".json"), Qt::CaseInsensitive);
+}
+
+}  // namespace
+
+MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent) {
+    m_clock.start();
+    m_doc = new model::Document(this);
+    m_maps = std::make_unique<model::MapService>(cli::makeBackend("auto"));
+    m_normalFont = QApplication::font();
+    setAcceptDrops(true);
+    setDockOptions(QMainWindow::AnimatedDocks | QMainWindow::AllowTabbedDocks);
+
+    buildViews();
+    buildMenus();
+
+    m_backendLabel = new QLabel(this);
+    m_frameLabel = new QLabel(this);
+    m_selectionLabel = new QLabel(this);
+    m_frameLabel->setObjectName(QStringLiteral("frameTime"));
+    m_backendLabel->setObjectName(QStringLiteral("backendLabel"));
+    statusBar()->addWidget(m_selectionLabel, 1);
+    statusBar()->addPermanentWidget(m_frameLabel);
+    statusBar()->addPermanentWidget(m_backendLabel);
+
+    connect(m_doc, &model::Document::networkChanged, this,
+            [this](model::EditHint hint) { requestMaps(hint); });
+    connect(m_doc, &model::Document::modifiedChanged, this, [this] { updateTitle(); });
+    connect(m_doc, &model::Document::filePathChanged, this, [this] { updateTitle(); });
+    connect(m_doc, &model::Document::selectionChanged, this, [this] { updateStatus(); });
+    connect(m_doc, &model::Document::editRefused, this,
+            [this](const QString& message) { showError(message); });
+    connect(m_maps.get(), &model::MapService::frameReady, this,
+            [this](std::shared_ptr<const model::MapFrame> frame) { onFrame(std::move(frame)); });
+    connect(m_maps.get(), &model::MapService::failed, this,
+            [this](const QString& message) { showError(tr("Maps: %1").arg(message)); });
+    connect(m_graph, &widgets::FigureView::framePainted, this, [this](std::uint64_t generation) {
+        if (generation != m_requested || m_requestedAtNs == 0) return;
+        m_lastUpdateMs = static_cast<double>(m_clock.nsecsElapsed() - m_requestedAtNs) / 1e6;
+        m_requestedAtNs = 0;
+        updateStatus();
+        emit updateShown(m_lastUpdateMs);
+    });
+    for (widgets::FigureView* view : {m_graph, m_diagram}) {
+        connect(view, &widgets::FigureView::nodeClicked, this,
+                [this](figures::NodeRef node) { m_doc->setSelection(node); });
+        connect(view, &widgets::FigureView::edgeClicked, this,
+                [this](figures::NodeRef node, int) { m_doc->setSelection(node); });
+    }
+    connect(m_inspector, &widgets::Inspector::dragging, this, [this](bool active) {
+        figures::FigureOptions opt = m_diagram->options();
+        opt.draft = active;
+        m_diagram->setOptions(opt);
+    });
+    connect(m_layers, &widgets::LayerEditor::colourLimitChanged, this, [this] {
+        requestMaps({0, -1, false});
+    });
+
+    m_doc->newNetwork();
+    updateTitle();
+    updateRecentMenu();
+    updateStatus();
+    resize(1280, 800);
+}
+
+MainWindow::~MainWindow() = default;
+
+// ---- layout -------------------------------------------------------------------------------
+
+void MainWindow::buildViews() {
+    m_graph = new widgets::FigureView(figures::FigureKind::Graph, m_doc, this);
+    m_graph->setObjectName(QStringLiteral("graphView"));
+    m_graph->setToolTip(tr("Click a map to select its node; arrow keys move between nodes"));
+    m_diagram = new widgets::FigureView(figures::FigureKind::Network, m_doc, this);
+    m_diagram->setObjectName(QStringLiteral("diagramView"));
+    m_diagram->setToolTip(tr("Edge thickness: |w|; red: w > 0, blue: w < 0. Click to select"));
+
+    auto* maps = new QSplitter(Qt::Vertical, this);
+    maps->addWidget(m_graph);
+    maps->addWidget(m_diagram);
+    maps->setStretchFactor(0, 3);
+    maps->setStretchFactor(1, 1);
+    maps->setChildrenCollapsible(false);
+
+    m_activations = new widgets::ActivationPanel(m_doc, this);
+    m_softmax = new widgets::SoftmaxPanel(m_doc, this);
+
+    m_tabs = new QTabWidget(this);
+    m_tabs->setDocumentMode(true);
+    m_tabs->addTab(maps, tr("Network"));
+    m_tabs->addTab(m_activations, tr("Activations"));
+    m_tabs->addTab(m_softmax, tr("Softmax"));
+    setCentralWidget(m_tabs);
+
+    m_layers = new widgets::LayerEditor(m_doc, this);
+    auto* layersDock = new QDockWidget(tr("Layers"), this);
+    layersDock->setObjectName(QStringLiteral("layersDock"));
+    layersDock->setWidget(m_layers);
+    layersDock->setMinimumWidth(220);
+    addDockWidget(Qt::LeftDockWidgetArea, layersDock);
+
+    m_inspector = new widgets::Inspector(m_doc, this);
+    auto* inspectorDock = new QDockWidget(tr("Inspector"), this);
+    inspectorDock->setObjectName(QStringLiteral("inspectorDock"));
+    inspectorDock->setWidget(m_inspector);
+    inspectorDock->setMinimumWidth(310);
+    addDockWidget(Qt::RightDockWidgetArea, inspectorDock);
+    resizeDocks({layersDock, inspectorDock}, {250, 340}, Qt::Horizontal);
+}
+
+void MainWindow::buildMenus() {
+    QMenu* file = menuBar()->addMenu(tr("&File"));
+    file->addAction(tr("&New"), QKeySequence::New, this, [this] {
+        if (maybeSave()) m_doc->newNetwork();
+    });
+    file->addAction(tr("&Open…"), QKeySequence::Open, this, &MainWindow::openDialog);
+    m_recentMenu = file->addMenu(tr("Open &Recent"));
+    buildPresetMenu(file->addMenu(tr("&Presets")));
+    file->addSeparator();
+    file->addAction(tr("&Save"), QKeySequence::Save, this, [this] { save(); });
+    file->addAction(tr("Save &As…"), QKeySequence::SaveAs, this, [this] { saveAsDialog(); });
+    file->addSeparator();
+    file->addAction(tr("&Export Figure…"), QKeySequence(tr("Ctrl+E")), this,
+                    &MainWindow::exportDialog);
+    file->addAction(tr("&Copy Network Figure"), QKeySequence(tr("Ctrl+Shift+C")), this, [this] {
+        QApplication::clipboard()->setImage(m_graph->renderImage(m_graph->size(), {}));
+        statusBar()->showMessage(tr("Network figure copied to the clipboard."), 3000);
+    });
+    file->addSeparator();
+    file->addAction(tr("&Quit"), QKeySequence::Quit, this, &QWidget::close);
+
+    QMenu* edit = menuBar()->addMenu(tr("&Edit"));
+    QAction* undo = m_doc->undoStack()->createUndoAction(this, tr("&Undo"));
+    undo->setShortcut(QKeySequence::Undo);
+    QAction* redo = m_doc->undoStack()->createRedoAction(this, tr("&Redo"));
+    redo->setShortcut(QKeySequence::Redo);
+    edit->addAction(undo);
+    edit->addAction(redo);
+    edit->addSeparator();
+    edit->addAction(tr("Re-initialise Parameters"), this, [this] { m_doc->reinitialize(); });
+
+    QMenu* view = menuBar()->addMenu(tr("&View"));
+    m_presentationAction = view->addAction(tr("&Presentation Mode"));
+    m_presentationAction->setCheckable(true);
+    m_presentationAction->setShortcut(QKeySequence(Qt::Key_F11));
+    connect(m_presentationAction, &QAction::toggled, this, &MainWindow::setPresentation);
+    view->addSeparator();
+    auto* colourBar = view->addAction(tr("Colour &Bar"));
+    colourBar->setCheckable(true);
+    colourBar->setChecked(true);
+    connect(colourBar, &QAction::toggled, this, [this](bool on) {
+        figures::FigureOptions opt = m_graph->options();
+        opt.colourBar = on;
+        m_graph->setOptions(opt);
+    });
+    auto* histograms = view->addAction(tr("&Histograms"));
+    histograms->setCheckable(true);
+    histograms->setChecked(true);
+    connect(histograms, &QAction::toggled, this, [this](bool on) {
+        for (widgets::FigureView* v : {m_graph, m_inspector->unitView()}) {
+            figures::FigureOptions opt = v->options();
+            opt.histograms = on;
+            v->setOptions(opt);
+        }
+    });
+    view->addSeparator();
+    const QStringList tabs{tr("&Network"), tr("&Activations"), tr("&Softmax")};
+    for (int i = 0; i < tabs.size(); ++i) {
+        view->addAction(tabs[i], QKeySequence(QStringLiteral("Ctrl+%1").arg(i + 1)), this,
+                        [this, i] { m_tabs->setCurrentIndex(i); });
+    }
+    view->addSeparator();
+    for (QDockWidget* dock : findChildren<QDockWidget*>())
+        view->addAction(dock->toggleViewAction());
+
+    QMenu* engine = menuBar()->addMenu(tr("E&ngine"));
+    m_backendGroup = new QActionGroup(this);
+    const std::pair<QString, QString> backends[] = {
+        {QStringLiteral("auto"), tr("&Automatic (CUDA when a GPU is present)")},
+        {QStringLiteral("cpu"), tr("&CPU (Eigen)")},
+        {QStringLiteral("cuda"), tr("CU&DA GPU")}};
+    for (const auto& [name, text] : backends) {
+        QAction* a = engine->addAction(text);
+        a->setCheckable(true);
+        a->setData(name);
+        a->setChecked(name == m_backendChoice);
+        m_backendGroup->addAction(a);
+        connect(a, &QAction::triggered, this, [this, name] {
+            if (!setBackend(name)) {
+                for (QAction* b : m_backendGroup->actions()) {
+                    b->setChecked(b->data().toString() == m_backendChoice);
+                }
+            }
+        });
+    }
+
+    QMenu* help = menuBar()->addMenu(tr("&Help"));
+    help->addAction(tr("&Reading the Maps"), this, [this] {
+        QMessageBox::information(
+            this, tr("Reading the maps"),
+            tr("<p>Each map shows one node's output over the input plane x1, x2 in "
+               "[-range, range]: red is positive, blue negative, white zero; all maps share one "
+               "colour limit (the colour bar).</p>"
+               "<p>On first-layer maps the arrow is the weight vector w, drawn from "
+               "-b w / |w|², where s = 0; the dashed line is s = 0.</p>"
+               "<p>On later maps the white histogram is the distribution of s = X W + b over "
+               "the grid, the dashed curve is the activation over that range and the white "
+               "line marks s = 0.</p>"));
+    });
+    help->addAction(tr("&About nnlens"), this, [this] {
+        QMessageBox::about(this, tr("About nnlens"),
+                           tr("<b>nnlens</b> shows how a neural network works, node by node, "
+                              "after the lecture notebook <i>Artificial Neural Networks</i>."));
+    });
+}
+
+void MainWindow::buildPresetMenu(QMenu* menu) {
+    QMenu* which = nullptr;
+    const QDir dir(QStringLiteral(":/presets"));
+    for (const QString& entry :
+         dir.entryList({QStringLiteral("*.nnlens.json")}, QDir::Files, QDir::Name)) {
+        const QString path = dir.filePath(entry);
+        QString title = QFileInfo(entry).fileName().remove(QStringLiteral(".nnlens.json"));
+        try {
+            QFile f(path);
+            if (f.open(QIODevice::ReadOnly)) {
+                const QByteArray text = f.readAll();
+                const Network net = parseNetwork(std::string_view(text.constData(), text.size()));
+                if (!net.name.empty()) title = QString::fromStdString(net.name);
+            }
+        } catch (const std::exception&) {
+            // A preset that does not parse is still listed; opening it shows the message.
+        }
+        QMenu* target = menu;
+        if (entry.startsWith(QStringLiteral("activation-"))) {
+            if (!which) which = menu->addMenu(tr("Which Activation Is It?"));
+            target = which;
+        }
+        QAction* a = target->addAction(title, this, [this, path] {
+            if (maybeSave()) openPreset(path);
+        });
+        a->setData(path);
+    }
+}
+
+// ---- maps ---------------------------------------------------------------------------------
+
+void MainWindow::requestMaps(model::EditHint hint) {
+    m_requestedAtNs = m_clock.nsecsElapsed();
+    m_requested = m_maps->request(m_doc->network(), hint, m_layers->fixedColourLimit());
+    // Without 2 inputs there are no maps: the diagram is the picture of the network then.
+    m_graph->setVisible(m_doc->network().inputs == 2);
+}
+
+void MainWindow::onFrame(std::shared_ptr<const model::MapFrame> frame) {
+    m_lastComputeMs = frame->computeMs;
+    m_graph->setFrame(frame);
+    m_inspector->unitView()->setFrame(frame);
+    m_diagram->setFrame(frame);  // repaints it in the same pass as the maps
+    if (!frame->maps.empty()) m_layers->setDataColourLimit(frame->maps.dataLimit);
+    // The repaint that shows it closes the measurement (framePainted). Offscreen or hidden
+    // windows do not paint; the status then shows the compute time only.
+    if (!m_graph->isVisible()) {
+        m_lastUpdateMs = frame->computeMs;
+        updateStatus();
+    }
+}
+
+// ---- files --------------------------------------------------------------------------------
+
+bool MainWindow::openFile(const QString& path) {
+    QString error;
+    if (!m_doc->open(path, &error)) {
+        showError(error);
+        return false;
+    }
+    addRecent(QFileInfo(path).absoluteFilePath());
+    statusBar()->showMessage(tr("Opened %1").arg(QFileInfo(path).fileName()), 3000);
+    return true;
+}
+
+bool MainWindow::openPreset(const QString& path) {
+    QString error;
+    if (!m_doc->openPreset(path, &error)) {
+        showError(error);
+        return false;
+    }
+    return true;
+}
+
+bool MainWindow::save() {
+    if (m_doc->filePath().isEmpty()) return saveAsDialog();
+    QString error;
+    if (!m_doc->save(&error)) {
+        showError(error);
+        return false;
+    }
+    statusBar()->showMessage(tr("Saved %1").arg(m_doc->displayName()), 3000);
+    return true;
+}
+
+bool MainWindow::saveAs(const QString& path) {
+    QString error;
+    if (!m_doc->saveAs(path, &error)) {
+        showError(error);
+        return false;
+    }
+    addRecent(QFileInfo(path).absoluteFilePath());
+    statusBar()->showMessage(tr("Saved %1").arg(m_doc->displayName()), 3000);
+    return true;
+}
+
+void MainWindow::openDialog() {
+    if (!maybeSave()) return;
+    const QString path = QFileDialog::getOpenFileName(
+        this, tr("Open network"), QString(),
+        tr("nnlens networks (*.nnlens.json);;JSON files (*.json);;All files (*)"));
+    if (!path.isEmpty()) openFile(path);
+}
+
+bool MainWindow::saveAsDialog() {
+    QString suggested = m_doc->filePath();
+    if (suggested.isEmpty()) suggested = m_doc->displayName() + QStringLiteral(".nnlens.json");
+    QString path = QFileDialog::getSaveFileName(this, tr("Save network"), suggested,
+                                                tr("nnlens networks (*.nnlens.json)"));
+    if (path.isEmpty()) return false;
+    if (!path.endsWith(QStringLiteral(".json"))) path += QStringLiteral(".nnlens.json");
+    return saveAs(path);
+}
+
+bool MainWindow::maybeSave() {
+    if (!m_doc->isModified()) return true;
+    QMessageBox::StandardButton answer;
+    if (m_prompt) {
+        answer = m_prompt();
+    } else {
+        answer = QMessageBox::warning(
+            this, tr("Unsaved changes"),
+            tr("\"%1\" has changes that are not saved.").arg(m_doc->displayName()),
+            QMessageBox::Save | QMessageBox::Discard | QMessageBox::Cancel, QMessageBox::Save);
+    }
+    if (answer == QMessageBox::Save) return save();
+    return answer == QMessageBox::Discard;
+}
+
+void MainWindow::addRecent(const QString& path) {
+    QSettings settings;
+    QStringList recent = settings.value(kRecentKey).toStringList();
+    recent.removeAll(path);
+    recent.prepend(path);
+    while (recent.size() > kMaxRecent)
+        recent.removeLast();
+    settings.setValue(kRecentKey, recent);
+    updateRecentMenu();
+}
+
+void MainWindow::updateRecentMenu() {
+    m_recentMenu->clear();
+    const QStringList recent = QSettings().value(kRecentKey).toStringList();
+    for (const QString& path : recent) {
+        m_recentMenu
+            ->addAction(QFileInfo(path).fileName(), this,
+                        [this, path] {
+                            if (maybeSave()) openFile(path);
+                        })
+            ->setToolTip(path);
+    }
+    if (recent.isEmpty()) m_recentMenu->addAction(tr("(none)"))->setEnabled(false);
+    m_recentMenu->addSeparator();
+    m_recentMenu->addAction(tr("Clear List"), this, [this] {
+        QSettings().remove(kRecentKey);
+        updateRecentMenu();
+    });
+}
+
+void MainWindow::closeEvent(QCloseEvent* event) {
+    if (maybeSave()) {
+        event->accept();
+    } else {
+        event->ignore();
+    }
+}
+
+void MainWindow::dragEnterEvent(QDragEnterEvent* event) {
+    const auto urls = event->mimeData()->urls();
+    if (urls.size() == 1 && urls.front().isLocalFile() &&
+        isNetworkFile(urls.front().toLocalFile())) {
+        event->acceptProposedAction();
+    }
+}
+
+void MainWindow::dropEvent(QDropEvent* event) {
+    const auto urls = event->mimeData()->urls();
+    if (urls.isEmpty() || !urls.front().isLocalFile()) return;
+    event->acceptProposedAction();
+    if (maybeSave()) openFile(urls.front().toLocalFile());
+}
+
+// ---- export -------------------------------------------------------------------------------
+
+QImage MainWindow::exportImage(figures::FigureKind kind, QSize size,
+                               const figures::FigureStyle& style) {
+    switch (kind) {
+        case figures::FigureKind::Graph:
+            return m_graph->renderImage(size, style);
+        case figures::FigureKind::NodeMap: {
+            widgets::FigureView* unit = m_inspector->unitView();
+            figures::FigureOptions opt = unit->options();
+            opt.style = style;
+            const auto frame = unit->frame();
+            const bool maps = frame && !frame->maps.empty();
+            return figures::renderFigure(kind, unit->shownNetwork(), maps ? &frame->maps : nullptr,
+                                         size, opt);
+        }
+        case figures::FigureKind::Unit:
+            return m_inspector->unitView()->renderImage(size, style);
+        case figures::FigureKind::Network:
+            return m_diagram->renderImage(size, style);
+        case figures::FigureKind::Activations:
+            return m_activations->view()->renderImage(size, style);
+        case figures::FigureKind::Softmax:
+            return m_softmax->view()->renderImage(size, style);
+    }
+    return {};
+}
+
+bool MainWindow::exportFigure(figures::FigureKind kind, QSize size,
+                              const figures::FigureStyle& style, const QString& path) {
+    QString error;
+    try {
+        if (widgets::savePng(exportImage(kind, size, style), path, &error)) return true;
+    } catch (const InputError& e) {
+        error = QString::fromUtf8(e.what());
+    }
+    showError(error);
+    return false;
+}
+
+QSize MainWindow::defaultExportSize(figures::FigureKind kind, double dpi) const {
+    figures::FigureStyle style;
+    style.dpi = dpi;
+    return figures::defaultFigureSize(kind, m_doc->network(), style);
+}
+
+void MainWindow::exportDialog() {
+    auto* dialog = new widgets::ExportDialog(
+        [this](figures::FigureKind kind, QSize size, const figures::FigureStyle& style) {
+            return exportImage(kind, size, style);
+        },
+        [this](figures::FigureKind kind, double dpi) { return defaultExportSize(kind, dpi); },
+        this);
+    dialog->setAttribute(Qt::WA_DeleteOnClose);
+    const int tab = m_tabs->currentIndex();
+    dialog->setFigure(tab == 1                       ? figures::FigureKind::Activations
+                      : tab == 2                     ? figures::FigureKind::Softmax
+                      : m_doc->network().inputs == 2 ? figures::FigureKind::Graph
+                                                     : figures::FigureKind::Network);
+    dialog->open();
+}
+
+// ---- presentation, backend, status ---------------------------------------------------------
+
+void MainWindow::showTab(const QString& name) {
+    const QStringList names{QStringLiteral("network"), QStringLiteral("activations"),
+                            QStringLiteral("softmax")};
+    const int index = static_cast<int>(names.indexOf(name));
+    if (index >= 0) m_tabs->setCurrentIndex(index);
+}
+
+void MainWindow::setPresentation(bool on) {
+    if (on == m_presentation) return;
+    m_presentation = on;
+    {
+        const QSignalBlocker block(m_presentationAction);
+        m_presentationAction->setChecked(on);
+    }
+    QFont font = m_normalFont;
+    if (on) font.setPointSizeF(m_normalFont.pointSizeF() * 1.4);
+    QApplication::setFont(font);
+    for (widgets::FigureView* v : findChildren<widgets::FigureView*>())
+        v->setPresentation(on);
+    if (on) {
+        showFullScreen();
+    } else {
+        showNormal();
+    }
+}
+
+bool MainWindow::setBackend(const QString& name) {
+    std::unique_ptr<Backend> backend;
+    try {
+        backend = cli::makeBackend(name.toStdString());
+    } catch (const std::exception& e) {
+        showError(QString::fromUtf8(e.what()).replace(QStringLiteral("--backend "), QString()));
+        return false;
+    }
+    m_backendChoice = name;
+    m_maps->setBackend(std::move(backend));
+    requestMaps({0, -1, true});
+    updateStatus();
+    return true;
+}
+
+QString MainWindow::backendName() const {
+    return m_maps->backendName();
+}
+
+void MainWindow::showError(const QString& message) {
+    m_lastError = message;
+    statusBar()->showMessage(message, 10000);
+    if (m_errorDialogs) {
+        auto* box =
+            new QMessageBox(QMessageBox::Warning, tr("nnlens"), message, QMessageBox::Ok, this);
+        box->setAttribute(Qt::WA_DeleteOnClose);
+        box->open();
+    }
+}
+
+void MainWindow::updateTitle() {
+    setWindowTitle(m_doc->displayName() + QStringLiteral("[*] — nnlens"));
+    setWindowModified(m_doc->isModified());
+}
+
+void MainWindow::updateStatus() {
+    const QString backend = m_maps->backendName();
+    m_backendLabel->setText(
+        tr("Engine: %1")
+            .arg(backend == QStringLiteral("cuda") ? tr("CUDA GPU") : tr("CPU (Eigen)")));
+    m_frameLabel->setText(tr("Update %1 ms (maps %2 ms)")
+                              .arg(m_lastUpdateMs, 0, 'f', 1)
+                              .arg(m_lastComputeMs, 0, 'f', 1));
+    const figures::NodeRef sel = m_doc->selection();
+    const Network& net = m_doc->network();
+    if (sel.valid() && sel.layer < static_cast<int>(net.layers.size())) {
+        m_selectionLabel->setText(tr("LYR%1-NODE%2 selected (arrow keys move, +/- nudge)")
+                                      .arg(sel.layer + 1)
+                                      .arg(sel.node + 1));
+    } else {
+        m_selectionLabel->clear();
+    }
+}
+
+void MainWindow::keyPressEvent(QKeyEvent* event) {
+    if (event->key() == Qt::Key_Plus || event->key() == Qt::Key_Equal) {
+        m_inspector->nudge(1);
+        return;
+    }
+    if (event->key() == Qt::Key_Minus) {
+        m_inspector->nudge(-1);
+        return;
+    }
+    if (event->key() == Qt::Key_Escape && m_presentation) {
+        setPresentation(false);
+        return;
+    }
+    QMainWindow::keyPressEvent(event);
+}
+
+}  // namespace nnlens::gui

@@ -1,0 +1,135 @@
+// MainWindow: the nnlens window: network figure and diagram in the centre, the layer editor and
+// the inspector in docks, activation and softmax panels, menus, files, export, presentation mode.
+#pragma once
+
+#include <QElapsedTimer>
+#include <QMainWindow>
+#include <QMessageBox>
+
+#include <functional>
+#include <memory>
+
+#include "model/document.hpp"
+#include "model/map_service.hpp"
+
+class QAction;
+class QActionGroup;
+class QLabel;
+class QMenu;
+class QTabWidget;
+
+namespace nnlens::widgets {
+class ActivationPanel;
+class ExportDialog;
+class FigureView;
+class Inspector;
+class LayerEditor;
+class SoftmaxPanel;
+}  // namespace nnlens::widgets
+
+namespace nnlens::gui {
+
+class MainWindow : public QMainWindow {
+    Q_OBJECT
+
+  public:
+    explicit MainWindow(QWidget* parent = nullptr);
+    ~MainWindow() override;
+
+    model::Document* document() const { return m_doc; }
+    model::MapService* mapService() const { return m_maps.get(); }
+    widgets::FigureView* graphView() const { return m_graph; }
+    widgets::FigureView* diagramView() const { return m_diagram; }
+    widgets::Inspector* inspector() const { return m_inspector; }
+    widgets::LayerEditor* layerEditor() const { return m_layers; }
+    widgets::ActivationPanel* activationPanel() const { return m_activations; }
+    widgets::SoftmaxPanel* softmaxPanel() const { return m_softmax; }
+
+    // Opens `path` (a file or a ":/presets/..." resource); on failure shows the message, keeps the
+    // open network and returns false.
+    bool openFile(const QString& path);
+    bool openPreset(const QString& path);
+    bool save();
+    bool saveAs(const QString& path);
+    // The figure `kind` as the export would write it.
+    QImage exportImage(figures::FigureKind kind, QSize size, const figures::FigureStyle& style);
+    // Saves figure `kind` as a PNG (the File > Export path without the dialog).
+    bool exportFigure(figures::FigureKind kind, QSize size, const figures::FigureStyle& style,
+                      const QString& path);
+    QSize defaultExportSize(figures::FigureKind kind, double dpi) const;
+
+    void setPresentation(bool on);
+    // "network", "activations" or "softmax": the centre tab to show.
+    void showTab(const QString& name);
+    bool presentation() const { return m_presentation; }
+    // "auto", "cpu" or "cuda"; false (with the reason shown) when that backend is unavailable.
+    bool setBackend(const QString& name);
+    QString backendName() const;
+
+    // The last error shown to the user (for tests).
+    QString lastError() const { return m_lastError; }
+    // How to ask "save changes?" (tests answer without a dialog).
+    using DiscardPrompt = std::function<QMessageBox::StandardButton()>;
+    void setDiscardPrompt(DiscardPrompt prompt) { m_prompt = std::move(prompt); }
+    // Message boxes on errors (off in tests and the bench: the message still goes to the status
+    // bar and lastError()).
+    void setErrorDialogs(bool on) { m_errorDialogs = on; }
+
+    // Latency of the last edit: from the document change to the repainted network figure.
+    double lastUpdateMs() const { return m_lastUpdateMs; }
+    std::uint64_t requestedGeneration() const { return m_requested; }
+
+  signals:
+    void updateShown(double ms);
+
+  protected:
+    void closeEvent(QCloseEvent* event) override;
+    void dragEnterEvent(QDragEnterEvent* event) override;
+    void dropEvent(QDropEvent* event) override;
+    void keyPressEvent(QKeyEvent* event) override;
+
+  private:
+    void buildViews();
+    void buildMenus();
+    void buildPresetMenu(QMenu* menu);
+    void requestMaps(model::EditHint hint);
+    void onFrame(std::shared_ptr<const model::MapFrame> frame);
+    void showError(const QString& message);
+    bool maybeSave();
+    void updateTitle();
+    void updateRecentMenu();
+    void addRecent(const QString& path);
+    void updateStatus();
+    void openDialog();
+    bool saveAsDialog();
+    void exportDialog();
+
+    model::Document* m_doc = nullptr;
+    std::unique_ptr<model::MapService> m_maps;
+    widgets::FigureView* m_graph = nullptr;
+    widgets::FigureView* m_diagram = nullptr;
+    widgets::Inspector* m_inspector = nullptr;
+    widgets::LayerEditor* m_layers = nullptr;
+    widgets::ActivationPanel* m_activations = nullptr;
+    widgets::SoftmaxPanel* m_softmax = nullptr;
+    QTabWidget* m_tabs = nullptr;
+    QMenu* m_recentMenu = nullptr;
+    QAction* m_presentationAction = nullptr;
+    QActionGroup* m_backendGroup = nullptr;
+    QLabel* m_backendLabel = nullptr;
+    QLabel* m_frameLabel = nullptr;
+    QLabel* m_selectionLabel = nullptr;
+    QString m_backendChoice = QStringLiteral("auto");
+    QString m_lastError;
+    DiscardPrompt m_prompt;
+    bool m_errorDialogs = true;
+    bool m_presentation = false;
+    QFont m_normalFont;
+    QElapsedTimer m_clock;
+    std::uint64_t m_requested = 0;
+    qint64 m_requestedAtNs = 0;
+    double m_lastUpdateMs = 0.0;
+    double m_lastComputeMs = 0.0;
+};
+
+}  // namespace nnlens::gui

@@ -1,0 +1,54 @@
+// The document's undo commands: a whole-network snapshot for structural edits, and one parameter's
+// old/new value for slider edits (consecutive steps of one drag merge into one undo step).
+#pragma once
+
+#include <QString>
+#include <QUndoCommand>
+
+#include "document.hpp"
+
+namespace nnlens::model {
+
+// Any edit that is not a single parameter: the network before and after, and the hint that
+// both directions report (an activation change: that layer; layers, nodes or view: shape).
+class NetworkCommand : public QUndoCommand {
+  public:
+    NetworkCommand(Document* doc, Network before, Network after, const QString& text,
+                   EditHint hint);
+
+    void undo() override;
+    void redo() override;
+
+  private:
+    Document* m_doc;
+    Network m_before;
+    Network m_after;
+    EditHint m_hint;
+};
+
+// One weight or bias from `oldValue` to `newValue`. Commands with the same dragId (> 0) on the
+// same parameter merge, so a whole slider drag is undone in one step.
+class ParameterCommand : public QUndoCommand {
+  public:
+    static constexpr int kId = 0x6e6e6c31;  // "nnl1": every ParameterCommand, see mergeWith()
+
+    ParameterCommand(Document* doc, ParamRef p, float oldValue, float newValue, int dragId,
+                     const QString& text);
+
+    int id() const override { return kId; }
+    bool mergeWith(const QUndoCommand* other) override;
+    void undo() override;
+    void redo() override;
+
+    ParamRef param() const { return m_param; }
+    int dragId() const { return m_dragId; }
+
+  private:
+    Document* m_doc;
+    ParamRef m_param;
+    float m_old;
+    float m_new;
+    int m_dragId;
+};
+
+}  // namespace nnlens::model

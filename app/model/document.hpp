@@ -1,0 +1,115 @@
+// Document: the open network, its file, the selection and the undo stack. Widgets edit the
+// network only through it; every edit is one undoable command.
+#pragma once
+
+#include <QObject>
+#include <QString>
+#include <QUndoStack>
+
+#include <optional>
+
+#include "core/network.hpp"
+#include "figures/figures.hpp"
+
+namespace nnlens::model {
+
+using figures::NodeRef;
+
+// One parameter: weight `input` -> `node` of `layer` (W(input, node)), or its bias (input == -1).
+struct ParamRef {
+    int layer = 0;
+    int node = 0;
+    int input = -1;
+    bool isBias() const { return input < 0; }
+    bool operator==(const ParamRef&) const = default;
+};
+
+// What an edit touched, so the maps recompute only downstream of it (GridEvaluator::update).
+struct EditHint {
+    int layer = 0;       // first layer whose values may have changed
+    int node = -1;       // >= 0: only this node of `layer` changed
+    bool shape = false;  // layers, nodes or view changed: recompute everything
+};
+
+class Document : public QObject {
+    Q_OBJECT
+
+  public:
+    explicit Document(QObject* parent = nullptr);
+    ~Document() override;
+
+    const Network& network() const { return m_net; }
+    QUndoStack* undoStack() { return &m_undo; }
+
+    // ---- file --------------------------------------------------------------------------
+    QString filePath() const { return m_path; }  // empty for a new or preset network
+    QString displayName() const;                 // file name, or the network's name, or "Untitled"
+    bool isModified() const { return !m_undo.isClean(); }
+
+    // Each returns false and sets `error` (the spec's message, naming the file) on failure; the
+    // open network is then left exactly as it was.
+    bool open(const QString& path, QString* error);
+    bool save(QString* error);  // needs a filePath()
+    bool saveAs(const QString& path, QString* error);
+    // A preset is opened as a new, unnamed document (Save asks for a name).
+    bool openPreset(const QString& path, QString* error);
+    // A fresh 2-2-1 tanh network (the quadrant selector's shape) with default initialisation.
+    void newNetwork();
+    // Replaces the network (a fresh document: clears undo, no path).
+    void setNetwork(const Network& net, const QString& path = {});
+
+    // ---- selection ---------------------------------------------------------------------
+    NodeRef selection() const { return m_selection; }
+    void setSelection(NodeRef node);  // clamped to the network; emits selectionChanged
+    // Arrow keys: dx moves between layers, dy between nodes of a layer.
+    void moveSelection(int dx, int dy);
+
+    // ---- edits (each is one undo step; a refused edit returns false and emits editRefused) --
+    float parameter(ParamRef p) const;
+    // Consecutive calls with the same `dragId` (> 0) merge into one undo step: a slider drag.
+    bool setParameter(ParamRef p, float value, int dragId = 0);
+    // A new id for setParameter's dragId, one per slider press.
+    int beginDrag() { return ++m_lastDragId; }
+    bool setActivation(int layer, Activation a);
+    // Inserts a layer of `nodes` nodes before `index` (index == layers: append). Its weights get
+    // the default initialisation; the next layer's weights are resized to its new input count
+    // (kept where they exist, new ones initialised).
+    bool insertLayer(int index, int nodes, Activation a);
+    bool removeLayer(int index);
+    bool moveLayer(int from, int to);
+    bool setNodeCount(int layer, int nodes);  // adds at the end or removes from the end
+    bool removeNode(int layer, int node);     // removes that node (its column and next row)
+    bool setView(const ViewSettings& view);
+    bool setName(const QString& name);
+    // Re-draws every parameter (default initialisation, a new seed each time).
+    bool reinitialize();
+
+  signals:
+    // After every change of the network (edits, undo, redo, open, new).
+    void networkChanged(nnlens::model::EditHint hint);
+    void selectionChanged(nnlens::model::NodeRef node);
+    void modifiedChanged(bool modified);
+    void filePathChanged(const QString& path);
+    void editRefused(const QString& message);
+
+  private:
+    friend class NetworkCommand;
+    friend class ParameterCommand;
+    // Applies `next` as one undo step named `text` (validated first).
+    bool pushNetwork(Network next, const QString& text, EditHint hint);
+    void applyNetwork(const Network& net, EditHint hint);  // used by commands
+    void applyParameter(ParamRef p, float value);          // used by commands
+    void clampSelection();
+
+    Network m_net;
+    QUndoStack m_undo;
+    QString m_path;
+    NodeRef m_selection{0, 0};
+    int m_lastDragId = 0;
+    std::uint64_t m_seed = 1;
+};
+
+}  // namespace nnlens::model
+
+Q_DECLARE_METATYPE(nnlens::model::EditHint)
+Q_DECLARE_METATYPE(nnlens::model::NodeRef)

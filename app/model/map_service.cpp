@@ -1,0 +1,192 @@
+// MapService: one worker thread owns the grid evaluator; requests coalesce under a mutex and each
+// finished frame (a MapSet copy the GUI may read freely) is sent by a queued signal.
+#include "map_service.hpp"
+
+#include <QMetaType>
+
+#include <algorithm>
+#include <chrono>
+#include <exception>
+#include <new>
+#include <utility>
+
+#include "core/error.hpp"
+
+namespace nnlens::model {
+
+namespace {
+
+// The hint from the last processed network to the newest one, given the hints of two consecutive
+// requests: the earliest layer, one node only when both touched the same node.
+EditHint mergeHints(const EditHint& a, const EditHint& b) {
+    EditHint h;
+    h.shape = a.shape || b.shape;
+    h.layer = std::min(a.layer, b.layer);
+    h.node = (a.layer == b.layer && a.node == b.node && a.node >= 0) ? a.node : -1;
+    return h;
+}
+
+bool sameConfig(const GridConfig& a, const GridConfig& b) {
+    return a.n == b.n && a.range == b.range && a.bins == b.bins;
+}
+
+}  // namespace
+
+MapService::MapService(std::unique_ptr<Backend> backend, QObject* parent)
+    : QObject(parent), m_backend(backend ? std::move(backend) : std::make_unique<CpuBackend>()) {
+    qRegisterMetaType<std::shared_ptr<const MapFrame>>();
+    qRegisterMetaType<EditHint>();
+    m_thread = std::thread([this] { run(); });
+}
+
+MapService::~MapService() {
+    {
+        std::lock_guard lock(m_mutex);
+        m_stop = true;
+    }
+    m_wake.notify_all();
+    m_thread.join();
+    // Wake any waitFor() (it sees no new generation and times out or returns false).
+    m_done.notify_all();
+}
+
+std::uint64_t MapService::request(const Network& net, EditHint hint,
+                                  std::optional<float> fixedLimit) {
+    // Copied outside the lock: a large network must not stall the worker.
+    Request next{net, hint, fixedLimit, 0};
+    std::uint64_t generation = 0;
+    {
+        std::lock_guard lock(m_mutex);
+        generation = ++m_nextGeneration;
+        next.generation = generation;
+        if (m_pending) next.hint = mergeHints(m_pending->hint, hint);
+        m_pending = std::move(next);
+    }
+    m_wake.notify_one();
+    return generation;
+}
+
+void MapService::setBackend(std::unique_ptr<Backend> backend) {
+    {
+        std::lock_guard lock(m_mutex);
+        m_nextBackend = backend ? std::move(backend) : std::make_unique<CpuBackend>();
+        m_backendChanged = true;
+    }
+    m_wake.notify_one();
+}
+
+QString MapService::backendName() const {
+    std::lock_guard lock(m_mutex);
+    const Backend* b = m_nextBackend ? m_nextBackend.get() : m_backend.get();
+    const std::string_view name = b->name();
+    return QString::fromUtf8(name.data(), static_cast<qsizetype>(name.size()));
+}
+
+std::shared_ptr<const MapFrame> MapService::latest() const {
+    std::lock_guard lock(m_mutex);
+    return m_latest;
+}
+
+bool MapService::waitFor(std::uint64_t generation, int timeoutMs) {
+    std::unique_lock lock(m_mutex);
+    return m_done.wait_for(lock, std::chrono::milliseconds(timeoutMs), [&] {
+        return m_doneGeneration >= generation || m_stop;
+    }) && m_doneGeneration >= generation;
+}
+
+void MapService::run() {
+    std::unique_ptr<GridEvaluator> evaluator;
+    figures::MapSet maps;  // the worker's own; each frame gets a copy
+    GridConfig lastConfig;
+    bool haveMaps = false;  // the evaluator holds the maps of the last processed network
+
+    for (;;) {
+        Request req;
+        std::unique_ptr<Backend> retired;
+        {
+            std::unique_lock lock(m_mutex);
+            m_wake.wait(lock, [&] { return m_stop || m_pending.has_value(); });
+            if (m_stop) return;
+            req = std::move(*m_pending);
+            m_pending.reset();
+            if (m_backendChanged) {
+                evaluator.reset();  // before its backend goes
+                if (m_nextBackend) {
+                    retired = std::move(m_backend);
+                    m_backend = std::move(m_nextBackend);
+                }
+                m_backendChanged = false;
+                haveMaps = false;
+            }
+        }
+        retired.reset();  // outside the lock: a device backend may take a while to close
+
+        const auto start = std::chrono::steady_clock::now();
+        auto frame = std::make_shared<MapFrame>();
+        frame->generation = req.generation;
+        QString failure;
+        try {
+            const Network& net = req.net;
+            const int layers = static_cast<int>(net.layers.size());
+            if (net.inputs != 2 || layers == 0) {
+                maps = figures::MapSet{};
+                haveMaps = false;
+            } else {
+                if (!evaluator) evaluator = m_backend->gridEvaluator();
+                const GridConfig cfg{net.view.grid, net.view.range, net.view.bins};
+                const bool full = !haveMaps || req.hint.shape || !sameConfig(cfg, lastConfig) ||
+                                  req.hint.layer < 0 || req.hint.layer >= layers;
+                haveMaps = false;  // until this request has succeeded
+                if (full) {
+                    evaluator->compute(net, cfg);
+                    maps = figures::makeMapSet(evaluator->maps(), req.fixedLimit);
+                    frame->firstLayer = 0;
+                } else {
+                    const float vlim = maps.vlim;
+                    evaluator->update(net, req.hint.layer, req.hint.node);
+                    figures::updateMapSet(maps, evaluator->maps(), req.hint.layer, req.fixedLimit);
+                    // A new colour limit recolours every layer.
+                    frame->firstLayer = maps.vlim == vlim ? req.hint.layer : 0;
+                }
+                lastConfig = cfg;
+                haveMaps = true;
+            }
+            frame->maps = maps;
+        } catch (const InputError& e) {
+            failure = QString::fromStdString(e.what());
+        } catch (const BackendFailure& e) {
+            failure = QStringLiteral("map engine failed: %1").arg(QString::fromStdString(e.what()));
+        } catch (const std::bad_alloc&) {
+            failure = QStringLiteral("not enough memory for the maps (try a smaller grid)");
+        } catch (const std::exception& e) {
+            failure = QString::fromStdString(e.what());
+        }
+        frame->computeMs =
+            std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start)
+                .count();
+
+        if (!failure.isEmpty()) {
+            haveMaps = false;
+            maps = figures::MapSet{};
+            {
+                std::lock_guard lock(m_mutex);
+                m_doneGeneration = std::max(m_doneGeneration, req.generation);
+            }
+            m_done.notify_all();
+            emit failed(failure);
+            continue;
+        }
+
+        frame->network = std::make_shared<const Network>(std::move(req.net));
+        std::shared_ptr<const MapFrame> done = std::move(frame);
+        {
+            std::lock_guard lock(m_mutex);
+            m_latest = done;
+            m_doneGeneration = std::max(m_doneGeneration, req.generation);
+        }
+        m_done.notify_all();
+        emit frameReady(done);
+    }
+}
+
+}  // namespace nnlens::model

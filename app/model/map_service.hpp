@@ -1,0 +1,81 @@
+// MapService: computes the grid maps off the GUI thread. Requests coalesce (the newest wins, edit
+// hints merge), so a slider drag never queues up stale work; finished frames arrive by signal.
+#pragma once
+
+#include <QObject>
+
+#include <condition_variable>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <thread>
+
+#include "core/backend.hpp"
+#include "core/network.hpp"
+#include "document.hpp"
+#include "figures/map_set.hpp"
+
+namespace nnlens::model {
+
+struct MapFrame {
+    figures::MapSet maps;
+    std::shared_ptr<const Network> network;  // the network the maps were computed from
+    std::uint64_t generation = 0;            // the request's generation
+    double computeMs = 0.0;                  // engine update + colouring, on the worker
+    int firstLayer = 0;  // layers before this one are unchanged since the last frame
+};
+
+class MapService : public QObject {
+    Q_OBJECT
+
+  public:
+    // `backend` makes the grid evaluator (CpuBackend when null).
+    explicit MapService(std::unique_ptr<Backend> backend = nullptr, QObject* parent = nullptr);
+    ~MapService() override;  // stops and joins the worker
+
+    // Queues a recompute of `net` (copied). Returns the request's generation. A network that
+    // cannot have maps (inputs != 2, no layers) yields a frame with an empty MapSet.
+    std::uint64_t request(const Network& net, EditHint hint,
+                          std::optional<float> fixedLimit = std::nullopt);
+    // Swaps the engine (the next request recomputes everything).
+    void setBackend(std::unique_ptr<Backend> backend);
+    QString backendName() const;
+
+    std::shared_ptr<const MapFrame> latest() const;
+    // Blocks until the frame of `generation` (or a newer one) is done; for tests and the bench.
+    bool waitFor(std::uint64_t generation, int timeoutMs = 10000);
+
+  signals:
+    // Queued to the receiver's thread; only the newest frame is sent.
+    void frameReady(std::shared_ptr<const nnlens::model::MapFrame> frame);
+    void failed(const QString& message);
+
+  private:
+    void run();
+
+    struct Request {
+        Network net;
+        EditHint hint;
+        std::optional<float> fixedLimit;
+        std::uint64_t generation = 0;
+    };
+
+    mutable std::mutex m_mutex;
+    std::condition_variable m_wake;
+    std::condition_variable m_done;
+    std::optional<Request> m_pending;
+    std::unique_ptr<Backend> m_backend;  // the worker's engine; swapped only by the worker
+    // setBackend()'s engine, taken over by the worker before its next request (the evaluator
+    // made by the old engine is destroyed first, so it never outlives its backend).
+    std::unique_ptr<Backend> m_nextBackend;
+    bool m_backendChanged = true;
+    bool m_stop = false;
+    std::uint64_t m_nextGeneration = 0;
+    std::uint64_t m_doneGeneration = 0;
+    std::shared_ptr<const MapFrame> m_latest;
+    std::thread m_thread;
+};
+
+}  // namespace nnlens::model
+
+Q_DECLARE_METATYPE(std::shared_ptr<const nnlens::model::MapFrame>)

@@ -1,0 +1,173 @@
+// ExportDialog: sizes default to the figure's matplotlib-like size at the chosen dpi.
+#include "export_dialog.hpp"
+
+#include <QApplication>
+#include <QCheckBox>
+#include <QClipboard>
+#include <QComboBox>
+#include <QDialogButtonBox>
+#include <QFileDialog>
+#include <QFileInfo>
+#include <QFormLayout>
+#include <QHBoxLayout>
+#include <QLabel>
+#include <QPushButton>
+#include <QSaveFile>
+#include <QSignalBlocker>
+#include <QSpinBox>
+#include <QVBoxLayout>
+
+#include <cmath>
+
+#include "core/error.hpp"
+
+namespace nnlens::widgets {
+
+bool savePng(const QImage& image, const QString& path, QString* error) {
+    QSaveFile file(path);
+    if (!file.open(QIODevice::WriteOnly) || !image.save(&file, "PNG") || !file.commit()) {
+        if (error) {
+            *error = QObject::tr("%1: cannot write the PNG (%2)")
+                         .arg(QFileInfo(path).fileName(), file.errorString());
+        }
+        return false;
+    }
+    return true;
+}
+
+ExportDialog::ExportDialog(Renderer render, Sizer sizer, QWidget* parent)
+    : QDialog(parent), m_render(std::move(render)), m_sizer(std::move(sizer)) {
+    setWindowTitle(tr("Export figure"));
+    auto* layout = new QVBoxLayout(this);
+    auto* form = new QFormLayout;
+    m_figure = new QComboBox(this);
+    m_figure->addItem(tr("Network figure (all maps)"),
+                      static_cast<int>(figures::FigureKind::Graph));
+    m_figure->addItem(tr("Selected node map"), static_cast<int>(figures::FigureKind::NodeMap));
+    m_figure->addItem(tr("Single-unit view"), static_cast<int>(figures::FigureKind::Unit));
+    m_figure->addItem(tr("Network diagram"), static_cast<int>(figures::FigureKind::Network));
+    m_figure->addItem(tr("Activation panel"), static_cast<int>(figures::FigureKind::Activations));
+    m_figure->addItem(tr("Softmax panel"), static_cast<int>(figures::FigureKind::Softmax));
+    m_figure->setObjectName(QStringLiteral("exportFigure"));
+    form->addRow(tr("Figure"), m_figure);
+
+    m_width = new QSpinBox(this);
+    m_height = new QSpinBox(this);
+    m_dpi = new QSpinBox(this);
+    m_width->setRange(16, 16384);
+    m_height->setRange(16, 16384);
+    m_dpi->setRange(36, 1200);
+    m_dpi->setValue(100);
+    m_width->setSuffix(tr(" px"));
+    m_height->setSuffix(tr(" px"));
+    m_width->setObjectName(QStringLiteral("exportWidth"));
+    m_height->setObjectName(QStringLiteral("exportHeight"));
+    m_dpi->setObjectName(QStringLiteral("exportDpi"));
+    m_keepAspect = new QCheckBox(tr("Keep proportions"), this);
+    m_keepAspect->setChecked(true);
+    auto* size = new QHBoxLayout;
+    size->addWidget(m_width);
+    size->addWidget(new QLabel(QStringLiteral("×"), this));
+    size->addWidget(m_height);
+    size->addWidget(m_keepAspect);
+    form->addRow(tr("Size"), size);
+    form->addRow(tr("DPI (text and line size)"), m_dpi);
+    m_transparent = new QCheckBox(tr("Transparent background"), this);
+    m_transparent->setObjectName(QStringLiteral("exportTransparent"));
+    form->addRow(QString(), m_transparent);
+    layout->addLayout(form);
+
+    m_status = new QLabel(this);
+    m_status->setWordWrap(true);
+    layout->addWidget(m_status);
+
+    auto* buttons = new QDialogButtonBox(this);
+    auto* save = buttons->addButton(tr("Save PNG…"), QDialogButtonBox::AcceptRole);
+    auto* copy = buttons->addButton(tr("Copy to clipboard"), QDialogButtonBox::ActionRole);
+    buttons->addButton(QDialogButtonBox::Close);
+    layout->addWidget(buttons);
+    connect(save, &QPushButton::clicked, this, &ExportDialog::saveAs);
+    connect(copy, &QPushButton::clicked, this, &ExportDialog::copyToClipboard);
+    connect(buttons, &QDialogButtonBox::rejected, this, &QDialog::reject);
+
+    connect(m_figure, &QComboBox::currentIndexChanged, this, [this] { resetSize(); });
+    connect(m_dpi, &QSpinBox::valueChanged, this, [this] { resetSize(); });
+    connect(m_width, &QSpinBox::valueChanged, this, [this](int w) {
+        if (!m_keepAspect->isChecked()) return;
+        QSignalBlocker block(m_height);
+        m_height->setValue(std::max(16, static_cast<int>(std::lround(w / m_aspect))));
+    });
+    connect(m_height, &QSpinBox::valueChanged, this, [this](int h) {
+        if (!m_keepAspect->isChecked()) return;
+        QSignalBlocker block(m_width);
+        m_width->setValue(std::max(16, static_cast<int>(std::lround(h * m_aspect))));
+    });
+    resetSize();
+}
+
+void ExportDialog::setFigure(figures::FigureKind kind) {
+    m_figure->setCurrentIndex(m_figure->findData(static_cast<int>(kind)));
+}
+
+figures::FigureKind ExportDialog::figure() const {
+    return static_cast<figures::FigureKind>(m_figure->currentData().toInt());
+}
+
+QSize ExportDialog::imageSize() const {
+    return {m_width->value(), m_height->value()};
+}
+
+figures::FigureStyle ExportDialog::style() const {
+    figures::FigureStyle s;
+    s.dpi = m_dpi->value();
+    s.transparent = m_transparent->isChecked();
+    return s;
+}
+
+void ExportDialog::resetSize() {
+    const QSize size = m_sizer(figure(), m_dpi->value());
+    m_aspect = size.height() > 0 ? static_cast<double>(size.width()) / size.height() : 1.0;
+    QSignalBlocker b1(m_width), b2(m_height);
+    m_width->setValue(size.width());
+    m_height->setValue(size.height());
+}
+
+QImage ExportDialog::render() const {
+    return m_render(figure(), imageSize(), style());
+}
+
+bool ExportDialog::exportTo(const QString& path, QString* error) {
+    QImage image;
+    try {
+        image = render();
+    } catch (const InputError& e) {
+        if (error) *error = QString::fromUtf8(e.what());
+        return false;
+    }
+    return savePng(image, path, error);
+}
+
+void ExportDialog::copyToClipboard() {
+    try {
+        QApplication::clipboard()->setImage(render());
+        m_status->setText(
+            tr("Copied %1 × %2 px to the clipboard.").arg(m_width->value()).arg(m_height->value()));
+    } catch (const InputError& e) {
+        m_status->setText(QString::fromUtf8(e.what()));
+    }
+}
+
+void ExportDialog::saveAs() {
+    const QString name = QString::fromUtf8(figures::figureName(figure()).data());
+    const QString path = QFileDialog::getSaveFileName(
+        this, tr("Export figure as PNG"), name + QStringLiteral(".png"), tr("PNG images (*.png)"));
+    if (path.isEmpty()) return;
+    QString error;
+    if (exportTo(path, &error)) {
+        m_status->setText(tr("Saved %1.").arg(QFileInfo(path).fileName()));
+    } else {
+        m_status->setText(error);
+    }
+}
+
+}  // namespace nnlens::widgets

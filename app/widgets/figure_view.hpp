@@ -1,0 +1,71 @@
+// FigureView: a widget that paints one of the figures (app/figures) of the open document, live.
+#pragma once
+
+#include <QElapsedTimer>
+#include <QWidget>
+
+#include <memory>
+
+#include "figures/figures.hpp"
+#include "model/document.hpp"
+#include "model/map_service.hpp"
+
+namespace nnlens::widgets {
+
+using figures::FigureKind;
+using figures::NodeRef;
+
+class FigureView : public QWidget {
+    Q_OBJECT
+
+  public:
+    FigureView(FigureKind kind, model::Document* doc, QWidget* parent = nullptr);
+
+    FigureKind kind() const { return m_kind; }
+    // The maps to draw (Graph, Unit, NodeMap); the frame's own network snapshot is drawn with it
+    // so maps, labels and arrows always agree.
+    void setFrame(std::shared_ptr<const model::MapFrame> frame);
+    std::shared_ptr<const model::MapFrame> frame() const { return m_frame; }
+
+    figures::FigureOptions& options() { return m_options; }
+    const figures::FigureOptions& options() const { return m_options; }
+    void setOptions(const figures::FigureOptions& opt);
+    // Screen style (presentation mode turns on scale and contrast).
+    void setPresentation(bool on);
+
+    // The figure as an image of `size`, painted by the same code as nnlens-cli render.
+    QImage renderImage(QSize size, const figures::FigureStyle& style) const;
+    // The network the figure shows (the frame's snapshot for map figures, else the document's).
+    const Network& shownNetwork() const;
+
+    // Time of the last paint (ms) and the generation it showed.
+    double lastPaintMs() const { return m_lastPaintMs; }
+    std::uint64_t paintedGeneration() const { return m_paintedGeneration; }
+
+    QSize sizeHint() const override;
+    QSize minimumSizeHint() const override;
+
+  signals:
+    void nodeClicked(nnlens::figures::NodeRef node);
+    void edgeClicked(nnlens::figures::NodeRef node, int input);
+    // After a paint that showed a new frame generation.
+    void framePainted(std::uint64_t generation, double paintMs);
+
+  protected:
+    void paintEvent(QPaintEvent* event) override;
+    void mousePressEvent(QMouseEvent* event) override;
+    void keyPressEvent(QKeyEvent* event) override;
+
+  private:
+    void paintFigure(QPainter& p, const QRectF& rect, const Network& net,
+                     const figures::FigureOptions& opt) const;
+
+    FigureKind m_kind;
+    model::Document* m_doc;
+    std::shared_ptr<const model::MapFrame> m_frame;
+    figures::FigureOptions m_options;
+    double m_lastPaintMs = 0.0;
+    std::uint64_t m_paintedGeneration = 0;
+};
+
+}  // namespace nnlens::widgets

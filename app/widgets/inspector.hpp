@@ -1,0 +1,80 @@
+// Inspector: the selected node's incoming weights and bias on sliders and spin boxes, its large
+// single-unit view and its formula.
+#pragma once
+
+#include <QWidget>
+
+#include <vector>
+
+#include "model/document.hpp"
+
+class QDoubleSpinBox;
+class QGridLayout;
+class QLabel;
+class QSlider;
+
+namespace nnlens::widgets {
+
+class FigureView;
+
+class Inspector : public QWidget {
+    Q_OBJECT
+
+  public:
+    explicit Inspector(model::Document* doc, QWidget* parent = nullptr);
+
+    FigureView* unitView() const { return m_unit; }
+    // Slider range (default -5 .. 5); spin boxes accept any finite value.
+    void setSliderRange(double lo, double hi);
+    double sliderLo() const { return m_lo; }
+    double sliderHi() const { return m_hi; }
+
+    // The rows shown now: one per incoming weight, then the bias.
+    int rowCount() const { return static_cast<int>(m_rows.size()); }
+    QSlider* slider(int row) const;
+    QDoubleSpinBox* spinBox(int row) const;
+    model::ParamRef parameterOfRow(int row) const;
+    // The row whose slider or spin box had focus last (the bias by default).
+    int focusedRow() const { return m_focusedRow; }
+    // Adds `steps` nudges (one nudge: 1% of the slider range) to the focused parameter.
+    void nudge(int steps);
+
+  signals:
+    // A slider was pressed (true) or released (false): views may draw drafts meanwhile.
+    void dragging(bool active);
+
+  protected:
+    bool eventFilter(QObject* watched, QEvent* event) override;
+
+  private:
+    struct Row {
+        model::ParamRef param;
+        QLabel* name = nullptr;
+        QSlider* slider = nullptr;
+        QDoubleSpinBox* spin = nullptr;
+    };
+
+    void rebuild();        // the selected node's rows
+    void refreshValues();  // values from the document, no edits
+    void setValue(int row, double value, bool fromSlider);
+    int sliderPosition(double value) const;
+    double sliderValue(int position) const;
+
+    model::Document* m_doc;
+    QLabel* m_title = nullptr;
+    QLabel* m_formula = nullptr;
+    QWidget* m_rowsBox = nullptr;
+    QGridLayout* m_grid = nullptr;
+    FigureView* m_unit = nullptr;
+    QDoubleSpinBox* m_loSpin = nullptr;
+    QDoubleSpinBox* m_hiSpin = nullptr;
+    std::vector<Row> m_rows;
+    model::NodeRef m_shown;
+    int m_shownInputs = -1;
+    double m_lo = -5.0;
+    double m_hi = 5.0;
+    int m_dragId = 0;
+    int m_focusedRow = -1;
+};
+
+}  // namespace nnlens::widgets

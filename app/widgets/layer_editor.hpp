@@ -1,0 +1,55 @@
+// LayerEditor: the network layer by layer (nodes, activation, parameters), with buttons to add,
+// insert, remove and reorder layers and nodes, and the map settings.
+#pragma once
+
+#include <QWidget>
+
+#include "model/document.hpp"
+
+class QCheckBox;
+class QDoubleSpinBox;
+class QLabel;
+class QPushButton;
+class QSpinBox;
+class QTableWidget;
+
+namespace nnlens::widgets {
+
+class LayerEditor : public QWidget {
+    Q_OBJECT
+
+  public:
+    explicit LayerEditor(model::Document* doc, QWidget* parent = nullptr);
+
+    QTableWidget* table() const { return m_table; }
+    // The colour limit set by hand, when "fixed" is ticked.
+    std::optional<float> fixedColourLimit() const;
+    void setDataColourLimit(float vlim);  // shown while the limit is automatic
+
+  signals:
+    void colourLimitChanged();
+
+  private:
+    void refresh();
+    void refreshView();
+    int currentLayer() const;  // the table's selected layer (0-based), or the document's selection
+
+    model::Document* m_doc;
+    QLabel* m_summary = nullptr;
+    QTableWidget* m_table = nullptr;
+    QPushButton* m_add = nullptr;
+    QPushButton* m_insert = nullptr;
+    QPushButton* m_remove = nullptr;
+    QPushButton* m_up = nullptr;
+    QPushButton* m_down = nullptr;
+    QPushButton* m_addNode = nullptr;
+    QPushButton* m_removeNode = nullptr;
+    QDoubleSpinBox* m_range = nullptr;
+    QSpinBox* m_grid = nullptr;
+    QSpinBox* m_bins = nullptr;
+    QCheckBox* m_fixed = nullptr;
+    QDoubleSpinBox* m_vlim = nullptr;
+    bool m_refreshing = false;
+};
+
+}  // namespace nnlens::widgets

@@ -1,0 +1,613 @@
+// Tests of app/figures: every figure drawn, read back as pixels a person would see.
+#include <QElapsedTimer>
+#include <QImage>
+#include <QProcess>
+#include <QSet>
+#include <QTemporaryDir>
+#include <QTest>
+
+#include <algorithm>
+#include <cmath>
+#include <string>
+
+#include "core/error.hpp"
+#include "core/network_io.hpp"
+#include "figures/figures.hpp"
+
+using namespace nnlens;
+using namespace nnlens::figures;
+
+Q_DECLARE_METATYPE(nnlens::figures::FigureKind)
+
+namespace {
+
+Network preset(const QString& name) {
+    return readNetwork(std::string(NNLENS_SOURCE_DIR) + "/resources/presets/" + name.toStdString() +
+                       ".nnlens.json");
+}
+
+// A network of `layers` x `nodes` tanh nodes on 2 inputs, seeded.
+Network wide(int layers, int nodes) {
+    return Network::initialized(2,
+                                std::vector<LayerSpec>(static_cast<std::size_t>(layers),
+                                                       LayerSpec{nodes, Activation::Tanh}),
+                                7);
+}
+
+// Distinct colours on a sampling grid (every 5th pixel each way).
+int distinctColours(const QImage& img) {
+    QSet<QRgb> seen;
+    for (int y = 0; y < img.height(); y += 5) {
+        for (int x = 0; x < img.width(); x += 5)
+            seen.insert(img.pixel(x, y));
+    }
+    return static_cast<int>(seen.size());
+}
+
+// The pixel of data point (x1, x2) in a map drawn over [-r, r]^2 into `rect`.
+QPoint dataPixel(const QRectF& rect, double r, double x1, double x2) {
+    return QPoint(static_cast<int>(rect.left() + (x1 + r) / (2 * r) * rect.width()),
+                  static_cast<int>(rect.bottom() - (x2 + r) / (2 * r) * rect.height()));
+}
+
+bool isRed(QRgb c) {
+    return qRed(c) > qBlue(c) + 80 && qRed(c) > 150;
+}
+bool isBlue(QRgb c) {
+    return qBlue(c) > qRed(c) + 80 && qBlue(c) > 150;
+}
+bool isNearWhite(QRgb c) {
+    return qRed(c) > 215 && qGreen(c) > 215 && qBlue(c) > 215;
+}
+bool isDark(QRgb c) {
+    return qRed(c) < 70 && qGreen(c) < 70 && qBlue(c) < 70;
+}
+QString rgbText(QRgb c) {
+    return QStringLiteral("rgba(%1, %2, %3, %4)")
+        .arg(qRed(c))
+        .arg(qGreen(c))
+        .arg(qBlue(c))
+        .arg(qAlpha(c));
+}
+
+// The panels of the softmax figure: runs of coloured (viridis) pixels along the middle row.
+QList<QRect> findSoftmaxPanels(const QImage& img) {
+    QList<QRect> panels;
+    const int y = img.height() / 2;
+    auto coloured = [&](int x, int yy) {
+        const QRgb c = img.pixel(x, yy);
+        const int hi = std::max({qRed(c), qGreen(c), qBlue(c)});
+        const int lo = std::min({qRed(c), qGreen(c), qBlue(c)});
+        return hi - lo > 40;  // viridis is never grey
+    };
+    int x = 0;
+    while (x < img.width()) {
+        if (!coloured(x, y)) {
+            ++x;
+            continue;
+        }
+        // A run, bridging the few grey pixels of a dashed guide line.
+        const int x0 = x;
+        int gap = 0;
+        while (x < img.width() && gap <= 4) {
+            gap = coloured(x, y) ? 0 : gap + 1;
+            ++x;
+        }
+        x -= gap;
+        if (x - x0 > 50) {
+            const int cx = (x0 + x) / 2;
+            // Up and down from the middle, again bridging guide lines; cx - 3 misses the
+            // vertical guide through the middle.
+            auto extent = [&](int step) {
+                int yy = y;
+                int g = 0;
+                while (yy + step >= 0 && yy + step < img.height() && g <= 4) {
+                    yy += step;
+                    g = coloured(cx - 3, yy) ? 0 : g + 1;
+                }
+                return yy - step * g;
+            };
+            const int top = extent(-1);
+            const int bottom = extent(1);
+            panels << QRect(QPoint(x0, top), QPoint(x - 1, bottom));
+        }
+    }
+    return panels;
+}
+
+}  // namespace
+
+class TestFigures : public QObject {
+    Q_OBJECT
+
+  private slots:
+    void names();
+    void defaultSizes_data();
+    void defaultSizes();
+    void rendersEveryFigure_data();
+    void rendersEveryFigure();
+    void singleUnitMap();
+    void graphLayout_data();
+    void graphLayout();
+    void graphLabelsAndSelection();
+    void histogramOverlay();
+    void diagramHit();
+    void mapsNeedTwoInputs_data();
+    void mapsNeedTwoInputs();
+    void softmaxPanels_data();
+    void softmaxPanels();
+    void nodeFormula_data();
+    void nodeFormula();
+    void matchesCli_data();
+    void matchesCli();
+    void graphRenderTime();
+};
+
+void TestFigures::names() {
+    for (const FigureKind k : kAllFigures)
+        QCOMPARE(figureFromName(figureName(k)), std::optional<FigureKind>(k));
+    QCOMPARE(figureFromName("graph"), std::optional<FigureKind>(FigureKind::Graph));
+    QCOMPARE(figureFromName("node"), std::optional<FigureKind>(FigureKind::NodeMap));
+    QVERIFY(!figureFromName("Graph"));
+    QVERIFY(figureNeedsMaps(FigureKind::Unit));
+    QVERIFY(!figureNeedsMaps(FigureKind::Network));
+    QVERIFY(activationIsBounded(Activation::Tanh));
+    QVERIFY(activationIsBounded(Activation::Sigmoid));
+    QVERIFY(!activationIsBounded(Activation::Relu));
+    QVERIFY(!activationIsBounded(Activation::Gelu));
+}
+
+void TestFigures::defaultSizes_data() {
+    QTest::addColumn<FigureKind>("kind");
+    QTest::addColumn<QString>("net");
+    QTest::addColumn<QSize>("size");  // at 100 dpi; width 0: only checked to be landscape/portrait
+    QTest::newRow("unit 6x6 in") << FigureKind::Unit << "single-unit" << QSize(600, 600);
+    QTest::newRow("activations 12x5 in")
+        << FigureKind::Activations << "single-unit" << QSize(1200, 500);
+    QTest::newRow("softmax 10.5x3 in") << FigureKind::Softmax << "single-unit" << QSize(1050, 300);
+    QTest::newRow("node 3x3 in") << FigureKind::NodeMap << "single-unit" << QSize(300, 300);
+}
+
+void TestFigures::defaultSizes() {
+    QFETCH(FigureKind, kind);
+    QFETCH(QString, net);
+    QFETCH(QSize, size);
+    FigureStyle style;
+    QCOMPARE(defaultFigureSize(kind, preset(net), style), size);
+    style.dpi = 200.0;
+    QCOMPARE(defaultFigureSize(kind, preset(net), style), size * 2);
+
+    // The graph: 3 in per map cell plus the colour bar, capped at 24 in per side.
+    style.dpi = 100.0;
+    const QSize one = defaultFigureSize(FigureKind::Graph, preset("single-unit"), style);
+    QCOMPARE(one.height(), 300);
+    QVERIFY(one.width() > 300 && one.width() < 450);
+    const QSize spiral = defaultFigureSize(FigureKind::Graph, preset("spiral-2-8-8-8-1"), style);
+    QCOMPARE(spiral.height(), 2400);
+    QVERIFY(spiral.width() > 1200 && spiral.width() < 1350);
+    const QSize big = defaultFigureSize(FigureKind::Graph, wide(8, 16), style);
+    QVERIFY(big.height() <= 2400 && big.width() <= 2400);
+    const QSize diagram = defaultFigureSize(FigureKind::Network, preset("nn-graph-8-4-3-2"), style);
+    QCOMPARE(diagram.width(), 800);  // 2 in per column
+}
+
+void TestFigures::rendersEveryFigure_data() {
+    QTest::addColumn<FigureKind>("kind");
+    QTest::addColumn<QString>("net");
+    QTest::addColumn<QSize>("size");
+    QTest::addColumn<bool>("transparent");
+    QTest::addColumn<bool>("presentation");
+    const struct {
+        FigureKind kind;
+        const char* net;
+    } figures[] = {
+        {FigureKind::Graph, "spiral-2-8-8-8-1"},  {FigureKind::Unit, "quadrant-selector"},
+        {FigureKind::NodeMap, "single-unit"},     {FigureKind::Network, "nn-graph-8-4-3-2"},
+        {FigureKind::Activations, "single-unit"}, {FigureKind::Softmax, "single-unit"},
+    };
+    for (const auto& f : figures) {
+        const QString name = QString::fromUtf8(figureName(f.kind).data());
+        QTest::newRow(qPrintable(name + " white"))
+            << f.kind << f.net << QSize(700, 500) << false << false;
+        QTest::newRow(qPrintable(name + " transparent"))
+            << f.kind << f.net << QSize(700, 500) << true << false;
+        QTest::newRow(qPrintable(name + " presentation 600x400"))
+            << f.kind << f.net << QSize(600, 400) << false << true;
+        QTest::newRow(qPrintable(name + " tiny 120x90"))
+            << f.kind << f.net << QSize(120, 90) << false << false;
+    }
+}
+
+void TestFigures::rendersEveryFigure() {
+    QFETCH(FigureKind, kind);
+    QFETCH(QString, net);
+    QFETCH(QSize, size);
+    QFETCH(bool, transparent);
+    QFETCH(bool, presentation);
+    FigureOptions opt;
+    opt.style.transparent = transparent;
+    if (presentation) {
+        opt.style.scale = 1.5;
+        opt.style.highContrast = true;
+    }
+    const QImage img = renderFigure(kind, preset(net), nullptr, size, opt);
+    QCOMPARE(img.size(), size);
+    QCOMPARE(img.format(), QImage::Format_ARGB32_Premultiplied);
+    QCOMPARE(img.dotsPerMeterX(), 3937);  // 100 dpi
+    QVERIFY2(distinctColours(img) >= 8, qPrintable(QString::number(distinctColours(img))));
+    const QRgb corner = img.pixel(0, img.height() - 1);
+    if (transparent) {
+        QCOMPARE(qAlpha(corner), 0);
+    } else {
+        QCOMPARE(corner, qRgba(255, 255, 255, 255));
+    }
+}
+
+void TestFigures::singleUnitMap() {
+    // The seed's unit: out = tanh(2 x1 + x2 + 1); the arrow w = (2, 1) from -b w / |w|^2.
+    const Network net = preset("single-unit");
+    FigureOptions opt;
+    const QSize size(700, 600);
+    const QImage img = renderFigure(FigureKind::Graph, net, nullptr, size, opt);
+    const GraphLayout layout = layoutGraph(net, QRectF(QPointF(0, 0), QSizeF(size)), opt);
+    QCOMPARE(layout.maps.size(), std::size_t(1));
+    const QRectF map = layout.maps[0][0];
+    const double r = net.view.range;
+
+    const QRgb positive = img.pixel(dataPixel(map, r, 2.5, -2.5));  // s = 3.5
+    QVERIFY2(isRed(positive), qPrintable(rgbText(positive)));
+    const QRgb negative = img.pixel(dataPixel(map, r, -2.5, 1.0));  // s = -3
+    QVERIFY2(isBlue(negative), qPrintable(rgbText(negative)));
+    // Just beside the s = 0 line (-1.5, 2), on either side: s = +-0.1, tanh nearly 0: white.
+    for (const double side : {-1.0, 1.0}) {
+        const double d = side * 0.1 / 5.0;  // s changes by |w|^2 d along w
+        const QRgb c = img.pixel(dataPixel(map, r, -1.5 + 2 * d, 2.0 + d));
+        QVERIFY2(isNearWhite(c), qPrintable(rgbText(c)));
+    }
+    // The arrow: dark halfway along, from (-0.4, -0.2) to (1.6, 0.8).
+    const QRgb arrow = img.pixel(dataPixel(map, r, 0.6, 0.3));
+    QVERIFY2(isDark(arrow), qPrintable(rgbText(arrow)));
+    // The colour bar is drawn right of the map.
+    QVERIFY(!layout.colourBar.isEmpty());
+    QVERIFY(layout.colourBar.left() >= map.right());
+
+    // The unit figure shows the same sides.
+    const QImage unit = renderFigure(FigureKind::Unit, net, nullptr, QSize(600, 600), opt);
+    QVERIFY(distinctColours(unit) > 20);
+}
+
+void TestFigures::graphLayout_data() {
+    QTest::addColumn<int>("layers");
+    QTest::addColumn<int>("nodes");
+    QTest::addColumn<QSize>("size");
+    QTest::addColumn<bool>("colourBar");
+    QTest::newRow("1x1") << 1 << 1 << QSize(400, 300) << true;
+    QTest::newRow("2x2") << 2 << 2 << QSize(700, 600) << true;
+    QTest::newRow("4x8 wide figure") << 4 << 8 << QSize(2400, 1200) << true;
+    QTest::newRow("8x16") << 8 << 16 << QSize(2400, 2400) << true;
+    QTest::newRow("8x16 small, no colour bar") << 8 << 16 << QSize(600, 400) << false;
+}
+
+void TestFigures::graphLayout() {
+    QFETCH(int, layers);
+    QFETCH(int, nodes);
+    QFETCH(QSize, size);
+    QFETCH(bool, colourBar);
+    const Network net = wide(layers, nodes);
+    FigureOptions opt;
+    opt.colourBar = colourBar;
+    const QRectF rect(QPointF(0, 0), QSizeF(size));
+    const GraphLayout layout = layoutGraph(net, rect, opt);
+    QCOMPARE(static_cast<int>(layout.maps.size()), layers);
+    for (int l = 0; l < layers; ++l) {
+        const auto& column = layout.maps[static_cast<std::size_t>(l)];
+        QCOMPARE(static_cast<int>(column.size()), nodes);
+        for (int j = 0; j < nodes; ++j) {
+            const QRectF m = column[static_cast<std::size_t>(j)];
+            QCOMPARE(m.width(), m.height());  // square
+            QVERIFY(m.width() >= 1.0);
+            QVERIFY(rect.contains(m));
+            QCOMPARE(m.left(), column.front().left());  // one column per layer
+            if (j > 0) QVERIFY(m.top() >= column[static_cast<std::size_t>(j) - 1].bottom());
+            if (l > 0) QVERIFY(m.left() >= layout.maps[static_cast<std::size_t>(l) - 1][0].right());
+            QCOMPARE(layout.hit(m.center()), (NodeRef{l, j}));
+        }
+    }
+    QCOMPARE(layout.hit(QPointF(-5, -5)), NodeRef{});
+    QCOMPARE(layout.colourBar.isEmpty(), !colourBar);
+    if (colourBar) {
+        QVERIFY(layout.colourBar.left() >= layout.maps.back().front().right());
+        QVERIFY(layout.colourBar.right() <= rect.right());
+        QCOMPARE(layout.hit(layout.colourBar.center()), NodeRef{});
+    }
+    // Between two maps (the gap) is no node.
+    if (layers > 1) {
+        const QRectF a = layout.maps[0][0];
+        const QRectF b = layout.maps[1][0];
+        QCOMPARE(layout.hit(QPointF((a.right() + b.left()) / 2.0, a.center().y())), NodeRef{});
+    }
+}
+
+void TestFigures::graphLabelsAndSelection() {
+    const Network net = preset("quadrant-selector");
+    FigureOptions opt;
+    opt.selected = {1, 0};
+    const QSize size(700, 600);
+    const QImage img = renderFigure(FigureKind::Graph, net, nullptr, size, opt);
+    const GraphLayout layout = layoutGraph(net, QRectF(QPointF(0, 0), QSizeF(size)), opt);
+    // Each map carries its LYRi-NODEj label: black text in the top-centre band.
+    for (const auto& column : layout.maps) {
+        for (const QRectF& m : column) {
+            int dark = 0;
+            for (int y = static_cast<int>(m.top()); y < m.top() + 0.15 * m.height(); ++y) {
+                for (int x = static_cast<int>(m.center().x() - 0.3 * m.width());
+                     x < m.center().x() + 0.3 * m.width(); ++x)
+                    dark += isDark(img.pixel(x, y)) ? 1 : 0;
+            }
+            QVERIFY2(dark > 50, qPrintable(QString::number(dark)));
+        }
+    }
+    // The selected map has a dark orange frame; the others do not.
+    const QRectF sel = layout.maps[1][0];
+    const QRgb frame =
+        img.pixel(static_cast<int>(sel.left() + 1), static_cast<int>(sel.center().y()));
+    QVERIFY2(qRed(frame) > 200 && qGreen(frame) > 80 && qGreen(frame) < 150 && qBlue(frame) < 60,
+             qPrintable(rgbText(frame)));
+    const QRectF other = layout.maps[0][1];
+    const QRgb plain =
+        img.pixel(static_cast<int>(other.left() + 1), static_cast<int>(other.top() + 5));
+    QVERIFY2(!(qRed(plain) > 200 && qGreen(plain) < 150 && qBlue(plain) < 60) || isRed(plain),
+             qPrintable(rgbText(plain)));
+}
+
+void TestFigures::histogramOverlay() {
+    const Network net = preset("spiral-2-8-8-8-1");
+    const MapSet maps = computeMapSet(net);
+    FigureOptions on;
+    on.histograms = true;
+    FigureOptions off = on;
+    off.histograms = false;
+    const QSize size(1200, 1300);
+    const QImage a = renderFigure(FigureKind::Graph, net, &maps, size, on);
+    const QImage b = renderFigure(FigureKind::Graph, net, &maps, size, off);
+    const GraphLayout layout = layoutGraph(net, QRectF(QPointF(0, 0), QSizeF(size)), on);
+    for (std::size_t l = 0; l < layout.maps.size(); ++l) {
+        for (const QRectF& m : layout.maps[l]) {
+            int changed = 0;
+            for (int y = static_cast<int>(m.top()); y < m.bottom(); y += 2) {
+                for (int x = static_cast<int>(m.left()); x < m.right(); x += 2)
+                    changed += a.pixel(x, y) != b.pixel(x, y) ? 1 : 0;
+            }
+            if (l == 0) {
+                QCOMPARE(changed, 0);
+            } else {
+                QVERIFY2(changed > 100, qPrintable(QString::number(changed)));
+            }
+        }
+    }
+}
+
+void TestFigures::diagramHit() {
+    const Network net = preset("nn-graph-8-4-3-2");
+    FigureOptions opt;
+    const QRectF rect(0, 0, 800, 490);
+    const DiagramLayout layout = layoutDiagram(net, rect, opt);
+    QCOMPARE(layout.nodes.size(), std::size_t(4));
+    QCOMPARE(layout.shown, (std::vector<int>{8, 4, 3, 2}));
+    for (std::size_t c = 0; c < layout.nodes.size(); ++c) {
+        for (std::size_t i = 0; i < layout.nodes[c].size(); ++i) {
+            const auto hit = layout.hit(net, layout.nodes[c][i] + QPointF(layout.radius * 0.5, 0));
+            QCOMPARE(hit.kind, DiagramLayout::Hit::Node);
+            QCOMPARE(hit.node, (NodeRef{static_cast<int>(c) - 1, static_cast<int>(i)}));
+        }
+    }
+    // Midpoints of edges whose midpoints no other edge passes through.
+    const auto mid = [&](int column, int from, int to) {
+        return (layout.nodes[static_cast<std::size_t>(column - 1)][static_cast<std::size_t>(from)] +
+                layout.nodes[static_cast<std::size_t>(column)][static_cast<std::size_t>(to)]) /
+               2.0;
+    };
+    auto hit = layout.hit(net, mid(3, 0, 0));
+    QCOMPARE(hit.kind, DiagramLayout::Hit::Edge);
+    QCOMPARE(hit.node, (NodeRef{2, 0}));
+    QCOMPARE(hit.input, 0);
+    hit = layout.hit(net, mid(3, 2, 1) + QPointF(0, 1.5));
+    QCOMPARE(hit.kind, DiagramLayout::Hit::Edge);
+    QCOMPARE(hit.node, (NodeRef{2, 1}));
+    QCOMPARE(hit.input, 2);
+    QCOMPARE(layout.hit(net, QPointF(2, 2)).kind, DiagramLayout::Hit::None);
+
+    // Large layers are cut with a mark.
+    const Network big = Network::initialized(2, {{40, Activation::Relu}, {3, Activation::Tanh}}, 1);
+    const DiagramLayout cut = layoutDiagram(big, QRectF(0, 0, 600, 900), opt);
+    QCOMPARE(cut.shown, (std::vector<int>{2, 23, 3}));
+    const QImage img = renderFigure(FigureKind::Network, big, nullptr, QSize(600, 900), opt);
+    QVERIFY(distinctColours(img) > 10);
+}
+
+void TestFigures::mapsNeedTwoInputs_data() {
+    QTest::addColumn<FigureKind>("kind");
+    QTest::addColumn<bool>("throws");
+    QTest::newRow("graph") << FigureKind::Graph << true;
+    QTest::newRow("unit") << FigureKind::Unit << true;
+    QTest::newRow("node") << FigureKind::NodeMap << true;
+    QTest::newRow("network") << FigureKind::Network << false;
+    QTest::newRow("activations") << FigureKind::Activations << false;
+    QTest::newRow("softmax") << FigureKind::Softmax << false;
+}
+
+void TestFigures::mapsNeedTwoInputs() {
+    QFETCH(FigureKind, kind);
+    QFETCH(bool, throws);
+    const Network net = preset("nn-graph-8-4-3-2");
+    FigureOptions opt;
+    const QSize size(500, 400);
+    if (!throws) {
+        const QImage img = renderFigure(kind, net, nullptr, size, opt);
+        QVERIFY(distinctColours(img) >= 8);
+        return;
+    }
+    try {
+        renderFigure(kind, net, nullptr, size, opt);
+        QFAIL("no InputError");
+    } catch (const InputError& e) {
+        const std::string expected = "the " + std::string(figureName(kind)) +
+                                     " figure needs a network with 2 inputs; this one has 8 "
+                                     "(try --figure network)";
+        QCOMPARE(std::string(e.what()), expected);
+    }
+    Network empty;
+    empty.inputs = 2;
+    QVERIFY_THROWS_EXCEPTION(InputError, renderFigure(kind, empty, nullptr, size, opt));
+}
+
+void TestFigures::softmaxPanels_data() {
+    QTest::addColumn<double>("lo");
+    QTest::addColumn<double>("hi");
+    QTest::newRow("seed 0..15") << 0.0 << 15.0;
+    QTest::newRow("seed -1..1") << -1.0 << 1.0;
+}
+
+void TestFigures::softmaxPanels() {
+    QFETCH(double, lo);
+    QFETCH(double, hi);
+    FigureOptions opt;
+    opt.softmaxLo = lo;
+    opt.softmaxHi = hi;
+    const QImage img = renderFigure(FigureKind::Softmax, Network{}, nullptr, QSize(1050, 300), opt);
+    const QList<QRect> panels = findSoftmaxPanels(img);
+    QCOMPARE(panels.size(), 3);
+    for (const QRect& p : panels)
+        QVERIFY(std::abs(p.width() - p.height()) <= 3);  // aspect 'equal'
+    auto at = [&](int k, double y1, double y2) {
+        const QRectF r = panels[k];
+        return img.pixel(static_cast<int>(r.left() + (y1 - lo) / (hi - lo) * r.width()),
+                         static_cast<int>(r.bottom() - (y2 - lo) / (hi - lo) * r.height()));
+    };
+    const double high = lo + 0.93 * (hi - lo);
+    const double low = lo + 0.07 * (hi - lo);
+    // y1 high, y2 low: p1 wins. How strongly depends on the scale (the seed's point).
+    const QRgb p1 = at(0, high, low);
+    const QRgb p2 = at(1, high, low);
+    if (hi - lo > 10.0) {
+        QVERIFY2(qRed(p1) > 200 && qGreen(p1) > 200 && qBlue(p1) < 100, qPrintable(rgbText(p1)));
+        QVERIFY2(qRed(p2) < 90 && qGreen(p2) < 40 && qBlue(p2) > 60, qPrintable(rgbText(p2)));
+    } else {
+        QVERIFY2(qGreen(p1) > qGreen(p2), qPrintable(rgbText(p1) + " " + rgbText(p2)));
+    }
+    // y2 high, y1 low: p2 wins.
+    QVERIFY(qGreen(at(1, low, high)) > qGreen(at(0, low, high)));
+}
+
+void TestFigures::nodeFormula_data() {
+    QTest::addColumn<QString>("net");
+    QTest::addColumn<int>("layer");
+    QTest::addColumn<int>("node");
+    QTest::addColumn<QString>("formula");
+    QTest::newRow("single unit") << "single-unit" << 0 << 0
+                                 << "out = tanh(2.00 x1 + 1.00 x2 + 1.00)";
+    QTest::newRow("quadrant hidden 1")
+        << "quadrant-selector" << 0 << 0 << "out = tanh(2.00 x1 - 1.00 x2 + 0.00)";
+    QTest::newRow("quadrant output")
+        << "quadrant-selector" << 1 << 0 << "out = tanh(1.00 h1 - 1.00 h2 - 1.00)";
+    QTest::newRow("eight inputs, abbreviated")
+        << "nn-graph-8-4-3-2" << 0 << 0
+        << "out = tanh(11.00 x1 + 21.00 x2 + 31.00 x3 + 41.00 x4 + 51.00 x5 + \u2026 (8 terms) + "
+           "1.00)";
+    QTest::newRow("sigmoid layer")
+        << "nn-graph-8-4-3-2" << 2 << 1 << "out = sigmoid(12.00 h1 + 22.00 h2 + 32.00 h3 + 2.00)";
+    QTest::newRow("linear") << "activation-linear" << 0 << 0 << "";
+}
+
+void TestFigures::nodeFormula() {
+    QFETCH(QString, net);
+    QFETCH(int, layer);
+    QFETCH(int, node);
+    QFETCH(QString, formula);
+    const Network n = preset(net);
+    const QString got = figures::nodeFormula(n, NodeRef{layer, node});
+    if (formula.isEmpty()) {
+        // Linear: no function around the sum.
+        QVERIFY2(got.startsWith("out = ") && !got.contains('('), qPrintable(got));
+        return;
+    }
+    QCOMPARE(got, formula);
+}
+
+void TestFigures::matchesCli_data() {
+    QTest::addColumn<FigureKind>("kind");
+    QTest::addColumn<QString>("net");
+    QTest::addColumn<QSize>("size");
+    QTest::addColumn<QStringList>("extra");
+    QTest::newRow("graph") << FigureKind::Graph << "quadrant-selector" << QSize(700, 500)
+                           << QStringList{};
+    QTest::newRow("activations") << FigureKind::Activations << "single-unit" << QSize(900, 400)
+                                 << QStringList{};
+    QTest::newRow("unit, node 2,1, presentation")
+        << FigureKind::Unit << "quadrant-selector" << QSize(500, 500)
+        << QStringList{"--node", "2,1", "--presentation"};
+}
+
+void TestFigures::matchesCli() {
+    QFETCH(FigureKind, kind);
+    QFETCH(QString, net);
+    QFETCH(QSize, size);
+    QFETCH(QStringList, extra);
+    QTemporaryDir dir;
+    QVERIFY(dir.isValid());
+    const QString png = dir.filePath("fig.png");
+    const QString netPath =
+        QStringLiteral(NNLENS_SOURCE_DIR) + "/resources/presets/" + net + ".nnlens.json";
+    QProcess p;
+    p.setProgram(QStringLiteral(NNLENS_CLI_PATH));
+    p.setArguments(QStringList{"render", netPath, "--figure",
+                               QString::fromUtf8(figureName(kind).data()), "-o", png, "--width",
+                               QString::number(size.width()), "--height",
+                               QString::number(size.height()), "--backend", "cpu"} +
+                   extra);
+    p.start();
+    QVERIFY(p.waitForFinished(120000));
+    QVERIFY2(p.exitCode() == 0, p.readAllStandardError().constData());
+
+    const Network n = preset(net);
+    FigureOptions opt;
+    if (extra.contains("--presentation")) {
+        opt.style.scale = 1.5;
+        opt.style.highContrast = true;
+    }
+    if (extra.contains("--node")) opt.selected = {1, 0};
+    opt.highlight = n.layers[static_cast<std::size_t>(std::max(0, opt.selected.layer))].activation;
+    const QImage expected =
+        renderFigure(kind, n, nullptr, size, opt).convertToFormat(QImage::Format_ARGB32);
+    QImage written(png);
+    QVERIFY(!written.isNull());
+    written = written.convertToFormat(QImage::Format_ARGB32);
+    QCOMPARE(written.size(), size);
+    int differ = 0;
+    for (int y = 0; y < size.height(); ++y) {
+        for (int x = 0; x < size.width(); ++x)
+            differ += written.pixel(x, y) != expected.pixel(x, y) ? 1 : 0;
+    }
+    QCOMPARE(differ, 0);
+}
+
+void TestFigures::graphRenderTime() {
+    // Not an assertion (benchmarks are programs): the time is printed for the record.
+    const Network net = Network::initialized(2,
+                                             {{8, Activation::Tanh},
+                                              {8, Activation::Tanh},
+                                              {8, Activation::Tanh},
+                                              {1, Activation::Tanh}},
+                                             3);
+    FigureOptions opt;
+    renderFigure(FigureKind::Graph, net, nullptr, QSize(2400, 1200), opt);  // warm-up (fonts)
+    QElapsedTimer t;
+    t.start();
+    const QImage img = renderFigure(FigureKind::Graph, net, nullptr, QSize(2400, 1200), opt);
+    const double ms = static_cast<double>(t.nsecsElapsed()) / 1e6;
+    qInfo("2-8-8-8-1 tanh graph, 2400x1200, grid 250, maps included: %.1f ms", ms);
+    QCOMPARE(img.size(), QSize(2400, 1200));
+}
+
+QTEST_MAIN(TestFigures)
+#include "tst_figures.moc"
