@@ -54,9 +54,30 @@ QString columnTitle(const Network& net, int c) {
 
 }  // namespace
 
+namespace {
+
+// The diagram's style: its column headers fit their spacing and its text leaves the nodes at
+// least 60 % of the height, whatever the scale (presentation mode) and the size of the view.
+FigureStyle diagramStyle(const Network& net, const QRectF& rect, const FigureStyle& style) {
+    const int columns = 1 + static_cast<int>(net.layers.size());
+    const QFontMetricsF header(style.font(kHeaderPt, true));
+    double widest = 0.0;
+    for (int c = 0; c < columns; ++c)
+        widest = std::max(widest, header.horizontalAdvance(columnTitle(net, c)));
+    double f = 1.0;
+    if (widest > 0.0) f = std::min(f, 0.85 * rect.width() / columns / widest);
+    const double text = 2.0 * (header.height() + style.px(12.0));
+    if (text > 0.0) f = std::min(f, 0.4 * rect.height() / text);
+    FigureStyle s = style;
+    s.scale *= std::max(0.35, f);
+    return s;
+}
+
+}  // namespace
+
 DiagramLayout layoutDiagram(const Network& net, const QRectF& rect, const FigureOptions& opt) {
     DiagramLayout layout;
-    const FigureStyle& style = opt.style;
+    const FigureStyle style = diagramStyle(net, rect, opt.style);
     const int columns = 1 + static_cast<int>(net.layers.size());
     int maxSlots = 1;
     for (int c = 0; c < columns; ++c)
@@ -126,7 +147,7 @@ DiagramLayout::Hit DiagramLayout::hit(const Network& net, QPointF p) const {
 }
 
 void paintDiagram(QPainter& p, const QRectF& rect, const Network& net, const FigureOptions& opt) {
-    const FigureStyle& style = opt.style;
+    const FigureStyle style = diagramStyle(net, rect, opt.style);
     detail::fillBackground(p, rect, style);
     const DiagramLayout layout = layoutDiagram(net, rect, opt);
     const int columns = static_cast<int>(layout.nodes.size());

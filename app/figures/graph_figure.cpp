@@ -46,6 +46,19 @@ NodeRef GraphLayout::hit(QPointF p) const {
     return {};
 }
 
+namespace {
+
+// The colour bar's style: at most 9 % of the figure's width, so large text (presentation mode)
+// does not leave the maps a corner of the figure.
+FigureStyle colourBarStyle(const FigureStyle& style, double width) {
+    FigureStyle s = style;
+    const double bar = detail::colourBarWidth(style, -1.0, 1.0);
+    if (bar > 0.09 * width && bar > 0.0) s.scale *= std::max(0.4, 0.09 * width / bar);
+    return s;
+}
+
+}  // namespace
+
 GraphLayout layoutGraph(const Network& net, const QRectF& rect, const FigureOptions& opt) {
     GraphLayout layout;
     const int depth = static_cast<int>(net.layers.size());
@@ -58,7 +71,8 @@ GraphLayout layoutGraph(const Network& net, const QRectF& rect, const FigureOpti
     const double margin = std::round(style.px(2.0));
     const QRectF area = rect.adjusted(margin, margin, -margin, -margin);
     const double barGap = std::round(style.px(8.0));
-    const double bar = opt.colourBar ? std::ceil(detail::colourBarWidth(style, -1.0, 1.0)) : 0.0;
+    const FigureStyle barStyle = colourBarStyle(style, area.width());
+    const double bar = opt.colourBar ? std::ceil(detail::colourBarWidth(barStyle, -1.0, 1.0)) : 0.0;
     const double reserved = opt.colourBar ? bar + barGap : 0.0;
 
     // Whole pixels everywhere, so every map is drawn block for block and the gaps stay even.
@@ -82,7 +96,7 @@ GraphLayout layoutGraph(const Network& net, const QRectF& rect, const FigureOpti
     }
     if (opt.colourBar) {
         // As tall as the maps, but not taller than a readable scale needs.
-        const double h = std::min(blockH, std::max(2.0 * side + gap, style.px(300.0)));
+        const double h = std::min(blockH, std::max(2.0 * side + gap, barStyle.px(300.0)));
         layout.colourBar =
             QRectF(x0 + blockW + barGap, std::round(y0 + (blockH - h) / 2.0), bar, h);
     }
@@ -123,7 +137,9 @@ void paintGraph(QPainter& p, const QRectF& rect, const Network& net, const MapSe
             opt.style);
     }
     if (opt.colourBar && !layout.colourBar.isEmpty()) {
-        paintColourBar(p, layout.colourBar, maps.vlim, opt.style);
+        const double margin = std::round(opt.style.px(2.0));
+        paintColourBar(p, layout.colourBar, maps.vlim,
+                       colourBarStyle(opt.style, rect.width() - 2.0 * margin));
     }
 }
 

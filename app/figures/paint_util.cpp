@@ -134,8 +134,11 @@ std::vector<double> fittedTicks(double lo, double hi, int maxTicks, double lengt
 
 FigureStyle fittedStyle(const FigureStyle& style, QSizeF available, QSizeF designPoints) {
     FigureStyle s = style;
-    const double f = std::min({1.0, available.width() / style.px(designPoints.width()),
-                               available.height() / style.px(designPoints.height())});
+    // The fit is taken against the design at scale 1, so presentation mode's larger text and
+    // lines survive in views no larger than the design.
+    const double unscaled = style.scale > 0.0 ? style.scale : 1.0;
+    const double f = std::min({1.0, available.width() * unscaled / style.px(designPoints.width()),
+                               available.height() * unscaled / style.px(designPoints.height())});
     s.scale = style.scale * std::max(0.4, f);
     return s;
 }

@@ -1,6 +1,7 @@
 // MainWindow: wires the document, the map worker and the views; menus, files and export.
 #include "main_window.hpp"
 
+#include <QAbstractSpinBox>
 #include <QAction>
 #include <QActionGroup>
 #include <QApplication>
@@ -20,6 +21,7 @@
 #include <QSplitter>
 #include <QStatusBar>
 #include <QTabWidget>
+#include <QTimer>
 #include <QUndoStack>
 
 #include <algorithm>
@@ -75,8 +77,14 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent) {
             [this](const QString& message) { showError(message); });
     connect(m_maps.get(), &model::MapService::frameReady, this,
             [this](std::shared_ptr<const model::MapFrame> frame) { onFrame(std::move(frame)); });
-    connect(m_maps.get(), &model::MapService::failed, this,
-            [this](const QString& message) { showError(tr("Maps: %1").arg(message)); });
+    connect(m_maps.get(), &model::MapService::failed, this, [this](const QString& message) {
+        // In the status bar only: a drag at a too-large grid must not stack up dialogs.
+        const bool dialogs = m_errorDialogs;
+        m_errorDialogs = false;
+        showError(tr("Maps: %1").arg(message));
+        m_errorDialogs = dialogs;
+        m_diagram->update();
+    });
     connect(m_graph, &widgets::FigureView::framePainted, this, [this](std::uint64_t generation) {
         if (generation != m_requested || m_requestedAtNs == 0) return;
         m_lastUpdateMs = static_cast<double>(m_clock.nsecsElapsed() - m_requestedAtNs) / 1e6;
@@ -88,7 +96,10 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent) {
         connect(view, &widgets::FigureView::nodeClicked, this,
                 [this](figures::NodeRef node) { m_doc->setSelection(node); });
         connect(view, &widgets::FigureView::edgeClicked, this,
-                [this](figures::NodeRef node, int) { m_doc->setSelection(node); });
+                [this](figures::NodeRef node, int input) {
+                    m_doc->setSelection(node);
+                    m_inspector->focusParameter(input);
+                });
     }
     connect(m_inspector, &widgets::Inspector::dragging, this, [this](bool active) {
         figures::FigureOptions opt = m_diagram->options();
@@ -124,6 +135,7 @@ void MainWindow::buildViews() {
     maps->setStretchFactor(0, 3);
     maps->setStretchFactor(1, 1);
     maps->setChildrenCollapsible(false);
+    m_diagram->setMinimumHeight(150);  // below that, node columns collapse into lines
 
     m_activations = new widgets::ActivationPanel(m_doc, this);
     m_softmax = new widgets::SoftmaxPanel(m_doc, this);
@@ -154,7 +166,9 @@ void MainWindow::buildViews() {
 void MainWindow::buildMenus() {
     QMenu* file = menuBar()->addMenu(tr("&File"));
     file->addAction(tr("&New"), QKeySequence::New, this, [this] {
-        if (maybeSave()) m_doc->newNetwork();
+        if (!maybeSave()) return;
+        m_doc->newNetwork();
+        m_layers->resetColourLimit();
     });
     file->addAction(tr("&Open…"), QKeySequence::Open, this, &MainWindow::openDialog);
     m_recentMenu = file->addMenu(tr("Open &Recent"));
@@ -166,8 +180,14 @@ void MainWindow::buildMenus() {
     file->addAction(tr("&Export Figure…"), QKeySequence(tr("Ctrl+E")), this,
                     &MainWindow::exportDialog);
     file->addAction(tr("&Copy Network Figure"), QKeySequence(tr("Ctrl+Shift+C")), this, [this] {
-        QApplication::clipboard()->setImage(m_graph->renderImage(m_graph->size(), {}));
-        statusBar()->showMessage(tr("Network figure copied to the clipboard."), 3000);
+        // The figure on the screen: the maps, or the diagram for a network without 2 inputs.
+        widgets::FigureView* view = m_doc->network().inputs == 2 ? m_graph : m_diagram;
+        try {
+            QApplication::clipboard()->setImage(view->renderImage(view->size(), {}));
+            statusBar()->showMessage(tr("Figure copied to the clipboard."), 3000);
+        } catch (const std::exception& e) {
+            showError(QString::fromUtf8(e.what()));
+        }
     });
     file->addSeparator();
     file->addAction(tr("&Quit"), QKeySequence::Quit, this, &QWidget::close);
@@ -206,6 +226,21 @@ void MainWindow::buildMenus() {
             v->setOptions(opt);
         }
     });
+    view->addSeparator();
+    // Node navigation from anywhere (plain arrows do it while a figure has focus).
+    const struct {
+        QString text;
+        QKeySequence key;
+        int dx, dy;
+    } moves[] = {{tr("Next Node"), QKeySequence(Qt::ALT | Qt::Key_Down), 0, 1},
+                 {tr("Previous Node"), QKeySequence(Qt::ALT | Qt::Key_Up), 0, -1},
+                 {tr("Next Layer"), QKeySequence(Qt::ALT | Qt::Key_Right), 1, 0},
+                 {tr("Previous Layer"), QKeySequence(Qt::ALT | Qt::Key_Left), -1, 0}};
+    for (const auto& m : moves) {
+        const int dx = m.dx;
+        const int dy = m.dy;
+        view->addAction(m.text, m.key, this, [this, dx, dy] { m_doc->moveSelection(dx, dy); });
+    }
     view->addSeparator();
     const QStringList tabs{tr("&Network"), tr("&Activations"), tr("&Softmax")};
     for (int i = 0; i < tabs.size(); ++i) {
@@ -317,6 +352,7 @@ bool MainWindow::openFile(const QString& path) {
         showError(error);
         return false;
     }
+    m_layers->resetColourLimit();
     addRecent(QFileInfo(path).absoluteFilePath());
     statusBar()->showMessage(tr("Opened %1").arg(QFileInfo(path).fileName()), 3000);
     return true;
@@ -328,10 +364,20 @@ bool MainWindow::openPreset(const QString& path) {
         showError(error);
         return false;
     }
+    m_layers->resetColourLimit();
     return true;
 }
 
+void MainWindow::commitEditing() {
+    // A number typed into a spin box reaches the document when the box loses focus or Enter is
+    // pressed; Save, Close and Export must not miss it.
+    if (auto* box = qobject_cast<QAbstractSpinBox*>(QApplication::focusWidget())) {
+        box->interpretText();
+    }
+}
+
 bool MainWindow::save() {
+    commitEditing();
     if (m_doc->filePath().isEmpty()) return saveAsDialog();
     QString error;
     if (!m_doc->save(&error)) {
@@ -343,6 +389,7 @@ bool MainWindow::save() {
 }
 
 bool MainWindow::saveAs(const QString& path) {
+    commitEditing();
     QString error;
     if (!m_doc->saveAs(path, &error)) {
         showError(error);
@@ -364,14 +411,16 @@ void MainWindow::openDialog() {
 bool MainWindow::saveAsDialog() {
     QString suggested = m_doc->filePath();
     if (suggested.isEmpty()) suggested = m_doc->displayName() + QStringLiteral(".nnlens.json");
-    QString path = QFileDialog::getSaveFileName(this, tr("Save network"), suggested,
-                                                tr("nnlens networks (*.nnlens.json)"));
-    if (path.isEmpty()) return false;
-    if (!path.endsWith(QStringLiteral(".json"))) path += QStringLiteral(".nnlens.json");
-    return saveAs(path);
+    // The dialog adds the suffix itself, so its overwrite question names the real file.
+    QFileDialog dialog(this, tr("Save network"), suggested, tr("nnlens networks (*.nnlens.json)"));
+    dialog.setAcceptMode(QFileDialog::AcceptSave);
+    dialog.setDefaultSuffix(QStringLiteral("nnlens.json"));
+    if (dialog.exec() != QDialog::Accepted || dialog.selectedFiles().isEmpty()) return false;
+    return saveAs(dialog.selectedFiles().front());
 }
 
 bool MainWindow::maybeSave() {
+    commitEditing();
     if (!m_doc->isModified()) return true;
     QMessageBox::StandardButton answer;
     if (m_prompt) {
@@ -436,7 +485,11 @@ void MainWindow::dropEvent(QDropEvent* event) {
     const auto urls = event->mimeData()->urls();
     if (urls.isEmpty() || !urls.front().isLocalFile()) return;
     event->acceptProposedAction();
-    if (maybeSave()) openFile(urls.front().toLocalFile());
+    // After the drop has returned: a "save changes?" question must not hold the drag source.
+    const QString path = urls.front().toLocalFile();
+    QTimer::singleShot(0, this, [this, path] {
+        if (maybeSave()) openFile(path);
+    });
 }
 
 // ---- export -------------------------------------------------------------------------------
@@ -472,7 +525,7 @@ bool MainWindow::exportFigure(figures::FigureKind kind, QSize size,
     QString error;
     try {
         if (widgets::savePng(exportImage(kind, size, style), path, &error)) return true;
-    } catch (const InputError& e) {
+    } catch (const std::exception& e) {
         error = QString::fromUtf8(e.what());
     }
     showError(error);
@@ -523,9 +576,10 @@ void MainWindow::setPresentation(bool on) {
     for (widgets::FigureView* v : findChildren<widgets::FigureView*>())
         v->setPresentation(on);
     if (on) {
+        m_stateBeforePresentation = windowState();
         showFullScreen();
     } else {
-        showNormal();
+        setWindowState(m_stateBeforePresentation);
     }
 }
 
@@ -566,12 +620,14 @@ void MainWindow::updateTitle() {
 
 void MainWindow::updateStatus() {
     const QString backend = m_maps->backendName();
+    const bool maps = m_doc->network().inputs == 2;
     m_backendLabel->setText(
         tr("Engine: %1")
             .arg(backend == QStringLiteral("cuda") ? tr("CUDA GPU") : tr("CPU (Eigen)")));
-    m_frameLabel->setText(tr("Update %1 ms (maps %2 ms)")
-                              .arg(m_lastUpdateMs, 0, 'f', 1)
-                              .arg(m_lastComputeMs, 0, 'f', 1));
+    m_frameLabel->setText(maps ? tr("Update %1 ms (maps %2 ms)")
+                                     .arg(m_lastUpdateMs, 0, 'f', 1)
+                                     .arg(m_lastComputeMs, 0, 'f', 1)
+                               : tr("No maps (%1 inputs)").arg(m_doc->network().inputs));
     const figures::NodeRef sel = m_doc->selection();
     const Network& net = m_doc->network();
     if (sel.valid() && sel.layer < static_cast<int>(net.layers.size())) {

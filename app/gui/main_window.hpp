@@ -103,6 +103,7 @@ class MainWindow : public QMainWindow {
     void openDialog();
     bool saveAsDialog();
     void exportDialog();
+    void commitEditing();
 
     model::Document* m_doc = nullptr;
     std::unique_ptr<model::MapService> m_maps;
@@ -124,6 +125,7 @@ class MainWindow : public QMainWindow {
     DiscardPrompt m_prompt;
     bool m_errorDialogs = true;
     bool m_presentation = false;
+    Qt::WindowStates m_stateBeforePresentation = Qt::WindowNoState;
     QFont m_normalFont;
     QElapsedTimer m_clock;
     std::uint64_t m_requested = 0;

@@ -140,7 +140,7 @@ bool ExportDialog::exportTo(const QString& path, QString* error) {
     QImage image;
     try {
         image = render();
-    } catch (const InputError& e) {
+    } catch (const std::exception& e) {
         if (error) *error = QString::fromUtf8(e.what());
         return false;
     }
@@ -152,7 +152,7 @@ void ExportDialog::copyToClipboard() {
         QApplication::clipboard()->setImage(render());
         m_status->setText(
             tr("Copied %1 × %2 px to the clipboard.").arg(m_width->value()).arg(m_height->value()));
-    } catch (const InputError& e) {
+    } catch (const std::exception& e) {
         m_status->setText(QString::fromUtf8(e.what()));
     }
 }

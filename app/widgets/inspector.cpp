@@ -77,7 +77,11 @@ Inspector::Inspector(model::Document* doc, QWidget* parent) : QWidget(parent), m
     m_hiSpin->setObjectName(QStringLiteral("sliderHi"));
     m_loSpin->setValue(m_lo);
     m_hiSpin->setValue(m_hi);
-    auto rangeChanged = [this] { setSliderRange(m_loSpin->value(), m_hiSpin->value()); };
+    auto rangeChanged = [this] {
+        if (m_loSpin->value() == m_lo && m_hiSpin->value() == m_hi) return;
+        m_userRange = true;
+        setSliderRange(m_loSpin->value(), m_hiSpin->value());
+    };
     connect(m_loSpin, &QDoubleSpinBox::editingFinished, this, rangeChanged);
     connect(m_hiSpin, &QDoubleSpinBox::editingFinished, this, rangeChanged);
     layout->addLayout(rangeBox);
@@ -134,6 +138,7 @@ void Inspector::rebuild() {
     const int inputs = valid ? net.layers[static_cast<std::size_t>(sel.layer)].inputs() : 0;
     m_unit->setVisible(net.inputs == 2);  // no map without 2 inputs: room for the sliders
     if (valid && sel == m_shown && inputs == m_shownInputs) {
+        fitRange(true);
         refreshValues();
         return;
     }
@@ -195,24 +200,55 @@ void Inspector::rebuild() {
         m_rows.push_back(r);
     }
     m_grid->setRowStretch(static_cast<int>(m_rows.size()), 1);
-    // A node whose numbers lie outside the slider range widens it (to 10, 20, 50, 100, ...), so
-    // no slider sits pinned at an end (the notebook's 8-4-3-2 example has weights up to 81).
+    fitRange(true);
+    m_focusedRow = static_cast<int>(m_rows.size()) - 1;
+    refreshValues();
+}
+
+void Inspector::fitRange(bool allowShrink) {
+    // Until the user sets a range, it follows the node: -5 .. 5, widened (to 10, 20, 50, 100, ...)
+    // when the node's numbers lie outside, so no slider sits pinned at an end (the notebook's
+    // 8-4-3-2 example has weights up to 81).
+    double lo = m_lo;
+    double hi = m_hi;
+    if (allowShrink && !m_userRange) {
+        lo = -5.0;
+        hi = 5.0;
+    }
     float largest = 0.0f;
     for (const Row& r : m_rows)
         largest = std::max(largest, std::fabs(m_doc->parameter(r.param)));
-    if (std::isfinite(largest) && (largest > m_hi || -largest < m_lo)) {
+    if (std::isfinite(largest) && (largest > hi || -largest < lo)) {
         double bound = 10.0;
         for (int k = 0; bound < largest && k < 30; ++k) {
             bound *= (k % 3 == 1) ? 2.5 : 2.0;  // 10, 20, 50, 100, 200, 500, ...
         }
-        m_lo = std::min(m_lo, -bound);
-        m_hi = std::max(m_hi, bound);
-        QSignalBlocker b1(m_loSpin), b2(m_hiSpin);
-        m_loSpin->setValue(m_lo);
-        m_hiSpin->setValue(m_hi);
+        lo = std::min(lo, -bound);
+        hi = std::max(hi, bound);
     }
-    m_focusedRow = static_cast<int>(m_rows.size()) - 1;
-    refreshValues();
+    if (lo == m_lo && hi == m_hi) return;
+    m_lo = lo;
+    m_hi = hi;
+    QSignalBlocker b1(m_loSpin), b2(m_hiSpin);
+    m_loSpin->setValue(m_lo);
+    m_hiSpin->setValue(m_hi);
+}
+
+void Inspector::focusParameter(int input) {
+    const int row = input < 0 ? rowCount() - 1 : input;
+    if (row < 0 || row >= rowCount()) return;
+    m_focusedRow = row;
+    m_rows[static_cast<std::size_t>(row)].slider->setFocus(Qt::OtherFocusReason);
+}
+
+void Inspector::changeEvent(QEvent* event) {
+    if (event->type() == QEvent::FontChange) {
+        QFont titleFont = font();
+        titleFont.setBold(true);
+        titleFont.setPointSizeF(font().pointSizeF() * 1.2);
+        m_title->setFont(titleFont);
+    }
+    QWidget::changeEvent(event);
 }
 
 void Inspector::refreshValues() {
@@ -224,6 +260,7 @@ void Inspector::refreshValues() {
         rebuild();
         return;
     }
+    fitRange(false);  // a typed value beyond the range widens it
     m_title->setText(tr("LYR%1-NODE%2  ·  %3")
                          .arg(sel.layer + 1)
                          .arg(sel.node + 1)

@@ -38,6 +38,8 @@ class Inspector : public QWidget {
     int focusedRow() const { return m_focusedRow; }
     // Adds `steps` nudges (one nudge: 1% of the slider range) to the focused parameter.
     void nudge(int steps);
+    // Focuses the slider of weight `input` (-1: the bias), e.g. after a click on a diagram edge.
+    void focusParameter(int input);
 
   signals:
     // A slider was pressed (true) or released (false): views may draw drafts meanwhile.
@@ -45,6 +47,7 @@ class Inspector : public QWidget {
 
   protected:
     bool eventFilter(QObject* watched, QEvent* event) override;
+    void changeEvent(QEvent* event) override;
 
   private:
     struct Row {
@@ -56,6 +59,7 @@ class Inspector : public QWidget {
 
     void rebuild();        // the selected node's rows
     void refreshValues();  // values from the document, no edits
+    void fitRange(bool allowShrink);
     void setValue(int row, double value, bool fromSlider);
     int sliderPosition(double value) const;
     double sliderValue(int position) const;
@@ -75,6 +79,7 @@ class Inspector : public QWidget {
     double m_hi = 5.0;
     int m_dragId = 0;
     int m_focusedRow = -1;
+    bool m_userRange = false;  // the user set the slider range: it no longer follows the node
 };
 
 }  // namespace nnlens::widgets

@@ -5,6 +5,7 @@
 #include <QCheckBox>
 #include <QComboBox>
 #include <QDoubleSpinBox>
+#include <QEvent>
 #include <QFormLayout>
 #include <QGridLayout>
 #include <QGroupBox>
@@ -172,6 +173,7 @@ LayerEditor::LayerEditor(model::Document* doc, QWidget* parent) : QWidget(parent
         // A weight or bias changes nothing in the table: skip the work while a slider moves.
         if (hint.shape || hint.node < 0) refresh();
     });
+    connect(doc, &model::Document::filePathChanged, this, [this] { refresh(); });
     connect(doc, &model::Document::selectionChanged, this, [this](model::NodeRef sel) {
         QSignalBlocker block(m_table);
         if (sel.layer >= 0 && sel.layer < m_table->rowCount()) m_table->selectRow(sel.layer);
@@ -180,6 +182,24 @@ LayerEditor::LayerEditor(model::Document* doc, QWidget* parent) : QWidget(parent
                                  net.layers[static_cast<std::size_t>(sel.layer)].outputs() > 1);
     });
     refresh();
+}
+
+void LayerEditor::resetColourLimit() {
+    QSignalBlocker block(m_fixed);
+    m_fixed->setChecked(false);
+    m_vlim->setEnabled(false);
+}
+
+bool LayerEditor::eventFilter(QObject* watched, QEvent* event) {
+    // A wheel turned over the table scrolls it; it must not change a node count or an activation
+    // (each notch would be an edit with new random weights) unless that box was clicked first.
+    if (event->type() == QEvent::Wheel) {
+        if (auto* w = qobject_cast<QWidget*>(watched); w && !w->hasFocus()) {
+            event->ignore();
+            return true;
+        }
+    }
+    return QWidget::eventFilter(watched, event);
 }
 
 std::optional<float> LayerEditor::fixedColourLimit() const {
@@ -216,6 +236,8 @@ void LayerEditor::refresh() {
             nodes->setRange(1, kMaxNodes);
             nodes->setKeyboardTracking(false);
             nodes->setObjectName(QStringLiteral("nodes-%1").arg(l + 1));
+            nodes->setFocusPolicy(Qt::StrongFocus);
+            nodes->installEventFilter(this);
             m_table->setCellWidget(l, kNodes, nodes);
             connect(nodes, &QSpinBox::valueChanged, this, [this, nodes](int value) {
                 if (m_refreshing) return;
@@ -239,6 +261,8 @@ void LayerEditor::refresh() {
                              a);
             }
             act->setObjectName(QStringLiteral("activation-%1").arg(l + 1));
+            act->setFocusPolicy(Qt::StrongFocus);
+            act->installEventFilter(this);
             m_table->setCellWidget(l, kActivation, act);
             connect(act, &QComboBox::activated, this, [this, act](int index) {
                 for (int row = 0; row < m_table->rowCount(); ++row) {

@@ -25,9 +25,14 @@ class LayerEditor : public QWidget {
     // The colour limit set by hand, when "fixed" is ticked.
     std::optional<float> fixedColourLimit() const;
     void setDataColourLimit(float vlim);  // shown while the limit is automatic
+    // Back to the automatic limit (a newly opened network brings its own scale).
+    void resetColourLimit();
 
   signals:
     void colourLimitChanged();
+
+  protected:
+    bool eventFilter(QObject* watched, QEvent* event) override;
 
   private:
     void refresh();

@@ -1,6 +1,7 @@
 // The window driven with QTest offscreen: sliders, buttons, keys, files and exports, checked on
 // the pixels a person would see.
 #include <QCheckBox>
+#include <QClipboard>
 #include <QComboBox>
 #include <QDoubleSpinBox>
 #include <QLabel>
@@ -280,8 +281,47 @@ class TestMainWindow : public QObject {
         QVERIFY(enter.isAccepted());
         QDropEvent drop(QPointF(50, 50), Qt::CopyAction, &mime, Qt::LeftButton, {});
         QApplication::sendEvent(&window(), &drop);
-        QCOMPARE(window().document()->filePath(), path);
+        // Opened once the drop has returned (a save question must not hold the drag source).
+        QTRY_COMPARE(window().document()->filePath(), path);
         QCOMPARE(static_cast<int>(window().document()->network().layers.size()), 4);
+    }
+
+    // A number typed into a spin box, still being edited, is part of what Save writes.
+    void aTypedValueIsSavedWithoutLeavingTheBox() {
+        window().document()->setSelection({0, 0});
+        auto* spin = window().inspector()->findChild<QDoubleSpinBox*>(QStringLiteral("spin-w1"));
+        QVERIFY(spin);
+        spin->setFocus();
+        QTRY_VERIFY(spin->hasFocus());
+        spin->selectAll();
+        QTest::keyClicks(spin, QStringLiteral("3.5"));
+        QTemporaryDir dir;
+        const QString path = dir.filePath(QStringLiteral("typed.nnlens.json"));
+        QVERIFY(window().saveAs(path));
+        QCOMPARE(readNetwork(path.toStdString()).layers[0].W(0, 0), 3.5f);
+    }
+
+    // Copy Network Figure on a network without maps copies the diagram (it used to abort).
+    void copyingTheFigureOfANetworkWithoutMaps() {
+        QVERIFY(window().openPreset(QStringLiteral(":/presets/nn-graph-8-4-3-2.nnlens.json")));
+        QVERIFY(window().mapService()->waitFor(window().requestedGeneration()));
+        QVERIFY(!window().graphView()->isVisible());
+        QTest::keyClick(&window(), Qt::Key_C, Qt::ControlModifier | Qt::ShiftModifier);
+        QVERIFY2(window().lastError().isEmpty(), qPrintable(window().lastError()));
+        const QImage copied = QApplication::clipboard()->image();
+        QCOMPARE(copied.size(), window().diagramView()->size());
+    }
+
+    // A click on a diagram edge selects the receiving node and focuses that weight's slider.
+    void clickingAnEdgeFocusesItsWeight() {
+        const auto layout = figures::layoutDiagram(window().document()->network(),
+                                                   QRectF(window().diagramView()->rect()),
+                                                   window().diagramView()->options());
+        // The edge x2 -> LYR1-NODE2, clicked at its middle.
+        const QPointF mid = (layout.nodes[0][1] + layout.nodes[1][1]) / 2.0;
+        QTest::mouseClick(window().diagramView(), Qt::LeftButton, {}, mid.toPoint());
+        QCOMPARE(window().document()->selection(), (NodeRef{0, 1}));
+        QCOMPARE(window().inspector()->focusedRow(), 1);
     }
 
     void unsavedChangesAreNotDiscardedOnCancel() {
