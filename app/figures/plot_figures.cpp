@@ -207,16 +207,32 @@ void paintSoftmax(QPainter& p, const QRectF& rect, const FigureOptions& opt) {
     const double gap = style.px(12.0);
     const double barGap = style.px(12.0);
     const double bar = detail::colourBarWidth(style, 0.0, 1.0);
-    const double side = std::floor(
-        std::max(1.0, std::min((area.width() - 3.0 * left - 2.0 * gap - barGap - bar) / 3.0,
-                               area.height() - titleH - bottom)));
-    const double blockW = 3.0 * (left + side) + 2.0 * gap + barGap + bar;
+    // Three panels in a row (the seed's figure), or 2 x 2 or a column when the space is tall: the
+    // arrangement that gives the largest panels.
+    int cols = 3;
+    double side = 0.0;
+    for (const int c : {3, 2, 1}) {
+        const int r = (3 + c - 1) / c;
+        const double s = std::floor(
+            std::max(1.0, std::min((area.width() - c * left - (c - 1) * gap - barGap - bar) / c,
+                                   (area.height() - r * (titleH + bottom) - (r - 1) * gap) / r)));
+        if (s > side * 1.05) {
+            side = s;
+            cols = c;
+        }
+    }
+    const int rows = (3 + cols - 1) / cols;
+    const double cellH = titleH + side + bottom;
+    const double blockW = cols * (left + side) + (cols - 1) * gap + barGap + bar;
+    const double blockH = rows * cellH + (rows - 1) * gap;
     const double x0 = std::round(area.left() + (area.width() - blockW) / 2.0);
-    const double y0 =
-        std::round(area.top() + titleH + (area.height() - titleH - bottom - side) / 2.0);
+    const double y0 = std::round(area.top() + (area.height() - blockH) / 2.0) + titleH;
 
     for (int k = 0; k < 3; ++k) {
-        const QRectF axesRect(std::round(x0 + left + k * (left + side + gap)), y0, side, side);
+        const int col = k % cols;
+        const int row = k / cols;
+        const QRectF axesRect(std::round(x0 + left + col * (left + side + gap)),
+                              std::round(y0 + row * (cellH + gap)), side, side);
         const detail::DataAxes ax{axesRect, lo, hi, lo, hi};
         const QImage img = heatmapImage(prob[static_cast<std::size_t>(k)].data(), n, 0.0f, 1.0f,
                                         Colormap::viridis());
@@ -241,7 +257,7 @@ void paintSoftmax(QPainter& p, const QRectF& rect, const FigureOptions& opt) {
                          Qt::AlignHCenter | Qt::AlignBottom, QStringLiteral("p%1").arg(k + 1));
         p.restore();
     }
-    const double barX = x0 + 3.0 * (left + side) + 2.0 * gap + barGap;
+    const double barX = x0 + cols * (left + side) + (cols - 1) * gap + barGap;
     detail::drawColourBar(p, QRectF(barX, y0, bar, side), 0.0, 1.0, Colormap::viridis(), style);
 }
 

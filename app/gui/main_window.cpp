@@ -216,6 +216,16 @@ void MainWindow::buildMenus() {
         opt.colourBar = on;
         m_graph->setOptions(opt);
     });
+    auto* diagram = view->addAction(tr("Network &Diagram"));
+    diagram->setCheckable(true);
+    diagram->setChecked(true);
+    diagram->setShortcut(QKeySequence(tr("Ctrl+D")));
+    diagram->setToolTip(tr("Hide the diagram to give deep networks' maps the whole height"));
+    connect(diagram, &QAction::toggled, this, [this](bool on) {
+        // A network without maps always shows its diagram.
+        m_diagram->setVisible(on || m_doc->network().inputs != 2);
+        m_showDiagram = on;
+    });
     auto* histograms = view->addAction(tr("&Histograms"));
     histograms->setCheckable(true);
     histograms->setChecked(true);
@@ -293,7 +303,13 @@ void MainWindow::buildMenus() {
 }
 
 void MainWindow::buildPresetMenu(QMenu* menu) {
-    QMenu* which = nullptr;
+    // Titles from the files' names; the notebook's "which activation is it?" units go to a
+    // submenu in its order, (a) to (f).
+    struct Entry {
+        QString title;
+        QString path;
+    };
+    std::vector<Entry> main, which;
     const QDir dir(QStringLiteral(":/presets"));
     for (const QString& entry :
          dir.entryList({QStringLiteral("*.nnlens.json")}, QDir::Files, QDir::Name)) {
@@ -309,15 +325,29 @@ void MainWindow::buildPresetMenu(QMenu* menu) {
         } catch (const std::exception&) {
             // A preset that does not parse is still listed; opening it shows the message.
         }
-        QMenu* target = menu;
         if (entry.startsWith(QStringLiteral("activation-"))) {
-            if (!which) which = menu->addMenu(tr("Which Activation Is It?"));
-            target = which;
+            title.remove(QStringLiteral("Which activation? "));
+            which.push_back({title, path});
+        } else {
+            main.push_back({title, path});
         }
-        QAction* a = target->addAction(title, this, [this, path] {
-            if (maybeSave()) openPreset(path);
-        });
-        a->setData(path);
+    }
+    std::sort(which.begin(), which.end(),
+              [](const Entry& a, const Entry& b) { return a.title < b.title; });
+    auto add = [this](QMenu* target, const Entry& e) {
+        target
+            ->addAction(e.title, this,
+                        [this, path = e.path] {
+                            if (maybeSave()) openPreset(path);
+                        })
+            ->setData(e.path);
+    };
+    for (const Entry& e : main)
+        add(menu, e);
+    if (!which.empty()) {
+        QMenu* sub = menu->addMenu(tr("Which Activation Is It?"));
+        for (const Entry& e : which)
+            add(sub, e);
     }
 }
 
@@ -328,6 +358,7 @@ void MainWindow::requestMaps(model::EditHint hint) {
     m_requested = m_maps->request(m_doc->network(), hint, m_layers->fixedColourLimit());
     // Without 2 inputs there are no maps: the diagram is the picture of the network then.
     m_graph->setVisible(m_doc->network().inputs == 2);
+    m_diagram->setVisible(m_showDiagram || m_doc->network().inputs != 2);
 }
 
 void MainWindow::onFrame(std::shared_ptr<const model::MapFrame> frame) {
@@ -448,7 +479,8 @@ void MainWindow::addRecent(const QString& path) {
 
 void MainWindow::updateRecentMenu() {
     m_recentMenu->clear();
-    const QStringList recent = QSettings().value(kRecentKey).toStringList();
+    QStringList recent = QSettings().value(kRecentKey).toStringList();
+    recent.removeIf([](const QString& path) { return !QFileInfo::exists(path); });
     for (const QString& path : recent) {
         m_recentMenu
             ->addAction(QFileInfo(path).fileName(), this,

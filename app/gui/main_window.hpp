@@ -125,6 +125,7 @@ class MainWindow : public QMainWindow {
     DiscardPrompt m_prompt;
     bool m_errorDialogs = true;
     bool m_presentation = false;
+    bool m_showDiagram = true;
     Qt::WindowStates m_stateBeforePresentation = Qt::WindowNoState;
     QFont m_normalFont;
     QElapsedTimer m_clock;

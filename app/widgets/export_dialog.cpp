@@ -91,7 +91,14 @@ ExportDialog::ExportDialog(Renderer render, Sizer sizer, QWidget* parent)
     connect(buttons, &QDialogButtonBox::rejected, this, &QDialog::reject);
 
     connect(m_figure, &QComboBox::currentIndexChanged, this, [this] { resetSize(); });
-    connect(m_dpi, &QSpinBox::valueChanged, this, [this] { resetSize(); });
+    // A new DPI keeps the chosen size in inches: the pixels scale with it.
+    connect(m_dpi, &QSpinBox::valueChanged, this, [this](int dpi) {
+        const double f = m_lastDpi > 0 ? static_cast<double>(dpi) / m_lastDpi : 1.0;
+        m_lastDpi = dpi;
+        QSignalBlocker b1(m_width), b2(m_height);
+        m_width->setValue(static_cast<int>(std::lround(m_width->value() * f)));
+        m_height->setValue(static_cast<int>(std::lround(m_height->value() * f)));
+    });
     connect(m_width, &QSpinBox::valueChanged, this, [this](int w) {
         if (!m_keepAspect->isChecked()) return;
         QSignalBlocker block(m_height);

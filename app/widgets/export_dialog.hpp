@@ -55,6 +55,7 @@ class ExportDialog : public QDialog {
     QCheckBox* m_keepAspect = nullptr;
     QLabel* m_status = nullptr;
     double m_aspect = 1.0;
+    int m_lastDpi = 100;
 };
 
 }  // namespace nnlens::widgets

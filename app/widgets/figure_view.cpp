@@ -1,6 +1,8 @@
 // FigureView: paints with app/figures on the screen and turns clicks into node selections.
 #include "figure_view.hpp"
 
+#include <algorithm>
+
 #include <QKeyEvent>
 #include <QMouseEvent>
 #include <QPainter>
@@ -124,7 +126,14 @@ void FigureView::paintEvent(QPaintEvent*) {
     if (opt.selected.layer >= static_cast<int>(net.layers.size()) ||
         (opt.selected.valid() &&
          opt.selected.node >= net.layers[static_cast<std::size_t>(opt.selected.layer)].outputs())) {
-        opt.selected = {};
+        // The single-node views keep showing the nearest node rather than flashing "no map".
+        if ((m_kind == FigureKind::Unit || m_kind == FigureKind::NodeMap) && !net.layers.empty()) {
+            const int layer = std::min(opt.selected.layer, static_cast<int>(net.layers.size()) - 1);
+            const int nodes = net.layers[static_cast<std::size_t>(layer)].outputs();
+            opt.selected = {layer, std::min(opt.selected.node, nodes - 1)};
+        } else {
+            opt.selected = {};
+        }
     }
     if (figures::figureNeedsMaps(m_kind) && m_frame && m_frame->maps.empty() &&
         m_kind != FigureKind::Graph) {

@@ -136,6 +136,7 @@ class TestFigures : public QObject {
     void mapsNeedTwoInputs();
     void softmaxPanels_data();
     void softmaxPanels();
+    void softmaxPanelsStackWhenTall();
     void nodeFormula_data();
     void nodeFormula();
     void matchesCli_data();
@@ -607,6 +608,20 @@ void TestFigures::graphRenderTime() {
     const double ms = static_cast<double>(t.nsecsElapsed()) / 1e6;
     qInfo("2-8-8-8-1 tanh graph, 2400x1200, grid 250, maps included: %.1f ms", ms);
     QCOMPARE(img.size(), QSize(2400, 1200));
+}
+
+// In a tall space (the window's Softmax tab) the panels go 2 x 2 and come out larger than three
+// in a row could be.
+void TestFigures::softmaxPanelsStackWhenTall() {
+    const QImage img =
+        renderFigure(FigureKind::Softmax, Network{}, nullptr, QSize(600, 700), FigureOptions{});
+    // Two panels across the upper half, one in the lower half.
+    const QList<QRect> upper = findSoftmaxPanels(img.copy(0, 0, 600, 350));
+    const QList<QRect> lower = findSoftmaxPanels(img.copy(0, 350, 600, 350));
+    QCOMPARE(upper.size(), 2);
+    QCOMPARE(lower.size(), 1);
+    for (const QRect& p : upper + lower)
+        QVERIFY2(p.width() > 600 / 3, qPrintable(QString::number(p.width())));
 }
 
 QTEST_MAIN(TestFigures)
