@@ -410,6 +410,28 @@ bool Document::setView(const ViewSettings& view) {
         emit editRefused(QStringLiteral("bins must be from 1 to %1").arg(kMaxBins));
         return false;
     }
+    // Every node's s, out and coloured image take 12 bytes a grid point: a 4096 grid on a
+    // 2-8-8-8-1 network would need 5 GB, and running out of memory would take the open network
+    // with it. The window keeps its maps within kMapMemoryBudget.
+    if (m_net.inputs == 2 && view.grid != m_net.view.grid) {
+        std::int64_t nodes = 0;
+        for (const Layer& layer : m_net.layers)
+            nodes += layer.outputs();
+        const double bytes = 12.0 * static_cast<double>(view.grid) * view.grid * nodes;
+        if (bytes > kMapMemoryBudget) {
+            const int fits = static_cast<int>(std::sqrt(
+                kMapMemoryBudget / (12.0 * static_cast<double>(std::max<std::int64_t>(nodes, 1)))));
+            emit editRefused(
+                QStringLiteral("a grid of %1 points per side needs %2 GB for this network's %3 "
+                               "maps; at most %4 fit in %5 GB")
+                    .arg(view.grid)
+                    .arg(bytes / 1e9, 0, 'f', 1)
+                    .arg(nodes)
+                    .arg(fits)
+                    .arg(kMapMemoryBudget / 1e9, 0, 'f', 1));
+            return false;
+        }
+    }
     if (m_net.view.grid == view.grid && m_net.view.range == view.range &&
         m_net.view.bins == view.bins) {
         return true;

@@ -31,6 +31,9 @@ struct EditHint {
     bool shape = false;  // layers, nodes or view changed: recompute everything
 };
 
+// The most memory the window's maps may take (s, out and image of every node).
+inline constexpr double kMapMemoryBudget = 1.5e9;
+
 class Document : public QObject {
     Q_OBJECT
 

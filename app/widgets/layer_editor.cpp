@@ -156,7 +156,7 @@ LayerEditor::LayerEditor(model::Document* doc, QWidget* parent) : QWidget(parent
         v.range = m_range->value();
         v.grid = m_grid->value();
         v.bins = m_bins->value();
-        m_doc->setView(v);
+        if (!m_doc->setView(v)) refreshView();  // refused (the message is shown): back to it
     };
     connect(m_range, &QDoubleSpinBox::valueChanged, this, viewEdited);
     connect(m_grid, &QSpinBox::valueChanged, this, viewEdited);

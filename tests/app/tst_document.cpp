@@ -375,6 +375,11 @@ void TestDocument::refusedEdits_data() {
     QTest::newRow("view range nan") << quadrant << i++ << "range must be a finite number > 0";
     QTest::newRow("view bins 0") << quadrant << i++ << "bins must be from 1 to 1024";
     QTest::newRow("view bins 1025") << quadrant << i++ << "bins must be from 1 to 1024";
+    // 3 nodes x 4096^2 points x 12 bytes = 0.6 GB fits; the spiral's 25 maps would need 5 GB.
+    QTest::newRow("view grid beyond the memory budget")
+        << QStringLiteral("spiral-2-8-8-8-1.nnlens.json") << i++
+        << "a grid of 4096 points per side needs 5.0 GB for this network's 25 maps; at most 2236 "
+           "fit in 1.5 GB";
 }
 
 void TestDocument::refusedEdits() {
@@ -421,8 +426,11 @@ void TestDocument::refusedEdits() {
         [](Document& d) {
             return d.setView({3.0, 250, 1025});
         },
+        [](Document& d) {
+            return d.setView({3.0, 4096, 25});
+        },
     };
-    QCOMPARE(edits.size(), std::size_t{19});
+    QCOMPARE(edits.size(), std::size_t{20});
 
     Document doc;
     QString error;
