@@ -4,6 +4,8 @@
 #include <algorithm>
 #include <charconv>
 #include <cmath>
+#include <cstdio>
+#include <filesystem>
 #include <limits>
 #include <system_error>
 
@@ -15,7 +17,7 @@ bool contains(const std::vector<std::string>& list, std::string_view name) {
     return std::find(list.begin(), list.end(), name) != list.end();
 }
 
-std::string quoted(std::string_view text) {
+std::string quotedText(std::string_view text) {
     return "\"" + std::string(text) + "\"";
 }
 
@@ -89,7 +91,7 @@ Args Args::parse(std::string command, const ArgSpec& spec, const std::vector<std
         args.fail("missing " + spec.positionals[args.m_positionals.size()]);
     }
     if (args.m_positionals.size() > spec.positionals.size()) {
-        args.fail("unexpected argument " + quoted(args.m_positionals[spec.positionals.size()]));
+        args.fail("unexpected argument " + quotedText(args.m_positionals[spec.positionals.size()]));
     }
     return args;
 }
@@ -115,9 +117,10 @@ std::optional<double> Args::optionalNumber(std::string_view name) const {
     if (!v->empty() && *begin == '+') ++begin;  // from_chars refuses a leading '+'
     const auto res = std::from_chars(begin, end, d);
     if (v->empty() || res.ec == std::errc::invalid_argument || res.ptr != end) {
-        failOption(name, quoted(*v) + " is not a number");
+        failOption(name, quotedText(*v) + " is not a number");
     }
-    if (res.ec == std::errc::result_out_of_range) failOption(name, quoted(*v) + " is out of range");
+    if (res.ec == std::errc::result_out_of_range)
+        failOption(name, quotedText(*v) + " is out of range");
     return d;
 }
 
@@ -133,9 +136,10 @@ std::optional<std::int64_t> Args::optionalInteger(std::string_view name) const {
     const char* end = v->data() + v->size();
     if (!v->empty() && *begin == '+') ++begin;
     const auto res = std::from_chars(begin, end, n);
-    if (res.ec == std::errc::result_out_of_range) failOption(name, quoted(*v) + " is out of range");
+    if (res.ec == std::errc::result_out_of_range)
+        failOption(name, quotedText(*v) + " is out of range");
     if (v->empty() || res.ec != std::errc() || res.ptr != end) {
-        failOption(name, quoted(*v) + " is not a whole number");
+        failOption(name, quotedText(*v) + " is not a whole number");
     }
     return n;
 }
@@ -167,6 +171,61 @@ double positiveNumber(const Args& a, std::string_view name, double fallback) {
         a.failOption(name, rawValue(a, name) + " is out of range (must be a finite number > 0)");
     }
     return v;
+}
+
+std::string shortNumber(double v) {
+    char buf[32];
+    std::snprintf(buf, sizeof buf, "%.6g", v);
+    return buf;
+}
+
+// Refuses an -o whose folder does not exist, or that names a folder, before any work is done,
+// so a long training run does not end in a failed save. (An unwritable folder still fails at
+// the end, with exit status 1.)
+void checkOutputFolder(const Args& a) {
+    const auto path = a.value("output");
+    if (!path) return;
+    if (path->empty()) a.failOption("output", "needs a file name");
+    const std::filesystem::path parent = std::filesystem::path(*path).parent_path();
+    std::error_code ec;
+    if (!parent.empty() && !std::filesystem::is_directory(parent, ec)) {
+        a.failOption("output", *path + ": folder \"" + parent.string() + "\" does not exist");
+    }
+    if (std::filesystem::is_directory(*path, ec)) {
+        a.failOption("output", *path + ": is a folder, not a file");
+    }
+}
+
+// Command-line flag > the file's "view" > the defaults (250, 3, 25); every value is checked,
+// naming the flag or the file it came from.
+GridConfig gridConfig(const Args& a, const Network& net, const std::string& netPath) {
+    GridConfig cfg;
+    if (net.hasView) {
+        cfg.n = net.view.grid;
+        cfg.range = net.view.range;
+        cfg.bins = net.view.bins;
+    }
+    auto fromFile = [&](const std::string& what, const std::string& value,
+                        const std::string& rule) {
+        throw InputError(netPath + ": view " + what + " " + value + " is out of range (must be " +
+                         rule + ")");
+    };
+    if (a.has("n")) {
+        cfg.n = static_cast<int>(integerInRange(a, "n", cfg.n, 2, kMaxGrid));
+    } else if (cfg.n < 2 || cfg.n > kMaxGrid) {
+        fromFile("grid", std::to_string(cfg.n), "2 to " + std::to_string(kMaxGrid));
+    }
+    if (a.has("range")) {
+        cfg.range = positiveNumber(a, "range", cfg.range);
+    } else if (!(std::isfinite(cfg.range) && cfg.range > 0.0)) {
+        fromFile("range", shortNumber(cfg.range), "a finite number > 0");
+    }
+    if (a.has("bins")) {
+        cfg.bins = static_cast<int>(integerInRange(a, "bins", cfg.bins, 1, kMaxBins));
+    } else if (cfg.bins < 1 || cfg.bins > kMaxBins) {
+        fromFile("bins", std::to_string(cfg.bins), "1 to " + std::to_string(kMaxBins));
+    }
+    return cfg;
 }
 
 }  // namespace nnlens::cli

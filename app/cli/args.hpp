@@ -9,6 +9,8 @@
 #include <vector>
 
 #include "core/error.hpp"
+#include "core/grid.hpp"
+#include "core/network.hpp"
 
 namespace nnlens::cli {
 
@@ -79,5 +81,15 @@ std::int64_t integerInRange(const Args& a, std::string_view name, std::int64_t f
                             std::int64_t lo, std::int64_t hi);
 // A finite number > 0 (learning rates, ranges).
 double positiveNumber(const Args& a, std::string_view name, double fallback);
+
+inline constexpr std::int64_t kMaxGrid = 4096;  // points per side of a map
+
+// A number in messages, "%.6g".
+std::string shortNumber(double v);
+// Refuses an -o whose folder does not exist, or that names a folder, before any work is done.
+void checkOutputFolder(const Args& a);
+// The maps' settings: a flag > the file's "view" > the defaults (250, 3, 25); every value is
+// checked, naming the flag or the file it came from.
+GridConfig gridConfig(const Args& a, const Network& net, const std::string& netPath);
 
 }  // namespace nnlens::cli

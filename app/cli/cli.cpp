@@ -40,7 +40,6 @@ constexpr int kExitFailure = 1;
 constexpr int kExitBadInput = 2;
 
 // Upper bounds that keep a typo from asking for terabytes; generous for real use.
-constexpr std::int64_t kMaxGrid = 4096;  // points per side of a map
 constexpr std::int64_t kMaxDatasetRows = 10'000'000;
 constexpr std::int64_t kMaxLrSteps = 1'000'000;
 constexpr int kMaxProgressLines = 20;  // train progress lines per run, about
@@ -96,23 +95,6 @@ OptimizerKind optimizerOption(const Args& a) {
     return *kind;
 }
 
-// Refuses an -o whose folder does not exist, or that names a folder, before any work is done,
-// so a long training run does not end in a failed save. (An unwritable folder still fails at
-// the end, with exit status 1.)
-void checkOutputFolder(const Args& a) {
-    const auto path = a.value("output");
-    if (!path) return;
-    if (path->empty()) a.failOption("output", "needs a file name");
-    const std::filesystem::path parent = std::filesystem::path(*path).parent_path();
-    std::error_code ec;
-    if (!parent.empty() && !std::filesystem::is_directory(parent, ec)) {
-        a.failOption("output", *path + ": folder \"" + parent.string() + "\" does not exist");
-    }
-    if (std::filesystem::is_directory(*path, ec)) {
-        a.failOption("output", *path + ": is a folder, not a file");
-    }
-}
-
 // The JSON result: to -o FILE (atomically, only now that everything succeeded) or stdout.
 void emitJson(const Args& a, Io& io, const std::string& json) {
     if (const auto path = a.value("output")) {
@@ -136,12 +118,6 @@ void checkInputWidth(const Network& net, const Dataset& data, const std::string&
                          " input columns (x1..) but the network takes " +
                          std::to_string(net.inputs) + " inputs");
     }
-}
-
-std::string shortNumber(double v) {
-    char buf[32];
-    std::snprintf(buf, sizeof buf, "%.6g", v);
-    return buf;
 }
 
 // ---- forward -----------------------------------------------------------------------------
@@ -173,38 +149,6 @@ int runForward(const Args& a, Io& io) {
 }
 
 // ---- grid --------------------------------------------------------------------------------
-
-// Command-line flag > the file's "view" > the defaults (250, 3, 25); every value is checked,
-// naming the flag or the file it came from.
-GridConfig gridConfig(const Args& a, const Network& net, const std::string& netPath) {
-    GridConfig cfg;
-    if (net.hasView) {
-        cfg.n = net.view.grid;
-        cfg.range = net.view.range;
-        cfg.bins = net.view.bins;
-    }
-    auto fromFile = [&](const std::string& what, const std::string& value,
-                        const std::string& rule) {
-        throw InputError(netPath + ": view " + what + " " + value + " is out of range (must be " +
-                         rule + ")");
-    };
-    if (a.has("n")) {
-        cfg.n = static_cast<int>(integerInRange(a, "n", cfg.n, 2, kMaxGrid));
-    } else if (cfg.n < 2 || cfg.n > kMaxGrid) {
-        fromFile("grid", std::to_string(cfg.n), "2 to " + std::to_string(kMaxGrid));
-    }
-    if (a.has("range")) {
-        cfg.range = positiveNumber(a, "range", cfg.range);
-    } else if (!(std::isfinite(cfg.range) && cfg.range > 0.0)) {
-        fromFile("range", shortNumber(cfg.range), "a finite number > 0");
-    }
-    if (a.has("bins")) {
-        cfg.bins = static_cast<int>(integerInRange(a, "bins", cfg.bins, 1, kMaxBins));
-    } else if (cfg.bins < 1 || cfg.bins > kMaxBins) {
-        fromFile("bins", std::to_string(cfg.bins), "1 to " + std::to_string(kMaxBins));
-    }
-    return cfg;
-}
 
 void checkTwoInputs(const Network& net, const std::string& netPath) {
     if (net.inputs != 2) {

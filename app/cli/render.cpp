@@ -71,7 +71,6 @@ ArgSpec renderSpec() {
 namespace {
 
 constexpr std::int64_t kMaxPixels = 16384;  // per side
-constexpr std::int64_t kMaxGrid = 4096;
 
 std::optional<double> parseDouble(std::string_view text) {
     if (!text.empty() && text.front() == '+') text.remove_prefix(1);
@@ -116,43 +115,6 @@ figures::NodeRef nodeOption(const Args& a, const Network& net) {
                                  std::to_string(nodes) + " nodes)");
     }
     return {layer, static_cast<int>(pair->second) - 1};
-}
-
-// As the other commands: refuse an -o in a missing folder or naming a folder before any work.
-void checkOutputFolder(const Args& a, const std::string& path) {
-    if (path.empty()) a.failOption("output", "needs a file name");
-    const std::filesystem::path parent = std::filesystem::path(path).parent_path();
-    std::error_code ec;
-    if (!parent.empty() && !std::filesystem::is_directory(parent, ec)) {
-        a.failOption("output", path + ": folder \"" + parent.string() + "\" does not exist");
-    }
-    if (std::filesystem::is_directory(path, ec)) {
-        a.failOption("output", path + ": is a folder, not a file");
-    }
-}
-
-// A flag wins over the file's "view", which wins over the defaults (as `grid`).
-void applyView(const Args& a, Network& net, const std::string& netPath) {
-    auto fromFile = [&](const std::string& what, const std::string& value,
-                        const std::string& rule) {
-        throw InputError(netPath + ": view " + what + " " + value + " is out of range (must be " +
-                         rule + ")");
-    };
-    if (a.has("n")) {
-        net.view.grid = static_cast<int>(integerInRange(a, "n", 0, 2, kMaxGrid));
-    } else if (net.view.grid < 2 || net.view.grid > kMaxGrid) {
-        fromFile("grid", std::to_string(net.view.grid), "2 to " + std::to_string(kMaxGrid));
-    }
-    if (a.has("range")) {
-        net.view.range = positiveNumber(a, "range", 0.0);
-    } else if (!(std::isfinite(net.view.range) && net.view.range > 0.0)) {
-        fromFile("range", std::to_string(net.view.range), "a finite number > 0");
-    }
-    if (a.has("bins")) {
-        net.view.bins = static_cast<int>(integerInRange(a, "bins", 0, 1, kMaxBins));
-    } else if (net.view.bins < 1 || net.view.bins > kMaxBins) {
-        fromFile("bins", std::to_string(net.view.bins), "1 to " + std::to_string(kMaxBins));
-    }
 }
 
 // QtGui (fonts, painting) needs a QGuiApplication. The command line has none of its own, so one
@@ -249,7 +211,7 @@ int runRender(const Args& a, std::ostream& out, std::ostream& err) {
     if (a.has("range")) positiveNumber(a, "range", 0.0);
     if (a.has("bins")) integerInRange(a, "bins", 0, 1, kMaxBins);
     auto backend = makeBackend(a.value("backend").value_or("auto"));
-    checkOutputFolder(a, output);
+    checkOutputFolder(a);
 
     const std::string& netPath = a.positional(0);
     Network net = readNetwork(netPath);
@@ -258,7 +220,10 @@ int runRender(const Args& a, std::ostream& out, std::ostream& err) {
     } catch (const InputError& e) {
         throw InputError(netPath + ": " + e.what());
     }
-    if (figureNeedsMaps(*kind)) applyView(a, net, netPath);
+    if (figureNeedsMaps(*kind)) {
+        const GridConfig cfg = gridConfig(a, net, netPath);
+        net.view = ViewSettings{cfg.range, cfg.n, cfg.bins};
+    }
     opt.selected = nodeOption(a, net);
     if (!opt.highlight && !net.layers.empty()) {
         opt.highlight = net.layers[static_cast<std::size_t>(opt.selected.layer)].activation;
@@ -288,11 +253,7 @@ int runRender(const Args& a, std::ostream& out, std::ostream& err) {
     QElapsedTimer timer;
     timer.start();
     std::optional<MapSet> maps;
-    if (figureNeedsMaps(*kind)) {
-        auto evaluator = backend->gridEvaluator();
-        evaluator->compute(net, GridConfig{net.view.grid, net.view.range, net.view.bins});
-        maps = makeMapSet(evaluator->maps(), vlim);
-    }
+    if (figureNeedsMaps(*kind)) maps = computeMapSet(net, vlim, backend->gridEvaluator().get());
     const QImage img = renderFigure(*kind, net, maps ? &*maps : nullptr, size, opt);
 
     QSaveFile file(QString::fromStdString(output));

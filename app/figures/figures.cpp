@@ -130,8 +130,13 @@ void checkFigure(FigureKind kind, const Network& net) {
     }
 }
 
-MapSet computeMapSet(const Network& net, std::optional<float> fixedLimit) {
-    auto evaluator = makeCpuGridEvaluator();
+MapSet computeMapSet(const Network& net, std::optional<float> fixedLimit,
+                     GridEvaluator* evaluator) {
+    std::unique_ptr<GridEvaluator> cpu;
+    if (!evaluator) {
+        cpu = makeCpuGridEvaluator();
+        evaluator = cpu.get();
+    }
     evaluator->compute(net, GridConfig{net.view.grid, net.view.range, net.view.bins});
     return makeMapSet(evaluator->maps(), fixedLimit);
 }

@@ -131,7 +131,8 @@ QImage renderFigure(FigureKind kind, const Network& net, const MapSet* maps, QSi
 // --figure network)") or without layers. renderFigure() calls it first.
 void checkFigure(FigureKind kind, const Network& net);
 
-// Maps of `net` on the CPU with the network's view settings (used by render and tests).
-MapSet computeMapSet(const Network& net, std::optional<float> fixedLimit = std::nullopt);
+// Maps of `net` with the network's view settings, by `evaluator` (the CPU's when null).
+MapSet computeMapSet(const Network& net, std::optional<float> fixedLimit = std::nullopt,
+                     GridEvaluator* evaluator = nullptr);
 
 }  // namespace nnlens::figures

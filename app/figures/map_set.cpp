@@ -26,7 +26,6 @@ void fillLayers(MapSet& set, const GridMaps& maps, int first) {
         const auto layer = static_cast<std::size_t>(l);
         const int nodes = static_cast<int>(maps.out[layer].cols());
         set.images[layer].resize(static_cast<std::size_t>(nodes));
-        set.range[layer].resize(static_cast<std::size_t>(nodes));
         set.hist[layer] = maps.hist[layer];
         for (int j = 0; j < nodes; ++j)
             jobs.emplace_back(l, j);
@@ -39,8 +38,6 @@ void fillLayers(MapSet& set, const GridMaps& maps, int first) {
                         const auto col = maps.out[static_cast<std::size_t>(l)].col(j);
                         set.images[static_cast<std::size_t>(l)][static_cast<std::size_t>(j)] =
                             heatmapImage(col.data(), n, -vlim, vlim, Colormap::diverging());
-                        set.range[static_cast<std::size_t>(l)][static_cast<std::size_t>(j)] = {
-                            col.minCoeff(), col.maxCoeff()};
                     }
                 });
 }
@@ -69,7 +66,6 @@ MapSet makeMapSet(const GridMaps& maps, std::optional<float> fixedLimit) {
     const auto layers = static_cast<std::size_t>(maps.layers());
     set.images.resize(layers);
     set.hist.resize(layers);
-    set.range.resize(layers);
     fillLayers(set, maps, 0);
     set.arrows = maps.arrows;
     return set;

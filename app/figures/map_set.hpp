@@ -15,10 +15,9 @@ struct MapSet {
     GridConfig config;
     float dataLimit = 0.0f;  // largest |out| over the whole network (GridMaps::colourLimit)
     float vlim = 1.0f;       // the colour limit used: dataLimit, or the fixed one
-    std::vector<std::vector<QImage>> images;                  // per layer, per node: out
-    std::vector<std::vector<Histogram>> hist;                 // per layer, per node: s
-    std::vector<std::vector<std::pair<float, float>>> range;  // per layer, per node: min/max out
-    std::vector<std::optional<Arrow>> arrows;                 // first layer, per node
+    std::vector<std::vector<QImage>> images;   // per layer, per node: out
+    std::vector<std::vector<Histogram>> hist;  // per layer, per node: s
+    std::vector<std::optional<Arrow>> arrows;  // first layer, per node
 
     int layers() const { return static_cast<int>(images.size()); }
     bool empty() const { return images.empty(); }

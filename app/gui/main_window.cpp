@@ -79,10 +79,7 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent) {
             [this](std::shared_ptr<const model::MapFrame> frame) { onFrame(std::move(frame)); });
     connect(m_maps.get(), &model::MapService::failed, this, [this](const QString& message) {
         // In the status bar only: a drag at a too-large grid must not stack up dialogs.
-        const bool dialogs = m_errorDialogs;
-        m_errorDialogs = false;
-        showError(tr("Maps: %1").arg(message));
-        m_errorDialogs = dialogs;
+        showError(tr("Maps: %1").arg(message), false);
         m_diagram->update();
     });
     connect(m_graph, &widgets::FigureView::framePainted, this, [this](std::uint64_t generation) {
@@ -356,9 +353,11 @@ void MainWindow::buildPresetMenu(QMenu* menu) {
 void MainWindow::requestMaps(model::EditHint hint) {
     m_requestedAtNs = m_clock.nsecsElapsed();
     m_requested = m_maps->request(m_doc->network(), hint, m_layers->fixedColourLimit());
-    // Without 2 inputs there are no maps: the diagram is the picture of the network then.
-    m_graph->setVisible(m_doc->network().inputs == 2);
-    m_diagram->setVisible(m_showDiagram || m_doc->network().inputs != 2);
+    if (hint.shape) {
+        // Without 2 inputs there are no maps: the diagram is the picture of the network then.
+        m_graph->setVisible(m_doc->network().inputs == 2);
+        m_diagram->setVisible(m_showDiagram || m_doc->network().inputs != 2);
+    }
 }
 
 void MainWindow::onFrame(std::shared_ptr<const model::MapFrame> frame) {
@@ -634,10 +633,10 @@ QString MainWindow::backendName() const {
     return m_maps->backendName();
 }
 
-void MainWindow::showError(const QString& message) {
+void MainWindow::showError(const QString& message, bool dialog) {
     m_lastError = message;
     statusBar()->showMessage(message, 10000);
-    if (m_errorDialogs) {
+    if (dialog && m_errorDialogs) {
         auto* box =
             new QMessageBox(QMessageBox::Warning, tr("nnlens"), message, QMessageBox::Ok, this);
         box->setAttribute(Qt::WA_DeleteOnClose);

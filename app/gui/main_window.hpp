@@ -94,7 +94,8 @@ class MainWindow : public QMainWindow {
     void buildPresetMenu(QMenu* menu);
     void requestMaps(model::EditHint hint);
     void onFrame(std::shared_ptr<const model::MapFrame> frame);
-    void showError(const QString& message);
+    // The message in the status bar and lastError(), and in a dialog unless `dialog` is false.
+    void showError(const QString& message, bool dialog = true);
     bool maybeSave();
     void updateTitle();
     void updateRecentMenu();

@@ -239,13 +239,10 @@ void LayerEditor::refresh() {
             nodes->setFocusPolicy(Qt::StrongFocus);
             nodes->installEventFilter(this);
             m_table->setCellWidget(l, kNodes, nodes);
-            connect(nodes, &QSpinBox::valueChanged, this, [this, nodes](int value) {
-                if (m_refreshing) return;
-                for (int row = 0; row < m_table->rowCount(); ++row) {
-                    if (m_table->cellWidget(row, kNodes) == nodes) {
-                        if (!m_doc->setNodeCount(row, value)) refresh();
-                    }
-                }
+            // Cell widgets stay on their row (rows are only added or cut at the end), so the row
+            // is the layer.
+            connect(nodes, &QSpinBox::valueChanged, this, [this, l](int value) {
+                if (!m_refreshing && !m_doc->setNodeCount(l, value)) refresh();
             });
         }
         {
@@ -264,13 +261,9 @@ void LayerEditor::refresh() {
             act->setFocusPolicy(Qt::StrongFocus);
             act->installEventFilter(this);
             m_table->setCellWidget(l, kActivation, act);
-            connect(act, &QComboBox::activated, this, [this, act](int index) {
-                for (int row = 0; row < m_table->rowCount(); ++row) {
-                    if (m_table->cellWidget(row, kActivation) == act) {
-                        const auto a = static_cast<Activation>(act->itemData(index).toInt());
-                        if (!m_doc->setActivation(row, a)) refresh();
-                    }
-                }
+            connect(act, &QComboBox::activated, this, [this, act, l](int index) {
+                const auto a = static_cast<Activation>(act->itemData(index).toInt());
+                if (!m_doc->setActivation(l, a)) refresh();
             });
         }
         {
