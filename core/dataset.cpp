@@ -16,7 +16,6 @@ namespace nnlens {
 
 namespace {
 
-constexpr int kMaxGenerated = 10'000'000;
 constexpr double kPi = 3.14159265358979323846;
 
 // ---------------------------------------------------------------------------------------------
@@ -270,8 +269,8 @@ Dataset generateDataset(std::string_view kind, int n, double noise, std::uint64_
             known += (known.empty() ? "" : ", ") + k;
         throw InputError("unknown data set " + quote(kind) + " (known: " + known + ")");
     }
-    if (n < 1 || n > kMaxGenerated) {
-        throw InputError("a data set needs from 1 to " + std::to_string(kMaxGenerated) +
+    if (n < 1 || n > kMaxGeneratedRows) {
+        throw InputError("a data set needs from 1 to " + std::to_string(kMaxGeneratedRows) +
                          " points, not " + std::to_string(n));
     }
     if (!std::isfinite(noise) || noise < 0.0) {

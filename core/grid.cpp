@@ -97,6 +97,7 @@ void accumulate(const HistogramEdges& b, const float* values, std::int64_t count
         std::array<std::array<std::int32_t, 1100>, 4> lanes;
     };
     static_assert(sizeof(std::array<std::int32_t, kBlock>) == 1024);
+    static_assert(kMaxBins + 1 <= 1100, "a lane holds every bin and the spare slot");
     Scratch scratch;  // 18 KiB on the stack: no allocation per map
     auto& guess = scratch.guess;
     auto& local = scratch.lanes;
@@ -200,7 +201,10 @@ void checkGrid(const Network& net, const GridConfig& cfg) {
         throw InputError("grid maps need a network with 2 inputs; this one has " +
                          std::to_string(net.inputs));
     }
-    if (cfg.n < 2 || cfg.n > 4096) throw InputError("grid size n must be from 2 to 4096");
+    if (cfg.n < kMinGrid || cfg.n > kMaxGrid) {
+        throw InputError("grid size n must be from " + std::to_string(kMinGrid) + " to " +
+                         std::to_string(kMaxGrid));
+    }
     if (!(cfg.range > 0.0) || !std::isfinite(cfg.range)) {
         throw InputError("grid range must be a finite number > 0");
     }

@@ -12,14 +12,6 @@
 
 namespace nnlens {
 
-inline constexpr int kMaxBins = 1024;  // histogram bins, everywhere (files, CLI, engine)
-
-struct GridConfig {
-    int n = 250;         // points per side (seed: n_grid)
-    double range = 3.0;  // maps cover [-range, range]^2 (seed: x_range)
-    int bins = 25;       // histogram bins (seed: n_bins)
-};
-
 // numpy.histogram of one node's s over [min, max] in equal bins (edges in double precision,
 // last bin closed; min == max gives [min - 0.5, min + 0.5]).
 struct Histogram {
@@ -84,8 +76,8 @@ class GridEvaluator {
     virtual const GridMaps& maps() const = 0;
 };
 
-// Throws InputError unless `net` has 2 inputs and `cfg` is in range (n 2..4096, range > 0,
-// bins 1..kMaxBins). Every GridEvaluator calls it first.
+// Throws InputError unless `net` has 2 inputs and `cfg` is in range (n kMinGrid..kMaxGrid,
+// range > 0, bins 1..kMaxBins). Every GridEvaluator calls it first.
 void checkGrid(const Network& net, const GridConfig& cfg);
 
 // The reference implementation (CpuBackend::gridEvaluator()).

@@ -9,14 +9,10 @@
 #include <nlohmann/json.hpp>
 
 #include "activation.hpp"
+#include "limits.hpp"
 #include "types.hpp"
 
 namespace nnlens {
-
-inline constexpr int kMaxLayers = 64;
-inline constexpr int kMaxNodes = 4096;
-inline constexpr int kMaxInputs = 4096;
-inline constexpr std::int64_t kMaxParameters = 16 * 1024 * 1024;
 
 struct Layer {
     Matrix W;  // (n_in, n_out): column j is node j's weight vector
@@ -32,11 +28,11 @@ struct Layer {
     }
 };
 
-// The seed's x_range, n_grid and n_bins.
-struct ViewSettings {
-    double range = 3.0;
-    int grid = 250;
-    int bins = 25;
+// The maps' settings: the seed's n_grid, x_range and n_bins (a network file's "view").
+struct GridConfig {
+    int n = 250;         // points per side (seed: n_grid; the file's "grid")
+    double range = 3.0;  // maps cover [-range, range]^2 (seed: x_range)
+    int bins = 25;       // histogram bins (seed: n_bins)
 };
 
 struct LayerSpec {
@@ -49,7 +45,7 @@ struct Network {
     std::string description;
     int inputs = 2;
     std::vector<Layer> layers;
-    ViewSettings view;
+    GridConfig view;
     bool hasView = false;                             // whether the file carried "view"
     nlohmann::json extra = nlohmann::json::object();  // unknown top-level keys
 

@@ -31,7 +31,6 @@ using json = nlohmann::json;
 
 constexpr std::string_view kFormat = "nnlens.network";
 constexpr int kVersion = 1;
-constexpr int kMaxGrid = 4096;
 
 // A JSON string literal for `s` (escaped); bytes that are not UTF-8 become U+FFFD.
 std::string jsonString(std::string_view s) {
@@ -186,12 +185,12 @@ Layer parseLayer(const json& j, std::size_t index) {
     return layer;
 }
 
-ViewSettings parseView(const json& v) {
+GridConfig parseView(const json& v) {
     if (!v.is_object()) {
         throw InputError(R"("view": expected an object with "range", "grid" and "bins", got )" +
                          shown(v));
     }
-    ViewSettings view;
+    GridConfig view;
     if (const auto it = v.find("range"); it != v.end()) {
         const double range = it->is_number() ? it->get<double>() : NAN;
         if (!(std::isfinite(range) && range > 0.0)) {
@@ -201,11 +200,12 @@ ViewSettings parseView(const json& v) {
     }
     if (const auto it = v.find("grid"); it != v.end()) {
         const auto grid = asInteger(*it);
-        if (!grid || *grid < 2 || *grid > kMaxGrid) {
-            throw InputError(R"("view", "grid": expected an integer from 2 to )" +
-                             std::to_string(kMaxGrid) + ", got " + shown(*it));
+        if (!grid || *grid < kMinGrid || *grid > kMaxGrid) {
+            throw InputError(R"("view", "grid": expected an integer from )" +
+                             std::to_string(kMinGrid) + " to " + std::to_string(kMaxGrid) +
+                             ", got " + shown(*it));
         }
-        view.grid = static_cast<int>(*grid);
+        view.n = static_cast<int>(*grid);
     }
     if (const auto it = v.find("bins"); it != v.end()) {
         const auto bins = asInteger(*it);
@@ -377,11 +377,11 @@ std::string formatNetwork(const Network& net) {
         out += i + 1 < net.layers.size() ? "\n    },\n" : "\n    }\n";
     }
     out += "  ]";
-    const ViewSettings defaults;
-    if (net.hasView || net.view.range != defaults.range || net.view.grid != defaults.grid ||
+    const GridConfig defaults;
+    if (net.hasView || net.view.range != defaults.range || net.view.n != defaults.n ||
         net.view.bins != defaults.bins) {
         out += ",\n  \"view\": {\"range\": " + formatDouble(net.view.range) +
-               ", \"grid\": " + std::to_string(net.view.grid) +
+               ", \"grid\": " + std::to_string(net.view.n) +
                ", \"bins\": " + std::to_string(net.view.bins) + "}";
     }
     if (net.extra.is_object()) {

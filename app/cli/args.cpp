@@ -200,20 +200,17 @@ void checkOutputFolder(const Args& a) {
 // naming the flag or the file it came from.
 GridConfig gridConfig(const Args& a, const Network& net, const std::string& netPath) {
     GridConfig cfg;
-    if (net.hasView) {
-        cfg.n = net.view.grid;
-        cfg.range = net.view.range;
-        cfg.bins = net.view.bins;
-    }
+    if (net.hasView) cfg = net.view;
     auto fromFile = [&](const std::string& what, const std::string& value,
                         const std::string& rule) {
         throw InputError(netPath + ": view " + what + " " + value + " is out of range (must be " +
                          rule + ")");
     };
     if (a.has("n")) {
-        cfg.n = static_cast<int>(integerInRange(a, "n", cfg.n, 2, kMaxGrid));
-    } else if (cfg.n < 2 || cfg.n > kMaxGrid) {
-        fromFile("grid", std::to_string(cfg.n), "2 to " + std::to_string(kMaxGrid));
+        cfg.n = static_cast<int>(integerInRange(a, "n", cfg.n, kMinGrid, kMaxGrid));
+    } else if (cfg.n < kMinGrid || cfg.n > kMaxGrid) {
+        fromFile("grid", std::to_string(cfg.n),
+                 std::to_string(kMinGrid) + " to " + std::to_string(kMaxGrid));
     }
     if (a.has("range")) {
         cfg.range = positiveNumber(a, "range", cfg.range);

@@ -82,8 +82,6 @@ std::int64_t integerInRange(const Args& a, std::string_view name, std::int64_t f
 // A finite number > 0 (learning rates, ranges).
 double positiveNumber(const Args& a, std::string_view name, double fallback);
 
-inline constexpr std::int64_t kMaxGrid = 4096;  // points per side of a map
-
 // A number in messages, "%.6g".
 std::string shortNumber(double v);
 // Refuses an -o whose folder does not exist, or that names a folder, before any work is done.

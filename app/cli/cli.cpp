@@ -160,7 +160,7 @@ void checkTwoInputs(const Network& net, const std::string& netPath) {
 int runGrid(const Args& a, Io& io) {
     auto backend = backendFor(a);
     // Flags are checked before the file is read, so a bad flag is reported as such.
-    if (a.has("n")) integerInRange(a, "n", 0, 2, kMaxGrid);
+    if (a.has("n")) integerInRange(a, "n", 0, kMinGrid, kMaxGrid);
     if (a.has("range")) positiveNumber(a, "range", 0.0);
     if (a.has("bins")) integerInRange(a, "bins", 0, 1, kMaxBins);
     checkOutputFolder(a);
@@ -478,7 +478,7 @@ int runBenchCommand(const Args& a, Io& io) {
 
 int runSummary(const Args& a, Io& io) {
     auto backend = backendFor(a);
-    if (a.has("n")) integerInRange(a, "n", 0, 2, kMaxGrid);
+    if (a.has("n")) integerInRange(a, "n", 0, kMinGrid, kMaxGrid);
     if (a.has("range")) positiveNumber(a, "range", 0.0);
     SummaryOptions opt;
     opt.mapWidth = static_cast<int>(integerInRange(a, "width", 32, 8, 76));

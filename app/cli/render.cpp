@@ -207,7 +207,7 @@ int runRender(const Args& a, std::ostream& out, std::ostream& err) {
         }
         opt.highlight = act;
     }
-    if (a.has("n")) integerInRange(a, "n", 0, 2, kMaxGrid);
+    if (a.has("n")) integerInRange(a, "n", 0, kMinGrid, kMaxGrid);
     if (a.has("range")) positiveNumber(a, "range", 0.0);
     if (a.has("bins")) integerInRange(a, "bins", 0, 1, kMaxBins);
     auto backend = makeBackend(a.value("backend").value_or("auto"));
@@ -222,7 +222,7 @@ int runRender(const Args& a, std::ostream& out, std::ostream& err) {
     }
     if (figureNeedsMaps(*kind)) {
         const GridConfig cfg = gridConfig(a, net, netPath);
-        net.view = ViewSettings{cfg.range, cfg.n, cfg.bins};
+        net.view = cfg;
     }
     opt.selected = nodeOption(a, net);
     if (!opt.highlight && !net.layers.empty()) {

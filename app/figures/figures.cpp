@@ -137,7 +137,7 @@ MapSet computeMapSet(const Network& net, std::optional<float> fixedLimit,
         cpu = makeCpuGridEvaluator();
         evaluator = cpu.get();
     }
-    evaluator->compute(net, GridConfig{net.view.grid, net.view.range, net.view.bins});
+    evaluator->compute(net, net.view);
     return makeMapSet(evaluator->maps(), fixedLimit);
 }
 

@@ -91,7 +91,7 @@ QJsonObject runGuiBench(MainWindow& window, int frames) {
         shape << QString::number(layer.outputs());
     return QJsonObject{
         {QStringLiteral("network"), shape.join(QLatin1Char('-'))},
-        {QStringLiteral("grid"), net.view.grid},
+        {QStringLiteral("grid"), net.view.n},
         {QStringLiteral("frames"), frames},
         {QStringLiteral("window"),
          QStringLiteral("%1x%2").arg(window.width()).arg(window.height())},

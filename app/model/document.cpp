@@ -184,7 +184,7 @@ bool Document::saveAs(const QString& path, QString* error) {
 void Document::newNetwork() {
     Network net = Network::initialized(2, {{2, Activation::Tanh}, {1, Activation::Tanh}}, m_seed++);
     net.name = "Untitled";
-    net.view = ViewSettings{};
+    net.view = GridConfig{};
     setNetwork(net, {});
 }
 
@@ -397,9 +397,10 @@ bool Document::removeNode(int layer, int node) {
                        EditHint{0, -1, true});
 }
 
-bool Document::setView(const ViewSettings& view) {
-    if (view.grid < 2 || view.grid > 4096) {
-        emit editRefused(QStringLiteral("grid size must be from 2 to 4096"));
+bool Document::setView(const GridConfig& view) {
+    if (view.n < kMinGrid || view.n > kMaxGrid) {
+        emit editRefused(
+            QStringLiteral("grid size must be from %1 to %2").arg(kMinGrid).arg(kMaxGrid));
         return false;
     }
     if (!std::isfinite(view.range) || view.range <= 0.0) {
@@ -413,18 +414,18 @@ bool Document::setView(const ViewSettings& view) {
     // Every node's s, out and coloured image take 12 bytes a grid point: a 4096 grid on a
     // 2-8-8-8-1 network would need 5 GB, and running out of memory would take the open network
     // with it. The window keeps its maps within kMapMemoryBudget.
-    if (m_net.inputs == 2 && view.grid != m_net.view.grid) {
+    if (m_net.inputs == 2 && view.n != m_net.view.n) {
         std::int64_t nodes = 0;
         for (const Layer& layer : m_net.layers)
             nodes += layer.outputs();
-        const double bytes = 12.0 * static_cast<double>(view.grid) * view.grid * nodes;
+        const double bytes = 12.0 * static_cast<double>(view.n) * view.n * nodes;
         if (bytes > kMapMemoryBudget) {
             const int fits = static_cast<int>(std::sqrt(
                 kMapMemoryBudget / (12.0 * static_cast<double>(std::max<std::int64_t>(nodes, 1)))));
             emit editRefused(
                 QStringLiteral("a grid of %1 points per side needs %2 GB for this network's %3 "
                                "maps; at most %4 fit in %5 GB")
-                    .arg(view.grid)
+                    .arg(view.n)
                     .arg(bytes / 1e9, 0, 'f', 1)
                     .arg(nodes)
                     .arg(fits)
@@ -432,8 +433,7 @@ bool Document::setView(const ViewSettings& view) {
             return false;
         }
     }
-    if (m_net.view.grid == view.grid && m_net.view.range == view.range &&
-        m_net.view.bins == view.bins) {
+    if (m_net.view.n == view.n && m_net.view.range == view.range && m_net.view.bins == view.bins) {
         return true;
     }
     Network next = m_net;

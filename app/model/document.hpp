@@ -31,9 +31,6 @@ struct EditHint {
     bool shape = false;  // layers, nodes or view changed: recompute everything
 };
 
-// The most memory the window's maps may take (s, out and image of every node).
-inline constexpr double kMapMemoryBudget = 1.5e9;
-
 class Document : public QObject {
     Q_OBJECT
 
@@ -82,7 +79,7 @@ class Document : public QObject {
     bool moveLayer(int from, int to);
     bool setNodeCount(int layer, int nodes);  // adds at the end or removes from the end
     bool removeNode(int layer, int node);     // removes that node (its column and next row)
-    bool setView(const ViewSettings& view);
+    bool setView(const GridConfig& view);
     bool setName(const QString& name);
     // Re-draws every parameter (default initialisation, a new seed each time).
     bool reinitialize();

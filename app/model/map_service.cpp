@@ -133,7 +133,7 @@ void MapService::run() {
                 haveMaps = false;
             } else {
                 if (!evaluator) evaluator = m_backend->gridEvaluator();
-                const GridConfig cfg{net.view.grid, net.view.range, net.view.bins};
+                const GridConfig cfg = net.view;
                 const bool full = !haveMaps || req.hint.shape || !sameConfig(cfg, lastConfig) ||
                                   req.hint.layer < 0 || req.hint.layer >= layers;
                 haveMaps = false;  // until this request has succeeded

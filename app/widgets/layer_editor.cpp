@@ -125,7 +125,7 @@ LayerEditor::LayerEditor(model::Document* doc, QWidget* parent) : QWidget(parent
     m_range->setKeyboardTracking(false);
     m_range->setToolTip(tr("Maps cover [-range, range] in x1 and x2 (the notebook's x_range)"));
     m_grid = new QSpinBox(view);
-    m_grid->setRange(2, 4096);
+    m_grid->setRange(kMinGrid, kMaxGrid);
     m_grid->setKeyboardTracking(false);
     m_grid->setToolTip(tr("Points per side of every map (the notebook's n_grid)"));
     m_bins = new QSpinBox(view);
@@ -152,9 +152,9 @@ LayerEditor::LayerEditor(model::Document* doc, QWidget* parent) : QWidget(parent
 
     auto viewEdited = [this] {
         if (m_refreshing) return;
-        ViewSettings v = m_doc->network().view;
+        GridConfig v = m_doc->network().view;
         v.range = m_range->value();
-        v.grid = m_grid->value();
+        v.n = m_grid->value();
         v.bins = m_bins->value();
         if (!m_doc->setView(v)) refreshView();  // refused (the message is shown): back to it
     };
@@ -290,10 +290,10 @@ void LayerEditor::refresh() {
 }
 
 void LayerEditor::refreshView() {
-    const ViewSettings& v = m_doc->network().view;
+    const GridConfig& v = m_doc->network().view;
     QSignalBlocker b1(m_range), b2(m_grid), b3(m_bins);
     m_range->setValue(v.range);
-    m_grid->setValue(v.grid);
+    m_grid->setValue(v.n);
     m_bins->setValue(v.bins);
     const bool maps = m_doc->network().inputs == 2;
     m_range->setEnabled(maps);

@@ -35,7 +35,7 @@ bool sameBits(float a, float b) {
 QString networkDifference(const Network& a, const Network& b) {
     if (a.name != b.name) return QStringLiteral("names differ");
     if (a.inputs != b.inputs) return QStringLiteral("inputs differ");
-    if (a.view.grid != b.view.grid || a.view.range != b.view.range || a.view.bins != b.view.bins)
+    if (a.view.n != b.view.n || a.view.range != b.view.range || a.view.bins != b.view.bins)
         return QStringLiteral("views differ");
     if (a.layers.size() != b.layers.size())
         return QStringLiteral("%1 vs %2 layers").arg(a.layers.size()).arg(b.layers.size());
@@ -148,7 +148,7 @@ const std::vector<EditCase>& editCases() {
          {0, -1, true}},
         {"view",
          [](Document& d) {
-             return d.setView({2.0, 101, 10});
+             return d.setView({101, 2.0, 10});
          },
          {0, -1, true}},
         {"rename",
@@ -219,9 +219,9 @@ void TestDocument::newDocument() {
     QCOMPARE(net.layers[0].activation, Activation::Tanh);
     QCOMPARE(net.layers[1].activation, Activation::Tanh);
     QCOMPARE(QString::fromStdString(net.name), QStringLiteral("Untitled"));
-    QCOMPARE(net.view.grid, ViewSettings{}.grid);
-    QCOMPARE(net.view.range, ViewSettings{}.range);
-    QCOMPARE(net.view.bins, ViewSettings{}.bins);
+    QCOMPARE(net.view.n, GridConfig{}.n);
+    QCOMPARE(net.view.range, GridConfig{}.range);
+    QCOMPARE(net.view.bins, GridConfig{}.bins);
     QVERIFY(withinInit(net.layers[0].W, 0, 2, 0, 2, 2));
     QVERIFY(withinInit(net.layers[1].W, 0, 2, 0, 1, 2));
     QVERIFY(!doc.isModified());
@@ -412,22 +412,22 @@ void TestDocument::refusedEdits() {
         [](Document& d) { return d.removeLayer(2); },
         [](Document& d) { return d.moveLayer(0, 2); },
         [](Document& d) {
-            return d.setView({3.0, 1, 25});
+            return d.setView({1, 3.0, 25});
         },
         [](Document& d) {
-            return d.setView({0.0, 250, 25});
+            return d.setView({250, 0.0, 25});
         },
         [](Document& d) {
-            return d.setView({std::nan(""), 250, 25});
+            return d.setView({250, std::nan(""), 25});
         },
         [](Document& d) {
-            return d.setView({3.0, 250, 0});
+            return d.setView({250, 3.0, 0});
         },
         [](Document& d) {
-            return d.setView({3.0, 250, 1025});
+            return d.setView({250, 3.0, 1025});
         },
         [](Document& d) {
-            return d.setView({3.0, 4096, 25});
+            return d.setView({4096, 3.0, 25});
         },
     };
     QCOMPARE(edits.size(), std::size_t{20});
@@ -723,7 +723,7 @@ void TestDocument::saveReopen() {
     QVERIFY(doc.openPreset(presetPath("spiral-2-8-8-8-1.nnlens.json"), &error));
     QVERIFY(doc.setParameter({1, 3, 4}, 0.1f));  // not a short decimal in binary
     QVERIFY(doc.setNodeCount(2, 5));
-    QVERIFY(doc.setView({2.5, 64, 7}));
+    QVERIFY(doc.setView({64, 2.5, 7}));
     QVERIFY(doc.isModified());
 
     QSignalSpy pathChanged(&doc, &Document::filePathChanged);

@@ -50,7 +50,7 @@ class FrameSink : public QObject {
 // The maps of `net` from a fresh evaluator, coloured as the service colours them.
 figures::MapSet freshMaps(const Network& net, std::optional<float> fixedLimit = std::nullopt) {
     auto evaluator = CpuBackend().gridEvaluator();
-    evaluator->compute(net, GridConfig{net.view.grid, net.view.range, net.view.bins});
+    evaluator->compute(net, net.view);
     return figures::makeMapSet(evaluator->maps(), fixedLimit);
 }
 
@@ -158,7 +158,7 @@ void TestMapService::partialUpdate() {
     QFETCH(int, input);
     QFETCH(float, value);
     Network net = preset("spiral-2-8-8-8-1.nnlens.json");
-    net.view.grid = 120;  // quicker; the ordering and the rules are the same
+    net.view.n = 120;  // quicker; the ordering and the rules are the same
     // A fixed colour limit, so no layer is recoloured because the data's limit moved.
     const float vlim = 1.0f;
     const figures::MapSet original = freshMaps(net, vlim);
@@ -201,7 +201,7 @@ void TestMapService::partialUpdate() {
 
 void TestMapService::coalescing() {
     Network net = preset("spiral-2-8-8-8-1.nnlens.json");
-    net.view.grid = 200;
+    net.view.n = 200;
     MapService service;
     FrameSink sink(service);
     Network sent = net;
@@ -263,7 +263,7 @@ void TestMapService::noMaps() {
 
 void TestMapService::fixedLimit() {
     Network net = preset("quadrant-selector.nnlens.json");
-    net.view.grid = 64;
+    net.view.n = 64;
     MapService service;
     FrameSink sink(service);
     const std::uint64_t g1 = service.request(net, EditHint{0, -1, true}, 4.0f);
@@ -285,13 +285,13 @@ void TestMapService::fixedLimit() {
 
 void TestMapService::viewChange() {
     Network net = preset("quadrant-selector.nnlens.json");
-    net.view.grid = 40;
+    net.view.n = 40;
     MapService service;
     FrameSink sink(service);
     const std::uint64_t g1 = service.request(net, EditHint{0, -1, true});
     QVERIFY(waitForFrame(sink, g1));
     // A new grid with a hint that does not say so: the config change alone forces a compute.
-    net.view.grid = 33;
+    net.view.n = 33;
     net.view.bins = 5;
     const std::uint64_t g2 = service.request(net, EditHint{1, 0, false});
     QVERIFY(waitForFrame(sink, g2));
@@ -304,7 +304,7 @@ void TestMapService::viewChange() {
 
 void TestMapService::failureKeepsRunning() {
     Network net = preset("quadrant-selector.nnlens.json");
-    net.view.grid = 1;  // refused by checkGrid
+    net.view.n = 1;  // refused by checkGrid
     MapService service;
     FrameSink sink(service);
     QSignalSpy spy(&sink, &FrameSink::received);
@@ -314,7 +314,7 @@ void TestMapService::failureKeepsRunning() {
     QVERIFY2(sink.failures[0].contains(QStringLiteral("grid size")), qPrintable(sink.failures[0]));
     QVERIFY(service.waitFor(g1, 1000));
     QVERIFY(sink.frames.empty());
-    net.view.grid = 30;
+    net.view.n = 30;
     const std::uint64_t g2 = service.request(net, EditHint{1, 0, false});
     QVERIFY(waitForFrame(sink, g2));
     COMPARE_MAPS(sink.frames.back()->maps, freshMaps(net));
@@ -322,7 +322,7 @@ void TestMapService::failureKeepsRunning() {
 
 void TestMapService::setBackend() {
     Network net = preset("quadrant-selector.nnlens.json");
-    net.view.grid = 50;
+    net.view.n = 50;
     MapService service(std::make_unique<CpuBackend>());
     FrameSink sink(service);
     const std::uint64_t g1 = service.request(net, EditHint{0, -1, true});
@@ -338,7 +338,7 @@ void TestMapService::setBackend() {
 
 void TestMapService::destroyWhileBusy() {
     Network net = preset("spiral-2-8-8-8-1.nnlens.json");
-    net.view.grid = 1500;  // long enough to be mid-compute at destruction
+    net.view.n = 1500;  // long enough to be mid-compute at destruction
     std::uint64_t last = 0;
     {
         MapService service;

@@ -212,7 +212,7 @@ void TestNetworkIo::roundTripKeepsUnknownKeys() {
     NNLENS_CLOSE(net.layers[0].W(1, 0), -0.25f, 0.0, 0.0);
     QVERIFY(net.hasView);
     NNLENS_CLOSE(net.view.range, 2.5, 0.0, 0.0);
-    QCOMPARE(net.view.grid, 100);
+    QCOMPARE(net.view.n, 100);
     QCOMPARE(net.view.bins, 10);
 
     const Network back = nnlens::parseNetwork(nnlens::formatNetwork(net));
@@ -221,7 +221,7 @@ void TestNetworkIo::roundTripKeepsUnknownKeys() {
     QCOMPARE(back.extra.dump(), net.extra.dump());
     QCOMPARE(back.layers[0].extra.dump(), net.layers[0].extra.dump());
     NNLENS_CLOSE(back.view.range, 2.5, 0.0, 0.0);
-    QCOMPARE(back.view.grid, 100);
+    QCOMPARE(back.view.n, 100);
     QCOMPARE(back.view.bins, 10);
     // Formatting twice gives the same bytes.
     QCOMPARE(nnlens::formatNetwork(back), nnlens::formatNetwork(net));
@@ -249,7 +249,7 @@ void TestNetworkIo::viewDefaultsAndRoundTrip() {
     const Network plain = nnlens::parseNetwork(networkText().toStdString());
     QVERIFY(!plain.hasView);
     NNLENS_CLOSE(plain.view.range, 3.0, 0.0, 0.0);
-    QCOMPARE(plain.view.grid, 250);
+    QCOMPARE(plain.view.n, 250);
     QCOMPARE(plain.view.bins, 25);
     QVERIFY(nnlens::formatNetwork(plain).find("\"view\"") == std::string::npos);
 
@@ -260,11 +260,11 @@ void TestNetworkIo::viewDefaultsAndRoundTrip() {
             .toStdString());
     QVERIFY(partial.hasView);
     NNLENS_CLOSE(partial.view.range, 3.0, 0.0, 0.0);
-    QCOMPARE(partial.view.grid, 64);
+    QCOMPARE(partial.view.n, 64);
     QCOMPARE(partial.view.bins, 25);
     const Network back = nnlens::parseNetwork(nnlens::formatNetwork(partial));
     QVERIFY(back.hasView);
-    QCOMPARE(back.view.grid, 64);
+    QCOMPARE(back.view.n, 64);
 }
 
 void TestNetworkIo::parsesValidVariants_data() {
@@ -680,7 +680,7 @@ void TestNetworkIo::presetValues() {
     NNLENS_CLOSE(quad.layers[1].b(0), -1.0f, 0.0, 0.0);
     QVERIFY(quad.hasView);
     NNLENS_CLOSE(quad.view.range, 3.0, 0.0, 0.0);
-    QCOMPARE(quad.view.grid, 250);
+    QCOMPARE(quad.view.n, 250);
     QCOMPARE(quad.view.bins, 25);
 
     const Network graph = nnlens::readNetwork(dir + "nn-graph-8-4-3-2.nnlens.json");
