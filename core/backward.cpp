@@ -5,6 +5,7 @@
 #include <cmath>
 #include <string>
 
+#include "block.hpp"
 #include "error.hpp"
 
 namespace nnlens {
@@ -104,7 +105,7 @@ float evaluateLoss(LossConfig cfg, const Eigen::Ref<const Matrix>& out, const Da
     }
     if (cfg.reduction == Reduction::Mean) {
         total /= count;
-        if (dout) *dout *= static_cast<float>(1.0 / count);
+        if (dout) *dout *= hd::reductionScale(cfg.reduction, count);
     }
     return static_cast<float>(total);
 }
@@ -116,18 +117,26 @@ Gradients backward(const Network& net, const Trace& trace, const Dataset& data, 
     if (depth == 0) return g;
     const bool softmaxOut = net.layers.back().activation == Activation::Softmax;
     g.loss = evaluateLoss(cfg, trace.output(), data, softmaxOut, &g.layers.back().dOut);
+    const Eigen::Index n = trace.input.rows();
     for (std::size_t l = depth; l-- > 0;) {
         const Layer& layer = net.layers[l];
         const LayerTrace& t = trace.layers[l];
         LayerGradients& lg = g.layers[l];
         const Matrix& in = l == 0 ? trace.input : trace.layers[l - 1].out;
-        lg.dS.resize(t.s.rows(), t.s.cols());
-        applyActivationBackward(layer.activation, t.s, t.out, lg.dOut, lg.dS);
-        lg.dW.noalias() = in.transpose() * lg.dS;   // dW = X^T dS
-        lg.db = lg.dS.colwise().sum().transpose();  // db = sum over samples of dS
+        const int k = layer.outputs();
+        lg.dS.resize(n, k);
+        lg.dW.resize(layer.inputs(), k);
+        lg.db.resize(k);
+        // dS = dOut .* phi'(S);  dW = X^T dS;  db = sum over samples of dS;  dX = dS W^T
+        block::activationBackward(layer.activation, t.s.data(), t.out.data(), lg.dOut.data(),
+                                  lg.dS.data(), n, n, k);
+        Matrix* dX = nullptr;
         if (l > 0) {
-            g.layers[l - 1].dOut.noalias() = lg.dS * layer.W.transpose();  // dX = dS W^T
+            dX = &g.layers[l - 1].dOut;
+            dX->resize(n, layer.inputs());
         }
+        block::linearBackward(in.data(), n, layer.inputs(), lg.dS.data(), n, n, k, layer.W.data(),
+                              lg.dW.data(), lg.db.data(), dX ? dX->data() : nullptr, n);
     }
     return g;
 }

@@ -1,11 +1,11 @@
 // CpuBackend: the reference engine; training keeps every parameter in one flat buffer with no
-// per-step allocation.
+// per-step allocation and runs its layers through block.hpp, as forward() and backward() do.
 #include "backend.hpp"
 
 #include <algorithm>
 #include <cstring>
-#include <type_traits>
 
+#include "block.hpp"
 #include "error.hpp"
 
 namespace nnlens {
@@ -15,41 +15,19 @@ namespace {
 using ConstVectorMap = Eigen::Map<const Vector>;
 using VectorMap = Eigen::Map<Vector>;
 
-// Where layer l's parameters sit in the flat buffer. Inside the session W is stored row-major,
-// (n_in, n_out) with each input's n_out weights contiguous, so that every inner loop below runs
-// over contiguous memory and vectorises; network() converts back.
+// Where layer l's parameters sit in the flat buffer: W (n_in, n_out) column-major, as in Layer,
+// then b (n_out).
 struct Slot {
-    std::size_t w = 0;  // (n_in, n_out) row-major
-    std::size_t b = 0;  // (n_out)
+    std::size_t w = 0;
+    std::size_t b = 0;
     int in = 0;
     int out = 0;
     Activation activation = Activation::Linear;
 };
 
-// Calls f(std::integral_constant<int, N>) with N = n for the common layer widths, else N = 0
-// (run-time width): loops of a compile-time length vectorise without prologue or tail.
-template <typename F>
-void withWidth(std::size_t n, F&& f) {
-    switch (n) {
-        case 1:
-            return f(std::integral_constant<int, 1>{});
-        case 2:
-            return f(std::integral_constant<int, 2>{});
-        case 4:
-            return f(std::integral_constant<int, 4>{});
-        case 8:
-            return f(std::integral_constant<int, 8>{});
-        case 16:
-            return f(std::integral_constant<int, 16>{});
-        default:
-            return f(std::integral_constant<int, 0>{});
-    }
-}
-
-// Activations and their gradients for one layer, one sample a row: (rows, n_out) row-major.
+// One layer's tensors for the gathered rows, (capacity, n_out) column-major.
 struct Work {
     std::vector<float> s, out, dS, dOut;
-    std::vector<float> wT;  // (n_out, n_in) row-major: W transposed, for dX = dS W^T
 };
 
 class CpuTrainingSession final : public TrainingSession {
@@ -68,11 +46,12 @@ class CpuTrainingSession final : public TrainingSession {
   private:
     void gather(std::span<const int> rows);
     void reserve(std::size_t rows);
-    // Forward through every layer with parameters `p`, for the n gathered rows.
-    void forwardBatch(const float* p, std::size_t n);
+    // Forward through every layer with parameters `p`, for the n gathered rows (block.hpp).
+    void forwardBatch(const float* p, Eigen::Index n);
     // The loss of the last layer's output; fills m_work.back().dOut when `withGradient`.
-    float batchLoss(std::size_t n, bool withGradient);
-    void backwardBatch(const float* p, std::size_t n, float* grad);
+    float batchLoss(Eigen::Index n, bool withGradient);
+    void backwardBatch(const float* p, Eigen::Index n, float* grad);
+    Eigen::Index ld() const { return static_cast<Eigen::Index>(m_capacity); }
 
     Network m_template;  // shape, names and extras; its parameters are stale
     const Dataset& m_data;
@@ -83,12 +62,11 @@ class CpuTrainingSession final : public TrainingSession {
     int m_current = 0;
     std::vector<float> m_grad;
     Optimizer m_optimizer;
-    std::size_t m_capacity = 0;  // rows the buffers hold
-    std::vector<float> m_x;      // (rows, D) row-major gathered inputs
+    std::size_t m_capacity = 0;  // rows the buffers hold (their leading dimension)
+    std::vector<float> m_x;      // (capacity, D) gathered inputs
     Dataset m_batch;             // gathered targets, labels and sigmas
     std::vector<Work> m_work;
-    Matrix m_lossOut;   // (rows, K) column-major copy of the output, for evaluateLoss
-    Matrix m_lossGrad;  // dL/dout from evaluateLoss
+    Matrix m_lossGrad;  // dL/dout from evaluateLoss, (n, K)
 
     std::vector<float> m_savedParams;
     Optimizer::State m_savedOptimizer;
@@ -116,16 +94,11 @@ CpuTrainingSession::CpuTrainingSession(const Network& net, const Dataset& data, 
         offset += static_cast<std::size_t>(s.in) * static_cast<std::size_t>(s.out);
         s.b = offset;
         offset += static_cast<std::size_t>(s.out);
-        Eigen::Map<Eigen::Matrix<float, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor>>(
-            m_params[0].data() + s.w, s.in, s.out) = L.W;
+        Eigen::Map<Matrix>(m_params[0].data() + s.w, s.in, s.out) = L.W;
         VectorMap(m_params[0].data() + s.b, s.out) = L.b;
         m_slots.push_back(s);
     }
     m_work.resize(m_slots.size());
-    for (std::size_t l = 0; l < m_slots.size(); ++l) {
-        m_work[l].wT.resize(static_cast<std::size_t>(m_slots[l].in) *
-                            static_cast<std::size_t>(m_slots[l].out));
-    }
 }
 
 void CpuTrainingSession::reserve(std::size_t rows) {
@@ -145,17 +118,19 @@ void CpuTrainingSession::gather(std::span<const int> rows) {
     reserve(rows.size());
     const auto n = static_cast<Eigen::Index>(rows.size());
     const Dataset& d = m_data;
-    const auto D = static_cast<std::size_t>(d.inputs());
     if (m_batch.y.rows() != n) {
         m_batch.y.resize(n, d.y.cols());
         m_batch.sigma.resize(d.hasSigma() ? n : 0, d.sigma.cols());
         m_batch.labels.resize(d.hasLabels() ? rows.size() : 0);
     }
+    for (Eigen::Index c = 0; c < d.x.cols(); ++c) {
+        float* dst = m_x.data() + c * ld();
+        const float* src = d.x.col(c).data();
+        for (Eigen::Index i = 0; i < n; ++i)
+            dst[i] = src[rows[static_cast<std::size_t>(i)]];
+    }
     for (Eigen::Index i = 0; i < n; ++i) {
         const int r = rows[static_cast<std::size_t>(i)];
-        for (std::size_t c = 0; c < D; ++c) {
-            m_x[static_cast<std::size_t>(i) * D + c] = d.x(r, static_cast<Eigen::Index>(c));
-        }
         if (d.y.cols() > 0) m_batch.y.row(i) = d.y.row(r);
         if (d.hasSigma()) m_batch.sigma.row(i) = d.sigma.row(r);
         if (d.hasLabels()) {
@@ -164,171 +139,57 @@ void CpuTrainingSession::gather(std::span<const int> rows) {
     }
 }
 
-void CpuTrainingSession::forwardBatch(const float* p, std::size_t n) {
+void CpuTrainingSession::forwardBatch(const float* p, Eigen::Index n) {
     for (std::size_t l = 0; l < m_slots.size(); ++l) {
         const Slot& L = m_slots[l];
-        const auto nIn = static_cast<std::size_t>(L.in);
-        const auto nOut = static_cast<std::size_t>(L.out);
-        const float* __restrict in = l == 0 ? m_x.data() : m_work[l - 1].out.data();
-        const float* __restrict W = p + L.w;
-        const float* __restrict b = p + L.b;
-        float* __restrict S = m_work[l].s.data();
-        // S[i, :] = b + sum_k X[i, k] W[k, :]
-        withWidth(nOut, [&](auto width) {
-            constexpr std::size_t N = decltype(width)::value;
-            if constexpr (N > 0) {
-                using Row = Eigen::Matrix<float, N, 1>;  // one SIMD register for N = 8
-                const Row bias = Eigen::Map<const Row>(b);
-                for (std::size_t i = 0; i < n; ++i) {
-                    Row acc = bias;  // one sample's n_out sums
-                    for (std::size_t k = 0; k < nIn; ++k) {
-                        acc += in[i * nIn + k] * Eigen::Map<const Row>(W + k * N);
-                    }
-                    Eigen::Map<Row>(S + i * N) = acc;
-                }
-            } else {
-                for (std::size_t i = 0; i < n; ++i) {
-                    float* __restrict si = S + i * nOut;
-                    for (std::size_t j = 0; j < nOut; ++j)
-                        si[j] = b[j];
-                    for (std::size_t k = 0; k < nIn; ++k) {
-                        const float x = in[i * nIn + k];
-                        const float* __restrict wk = W + k * nOut;
-                        for (std::size_t j = 0; j < nOut; ++j)
-                            si[j] += x * wk[j];
-                    }
-                }
-            }
-        });
-        float* out = m_work[l].out.data();
-        if (L.activation == Activation::Softmax) {
-            for (std::size_t i = 0; i < n; ++i) {
-                hd::softmaxRow(S + i * nOut, out + i * nOut, L.out);
-            }
-        } else {
-            // Element-wise: the layout does not matter, so the block is one long column.
-            const auto size = static_cast<Eigen::Index>(n * nOut);
-            applyActivation(L.activation, Eigen::Map<const Matrix>(S, size, 1),
-                            Eigen::Map<Matrix>(out, size, 1));
-        }
+        const float* in = l == 0 ? m_x.data() : m_work[l - 1].out.data();
+        Work& w = m_work[l];
+        // S = X W + b;  Out = phi(S)
+        block::linearForward(in, ld(), L.in, p + L.w, p + L.b, L.out, w.s.data(), ld(), n, 0,
+                             L.out);
+        block::activationForward(L.activation, w.s.data(), ld(), w.out.data(), ld(), n, 0, L.out,
+                                 L.out);
     }
 }
 
-float CpuTrainingSession::batchLoss(std::size_t n, bool withGradient) {
+float CpuTrainingSession::batchLoss(Eigen::Index n, bool withGradient) {
     const Slot& last = m_slots.back();
-    const auto rows = static_cast<Eigen::Index>(n);
-    using RowMajorMap =
-        Eigen::Map<Eigen::Matrix<float, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor>>;
-    m_lossOut = RowMajorMap(m_work.back().out.data(), rows, last.out);
-    const float loss = evaluateLoss(m_loss, m_lossOut, m_batch, m_softmaxOut,
-                                    withGradient ? &m_lossGrad : nullptr);
-    if (withGradient) RowMajorMap(m_work.back().dOut.data(), rows, last.out) = m_lossGrad;
+    const Eigen::Map<const Matrix, 0, Eigen::OuterStride<>> out(
+        m_work.back().out.data(), n, last.out, Eigen::OuterStride<>(ld()));
+    const float loss =
+        evaluateLoss(m_loss, out, m_batch, m_softmaxOut, withGradient ? &m_lossGrad : nullptr);
+    if (withGradient) {
+        Eigen::Map<Matrix, 0, Eigen::OuterStride<>>(m_work.back().dOut.data(), n, last.out,
+                                                    Eigen::OuterStride<>(ld())) = m_lossGrad;
+    }
     return loss;
 }
 
-void CpuTrainingSession::backwardBatch(const float* p, std::size_t n, float* grad) {
+void CpuTrainingSession::backwardBatch(const float* p, Eigen::Index n, float* grad) {
     for (std::size_t l = m_slots.size(); l-- > 0;) {
         const Slot& L = m_slots[l];
         Work& w = m_work[l];
-        const auto nIn = static_cast<std::size_t>(L.in);
-        const auto nOut = static_cast<std::size_t>(L.out);
-        // dS = dOut .* phi'(S)   (softmax: the per-sample Jacobian product)
-        if (L.activation == Activation::Softmax) {
-            for (std::size_t i = 0; i < n; ++i) {
-                hd::softmaxBackwardRow(w.out.data() + i * nOut, w.dOut.data() + i * nOut,
-                                       w.dS.data() + i * nOut, L.out);
-            }
-        } else {
-            const auto size = static_cast<Eigen::Index>(n * nOut);
-            applyActivationBackward(L.activation, Eigen::Map<const Matrix>(w.s.data(), size, 1),
-                                    Eigen::Map<const Matrix>(w.out.data(), size, 1),
-                                    Eigen::Map<const Matrix>(w.dOut.data(), size, 1),
-                                    Eigen::Map<Matrix>(w.dS.data(), size, 1));
-        }
-        const float* __restrict in = l == 0 ? m_x.data() : m_work[l - 1].out.data();
-        const float* __restrict dS = w.dS.data();
-        float* __restrict dW = grad + L.w;
-        float* __restrict db = grad + L.b;
-        // dW[k, :] = sum_i X[i, k] dS[i, :];  db = sum_i dS[i, :]
-        withWidth(nOut, [&](auto width) {
-            constexpr std::size_t N = decltype(width)::value;
-            if constexpr (N > 0) {
-                using Row = Eigen::Matrix<float, N, 1>;
-                Row accB = Row::Zero();
-                for (std::size_t i = 0; i < n; ++i)
-                    accB += Eigen::Map<const Row>(dS + i * N);
-                Eigen::Map<Row>{db} = accB;
-                for (std::size_t k = 0; k < nIn; ++k) {
-                    Row acc = Row::Zero();  // row k of dW, summed over the batch
-                    for (std::size_t i = 0; i < n; ++i) {
-                        acc += in[i * nIn + k] * Eigen::Map<const Row>(dS + i * N);
-                    }
-                    Eigen::Map<Row>(dW + k * N) = acc;
-                }
-            } else {
-                std::fill(dW, dW + nIn * nOut, 0.0f);
-                std::fill(db, db + nOut, 0.0f);
-                for (std::size_t i = 0; i < n; ++i) {
-                    const float* __restrict di = dS + i * nOut;
-                    for (std::size_t j = 0; j < nOut; ++j)
-                        db[j] += di[j];
-                    for (std::size_t k = 0; k < nIn; ++k) {
-                        const float x = in[i * nIn + k];
-                        float* __restrict dwk = dW + k * nOut;
-                        for (std::size_t j = 0; j < nOut; ++j)
-                            dwk[j] += x * di[j];
-                    }
-                }
-            }
-        });
-        if (l == 0) break;
-        // dX[i, :] = sum_j dS[i, j] W^T[j, :]
-        const float* __restrict W = p + L.w;
-        float* __restrict wT = w.wT.data();
-        for (std::size_t k = 0; k < nIn; ++k) {
-            for (std::size_t j = 0; j < nOut; ++j)
-                wT[j * nIn + k] = W[k * nOut + j];
-        }
-        float* __restrict dX = m_work[l - 1].dOut.data();
-        withWidth(nIn, [&](auto width) {
-            constexpr std::size_t N = decltype(width)::value;
-            if constexpr (N > 0) {
-                using Row = Eigen::Matrix<float, N, 1>;
-                for (std::size_t i = 0; i < n; ++i) {
-                    Row acc = Row::Zero();
-                    for (std::size_t j = 0; j < nOut; ++j) {
-                        acc += dS[i * nOut + j] * Eigen::Map<const Row>(wT + j * N);
-                    }
-                    Eigen::Map<Row>(dX + i * N) = acc;
-                }
-            } else {
-                for (std::size_t i = 0; i < n; ++i) {
-                    float* __restrict dxi = dX + i * nIn;
-                    for (std::size_t k = 0; k < nIn; ++k)
-                        dxi[k] = 0.0f;
-                    for (std::size_t j = 0; j < nOut; ++j) {
-                        const float d = dS[i * nOut + j];
-                        const float* __restrict wj = wT + j * nIn;
-                        for (std::size_t k = 0; k < nIn; ++k)
-                            dxi[k] += d * wj[k];
-                    }
-                }
-            }
-        });
+        const float* in = l == 0 ? m_x.data() : m_work[l - 1].out.data();
+        // dS = dOut .* phi'(S);  dW = X^T dS;  db = sum over samples of dS;  dX = dS W^T
+        block::activationBackward(L.activation, w.s.data(), w.out.data(), w.dOut.data(),
+                                  w.dS.data(), ld(), n, L.out);
+        block::linearBackward(in, ld(), L.in, w.dS.data(), ld(), n, L.out, p + L.w, grad + L.w,
+                              grad + L.b, l > 0 ? m_work[l - 1].dOut.data() : nullptr, ld());
     }
 }
 
 TrainingSession::StepResult CpuTrainingSession::step(std::span<const int> rows) {
     gather(rows);
+    const auto n = static_cast<Eigen::Index>(rows.size());
     const float* p = m_params[m_current].data();
-    forwardBatch(p, rows.size());
+    forwardBatch(p, n);
     StepResult r;
-    r.loss = batchLoss(rows.size(), true);
+    r.loss = batchLoss(n, true);
     if (!std::isfinite(r.loss)) {
         r.ok = false;
         return r;
     }
-    backwardBatch(p, rows.size(), m_grad.data());
+    backwardBatch(p, n, m_grad.data());
     float* next = m_params[1 - m_current].data();
     if (!m_optimizer.step(p, m_grad.data(), next)) {
         r.ok = false;  // the update overflowed: keep the parameters of before this step
@@ -340,8 +201,9 @@ TrainingSession::StepResult CpuTrainingSession::step(std::span<const int> rows) 
 
 float CpuTrainingSession::evaluate(std::span<const int> rows) {
     gather(rows);
-    forwardBatch(m_params[m_current].data(), rows.size());
-    return batchLoss(rows.size(), false);
+    const auto n = static_cast<Eigen::Index>(rows.size());
+    forwardBatch(m_params[m_current].data(), n);
+    return batchLoss(n, false);
 }
 
 void CpuTrainingSession::saveState() {
@@ -360,9 +222,7 @@ Network CpuTrainingSession::network() const {
     const float* p = m_params[m_current].data();
     for (std::size_t l = 0; l < m_slots.size(); ++l) {
         const Slot& s = m_slots[l];
-        net.layers[l].W =
-            Eigen::Map<const Eigen::Matrix<float, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor>>(
-                p + s.w, s.in, s.out);
+        net.layers[l].W = Eigen::Map<const Matrix>(p + s.w, s.in, s.out);
         net.layers[l].b = ConstVectorMap(p + s.b, s.out);
     }
     return net;

@@ -158,12 +158,12 @@ FallbackBackend::FallbackBackend(std::unique_ptr<Backend> primary,
     : m_primary(std::move(primary)), m_fallback(std::move(fallback)), m_report(std::move(report)) {}
 
 std::string_view FallbackBackend::name() const {
-    return m_failed ? m_fallback->name() : m_primary->name();
+    return failedOver() ? m_fallback->name() : m_primary->name();
 }
 
 void FallbackBackend::fail(const BackendFailure& e) {
-    if (m_failed) return;
-    m_failed = true;
+    // exchange: when two threads fail at once, exactly one reports.
+    if (m_failed.exchange(true, std::memory_order_acq_rel)) return;
     if (m_report) {
         m_report(std::string(m_primary->name()) + " backend failed (" + e.what() +
                  "); continuing on the " + std::string(m_fallback->name()));
@@ -171,7 +171,7 @@ void FallbackBackend::fail(const BackendFailure& e) {
 }
 
 Trace FallbackBackend::forward(const Network& net, const Matrix& x) {
-    if (!m_failed) {
+    if (!failedOver()) {
         try {
             return m_primary->forward(net, x);
         } catch (const BackendFailure& e) {
@@ -182,7 +182,7 @@ Trace FallbackBackend::forward(const Network& net, const Matrix& x) {
 }
 
 Gradients FallbackBackend::gradients(const Network& net, const Dataset& data, LossConfig loss) {
-    if (!m_failed) {
+    if (!failedOver()) {
         try {
             return m_primary->gradients(net, data, loss);
         } catch (const BackendFailure& e) {
@@ -196,7 +196,7 @@ std::unique_ptr<TrainingSession> FallbackBackend::startTraining(const Network& n
                                                                 const Dataset& data,
                                                                 LossConfig loss,
                                                                 OptimizerConfig opt) {
-    if (!m_failed) {
+    if (!failedOver()) {
         try {
             return std::make_unique<FallbackSession>(
                 *this, m_primary->startTraining(net, data, loss, opt), net, data, loss, opt);
@@ -208,7 +208,7 @@ std::unique_ptr<TrainingSession> FallbackBackend::startTraining(const Network& n
 }
 
 std::unique_ptr<GridEvaluator> FallbackBackend::gridEvaluator() {
-    if (!m_failed) {
+    if (!failedOver()) {
         try {
             return std::make_unique<FallbackGrid>(*this, m_primary->gridEvaluator());
         } catch (const BackendFailure& e) {

@@ -2,6 +2,7 @@
 // device fails.
 #pragma once
 
+#include <atomic>
 #include <functional>
 #include <memory>
 #include <string>
@@ -21,9 +22,10 @@ class FallbackBackend final : public Backend {
     FallbackBackend(std::unique_ptr<Backend> primary, std::unique_ptr<Backend> fallback,
                     Report report);
 
-    // The backend doing the work now: the primary's name until it has failed.
+    // The backend doing the work now: the primary's name until it has failed. Safe from any
+    // thread.
     std::string_view name() const override;
-    bool failedOver() const { return m_failed; }
+    bool failedOver() const { return m_failed.load(std::memory_order_acquire); }
 
     Trace forward(const Network& net, const Matrix& x) override;
     Gradients gradients(const Network& net, const Dataset& data, LossConfig loss) override;
@@ -39,7 +41,9 @@ class FallbackBackend final : public Backend {
     std::unique_ptr<Backend> m_primary;
     std::unique_ptr<Backend> m_fallback;
     Report m_report;
-    bool m_failed = false;
+    // Written by whichever thread meets the failure (the window's map worker, a training thread)
+    // and read by others (the window's status bar).
+    std::atomic<bool> m_failed{false};
 };
 
 }  // namespace nnlens

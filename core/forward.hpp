@@ -22,15 +22,8 @@ struct Trace {
     const Matrix& output() const { return layers.empty() ? input : layers.back().out; }
 };
 
-// Runs `x` (N, net.inputs) through every layer. Throws InputError when x has the wrong width.
+// Runs `x` (N, net.inputs) through every layer (block.hpp's functions, rows split over the
+// cores). Throws InputError when x has the wrong width.
 Trace forward(const Network& net, const Matrix& x);
-
-// out = phi(s), element-wise (softmax: per row), vectorised with Eigen. Equal to hd::activate()
-// up to float rounding (tested).
-void applyActivation(Activation a, const Eigen::Ref<const Matrix>& s, Eigen::Ref<Matrix> out);
-// dS = dOut .* phi'(s) (softmax: the per-row Jacobian product). `ds` may alias `dout`.
-void applyActivationBackward(Activation a, const Eigen::Ref<const Matrix>& s,
-                             const Eigen::Ref<const Matrix>& out,
-                             const Eigen::Ref<const Matrix>& dout, Eigen::Ref<Matrix> ds);
 
 }  // namespace nnlens

@@ -11,6 +11,7 @@
 
 #include "backend.hpp"
 #include "binning.hpp"
+#include "block.hpp"
 #include "error.hpp"
 #include "forward.hpp"
 #include "parallel.hpp"
@@ -167,27 +168,6 @@ void accumulate(const HistogramEdges& b, const float* values, std::int64_t count
     flush();
 }
 
-// The smallest and largest finite value ([+inf, -inf] when there is none).
-std::pair<float, float> finiteRange(const float* values, std::int64_t count) {
-    const Eigen::Map<const Eigen::ArrayXf> v(values, static_cast<Eigen::Index>(count));
-    float lo = v.minCoeff();
-    float hi = v.maxCoeff();
-    if (std::isfinite(lo) && std::isfinite(hi)) return {lo, hi};
-    lo = std::numeric_limits<float>::infinity();
-    hi = -lo;
-    for (std::int64_t i = 0; i < count; ++i) {
-        if (std::isfinite(values[i])) {
-            lo = std::min(lo, values[i]);
-            hi = std::max(hi, values[i]);
-        }
-    }
-    return {lo, hi};
-}
-
-}  // namespace
-
-namespace {
-
 void checkBins(int bins) {
     if (bins < 1 || bins > kMaxBins) {
         throw InputError("bins must be from 1 to " + std::to_string(kMaxBins));
@@ -220,7 +200,7 @@ Histogram histogram(const float* values, std::int64_t count, int bins) {
         h.max = 1.0;
         return h;
     }
-    auto [lo, hi] = finiteRange(values, count);
+    auto [lo, hi] = block::finiteRange(values, count);
     if (lo > hi) lo = hi = 0.0f;  // no finite value: an empty histogram around 0
     const HistogramEdges b = histogramEdges(lo, hi, bins);
     h.min = b.first;
@@ -232,37 +212,6 @@ Histogram histogram(const float* values, std::int64_t count, int bins) {
 namespace {
 
 constexpr std::int64_t kRowChunk = 4096;  // rows pushed through all layers while in cache
-constexpr int kMaxBlockedInputs = 32;
-
-// S[r, j] = b[j] + sum_k X[r, k] W[k, j] for rows [r0, r1) and columns j0..j1-1, column-major X
-// and S. Each element is summed in the same order whichever columns are asked for, so updating
-// one node gives bit for bit what computing the whole layer gives. Eight rows at a time: the
-// inputs of a row block stay in registers while every node's sum is formed.
-void layerRows(const float* X, Eigen::Index ldX, int nIn, const Matrix& W, const Vector& b,
-               float* S, Eigen::Index ldS, Eigen::Index r0, Eigen::Index r1, int j0, int j1) {
-    using Block = Eigen::Array<float, 8, 1>;
-    Block xs[kMaxBlockedInputs];
-    Eigen::Index r = r0;
-    for (; r + 8 <= r1; r += 8) {
-        for (int k = 0; k < nIn; ++k)
-            xs[k] = Eigen::Map<const Block>(X + k * ldX + r);
-        for (int j = j0; j < j1; ++j) {
-            Block acc = Block::Constant(b(j));
-            for (int k = 0; k < nIn; ++k)
-                acc += xs[k] * W(k, j);
-            Eigen::Map<Block>(S + j * ldS + r) = acc;
-        }
-    }
-    for (; r < r1; ++r) {
-        for (int j = j0; j < j1; ++j) {
-            float acc = b(j);
-            for (int k = 0; k < nIn; ++k)
-                acc += X[k * ldX + r] * W(k, j);
-            S[j * ldS + r] = acc;
-        }
-    }
-}
-
 class CpuGridEvaluator final : public GridEvaluator {
   public:
     void compute(const Network& net, const GridConfig& cfg) override;
@@ -369,30 +318,21 @@ void CpuGridEvaluator::propagate(const Network& net, int fromLayer, int node) {
                 const auto li = static_cast<std::size_t>(l);
                 const Matrix& X = l == 0 ? m_points : m_maps.out[li - 1];
                 Matrix& Sfull = m_maps.s[li];
-                auto S = Sfull.middleRows(r0, rows);
-                auto O = m_maps.out[li].middleRows(r0, rows);
-                const bool single = l == fromLayer && node >= 0;
-                if (L.inputs() <= kMaxBlockedInputs) {
-                    layerRows(X.data(), X.rows(), L.inputs(), L.W, L.b, Sfull.data(), Sfull.rows(),
-                              r0, r0 + rows, single ? node : 0, single ? node + 1 : L.outputs());
-                } else {
-                    // Wide layers: the blocked GEMM, for the whole layer even when one node
-                    // changed.
-                    S.noalias() = X.middleRows(r0, rows) * L.W;
-                    S.rowwise() += L.b.transpose();
-                }
+                const auto S = Sfull.middleRows(r0, rows);
+                const auto O = m_maps.out[li].middleRows(r0, rows);
                 const auto [j0, j1] = columns(l);
-                if (L.activation == Activation::Softmax) {
-                    applyActivation(L.activation, S, O);  // per row: every node depends on all
-                } else {
-                    // Column by column in both cases, so an update repeats compute()'s arithmetic.
-                    for (int j = j0; j < j1; ++j)
-                        applyActivation(L.activation, S.col(j), O.col(j));
-                }
+                // S = X W + b for the recomputed nodes; Out = phi(S) (softmax: whole rows).
+                // block::linearForward sums each node in the same order whatever nodes are
+                // asked for, so an update repeats compute()'s arithmetic bit for bit.
+                block::linearForward(X.data() + r0, X.rows(), L.inputs(), L.W.data(), L.b.data(),
+                                     L.outputs(), Sfull.data() + r0, Sfull.rows(), rows, j0, j1);
+                block::activationForward(L.activation, Sfull.data() + r0, Sfull.rows(),
+                                         m_maps.out[li].data() + r0, m_maps.out[li].rows(), rows,
+                                         j0, j1, L.outputs());
                 // The ranges, while the rows are in cache.
                 for (int j = j0; j < j1; ++j) {
-                    const auto [lo, hi] = finiteRange(S.col(j).data(), rows);
-                    const auto [olo, ohi] = finiteRange(O.col(j).data(), rows);
+                    const auto [lo, hi] = block::finiteRange(S.col(j).data(), rows);
+                    const auto [olo, ohi] = block::finiteRange(O.col(j).data(), rows);
                     const float outAbs = olo <= ohi ? std::max(std::abs(olo), std::abs(ohi)) : 0.0f;
                     local[li][static_cast<std::size_t>(j)].merge({lo, hi, outAbs});
                 }

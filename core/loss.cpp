@@ -1,44 +1,24 @@
-// Loss and reduction names and defaults (the formulas live in loss.hpp).
+// Loss lookups over the table in loss.hpp (the formulas live there too).
 #include "loss.hpp"
 
-#include <array>
+#include "table.hpp"
 
 namespace nnlens {
 
-namespace {
-
-constexpr std::array<std::pair<Loss, std::string_view>, 6> kLossNames{{
-    {Loss::Mse, "mse"},
-    {Loss::L2, "l2"},
-    {Loss::Chi2, "chi2"},
-    {Loss::Bce, "bce"},
-    {Loss::BceLogits, "bce_logits"},
-    {Loss::Ce, "ce"},
-}};
-
-}  // namespace
+const LossInfo& lossInfo(Loss l) {
+    return kLosses[static_cast<std::size_t>(l)];
+}
 
 std::string_view lossName(Loss l) {
-    for (const auto& [loss, name] : kLossNames) {
-        if (loss == l) return name;
-    }
-    return "mse";
+    return lossInfo(l).name;
 }
 
 std::optional<Loss> lossFromName(std::string_view name) {
-    for (const auto& [loss, n] : kLossNames) {
-        if (n == name) return loss;
-    }
-    return std::nullopt;
+    return findByName(kLosses, name);
 }
 
 std::string knownLossNames() {
-    std::string s;
-    for (const auto& [loss, name] : kLossNames) {
-        if (!s.empty()) s += ", ";
-        s += name;
-    }
-    return s;
+    return joinNames(kLosses);
 }
 
 std::string_view reductionName(Reduction r) {
@@ -52,7 +32,7 @@ std::optional<Reduction> reductionFromName(std::string_view name) {
 }
 
 Reduction defaultReduction(Loss l) {
-    return (l == Loss::Chi2 || l == Loss::L2) ? Reduction::Sum : Reduction::Mean;
+    return lossInfo(l).defaultReduction;
 }
 
 }  // namespace nnlens

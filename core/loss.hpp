@@ -2,6 +2,8 @@
 // section 3).
 #pragma once
 
+#include <array>
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -11,9 +13,43 @@
 
 namespace nnlens {
 
-enum class Loss { Mse, L2, Chi2, Bce, BceLogits, Ce };
-enum class Reduction { Mean, Sum };
+enum class Loss : std::uint8_t { Mse, L2, Chi2, Bce, BceLogits, Ce };
+enum class Reduction : std::uint8_t { Mean, Sum };
 
+// What a loss compares the output with (spec section 2).
+enum class LossTargets : std::uint8_t {
+    Values,       // y1..yK, one per output
+    Probability,  // y1..yK in [0, 1]
+    Labels,       // one integer column "label", 0..C-1
+};
+
+struct LossInfo {
+    Loss id;
+    std::string_view name;       // in files, on the command line and in menus
+    Reduction defaultReduction;  // spec section 3: sum for chi2 and l2, else mean
+    LossTargets targets;
+    bool needsSigma;             // chi2: columns sigma or sigma1..sigmaK
+    std::string_view formula;    // as the seed writes it
+    std::string_view reference;  // the PyTorch call it matches
+};
+
+// The table, in menu order; indexed by the enum's value.
+inline constexpr std::array<LossInfo, 6> kLosses{{
+    {Loss::Mse, "mse", Reduction::Mean, LossTargets::Values, false, "mean (out - y)^2",
+     "torch.nn.MSELoss()"},
+    {Loss::L2, "l2", Reduction::Sum, LossTargets::Values, false, "1/2 |out - y|^2",
+     "the seed's L2 norm"},
+    {Loss::Chi2, "chi2", Reduction::Sum, LossTargets::Values, true, "sum ((out - y) / sigma)^2",
+     "the seed's chi-square"},
+    {Loss::Bce, "bce", Reduction::Mean, LossTargets::Probability, false,
+     "-mean [y log p + (1 - y) log(1 - p)], p = out", "torch.nn.BCELoss()"},
+    {Loss::BceLogits, "bce_logits", Reduction::Mean, LossTargets::Probability, false,
+     "-mean [y log p + (1 - y) log(1 - p)], p = sigmoid(out)", "torch.nn.BCEWithLogitsLoss()"},
+    {Loss::Ce, "ce", Reduction::Mean, LossTargets::Labels, false, "-mean log softmax(out)[label]",
+     "torch.nn.CrossEntropyLoss()"},
+}};
+
+const LossInfo& lossInfo(Loss l);
 std::string_view lossName(Loss l);
 std::optional<Loss> lossFromName(std::string_view name);
 std::string knownLossNames();
@@ -28,6 +64,11 @@ struct LossConfig {
 };
 
 namespace hd {
+
+// The factor that turns a sum of `count` terms into the loss: 1/count for mean, 1 for sum.
+NNLENS_HD float reductionScale(Reduction r, double count) {
+    return r == Reduction::Mean ? static_cast<float>(1.0 / count) : 1.0f;
+}
 
 // log clamped at -100, as torch.nn.BCELoss does.
 NNLENS_HD float clampedLog(float p) {
@@ -49,8 +90,9 @@ NNLENS_HD float lossTerm(Loss loss, float o, float y, float sigma) {
         }
         case Loss::Bce:  // -(y log p + (1 - y) log(1 - p)), p = o
             return -(y * clampedLog(o) + (1.0f - y) * clampedLog(1.0f - o));
-        case Loss::BceLogits:  // max(o, 0) - o y + log1p(exp(-|o|))
-            return fmaxf(o, 0.0f) - o * y + log1pf(expf(-fabsf(o)));
+        case Loss::BceLogits:  // -(y log sigmoid(o) + (1 - y) log(1 - sigmoid(o))) = softplus(o) -
+                               // o y
+            return softplus(o) - o * y;
         case Loss::Ce:
             return 0.0f;
     }
@@ -93,19 +135,14 @@ NNLENS_HD float crossEntropyRow(const float* out, int c, int stride, int label, 
         }
         return -logf(p);
     }
-    float m = out[0];
-    for (int k = 1; k < c; ++k)
-        m = fmaxf(m, out[k * stride]);
-    float sum = 0.0f;
-    for (int k = 0; k < c; ++k)
-        sum += expf(out[k * stride] - m);
-    const float lse = m + logf(sum);
+    // log sum_k exp(out_k) - out_label, with the row's maximum m taken out first
+    const float m = rowMax(out, c, stride);
+    const float term = logf(sumExpShifted(out, m, c, stride)) + (m - out[label * stride]);
     if (grad) {
-        for (int k = 0; k < c; ++k)
-            grad[k * stride] = expf(out[k * stride] - lse);
+        softmaxRow(out, grad, c, stride);  // d logsumexp / d out = softmax(out)
         grad[label * stride] -= 1.0f;
     }
-    return lse - out[label * stride];
+    return term;
 }
 
 }  // namespace hd

@@ -1,40 +1,30 @@
-// Optimizer state and steps; each element update is the NNLENS_HD formula from optimizer.hpp.
+// Optimizer state and steps; each element update is the NNLENS_HD formula from optimizer.hpp, run
+// by block::optimizerStep.
 #include "optimizer.hpp"
 
-#include <bit>
+#include "table.hpp"
+
+#include "block.hpp"
+
 #include <cmath>
 #include <stdexcept>
 
 namespace nnlens {
 
+const OptimizerInfo& optimizerInfo(OptimizerKind k) {
+    return kOptimizers[static_cast<std::size_t>(k)];
+}
+
 std::string_view optimizerName(OptimizerKind k) {
-    switch (k) {
-        case OptimizerKind::Sgd:
-            return "sgd";
-        case OptimizerKind::Momentum:
-            return "momentum";
-        case OptimizerKind::Adam:
-            return "adam";
-    }
-    return "sgd";
+    return optimizerInfo(k).name;
 }
 
 std::optional<OptimizerKind> optimizerFromName(std::string_view name) {
-    if (name == "sgd") return OptimizerKind::Sgd;
-    if (name == "momentum") return OptimizerKind::Momentum;
-    if (name == "adam") return OptimizerKind::Adam;
-    return std::nullopt;
+    return findByName(kOptimizers, name);
 }
 
-bool allFinite(const float* values, std::size_t n) {
-    // A float is NaN or infinite exactly when its exponent bits are all ones; the integer test
-    // vectorises where isfinite() would not.
-    std::uint32_t bad = 0;
-    for (std::size_t i = 0; i < n; ++i) {
-        const auto bits = std::bit_cast<std::uint32_t>(values[i]);
-        bad |= static_cast<std::uint32_t>((bits & 0x7f800000u) == 0x7f800000u);
-    }
-    return bad == 0;
+std::string knownOptimizerNames() {
+    return joinNames(kOptimizers);
 }
 
 Optimizer::Optimizer(OptimizerConfig cfg, std::size_t parameterCount)
@@ -74,33 +64,9 @@ OptimizerStepScalars Optimizer::nextScalars() const {
 
 bool Optimizer::step(const float* params, const float* grad, float* out) {
     const OptimizerStepScalars k = nextScalars();
-    const std::size_t n = m_count;
-    switch (m_cfg.kind) {
-        case OptimizerKind::Sgd:
-            for (std::size_t i = 0; i < n; ++i)
-                out[i] = hd::sgdUpdate(params[i], grad[i], k.lr);
-            break;
-        case OptimizerKind::Momentum: {
-            float* buf = m_m.data();
-            const float mu = m_cfg.momentum;
-            for (std::size_t i = 0; i < n; ++i) {
-                out[i] = hd::momentumUpdate(params[i], grad[i], buf[i], k.lr, mu, k.firstStep);
-            }
-            break;
-        }
-        case OptimizerKind::Adam: {
-            float* m = m_m.data();
-            float* v = m_v.data();
-            const float b1 = m_cfg.beta1, b2 = m_cfg.beta2, eps = m_cfg.eps;
-            for (std::size_t i = 0; i < n; ++i) {
-                out[i] = hd::adamUpdate(params[i], grad[i], m[i], v[i], b1, b2, eps, k.stepSize,
-                                        k.biasCorrection2Sqrt);
-            }
-            break;
-        }
-    }
     ++m_steps;
-    return allFinite(out, n);
+    return block::optimizerStep(m_cfg, k, params, grad, m_m.empty() ? nullptr : m_m.data(),
+                                m_v.empty() ? nullptr : m_v.data(), out, m_count);
 }
 
 }  // namespace nnlens

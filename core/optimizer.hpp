@@ -2,6 +2,7 @@
 // buffer.
 #pragma once
 
+#include <array>
 #include <cmath>
 #include <cstdint>
 #include <optional>
@@ -13,10 +14,29 @@
 
 namespace nnlens {
 
-enum class OptimizerKind { Sgd, Momentum, Adam };
+enum class OptimizerKind : std::uint8_t { Sgd, Momentum, Adam };
 
+struct OptimizerInfo {
+    OptimizerKind id;
+    std::string_view name;       // in files, on the command line and in menus
+    std::string_view rule;       // the update, as PyTorch documents it
+    std::string_view reference;  // the PyTorch call it matches
+};
+
+// The table, in menu order; indexed by the enum's value.
+inline constexpr std::array<OptimizerInfo, 3> kOptimizers{{
+    {OptimizerKind::Sgd, "sgd", "p -= lr g", "torch.optim.SGD(lr)"},
+    {OptimizerKind::Momentum, "momentum", "b = 0.9 b + g; p -= lr b",
+     "torch.optim.SGD(lr, momentum=0.9)"},
+    {OptimizerKind::Adam, "adam", "p -= lr m^ / (sqrt(v^) + 1e-8)",
+     "torch.optim.Adam(lr, betas=(0.9, 0.999), eps=1e-8)"},
+}};
+
+const OptimizerInfo& optimizerInfo(OptimizerKind k);
 std::string_view optimizerName(OptimizerKind k);
 std::optional<OptimizerKind> optimizerFromName(std::string_view name);
+// "sgd, momentum, adam" for error messages and help.
+std::string knownOptimizerNames();
 
 struct OptimizerConfig {
     OptimizerKind kind = OptimizerKind::Adam;
@@ -63,9 +83,6 @@ NNLENS_HD float adamUpdate(float p, float g, float& m, float& v, float beta1, fl
 }
 
 }  // namespace hd
-
-// True when no value is NaN or infinite.
-bool allFinite(const float* values, std::size_t n);
 
 class Optimizer {
   public:

@@ -4,8 +4,10 @@
 #include <algorithm>
 #include <atomic>
 #include <condition_variable>
+#include <exception>
 #include <mutex>
 #include <thread>
+#include <utility>
 #include <vector>
 
 namespace nnlens {
@@ -19,6 +21,10 @@ inline void pause() {
     __builtin_ia32_pause();
 #endif
 }
+
+// True while a thread runs a chunk (the pool's threads always): a parallelFor called from inside
+// a chunk runs on that thread, since the pool is busy with the outer region.
+thread_local bool t_inWorker = false;
 
 class Pool {
   public:
@@ -54,17 +60,33 @@ class Pool {
                                std::memory_order_release);
         }
         m_wake.notify_all();
-        fn(0, chunkEnd(0));
+        t_inWorker = true;
+        guarded(fn, 0, chunkEnd(0));
+        t_inWorker = false;
         // The other chunks usually end within microseconds: spin a little before sleeping.
         for (int i = 0; i < kSpins && m_pending.load(std::memory_order_acquire) != 0; ++i)
             pause();
         std::unique_lock lock(m_mutex);
         m_done.wait(lock, [this] { return m_pending.load(std::memory_order_acquire) == 0; });
         m_fn = nullptr;
+        // Every chunk has ended: the first exception (bad_alloc for a huge grid, say) goes to the
+        // caller, as if the work had run on its thread.
+        if (m_error) std::rethrow_exception(std::exchange(m_error, nullptr));
     }
 
   private:
     std::int64_t chunkEnd(int i) const { return m_n * (i + 1) / m_chunks; }
+
+    // Runs one chunk; an exception is kept (the first one) instead of ending the thread.
+    void guarded(const std::function<void(std::int64_t, std::int64_t)>& fn, std::int64_t begin,
+                 std::int64_t end) {
+        try {
+            fn(begin, end);
+        } catch (...) {
+            std::lock_guard lock(m_errorMutex);
+            if (!m_error) m_error = std::current_exception();
+        }
+    }
 
     void loop(int index) {
         std::uint64_t seen = 0;
@@ -91,7 +113,8 @@ class Pool {
                 begin = m_n * index / m_chunks;
                 end = chunkEnd(index);
             }
-            (*fn)(begin, end);
+            t_inWorker = true;
+            guarded(*fn, begin, end);
             if (m_pending.fetch_sub(1, std::memory_order_acq_rel) == 1) {
                 std::lock_guard lock(m_mutex);  // the waiter checks under the lock: no lost wake-up
                 m_done.notify_one();
@@ -110,6 +133,8 @@ class Pool {
     std::atomic<int> m_pending{0};
     std::atomic<std::uint64_t> m_generation{0};
     std::atomic<bool> m_stop{false};
+    std::mutex m_errorMutex;
+    std::exception_ptr m_error;  // the first exception a chunk threw in this region
 };
 
 Pool& pool() {
@@ -128,7 +153,7 @@ void parallelFor(std::int64_t n, std::int64_t minChunk,
     if (n <= 0) return;
     const std::int64_t byWork = std::max<std::int64_t>(1, n / std::max<std::int64_t>(1, minChunk));
     const int chunks = static_cast<int>(std::min<std::int64_t>(byWork, parallelThreads()));
-    if (chunks <= 1) {
+    if (chunks <= 1 || t_inWorker) {
         fn(0, n);
         return;
     }

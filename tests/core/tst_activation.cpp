@@ -1,5 +1,6 @@
-// Activations: the seed's values, stability at the extremes, derivatives, and the scalar
-// (NNLENS_HD) and Eigen paths agreeing.
+// Activations: the seed's values, stability at the extremes, derivatives, the table, and the one
+// formula giving the same values for one float (NNLENS_HD, as CUDA runs it) and for eight
+// (block.hpp's vectorised loops).
 #include <cmath>
 #include <vector>
 
@@ -7,7 +8,7 @@
 
 #include "compare.hpp"
 #include "core/activation.hpp"
-#include "core/forward.hpp"
+#include "core/block.hpp"
 #include "reference.hpp"
 
 using namespace nnlens;
@@ -36,6 +37,14 @@ std::vector<float> sweep() {
     return s;
 }
 
+// Out = phi(S) through the vectorised block path (every column, rows padded to eight lanes).
+Matrix blockActivate(Activation a, const Matrix& S) {
+    Matrix out(S.rows(), S.cols());
+    block::activationForward(a, S.data(), S.rows(), out.data(), out.rows(), S.rows(), 0,
+                             static_cast<int>(S.cols()), static_cast<int>(S.cols()));
+    return out;
+}
+
 }  // namespace
 
 class TestActivation : public QObject {
@@ -58,8 +67,7 @@ class TestActivation : public QObject {
         b << -1, 1, 0;
         Matrix s = x * w;
         s.rowwise() += b;
-        Matrix out(2, 3);
-        applyActivation(Activation::Sigmoid, s, out);
+        const Matrix out = blockActivate(Activation::Sigmoid, s);
         const double expected[2][3] = {{0.73105858, 0.5, 0.81757448}, {0.5, 0.88079708, 0.5}};
         for (int i = 0; i < 2; ++i)
             for (int j = 0; j < 3; ++j)
@@ -73,11 +81,10 @@ class TestActivation : public QObject {
         hd::softmaxRow(s, p, 3);
         const double expected[3] = {0.26538793, 0.01321289, 0.72139918};
         NNLENS_COMPARE_CLOSE(p, expected, 3, 1e-7, 1e-6);
-        // The Eigen path, one sample per row.
+        // The block path, one sample per row.
         Matrix m(1, 3);
         m << 2.0f, -1.0f, 3.0f;
-        Matrix out(1, 3);
-        applyActivation(Activation::Softmax, m, out);
+        const Matrix out = blockActivate(Activation::Softmax, m);
         NNLENS_COMPARE_CLOSE(out.data(), expected, 3, 1e-7, 1e-6);
     }
 
@@ -109,18 +116,73 @@ class TestActivation : public QObject {
         }
     }
 
-    // The shared NNLENS_HD formula and the vectorised Eigen path give the same values.
-    void eigenMatchesScalar_data() { scalarMatchesReference_data(); }
-    void eigenMatchesScalar() {
+    // The formula run eight at a time (block path) meets the double reference, and agrees with
+    // the same formula on one float.
+    void lanesMatchReference_data() { scalarMatchesReference_data(); }
+    void lanesMatchReference() {
         QFETCH(Activation, activation);
-        const std::vector<float> s = sweep();
+        const std::vector<float> s = sweep();  // 4011 values: the last group of eight is short
         const Matrix S = Eigen::Map<const Matrix>(s.data(), static_cast<Eigen::Index>(s.size()), 1);
-        Matrix out(S.rows(), 1);
-        applyActivation(activation, S, out);
-        std::vector<float> expected;
-        for (float v : s)
-            expected.push_back(hd::activate(activation, v));
-        NNLENS_COMPARE_CLOSE(out.data(), expected, s.size(), 1e-6, 1e-5);
+        const Matrix out = blockActivate(activation, S);
+        std::vector<double> reference;
+        std::vector<float> scalar;
+        for (float v : s) {
+            reference.push_back(nnlens::test::phi(activation, v));
+            scalar.push_back(hd::activate(activation, v));
+        }
+        NNLENS_COMPARE_CLOSE(out.data(), reference, s.size(), 1e-6, 1e-5);
+        NNLENS_COMPARE_CLOSE(out.data(), scalar, s.size(), 1e-6, 1e-5);
+    }
+
+    // Several columns with a leading dimension, and only some of them asked for: the others are
+    // left alone.
+    void blockColumnsAndStride() {
+        Matrix S(13, 4);
+        for (Eigen::Index i = 0; i < S.size(); ++i)
+            S.data()[i] = -3.0f + 0.11f * static_cast<float>(i);
+        Matrix out = Matrix::Constant(13, 4, 42.0f);
+        block::activationForward(Activation::Tanh, S.data(), 13, out.data(), 13, 13, 1, 3, 4);
+        for (Eigen::Index j = 0; j < 4; ++j) {
+            for (Eigen::Index i = 0; i < 13; ++i) {
+                const double e = (j == 0 || j == 3) ? 42.0 : std::tanh(double(S(i, j)));
+                NNLENS_CLOSE(out(i, j), e, 1e-6, 1e-5);
+            }
+        }
+    }
+
+    // A NaN goes in, a NaN comes out (training's divergence guard relies on it), in both paths.
+    void nanPropagates_data() { scalarMatchesReference_data(); }
+    void nanPropagates() {
+        QFETCH(Activation, activation);
+        Matrix S = Matrix::Constant(9, 1, 0.5f);
+        S(3, 0) = std::nanf("");
+        const Matrix out = blockActivate(activation, S);
+        if (activation == Activation::Relu) {
+            // s > 0 is false for NaN, so relu's select gives 0 (its s <= 0 branch); the same in
+            // both paths.
+            QCOMPARE(out(3, 0), 0.0f);
+            QCOMPARE(hd::activate(activation, std::nanf("")), 0.0f);
+        } else if (activation == Activation::LeakyRelu) {
+            QVERIFY(std::isnan(out(3, 0)));  // 0.01 * NaN
+        } else {
+            QVERIFY(std::isnan(out(3, 0)));
+            QVERIFY(std::isnan(hd::activate(activation, std::nanf(""))));
+        }
+        QVERIFY(std::isfinite(out(4, 0)));
+    }
+
+    void table() {
+        // Indexed by the enum, with the seed's two plot_activations panels.
+        for (int i = 0; i < kActivationCount; ++i)
+            QCOMPARE(static_cast<int>(kActivations[static_cast<std::size_t>(i)].id), i);
+        std::string left, right;
+        for (const ActivationInfo& info : kActivations) {
+            if (!info.fromSeed) continue;
+            std::string& panel = info.group == ActivationGroup::Unbounded ? left : right;
+            panel += (panel.empty() ? "" : ",") + std::string(info.name);
+        }
+        QCOMPARE(left, std::string("relu,elu,softplus"));
+        QCOMPARE(right, std::string("sigmoid,tanh,softsign"));
     }
 
     // phi'(s) against a central difference of the double reference.
@@ -144,24 +206,25 @@ class TestActivation : public QObject {
         }
     }
 
-    // dS = dOut .* phi'(s) from the Eigen path equals the scalar derivative.
-    void eigenBackwardMatchesScalar_data() { scalarMatchesReference_data(); }
-    void eigenBackwardMatchesScalar() {
+    // dS = dOut .* phi'(s) from the block path equals the scalar derivative.
+    void blockBackwardMatchesScalar_data() { scalarMatchesReference_data(); }
+    void blockBackwardMatchesScalar() {
         QFETCH(Activation, activation);
         const std::vector<float> s = sweep();
         const Matrix S = Eigen::Map<const Matrix>(s.data(), static_cast<Eigen::Index>(s.size()), 1);
-        Matrix out(S.rows(), 1), dout(S.rows(), 1), ds(S.rows(), 1);
-        applyActivation(activation, S, out);
+        Matrix dout(S.rows(), 1), ds(S.rows(), 1);
+        const Matrix out = blockActivate(activation, S);
         for (Eigen::Index i = 0; i < S.rows(); ++i)
             dout(i, 0) = 0.5f + 0.001f * static_cast<float>(i);
-        applyActivationBackward(activation, S, out, dout, ds);
+        block::activationBackward(activation, S.data(), out.data(), dout.data(), ds.data(),
+                                  S.rows(), S.rows(), 1);
         std::vector<float> expected;
         for (Eigen::Index i = 0; i < S.rows(); ++i) {
             expected.push_back(dout(i, 0) * hd::derivative(activation, S(i, 0),
                                                            hd::activate(activation, S(i, 0))));
         }
-        // The spec's gradient tolerance: Eigen's tanh reaches exactly +-1 near |s| = 7.9, where
-        // 1 - tanh^2 < 1e-6 anyway.
+        // The spec's gradient tolerance: the vectorised tanh reaches exactly +-1 near |s| = 7.9,
+        // where 1 - tanh^2 < 1e-6 anyway.
         NNLENS_COMPARE_CLOSE(ds.data(), expected, s.size(), 1e-5, 1e-3);
     }
 
