@@ -1,5 +1,7 @@
-// The rows every Backend must pass (forward, gradients, optimizer steps, grid maps, histograms, lr
-// scan); subclass per backend.
+// The rows every Backend must pass: forward, gradients of every activation x loss x reduction
+// against finite differences, the same rows through a TrainingSession (an SGD and an Adam step),
+// optimizer steps, grid maps, histograms against numpy's rule counted by brute force, the lr scan.
+// CpuBackend and CudaBackend each subclass it.
 #pragma once
 
 #include <memory>
@@ -12,6 +14,7 @@
 #include "core/lr_scan.hpp"
 #include "core/random.hpp"
 #include "core/trainer.hpp"
+#include "fd_reference.hpp"
 #include "reference.hpp"
 
 Q_DECLARE_METATYPE(nnlens::Activation)
@@ -53,10 +56,125 @@ class BackendConformance : public QObject {
         }
     }
 
+    static void caseRows() {
+        QTest::addColumn<int>("index");
+        const std::vector<fd::Case> cases = fd::allCases();
+        for (std::size_t i = 0; i < cases.size(); ++i)
+            QTest::newRow(cases[i].tag.c_str()) << int(i);
+    }
+
+    // The network, data and finite-difference gradients of one case.
+    struct CaseSetup {
+        fd::Case c;
+        Network net;
+        Dataset data;
+        fd::Problem problem;
+    };
+    static CaseSetup setupCase(int index) {
+        CaseSetup s{fd::allCases()[std::size_t(index)], {}, fd::makeData(), {}};
+        if (!fd::makeNetwork(s.c.hidden, s.c.last, s.data, 1000, &s.net)) return s;
+        s.problem.net = fd::toDouble(s.net);
+        s.problem.data = fd::toDouble(s.data);
+        s.problem.loss = s.c.loss;
+        s.problem.reduction = s.c.reduction;
+        return s;
+    }
+
   private slots:
     void initTestCase() {
         m_backend = makeBackend();
         if (!m_backend) QSKIP(qPrintable(skipReason()));
+    }
+
+    // dL/dW, dL/db, dL/dS and dL/dOut of every layer against double central differences.
+    void gradients_data() { caseRows(); }
+    void gradients() {
+        QFETCH(int, index);
+        const CaseSetup s = setupCase(index);
+        QVERIFY2(!s.net.layers.empty(), "no seed keeps relu inputs off the kink");
+        const Gradients g = m_backend->gradients(s.net, s.data, {s.c.loss, s.c.reduction});
+        NNLENS_CLOSE(g.loss, s.problem.loss0(), 1e-6, 1e-5);
+        const std::vector<fd::ReferenceGradients> ref = fd::finiteDifferenceGradients(s.problem);
+        QCOMPARE(g.layers.size(), ref.size());
+        const char* names[] = {"dW", "db", "dS", "dOut"};
+        for (std::size_t l = 0; l < ref.size(); ++l) {
+            const LayerGradients& a = g.layers[l];
+            const Matrix actual[] = {a.dW, a.db, a.dS, a.dOut};
+            const fd::MatD* expected[] = {&ref[l].dW, &ref[l].db, &ref[l].dS, &ref[l].dOut};
+            for (int t = 0; t < 4; ++t) {
+                const QByteArray what = QStringLiteral("layer %1 %2")
+                                            .arg(l + 1)
+                                            .arg(QLatin1String(names[t]))
+                                            .toLatin1();
+                QVERIFY2(actual[t].rows() == expected[t]->rows() &&
+                             actual[t].cols() == expected[t]->cols(),
+                         what.constData());
+                [&] {
+                    NNLENS_COMPARE_CLOSE(actual[t].data(), expected[t]->data(), expected[t]->size(),
+                                         fd::kGradAtol, fd::kGradRtol);
+                }();
+                if (QTest::currentTestFailed()) {
+                    qWarning("in %s", what.constData());
+                    return;
+                }
+            }
+        }
+    }
+
+    // The same cases through a TrainingSession on all five rows: one SGD step at lr = 1 leaves
+    // W - dW and b - db; one Adam step (lr 0.01) follows the hand rule: m = 0.1 g, v = 0.001 g^2,
+    // p -= lr (m / 0.1) / (sqrt(v / 0.001) + 1e-8).
+    void trainingStep_data() {
+        QTest::addColumn<int>("index");
+        QTest::addColumn<OptimizerKind>("kind");
+        const std::vector<fd::Case> cases = fd::allCases();
+        for (std::size_t i = 0; i < cases.size(); ++i) {
+            QTest::newRow((cases[i].tag + "/sgd").c_str()) << int(i) << OptimizerKind::Sgd;
+            QTest::newRow((cases[i].tag + "/adam").c_str()) << int(i) << OptimizerKind::Adam;
+        }
+    }
+    void trainingStep() {
+        QFETCH(int, index);
+        QFETCH(OptimizerKind, kind);
+        const CaseSetup s = setupCase(index);
+        QVERIFY2(!s.net.layers.empty(), "no seed keeps relu inputs off the kink");
+        const float lr = kind == OptimizerKind::Sgd ? 1.0f : 0.01f;
+        auto session =
+            m_backend->startTraining(s.net, s.data, {s.c.loss, s.c.reduction}, {kind, lr});
+        const std::vector<int> rows = {0, 1, 2, 3, 4};
+        const TrainingSession::StepResult r = session->step(rows);
+        QVERIFY(r.ok);
+        NNLENS_CLOSE(r.loss, s.problem.loss0(), 1e-6, 1e-5);
+        const std::vector<fd::ReferenceGradients> ref = fd::finiteDifferenceGradients(s.problem);
+        const Network got = session->network();
+        const auto rule = [&](double p, double g) {
+            if (kind == OptimizerKind::Sgd) return p - lr * g;
+            const double mh = (0.1 * g) / (1 - 0.9);
+            const double vh = (0.001 * g * g) / (1 - 0.999);
+            return p - lr * mh / (std::sqrt(vh) + 1e-8);
+        };
+        for (std::size_t l = 0; l < ref.size(); ++l) {
+            const Layer& before = s.net.layers[l];
+            fd::MatD wantW(before.inputs(), before.outputs());
+            fd::VecD wantB(before.outputs());
+            for (int k = 0; k < before.inputs(); ++k)
+                for (int j = 0; j < before.outputs(); ++j)
+                    wantW(k, j) = rule(before.W(k, j), ref[l].dW(k, j));
+            for (int j = 0; j < before.outputs(); ++j)
+                wantB(j) = rule(before.b(j), ref[l].db(j, 0));
+            // Adam divides g by |g|: where a gradient is within the finite differences' error of
+            // 0, its sign (and so the step) is not determined; such elements are skipped.
+            for (int k = 0; k < before.inputs(); ++k) {
+                for (int j = 0; j < before.outputs(); ++j) {
+                    if (kind == OptimizerKind::Adam && std::fabs(ref[l].dW(k, j)) < 1e-4) continue;
+                    NNLENS_CLOSE(got.layers[l].W(k, j), wantW(k, j), fd::kGradAtol, 1e-4);
+                }
+            }
+            for (int j = 0; j < before.outputs(); ++j) {
+                if (kind == OptimizerKind::Adam && std::fabs(ref[l].db(j, 0)) < 1e-4) continue;
+                NNLENS_CLOSE(got.layers[l].b(j), wantB(j), fd::kGradAtol, 1e-4);
+            }
+        }
     }
 
     void forwardMatchesReference_data() { activationRows(); }
@@ -177,9 +295,9 @@ class BackendConformance : public QObject {
                                  1e-4);
                     limit = std::max(limit, std::fabs(r.out[l][std::size_t(k)][std::size_t(j)]));
                 }
-                // the histogram of the backend's own s, counted as numpy does
-                const Histogram expected =
-                    histogram(maps.s[l].col(j).data(), maps.s[l].rows(), cfg.bins);
+                // the histogram of the backend's own s, counted by numpy's rule the slow way
+                const BruteHistogram expected =
+                    numpyHistogram(maps.s[l].col(j).data(), maps.s[l].rows(), cfg.bins);
                 QCOMPARE(maps.hist[l][std::size_t(j)].counts, expected.counts);
                 QCOMPARE(maps.hist[l][std::size_t(j)].min, expected.min);
                 QCOMPARE(maps.hist[l][std::size_t(j)].max, expected.max);

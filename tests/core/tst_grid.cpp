@@ -11,6 +11,7 @@
 #include "core/error.hpp"
 #include "core/grid.hpp"
 #include "core/random.hpp"
+#include "reference.hpp"
 
 using namespace nnlens;
 
@@ -33,33 +34,9 @@ Network quadrantSelector() {
     return net;
 }
 
-// numpy.histogram by brute force: edges = linspace(min, max, bins + 1) in double, each value in
-// the bin with edges[i] <= v < edges[i + 1] (the last bin closed).
+// numpy.histogram by brute force (tests/support/reference.hpp).
 std::vector<std::int64_t> bruteHistogram(const std::vector<float>& v, int bins) {
-    double lo = *std::min_element(v.begin(), v.end());
-    double hi = *std::max_element(v.begin(), v.end());
-    if (lo == hi) {
-        lo -= 0.5;
-        hi += 0.5;
-    }
-    std::vector<double> edges(std::size_t(bins) + 1);
-    const double step = (hi - lo) / bins;
-    for (int i = 0; i <= bins; ++i)
-        edges[std::size_t(i)] = i * step + lo;
-    edges.back() = hi;
-    std::vector<std::int64_t> counts(std::size_t(bins), 0);
-    for (float f : v) {
-        const double x = f;
-        int k = bins - 1;
-        for (int i = 0; i < bins; ++i) {
-            if (x >= edges[std::size_t(i)] && x < edges[std::size_t(i) + 1]) {
-                k = i;
-                break;
-            }
-        }
-        ++counts[std::size_t(k)];
-    }
-    return counts;
+    return nnlens::test::numpyHistogram(v.data(), std::int64_t(v.size()), bins).counts;
 }
 
 bool sameMaps(const GridMaps& a, const GridMaps& b) {

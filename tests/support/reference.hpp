@@ -2,7 +2,9 @@
 // for tests only.
 #pragma once
 
+#include <algorithm>
 #include <cmath>
+#include <cstdint>
 #include <vector>
 
 #include "core/activation.hpp"
@@ -150,6 +152,45 @@ inline RefGradients refMseGradients(const Network& net, const Dataset& d) {
         g.db.push_back(db);
     }
     return g;
+}
+
+// numpy.histogram(values, bins) counted the slow, obvious way: edges = linspace(min, max, bins + 1)
+// in double (min - 0.5 .. min + 0.5 when all values are equal), a value goes in the last bin whose
+// left edge it reaches, the last bin is closed. Non-finite values are left out.
+struct BruteHistogram {
+    double min = 0.0;
+    double max = 0.0;
+    std::vector<std::int64_t> counts;
+};
+inline BruteHistogram numpyHistogram(const float* values, std::int64_t n, int bins) {
+    double lo = INFINITY, hi = -INFINITY;
+    for (std::int64_t i = 0; i < n; ++i) {
+        if (!std::isfinite(values[i])) continue;
+        lo = std::min(lo, double(values[i]));
+        hi = std::max(hi, double(values[i]));
+    }
+    if (lo > hi) lo = hi = 0.0;
+    if (lo == hi) {
+        lo -= 0.5;
+        hi += 0.5;
+    }
+    std::vector<double> edges(std::size_t(bins) + 1);
+    for (int b = 0; b <= bins; ++b)  // numpy.linspace: lo + b * step, the last edge exactly hi
+        edges[std::size_t(b)] = b == bins ? hi : lo + b * ((hi - lo) / bins);
+    BruteHistogram h{lo, hi, std::vector<std::int64_t>(std::size_t(bins), 0)};
+    for (std::int64_t i = 0; i < n; ++i) {
+        const double v = values[i];
+        if (!std::isfinite(v) || v < lo || v > hi) continue;
+        int bin = bins - 1;
+        for (int b = 0; b < bins; ++b) {
+            if (v < edges[std::size_t(b) + 1]) {
+                bin = b;
+                break;
+            }
+        }
+        ++h.counts[std::size_t(bin)];
+    }
+    return h;
 }
 
 }  // namespace nnlens::test
