@@ -42,7 +42,6 @@ class Args {
     bool helpRequested() const { return m_help; }
 
     const std::string& positional(std::size_t i) const { return m_positionals.at(i); }
-    std::size_t positionalCount() const { return m_positionals.size(); }
 
     // Whether the option or flag was given.
     bool has(std::string_view name) const { return m_values.count(std::string(name)) != 0; }
