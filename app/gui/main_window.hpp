@@ -9,6 +9,7 @@
 #include <functional>
 #include <memory>
 
+#include "figures/figures.hpp"
 #include "model/document.hpp"
 #include "model/map_service.hpp"
 
