@@ -9,6 +9,8 @@
 #include <limits>
 #include <system_error>
 
+#include "engine/backend_choice.hpp"
+
 namespace nnlens::cli {
 
 namespace {
@@ -171,6 +173,21 @@ double positiveNumber(const Args& a, std::string_view name, double fallback) {
         a.failOption(name, rawValue(a, name) + " is out of range (must be a finite number > 0)");
     }
     return v;
+}
+
+std::unique_ptr<Backend> backendOption(const Args& a, std::ostream& err) {
+    const std::string name = a.value("backend").value_or("auto");
+    const auto choice = engine::backendChoiceFromName(name);
+    if (!choice) {
+        throw UsageError("--backend: unknown backend \"" + name +
+                         "\" (known: " + std::string(engine::knownBackendNames()) + ")");
+    }
+    try {
+        return engine::makeBackend(
+            *choice, [&err](const std::string& line) { err << "nnlens-cli: " << line << "\n"; });
+    } catch (const engine::BackendUnavailable& e) {
+        throw UsageError("--backend " + name + ": " + e.what());
+    }
 }
 
 std::string shortNumber(double v) {

@@ -3,11 +3,14 @@
 
 #include <cstdint>
 #include <map>
+#include <memory>
 #include <optional>
+#include <ostream>
 #include <string>
 #include <string_view>
 #include <vector>
 
+#include "core/backend.hpp"
 #include "core/error.hpp"
 #include "core/grid.hpp"
 #include "core/network.hpp"
@@ -81,6 +84,10 @@ std::int64_t integerInRange(const Args& a, std::string_view name, std::int64_t f
 // A finite number > 0 (learning rates, ranges).
 double positiveNumber(const Args& a, std::string_view name, double fallback);
 
+// The engine --backend names (default auto). An unknown name or an unavailable backend is a
+// UsageError ("--backend cuda: no CUDA device (...)"); fall-back reports go to `err` as
+// "nnlens-cli: <line>".
+std::unique_ptr<Backend> backendOption(const Args& a, std::ostream& err);
 // A number in messages, "%.6g".
 std::string shortNumber(double v);
 // Refuses an -o whose folder does not exist, or that names a folder, before any work is done.

@@ -13,7 +13,6 @@
 #include <vector>
 
 #include "args.hpp"
-#include "backend_select.hpp"
 #include "bench.hpp"
 #include "core/backend.hpp"
 #include "core/backward.hpp"
@@ -59,10 +58,6 @@ struct Command {
 };
 
 // ---- shared option handling --------------------------------------------------------------
-
-std::unique_ptr<Backend> backendFor(const Args& a) {
-    return makeBackend(a.value("backend").value_or("auto"));
-}
 
 std::uint64_t seedOption(const Args& a, std::uint64_t fallback) {
     return static_cast<std::uint64_t>(integerInRange(a, "seed", static_cast<std::int64_t>(fallback),
@@ -124,7 +119,7 @@ void checkInputWidth(const Network& net, const Dataset& data, const std::string&
 
 int runForward(const Args& a, Io& io) {
     const std::string dataPath = a.required("data");
-    auto backend = backendFor(a);
+    auto backend = backendOption(a, io.err);
     checkOutputFolder(a);
     const Network net = readNetwork(a.positional(0));
     const Dataset data = loadData(dataPath);
@@ -158,7 +153,7 @@ void checkTwoInputs(const Network& net, const std::string& netPath) {
 }
 
 int runGrid(const Args& a, Io& io) {
-    auto backend = backendFor(a);
+    auto backend = backendOption(a, io.err);
     // Flags are checked before the file is read, so a bad flag is reported as such.
     if (a.has("n")) integerInRange(a, "n", 0, kMinGrid, kMaxGrid);
     if (a.has("range")) positiveNumber(a, "range", 0.0);
@@ -228,7 +223,7 @@ int runGrid(const Args& a, Io& io) {
 int runGrad(const Args& a, Io& io) {
     const std::string dataPath = a.required("data");
     const LossConfig loss = lossOption(a);
-    auto backend = backendFor(a);
+    auto backend = backendOption(a, io.err);
     checkOutputFolder(a);
     const Network net = readNetwork(a.positional(0));
     const Dataset data = loadData(dataPath);
@@ -332,7 +327,7 @@ int runTrain(const Args& a, Io& io) {
     }
     const TrainConfig cfg = trainConfig(a);
     const std::string outPath = a.required("output");
-    auto backend = backendFor(a);
+    auto backend = backendOption(a, io.err);
     checkOutputFolder(a);
 
     const Network net = readNetwork(a.positional(0));
@@ -399,7 +394,7 @@ int runLrScan(const Args& a, Io& io) {
     cfg.steps = static_cast<int>(integerInRange(a, "lr-steps", 100, 2, kMaxLrSteps));
     cfg.seed = seedOption(a, 0);
     cfg.shuffle = !a.has("no-shuffle");
-    auto backend = backendFor(a);
+    auto backend = backendOption(a, io.err);
     checkOutputFolder(a);
 
     const Network net = readNetwork(a.positional(0));
@@ -450,7 +445,7 @@ int runDataset(const Args& a, Io& io) {
                      rawValue(a, "noise") + " is out of range (must be a finite number >= 0)");
     }
     const std::uint64_t seed = seedOption(a, 1);
-    backendFor(a);  // checked for uniformity; generating data needs no backend
+    backendOption(a, io.err);  // checked for uniformity; generating data needs no backend
     checkOutputFolder(a);
 
     const Dataset data = generateDataset(kind, n, noise, seed);
@@ -467,7 +462,7 @@ int runDataset(const Args& a, Io& io) {
 // ---- bench -------------------------------------------------------------------------------
 
 int runBenchCommand(const Args& a, Io& io) {
-    auto backend = backendFor(a);
+    auto backend = backendOption(a, io.err);
     checkOutputFolder(a);
     const BenchResult r = runBench(*backend, a.has("quick"), a.has("large"), io.err);
     emitJson(a, io, formatBenchJson(r, backend->name()));
@@ -477,7 +472,7 @@ int runBenchCommand(const Args& a, Io& io) {
 // ---- summary -----------------------------------------------------------------------------
 
 int runSummary(const Args& a, Io& io) {
-    auto backend = backendFor(a);
+    auto backend = backendOption(a, io.err);
     if (a.has("n")) integerInRange(a, "n", 0, kMinGrid, kMaxGrid);
     if (a.has("range")) positiveNumber(a, "range", 0.0);
     SummaryOptions opt;

@@ -17,7 +17,6 @@
 #include <string>
 #include <system_error>
 
-#include "backend_select.hpp"
 #include "core/grid.hpp"
 #include "core/network_io.hpp"
 #include "figures/figures.hpp"
@@ -210,7 +209,7 @@ int runRender(const Args& a, std::ostream& out, std::ostream& err) {
     if (a.has("n")) integerInRange(a, "n", 0, kMinGrid, kMaxGrid);
     if (a.has("range")) positiveNumber(a, "range", 0.0);
     if (a.has("bins")) integerInRange(a, "bins", 0, 1, kMaxBins);
-    auto backend = makeBackend(a.value("backend").value_or("auto"));
+    auto backend = backendOption(a, err);
     checkOutputFolder(a);
 
     const std::string& netPath = a.positional(0);

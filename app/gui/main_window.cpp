@@ -26,7 +26,6 @@
 
 #include <algorithm>
 
-#include "backend_select.hpp"
 #include "core/error.hpp"
 #include "core/network_io.hpp"
 #include "widgets/export_dialog.hpp"
@@ -51,7 +50,8 @@ bool isNetworkFile(const QString& path) {
 MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent) {
     m_clock.start();
     m_doc = new model::Document(this);
-    m_maps = std::make_unique<model::MapService>(cli::makeBackend("auto"));
+    m_maps = std::make_unique<model::MapService>(
+        engine::makeBackend(engine::BackendChoice::Auto, fallbackReport()));
     m_normalFont = QApplication::font();
     setAcceptDrops(true);
     setDockOptions(QMainWindow::AnimatedDocks | QMainWindow::AllowTabbedDocks);
@@ -268,16 +268,10 @@ void MainWindow::buildMenus() {
         QAction* a = engine->addAction(text);
         a->setCheckable(true);
         a->setData(name);
-        a->setChecked(name == m_backendChoice);
         m_backendGroup->addAction(a);
-        connect(a, &QAction::triggered, this, [this, name] {
-            if (!setBackend(name)) {
-                for (QAction* b : m_backendGroup->actions()) {
-                    b->setChecked(b->data().toString() == m_backendChoice);
-                }
-            }
-        });
+        connect(a, &QAction::triggered, this, [this, name] { setBackend(name); });
     }
+    syncBackendMenu();
 
     QMenu* help = menuBar()->addMenu(tr("&Help"));
     help->addAction(tr("&Reading the Maps"), this, [this] {
@@ -615,18 +609,55 @@ void MainWindow::setPresentation(bool on) {
 }
 
 bool MainWindow::setBackend(const QString& name) {
+    auto refuse = [this](const QString& message) {
+        showError(message);
+        syncBackendMenu();
+        return false;
+    };
+    const auto choice = engine::backendChoiceFromName(name.toStdString());
+    if (!choice) {
+        const std::string_view known = engine::knownBackendNames();
+        return refuse(
+            tr("There is no engine \"%1\" (known: %2).")
+                .arg(name, QString::fromUtf8(known.data(), static_cast<qsizetype>(known.size()))));
+    }
     std::unique_ptr<Backend> backend;
     try {
-        backend = cli::makeBackend(name.toStdString());
-    } catch (const std::exception& e) {
-        showError(QString::fromUtf8(e.what()).replace(QStringLiteral("--backend "), QString()));
-        return false;
+        backend = engine::makeBackend(*choice, fallbackReport());
+    } catch (const engine::BackendUnavailable& e) {
+        return refuse(tr("The CUDA engine is not available: %1").arg(QString::fromUtf8(e.what())));
     }
     m_backendChoice = name;
+    syncBackendMenu();
+    useBackend(std::move(backend));
+    return true;
+}
+
+void MainWindow::useBackend(std::unique_ptr<Backend> backend) {
     m_maps->setBackend(std::move(backend));
     requestMaps({0, -1, true});
     updateStatus();
-    return true;
+}
+
+void MainWindow::syncBackendMenu() {
+    for (QAction* a : m_backendGroup->actions())
+        a->setChecked(a->data().toString() == m_backendChoice);
+}
+
+engine::FallbackReport MainWindow::fallbackReport() {
+    // Queued: the worker must not touch widgets, and the window may be busy when it reports.
+    // Events still queued when the window goes are dropped with it; the worker that reports is
+    // joined before then (m_maps is destroyed before the QObject).
+    return [this](const std::string& line) {
+        QMetaObject::invokeMethod(
+            this, [this, text = QString::fromStdString(line)] { showFallback(text); },
+            Qt::QueuedConnection);
+    };
+}
+
+void MainWindow::showFallback(const QString& line) {
+    showError(tr("Engine: %1").arg(line), false);
+    updateStatus();
 }
 
 QString MainWindow::backendName() const {

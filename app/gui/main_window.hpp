@@ -9,6 +9,7 @@
 #include <functional>
 #include <memory>
 
+#include "engine/backend_choice.hpp"
 #include "figures/figures.hpp"
 #include "model/document.hpp"
 #include "model/map_service.hpp"
@@ -65,7 +66,14 @@ class MainWindow : public QMainWindow {
     bool presentation() const { return m_presentation; }
     // "auto", "cpu" or "cuda"; false (with the reason shown) when that backend is unavailable.
     bool setBackend(const QString& name);
+    // Computes the maps with `backend` from now on (setBackend's second half; tests hand in
+    // their own engines).
+    void useBackend(std::unique_ptr<Backend> backend);
     QString backendName() const;
+    // The report for a FallbackBackend that this window runs: safe to call on the map worker;
+    // the line reaches the status bar through the window's event loop, and the engine label
+    // changes with it, without waiting for the next map frame.
+    engine::FallbackReport fallbackReport();
 
     // The last error shown to the user (for tests).
     QString lastError() const { return m_lastError; }
@@ -102,6 +110,9 @@ class MainWindow : public QMainWindow {
     void updateRecentMenu();
     void addRecent(const QString& path);
     void updateStatus();
+    void showFallback(const QString& line);
+    // Ticks the Engine menu's entry for m_backendChoice.
+    void syncBackendMenu();
     void openDialog();
     bool saveAsDialog();
     void exportDialog();
