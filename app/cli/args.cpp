@@ -10,6 +10,7 @@
 #include <system_error>
 
 #include "engine/backend_choice.hpp"
+#include "text/number_text.hpp"
 
 namespace nnlens::cli {
 
@@ -190,12 +191,6 @@ std::unique_ptr<Backend> backendOption(const Args& a, std::ostream& err) {
     }
 }
 
-std::string shortNumber(double v) {
-    char buf[32];
-    std::snprintf(buf, sizeof buf, "%.6g", v);
-    return buf;
-}
-
 // Refuses an -o whose folder does not exist, or that names a folder, before any work is done,
 // so a long training run does not end in a failed save. (An unwritable folder still fails at
 // the end, with exit status 1.)
@@ -232,7 +227,7 @@ GridConfig gridConfig(const Args& a, const Network& net, const std::string& netP
     if (a.has("range")) {
         cfg.range = positiveNumber(a, "range", cfg.range);
     } else if (!(std::isfinite(cfg.range) && cfg.range > 0.0)) {
-        fromFile("range", shortNumber(cfg.range), "a finite number > 0");
+        fromFile("range", text::formatNumber(cfg.range), "a finite number > 0");
     }
     if (a.has("bins")) {
         cfg.bins = static_cast<int>(integerInRange(a, "bins", cfg.bins, 1, kMaxBins));

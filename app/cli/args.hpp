@@ -88,8 +88,6 @@ double positiveNumber(const Args& a, std::string_view name, double fallback);
 // UsageError ("--backend cuda: no CUDA device (...)"); fall-back reports go to `err` as
 // "nnlens-cli: <line>".
 std::unique_ptr<Backend> backendOption(const Args& a, std::ostream& err);
-// A number in messages, "%.6g".
-std::string shortNumber(double v);
 // Refuses an -o whose folder does not exist, or that names a folder, before any work is done.
 void checkOutputFolder(const Args& a);
 // The maps' settings: a flag > the file's "view" > the defaults (250, 3, 25); every value is

@@ -13,6 +13,7 @@
 #include "core/trainer.hpp"
 #include "figures/map_set.hpp"
 #include "json_out.hpp"
+#include "text/number_text.hpp"
 
 namespace nnlens::cli {
 
@@ -71,7 +72,8 @@ void runLargeBench(Backend& backend, bool quick, BenchResult& r, std::ostream& l
         times.push_back(millisecondsSince(start));
     }
     r.largeGridMs = median(times);
-    log << "bench: large grid (n " << cfg.n << ") " << r.largeGridMs << " ms\n" << std::flush;
+    log << "bench: large grid (n " << cfg.n << ") " << text::formatNumber(r.largeGridMs) << " ms\n"
+        << std::flush;
 
     const Dataset data = generateDataset("spiral", quick ? 20'000 : 1'000'000, 0.1, 1);
     auto session = backend.startTraining(benchNetwork(), data, {Loss::Mse, Reduction::Mean},
@@ -82,8 +84,8 @@ void runLargeBench(Backend& backend, bool quick, BenchResult& r, std::ostream& l
     const auto start = Clock::now();
     train(*session, data.size(), cfgTrain);
     r.largeTrainSamplesPerS = data.size() / std::max(millisecondsSince(start) / 1000.0, 1e-9);
-    log << "bench: large training " << r.largeTrainSamplesPerS << " samples/s (batch 4096, "
-        << data.size() << " points)\n"
+    log << "bench: large training " << text::formatNumber(r.largeTrainSamplesPerS)
+        << " samples/s (batch 4096, " << data.size() << " points)\n"
         << std::flush;
 }
 
@@ -109,7 +111,9 @@ BenchResult runBench(Backend& backend, bool quick, bool large, std::ostream& log
         times.push_back(millisecondsSince(start));
     }
     r.gridMs = median(times);
-    log << "bench: grid " << r.gridMs << " ms (median of " << r.gridRuns << ")\n" << std::flush;
+    log << "bench: grid " << text::formatNumber(r.gridMs) << " ms (median of " << r.gridRuns
+        << ")\n"
+        << std::flush;
 
     // Map update after one weight into node 3 of layer 2 changed (a slider drag in the GUI); the
     // sign alternates so the network stays near where it started.
@@ -123,7 +127,8 @@ BenchResult runBench(Backend& backend, bool quick, bool large, std::ostream& log
         times.push_back(millisecondsSince(start));
     }
     r.gridUpdateMs = median(times);
-    log << "bench: grid update " << r.gridUpdateMs << " ms (median of " << r.updateRuns << ")\n"
+    log << "bench: grid update " << text::formatNumber(r.gridUpdateMs) << " ms (median of "
+        << r.updateRuns << ")\n"
         << std::flush;
 
     // The live path of the window (nnlens --bench adds the repaint): a first-layer weight moves,
@@ -146,8 +151,8 @@ BenchResult runBench(Backend& backend, bool quick, bool large, std::ostream& log
         }
         r.liveUpdateMs = median(times);
         r.liveColourMs = median(colour);
-        log << "bench: live update " << r.liveUpdateMs << " ms (colouring " << r.liveColourMs
-            << " ms)\n"
+        log << "bench: live update " << text::formatNumber(r.liveUpdateMs) << " ms (colouring "
+            << text::formatNumber(r.liveColourMs) << " ms)\n"
             << std::flush;
     }
 
@@ -185,8 +190,9 @@ BenchResult runBench(Backend& backend, bool quick, bool large, std::ostream& log
         const double rate = static_cast<double>(r.trainEpochs) * data.size() / seconds;
         r.trainSamplesPerS = std::max(r.trainSamplesPerS, rate);
     }
-    log << "bench: training " << r.trainSamplesPerS << " samples/s (best of " << r.trainRuns
-        << (r.trainRuns == 1 ? " run" : " runs") << " of " << r.trainEpochs << " epochs)\n"
+    log << "bench: training " << text::formatNumber(r.trainSamplesPerS) << " samples/s (best of "
+        << r.trainRuns << (r.trainRuns == 1 ? " run" : " runs") << " of " << r.trainEpochs
+        << " epochs)\n"
         << std::flush;
     if (large) runLargeBench(backend, quick, r, log);
     return r;

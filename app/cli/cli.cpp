@@ -25,6 +25,7 @@
 #include "json_out.hpp"
 #include "render.hpp"
 #include "summary.hpp"
+#include "text/number_text.hpp"
 
 #ifndef NNLENS_VERSION
 #define NNLENS_VERSION "unknown"
@@ -285,11 +286,11 @@ class TrainProgressPrinter {
         if (i != 1 && i % m_every != 0 && i != m_total) return;
         const int width = static_cast<int>(std::to_string(m_total).size());
         char line[160];
-        std::snprintf(line, sizeof line, "%s %*lld/%lld  loss %.6g", m_perStep ? "step" : "epoch",
+        std::snprintf(line, sizeof line, "%s %*lld/%lld  loss %s", m_perStep ? "step" : "epoch",
                       width, static_cast<long long>(i), static_cast<long long>(m_total),
-                      static_cast<double>(p.trainLoss));
+                      text::formatNumber(p.trainLoss).c_str());
         m_err << line;
-        if (p.valLoss) m_err << "  val_loss " << shortNumber(*p.valLoss);
+        if (p.valLoss) m_err << "  val_loss " << text::formatNumber(*p.valLoss);
         m_err << "\n" << std::flush;
     }
 
@@ -387,9 +388,9 @@ int runLrScan(const Args& a, Io& io) {
     cfg.start = positiveNumber(a, "lr-start", 1e-6);
     cfg.stop = positiveNumber(a, "lr-stop", 1.0);
     if (!(cfg.stop > cfg.start)) {
-        a.failOption("lr-stop", shortNumber(cfg.stop) +
+        a.failOption("lr-stop", text::formatNumber(cfg.stop) +
                                     " is out of range (must be above --lr-start " +
-                                    shortNumber(cfg.start) + ")");
+                                    text::formatNumber(cfg.start) + ")");
     }
     cfg.steps = static_cast<int>(integerInRange(a, "lr-steps", 100, 2, kMaxLrSteps));
     cfg.seed = seedOption(a, 0);
@@ -408,9 +409,9 @@ int runLrScan(const Args& a, Io& io) {
     if (!r.loss.empty()) {
         const auto best = std::min_element(r.loss.begin(), r.loss.end()) - r.loss.begin();
         io.err << "lr-scan: " << r.loss.size() << " steps, lowest loss "
-               << shortNumber(r.loss[static_cast<std::size_t>(best)]) << " at lr "
-               << shortNumber(r.lr[static_cast<std::size_t>(best)]) << ", recommended lr "
-               << shortNumber(r.recommended) << "\n";
+               << text::formatNumber(r.loss[static_cast<std::size_t>(best)]) << " at lr "
+               << text::formatNumber(r.lr[static_cast<std::size_t>(best)]) << ", recommended lr "
+               << text::formatNumber(r.recommended) << "\n";
     }
     JsonWriter w;
     w.beginObject();

@@ -7,6 +7,8 @@
 #include <sstream>
 #include <vector>
 
+#include "text/number_text.hpp"
+
 namespace nnlens::cli {
 
 namespace {
@@ -21,11 +23,7 @@ constexpr char kNegativeRamp[] = ",-=%";
 constexpr float kZeroBand = 0.05f;  // |v| / limit below this is drawn blank
 
 std::string number(double v) {
-    char buf[32];
-    std::snprintf(buf, sizeof buf, "%.3g", v);
-    std::string s = buf;
-    if (s == "-0") s = "0";
-    return s;
+    return text::formatNumber(v, 3);
 }
 
 std::string fit(std::string s, std::size_t width) {

@@ -28,6 +28,7 @@
 
 #include "core/error.hpp"
 #include "core/network_io.hpp"
+#include "text/number_text.hpp"
 #include "widgets/export_dialog.hpp"
 #include "widgets/figure_view.hpp"
 #include "widgets/inspector.hpp"
@@ -686,10 +687,12 @@ void MainWindow::updateStatus() {
     m_backendLabel->setText(
         tr("Engine: %1")
             .arg(backend == QStringLiteral("cuda") ? tr("CUDA GPU") : tr("CPU (Eigen)")));
-    m_frameLabel->setText(maps ? tr("Update %1 ms (maps %2 ms)")
-                                     .arg(m_lastUpdateMs, 0, 'f', 1)
-                                     .arg(m_lastComputeMs, 0, 'f', 1)
-                               : tr("No maps (%1 inputs)").arg(m_doc->network().inputs));
+    auto ms = [](double v) {
+        return QString::fromStdString(text::formatNumber(v, 1, text::Digits::Decimals));
+    };
+    m_frameLabel->setText(
+        maps ? tr("Update %1 ms (maps %2 ms)").arg(ms(m_lastUpdateMs), ms(m_lastComputeMs))
+             : tr("No maps (%1 inputs)").arg(m_doc->network().inputs));
     const figures::NodeRef sel = m_doc->selection();
     const Network& net = m_doc->network();
     if (sel.valid() && sel.layer < static_cast<int>(net.layers.size())) {
