@@ -12,7 +12,7 @@
 #include "core/network.hpp"
 #include "core/trainer.hpp"
 #include "figures/map_set.hpp"
-#include "json_out.hpp"
+#include "json.hpp"
 #include "text/number_text.hpp"
 
 namespace nnlens::cli {
@@ -198,39 +198,31 @@ BenchResult runBench(Backend& backend, bool quick, bool large, std::ostream& log
     return r;
 }
 
-std::string formatBenchJson(const BenchResult& r, std::string_view backendName) {
-    JsonWriter w;
-    w.beginObject();
-    w.key("backend").value(backendName);
-    w.key("grid_ms").value(r.gridMs);
-    w.key("grid_update_ms").value(r.gridUpdateMs);
-    w.key("train_samples_per_s").value(r.trainSamplesPerS);
-    w.key("live_update_ms").value(r.liveUpdateMs);
-    w.key("live_colour_ms").value(r.liveColourMs);
-    w.key("targets").beginObject();
-    w.key("grid_ms").value(kTargetGridMs);
-    w.key("grid_update_ms").value(kTargetGridUpdateMs);
-    w.key("train_samples_per_s").value(kTargetTrainSamplesPerS);
-    w.endObject();
-    w.key("machine").beginObject();
-    w.key("threads").value(static_cast<std::int64_t>(std::thread::hardware_concurrency()));
-    w.key("cpu").value(cpuModel());
-    w.endObject();
-    w.key("runs").beginObject();
-    w.key("grid").value(r.gridRuns);
-    w.key("grid_update").value(r.updateRuns);
-    w.key("train").value(r.trainRuns);
-    w.key("train_epochs").value(r.trainEpochs);
-    w.endObject();
-    w.key("quick").value(r.quick);
+Json benchJson(const BenchResult& r, std::string_view backendName) {
+    Json j = {{"backend", backendName},
+              {"grid_ms", jsonNumber(r.gridMs)},
+              {"grid_update_ms", jsonNumber(r.gridUpdateMs)},
+              {"train_samples_per_s", jsonNumber(r.trainSamplesPerS)},
+              {"live_update_ms", jsonNumber(r.liveUpdateMs)},
+              {"live_colour_ms", jsonNumber(r.liveColourMs)},
+              {"targets",
+               {{"grid_ms", jsonNumber(kTargetGridMs)},
+                {"grid_update_ms", jsonNumber(kTargetGridUpdateMs)},
+                {"train_samples_per_s", jsonNumber(kTargetTrainSamplesPerS)}}},
+              {"machine",
+               {{"threads", static_cast<std::int64_t>(std::thread::hardware_concurrency())},
+                {"cpu", cpuModel()}}},
+              {"runs",
+               {{"grid", r.gridRuns},
+                {"grid_update", r.updateRuns},
+                {"train", r.trainRuns},
+                {"train_epochs", r.trainEpochs}}},
+              {"quick", r.quick}};
     if (r.large) {
-        w.key("large").beginObject();
-        w.key("grid_2048_ms").value(r.largeGridMs);
-        w.key("train_batch4096_samples_per_s").value(r.largeTrainSamplesPerS);
-        w.endObject();
+        j["large"] = {{"grid_2048_ms", jsonNumber(r.largeGridMs)},
+                      {"train_batch4096_samples_per_s", jsonNumber(r.largeTrainSamplesPerS)}};
     }
-    w.endObject();
-    return w.str();
+    return j;
 }
 
 }  // namespace nnlens::cli

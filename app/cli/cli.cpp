@@ -22,7 +22,7 @@
 #include "core/lr_scan.hpp"
 #include "core/network_io.hpp"
 #include "core/trainer.hpp"
-#include "json_out.hpp"
+#include "json.hpp"
 #include "render.hpp"
 #include "summary.hpp"
 #include "text/number_text.hpp"
@@ -92,12 +92,13 @@ OptimizerKind optimizerOption(const Args& a) {
 }
 
 // The JSON result: to -o FILE (atomically, only now that everything succeeded) or stdout.
-void emitJson(const Args& a, Io& io, const std::string& json) {
+void emitJson(const Args& a, Io& io, const Json& result) {
+    const std::string text = dumpJson(result);
     if (const auto path = a.value("output")) {
-        writeFileAtomic(*path, json);
+        writeFileAtomic(*path, text);
         io.err << a.command() << ": wrote " << *path << "\n";
     } else {
-        io.out << json;
+        io.out << text;
     }
 }
 
@@ -127,20 +128,13 @@ int runForward(const Args& a, Io& io) {
     checkInputWidth(net, data, dataPath);
 
     const Trace trace = backend->forward(net, data.x);
-    JsonWriter w;
-    w.beginObject();
-    w.key("backend").value(backend->name());
-    w.key("layers").beginArray();
+    Json layers = Json::array();
     for (std::size_t l = 0; l < trace.layers.size(); ++l) {
-        w.beginObject();
-        w.key("activation").value(activationName(net.layers[l].activation));
-        w.key("s").matrixRows(trace.layers[l].s);
-        w.key("out").matrixRows(trace.layers[l].out);
-        w.endObject();
+        layers.push_back({{"activation", activationName(net.layers[l].activation)},
+                          {"s", jsonRows(trace.layers[l].s)},
+                          {"out", jsonRows(trace.layers[l].out)}});
     }
-    w.endArray();
-    w.endObject();
-    emitJson(a, io, w.str());
+    emitJson(a, io, {{"backend", backend->name()}, {"layers", std::move(layers)}});
     return kExitOk;
 }
 
@@ -169,53 +163,40 @@ int runGrid(const Args& a, Io& io) {
     evaluator->compute(net, cfg);
     const GridMaps& maps = evaluator->maps();
 
-    JsonWriter w;
-    w.beginObject();
-    w.key("backend").value(backend->name());
-    w.key("n").value(cfg.n);
-    w.key("range").value(cfg.range);
-    w.key("bins").value(cfg.bins);
-    w.key("colour_limit").value(maps.colourLimit);
-    w.key("layers").beginArray();
+    Json layers = Json::array();
     for (int l = 0; l < maps.layers(); ++l) {
         const auto li = static_cast<std::size_t>(l);
         const Matrix& s = maps.s[li];
         const Matrix& out = maps.out[li];
         const auto points = static_cast<std::size_t>(s.rows());
-        w.beginObject();
-        w.key("activation").value(activationName(net.layers[li].activation));
-        w.key("nodes").beginArray();
+        Json nodes = Json::array();
         for (Eigen::Index j = 0; j < s.cols(); ++j) {
             const auto ji = static_cast<std::size_t>(j);
-            // Column j is node j's map, contiguous in column-major storage.
-            w.beginObject();
-            w.key("s").floats({s.data() + j * s.rows(), points});
-            w.key("out").floats({out.data() + j * out.rows(), points});
             const Histogram& h = maps.hist[li][ji];
-            w.key("hist").beginObject();
-            w.key("min").value(h.min);
-            w.key("max").value(h.max);
-            w.key("counts").integers(h.counts);
-            w.endObject();
+            // Column j is node j's map, contiguous in column-major storage.
+            Json node = {
+                {"s", jsonArray({s.data() + j * s.rows(), points})},
+                {"out", jsonArray({out.data() + j * out.rows(), points})},
+                {"hist",
+                 {{"min", jsonNumber(h.min)}, {"max", jsonNumber(h.max)}, {"counts", h.counts}}}};
             if (l == 0) {
-                w.key("arrow");
-                if (const auto& arrow = maps.arrows[ji]) {
-                    w.beginObject();
-                    w.key("origin").floats(arrow->origin);
-                    w.key("w").floats(arrow->w);
-                    w.endObject();
-                } else {
-                    w.null();
-                }
+                const auto& arrow = maps.arrows[ji];
+                node["arrow"] =
+                    arrow ? Json{{"origin", jsonArray(arrow->origin)}, {"w", jsonArray(arrow->w)}}
+                          : Json(nullptr);
             }
-            w.endObject();
+            nodes.push_back(std::move(node));
         }
-        w.endArray();
-        w.endObject();
+        layers.push_back({{"activation", activationName(net.layers[li].activation)},
+                          {"nodes", std::move(nodes)}});
     }
-    w.endArray();
-    w.endObject();
-    emitJson(a, io, w.str());
+    emitJson(a, io,
+             {{"backend", backend->name()},
+              {"n", cfg.n},
+              {"range", jsonNumber(cfg.range)},
+              {"bins", cfg.bins},
+              {"colour_limit", jsonNumber(maps.colourLimit)},
+              {"layers", std::move(layers)}});
     return kExitOk;
 }
 
@@ -231,22 +212,18 @@ int runGrad(const Args& a, Io& io) {
     checkData(net, data, loss, dataPath);
 
     const Gradients g = backend->gradients(net, data, loss);
-    JsonWriter w;
-    w.beginObject();
-    w.key("backend").value(backend->name());
-    w.key("loss").value(g.loss);
-    w.key("layers").beginArray();
+    Json layers = Json::array();
     for (const LayerGradients& lg : g.layers) {
-        w.beginObject();
-        w.key("grad_weights").matrixRows(lg.dW);
-        w.key("grad_bias").floats({lg.db.data(), static_cast<std::size_t>(lg.db.size())});
-        w.key("grad_s").matrixRows(lg.dS);
-        w.key("grad_out").matrixRows(lg.dOut);
-        w.endObject();
+        layers.push_back(
+            {{"grad_weights", jsonRows(lg.dW)},
+             {"grad_bias", jsonArray({lg.db.data(), static_cast<std::size_t>(lg.db.size())})},
+             {"grad_s", jsonRows(lg.dS)},
+             {"grad_out", jsonRows(lg.dOut)}});
     }
-    w.endArray();
-    w.endObject();
-    emitJson(a, io, w.str());
+    emitJson(a, io,
+             {{"backend", backend->name()},
+              {"loss", jsonNumber(g.loss)},
+              {"layers", std::move(layers)}});
     return kExitOk;
 }
 
@@ -356,22 +333,14 @@ int runTrain(const Args& a, Io& io) {
     writeNetwork(withParameters(net, session->network()), outPath);
     io.err << "train: wrote " << outPath << "\n";
 
-    JsonWriter w;
-    w.beginObject();
-    w.key("backend").value(backend->name());
-    w.key("steps").value(result.steps);
-    w.key("epochs").value(result.epochs);
-    w.key("train_loss").floats(result.trainLoss);
-    w.key("val_loss").floats(result.valLoss);
-    w.key("diverged").value(result.diverged);
-    w.key("stop_reason");
-    if (result.stopReason.empty()) {
-        w.null();
-    } else {
-        w.value(result.stopReason);
-    }
-    w.endObject();
-    io.out << w.str();
+    io.out << dumpJson(
+        {{"backend", backend->name()},
+         {"steps", result.steps},
+         {"epochs", result.epochs},
+         {"train_loss", jsonArray(result.trainLoss)},
+         {"val_loss", jsonArray(result.valLoss)},
+         {"diverged", result.diverged},
+         {"stop_reason", result.stopReason.empty() ? Json(nullptr) : Json(result.stopReason)}});
     return kExitOk;
 }
 
@@ -413,14 +382,11 @@ int runLrScan(const Args& a, Io& io) {
                << text::formatNumber(r.lr[static_cast<std::size_t>(best)]) << ", recommended lr "
                << text::formatNumber(r.recommended) << "\n";
     }
-    JsonWriter w;
-    w.beginObject();
-    w.key("backend").value(backend->name());
-    w.key("lr").doubles(r.lr);
-    w.key("loss").floats(r.loss);
-    w.key("recommended").value(r.recommended);
-    w.endObject();
-    emitJson(a, io, w.str());
+    emitJson(a, io,
+             {{"backend", backend->name()},
+              {"lr", jsonArray(r.lr)},
+              {"loss", jsonArray(r.loss)},
+              {"recommended", jsonNumber(r.recommended)}});
     return kExitOk;
 }
 
@@ -466,7 +432,7 @@ int runBenchCommand(const Args& a, Io& io) {
     auto backend = backendOption(a, io.err);
     checkOutputFolder(a);
     const BenchResult r = runBench(*backend, a.has("quick"), a.has("large"), io.err);
-    emitJson(a, io, formatBenchJson(r, backend->name()));
+    emitJson(a, io, benchJson(r, backend->name()));
     return kExitOk;
 }
 

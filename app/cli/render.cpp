@@ -20,7 +20,7 @@
 #include "core/grid.hpp"
 #include "core/network_io.hpp"
 #include "figures/figures.hpp"
-#include "json_out.hpp"
+#include "json.hpp"
 
 namespace nnlens::cli {
 
@@ -272,17 +272,13 @@ int runRender(const Args& a, std::ostream& out, std::ostream& err) {
     const double ms = static_cast<double>(timer.nsecsElapsed()) / 1e6;
     err << "render: wrote " << output << " (" << size.width() << "x" << size.height() << ")\n";
 
-    JsonWriter w;
-    w.beginObject();
-    w.key("backend").value(backend->name());
-    w.key("figure").value(figureName(*kind));
-    w.key("width").value(size.width());
-    w.key("height").value(size.height());
-    w.key("dpi").value(opt.style.dpi);
-    w.key("file").value(output);
-    w.key("ms").value(std::round(ms * 10.0) / 10.0);
-    w.endObject();
-    out << w.str();
+    out << dumpJson({{"backend", backend->name()},
+                     {"figure", figureName(*kind)},
+                     {"width", size.width()},
+                     {"height", size.height()},
+                     {"dpi", jsonNumber(opt.style.dpi)},
+                     {"file", output},
+                     {"ms", jsonNumber(std::round(ms * 10.0) / 10.0)}});
     return 0;
 }
 
