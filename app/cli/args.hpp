@@ -3,17 +3,12 @@
 
 #include <cstdint>
 #include <map>
-#include <memory>
 #include <optional>
-#include <ostream>
 #include <string>
 #include <string_view>
 #include <vector>
 
-#include "core/backend.hpp"
 #include "core/error.hpp"
-#include "core/grid.hpp"
-#include "core/network.hpp"
 
 namespace nnlens::cli {
 
@@ -78,20 +73,16 @@ class Args {
 // Checked option values shared by the commands; each fails with "--name: VALUE is out of range
 // (must be ...)".
 std::string rawValue(const Args& a, std::string_view name);
+// "2 to 4096", or "at least 1" when hi is as large as an int goes: how a range reads in
+// messages and help texts.
+std::string rangeText(std::int64_t lo, std::int64_t hi);
 // A whole number in [lo, hi] ("--batch: 0 is out of range (must be at least 1)").
 std::int64_t integerInRange(const Args& a, std::string_view name, std::int64_t fallback,
                             std::int64_t lo, std::int64_t hi);
 // A finite number > 0 (learning rates, ranges).
 double positiveNumber(const Args& a, std::string_view name, double fallback);
 
-// The engine --backend names (default auto). An unknown name or an unavailable backend is a
-// UsageError ("--backend cuda: no CUDA device (...)"); fall-back reports go to `err` as
-// "nnlens-cli: <line>".
-std::unique_ptr<Backend> backendOption(const Args& a, std::ostream& err);
 // Refuses an -o whose folder does not exist, or that names a folder, before any work is done.
 void checkOutputFolder(const Args& a);
-// The maps' settings: a flag > the file's "view" > the defaults (250, 3, 25); every value is
-// checked, naming the flag or the file it came from.
-GridConfig gridConfig(const Args& a, const Network& net, const std::string& netPath);
 
 }  // namespace nnlens::cli
