@@ -99,24 +99,26 @@ class MainWindow : public QMainWindow {
 
   private:
     void buildViews();
-    void buildMenus();
-    void buildPresetMenu(QMenu* menu);
     void requestMaps(model::EditHint hint);
     void onFrame(std::shared_ptr<const model::MapFrame> frame);
     // The message in the status bar and lastError(), and in a dialog unless `dialog` is false.
     void showError(const QString& message, bool dialog = true);
     bool maybeSave();
     void updateTitle();
-    void updateRecentMenu();
-    void addRecent(const QString& path);
     void updateStatus();
     void showFallback(const QString& line);
-    // Ticks the Engine menu's entry for m_backendChoice.
-    void syncBackendMenu();
     void openDialog();
     bool saveAsDialog();
     void exportDialog();
     void commitEditing();
+
+    // Menus and actions (main_window_actions.cpp).
+    void buildMenus();
+    void buildPresetMenu(QMenu* menu);
+    void updateRecentMenu();
+    void addRecent(const QString& path);
+    // Ticks the Engine menu's entry for m_backendChoice.
+    void syncBackendMenu();
 
     model::Document* m_doc = nullptr;
     std::unique_ptr<model::MapService> m_maps;
