@@ -26,9 +26,7 @@ namespace nnlens::cli {
 
 namespace {
 
-constexpr std::int64_t kMaxPixels = 16384;  // per side
 constexpr int kMinDpi = 10;
-constexpr int kMaxDpi = 1200;
 
 std::optional<double> parseDouble(std::string_view text) {
     if (!text.empty() && text.front() == '+') text.remove_prefix(1);
@@ -129,15 +127,15 @@ int runRender(const Args& a, Io& io) {
     }
     const std::string output = a.required("output");
     // 0: not given.
-    const int width =
-        static_cast<int>(a.has("width") ? integerInRange(a, "width", 0, 1, kMaxPixels) : 0);
-    const int height =
-        static_cast<int>(a.has("height") ? integerInRange(a, "height", 0, 1, kMaxPixels) : 0);
+    const int width = static_cast<int>(
+        a.has("width") ? integerInRange(a, "width", 0, 1, figures::kMaxFigurePixels) : 0);
+    const int height = static_cast<int>(
+        a.has("height") ? integerInRange(a, "height", 0, 1, figures::kMaxFigurePixels) : 0);
     FigureOptions opt;
     opt.style.dpi = a.number("dpi", 100.0);
-    if (!(opt.style.dpi >= kMinDpi && opt.style.dpi <= kMaxDpi)) {
+    if (!(opt.style.dpi >= kMinDpi && opt.style.dpi <= figures::kMaxFigureDpi)) {
         a.failOption("dpi", rawValue(a, "dpi") + " is out of range (must be " +
-                                rangeText(kMinDpi, kMaxDpi) + ")");
+                                rangeText(kMinDpi, figures::kMaxFigureDpi) + ")");
     }
     opt.style.transparent = a.has("transparent");
     if (a.has("presentation")) {
@@ -199,10 +197,10 @@ int runRender(const Args& a, Io& io) {
                                                               base.width() / base.height()))),
                      height);
     }
-    if (size.width() > kMaxPixels || size.height() > kMaxPixels) {
+    if (size.width() > figures::kMaxFigurePixels || size.height() > figures::kMaxFigurePixels) {
         a.fail("the figure would be " + std::to_string(size.width()) + "x" +
-               std::to_string(size.height()) + " pixels (at most " + std::to_string(kMaxPixels) +
-               " per side; give --width and --height)");
+               std::to_string(size.height()) + " pixels (at most " +
+               std::to_string(figures::kMaxFigurePixels) + " per side; give --width and --height)");
     }
 
     QElapsedTimer timer;
@@ -259,7 +257,7 @@ Options:
   --width W, --height H size in pixels (default: the figure's size in inches
                         times dpi; one of them alone keeps that aspect)
   --dpi D               dots per inch, )" +
-           rangeText(kMinDpi, kMaxDpi) + R"( (default 100)
+           rangeText(kMinDpi, figures::kMaxFigureDpi) + R"( (default 100)
   --node L,N            the selected node, 1-based layer and node (default 1,1)
   --transparent         transparent background instead of white
   --presentation        larger text and heavier lines, for a projector

@@ -61,6 +61,10 @@ struct FigureOptions {
 // Whether an activation is unbounded above (the seed's left panel) or saturates (right panel).
 bool activationIsBounded(Activation a);
 
+// The largest figure File > Export and nnlens-cli render write: pixels per side, dots per inch.
+inline constexpr int kMaxFigurePixels = 16384;
+inline constexpr int kMaxFigureDpi = 1200;
+
 // The default pixel size of a figure at style.dpi (the seed's figsize times dpi; graph: 3 in per
 // map, as nn_graph_draw2d).
 QSize defaultFigureSize(FigureKind kind, const Network& net, const FigureStyle& style);
