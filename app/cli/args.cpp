@@ -4,7 +4,6 @@
 #include <algorithm>
 #include <charconv>
 #include <cmath>
-#include <cstdio>
 #include <filesystem>
 #include <limits>
 #include <system_error>
@@ -152,15 +151,18 @@ std::string rawValue(const Args& a, std::string_view name) {
     return a.value(name).value_or("");
 }
 
+std::string rangeText(std::int64_t lo, std::int64_t hi) {
+    return hi >= std::numeric_limits<int>::max() ? "at least " + std::to_string(lo)
+                                                 : std::to_string(lo) + " to " + std::to_string(hi);
+}
+
 // A whole number in [lo, hi] ("--batch: 0 is out of range (must be at least 1)").
 std::int64_t integerInRange(const Args& a, std::string_view name, std::int64_t fallback,
                             std::int64_t lo, std::int64_t hi) {
     const std::int64_t v = a.integer(name, fallback);
     if (v < lo || v > hi) {
-        const std::string bound = hi >= std::numeric_limits<int>::max()
-                                      ? "at least " + std::to_string(lo)
-                                      : std::to_string(lo) + " to " + std::to_string(hi);
-        a.failOption(name, rawValue(a, name) + " is out of range (must be " + bound + ")");
+        a.failOption(name,
+                     rawValue(a, name) + " is out of range (must be " + rangeText(lo, hi) + ")");
     }
     return v;
 }
@@ -171,12 +173,6 @@ double positiveNumber(const Args& a, std::string_view name, double fallback) {
         a.failOption(name, rawValue(a, name) + " is out of range (must be a finite number > 0)");
     }
     return v;
-}
-
-std::string shortNumber(double v) {
-    char buf[32];
-    std::snprintf(buf, sizeof buf, "%.6g", v);
-    return buf;
 }
 
 // Refuses an -o whose folder does not exist, or that names a folder, before any work is done,
@@ -194,35 +190,6 @@ void checkOutputFolder(const Args& a) {
     if (std::filesystem::is_directory(*path, ec)) {
         a.failOption("output", *path + ": is a folder, not a file");
     }
-}
-
-// Command-line flag > the file's "view" > the defaults (250, 3, 25); every value is checked,
-// naming the flag or the file it came from.
-GridConfig gridConfig(const Args& a, const Network& net, const std::string& netPath) {
-    GridConfig cfg;
-    if (net.hasView) cfg = net.view;
-    auto fromFile = [&](const std::string& what, const std::string& value,
-                        const std::string& rule) {
-        throw InputError(netPath + ": view " + what + " " + value + " is out of range (must be " +
-                         rule + ")");
-    };
-    if (a.has("n")) {
-        cfg.n = static_cast<int>(integerInRange(a, "n", cfg.n, kMinGrid, kMaxGrid));
-    } else if (cfg.n < kMinGrid || cfg.n > kMaxGrid) {
-        fromFile("grid", std::to_string(cfg.n),
-                 std::to_string(kMinGrid) + " to " + std::to_string(kMaxGrid));
-    }
-    if (a.has("range")) {
-        cfg.range = positiveNumber(a, "range", cfg.range);
-    } else if (!(std::isfinite(cfg.range) && cfg.range > 0.0)) {
-        fromFile("range", shortNumber(cfg.range), "a finite number > 0");
-    }
-    if (a.has("bins")) {
-        cfg.bins = static_cast<int>(integerInRange(a, "bins", cfg.bins, 1, kMaxBins));
-    } else if (cfg.bins < 1 || cfg.bins > kMaxBins) {
-        fromFile("bins", std::to_string(cfg.bins), "1 to " + std::to_string(kMaxBins));
-    }
-    return cfg;
 }
 
 }  // namespace nnlens::cli

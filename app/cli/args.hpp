@@ -9,8 +9,6 @@
 #include <vector>
 
 #include "core/error.hpp"
-#include "core/grid.hpp"
-#include "core/network.hpp"
 
 namespace nnlens::cli {
 
@@ -42,7 +40,6 @@ class Args {
     bool helpRequested() const { return m_help; }
 
     const std::string& positional(std::size_t i) const { return m_positionals.at(i); }
-    std::size_t positionalCount() const { return m_positionals.size(); }
 
     // Whether the option or flag was given.
     bool has(std::string_view name) const { return m_values.count(std::string(name)) != 0; }
@@ -76,18 +73,16 @@ class Args {
 // Checked option values shared by the commands; each fails with "--name: VALUE is out of range
 // (must be ...)".
 std::string rawValue(const Args& a, std::string_view name);
+// "2 to 4096", or "at least 1" when hi is as large as an int goes: how a range reads in
+// messages and help texts.
+std::string rangeText(std::int64_t lo, std::int64_t hi);
 // A whole number in [lo, hi] ("--batch: 0 is out of range (must be at least 1)").
 std::int64_t integerInRange(const Args& a, std::string_view name, std::int64_t fallback,
                             std::int64_t lo, std::int64_t hi);
 // A finite number > 0 (learning rates, ranges).
 double positiveNumber(const Args& a, std::string_view name, double fallback);
 
-// A number in messages, "%.6g".
-std::string shortNumber(double v);
 // Refuses an -o whose folder does not exist, or that names a folder, before any work is done.
 void checkOutputFolder(const Args& a);
-// The maps' settings: a flag > the file's "view" > the defaults (250, 3, 25); every value is
-// checked, naming the flag or the file it came from.
-GridConfig gridConfig(const Args& a, const Network& net, const std::string& netPath);
 
 }  // namespace nnlens::cli

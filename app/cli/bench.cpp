@@ -1,4 +1,4 @@
-// The bench command: times grid maps, single-node map updates and training on one backend.
+// nnlens-cli bench: times grid maps, single-node map updates and training on one backend.
 #include "bench.hpp"
 
 #include <algorithm>
@@ -8,11 +8,13 @@
 #include <thread>
 #include <vector>
 
+#include "command.hpp"
 #include "core/dataset.hpp"
 #include "core/network.hpp"
 #include "core/trainer.hpp"
 #include "figures/map_set.hpp"
-#include "json_out.hpp"
+#include "json.hpp"
+#include "text/number_text.hpp"
 
 namespace nnlens::cli {
 
@@ -71,7 +73,8 @@ void runLargeBench(Backend& backend, bool quick, BenchResult& r, std::ostream& l
         times.push_back(millisecondsSince(start));
     }
     r.largeGridMs = median(times);
-    log << "bench: large grid (n " << cfg.n << ") " << r.largeGridMs << " ms\n" << std::flush;
+    log << "bench: large grid (n " << cfg.n << ") " << text::formatNumber(r.largeGridMs) << " ms\n"
+        << std::flush;
 
     const Dataset data = generateDataset("spiral", quick ? 20'000 : 1'000'000, 0.1, 1);
     auto session = backend.startTraining(benchNetwork(), data, {Loss::Mse, Reduction::Mean},
@@ -82,8 +85,8 @@ void runLargeBench(Backend& backend, bool quick, BenchResult& r, std::ostream& l
     const auto start = Clock::now();
     train(*session, data.size(), cfgTrain);
     r.largeTrainSamplesPerS = data.size() / std::max(millisecondsSince(start) / 1000.0, 1e-9);
-    log << "bench: large training " << r.largeTrainSamplesPerS << " samples/s (batch 4096, "
-        << data.size() << " points)\n"
+    log << "bench: large training " << text::formatNumber(r.largeTrainSamplesPerS)
+        << " samples/s (batch 4096, " << data.size() << " points)\n"
         << std::flush;
 }
 
@@ -109,7 +112,9 @@ BenchResult runBench(Backend& backend, bool quick, bool large, std::ostream& log
         times.push_back(millisecondsSince(start));
     }
     r.gridMs = median(times);
-    log << "bench: grid " << r.gridMs << " ms (median of " << r.gridRuns << ")\n" << std::flush;
+    log << "bench: grid " << text::formatNumber(r.gridMs) << " ms (median of " << r.gridRuns
+        << ")\n"
+        << std::flush;
 
     // Map update after one weight into node 3 of layer 2 changed (a slider drag in the GUI); the
     // sign alternates so the network stays near where it started.
@@ -123,7 +128,8 @@ BenchResult runBench(Backend& backend, bool quick, bool large, std::ostream& log
         times.push_back(millisecondsSince(start));
     }
     r.gridUpdateMs = median(times);
-    log << "bench: grid update " << r.gridUpdateMs << " ms (median of " << r.updateRuns << ")\n"
+    log << "bench: grid update " << text::formatNumber(r.gridUpdateMs) << " ms (median of "
+        << r.updateRuns << ")\n"
         << std::flush;
 
     // The live path of the window (nnlens --bench adds the repaint): a first-layer weight moves,
@@ -146,8 +152,8 @@ BenchResult runBench(Backend& backend, bool quick, bool large, std::ostream& log
         }
         r.liveUpdateMs = median(times);
         r.liveColourMs = median(colour);
-        log << "bench: live update " << r.liveUpdateMs << " ms (colouring " << r.liveColourMs
-            << " ms)\n"
+        log << "bench: live update " << text::formatNumber(r.liveUpdateMs) << " ms (colouring "
+            << text::formatNumber(r.liveColourMs) << " ms)\n"
             << std::flush;
     }
 
@@ -185,46 +191,82 @@ BenchResult runBench(Backend& backend, bool quick, bool large, std::ostream& log
         const double rate = static_cast<double>(r.trainEpochs) * data.size() / seconds;
         r.trainSamplesPerS = std::max(r.trainSamplesPerS, rate);
     }
-    log << "bench: training " << r.trainSamplesPerS << " samples/s (best of " << r.trainRuns
-        << (r.trainRuns == 1 ? " run" : " runs") << " of " << r.trainEpochs << " epochs)\n"
+    log << "bench: training " << text::formatNumber(r.trainSamplesPerS) << " samples/s (best of "
+        << r.trainRuns << (r.trainRuns == 1 ? " run" : " runs") << " of " << r.trainEpochs
+        << " epochs)\n"
         << std::flush;
     if (large) runLargeBench(backend, quick, r, log);
     return r;
 }
 
-std::string formatBenchJson(const BenchResult& r, std::string_view backendName) {
-    JsonWriter w;
-    w.beginObject();
-    w.key("backend").value(backendName);
-    w.key("grid_ms").value(r.gridMs);
-    w.key("grid_update_ms").value(r.gridUpdateMs);
-    w.key("train_samples_per_s").value(r.trainSamplesPerS);
-    w.key("live_update_ms").value(r.liveUpdateMs);
-    w.key("live_colour_ms").value(r.liveColourMs);
-    w.key("targets").beginObject();
-    w.key("grid_ms").value(kTargetGridMs);
-    w.key("grid_update_ms").value(kTargetGridUpdateMs);
-    w.key("train_samples_per_s").value(kTargetTrainSamplesPerS);
-    w.endObject();
-    w.key("machine").beginObject();
-    w.key("threads").value(static_cast<std::int64_t>(std::thread::hardware_concurrency()));
-    w.key("cpu").value(cpuModel());
-    w.endObject();
-    w.key("runs").beginObject();
-    w.key("grid").value(r.gridRuns);
-    w.key("grid_update").value(r.updateRuns);
-    w.key("train").value(r.trainRuns);
-    w.key("train_epochs").value(r.trainEpochs);
-    w.endObject();
-    w.key("quick").value(r.quick);
+Json benchJson(const BenchResult& r, std::string_view backendName) {
+    Json j = {{"backend", backendName},
+              {"grid_ms", jsonNumber(r.gridMs)},
+              {"grid_update_ms", jsonNumber(r.gridUpdateMs)},
+              {"train_samples_per_s", jsonNumber(r.trainSamplesPerS)},
+              {"live_update_ms", jsonNumber(r.liveUpdateMs)},
+              {"live_colour_ms", jsonNumber(r.liveColourMs)},
+              {"targets",
+               {{"grid_ms", jsonNumber(kTargetGridMs)},
+                {"grid_update_ms", jsonNumber(kTargetGridUpdateMs)},
+                {"train_samples_per_s", jsonNumber(kTargetTrainSamplesPerS)}}},
+              {"machine",
+               {{"threads", static_cast<std::int64_t>(std::thread::hardware_concurrency())},
+                {"cpu", cpuModel()}}},
+              {"runs",
+               {{"grid", r.gridRuns},
+                {"grid_update", r.updateRuns},
+                {"train", r.trainRuns},
+                {"train_epochs", r.trainEpochs}}},
+              {"quick", r.quick}};
     if (r.large) {
-        w.key("large").beginObject();
-        w.key("grid_2048_ms").value(r.largeGridMs);
-        w.key("train_batch4096_samples_per_s").value(r.largeTrainSamplesPerS);
-        w.endObject();
+        j["large"] = {{"grid_2048_ms", jsonNumber(r.largeGridMs)},
+                      {"train_batch4096_samples_per_s", jsonNumber(r.largeTrainSamplesPerS)}};
     }
-    w.endObject();
-    return w.str();
+    return j;
+}
+
+namespace {
+
+int runBenchCommand(const Args& a, Io& io) {
+    auto backend = backendOption(a, io.err);
+    checkOutputFolder(a);
+    const BenchResult r = runBench(*backend, a.has("quick"), a.has("large"), io.err);
+    emitJson(a, io, benchJson(r, backend->name()));
+    return kExitOk;
+}
+
+std::string benchHelp() {
+    return R"(Usage: nnlens-cli bench [--quick] [--large] [-o OUT.json]
+
+Times the engine on a 2-8-8-8-1 tanh network and prints
+  {"backend":..,"grid_ms":..,"grid_update_ms":..,"train_samples_per_s":..,
+   "targets":{..},"machine":{"threads":..,"cpu":..},"runs":{..},"quick":..}
+grid_ms: median time of all maps at n = 250, 25 bins (30 runs after 3
+warm-ups); grid_update_ms: median time to update the maps after one weight of
+the third layer changed (100 runs); train_samples_per_s: samples per second
+of training (MSE, Adam, batch 10, 500 spiral points), best of 3 runs of about
+a second each. targets are the figures the project aims for.
+
+Options:
+  --quick         only a few runs of each (for tests; the figures are rough)
+  --large         also the CUDA issue's sizes: a 2-16-16-16-1 grid at n 2048 and
+                  training in batches of 4096 on 1 M points
+  -o FILE         write the JSON to FILE instead of stdout
+  --backend NAME  cpu, cuda or auto (default auto)
+  -h, --help      show this help
+)";
+}
+
+}  // namespace
+
+Command benchCommand() {
+    return {"bench",
+            "[--quick] [--large]",
+            "time maps and training on this machine",
+            benchHelp(),
+            {{"backend", "output"}, {"quick", "large"}, {}},
+            runBenchCommand};
 }
 
 }  // namespace nnlens::cli

@@ -5,6 +5,7 @@
 #include <string>
 
 #include "core/backend.hpp"
+#include "json.hpp"
 
 namespace nnlens::cli {
 
@@ -39,6 +40,6 @@ BenchResult runBench(Backend& backend, bool quick, bool large, std::ostream& log
 
 // {"backend":..,"grid_ms":..,"grid_update_ms":..,"train_samples_per_s":..,"targets":{..},
 //  "machine":{"threads":..,"cpu":..},"runs":{..},"quick":..}
-std::string formatBenchJson(const BenchResult& r, std::string_view backendName);
+Json benchJson(const BenchResult& r, std::string_view backendName);
 
 }  // namespace nnlens::cli

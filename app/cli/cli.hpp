@@ -1,4 +1,4 @@
-// nnlens-cli entry point as a library function, so tests can run every command in-process.
+// nnlens-cli's entry point as a library function: main() runs it on std::cout and std::cerr.
 #pragma once
 
 #include <ostream>

@@ -1,6 +1,6 @@
 // nnlens-cli render: options in, maps from the chosen backend, figure painted by app/figures,
 // PNG saved atomically, JSON out.
-#include "render.hpp"
+#include "command.hpp"
 
 #include <QCoreApplication>
 #include <QElapsedTimer>
@@ -17,60 +17,16 @@
 #include <string>
 #include <system_error>
 
-#include "backend_select.hpp"
 #include "core/grid.hpp"
 #include "core/network_io.hpp"
 #include "figures/figures.hpp"
-#include "json_out.hpp"
+#include "json.hpp"
 
 namespace nnlens::cli {
 
-const char* const kRenderHelp =
-    R"(Usage: nnlens-cli render NET --figure F -o FIG.png [--width W] [--height H]
-                         [--dpi D] [--node L,N] [--transparent] [--presentation]
-                         [--vlim V] [--softmax-range LO,HI] [--activation NAME]
-                         [--n N] [--range R] [--bins B]
-
-Draws a figure of the network into a PNG, with the same code the GUI exports
-with, and prints
-  {"backend":..,"figure":..,"width":..,"height":..,"dpi":..,"file":..,"ms":..}
-Figures: graph (the seed's nn_graph_draw2d: one map per node, colour bar),
-unit (one node large, with axes and its formula), node (one node's map),
-network (the diagram: nodes and weighted edges; any number of inputs),
-activations (the seed's plot_activations), softmax (the seed's plot_softmax).
-graph, unit and node need a network with 2 inputs.
-
-Options:
-  --figure F            graph, unit, node, network, activations or softmax
-  -o FILE               the PNG (written atomically)
-  --width W, --height H size in pixels (default: the figure's size in inches
-                        times dpi; one of them alone keeps that aspect)
-  --dpi D               dots per inch, 10 to 1200 (default 100)
-  --node L,N            the selected node, 1-based layer and node (default 1,1)
-  --transparent         transparent background instead of white
-  --presentation        larger text and heavier lines, for a projector
-  --vlim V              fixed colour limit of the maps, > 0 (default: the
-                        largest |out| in the network)
-  --softmax-range LO,HI y1 and y2 of the softmax figure (default 0,15)
-  --activation NAME     the curve to emphasise in the activations figure
-                        (default: the selected node's activation)
-  --n N, --range R, --bins B
-                        grid points, half-width and histogram bins of the maps
-                        (default: the file's view, else 250, 3, 25)
-  --backend NAME        cpu, cuda or auto (default auto), for the maps
-  -h, --help            show this help
-)";
-
-ArgSpec renderSpec() {
-    return {{"figure", "output", "width", "height", "dpi", "node", "vlim", "softmax-range",
-             "activation", "n", "range", "bins", "backend"},
-            {"transparent", "presentation"},
-            {"NET (the network file)"}};
-}
-
 namespace {
 
-constexpr std::int64_t kMaxPixels = 16384;  // per side
+constexpr int kMinDpi = 10;
 
 std::optional<double> parseDouble(std::string_view text) {
     if (!text.empty() && text.front() == '+') text.remove_prefix(1);
@@ -160,9 +116,7 @@ class GuiScope {
     static inline QtMessageHandler s_previous = nullptr;
 };
 
-}  // namespace
-
-int runRender(const Args& a, std::ostream& out, std::ostream& err) {
+int runRender(const Args& a, Io& io) {
     using namespace nnlens::figures;
     // Every option is checked before the network is read, so a bad flag is reported as such.
     const std::string figure = a.required("figure");
@@ -173,14 +127,15 @@ int runRender(const Args& a, std::ostream& out, std::ostream& err) {
     }
     const std::string output = a.required("output");
     // 0: not given.
-    const int width =
-        static_cast<int>(a.has("width") ? integerInRange(a, "width", 0, 1, kMaxPixels) : 0);
-    const int height =
-        static_cast<int>(a.has("height") ? integerInRange(a, "height", 0, 1, kMaxPixels) : 0);
+    const int width = static_cast<int>(
+        a.has("width") ? integerInRange(a, "width", 0, 1, figures::kMaxFigurePixels) : 0);
+    const int height = static_cast<int>(
+        a.has("height") ? integerInRange(a, "height", 0, 1, figures::kMaxFigurePixels) : 0);
     FigureOptions opt;
     opt.style.dpi = a.number("dpi", 100.0);
-    if (!(opt.style.dpi >= 10.0 && opt.style.dpi <= 1200.0)) {
-        a.failOption("dpi", rawValue(a, "dpi") + " is out of range (must be 10 to 1200)");
+    if (!(opt.style.dpi >= kMinDpi && opt.style.dpi <= figures::kMaxFigureDpi)) {
+        a.failOption("dpi", rawValue(a, "dpi") + " is out of range (must be " +
+                                rangeText(kMinDpi, figures::kMaxFigureDpi) + ")");
     }
     opt.style.transparent = a.has("transparent");
     if (a.has("presentation")) {
@@ -207,10 +162,8 @@ int runRender(const Args& a, std::ostream& out, std::ostream& err) {
         }
         opt.highlight = act;
     }
-    if (a.has("n")) integerInRange(a, "n", 0, kMinGrid, kMaxGrid);
-    if (a.has("range")) positiveNumber(a, "range", 0.0);
-    if (a.has("bins")) integerInRange(a, "bins", 0, 1, kMaxBins);
-    auto backend = makeBackend(a.value("backend").value_or("auto"));
+    checkGridOptions(a);
+    auto backend = backendOption(a, io.err);
     checkOutputFolder(a);
 
     const std::string& netPath = a.positional(0);
@@ -244,10 +197,10 @@ int runRender(const Args& a, std::ostream& out, std::ostream& err) {
                                                               base.width() / base.height()))),
                      height);
     }
-    if (size.width() > kMaxPixels || size.height() > kMaxPixels) {
+    if (size.width() > figures::kMaxFigurePixels || size.height() > figures::kMaxFigurePixels) {
         a.fail("the figure would be " + std::to_string(size.width()) + "x" +
-               std::to_string(size.height()) + " pixels (at most " + std::to_string(kMaxPixels) +
-               " per side; give --width and --height)");
+               std::to_string(size.height()) + " pixels (at most " +
+               std::to_string(figures::kMaxFigurePixels) + " per side; give --width and --height)");
     }
 
     QElapsedTimer timer;
@@ -271,20 +224,68 @@ int runRender(const Args& a, std::ostream& out, std::ostream& err) {
                                  ")");
     }
     const double ms = static_cast<double>(timer.nsecsElapsed()) / 1e6;
-    err << "render: wrote " << output << " (" << size.width() << "x" << size.height() << ")\n";
+    io.err << "render: wrote " << output << " (" << size.width() << "x" << size.height() << ")\n";
 
-    JsonWriter w;
-    w.beginObject();
-    w.key("backend").value(backend->name());
-    w.key("figure").value(figureName(*kind));
-    w.key("width").value(size.width());
-    w.key("height").value(size.height());
-    w.key("dpi").value(opt.style.dpi);
-    w.key("file").value(output);
-    w.key("ms").value(std::round(ms * 10.0) / 10.0);
-    w.endObject();
-    out << w.str();
-    return 0;
+    io.out << dumpJson({{"backend", backend->name()},
+                        {"figure", figureName(*kind)},
+                        {"width", size.width()},
+                        {"height", size.height()},
+                        {"dpi", jsonNumber(opt.style.dpi)},
+                        {"file", output},
+                        {"ms", jsonNumber(std::round(ms * 10.0) / 10.0)}});
+    return kExitOk;
+}
+
+std::string renderHelp() {
+    return R"(Usage: nnlens-cli render NET --figure F -o FIG.png [--width W] [--height H]
+                         [--dpi D] [--node L,N] [--transparent] [--presentation]
+                         [--vlim V] [--softmax-range LO,HI] [--activation NAME]
+                         [--n N] [--range R] [--bins B]
+
+Draws a figure of the network into a PNG, with the same code the GUI exports
+with, and prints
+  {"backend":..,"figure":..,"width":..,"height":..,"dpi":..,"file":..,"ms":..}
+Figures: graph (the seed's nn_graph_draw2d: one map per node, colour bar),
+unit (one node large, with axes and its formula), node (one node's map),
+network (the diagram: nodes and weighted edges; any number of inputs),
+activations (the seed's plot_activations), softmax (the seed's plot_softmax).
+graph, unit and node need a network with 2 inputs.
+
+Options:
+  --figure F            graph, unit, node, network, activations or softmax
+  -o FILE               the PNG (written atomically)
+  --width W, --height H size in pixels (default: the figure's size in inches
+                        times dpi; one of them alone keeps that aspect)
+  --dpi D               dots per inch, )" +
+           rangeText(kMinDpi, figures::kMaxFigureDpi) + R"( (default 100)
+  --node L,N            the selected node, 1-based layer and node (default 1,1)
+  --transparent         transparent background instead of white
+  --presentation        larger text and heavier lines, for a projector
+  --vlim V              fixed colour limit of the maps, > 0 (default: the
+                        largest |out| in the network)
+  --softmax-range LO,HI y1 and y2 of the softmax figure (default 0,15)
+  --activation NAME     the curve to emphasise in the activations figure
+                        (default: the selected node's activation)
+  --n N, --range R, --bins B
+                        grid points, half-width and histogram bins of the maps
+                        (default: the file's view, else 250, 3, 25)
+  --backend NAME        cpu, cuda or auto (default auto), for the maps
+  -h, --help            show this help
+)";
+}
+
+}  // namespace
+
+Command renderCommand() {
+    return {"render",
+            "NET --figure F -o FIG.png",
+            "draw a figure of the network to a PNG",
+            renderHelp(),
+            {{"figure", "output", "width", "height", "dpi", "node", "vlim", "softmax-range",
+              "activation", "n", "range", "bins", "backend"},
+             {"transparent", "presentation"},
+             {"NET (the network file)"}},
+            runRender};
 }
 
 }  // namespace nnlens::cli

@@ -1,4 +1,4 @@
-// The summary command's text: a network's layer table and every node's map drawn in characters.
+// nnlens-cli summary: a network's layer table and every node's map drawn in characters.
 #include "summary.hpp"
 
 #include <algorithm>
@@ -6,6 +6,10 @@
 #include <cstdio>
 #include <sstream>
 #include <vector>
+
+#include "command.hpp"
+#include "core/network_io.hpp"
+#include "text/number_text.hpp"
 
 namespace nnlens::cli {
 
@@ -21,11 +25,7 @@ constexpr char kNegativeRamp[] = ",-=%";
 constexpr float kZeroBand = 0.05f;  // |v| / limit below this is drawn blank
 
 std::string number(double v) {
-    char buf[32];
-    std::snprintf(buf, sizeof buf, "%.3g", v);
-    std::string s = buf;
-    if (s == "-0") s = "0";
-    return s;
+    return text::formatNumber(v, 3);
 }
 
 std::string fit(std::string s, std::size_t width) {
@@ -197,6 +197,59 @@ std::string formatSummary(const Network& net, const std::string& source, const S
         }
     }
     return s.str();
+}
+
+namespace {
+
+// Characters per map row.
+constexpr int kMinMapWidth = 8;
+constexpr int kMaxMapWidth = 76;  // with the frame, 80 columns
+
+int runSummary(const Args& a, Io& io) {
+    auto backend = backendOption(a, io.err);
+    checkGridOptions(a);
+    SummaryOptions opt;
+    opt.mapWidth = static_cast<int>(integerInRange(a, "width", 32, kMinMapWidth, kMaxMapWidth));
+    const std::string& netPath = a.positional(0);
+    const Network net = readNetwork(netPath);
+    if (net.inputs == 2) {
+        opt.grid = gridConfig(a, net, netPath);
+        opt.gridFromFile = net.hasView && !a.has("n");
+    }
+    io.out << formatSummary(net, netPath, opt, *backend);
+    return kExitOk;
+}
+
+std::string summaryHelp() {
+    return R"(Usage: nnlens-cli summary NET [--n N] [--range R] [--width W]
+
+Prints a network for the terminal: its name and description, a table of the
+layers (nodes, activation, parameters (n_in + 1) n_out), and for every node
+LYRi-NODEj the range of its output and a map of it over the input plane,
+drawn in characters (x1 across, x2 up) with one colour limit shared by all
+maps, as the seed's nn_graph_draw2d draws them. First-layer nodes also show
+their weights w, bias b and the origin of the arrow w. Maps need 2 inputs.
+
+Options:
+  --n N           grid points per side used to compute the maps (default:
+                  the file's view, else 250)
+  --range R       maps cover [-R, R]^2 (default: the file's view, else 3)
+  --width W       characters per map row, )" +
+           rangeText(kMinMapWidth, kMaxMapWidth) + R"( (default 32)
+  --backend NAME  cpu, cuda or auto (default auto)
+  -h, --help      show this help
+)";
+}
+
+}  // namespace
+
+Command summaryCommand() {
+    return {"summary",
+            "NET",
+            "layers and node maps, drawn as text",
+            summaryHelp(),
+            {{"n", "range", "width", "backend"}, {}, {"NET (the network file)"}},
+            runSummary};
 }
 
 }  // namespace nnlens::cli

@@ -56,9 +56,4 @@ QRgb Colormap::at(double t) const {
     return m_table[static_cast<int>(c * (kSize - 1) + 0.5)];
 }
 
-QRgb Colormap::map(float v, float lo, float hi) const {
-    if (!(hi > lo)) return at(std::isnan(v) ? NAN : 0.5);
-    return at((static_cast<double>(v) - lo) / (static_cast<double>(hi) - lo));
-}
-
 }  // namespace nnlens::figures

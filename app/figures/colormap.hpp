@@ -19,8 +19,6 @@ class Colormap {
 
     // t in [0, 1] (clamped; NaN gives the NaN colour, mid grey).
     QRgb at(double t) const;
-    // Value v on a scale [lo, hi]: lo maps to 0, hi to 1.
-    QRgb map(float v, float lo, float hi) const;
 
     const std::array<QRgb, kSize>& table() const { return m_table; }
 

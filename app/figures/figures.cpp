@@ -11,6 +11,7 @@
 #include "core/error.hpp"
 #include "core/grid.hpp"
 #include "paint_util.hpp"
+#include "text/number_text.hpp"
 
 namespace nnlens::figures {
 
@@ -150,7 +151,9 @@ QString nodeFormula(const Network& net, NodeRef node) {
     // Wide layers: the first terms, then how many there are in all.
     constexpr int kMaxTerms = 6;
     const int shown = n <= kMaxTerms ? n : kMaxTerms - 1;
-    auto number = [](double v) { return QString::number(std::abs(v), 'f', 2); };
+    auto number = [](double v) {
+        return QString::fromStdString(text::formatNumber(std::abs(v), 2, text::Digits::Decimals));
+    };
     QString s;
     for (int i = 0; i < shown; ++i) {
         const double w = layer.W(i, node.node);

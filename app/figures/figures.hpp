@@ -15,6 +15,7 @@
 #include "core/activation.hpp"
 #include "core/network.hpp"
 #include "map_set.hpp"
+#include "node_ref.hpp"
 #include "style.hpp"
 
 namespace nnlens::figures {
@@ -36,14 +37,6 @@ std::string_view figureName(FigureKind kind);  // "graph", "unit", ..., "node"
 std::optional<FigureKind> figureFromName(std::string_view name);
 // Whether the figure needs grid maps (and so a network with 2 inputs).
 bool figureNeedsMaps(FigureKind kind);
-
-// A node of the network: layer 0-based over Network::layers, node 0-based. {-1, -1}: none.
-struct NodeRef {
-    int layer = -1;
-    int node = -1;
-    bool valid() const { return layer >= 0 && node >= 0; }
-    bool operator==(const NodeRef&) const = default;
-};
 
 struct FigureOptions {
     FigureStyle style;
@@ -67,6 +60,10 @@ struct FigureOptions {
 
 // Whether an activation is unbounded above (the seed's left panel) or saturates (right panel).
 bool activationIsBounded(Activation a);
+
+// The largest figure File > Export and nnlens-cli render write: pixels per side, dots per inch.
+inline constexpr int kMaxFigurePixels = 16384;
+inline constexpr int kMaxFigureDpi = 1200;
 
 // The default pixel size of a figure at style.dpi (the seed's figsize times dpi; graph: 3 in per
 // map, as nn_graph_draw2d).

@@ -8,6 +8,8 @@
 #include <algorithm>
 #include <cmath>
 
+#include "text/number_text.hpp"
+
 namespace nnlens::figures::detail {
 
 QColor activationColour(Activation a) {
@@ -92,14 +94,9 @@ QString tickLabel(double v, double step) {
         if (std::abs(scaled - std::round(scaled)) < 1e-6 * std::max(1.0, scaled)) break;
         ++decimals;
     }
-    QString s = QString::number(v, 'f', decimals);
-    if (s.startsWith('-')) {
-        // "-0" and "-0.0" read as zero; matplotlib writes a real minus sign.
-        bool allZero = true;
-        for (const QChar c : s.mid(1))
-            allZero = allZero && (c == '0' || c == '.');
-        s = allZero ? s.mid(1) : QStringLiteral("\u2212") + s.mid(1);
-    }
+    QString s = QString::fromStdString(text::formatNumber(v, decimals, text::Digits::Decimals));
+    // matplotlib writes a real minus sign.
+    if (s.startsWith('-')) s.replace(0, 1, QStringLiteral("\u2212"));
     return s;
 }
 

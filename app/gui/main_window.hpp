@@ -9,6 +9,8 @@
 #include <functional>
 #include <memory>
 
+#include "engine/backend_choice.hpp"
+#include "figures/figures.hpp"
 #include "model/document.hpp"
 #include "model/map_service.hpp"
 
@@ -64,7 +66,14 @@ class MainWindow : public QMainWindow {
     bool presentation() const { return m_presentation; }
     // "auto", "cpu" or "cuda"; false (with the reason shown) when that backend is unavailable.
     bool setBackend(const QString& name);
+    // Computes the maps with `backend` from now on (setBackend's second half; tests hand in
+    // their own engines).
+    void useBackend(std::unique_ptr<Backend> backend);
     QString backendName() const;
+    // The report for a FallbackBackend that this window runs: safe to call on the map worker;
+    // the line reaches the status bar through the window's event loop, and the engine label
+    // changes with it, without waiting for the next map frame.
+    engine::FallbackReport fallbackReport();
 
     // The last error shown to the user (for tests).
     QString lastError() const { return m_lastError; }
@@ -90,21 +99,26 @@ class MainWindow : public QMainWindow {
 
   private:
     void buildViews();
-    void buildMenus();
-    void buildPresetMenu(QMenu* menu);
     void requestMaps(model::EditHint hint);
     void onFrame(std::shared_ptr<const model::MapFrame> frame);
     // The message in the status bar and lastError(), and in a dialog unless `dialog` is false.
     void showError(const QString& message, bool dialog = true);
     bool maybeSave();
     void updateTitle();
-    void updateRecentMenu();
-    void addRecent(const QString& path);
     void updateStatus();
+    void showFallback(const QString& line);
     void openDialog();
     bool saveAsDialog();
     void exportDialog();
     void commitEditing();
+
+    // Menus and actions (main_window_actions.cpp).
+    void buildMenus();
+    void buildPresetMenu(QMenu* menu);
+    void updateRecentMenu();
+    void addRecent(const QString& path);
+    // Ticks the Engine menu's entry for m_backendChoice.
+    void syncBackendMenu();
 
     model::Document* m_doc = nullptr;
     std::unique_ptr<model::MapService> m_maps;

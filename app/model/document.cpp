@@ -17,6 +17,7 @@
 #include "core/grid.hpp"
 #include "core/network_io.hpp"
 #include "core/random.hpp"
+#include "text/number_text.hpp"
 
 namespace nnlens::model {
 
@@ -426,10 +427,12 @@ bool Document::setView(const GridConfig& view) {
                 QStringLiteral("a grid of %1 points per side needs %2 GB for this network's %3 "
                                "maps; at most %4 fit in %5 GB")
                     .arg(view.n)
-                    .arg(bytes / 1e9, 0, 'f', 1)
+                    .arg(QString::fromStdString(
+                        text::formatNumber(bytes / 1e9, 1, text::Digits::Decimals)))
                     .arg(nodes)
                     .arg(fits)
-                    .arg(kMapMemoryBudget / 1e9, 0, 'f', 1));
+                    .arg(QString::fromStdString(
+                        text::formatNumber(kMapMemoryBudget / 1e9, 1, text::Digits::Decimals))));
             return false;
         }
     }

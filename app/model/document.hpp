@@ -9,7 +9,7 @@
 #include <optional>
 
 #include "core/network.hpp"
-#include "figures/figures.hpp"
+#include "figures/node_ref.hpp"
 
 namespace nnlens::model {
 

@@ -54,9 +54,9 @@ ExportDialog::ExportDialog(Renderer render, Sizer sizer, QWidget* parent)
     m_width = new QSpinBox(this);
     m_height = new QSpinBox(this);
     m_dpi = new QSpinBox(this);
-    m_width->setRange(16, 16384);
-    m_height->setRange(16, 16384);
-    m_dpi->setRange(36, 1200);
+    m_width->setRange(16, figures::kMaxFigurePixels);
+    m_height->setRange(16, figures::kMaxFigurePixels);
+    m_dpi->setRange(36, figures::kMaxFigureDpi);
     m_dpi->setValue(100);
     m_width->setSuffix(tr(" px"));
     m_height->setSuffix(tr(" px"));

@@ -13,14 +13,19 @@
 #include <QSignalSpy>
 #include <QSlider>
 #include <QStandardPaths>
+#include <QStatusBar>
 #include <QTableWidget>
 #include <QTemporaryDir>
 #include <QTest>
 #include <QUndoStack>
 #include <QUrl>
 
+#include <condition_variable>
 #include <cstring>
+#include <mutex>
 
+#include "core/error.hpp"
+#include "core/fallback_backend.hpp"
 #include "core/network_io.hpp"
 #include "gui/main_window.hpp"
 #include "widgets/figure_view.hpp"
@@ -50,6 +55,80 @@ bool sameParameters(const Network& a, const Network& b) {
     }
     return true;
 }
+
+// Holds the map worker at a point of the test's choosing; open() lets it go on. Shared, so a
+// backend that outlives the test function (the window keeps it) never waits on a freed gate.
+class Gate {
+  public:
+    void open() {
+        {
+            const std::lock_guard lock(m_mutex);
+            m_open = true;
+        }
+        m_changed.notify_all();
+    }
+    void pass() {
+        std::unique_lock lock(m_mutex);
+        m_changed.wait(lock, [this] { return m_open; });
+    }
+
+  private:
+    std::mutex m_mutex;
+    std::condition_variable m_changed;
+    bool m_open = false;
+};
+
+// Opens its gate when it goes, so that a failed check cannot leave the worker blocked when the
+// window closes.
+struct GateHandle {
+    std::shared_ptr<Gate> gate = std::make_shared<Gate>();
+    ~GateHandle() { gate->open(); }
+};
+
+// A "GPU" that fails like a lost device when asked for maps, once its gate opens; the other
+// passes are never asked of it here.
+class FailingGpu final : public Backend {
+  public:
+    explicit FailingGpu(std::shared_ptr<Gate> gate) : m_gate(std::move(gate)) {}
+    std::string_view name() const override { return "cuda"; }
+    Trace forward(const Network&, const Matrix&) override { throw lost(); }
+    Gradients gradients(const Network&, const Dataset&, LossConfig) override { throw lost(); }
+    std::unique_ptr<TrainingSession> startTraining(const Network&, const Dataset&, LossConfig,
+                                                   OptimizerConfig) override {
+        throw lost();
+    }
+    std::unique_ptr<GridEvaluator> gridEvaluator() override {
+        m_gate->pass();
+        throw lost();
+    }
+
+  private:
+    static BackendFailure lost() { return BackendFailure("cudaMalloc: out of memory (forced)"); }
+    std::shared_ptr<Gate> m_gate;
+};
+
+// The CPU, but its maps wait for a gate: no frame can reach the window before the test allows.
+class GatedCpu final : public Backend {
+  public:
+    explicit GatedCpu(std::shared_ptr<Gate> gate) : m_gate(std::move(gate)) {}
+    std::string_view name() const override { return "cpu"; }
+    Trace forward(const Network& net, const Matrix& x) override { return m_cpu.forward(net, x); }
+    Gradients gradients(const Network& net, const Dataset& data, LossConfig loss) override {
+        return m_cpu.gradients(net, data, loss);
+    }
+    std::unique_ptr<TrainingSession> startTraining(const Network& net, const Dataset& data,
+                                                   LossConfig loss, OptimizerConfig opt) override {
+        return m_cpu.startTraining(net, data, loss, opt);
+    }
+    std::unique_ptr<GridEvaluator> gridEvaluator() override {
+        m_gate->pass();
+        return m_cpu.gridEvaluator();
+    }
+
+  private:
+    std::shared_ptr<Gate> m_gate;
+    CpuBackend m_cpu;
+};
 
 }  // namespace
 
@@ -423,6 +502,31 @@ class TestMainWindow : public QObject {
                  qPrintable(window().lastError()));
         QCOMPARE(window().backendName(), QStringLiteral("cpu"));
         QVERIFY(window().setBackend(QStringLiteral("cpu")));
+        settle();
+    }
+
+    // The GPU fails on the map worker: the status bar names the CPU as soon as the report comes,
+    // before any frame computed on the CPU has arrived.
+    void aGpuFailureShowsInTheStatusBarAtOnce() {
+        const GateHandle failure;
+        const GateHandle cpuMaps;
+        const QLabel* engine = window().findChild<QLabel*>(QStringLiteral("backendLabel"));
+        window().useBackend(std::make_unique<FallbackBackend>(
+            std::make_unique<FailingGpu>(failure.gate), std::make_unique<GatedCpu>(cpuMaps.gate),
+            window().fallbackReport()));
+        QCOMPARE(engine->text(), QStringLiteral("Engine: CUDA GPU"));
+        const std::uint64_t painted = window().graphView()->paintedGeneration();
+
+        failure.gate->open();
+        QTRY_COMPARE_WITH_TIMEOUT(engine->text(), QStringLiteral("Engine: CPU (Eigen)"), 10000);
+        QCOMPARE(window().backendName(), QStringLiteral("cpu"));
+        const QString message = window().statusBar()->currentMessage();
+        QVERIFY2(message.contains(QStringLiteral("cudaMalloc: out of memory (forced)")) &&
+                     message.contains(QStringLiteral("continuing on the cpu")),
+                 qPrintable(message));
+        QCOMPARE(window().graphView()->paintedGeneration(), painted);  // no CPU frame yet
+
+        cpuMaps.gate->open();
         settle();
     }
 

@@ -13,6 +13,8 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdlib>
+#include <filesystem>
+#include <fstream>
 #include <limits>
 #include <memory>
 #include <string>
@@ -22,7 +24,7 @@
 
 #include "compare.hpp"
 #include "core/network_io.hpp"
-#include "json_out.hpp"
+#include "json.hpp"
 
 using nlohmann::json;
 
@@ -172,6 +174,7 @@ class TestCli : public QObject {
     void render_data();
     void render();
     void renderFailureLeavesNoFile();
+    void fileNameNotUtf8();
 
     void badInput_data();
     void badInput();
@@ -267,8 +270,9 @@ CliResult TestCli::run(const QStringList& args) const {
 // ---- JSON helpers (in-process) -------------------------------------------------------------
 
 void TestCli::jsonNumbers() {
-    using nnlens::cli::formatDouble;
-    using nnlens::cli::formatFloat;
+    // A number's text in the CLI's JSON.
+    auto formatFloat = [](float v) { return nnlens::cli::jsonNumber(v).dump(); };
+    auto formatDouble = [](double v) { return nnlens::cli::jsonNumber(v).dump(); };
     QCOMPARE(formatFloat(0.1f), std::string("0.1"));
     QCOMPARE(formatFloat(9.0f), std::string("9"));
     QCOMPARE(formatFloat(1e-6f), std::string("1e-06"));
@@ -285,14 +289,12 @@ void TestCli::jsonNumbers() {
 }
 
 void TestCli::jsonWriter() {
-    nnlens::cli::JsonWriter w;
-    w.beginObject();
-    w.key("a").beginArray().value(1).null().value(0.5f).endArray();
-    w.key("b").value("q\"x\n");
-    w.key("c").beginObject().endObject();
-    w.key("d").value(true);
-    w.endObject();
-    QCOMPARE(w.str(),
+    using nnlens::cli::Json;
+    const Json j = {{"a", {1, nullptr, nnlens::cli::jsonNumber(0.5f)}},
+                    {"b", "q\"x\n"},
+                    {"c", Json::object()},
+                    {"d", true}};
+    QCOMPARE(nnlens::cli::dumpJson(j),
              std::string("{\"a\":[1,null,0.5],\"b\":\"q\\\"x\\n\",\"c\":{},\"d\":true}\n"));
 }
 
@@ -913,6 +915,34 @@ void TestCli::renderFailureLeavesNoFile() {
     const QString err = QString::fromUtf8(r.err);
     QVERIFY2(err.startsWith("render: /proc/fig.png: ") && err.count('\n') == 1, qPrintable(err));
     QVERIFY(!QFileInfo::exists("/proc/fig.png"));
+}
+
+// A file name need not be UTF-8 on Linux; the JSON that names it must still parse (the bytes
+// become U+FFFD).
+void TestCli::fileNameNotUtf8() {
+    const std::string dir = m_dir->path().toStdString();
+    // QTemporaryDir cannot remove a name Qt cannot decode: this test removes its own.
+    struct RemovedAtExit {
+        std::string path;
+        ~RemovedAtExit() { std::filesystem::remove(path); }
+    } const net{dir + "/q\xff.nnlens.json"};
+    std::ofstream(net.path) << kQuadrant;
+    // Through the shell: QProcess's arguments are QStrings, which cannot hold the byte 0xff.
+    QProcess p;
+    p.setProgram(QStringLiteral("/bin/sh"));
+    p.setArguments(
+        {QStringLiteral("-c"),
+         QStringLiteral("ff=$(printf '\\377'); exec \"$0\" render \"$1/q$ff.nnlens.json\" "
+                        "--figure network -o \"$1/fig$ff.png\" --backend cpu"),
+         QStringLiteral(NNLENS_CLI_PATH), m_dir->path()});
+    p.start();
+    QVERIFY(p.waitForFinished(60000));
+    const QByteArray out = p.readAllStandardOutput();
+    QVERIFY2(p.exitCode() == 0, p.readAllStandardError().constData());
+    QVERIFY2(out.contains("fig"), out.constData());
+    json j;
+    QVERIFY2(parseJson(out, j), out.constData());
+    QCOMPARE(j.at("file").get<std::string>(), dir + "/fig\xef\xbf\xbd.png");
 }
 
 // ---- bad usage and bad input: exit 2, one line, no output file -----------------------------

@@ -1,0 +1,77 @@
+// nnlens-cli dataset: a generated data set as CSV.
+#include "command.hpp"
+
+#include <algorithm>
+#include <cmath>
+
+#include "core/limits.hpp"
+
+namespace nnlens::cli {
+
+namespace {
+
+std::string joined(const std::vector<std::string>& names) {
+    std::string s;
+    for (const std::string& n : names)
+        s += (s.empty() ? "" : ", ") + n;
+    return s;
+}
+
+int runDataset(const Args& a, Io& io) {
+    const std::string& kind = a.positional(0);
+    const auto& kinds = datasetKinds();
+    if (std::find(kinds.begin(), kinds.end(), kind) == kinds.end()) {
+        a.fail("unknown kind \"" + kind + "\" (known: " + joined(kinds) + ")");
+    }
+    const auto n = static_cast<int>(integerInRange(a, "n", 500, 1, kMaxGeneratedRows));
+    const double noise = a.number("noise", 0.1);
+    if (!(std::isfinite(noise) && noise >= 0.0)) {
+        a.failOption("noise",
+                     rawValue(a, "noise") + " is out of range (must be a finite number >= 0)");
+    }
+    const std::uint64_t seed = seedOption(a, 1);
+    backendOption(a, io.err);  // checked for uniformity; generating data needs no backend
+    checkOutputFolder(a);
+
+    const Dataset data = generateDataset(kind, n, noise, seed);
+    if (const auto path = a.value("output")) {
+        writeCsv(data, *path);
+        io.err << "dataset: wrote " << data.size() << " rows of " << kind << " to " << *path
+               << "\n";
+    } else {
+        io.out << formatCsv(data);
+    }
+    return kExitOk;
+}
+
+std::string datasetHelp() {
+    return R"(Usage: nnlens-cli dataset KIND [--n 500] [--noise 0.1] [--seed 1] [-o D.csv]
+
+Generates a data set and writes it as CSV (to stdout without -o). KIND is
+xor, circle, gaussians, spiral or moons (two classes in about [-3, 3]^2, with
+columns x1, x2, y1 and label) or sincos (the seed's x = [sin t, cos t],
+y = sin t cos t for t in [0, 10], with sigma = noise when noise > 0).
+
+Options:
+  --n N           number of points, )" +
+           rangeText(1, kMaxGeneratedRows) + R"( (default 500)
+  --noise X       standard deviation of the noise, >= 0 (default 0.1)
+  --seed N        random seed (default 1)
+  -o FILE         the CSV file (written atomically)
+  --backend NAME  accepted for uniformity; not used
+  -h, --help      show this help
+)";
+}
+
+}  // namespace
+
+Command datasetCommand() {
+    return {"dataset",
+            "KIND [-o D.csv]",
+            "generate a data set as CSV",
+            datasetHelp(),
+            {{"n", "noise", "seed", "backend", "output"}, {}, {"KIND (the data set to generate)"}},
+            runDataset};
+}
+
+}  // namespace nnlens::cli

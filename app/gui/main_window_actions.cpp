@@ -1,0 +1,252 @@
+// MainWindow's menus and actions: File (presets, recent files), Edit, View, Engine and Help.
+#include "main_window.hpp"
+
+#include <QAction>
+#include <QActionGroup>
+#include <QApplication>
+#include <QClipboard>
+#include <QDir>
+#include <QDockWidget>
+#include <QFileInfo>
+#include <QMenuBar>
+#include <QSettings>
+#include <QStatusBar>
+#include <QTabWidget>
+#include <QUndoStack>
+
+#include <algorithm>
+#include <vector>
+
+#include "core/network_io.hpp"
+#include "widgets/figure_view.hpp"
+#include "widgets/inspector.hpp"
+#include "widgets/layer_editor.hpp"
+
+namespace nnlens::gui {
+
+namespace {
+
+constexpr int kMaxRecent = 8;
+const QString kRecentKey = QStringLiteral("recentFiles");
+
+}  // namespace
+
+void MainWindow::buildMenus() {
+    QMenu* file = menuBar()->addMenu(tr("&File"));
+    file->addAction(tr("&New"), QKeySequence::New, this, [this] {
+        if (!maybeSave()) return;
+        m_doc->newNetwork();
+        m_layers->resetColourLimit();
+    });
+    file->addAction(tr("&Open…"), QKeySequence::Open, this, &MainWindow::openDialog);
+    m_recentMenu = file->addMenu(tr("Open &Recent"));
+    buildPresetMenu(file->addMenu(tr("&Presets")));
+    file->addSeparator();
+    file->addAction(tr("&Save"), QKeySequence::Save, this, [this] { save(); });
+    file->addAction(tr("Save &As…"), QKeySequence::SaveAs, this, [this] { saveAsDialog(); });
+    file->addSeparator();
+    file->addAction(tr("&Export Figure…"), QKeySequence(tr("Ctrl+E")), this,
+                    &MainWindow::exportDialog);
+    file->addAction(tr("&Copy Network Figure"), QKeySequence(tr("Ctrl+Shift+C")), this, [this] {
+        // The figure on the screen: the maps, or the diagram for a network without 2 inputs.
+        widgets::FigureView* view = m_doc->network().inputs == 2 ? m_graph : m_diagram;
+        try {
+            QApplication::clipboard()->setImage(view->renderImage(view->size(), {}));
+            statusBar()->showMessage(tr("Figure copied to the clipboard."), 3000);
+        } catch (const std::exception& e) {
+            showError(QString::fromUtf8(e.what()));
+        }
+    });
+    file->addSeparator();
+    file->addAction(tr("&Quit"), QKeySequence::Quit, this, &QWidget::close);
+
+    QMenu* edit = menuBar()->addMenu(tr("&Edit"));
+    QAction* undo = m_doc->undoStack()->createUndoAction(this, tr("&Undo"));
+    undo->setShortcut(QKeySequence::Undo);
+    QAction* redo = m_doc->undoStack()->createRedoAction(this, tr("&Redo"));
+    redo->setShortcut(QKeySequence::Redo);
+    edit->addAction(undo);
+    edit->addAction(redo);
+    edit->addSeparator();
+    edit->addAction(tr("Re-initialise Parameters"), this, [this] { m_doc->reinitialize(); });
+
+    QMenu* view = menuBar()->addMenu(tr("&View"));
+    m_presentationAction = view->addAction(tr("&Presentation Mode"));
+    m_presentationAction->setCheckable(true);
+    m_presentationAction->setShortcut(QKeySequence(Qt::Key_F11));
+    connect(m_presentationAction, &QAction::toggled, this, &MainWindow::setPresentation);
+    view->addSeparator();
+    auto* colourBar = view->addAction(tr("Colour &Bar"));
+    colourBar->setCheckable(true);
+    colourBar->setChecked(true);
+    connect(colourBar, &QAction::toggled, this, [this](bool on) {
+        figures::FigureOptions opt = m_graph->options();
+        opt.colourBar = on;
+        m_graph->setOptions(opt);
+    });
+    auto* diagram = view->addAction(tr("Network &Diagram"));
+    diagram->setCheckable(true);
+    diagram->setChecked(true);
+    diagram->setShortcut(QKeySequence(tr("Ctrl+D")));
+    diagram->setToolTip(tr("Hide the diagram to give deep networks' maps the whole height"));
+    connect(diagram, &QAction::toggled, this, [this](bool on) {
+        // A network without maps always shows its diagram.
+        m_diagram->setVisible(on || m_doc->network().inputs != 2);
+        m_showDiagram = on;
+    });
+    auto* histograms = view->addAction(tr("&Histograms"));
+    histograms->setCheckable(true);
+    histograms->setChecked(true);
+    connect(histograms, &QAction::toggled, this, [this](bool on) {
+        for (widgets::FigureView* v : {m_graph, m_inspector->unitView()}) {
+            figures::FigureOptions opt = v->options();
+            opt.histograms = on;
+            v->setOptions(opt);
+        }
+    });
+    view->addSeparator();
+    // Node navigation from anywhere (plain arrows do it while a figure has focus).
+    const struct {
+        QString text;
+        QKeySequence key;
+        int dx, dy;
+    } moves[] = {{tr("Next Node"), QKeySequence(Qt::ALT | Qt::Key_Down), 0, 1},
+                 {tr("Previous Node"), QKeySequence(Qt::ALT | Qt::Key_Up), 0, -1},
+                 {tr("Next Layer"), QKeySequence(Qt::ALT | Qt::Key_Right), 1, 0},
+                 {tr("Previous Layer"), QKeySequence(Qt::ALT | Qt::Key_Left), -1, 0}};
+    for (const auto& m : moves) {
+        const int dx = m.dx;
+        const int dy = m.dy;
+        view->addAction(m.text, m.key, this, [this, dx, dy] { m_doc->moveSelection(dx, dy); });
+    }
+    view->addSeparator();
+    const QStringList tabs{tr("&Network"), tr("&Activations"), tr("&Softmax")};
+    for (int i = 0; i < tabs.size(); ++i) {
+        view->addAction(tabs[i], QKeySequence(QStringLiteral("Ctrl+%1").arg(i + 1)), this,
+                        [this, i] { m_tabs->setCurrentIndex(i); });
+    }
+    view->addSeparator();
+    for (QDockWidget* dock : findChildren<QDockWidget*>())
+        view->addAction(dock->toggleViewAction());
+
+    QMenu* engine = menuBar()->addMenu(tr("E&ngine"));
+    m_backendGroup = new QActionGroup(this);
+    const std::pair<QString, QString> backends[] = {
+        {QStringLiteral("auto"), tr("&Automatic (CUDA when a GPU is present)")},
+        {QStringLiteral("cpu"), tr("&CPU (Eigen)")},
+        {QStringLiteral("cuda"), tr("CU&DA GPU")}};
+    for (const auto& [name, text] : backends) {
+        QAction* a = engine->addAction(text);
+        a->setCheckable(true);
+        a->setData(name);
+        m_backendGroup->addAction(a);
+        connect(a, &QAction::triggered, this, [this, name] { setBackend(name); });
+    }
+    syncBackendMenu();
+
+    QMenu* help = menuBar()->addMenu(tr("&Help"));
+    help->addAction(tr("&Reading the Maps"), this, [this] {
+        QMessageBox::information(
+            this, tr("Reading the maps"),
+            tr("<p>Each map shows one node's output over the input plane x1, x2 in "
+               "[-range, range]: red is positive, blue negative, white zero; all maps share one "
+               "colour limit (the colour bar).</p>"
+               "<p>On first-layer maps the arrow is the weight vector w, drawn from "
+               "-b w / |w|², where s = 0; the dashed line is s = 0.</p>"
+               "<p>On later maps the white histogram is the distribution of s = X W + b over "
+               "the grid, the dashed curve is the activation over that range and the white "
+               "line marks s = 0.</p>"));
+    });
+    help->addAction(tr("&About nnlens"), this, [this] {
+        QMessageBox::about(this, tr("About nnlens"),
+                           tr("<b>nnlens</b> shows how a neural network works, node by node, "
+                              "after the lecture notebook <i>Artificial Neural Networks</i>."));
+    });
+}
+
+void MainWindow::buildPresetMenu(QMenu* menu) {
+    // Titles from the files' names; the notebook's "which activation is it?" units go to a
+    // submenu in its order, (a) to (f).
+    struct Entry {
+        QString title;
+        QString path;
+    };
+    std::vector<Entry> main, which;
+    const QDir dir(QStringLiteral(":/presets"));
+    for (const QString& entry :
+         dir.entryList({QStringLiteral("*.nnlens.json")}, QDir::Files, QDir::Name)) {
+        const QString path = dir.filePath(entry);
+        QString title = QFileInfo(entry).fileName().remove(QStringLiteral(".nnlens.json"));
+        try {
+            QFile f(path);
+            if (f.open(QIODevice::ReadOnly)) {
+                const QByteArray text = f.readAll();
+                const Network net = parseNetwork(std::string_view(text.constData(), text.size()));
+                if (!net.name.empty()) title = QString::fromStdString(net.name);
+            }
+        } catch (const std::exception&) {
+            // A preset that does not parse is still listed; opening it shows the message.
+        }
+        if (entry.startsWith(QStringLiteral("activation-"))) {
+            title.remove(QStringLiteral("Which activation? "));
+            which.push_back({title, path});
+        } else {
+            main.push_back({title, path});
+        }
+    }
+    std::sort(which.begin(), which.end(),
+              [](const Entry& a, const Entry& b) { return a.title < b.title; });
+    auto add = [this](QMenu* target, const Entry& e) {
+        target
+            ->addAction(e.title, this,
+                        [this, path = e.path] {
+                            if (maybeSave()) openPreset(path);
+                        })
+            ->setData(e.path);
+    };
+    for (const Entry& e : main)
+        add(menu, e);
+    if (!which.empty()) {
+        QMenu* sub = menu->addMenu(tr("Which Activation Is It?"));
+        for (const Entry& e : which)
+            add(sub, e);
+    }
+}
+
+void MainWindow::addRecent(const QString& path) {
+    QSettings settings;
+    QStringList recent = settings.value(kRecentKey).toStringList();
+    recent.removeAll(path);
+    recent.prepend(path);
+    while (recent.size() > kMaxRecent)
+        recent.removeLast();
+    settings.setValue(kRecentKey, recent);
+    updateRecentMenu();
+}
+
+void MainWindow::updateRecentMenu() {
+    m_recentMenu->clear();
+    QStringList recent = QSettings().value(kRecentKey).toStringList();
+    recent.removeIf([](const QString& path) { return !QFileInfo::exists(path); });
+    for (const QString& path : recent) {
+        m_recentMenu
+            ->addAction(QFileInfo(path).fileName(), this,
+                        [this, path] {
+                            if (maybeSave()) openFile(path);
+                        })
+            ->setToolTip(path);
+    }
+    if (recent.isEmpty()) m_recentMenu->addAction(tr("(none)"))->setEnabled(false);
+    m_recentMenu->addSeparator();
+    m_recentMenu->addAction(tr("Clear List"), this, [this] {
+        QSettings().remove(kRecentKey);
+        updateRecentMenu();
+    });
+}
+
+void MainWindow::syncBackendMenu() {
+    for (QAction* a : m_backendGroup->actions())
+        a->setChecked(a->data().toString() == m_backendChoice);
+}
+
+}  // namespace nnlens::gui
