@@ -53,7 +53,7 @@ OptimizerKind optimizerOption(const Args& a) {
     const auto kind = optimizerFromName(name);
     if (!kind) {
         a.failOption("optimizer",
-                     "unknown optimizer \"" + name + "\" (known: sgd, momentum, adam)");
+                     "unknown optimizer \"" + name + "\" (known: " + knownOptimizerNames() + ")");
     }
     return *kind;
 }

@@ -45,7 +45,8 @@ as PyTorch's autograd gives them:
 
 Options:
   --data D.csv        inputs x1..xD, targets y1..yK or label (sigma for chi2)
-  --loss L            mse, l2, chi2, bce, bce_logits or ce
+  --loss L            )" +
+           knownLossNames() + R"(
   --reduction R       mean or sum (default: sum for chi2 and l2, else mean)
   -o FILE             write the JSON to FILE instead of stdout
   --backend NAME      cpu, cuda or auto (default auto)

@@ -75,8 +75,10 @@ where recommended is half the rate at the lowest loss.
 
 Options:
   --data D.csv      the data (see grad --help)
-  --loss L          mse, l2, chi2, bce, bce_logits or ce
-  --optimizer O     sgd, momentum or adam
+  --loss L          )" +
+           knownLossNames() + R"(
+  --optimizer O     )" +
+           knownOptimizerNames() + R"(
   --batch B         minibatch size (default 10)
   --lr-start X      first rate, > 0 (default 1e-6)
   --lr-stop X       last rate, above lr-start (default 1)

@@ -150,8 +150,10 @@ a warning goes to stderr and the exit status is still 0.
 
 Options:
   --data D.csv      the data (see grad --help)
-  --loss L          mse, l2, chi2, bce, bce_logits or ce
-  --optimizer O     sgd, momentum (0.9) or adam
+  --loss L          )" +
+           knownLossNames() + R"(
+  --optimizer O     )" +
+           knownOptimizerNames() + R"( (momentum 0.9)
   --lr X            learning rate, > 0
   -o FILE           the trained network (required; written atomically)
   --batch B         minibatch size (default 10; the last batch may be smaller)

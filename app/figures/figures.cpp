@@ -45,22 +45,8 @@ bool figureNeedsMaps(FigureKind kind) {
 }
 
 bool activationIsBounded(Activation a) {
-    switch (a) {
-        case Activation::Sigmoid:
-        case Activation::Tanh:
-        case Activation::Softsign:
-        case Activation::Softmax:
-            return true;
-        case Activation::Linear:
-        case Activation::Relu:
-        case Activation::Elu:
-        case Activation::Softplus:
-        case Activation::LeakyRelu:
-        case Activation::Gelu:
-        case Activation::Silu:
-            return false;
-    }
-    return false;
+    // The seed's right-hand plot_activations panel; softmax's outputs lie in [0, 1] too.
+    return activationInfo(a).group != ActivationGroup::Unbounded;
 }
 
 namespace {

@@ -38,6 +38,15 @@ std::optional<FigureKind> figureFromName(std::string_view name);
 // Whether the figure needs grid maps (and so a network with 2 inputs).
 bool figureNeedsMaps(FigureKind kind);
 
+// The seed's six activations (plot_activations' two panels), in table order.
+inline std::vector<Activation> seedActivations() {
+    std::vector<Activation> six;
+    for (const ActivationInfo& info : kActivations) {
+        if (info.fromSeed) six.push_back(info.id);
+    }
+    return six;
+}
+
 struct FigureOptions {
     FigureStyle style;
     NodeRef selected;        // outlined in graph/network, drawn by unit/node (default: 0,0)
@@ -47,9 +56,7 @@ struct FigureOptions {
     // translucent antialiased lines cost more than all the maps together). Never in exports.
     bool draft = false;
     // Activations panel: the curves to draw (default: the seed's six) and the one to emphasise.
-    std::vector<Activation> activations = {Activation::Relu,     Activation::Elu,
-                                           Activation::Softplus, Activation::Sigmoid,
-                                           Activation::Tanh,     Activation::Softsign};
+    std::vector<Activation> activations = seedActivations();
     std::optional<Activation> highlight;
     double activationRange = 5.0;  // s from -range to range (seed: s_range = 5, y_range = 2)
     // Softmax panel: y1, y2 over [lo, hi], y3 = (lo + hi) / 2 (seed: plot_softmax(0, 15)).

@@ -13,33 +13,7 @@
 namespace nnlens::figures::detail {
 
 QColor activationColour(Activation a) {
-    // tab10: C0 blue, C1 orange, C2 green, C3 red, C4 purple, C5 brown, C6 pink, C7 grey,
-    // C8 olive, C9 cyan. relu, elu, softplus keep the seed's C0..C2 of the left panel.
-    switch (a) {
-        case Activation::Relu:
-            return QColor(0x1f, 0x77, 0xb4);
-        case Activation::Elu:
-            return QColor(0xff, 0x7f, 0x0e);
-        case Activation::Softplus:
-            return QColor(0x2c, 0xa0, 0x2c);
-        case Activation::Sigmoid:
-            return QColor(0xd6, 0x27, 0x28);
-        case Activation::Tanh:
-            return QColor(0x94, 0x67, 0xbd);
-        case Activation::Softsign:
-            return QColor(0x8c, 0x56, 0x4b);
-        case Activation::LeakyRelu:
-            return QColor(0xe3, 0x77, 0xc2);
-        case Activation::Linear:
-            return QColor(0x7f, 0x7f, 0x7f);
-        case Activation::Gelu:
-            return QColor(0xbc, 0xbd, 0x22);
-        case Activation::Silu:
-            return QColor(0x17, 0xbe, 0xcf);
-        case Activation::Softmax:
-            return QColor(0x7f, 0x7f, 0x7f);
-    }
-    return QColor(0x7f, 0x7f, 0x7f);
+    return QColor::fromRgb(static_cast<QRgb>(activationInfo(a).colour));
 }
 
 QColor positiveColour() {
