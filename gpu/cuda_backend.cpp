@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <cmath>
 #include <numeric>
+#include <string>
 
 #include <cuda_runtime_api.h>
 
@@ -47,7 +48,7 @@ void flatten(const Network& net, std::vector<float>& params, std::vector<LayerDe
         LayerDesc d;
         d.in = L.inputs();
         d.out = L.outputs();
-        d.activation = static_cast<int>(L.activation);
+        d.activation = L.activation;
         d.w = static_cast<std::int64_t>(params.size());
         const RowMajor w = L.W;
         params.insert(params.end(), w.data(), w.data() + w.size());
@@ -119,15 +120,19 @@ class DeviceNet {
         const int n = static_cast<int>(rows.size());
         reserve(n);
         m_rows.upload(rows.data(), rows.size());
-        gpu::gatherRows(m_x.data(), m_inputs, m_rows.data(), n, m_xb.data());
-        if (m_hasY) gpu::gatherRows(m_y.data(), outputs(), m_rows.data(), n, m_yb.data());
-        if (m_hasSigma)
-            gpu::gatherRows(m_sigma.data(), outputs(), m_rows.data(), n, m_sigmab.data());
-        if (m_hasLabels) gpu::gatherLabels(m_labels.data(), m_rows.data(), n, m_labelsb.data());
+        const int* r = m_rows.data();
+        NNLENS_CUDA_CHECK(gpu::gatherRows(m_x.data(), m_inputs, r, n, m_xb.data()));
+        if (m_hasY) NNLENS_CUDA_CHECK(gpu::gatherRows(m_y.data(), outputs(), r, n, m_yb.data()));
+        if (m_hasSigma) {
+            NNLENS_CUDA_CHECK(gpu::gatherRows(m_sigma.data(), outputs(), r, n, m_sigmab.data()));
+        }
+        if (m_hasLabels) {
+            NNLENS_CUDA_CHECK(gpu::gatherLabels(m_labels.data(), r, n, m_labelsb.data()));
+        }
         const float* in = m_xb.data();
         for (std::size_t l = 0; l < m_layers.size(); ++l) {
-            gpu::layerForward(in, m_params.data(), m_layers[l], n, m_work[l].s.data(),
-                              m_work[l].out.data());
+            NNLENS_CUDA_CHECK(gpu::layerForward(in, m_params.data(), m_layers[l], n,
+                                                m_work[l].s.data(), m_work[l].out.data()));
             in = m_work[l].out.data();
         }
         m_n = n;
@@ -140,12 +145,11 @@ class DeviceNet {
         const float scale =
             cfg.reduction == Reduction::Mean ? static_cast<float>(1.0 / count) : 1.0f;
         m_lossSum.zero();
-        const bool softmaxOut =
-            static_cast<Activation>(m_layers.back().activation) == Activation::Softmax;
-        gpu::lossForward(static_cast<int>(cfg.loss), m_work.back().out.data(),
-                         m_hasY ? m_yb.data() : nullptr, m_hasLabels ? m_labelsb.data() : nullptr,
-                         m_hasSigma ? m_sigmab.data() : nullptr, m_n, k, softmaxOut, scale,
-                         m_work.back().dOut.data(), m_lossSum.data());
+        const bool softmaxOut = m_layers.back().activation == Activation::Softmax;
+        NNLENS_CUDA_CHECK(gpu::lossForward(
+            cfg.loss, m_work.back().out.data(), m_hasY ? m_yb.data() : nullptr,
+            m_hasLabels ? m_labelsb.data() : nullptr, m_hasSigma ? m_sigmab.data() : nullptr, m_n,
+            k, softmaxOut, scale, m_work.back().dOut.data(), m_lossSum.data()));
         double sum = 0.0;
         m_lossSum.download(&sum, 1);
         return static_cast<float>(cfg.reduction == Reduction::Mean ? sum / count : sum);
@@ -156,14 +160,15 @@ class DeviceNet {
         for (std::size_t l = m_layers.size(); l-- > 0;) {
             const LayerDesc& L = m_layers[l];
             Work& w = m_work[l];
-            gpu::activationBackward(L.activation, w.s.data(), w.out.data(), w.dOut.data(), m_n,
-                                    L.out, w.dS.data());
+            NNLENS_CUDA_CHECK(gpu::activationBackward(L.activation, w.s.data(), w.out.data(),
+                                                      w.dOut.data(), m_n, L.out, w.dS.data()));
             const float* in = l == 0 ? m_xb.data() : m_work[l - 1].out.data();
-            gpu::weightGradients(in, w.dS.data(), m_n, L.in, L.out, m_grad.data() + L.w,
-                                 m_grad.data() + L.b);
-            if (l > 0)
-                gpu::inputGradients(w.dS.data(), m_params.data(), L, m_n,
-                                    m_work[l - 1].dOut.data());
+            NNLENS_CUDA_CHECK(gpu::weightGradients(in, w.dS.data(), m_n, L.in, L.out,
+                                                   m_grad.data() + L.w, m_grad.data() + L.b));
+            if (l > 0) {
+                NNLENS_CUDA_CHECK(gpu::inputGradients(w.dS.data(), m_params.data(), L, m_n,
+                                                      m_work[l - 1].dOut.data()));
+            }
         }
     }
 
@@ -228,11 +233,23 @@ std::vector<int> allRows(int n) {
     return r;
 }
 
+void checkOptimizerKind(OptimizerKind kind) {
+    switch (kind) {
+        case OptimizerKind::Sgd:
+        case OptimizerKind::Momentum:
+        case OptimizerKind::Adam:
+            return;
+    }
+    throw InputError("optimizer kind " + std::to_string(static_cast<int>(kind)) +
+                     " is none of sgd, momentum, adam");
+}
+
 class CudaTrainingSession final : public TrainingSession {
   public:
     CudaTrainingSession(const Network& net, const Dataset& data, LossConfig loss,
                         OptimizerConfig opt)
         : m_dev(net, data), m_loss(loss), m_opt(opt) {
+        checkOptimizerKind(opt.kind);
         const std::size_t count = m_dev.paramCount();
         m_next.resize(count);
         if (opt.kind != OptimizerKind::Sgd) {
@@ -256,10 +273,9 @@ class CudaTrainingSession final : public TrainingSession {
         m_dev.backward();
         const OptimizerStepScalars k = optimizerScalars(m_opt, m_steps);
         m_dev.badFlag().zero();
-        gpu::optimizerStep(static_cast<int>(m_opt.kind), m_dev.params().data(), m_dev.grad().data(),
-                           m_next.data(), m_m.data(), m_v.data(), m_dev.paramCount(), k.lr,
-                           m_opt.momentum, k.firstStep, m_opt.beta1, m_opt.beta2, m_opt.eps,
-                           k.stepSize, k.biasCorrection2Sqrt, m_dev.badFlag().data());
+        NNLENS_CUDA_CHECK(gpu::optimizerStep(m_opt.kind, m_dev.params().data(), m_dev.grad().data(),
+                                             m_next.data(), m_m.data(), m_v.data(),
+                                             m_dev.paramCount(), m_opt, k, m_dev.badFlag().data()));
         ++m_steps;
         int bad = 0;
         m_dev.badFlag().download(&bad, 1);
@@ -331,7 +347,7 @@ class CudaGridEvaluator final : public GridEvaluator {
         checkGrid(net, cfg);
         m_net = net;
         m_maps.config = cfg;
-        const bool fits = net.layers.size() <= static_cast<std::size_t>(gpu::kMaxLayers) &&
+        const bool fits = net.layers.size() <= static_cast<std::size_t>(kMaxLayers) &&
                           std::all_of(net.layers.begin(), net.layers.end(), [](const Layer& L) {
                               return L.outputs() <= gpu::kGridMaxWidth;
                           });
@@ -367,13 +383,14 @@ class CudaGridEvaluator final : public GridEvaluator {
         uploadVector(m_offsets, offsets);
         m_s.resize(static_cast<std::size_t>(total));
         m_out.resize(static_cast<std::size_t>(total));
-        gpu::gridFused(m_params.data(), params.size(), layers.data(),
-                       static_cast<int>(layers.size()), m_xi.data(), cfg.n, m_offsets.data(),
-                       m_s.data(), m_out.data());
+        NNLENS_CUDA_CHECK(gpu::gridFused(m_params.data(), params.size(), layers.data(),
+                                         static_cast<int>(layers.size()), m_xi.data(), cfg.n,
+                                         m_offsets.data(), m_s.data(), m_out.data()));
         // Ranges of s (histogram edges) and of |out| (the colour limit), per node.
         m_ranges.resize(static_cast<std::size_t>(2 * nodes));
         m_absMax.resize(static_cast<std::size_t>(nodes));
-        gpu::columnRanges(m_s.data(), m_out.data(), N, nodes, m_ranges.data(), m_absMax.data());
+        NNLENS_CUDA_CHECK(gpu::columnRanges(m_s.data(), m_out.data(), N, nodes, m_ranges.data(),
+                                            m_absMax.data()));
         std::vector<float> ranges(static_cast<std::size_t>(2 * nodes)),
             absMax(static_cast<std::size_t>(nodes));
         m_ranges.download(ranges.data(), ranges.size());
@@ -395,8 +412,8 @@ class CudaGridEvaluator final : public GridEvaluator {
         uploadVector(m_binParams, binParams);
         m_counts.resize(static_cast<std::size_t>(nodes) * static_cast<std::size_t>(bins));
         m_counts.zero();
-        gpu::histograms(m_s.data(), N, nodes, bins, m_thresholds.data(), m_binParams.data(),
-                        m_counts.data());
+        NNLENS_CUDA_CHECK(gpu::histograms(m_s.data(), N, nodes, bins, m_thresholds.data(),
+                                          m_binParams.data(), m_counts.data()));
         std::vector<unsigned long long> counts(m_counts.size());
         m_counts.download(counts.data(), counts.size());
 
