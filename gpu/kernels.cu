@@ -17,6 +17,7 @@ namespace nnlens::gpu {
 namespace {
 
 constexpr int kThreads = 256;
+constexpr unsigned kFullMask = 0xffffffffu;
 
 unsigned blocksFor(std::int64_t n) {
     return static_cast<unsigned>((n + kThreads - 1) / kThreads);
@@ -92,23 +93,42 @@ __global__ void softmaxBackwardKernel(const float* out, const float* dout, int n
     }
 }
 
-// One thread per weight: dW[k, j] = sum_i x[i, k] ds[i, j]; threads with k == in give db[j].
-__global__ void weightGradKernel(const float* x, const float* ds, int n, int in, int out, float* dW,
-                                 float* db) {
-    const std::int64_t t = blockIdx.x * static_cast<std::int64_t>(blockDim.x) + threadIdx.x;
-    if (t >= static_cast<std::int64_t>(in + 1) * out) return;
-    const int k = static_cast<int>(t / out), j = static_cast<int>(t % out);
+// The sum of every thread's v, valid in thread 0: shuffles within each warp, then the warps'
+// sums through shared memory and one more warp of shuffles. Always the same order, so the same
+// result on every run. blockDim.x must be a multiple of 32 and every thread of the block must call.
+__device__ float blockSum(float v) {
+    __shared__ float warpSums[32];
+    for (int o = 16; o > 0; o /= 2)
+        v += __shfl_down_sync(kFullMask, v, o);
+    const unsigned lane = threadIdx.x % 32, warp = threadIdx.x / 32;
+    if (lane == 0) warpSums[warp] = v;
+    __syncthreads();
+    if (warp == 0) {
+        v = lane < blockDim.x / 32 ? warpSums[lane] : 0.0f;
+        for (int o = 16; o > 0; o /= 2)
+            v += __shfl_down_sync(kFullMask, v, o);
+    }
+    return v;
+}
+
+// dW[k, j] = sum_i x[i, k] dS[i, j] and db[j] = sum_i dS[i, j] (k == in): one block per parameter
+// (blockIdx.x = j, blockIdx.y = k); its threads take every blockDim-th row of the batch and
+// blockSum() adds their partial sums.
+__global__ void weightGradKernel(const float* __restrict__ x, const float* __restrict__ ds, int n,
+                                 int in, int out, float* dW, float* db) {
+    const int j = static_cast<int>(blockIdx.x), k = static_cast<int>(blockIdx.y);
     float acc = 0.0f;
-    if (k == in) {
-        for (int i = 0; i < n; ++i)
-            acc += ds[static_cast<std::int64_t>(i) * out + j];
-        db[j] = acc;
-    } else {
-        for (int i = 0; i < n; ++i) {
-            acc += x[static_cast<std::int64_t>(i) * in + k] *
-                   ds[static_cast<std::int64_t>(i) * out + j];
+    for (int i = static_cast<int>(threadIdx.x); i < n; i += static_cast<int>(blockDim.x)) {
+        const float d = ds[static_cast<std::int64_t>(i) * out + j];
+        acc += k == in ? d : x[static_cast<std::int64_t>(i) * in + k] * d;
+    }
+    acc = blockSum(acc);
+    if (threadIdx.x == 0) {
+        if (k == in) {
+            db[j] = acc;
+        } else {
+            dW[static_cast<std::int64_t>(k) * out + j] = acc;
         }
-        dW[t] = acc;
     }
 }
 
@@ -311,8 +331,10 @@ cudaError_t activationBackward(Activation activation, const float* s, const floa
 cudaError_t weightGradients(const float* x, const float* ds, int n, int in, int out, float* dW,
                             float* db) {
     if (out == 0) return cudaSuccess;
-    weightGradKernel<<<blocksFor(static_cast<std::int64_t>(in + 1) * out), kThreads>>>(x, ds, n, in,
-                                                                                       out, dW, db);
+    // A warp per 32 rows up to kThreads; small batches leave no block mostly idle.
+    const int threads = std::clamp((n + 31) / 32 * 32, 32, kThreads);
+    const dim3 grid(static_cast<unsigned>(out), static_cast<unsigned>(in + 1));
+    weightGradKernel<<<grid, threads>>>(x, ds, n, in, out, dW, db);
     return cudaGetLastError();
 }
 

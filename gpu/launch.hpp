@@ -45,7 +45,7 @@ inline constexpr int kGridMaxWidth = 64;  // widest layer the fused grid kernel 
 [[nodiscard]] cudaError_t activationBackward(Activation activation, const float* s,
                                              const float* out, const float* dout, int n, int k,
                                              float* ds);
-// dW = X^T dS (row-major (in, out)), db = column sums of dS.
+// dW = X^T dS (row-major (in, out)), db = column sums of dS; a block reduction over the n rows.
 [[nodiscard]] cudaError_t weightGradients(const float* x, const float* ds, int n, int in, int out,
                                           float* dW, float* db);
 // dX = dS W^T.

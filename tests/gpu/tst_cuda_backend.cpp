@@ -40,6 +40,32 @@ class TestCudaBackendConformance : public nnlens::test::BackendConformance {
                                  1e-4);
         }
     }
+
+    // dW and db over batches of every size the block reduction meets: one partial warp, a warp
+    // and one, a whole block, several rows per thread.
+    void weightGradientsOverBatchSizes_data() {
+        QTest::addColumn<int>("rows");
+        for (int n : {1, 31, 33, 256, 300, 5000})
+            QTest::newRow(qPrintable(QStringLiteral("%1 rows").arg(n))) << n;
+    }
+    void weightGradientsOverBatchSizes() {
+        QFETCH(int, rows);
+        using nnlens::Activation;
+        const nnlens::Network net = nnlens::Network::initialized(
+            3, {{7, Activation::Tanh}, {5, Activation::Elu}, {2, Activation::Linear}}, 12);
+        const nnlens::Dataset d = regressionData(rows, 3, 2, 13);
+        // Mean: the terms stay near 1 whatever the batch, so one tolerance fits every row count.
+        const nnlens::LossConfig loss{nnlens::Loss::Mse, nnlens::Reduction::Mean};
+        const nnlens::Gradients g = m_backend->gradients(net, d, loss);
+        const nnlens::Gradients e = nnlens::CpuBackend().gradients(net, d, loss);
+        NNLENS_CLOSE(g.loss, e.loss, 1e-6, 1e-5);
+        for (std::size_t l = 0; l < net.layers.size(); ++l) {
+            NNLENS_COMPARE_CLOSE(g.layers[l].dW.data(), e.layers[l].dW.data(),
+                                 e.layers[l].dW.size(), 1e-5, 1e-3);
+            NNLENS_COMPARE_CLOSE(g.layers[l].db.data(), e.layers[l].db.data(),
+                                 e.layers[l].db.size(), 1e-5, 1e-3);
+        }
+    }
 };
 
 QTEST_GUILESS_MAIN(TestCudaBackendConformance)
