@@ -339,125 +339,212 @@ class CudaTrainingSession final : public TrainingSession {
     bool m_hasSaved = false;
 };
 
-// Grid maps on the device: one fused kernel for every node, then ranges and histograms; the maps
-// come back to the host for the views. An edit recomputes everything (it is cheap here).
+// Grid maps on the device: the fused kernel for the layers an edit touches, then ranges and
+// histograms of the maps that changed; those maps come back to the host for the views. s and out
+// of every layer stay on the device, so an edit of layer l recomputes from layer l - 1's stored
+// out (as the CPU evaluator does, and to the same bits as a full compute).
 class CudaGridEvaluator final : public GridEvaluator {
   public:
     void compute(const Network& net, const GridConfig& cfg) override {
         checkGrid(net, cfg);
-        m_net = net;
         m_maps.config = cfg;
+        m_shape.assign(1, net.inputs);
+        for (const Layer& L : net.layers)
+            m_shape.push_back(L.outputs());
         const bool fits = net.layers.size() <= static_cast<std::size_t>(kMaxLayers) &&
                           std::all_of(net.layers.begin(), net.layers.end(), [](const Layer& L) {
                               return L.outputs() <= gpu::kGridMaxWidth;
                           });
-        if (!fits) {  // wider than the fused kernel keeps in registers: the CPU's maps
+        m_onCpu = !fits;
+        if (m_onCpu) {  // wider than the fused kernel handles: the CPU's maps
             if (!m_cpu) m_cpu = makeCpuGridEvaluator();
             m_cpu->compute(net, cfg);
-            m_maps = m_cpu->maps();
+            m_maps = GridMaps{};
+            m_maps.config = cfg;
             return;
         }
-        run(net, cfg);
+        allocate(net, cfg);
+        run(net, 0, -1);
     }
-    void update(const Network& net, int, int) override { compute(net, m_maps.config); }
-    const GridMaps& maps() const override { return m_maps; }
+
+    void update(const Network& net, int layer, int node) override {
+        if (!sameShape(net)) {  // also where the CPU computed the maps: the new shape may fit
+            compute(net, m_maps.config);
+            return;
+        }
+        if (m_onCpu) {
+            m_cpu->update(net, layer, node);
+            return;
+        }
+        if (layer < 0 || layer >= static_cast<int>(net.layers.size())) return;
+        if (node >= net.layers[static_cast<std::size_t>(layer)].outputs()) node = -1;
+        run(net, layer, node);
+    }
+
+    const GridMaps& maps() const override { return m_onCpu ? m_cpu->maps() : m_maps; }
 
   private:
-    void run(const Network& net, const GridConfig& cfg) {
+    bool sameShape(const Network& net) const {
+        if (m_shape.size() != net.layers.size() + 1 || m_shape[0] != net.inputs) return false;
+        for (std::size_t l = 0; l < net.layers.size(); ++l) {
+            if (m_shape[l + 1] != net.layers[l].outputs()) return false;
+        }
+        return true;
+    }
+
+    void allocate(const Network& net, const GridConfig& cfg) {
+        const std::vector<double> x = linspace(-cfg.range, cfg.range, cfg.n);
+        const std::vector<float> xi(x.begin(), x.end());
+        uploadVector(m_xi, xi);
+        const std::int64_t N = static_cast<std::int64_t>(cfg.n) * cfg.n;
+        const std::size_t depth = net.layers.size();
+        m_nodeBase.assign(1, 0);
+        m_maps.s.resize(depth);
+        m_maps.out.resize(depth);
+        m_maps.hist.assign(depth, {});
+        for (std::size_t l = 0; l < depth; ++l) {
+            const int k = net.layers[l].outputs();
+            m_maps.s[l].resize(N, k);
+            m_maps.out[l].resize(N, k);
+            m_maps.hist[l].assign(static_cast<std::size_t>(k), Histogram{});
+            m_nodeBase.push_back(m_nodeBase.back() + k);
+        }
+        const auto nodes = static_cast<std::size_t>(m_nodeBase.back());
+        const auto bins = static_cast<std::size_t>(cfg.bins);
+        m_s.resize(nodes * static_cast<std::size_t>(N));
+        m_out.resize(nodes * static_cast<std::size_t>(N));
+        m_ranges.resize(2 * nodes);
+        m_absMax.resize(nodes);
+        m_thresholds.resize(nodes * (bins + 1));
+        m_binParams.resize(4 * nodes);
+        m_counts.resize(nodes * bins);
+        m_hostRanges.assign(2 * nodes, 0.0f);
+        m_hostAbsMax.assign(nodes, 0.0f);
+    }
+
+    // Recomputes layers [first, depth) (in layer `first` only node `node` when node >= 0 and the
+    // layer is not softmax), their statistics, and brings the changed maps to the host.
+    void run(const Network& net, int first, int node) {
+        const GridConfig& cfg = m_maps.config;
+        const std::int64_t N = static_cast<std::int64_t>(cfg.n) * cfg.n;
+        const int depth = static_cast<int>(net.layers.size());
         std::vector<float> params;
         std::vector<LayerDesc> layers;
         flatten(net, params, layers);
         uploadVector(m_params, params);
-        const std::vector<double> x = linspace(-cfg.range, cfg.range, cfg.n);
-        std::vector<float> xi(x.begin(), x.end());
-        uploadVector(m_xi, xi);
-        const std::int64_t N = static_cast<std::int64_t>(cfg.n) * cfg.n;
-        std::vector<std::int64_t> offsets;
-        std::int64_t total = 0;
-        int nodes = 0;
-        for (const LayerDesc& d : layers) {
-            offsets.push_back(total);
-            total += N * d.out;
-            nodes += d.out;
+        gpu::GridLayers table;
+        table.depth = depth;
+        for (int l = 0; l < depth; ++l) {
+            table.layer[l] = layers[static_cast<std::size_t>(l)];
+            table.offset[l] = N * m_nodeBase[static_cast<std::size_t>(l)];
         }
-        uploadVector(m_offsets, offsets);
-        m_s.resize(static_cast<std::size_t>(total));
-        m_out.resize(static_cast<std::size_t>(total));
-        NNLENS_CUDA_CHECK(gpu::gridFused(m_params.data(), params.size(), layers.data(),
-                                         static_cast<int>(layers.size()), m_xi.data(), cfg.n,
-                                         m_offsets.data(), m_s.data(), m_out.data()));
-        // Ranges of s (histogram edges) and of |out| (the colour limit), per node.
-        m_ranges.resize(static_cast<std::size_t>(2 * nodes));
-        m_absMax.resize(static_cast<std::size_t>(nodes));
-        NNLENS_CUDA_CHECK(gpu::columnRanges(m_s.data(), m_out.data(), N, nodes, m_ranges.data(),
-                                            m_absMax.data()));
-        std::vector<float> ranges(static_cast<std::size_t>(2 * nodes)),
-            absMax(static_cast<std::size_t>(nodes));
-        m_ranges.download(ranges.data(), ranges.size());
-        m_absMax.download(absMax.data(), absMax.size());
-        const int bins = cfg.bins;
-        std::vector<HistogramEdges> edges;
-        std::vector<float> thresholds, binParams;
-        for (int j = 0; j < nodes; ++j) {
-            edges.push_back(histogramEdges(ranges[2 * static_cast<std::size_t>(j)],
-                                           ranges[2 * static_cast<std::size_t>(j) + 1], bins));
-            const HistogramEdges& e = edges.back();
-            thresholds.insert(thresholds.end(), e.thresholds.begin(), e.thresholds.end());
-            binParams.insert(binParams.end(),
-                             {static_cast<float>(e.first), e.scale, e.thresholds[0], e.lastFloor});
-        }
-        // The bin guess is exact only when the first edge is a float; histogramBin corrects
-        // by one step either way, which covers every case the CPU path does.
-        uploadVector(m_thresholds, thresholds);
-        uploadVector(m_binParams, binParams);
-        m_counts.resize(static_cast<std::size_t>(nodes) * static_cast<std::size_t>(bins));
-        m_counts.zero();
-        NNLENS_CUDA_CHECK(gpu::histograms(m_s.data(), N, nodes, bins, m_thresholds.data(),
-                                          m_binParams.data(), m_counts.data()));
-        std::vector<unsigned long long> counts(m_counts.size());
-        m_counts.download(counts.data(), counts.size());
+        const Layer& edited = net.layers[static_cast<std::size_t>(first)];
+        const bool single = node >= 0 && edited.activation != Activation::Softmax;
 
-        // Back to the host: every node's map, histogram and arrow.
-        m_maps.s.resize(layers.size());
-        m_maps.out.resize(layers.size());
-        m_maps.hist.assign(layers.size(), {});
-        int node = 0;
-        float limit = 0.0f;
-        for (std::size_t l = 0; l < layers.size(); ++l) {
-            const int k = layers[l].out;
-            m_maps.s[l].resize(N, k);
-            m_maps.out[l].resize(N, k);
-            m_s.download(m_maps.s[l].data(), static_cast<std::size_t>(N * k),
-                         static_cast<std::size_t>(offsets[l]));
-            m_out.download(m_maps.out[l].data(), static_cast<std::size_t>(N * k),
-                           static_cast<std::size_t>(offsets[l]));
-            for (int j = 0; j < k; ++j, ++node) {
-                Histogram h;
-                h.min = edges[static_cast<std::size_t>(node)].first;
-                h.max = edges[static_cast<std::size_t>(node)].last;
-                for (int b = 0; b < bins; ++b) {
-                    h.counts.push_back(static_cast<std::int64_t>(
-                        counts[static_cast<std::size_t>(node) * static_cast<std::size_t>(bins) +
-                               static_cast<std::size_t>(b)]));
+        // The maps that change, as runs of global node numbers (node g's map at g * N).
+        struct Run {
+            int begin, end;
+        };
+        std::vector<Run> runs;
+        const int firstNode = m_nodeBase[static_cast<std::size_t>(first)];
+        const int total = m_nodeBase.back();
+        if (single) {
+            runs.push_back({firstNode + node, firstNode + node + 1});
+            if (first + 1 < depth)
+                runs.push_back({m_nodeBase[static_cast<std::size_t>(first) + 1], total});
+        } else {
+            runs.push_back({firstNode, total});
+        }
+
+        NNLENS_CUDA_CHECK(gpu::gridForward(m_params.data(), params.size(), table, first, node,
+                                           m_xi.data(), cfg.n, m_s.data(), m_out.data()));
+
+        // Ranges of s (histogram edges) and of |out| (the colour limit), per changed node.
+        for (const Run& r : runs) {
+            const auto g = static_cast<std::size_t>(r.begin);
+            const auto count = static_cast<std::size_t>(r.end - r.begin);
+            NNLENS_CUDA_CHECK(gpu::columnRanges(m_s.data() + g * N, m_out.data() + g * N, N,
+                                                r.end - r.begin, m_ranges.data() + 2 * g,
+                                                m_absMax.data() + g));
+            m_ranges.download(m_hostRanges.data() + 2 * g, 2 * count, 2 * g);
+            m_absMax.download(m_hostAbsMax.data() + g, count, g);
+        }
+        // Histograms of the changed nodes. The bin guess is exact only when the first edge is a
+        // float; histogramBin corrects by one step either way, which covers every case the CPU
+        // path does.
+        const int bins = cfg.bins;
+        const auto B = static_cast<std::size_t>(bins);
+        std::vector<HistogramEdges> edges(static_cast<std::size_t>(total));
+        for (const Run& r : runs) {
+            std::vector<float> thresholds, binParams;
+            for (int g = r.begin; g < r.end; ++g) {
+                const auto gi = static_cast<std::size_t>(g);
+                edges[gi] = histogramEdges(m_hostRanges[2 * gi], m_hostRanges[2 * gi + 1], bins);
+                const HistogramEdges& e = edges[gi];
+                thresholds.insert(thresholds.end(), e.thresholds.begin(), e.thresholds.end());
+                binParams.insert(binParams.end(), {static_cast<float>(e.first), e.scale,
+                                                   e.thresholds[0], e.lastFloor});
+            }
+            const auto g = static_cast<std::size_t>(r.begin);
+            const auto count = static_cast<std::size_t>(r.end - r.begin);
+            m_thresholds.upload(thresholds.data(), thresholds.size(), g * (B + 1));
+            m_binParams.upload(binParams.data(), binParams.size(), 4 * g);
+            m_counts.zero(count * B, g * B);
+            NNLENS_CUDA_CHECK(gpu::histograms(m_s.data() + g * N, N, r.end - r.begin, bins,
+                                              m_thresholds.data() + g * (B + 1),
+                                              m_binParams.data() + 4 * g, m_counts.data() + g * B));
+        }
+        std::vector<unsigned long long> counts(static_cast<std::size_t>(total) * B);
+        for (const Run& r : runs) {
+            const auto g = static_cast<std::size_t>(r.begin);
+            m_counts.download(counts.data() + g * B, static_cast<std::size_t>(r.end - r.begin) * B,
+                              g * B);
+        }
+
+        // Back to the host: the changed maps, layer by layer (columns are contiguous).
+        for (const Run& r : runs) {
+            for (int l = 0; l < depth; ++l) {
+                const auto li = static_cast<std::size_t>(l);
+                const int j0 = std::max(r.begin, m_nodeBase[li]) - m_nodeBase[li];
+                const int j1 = std::min(r.end, m_nodeBase[li + 1]) - m_nodeBase[li];
+                if (j0 >= j1) continue;
+                const auto values = static_cast<std::size_t>(N * (j1 - j0));
+                const auto offset = static_cast<std::size_t>(table.offset[l] + N * j0);
+                m_s.download(m_maps.s[li].col(j0).data(), values, offset);
+                m_out.download(m_maps.out[li].col(j0).data(), values, offset);
+                for (int j = j0; j < j1; ++j) {
+                    const auto gi = static_cast<std::size_t>(m_nodeBase[li] + j);
+                    Histogram& h = m_maps.hist[li][static_cast<std::size_t>(j)];
+                    h.min = edges[gi].first;
+                    h.max = edges[gi].last;
+                    h.counts.assign(counts.begin() + static_cast<std::ptrdiff_t>(gi * B),
+                                    counts.begin() + static_cast<std::ptrdiff_t>((gi + 1) * B));
                 }
-                m_maps.hist[l].push_back(std::move(h));
-                limit = std::max(limit, absMax[static_cast<std::size_t>(node)]);
             }
         }
-        m_maps.colourLimit = limit;
-        const Layer& first = net.layers.front();
-        m_maps.arrows.clear();
-        for (int j = 0; j < first.outputs(); ++j) {
-            m_maps.arrows.push_back(weightArrow(first.W(0, j), first.W(1, j), first.b(j)));
+
+        m_maps.colourLimit = *std::max_element(m_hostAbsMax.begin(), m_hostAbsMax.end());
+        if (first == 0) {
+            const Layer& L = net.layers.front();
+            m_maps.arrows.resize(static_cast<std::size_t>(L.outputs()));
+            for (int j = 0; j < L.outputs(); ++j)
+                m_maps.arrows[static_cast<std::size_t>(j)] =
+                    weightArrow(L.W(0, j), L.W(1, j), L.b(j));
         }
     }
 
-    Network m_net;
     GridMaps m_maps;
+    std::vector<int> m_shape;     // inputs, then every layer's width, as computed; empty before
+    std::vector<int> m_nodeBase;  // (layers + 1): global number of each layer's first node
+    bool m_onCpu = false;
     std::unique_ptr<GridEvaluator> m_cpu;
-    DeviceBuffer<float> m_params, m_xi, m_s, m_out, m_ranges, m_absMax, m_thresholds, m_binParams;
-    DeviceBuffer<std::int64_t> m_offsets;
-    DeviceBuffer<unsigned long long> m_counts;
+    DeviceBuffer<float> m_params;                   // (parameters)
+    DeviceBuffer<float> m_xi;                       // (n): the grid coordinates
+    DeviceBuffer<float> m_s, m_out;                 // (nodes, N): every node's map, node g at g * N
+    DeviceBuffer<float> m_ranges, m_absMax;         // (nodes, 2), (nodes)
+    DeviceBuffer<float> m_thresholds, m_binParams;  // (nodes, bins + 1), (nodes, 4)
+    DeviceBuffer<unsigned long long> m_counts;      // (nodes, bins)
+    std::vector<float> m_hostRanges, m_hostAbsMax;  // host copies, kept for later updates
 };
 
 }  // namespace

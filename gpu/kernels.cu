@@ -167,13 +167,15 @@ __global__ void optimizerKernel(const float* p, const float* g, float* pOut, flo
     if (!isfinite(r)) atomicOr(bad, 1);
 }
 
-__constant__ LayerDesc c_layers[kMaxLayers];
-
-// One thread per grid point; the whole network runs in registers and every node's s and out are
-// written out, column-major per layer (coalesced: neighbouring threads, neighbouring points).
-__global__ void gridKernel(const float* __restrict__ P, int depth, const float* __restrict__ xi,
-                           int n, const std::int64_t* __restrict__ offsets, float* s, float* out,
-                           bool sharedParams, int paramCount) {
+// One thread per grid point runs layers [first, depth) and writes every recomputed node's s and
+// out, column-major per layer (coalesced: neighbouring threads, neighbouring points). The layer
+// table is a __grid_constant__ parameter: read in place from the launch's parameter bank, never
+// copied per thread and never shared with another launch.
+template <int kWidth>
+__global__ void gridKernel(const float* __restrict__ P, int paramCount, bool sharedParams,
+                           const __grid_constant__ GridLayers G, int first, int node,
+                           const float* __restrict__ xi, int n, float* __restrict__ s,
+                           float* __restrict__ out) {
     extern __shared__ float shared[];
     const float* W = P;
     if (sharedParams) {
@@ -185,27 +187,44 @@ __global__ void gridKernel(const float* __restrict__ P, int depth, const float* 
     const std::int64_t N = static_cast<std::int64_t>(n) * n;
     const std::int64_t k = blockIdx.x * static_cast<std::int64_t>(blockDim.x) + threadIdx.x;
     if (k >= N) return;
-    float a[kGridMaxWidth];
-    float z[kGridMaxWidth];
-    a[0] = xi[k % n];  // x1 = x_i[col]
-    a[1] = xi[k / n];  // x2 = x_i[row]
-    for (int l = 0; l < depth; ++l) {
-        const LayerDesc L = c_layers[l];
-        for (int j = 0; j < L.out; ++j) {
+    // One point's inputs (a) and sums (z) of the current layer. They are indexed at run time, so
+    // they live in per-thread local memory (cached in L1), not in registers; kWidth bounds that
+    // footprint by the widest layer.
+    float a[kWidth];
+    float z[kWidth];
+    if (first == 0) {
+        a[0] = xi[k % n];  // x1 = x_i[col]
+        a[1] = xi[k / n];  // x2 = x_i[row]
+    } else {
+        const std::int64_t o = G.offset[first - 1];
+        for (int i = 0; i < G.layer[first - 1].out; ++i)
+            a[i] = out[o + i * N + k];
+    }
+    for (int l = first; l < G.depth; ++l) {
+        const LayerDesc& L = G.layer[l];
+        const std::int64_t o = G.offset[l];
+        const bool single = l == first && node >= 0 && L.activation != Activation::Softmax;
+        const int j0 = single ? node : 0, j1 = single ? node + 1 : L.out;
+        for (int j = j0; j < j1; ++j) {
             float acc = W[L.b + j];
             for (int i = 0; i < L.in; ++i)
                 acc += a[i] * W[L.w + i * L.out + j];
             z[j] = acc;
-            s[offsets[l] + j * N + k] = acc;
+            s[o + j * N + k] = acc;
         }
         if (L.activation == Activation::Softmax) {
             hd::softmaxRow(z, a, L.out);
         } else {
-            for (int j = 0; j < L.out; ++j)
+            // The nodes this pass leaves alone feed the next layer with their stored outputs.
+            if (single && l + 1 < G.depth) {
+                for (int j = 0; j < L.out; ++j)
+                    a[j] = out[o + j * N + k];
+            }
+            for (int j = j0; j < j1; ++j)
                 a[j] = hd::activate(L.activation, z[j]);
         }
-        for (int j = 0; j < L.out; ++j)
-            out[offsets[l] + j * N + k] = a[j];
+        for (int j = j0; j < j1; ++j)
+            out[o + j * N + k] = a[j];
     }
 }
 
@@ -371,19 +390,27 @@ cudaError_t optimizerStep(OptimizerKind kind, const float* p, const float* g, fl
                      " is none of sgd, momentum, adam");
 }
 
-cudaError_t gridFused(const float* params, std::size_t paramCount, const LayerDesc* layers,
-                      int depth, const float* xi, int n, const std::int64_t* offsets, float* s,
-                      float* out) {
-    if (const cudaError_t e = cudaMemcpyToSymbol(
-            c_layers, layers, sizeof(LayerDesc) * static_cast<std::size_t>(depth));
-        e != cudaSuccess) {
-        return e;
-    }
+cudaError_t gridForward(const float* params, std::size_t paramCount, const GridLayers& layers,
+                        int first, int node, const float* xi, int n, float* s, float* out) {
+    if (first >= layers.depth) return cudaSuccess;
+    int width = 2;
+    for (int l = 0; l < layers.depth; ++l)
+        width = std::max(width, layers.layer[l].out);
+    if (width > kGridMaxWidth) return cudaErrorInvalidValue;
     const std::size_t bytes = paramCount * sizeof(float);
     const bool useShared = bytes <= 40 * 1024;
     const std::int64_t N = static_cast<std::int64_t>(n) * n;
-    gridKernel<<<blocksFor(N), kThreads, useShared ? bytes : 0>>>(
-        params, depth, xi, n, offsets, s, out, useShared, static_cast<int>(paramCount));
+    const std::size_t shared = useShared ? bytes : 0;
+    const auto count = static_cast<int>(paramCount);
+    // The same instantiation for a network's compute and its updates (it depends on the shape
+    // only), so an update repeats compute()'s arithmetic exactly.
+    if (width <= 16) {
+        gridKernel<16><<<blocksFor(N), kThreads, shared>>>(params, count, useShared, layers, first,
+                                                           node, xi, n, s, out);
+    } else {
+        gridKernel<kGridMaxWidth><<<blocksFor(N), kThreads, shared>>>(
+            params, count, useShared, layers, first, node, xi, n, s, out);
+    }
     return cudaGetLastError();
 }
 

@@ -24,7 +24,15 @@ struct LayerDesc {
     std::int64_t b = 0;
 };
 
-inline constexpr int kGridMaxWidth = 64;  // widest layer the fused grid kernel keeps in registers
+// A network as the grid kernel sees it, passed by value as a kernel parameter: every launch has
+// its own copy, so two evaluators (a map worker and a training view, say) never share it.
+struct GridLayers {
+    LayerDesc layer[kMaxLayers];
+    std::int64_t offset[kMaxLayers];  // s and out of layer l start at offset[l]; node j at + j N
+    int depth = 0;
+};
+
+inline constexpr int kGridMaxWidth = 64;  // widest layer the fused grid kernel handles
 
 // ---- batches: activations row-major (n, width), one sample a row ----
 
@@ -61,11 +69,14 @@ inline constexpr int kGridMaxWidth = 64;  // widest layer the fused grid kernel 
 
 // ---- grid maps: node maps column-major (N = n*n points per node) ----
 
-// Every node of every layer over the grid, one thread per point, all layers in registers.
-// xi: the n grid coordinates; s and out: per layer at offsets[l], node j at + j * N.
-[[nodiscard]] cudaError_t gridFused(const float* params, std::size_t paramCount,
-                                    const LayerDesc* layers, int depth, const float* xi, int n,
-                                    const std::int64_t* offsets, float* s, float* out);
+// s and out of every node of layers [first, depth) over the grid, one thread per point; layer
+// `first` reads its inputs from the grid (first == 0) or from the stored out of layer first - 1.
+// With node >= 0 only that node of layer `first` is recomputed (unless the layer is softmax) and
+// the others' stored outputs feed the next layer. xi: the n grid coordinates; s and out: per layer
+// at layers.offset[l], node j at + j * N. No layer may be wider than kGridMaxWidth.
+[[nodiscard]] cudaError_t gridForward(const float* params, std::size_t paramCount,
+                                      const GridLayers& layers, int first, int node,
+                                      const float* xi, int n, float* s, float* out);
 // Per node column (`nodes` columns of N values from `values`): min and max of the finite values
 // (ranges[2 j], ranges[2 j + 1]); and of `absOf` (may be null) the largest finite |value|
 // (absMax[j]).
