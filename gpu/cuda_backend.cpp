@@ -106,7 +106,6 @@ class DeviceNet {
         m_hasLabels = data.hasLabels();
         m_work.resize(m_layers.size());
         m_lossSum.resize(1);
-        m_bad.resize(1);
     }
 
     const std::vector<LayerDesc>& layers() const { return m_layers; }
@@ -117,17 +116,20 @@ class DeviceNet {
 
     // Gathers `rows` of the data set as the batch and runs every layer forward.
     void forward(std::span<const int> rows) {
-        const int n = static_cast<int>(rows.size());
-        reserve(n);
+        m_rows.resize(std::max<std::size_t>(rows.size(), 1));
         m_rows.upload(rows.data(), rows.size());
-        const int* r = m_rows.data();
-        NNLENS_CUDA_CHECK(gpu::gatherRows(m_x.data(), m_inputs, r, n, m_xb.data()));
-        if (m_hasY) NNLENS_CUDA_CHECK(gpu::gatherRows(m_y.data(), outputs(), r, n, m_yb.data()));
+        forward(m_rows.data(), static_cast<int>(rows.size()));
+    }
+    // The same for `n` row indices already on the device (they must outlive the launches).
+    void forward(const int* rows, int n) {
+        reserve(n);
+        NNLENS_CUDA_CHECK(gpu::gatherRows(m_x.data(), m_inputs, rows, n, m_xb.data()));
+        if (m_hasY) NNLENS_CUDA_CHECK(gpu::gatherRows(m_y.data(), outputs(), rows, n, m_yb.data()));
         if (m_hasSigma) {
-            NNLENS_CUDA_CHECK(gpu::gatherRows(m_sigma.data(), outputs(), r, n, m_sigmab.data()));
+            NNLENS_CUDA_CHECK(gpu::gatherRows(m_sigma.data(), outputs(), rows, n, m_sigmab.data()));
         }
         if (m_hasLabels) {
-            NNLENS_CUDA_CHECK(gpu::gatherLabels(m_labels.data(), r, n, m_labelsb.data()));
+            NNLENS_CUDA_CHECK(gpu::gatherLabels(m_labels.data(), rows, n, m_labelsb.data()));
         }
         const float* in = m_xb.data();
         for (std::size_t l = 0; l < m_layers.size(); ++l) {
@@ -138,21 +140,28 @@ class DeviceNet {
         m_n = n;
     }
 
-    // The loss of the last forward batch (dL/dout into the last layer's dOut); synchronises.
-    float loss(LossConfig cfg) {
-        const int k = outputs();
-        const double count = cfg.loss == Loss::Ce ? m_n : static_cast<double>(m_n) * k;
-        const float scale =
-            cfg.reduction == Reduction::Mean ? static_cast<float>(1.0 / count) : 1.0f;
-        m_lossSum.zero();
+    // loss = (sum of the terms) / lossDivisor(): the term count for mean, 1 for sum.
+    double lossDivisor(LossConfig cfg) const {
+        if (cfg.reduction == Reduction::Sum) return 1.0;
+        return cfg.loss == Loss::Ce ? m_n : static_cast<double>(m_n) * outputs();
+    }
+    // Adds the last forward batch's loss terms to *sum (device) and writes dL/dout into the last
+    // layer's dOut; no synchronisation.
+    void launchLoss(LossConfig cfg, double* sum) {
         const bool softmaxOut = m_layers.back().activation == Activation::Softmax;
+        const auto scale = static_cast<float>(1.0 / lossDivisor(cfg));
         NNLENS_CUDA_CHECK(gpu::lossForward(
             cfg.loss, m_work.back().out.data(), m_hasY ? m_yb.data() : nullptr,
             m_hasLabels ? m_labelsb.data() : nullptr, m_hasSigma ? m_sigmab.data() : nullptr, m_n,
-            k, softmaxOut, scale, m_work.back().dOut.data(), m_lossSum.data()));
+            outputs(), softmaxOut, scale, m_work.back().dOut.data(), sum));
+    }
+    // The loss of the last forward batch (and its dL/dout); synchronises.
+    float loss(LossConfig cfg) {
+        m_lossSum.zero();
+        launchLoss(cfg, m_lossSum.data());
         double sum = 0.0;
         m_lossSum.download(&sum, 1);
-        return static_cast<float>(cfg.reduction == Reduction::Mean ? sum / count : sum);
+        return static_cast<float>(sum / lossDivisor(cfg));
     }
 
     // dS, dW, db and dOut of every layer from the last layer's dOut, into grad().
@@ -191,12 +200,10 @@ class DeviceNet {
     const Work& work(std::size_t l) const { return m_work[l]; }
     const DeviceBuffer<float>& gradBuffer() const { return m_grad; }
     int batch() const { return m_n; }
-    DeviceBuffer<int>& badFlag() { return m_bad; }
 
   private:
     void reserve(int n) {
         const auto rows = static_cast<std::size_t>(std::max(n, 1));
-        m_rows.resize(rows);
         m_xb.resize(rows * static_cast<std::size_t>(m_inputs));
         const auto k = static_cast<std::size_t>(outputs());
         if (m_hasY) m_yb.resize(rows * k);
@@ -214,16 +221,15 @@ class DeviceNet {
     Network m_net;
     std::vector<float> m_hostParams;
     std::vector<LayerDesc> m_layers;
-    DeviceBuffer<float> m_params, m_grad;
-    DeviceBuffer<float> m_x, m_y, m_sigma;
-    DeviceBuffer<int> m_labels;
+    DeviceBuffer<float> m_params, m_grad;   // (parameters): per layer W row-major, b
+    DeviceBuffer<float> m_x, m_y, m_sigma;  // the data set, row-major
+    DeviceBuffer<int> m_labels;             // (rows)
     int m_inputs = 0;
     bool m_hasY = false, m_hasSigma = false, m_hasLabels = false;
-    DeviceBuffer<int> m_rows, m_labelsb;
-    DeviceBuffer<float> m_xb, m_yb, m_sigmab;
+    DeviceBuffer<int> m_rows, m_labelsb;       // (n): the batch's row indices and labels
+    DeviceBuffer<float> m_xb, m_yb, m_sigmab;  // the batch, row-major
     std::vector<Work> m_work;
-    DeviceBuffer<double> m_lossSum;
-    DeviceBuffer<int> m_bad;
+    DeviceBuffer<double> m_lossSum;  // (1)
     int m_n = 0;
 };
 
@@ -244,10 +250,10 @@ void checkOptimizerKind(OptimizerKind kind) {
                      " is none of sgd, momentum, adam");
 }
 
-class CudaTrainingSession final : public TrainingSession {
+class DeviceTrainingSession final : public CudaTrainingSession {
   public:
-    CudaTrainingSession(const Network& net, const Dataset& data, LossConfig loss,
-                        OptimizerConfig opt)
+    DeviceTrainingSession(const Network& net, const Dataset& data, LossConfig loss,
+                          OptimizerConfig opt)
         : m_dev(net, data), m_loss(loss), m_opt(opt) {
         checkOptimizerKind(opt.kind);
         const std::size_t count = m_dev.paramCount();
@@ -260,31 +266,69 @@ class CudaTrainingSession final : public TrainingSession {
             m_v.resize(count);
             m_v.zero();
         }
+        m_firstBad.resize(1);
     }
 
     StepResult step(std::span<const int> rows) override {
-        StepResult r;
-        m_dev.forward(rows);
-        r.loss = m_dev.loss(m_loss);
-        if (!std::isfinite(r.loss)) {
-            r.ok = false;
-            return r;
+        const std::span<const int> one[] = {rows};
+        return steps(one).front();
+    }
+
+    // Every step is queued without waiting: forward, loss into its own slot of m_lossSums,
+    // backward, then an optimizer launch that checks the loss on the device and a commit that
+    // keeps the parameters of before the first failed step. One copy back at the end.
+    std::vector<StepResult> steps(std::span<const std::span<const int>> batches) override {
+        const std::size_t K = batches.size();
+        if (K == 0) return {};
+        std::vector<int> rows;
+        std::vector<std::size_t> begin;
+        for (const std::span<const int> b : batches) {
+            begin.push_back(rows.size());
+            rows.insert(rows.end(), b.begin(), b.end());
         }
-        m_dev.backward();
-        const OptimizerStepScalars k = optimizerScalars(m_opt, m_steps);
-        m_dev.badFlag().zero();
-        NNLENS_CUDA_CHECK(gpu::optimizerStep(m_opt.kind, m_dev.params().data(), m_dev.grad().data(),
-                                             m_next.data(), m_m.data(), m_v.data(),
-                                             m_dev.paramCount(), m_opt, k, m_dev.badFlag().data()));
-        ++m_steps;
-        int bad = 0;
-        m_dev.badFlag().download(&bad, 1);
-        if (bad) {
-            r.ok = false;  // keep the parameters of before this step
-            return r;
+        m_allRows.resize(std::max<std::size_t>(rows.size(), 1));
+        m_allRows.upload(rows.data(), rows.size());
+        m_lossSums.resize(K);
+        m_lossSums.zero(K);
+        const int none = static_cast<int>(K);
+        m_firstBad.upload(&none, 1);
+
+        std::vector<double> divisors(K);
+        const std::size_t count = m_dev.paramCount();
+        for (std::size_t s = 0; s < K; ++s) {
+            const int step = static_cast<int>(s);
+            m_dev.forward(m_allRows.data() + begin[s], static_cast<int>(batches[s].size()));
+            m_dev.launchLoss(m_loss, m_lossSums.data() + s);
+            m_dev.backward();
+            divisors[s] = m_dev.lossDivisor(m_loss);
+            const gpu::StepGuard guard{m_lossSums.data() + s, divisors[s], step, m_firstBad.data()};
+            const OptimizerStepScalars k =
+                optimizerScalars(m_opt, m_steps + static_cast<std::int64_t>(s));
+            NNLENS_CUDA_CHECK(gpu::optimizerStep(m_opt.kind, m_dev.params().data(),
+                                                 m_dev.grad().data(), m_next.data(), m_m.data(),
+                                                 m_v.data(), count, m_opt, k, guard));
+            NNLENS_CUDA_CHECK(gpu::commitStep(m_next.data(), m_dev.params().data(), count, step,
+                                              m_firstBad.data()));
         }
-        std::swap(m_dev.params(), m_next);
-        return r;
+
+        std::vector<double> sums(K);
+        m_lossSums.download(sums.data(), K);
+        int firstBad = none;
+        m_firstBad.download(&firstBad, 1);
+        std::vector<StepResult> results;
+        for (std::size_t s = 0; s < K; ++s) {
+            StepResult r;
+            r.loss = static_cast<float>(sums[s] / divisors[s]);
+            r.ok = static_cast<int>(s) < firstBad;
+            results.push_back(r);
+            if (!r.ok) break;
+        }
+        // As the CPU's optimizer, a step counts once its update has run, finite or not: every
+        // step returned but a last one whose loss was not finite (no update ran).
+        const StepResult& last = results.back();
+        const bool lastUpdated = last.ok || std::isfinite(last.loss);
+        m_steps += static_cast<std::int64_t>(results.size()) - (lastUpdated ? 0 : 1);
+        return results;
     }
 
     float evaluate(std::span<const int> rows) override {
@@ -331,8 +375,11 @@ class CudaTrainingSession final : public TrainingSession {
     DeviceNet m_dev;
     LossConfig m_loss;
     OptimizerConfig m_opt;
-    DeviceBuffer<float> m_next, m_m, m_v;
+    DeviceBuffer<float> m_next, m_m, m_v;  // (parameters): the candidate update and the moments
     std::int64_t m_steps = 0;
+    DeviceBuffer<int> m_allRows;      // (rows of every batch of one steps() call)
+    DeviceBuffer<double> m_lossSums;  // (steps of one call): each step's summed loss terms
+    DeviceBuffer<int> m_firstBad;     // (1): the first failed step of the call, or the count
     DeviceBuffer<float> m_savedParams, m_savedM, m_savedV;
     std::int64_t m_savedSteps = 0;
     float m_savedLr = 0.0f;
@@ -592,7 +639,14 @@ Gradients CudaBackend::gradients(const Network& net, const Dataset& data, LossCo
 
 std::unique_ptr<TrainingSession> CudaBackend::startTraining(const Network& net, const Dataset& data,
                                                             LossConfig loss, OptimizerConfig opt) {
-    return std::make_unique<CudaTrainingSession>(net, data, loss, opt);
+    return startCudaTraining(net, data, loss, opt);
+}
+
+std::unique_ptr<CudaTrainingSession> CudaBackend::startCudaTraining(const Network& net,
+                                                                    const Dataset& data,
+                                                                    LossConfig loss,
+                                                                    OptimizerConfig opt) {
+    return std::make_unique<DeviceTrainingSession>(net, data, loss, opt);
 }
 
 std::unique_ptr<GridEvaluator> CudaBackend::gridEvaluator() {

@@ -150,9 +150,17 @@ __global__ void inputGradKernel(const float* ds, const float* P, LayerDesc L, in
 template <OptimizerKind K>
 __global__ void optimizerKernel(const float* p, const float* g, float* pOut, float* m, float* v,
                                 std::size_t count, OptimizerConfig cfg, OptimizerStepScalars k,
-                                int* bad) {
+                                StepGuard guard) {
     const std::size_t t = blockIdx.x * static_cast<std::size_t>(blockDim.x) + threadIdx.x;
     if (t >= count) return;
+    // Only this launch's own threads write *firstBad meanwhile, and only with guard.step, so this
+    // test reads the same either way.
+    if (*static_cast<volatile const int*>(guard.firstBad) < guard.step) return;
+    const float loss = static_cast<float>(*guard.lossSum / guard.divisor);
+    if (!isfinite(loss)) {  // as the CPU session: no update, no change to the moments
+        if (t == 0) atomicMin(guard.firstBad, guard.step);
+        return;
+    }
     float r;
     if constexpr (K == OptimizerKind::Sgd) {
         r = hd::sgdUpdate(p[t], g[t], k.lr);
@@ -164,7 +172,13 @@ __global__ void optimizerKernel(const float* p, const float* g, float* pOut, flo
                            k.biasCorrection2Sqrt);
     }
     pOut[t] = r;
-    if (!isfinite(r)) atomicOr(bad, 1);
+    if (!isfinite(r)) atomicMin(guard.firstBad, guard.step);
+}
+
+__global__ void commitKernel(const float* next, float* params, std::size_t count, int step,
+                             const int* firstBad) {
+    const std::size_t t = blockIdx.x * static_cast<std::size_t>(blockDim.x) + threadIdx.x;
+    if (t<count&& * firstBad> step) params[t] = next[t];
 }
 
 // One thread per grid point runs layers [first, depth) and writes every recomputed node's s and
@@ -367,27 +381,35 @@ cudaError_t inputGradients(const float* ds, const float* params, const LayerDesc
 
 cudaError_t optimizerStep(OptimizerKind kind, const float* p, const float* g, float* pOut, float* m,
                           float* v, std::size_t count, const OptimizerConfig& cfg,
-                          const OptimizerStepScalars& k, int* bad) {
+                          const OptimizerStepScalars& k, const StepGuard& guard) {
     const unsigned blocks = blocksFor(static_cast<std::int64_t>(count));
     switch (kind) {
         case OptimizerKind::Sgd:
             if (count == 0) return cudaSuccess;
             optimizerKernel<OptimizerKind::Sgd>
-                <<<blocks, kThreads>>>(p, g, pOut, m, v, count, cfg, k, bad);
+                <<<blocks, kThreads>>>(p, g, pOut, m, v, count, cfg, k, guard);
             return cudaGetLastError();
         case OptimizerKind::Momentum:
             if (count == 0) return cudaSuccess;
             optimizerKernel<OptimizerKind::Momentum>
-                <<<blocks, kThreads>>>(p, g, pOut, m, v, count, cfg, k, bad);
+                <<<blocks, kThreads>>>(p, g, pOut, m, v, count, cfg, k, guard);
             return cudaGetLastError();
         case OptimizerKind::Adam:
             if (count == 0) return cudaSuccess;
             optimizerKernel<OptimizerKind::Adam>
-                <<<blocks, kThreads>>>(p, g, pOut, m, v, count, cfg, k, bad);
+                <<<blocks, kThreads>>>(p, g, pOut, m, v, count, cfg, k, guard);
             return cudaGetLastError();
     }
     throw InputError("optimizer kind " + std::to_string(static_cast<int>(kind)) +
                      " is none of sgd, momentum, adam");
+}
+
+cudaError_t commitStep(const float* next, float* params, std::size_t count, int step,
+                       const int* firstBad) {
+    if (count == 0) return cudaSuccess;
+    commitKernel<<<blocksFor(static_cast<std::int64_t>(count)), kThreads>>>(next, params, count,
+                                                                            step, firstBad);
+    return cudaGetLastError();
 }
 
 cudaError_t gridForward(const float* params, std::size_t paramCount, const GridLayers& layers,

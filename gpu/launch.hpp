@@ -34,6 +34,16 @@ struct GridLayers {
 
 inline constexpr int kGridMaxWidth = 64;  // widest layer the fused grid kernel handles
 
+// Where one step of a multi-step training call stands on the device: the optimizer launch of step
+// `step` does nothing when an earlier step failed or its loss is not finite, and marks a failure
+// (loss or update not finite) in *firstBad (atomicMin, so it holds the first failed step).
+struct StepGuard {
+    const double* lossSum = nullptr;  // (device) the step's summed loss terms
+    double divisor = 1.0;             // loss = lossSum / divisor: the term count (mean) or 1 (sum)
+    int step = 0;                     // the step's index in the call
+    int* firstBad = nullptr;          // (device) the first failed step; the step count when none
+};
+
 // ---- batches: activations row-major (n, width), one sample a row ----
 
 // dst[i, :] = src[rows[i], :] for floats (cols wide) and ints (labels, cols = 1).
@@ -60,12 +70,16 @@ inline constexpr int kGridMaxWidth = 64;  // widest layer the fused grid kernel 
 [[nodiscard]] cudaError_t inputGradients(const float* ds, const float* params, const LayerDesc& L,
                                          int n, float* dx);
 // One optimizer step over `count` parameters with core's update rule for `kind`, writing pOut
-// and advancing the moments m (momentum, adam) and v (adam); sets *bad to 1 when an updated
-// parameter is not finite. Throws InputError for a kind that is none of core's.
+// and advancing the moments m (momentum, adam) and v (adam), unless `guard` says the step failed
+// before its update (see StepGuard). Throws InputError for a kind that is none of core's.
 [[nodiscard]] cudaError_t optimizerStep(OptimizerKind kind, const float* p, const float* g,
                                         float* pOut, float* m, float* v, std::size_t count,
                                         const OptimizerConfig& cfg, const OptimizerStepScalars& k,
-                                        int* bad);
+                                        const StepGuard& guard);
+// params = next unless step `step` or an earlier one failed (*firstBad <= step): a failed step
+// leaves the parameters of before it.
+[[nodiscard]] cudaError_t commitStep(const float* next, float* params, std::size_t count, int step,
+                                     const int* firstBad);
 
 // ---- grid maps: node maps column-major (N = n*n points per node) ----
 

@@ -1,10 +1,15 @@
 // The CUDA backend: the conformance rows (skipped without a device), CPU/GPU parity, edits that
-// recompute only what they touch, and evaluators that share nothing.
+// recompute only what they touch, evaluators that share nothing, and training several steps per
+// call.
 #include <atomic>
+#include <numeric>
 #include <thread>
 
 #include "backend_conformance.hpp"
+#include "core/error.hpp"
 #include "gpu/cuda_backend.hpp"
+
+Q_DECLARE_METATYPE(nnlens::Loss)
 
 namespace {
 
@@ -28,6 +33,16 @@ void compareMaps(const nnlens::GridMaps& got, const nnlens::GridMaps& expected) 
     QCOMPARE(got.colourLimit, expected.colourLimit);
 }
 
+void compareNetworks(const nnlens::Network& got, const nnlens::Network& expected, double atol,
+                     double rtol) {
+    for (std::size_t l = 0; l < expected.layers.size(); ++l) {
+        NNLENS_COMPARE_CLOSE(got.layers[l].W.data(), expected.layers[l].W.data(),
+                             expected.layers[l].W.size(), atol, rtol);
+        NNLENS_COMPARE_CLOSE(got.layers[l].b.data(), expected.layers[l].b.data(),
+                             expected.layers[l].b.size(), atol, rtol);
+    }
+}
+
 }  // namespace
 
 class TestCudaBackendConformance : public nnlens::test::BackendConformance {
@@ -39,6 +54,8 @@ class TestCudaBackendConformance : public nnlens::test::BackendConformance {
         return std::make_unique<nnlens::CudaBackend>();
     }
     QString skipReason() const override { return QStringLiteral("no CUDA device"); }
+
+    nnlens::CudaBackend& cuda() { return static_cast<nnlens::CudaBackend&>(*m_backend); }
 
   private slots:
     // CPU and GPU maps of the same network agree to 1e-5 + 1e-4 |e| at the GUI's 250 x 250.
@@ -167,6 +184,91 @@ class TestCudaBackendConformance : public nnlens::test::BackendConformance {
             NNLENS_COMPARE_CLOSE(g.layers[l].db.data(), e.layers[l].db.data(),
                                  e.layers[l].db.size(), 1e-5, 1e-3);
         }
+    }
+
+    // steps() over K batches is K calls of step(): the same losses and the same parameters, with
+    // batches of different sizes in one call.
+    void multiStepEqualsSingleSteps_data() {
+        QTest::addColumn<nnlens::OptimizerKind>("kind");
+        QTest::addColumn<nnlens::Loss>("loss");
+        QTest::newRow("sgd, mse") << nnlens::OptimizerKind::Sgd << nnlens::Loss::Mse;
+        QTest::newRow("momentum, l2") << nnlens::OptimizerKind::Momentum << nnlens::Loss::L2;
+        QTest::newRow("adam, mse") << nnlens::OptimizerKind::Adam << nnlens::Loss::Mse;
+    }
+    void multiStepEqualsSingleSteps() {
+        QFETCH(nnlens::OptimizerKind, kind);
+        QFETCH(nnlens::Loss, loss);
+        using nnlens::Activation;
+        const nnlens::Network net = nnlens::Network::initialized(
+            2, {{8, Activation::Tanh}, {8, Activation::Tanh}, {1, Activation::Linear}}, 5);
+        const nnlens::Dataset d = regressionData(500, 2, 1, 6);
+        const nnlens::LossConfig lc{loss, nnlens::defaultReduction(loss)};
+        auto batched = cuda().startCudaTraining(net, d, lc, {kind, 0.01f});
+        auto single = cuda().startCudaTraining(net, d, lc, {kind, 0.01f});
+        nnlens::BatchSampler sampler(500, 64, true, 3);
+        std::vector<std::vector<int>> rows;
+        for (int s = 0; s < 20; ++s) {
+            const std::span<const int> b = sampler.next();
+            rows.emplace_back(b.begin(), b.end());
+        }
+        std::vector<std::span<const int>> batches(rows.begin(), rows.end());
+        // Two calls, to check that the step count (adam's bias correction) carries over.
+        std::vector<nnlens::TrainingSession::StepResult> got =
+            batched->steps(std::span(batches).first(12));
+        const auto rest = batched->steps(std::span(batches).subspan(12));
+        got.insert(got.end(), rest.begin(), rest.end());
+        QCOMPARE(got.size(), batches.size());
+        for (std::size_t s = 0; s < batches.size(); ++s) {
+            const auto expected = single->step(batches[s]);
+            QVERIFY(got[s].ok && expected.ok);
+            NNLENS_CLOSE(got[s].loss, expected.loss, 1e-7, 1e-6);  // atomics add in any order
+        }
+        compareNetworks(batched->network(), single->network(), 0, 0);
+    }
+
+    // A step whose update overflows stops the call: it is the last result, not ok, and the
+    // parameters are those of the step before, as with step() and the CPU.
+    void multiStepStopsAtDivergence() {
+        using nnlens::Activation;
+        const nnlens::Network net =
+            nnlens::Network::initialized(2, {{4, Activation::Linear}, {1, Activation::Linear}}, 9);
+        nnlens::Dataset d = regressionData(64, 2, 1, 10);
+        d.y *= 1e6f;
+        const nnlens::LossConfig lc{nnlens::Loss::Mse, nnlens::Reduction::Mean};
+        const nnlens::OptimizerConfig opt{nnlens::OptimizerKind::Sgd, 1e3f};
+        auto batched = cuda().startCudaTraining(net, d, lc, opt);
+        auto cpu = nnlens::CpuBackend().startTraining(net, d, lc, opt);
+        std::vector<int> all(64);
+        std::iota(all.begin(), all.end(), 0);
+        const std::vector<std::span<const int>> batches(50, std::span<const int>(all));
+        const auto got = batched->steps(batches);
+        QVERIFY(got.size() < batches.size());
+        QVERIFY(!got.back().ok);
+        std::size_t cpuSteps = 0;
+        nnlens::Network lastGood = net;
+        for (;;) {
+            const auto r = cpu->step(all);
+            ++cpuSteps;
+            if (!r.ok) break;
+            lastGood = cpu->network();
+            QVERIFY(cpuSteps < batches.size());
+        }
+        QCOMPARE(got.size(), cpuSteps);
+        for (std::size_t s = 0; s + 1 < got.size(); ++s)
+            QVERIFY(got[s].ok);
+        compareNetworks(batched->network(), lastGood, 1e-5, 1e-4);
+        // The parameters left are finite and later calls go on from them.
+        const auto again = batched->steps(std::span(batches).first(1));
+        QCOMPARE(again.size(), std::size_t(1));
+    }
+
+    void unknownOptimizerKindThrows() {
+        const nnlens::Network net =
+            nnlens::Network::initialized(2, {{1, nnlens::Activation::Linear}}, 0);
+        const nnlens::Dataset d = regressionData(4, 2, 1, 0);
+        const nnlens::OptimizerConfig opt{static_cast<nnlens::OptimizerKind>(9), 0.1f};
+        QVERIFY_THROWS_EXCEPTION(nnlens::InputError,
+                                 m_backend->startTraining(net, d, {nnlens::Loss::Mse}, opt));
     }
 };
 
