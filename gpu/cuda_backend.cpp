@@ -3,6 +3,7 @@
 #include "cuda_backend.hpp"
 
 #include <algorithm>
+#include <chrono>
 #include <cmath>
 #include <numeric>
 #include <string>
@@ -386,6 +387,27 @@ class DeviceTrainingSession final : public CudaTrainingSession {
     bool m_hasSaved = false;
 };
 
+// A CUDA event for timing, owned like a buffer.
+class Event {
+  public:
+    Event() { NNLENS_CUDA_CHECK(cudaEventCreate(&m_event)); }
+    ~Event() { cudaEventDestroy(m_event); }
+    Event(const Event&) = delete;
+    Event& operator=(const Event&) = delete;
+
+    void record() { NNLENS_CUDA_CHECK(cudaEventRecord(m_event)); }
+    // Milliseconds from `start` to this event; waits for this event.
+    double msSince(const Event& start) const {
+        NNLENS_CUDA_CHECK(cudaEventSynchronize(m_event));
+        float ms = 0.0f;
+        NNLENS_CUDA_CHECK(cudaEventElapsedTime(&ms, start.m_event, m_event));
+        return ms;
+    }
+
+  private:
+    cudaEvent_t m_event = nullptr;
+};
+
 // Grid maps on the device: the fused kernel for the layers an edit touches, then ranges and
 // histograms of the maps that changed; those maps come back to the host for the views. s and out
 // of every layer stay on the device, so an edit of layer l recomputes from layer l - 1's stored
@@ -429,6 +451,10 @@ class CudaGridEvaluator final : public GridEvaluator {
     }
 
     const GridMaps& maps() const override { return m_onCpu ? m_cpu->maps() : m_maps; }
+
+    // The last run's phases (grid kernel, statistics, copy to the host) and bytes moved.
+    const CudaGridTiming& lastTiming() const { return m_timing; }
+    bool onDevice() const { return !m_onCpu && !m_shape.empty(); }
 
   private:
     bool sameShape(const Network& net) const {
@@ -502,9 +528,14 @@ class CudaGridEvaluator final : public GridEvaluator {
         } else {
             runs.push_back({firstNode, total});
         }
+        int changed = 0;
+        for (const Run& r : runs)
+            changed += r.end - r.begin;
 
+        m_start.record();
         NNLENS_CUDA_CHECK(gpu::gridForward(m_params.data(), params.size(), table, first, node,
                                            m_xi.data(), cfg.n, m_s.data(), m_out.data()));
+        m_kernelEnd.record();
 
         // Ranges of s (histogram edges) and of |out| (the colour limit), per changed node.
         for (const Run& r : runs) {
@@ -547,6 +578,7 @@ class CudaGridEvaluator final : public GridEvaluator {
             m_counts.download(counts.data() + g * B, static_cast<std::size_t>(r.end - r.begin) * B,
                               g * B);
         }
+        m_statsEnd.record();
 
         // Back to the host: the changed maps, layer by layer (columns are contiguous).
         for (const Run& r : runs) {
@@ -569,6 +601,7 @@ class CudaGridEvaluator final : public GridEvaluator {
                 }
             }
         }
+        m_copyEnd.record();
 
         m_maps.colourLimit = *std::max_element(m_hostAbsMax.begin(), m_hostAbsMax.end());
         if (first == 0) {
@@ -578,6 +611,20 @@ class CudaGridEvaluator final : public GridEvaluator {
                 m_maps.arrows[static_cast<std::size_t>(j)] =
                     weightArrow(L.W(0, j), L.W(1, j), L.b(j));
         }
+
+        const double point = static_cast<double>(N) * sizeof(float);
+        m_timing.runs = 1;
+        m_timing.kernelMs = m_kernelEnd.msSince(m_start);
+        m_timing.statsMs = m_statsEnd.msSince(m_kernelEnd);
+        m_timing.copyMs = m_copyEnd.msSince(m_statsEnd);
+        // The kernel writes s and out of every changed node and reads its inputs: the previous
+        // layer's stored out (or the grid coordinates) and, for a one-node edit, the edited
+        // layer's other outputs.
+        double read = first == 0 ? cfg.n * sizeof(float)
+                                 : point * layers[static_cast<std::size_t>(first) - 1].out;
+        if (single && first + 1 < depth) read += point * edited.outputs();
+        m_timing.kernelBytes = 2.0 * point * changed + read;
+        m_timing.copyBytes = 2.0 * point * changed;
     }
 
     GridMaps m_maps;
@@ -592,7 +639,15 @@ class CudaGridEvaluator final : public GridEvaluator {
     DeviceBuffer<float> m_thresholds, m_binParams;  // (nodes, bins + 1), (nodes, 4)
     DeviceBuffer<unsigned long long> m_counts;      // (nodes, bins)
     std::vector<float> m_hostRanges, m_hostAbsMax;  // host copies, kept for later updates
+    Event m_start, m_kernelEnd, m_statsEnd, m_copyEnd;
+    CudaGridTiming m_timing;
 };
+
+double median(std::vector<double> v) {
+    std::sort(v.begin(), v.end());
+    const std::size_t n = v.size();
+    return n % 2 == 1 ? v[n / 2] : 0.5 * (v[n / 2 - 1] + v[n / 2]);
+}
 
 }  // namespace
 
@@ -651,6 +706,36 @@ std::unique_ptr<CudaTrainingSession> CudaBackend::startCudaTraining(const Networ
 
 std::unique_ptr<GridEvaluator> CudaBackend::gridEvaluator() {
     return std::make_unique<CudaGridEvaluator>();
+}
+
+CudaGridTiming timeCudaGrid(const Network& net, const GridConfig& cfg, int runs) {
+    NNLENS_CUDA_CHECK(cudaSetDevice(0));
+    CudaGridEvaluator eval;
+    eval.compute(net, cfg);  // allocations and first-launch costs
+    if (!eval.onDevice()) {
+        throw InputError("timeCudaGrid: a layer is wider than the grid kernel's " +
+                         std::to_string(gpu::kGridMaxWidth) + " nodes");
+    }
+    std::vector<double> kernel, stats, copy, total;
+    for (int r = 0; r < runs; ++r) {
+        const auto start = std::chrono::steady_clock::now();
+        eval.compute(net, cfg);
+        total.push_back(
+            std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start)
+                .count());
+        kernel.push_back(eval.lastTiming().kernelMs);
+        stats.push_back(eval.lastTiming().statsMs);
+        copy.push_back(eval.lastTiming().copyMs);
+    }
+    CudaGridTiming t = eval.lastTiming();
+    t.runs = runs;
+    if (runs > 0) {
+        t.kernelMs = median(kernel);
+        t.statsMs = median(stats);
+        t.copyMs = median(copy);
+        t.totalMs = median(total);
+    }
+    return t;
 }
 
 }  // namespace nnlens

@@ -53,4 +53,22 @@ class CudaBackend final : public Backend {
                                                            LossConfig loss, OptimizerConfig opt);
 };
 
+// The phases of one grid-map computation on the device, for `nnlens-cli bench`: medians over the
+// timed runs, in milliseconds (CUDA events, except totalMs: the host's wall clock of compute()).
+struct CudaGridTiming {
+    int runs = 0;
+    double kernelMs = 0.0;     // the fused grid kernel alone: every node's s and out over the grid
+    double statsMs = 0.0;      // ranges and histograms, with their small copies
+    double copyMs = 0.0;       // every node's s and out to the host
+    double totalMs = 0.0;      // compute() as a caller sees it
+    double kernelBytes = 0.0;  // what the kernel reads and writes in device memory
+    double copyBytes = 0.0;    // what the copy to the host moves
+    double kernelGBps() const { return kernelMs > 0.0 ? kernelBytes / (kernelMs * 1e6) : 0.0; }
+    double copyGBps() const { return copyMs > 0.0 ? copyBytes / (copyMs * 1e6) : 0.0; }
+};
+
+// Computes the maps of `net` with `cfg` once to warm up, then `runs` times, on device 0. Throws
+// InputError when a layer is wider than the fused grid kernel handles (the CPU computes those).
+CudaGridTiming timeCudaGrid(const Network& net, const GridConfig& cfg, int runs);
+
 }  // namespace nnlens

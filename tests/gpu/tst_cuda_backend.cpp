@@ -270,6 +270,18 @@ class TestCudaBackendConformance : public nnlens::test::BackendConformance {
         QVERIFY_THROWS_EXCEPTION(nnlens::InputError,
                                  m_backend->startTraining(net, d, {nnlens::Loss::Mse}, opt));
     }
+
+    // The bench's figures come from the evaluator's own phases.
+    void gridTimingCountsTheKernelsBytes() {
+        using nnlens::Activation;
+        const nnlens::Network net = nnlens::Network::initialized(
+            2, {{16, Activation::Tanh}, {16, Activation::Tanh}, {1, Activation::Tanh}}, 0);
+        const nnlens::CudaGridTiming t = nnlens::timeCudaGrid(net, {256, 3.0, 25}, 3);
+        QCOMPARE(t.runs, 3);
+        QVERIFY(t.kernelMs > 0 && t.copyMs > 0 && t.totalMs >= t.kernelMs);
+        QCOMPARE(t.copyBytes, 2.0 * 33 * 256 * 256 * 4);
+        QVERIFY(t.kernelGBps() > 0);
+    }
 };
 
 QTEST_GUILESS_MAIN(TestCudaBackendConformance)
