@@ -12,6 +12,8 @@ set -uo pipefail
 cd "$(dirname "$0")/../.."
 out=${OUT:-/tmp/nnlens-device}
 mkdir -p "$out"
+: > "$out/run.log"
+: > "$out/tests.log"
 build=build/device
 deps=${NNLENS_DEPS_PREFIX:-/opt/nnlens-deps}
 start=$SECONDS
