@@ -3,8 +3,10 @@
 #include "cuda_backend.hpp"
 
 #include <algorithm>
+#include <chrono>
 #include <cmath>
 #include <numeric>
+#include <string>
 
 #include <cuda_runtime_api.h>
 
@@ -47,7 +49,7 @@ void flatten(const Network& net, std::vector<float>& params, std::vector<LayerDe
         LayerDesc d;
         d.in = L.inputs();
         d.out = L.outputs();
-        d.activation = static_cast<int>(L.activation);
+        d.activation = L.activation;
         d.w = static_cast<std::int64_t>(params.size());
         const RowMajor w = L.W;
         params.insert(params.end(), w.data(), w.data() + w.size());
@@ -105,7 +107,6 @@ class DeviceNet {
         m_hasLabels = data.hasLabels();
         m_work.resize(m_layers.size());
         m_lossSum.resize(1);
-        m_bad.resize(1);
     }
 
     const std::vector<LayerDesc>& layers() const { return m_layers; }
@@ -116,39 +117,52 @@ class DeviceNet {
 
     // Gathers `rows` of the data set as the batch and runs every layer forward.
     void forward(std::span<const int> rows) {
-        const int n = static_cast<int>(rows.size());
-        reserve(n);
+        m_rows.resize(std::max<std::size_t>(rows.size(), 1));
         m_rows.upload(rows.data(), rows.size());
-        gpu::gatherRows(m_x.data(), m_inputs, m_rows.data(), n, m_xb.data());
-        if (m_hasY) gpu::gatherRows(m_y.data(), outputs(), m_rows.data(), n, m_yb.data());
-        if (m_hasSigma)
-            gpu::gatherRows(m_sigma.data(), outputs(), m_rows.data(), n, m_sigmab.data());
-        if (m_hasLabels) gpu::gatherLabels(m_labels.data(), m_rows.data(), n, m_labelsb.data());
+        forward(m_rows.data(), static_cast<int>(rows.size()));
+    }
+    // The same for `n` row indices already on the device (they must outlive the launches).
+    void forward(const int* rows, int n) {
+        reserve(n);
+        NNLENS_CUDA_CHECK(gpu::gatherRows(m_x.data(), m_inputs, rows, n, m_xb.data()));
+        if (m_hasY) NNLENS_CUDA_CHECK(gpu::gatherRows(m_y.data(), outputs(), rows, n, m_yb.data()));
+        if (m_hasSigma) {
+            NNLENS_CUDA_CHECK(gpu::gatherRows(m_sigma.data(), outputs(), rows, n, m_sigmab.data()));
+        }
+        if (m_hasLabels) {
+            NNLENS_CUDA_CHECK(gpu::gatherLabels(m_labels.data(), rows, n, m_labelsb.data()));
+        }
         const float* in = m_xb.data();
         for (std::size_t l = 0; l < m_layers.size(); ++l) {
-            gpu::layerForward(in, m_params.data(), m_layers[l], n, m_work[l].s.data(),
-                              m_work[l].out.data());
+            NNLENS_CUDA_CHECK(gpu::layerForward(in, m_params.data(), m_layers[l], n,
+                                                m_work[l].s.data(), m_work[l].out.data()));
             in = m_work[l].out.data();
         }
         m_n = n;
     }
 
-    // The loss of the last forward batch (dL/dout into the last layer's dOut); synchronises.
+    // loss = (sum of the terms) / lossDivisor(): the term count for mean, 1 for sum.
+    double lossDivisor(LossConfig cfg) const {
+        if (cfg.reduction == Reduction::Sum) return 1.0;
+        return cfg.loss == Loss::Ce ? m_n : static_cast<double>(m_n) * outputs();
+    }
+    // Adds the last forward batch's loss terms to *sum (device) and writes dL/dout into the last
+    // layer's dOut; no synchronisation.
+    void launchLoss(LossConfig cfg, double* sum) {
+        const bool softmaxOut = m_layers.back().activation == Activation::Softmax;
+        const auto scale = static_cast<float>(1.0 / lossDivisor(cfg));
+        NNLENS_CUDA_CHECK(gpu::lossForward(
+            cfg.loss, m_work.back().out.data(), m_hasY ? m_yb.data() : nullptr,
+            m_hasLabels ? m_labelsb.data() : nullptr, m_hasSigma ? m_sigmab.data() : nullptr, m_n,
+            outputs(), softmaxOut, scale, m_work.back().dOut.data(), sum));
+    }
+    // The loss of the last forward batch (and its dL/dout); synchronises.
     float loss(LossConfig cfg) {
-        const int k = outputs();
-        const double count = cfg.loss == Loss::Ce ? m_n : static_cast<double>(m_n) * k;
-        const float scale =
-            cfg.reduction == Reduction::Mean ? static_cast<float>(1.0 / count) : 1.0f;
         m_lossSum.zero();
-        const bool softmaxOut =
-            static_cast<Activation>(m_layers.back().activation) == Activation::Softmax;
-        gpu::lossForward(static_cast<int>(cfg.loss), m_work.back().out.data(),
-                         m_hasY ? m_yb.data() : nullptr, m_hasLabels ? m_labelsb.data() : nullptr,
-                         m_hasSigma ? m_sigmab.data() : nullptr, m_n, k, softmaxOut, scale,
-                         m_work.back().dOut.data(), m_lossSum.data());
+        launchLoss(cfg, m_lossSum.data());
         double sum = 0.0;
         m_lossSum.download(&sum, 1);
-        return static_cast<float>(cfg.reduction == Reduction::Mean ? sum / count : sum);
+        return static_cast<float>(sum / lossDivisor(cfg));
     }
 
     // dS, dW, db and dOut of every layer from the last layer's dOut, into grad().
@@ -156,14 +170,15 @@ class DeviceNet {
         for (std::size_t l = m_layers.size(); l-- > 0;) {
             const LayerDesc& L = m_layers[l];
             Work& w = m_work[l];
-            gpu::activationBackward(L.activation, w.s.data(), w.out.data(), w.dOut.data(), m_n,
-                                    L.out, w.dS.data());
+            NNLENS_CUDA_CHECK(gpu::activationBackward(L.activation, w.s.data(), w.out.data(),
+                                                      w.dOut.data(), m_n, L.out, w.dS.data()));
             const float* in = l == 0 ? m_xb.data() : m_work[l - 1].out.data();
-            gpu::weightGradients(in, w.dS.data(), m_n, L.in, L.out, m_grad.data() + L.w,
-                                 m_grad.data() + L.b);
-            if (l > 0)
-                gpu::inputGradients(w.dS.data(), m_params.data(), L, m_n,
-                                    m_work[l - 1].dOut.data());
+            NNLENS_CUDA_CHECK(gpu::weightGradients(in, w.dS.data(), m_n, L.in, L.out,
+                                                   m_grad.data() + L.w, m_grad.data() + L.b));
+            if (l > 0) {
+                NNLENS_CUDA_CHECK(gpu::inputGradients(w.dS.data(), m_params.data(), L, m_n,
+                                                      m_work[l - 1].dOut.data()));
+            }
         }
     }
 
@@ -186,12 +201,10 @@ class DeviceNet {
     const Work& work(std::size_t l) const { return m_work[l]; }
     const DeviceBuffer<float>& gradBuffer() const { return m_grad; }
     int batch() const { return m_n; }
-    DeviceBuffer<int>& badFlag() { return m_bad; }
 
   private:
     void reserve(int n) {
         const auto rows = static_cast<std::size_t>(std::max(n, 1));
-        m_rows.resize(rows);
         m_xb.resize(rows * static_cast<std::size_t>(m_inputs));
         const auto k = static_cast<std::size_t>(outputs());
         if (m_hasY) m_yb.resize(rows * k);
@@ -209,16 +222,15 @@ class DeviceNet {
     Network m_net;
     std::vector<float> m_hostParams;
     std::vector<LayerDesc> m_layers;
-    DeviceBuffer<float> m_params, m_grad;
-    DeviceBuffer<float> m_x, m_y, m_sigma;
-    DeviceBuffer<int> m_labels;
+    DeviceBuffer<float> m_params, m_grad;   // (parameters): per layer W row-major, b
+    DeviceBuffer<float> m_x, m_y, m_sigma;  // the data set, row-major
+    DeviceBuffer<int> m_labels;             // (rows)
     int m_inputs = 0;
     bool m_hasY = false, m_hasSigma = false, m_hasLabels = false;
-    DeviceBuffer<int> m_rows, m_labelsb;
-    DeviceBuffer<float> m_xb, m_yb, m_sigmab;
+    DeviceBuffer<int> m_rows, m_labelsb;       // (n): the batch's row indices and labels
+    DeviceBuffer<float> m_xb, m_yb, m_sigmab;  // the batch, row-major
     std::vector<Work> m_work;
-    DeviceBuffer<double> m_lossSum;
-    DeviceBuffer<int> m_bad;
+    DeviceBuffer<double> m_lossSum;  // (1)
     int m_n = 0;
 };
 
@@ -228,11 +240,23 @@ std::vector<int> allRows(int n) {
     return r;
 }
 
-class CudaTrainingSession final : public TrainingSession {
+void checkOptimizerKind(OptimizerKind kind) {
+    switch (kind) {
+        case OptimizerKind::Sgd:
+        case OptimizerKind::Momentum:
+        case OptimizerKind::Adam:
+            return;
+    }
+    throw InputError("optimizer kind " + std::to_string(static_cast<int>(kind)) +
+                     " is none of sgd, momentum, adam");
+}
+
+class DeviceTrainingSession final : public CudaTrainingSession {
   public:
-    CudaTrainingSession(const Network& net, const Dataset& data, LossConfig loss,
-                        OptimizerConfig opt)
+    DeviceTrainingSession(const Network& net, const Dataset& data, LossConfig loss,
+                          OptimizerConfig opt)
         : m_dev(net, data), m_loss(loss), m_opt(opt) {
+        checkOptimizerKind(opt.kind);
         const std::size_t count = m_dev.paramCount();
         m_next.resize(count);
         if (opt.kind != OptimizerKind::Sgd) {
@@ -243,32 +267,69 @@ class CudaTrainingSession final : public TrainingSession {
             m_v.resize(count);
             m_v.zero();
         }
+        m_firstBad.resize(1);
     }
 
     StepResult step(std::span<const int> rows) override {
-        StepResult r;
-        m_dev.forward(rows);
-        r.loss = m_dev.loss(m_loss);
-        if (!std::isfinite(r.loss)) {
-            r.ok = false;
-            return r;
+        const std::span<const int> one[] = {rows};
+        return steps(one).front();
+    }
+
+    // Every step is queued without waiting: forward, loss into its own slot of m_lossSums,
+    // backward, then an optimizer launch that checks the loss on the device and a commit that
+    // keeps the parameters of before the first failed step. One copy back at the end.
+    std::vector<StepResult> steps(std::span<const std::span<const int>> batches) override {
+        const std::size_t K = batches.size();
+        if (K == 0) return {};
+        std::vector<int> rows;
+        std::vector<std::size_t> begin;
+        for (const std::span<const int> b : batches) {
+            begin.push_back(rows.size());
+            rows.insert(rows.end(), b.begin(), b.end());
         }
-        m_dev.backward();
-        const OptimizerStepScalars k = optimizerScalars(m_opt, m_steps);
-        m_dev.badFlag().zero();
-        gpu::optimizerStep(static_cast<int>(m_opt.kind), m_dev.params().data(), m_dev.grad().data(),
-                           m_next.data(), m_m.data(), m_v.data(), m_dev.paramCount(), k.lr,
-                           m_opt.momentum, k.firstStep, m_opt.beta1, m_opt.beta2, m_opt.eps,
-                           k.stepSize, k.biasCorrection2Sqrt, m_dev.badFlag().data());
-        ++m_steps;
-        int bad = 0;
-        m_dev.badFlag().download(&bad, 1);
-        if (bad) {
-            r.ok = false;  // keep the parameters of before this step
-            return r;
+        m_allRows.resize(std::max<std::size_t>(rows.size(), 1));
+        m_allRows.upload(rows.data(), rows.size());
+        m_lossSums.resize(K);
+        m_lossSums.zero(K);
+        const int none = static_cast<int>(K);
+        m_firstBad.upload(&none, 1);
+
+        std::vector<double> divisors(K);
+        const std::size_t count = m_dev.paramCount();
+        for (std::size_t s = 0; s < K; ++s) {
+            const int step = static_cast<int>(s);
+            m_dev.forward(m_allRows.data() + begin[s], static_cast<int>(batches[s].size()));
+            m_dev.launchLoss(m_loss, m_lossSums.data() + s);
+            m_dev.backward();
+            divisors[s] = m_dev.lossDivisor(m_loss);
+            const gpu::StepGuard guard{m_lossSums.data() + s, divisors[s], step, m_firstBad.data()};
+            const OptimizerStepScalars k =
+                optimizerScalars(m_opt, m_steps + static_cast<std::int64_t>(s));
+            NNLENS_CUDA_CHECK(gpu::optimizerStep(m_opt.kind, m_dev.params().data(),
+                                                 m_dev.grad().data(), m_next.data(), m_m.data(),
+                                                 m_v.data(), count, m_opt, k, guard));
+            NNLENS_CUDA_CHECK(gpu::commitStep(m_next.data(), m_dev.params().data(), count, step,
+                                              m_firstBad.data()));
         }
-        std::swap(m_dev.params(), m_next);
-        return r;
+
+        std::vector<double> sums(K);
+        m_lossSums.download(sums.data(), K);
+        int firstBad = none;
+        m_firstBad.download(&firstBad, 1);
+        std::vector<StepResult> results;
+        for (std::size_t s = 0; s < K; ++s) {
+            StepResult r;
+            r.loss = static_cast<float>(sums[s] / divisors[s]);
+            r.ok = static_cast<int>(s) < firstBad;
+            results.push_back(r);
+            if (!r.ok) break;
+        }
+        // As the CPU's optimizer, a step counts once its update has run, finite or not: every
+        // step returned but a last one whose loss was not finite (no update ran).
+        const StepResult& last = results.back();
+        const bool lastUpdated = last.ok || std::isfinite(last.loss);
+        m_steps += static_cast<std::int64_t>(results.size()) - (lastUpdated ? 0 : 1);
+        return results;
     }
 
     float evaluate(std::span<const int> rows) override {
@@ -315,133 +376,278 @@ class CudaTrainingSession final : public TrainingSession {
     DeviceNet m_dev;
     LossConfig m_loss;
     OptimizerConfig m_opt;
-    DeviceBuffer<float> m_next, m_m, m_v;
+    DeviceBuffer<float> m_next, m_m, m_v;  // (parameters): the candidate update and the moments
     std::int64_t m_steps = 0;
+    DeviceBuffer<int> m_allRows;      // (rows of every batch of one steps() call)
+    DeviceBuffer<double> m_lossSums;  // (steps of one call): each step's summed loss terms
+    DeviceBuffer<int> m_firstBad;     // (1): the first failed step of the call, or the count
     DeviceBuffer<float> m_savedParams, m_savedM, m_savedV;
     std::int64_t m_savedSteps = 0;
     float m_savedLr = 0.0f;
     bool m_hasSaved = false;
 };
 
-// Grid maps on the device: one fused kernel for every node, then ranges and histograms; the maps
-// come back to the host for the views. An edit recomputes everything (it is cheap here).
+// A CUDA event for timing, owned like a buffer.
+class Event {
+  public:
+    Event() { NNLENS_CUDA_CHECK(cudaEventCreate(&m_event)); }
+    ~Event() { cudaEventDestroy(m_event); }
+    Event(const Event&) = delete;
+    Event& operator=(const Event&) = delete;
+
+    void record() { NNLENS_CUDA_CHECK(cudaEventRecord(m_event)); }
+    // Milliseconds from `start` to this event; waits for this event.
+    double msSince(const Event& start) const {
+        NNLENS_CUDA_CHECK(cudaEventSynchronize(m_event));
+        float ms = 0.0f;
+        NNLENS_CUDA_CHECK(cudaEventElapsedTime(&ms, start.m_event, m_event));
+        return ms;
+    }
+
+  private:
+    cudaEvent_t m_event = nullptr;
+};
+
+// Grid maps on the device: the fused kernel for the layers an edit touches, then ranges and
+// histograms of the maps that changed; those maps come back to the host for the views. s and out
+// of every layer stay on the device, so an edit of layer l recomputes from layer l - 1's stored
+// out (as the CPU evaluator does, and to the same bits as a full compute).
 class CudaGridEvaluator final : public GridEvaluator {
   public:
     void compute(const Network& net, const GridConfig& cfg) override {
         checkGrid(net, cfg);
-        m_net = net;
         m_maps.config = cfg;
-        const bool fits = net.layers.size() <= static_cast<std::size_t>(gpu::kMaxLayers) &&
+        m_shape.assign(1, net.inputs);
+        for (const Layer& L : net.layers)
+            m_shape.push_back(L.outputs());
+        const bool fits = net.layers.size() <= static_cast<std::size_t>(kMaxLayers) &&
                           std::all_of(net.layers.begin(), net.layers.end(), [](const Layer& L) {
                               return L.outputs() <= gpu::kGridMaxWidth;
                           });
-        if (!fits) {  // wider than the fused kernel keeps in registers: the CPU's maps
+        m_onCpu = !fits;
+        if (m_onCpu) {  // wider than the fused kernel handles: the CPU's maps
             if (!m_cpu) m_cpu = makeCpuGridEvaluator();
             m_cpu->compute(net, cfg);
-            m_maps = m_cpu->maps();
+            m_maps = GridMaps{};
+            m_maps.config = cfg;
             return;
         }
-        run(net, cfg);
+        allocate(net, cfg);
+        run(net, 0, -1);
     }
-    void update(const Network& net, int, int) override { compute(net, m_maps.config); }
-    const GridMaps& maps() const override { return m_maps; }
+
+    void update(const Network& net, int layer, int node) override {
+        if (!sameShape(net)) {  // also where the CPU computed the maps: the new shape may fit
+            compute(net, m_maps.config);
+            return;
+        }
+        if (m_onCpu) {
+            m_cpu->update(net, layer, node);
+            return;
+        }
+        if (layer < 0 || layer >= static_cast<int>(net.layers.size())) return;
+        if (node >= net.layers[static_cast<std::size_t>(layer)].outputs()) node = -1;
+        run(net, layer, node);
+    }
+
+    const GridMaps& maps() const override { return m_onCpu ? m_cpu->maps() : m_maps; }
+
+    // The last run's phases (grid kernel, statistics, copy to the host) and bytes moved.
+    const CudaGridTiming& lastTiming() const { return m_timing; }
+    bool onDevice() const { return !m_onCpu && !m_shape.empty(); }
 
   private:
-    void run(const Network& net, const GridConfig& cfg) {
+    bool sameShape(const Network& net) const {
+        if (m_shape.size() != net.layers.size() + 1 || m_shape[0] != net.inputs) return false;
+        for (std::size_t l = 0; l < net.layers.size(); ++l) {
+            if (m_shape[l + 1] != net.layers[l].outputs()) return false;
+        }
+        return true;
+    }
+
+    void allocate(const Network& net, const GridConfig& cfg) {
+        const std::vector<double> x = linspace(-cfg.range, cfg.range, cfg.n);
+        const std::vector<float> xi(x.begin(), x.end());
+        uploadVector(m_xi, xi);
+        const std::int64_t N = static_cast<std::int64_t>(cfg.n) * cfg.n;
+        const std::size_t depth = net.layers.size();
+        m_nodeBase.assign(1, 0);
+        m_maps.s.resize(depth);
+        m_maps.out.resize(depth);
+        m_maps.hist.assign(depth, {});
+        for (std::size_t l = 0; l < depth; ++l) {
+            const int k = net.layers[l].outputs();
+            m_maps.s[l].resize(N, k);
+            m_maps.out[l].resize(N, k);
+            m_maps.hist[l].assign(static_cast<std::size_t>(k), Histogram{});
+            m_nodeBase.push_back(m_nodeBase.back() + k);
+        }
+        const auto nodes = static_cast<std::size_t>(m_nodeBase.back());
+        const auto bins = static_cast<std::size_t>(cfg.bins);
+        m_s.resize(nodes * static_cast<std::size_t>(N));
+        m_out.resize(nodes * static_cast<std::size_t>(N));
+        m_ranges.resize(2 * nodes);
+        m_absMax.resize(nodes);
+        m_thresholds.resize(nodes * (bins + 1));
+        m_binParams.resize(4 * nodes);
+        m_counts.resize(nodes * bins);
+        m_hostRanges.assign(2 * nodes, 0.0f);
+        m_hostAbsMax.assign(nodes, 0.0f);
+    }
+
+    // Recomputes layers [first, depth) (in layer `first` only node `node` when node >= 0 and the
+    // layer is not softmax), their statistics, and brings the changed maps to the host.
+    void run(const Network& net, int first, int node) {
+        const GridConfig& cfg = m_maps.config;
+        const std::int64_t N = static_cast<std::int64_t>(cfg.n) * cfg.n;
+        const int depth = static_cast<int>(net.layers.size());
         std::vector<float> params;
         std::vector<LayerDesc> layers;
         flatten(net, params, layers);
         uploadVector(m_params, params);
-        const std::vector<double> x = linspace(-cfg.range, cfg.range, cfg.n);
-        std::vector<float> xi(x.begin(), x.end());
-        uploadVector(m_xi, xi);
-        const std::int64_t N = static_cast<std::int64_t>(cfg.n) * cfg.n;
-        std::vector<std::int64_t> offsets;
-        std::int64_t total = 0;
-        int nodes = 0;
-        for (const LayerDesc& d : layers) {
-            offsets.push_back(total);
-            total += N * d.out;
-            nodes += d.out;
+        gpu::GridLayers table;
+        table.depth = depth;
+        for (int l = 0; l < depth; ++l) {
+            table.layer[l] = layers[static_cast<std::size_t>(l)];
+            table.offset[l] = N * m_nodeBase[static_cast<std::size_t>(l)];
         }
-        uploadVector(m_offsets, offsets);
-        m_s.resize(static_cast<std::size_t>(total));
-        m_out.resize(static_cast<std::size_t>(total));
-        gpu::gridFused(m_params.data(), params.size(), layers.data(),
-                       static_cast<int>(layers.size()), m_xi.data(), cfg.n, m_offsets.data(),
-                       m_s.data(), m_out.data());
-        // Ranges of s (histogram edges) and of |out| (the colour limit), per node.
-        m_ranges.resize(static_cast<std::size_t>(2 * nodes));
-        m_absMax.resize(static_cast<std::size_t>(nodes));
-        gpu::columnRanges(m_s.data(), m_out.data(), N, nodes, m_ranges.data(), m_absMax.data());
-        std::vector<float> ranges(static_cast<std::size_t>(2 * nodes)),
-            absMax(static_cast<std::size_t>(nodes));
-        m_ranges.download(ranges.data(), ranges.size());
-        m_absMax.download(absMax.data(), absMax.size());
-        const int bins = cfg.bins;
-        std::vector<HistogramEdges> edges;
-        std::vector<float> thresholds, binParams;
-        for (int j = 0; j < nodes; ++j) {
-            edges.push_back(histogramEdges(ranges[2 * static_cast<std::size_t>(j)],
-                                           ranges[2 * static_cast<std::size_t>(j) + 1], bins));
-            const HistogramEdges& e = edges.back();
-            thresholds.insert(thresholds.end(), e.thresholds.begin(), e.thresholds.end());
-            binParams.insert(binParams.end(),
-                             {static_cast<float>(e.first), e.scale, e.thresholds[0], e.lastFloor});
-        }
-        // The bin guess is exact only when the first edge is a float; histogramBin corrects
-        // by one step either way, which covers every case the CPU path does.
-        uploadVector(m_thresholds, thresholds);
-        uploadVector(m_binParams, binParams);
-        m_counts.resize(static_cast<std::size_t>(nodes) * static_cast<std::size_t>(bins));
-        m_counts.zero();
-        gpu::histograms(m_s.data(), N, nodes, bins, m_thresholds.data(), m_binParams.data(),
-                        m_counts.data());
-        std::vector<unsigned long long> counts(m_counts.size());
-        m_counts.download(counts.data(), counts.size());
+        const Layer& edited = net.layers[static_cast<std::size_t>(first)];
+        const bool single = node >= 0 && edited.activation != Activation::Softmax;
 
-        // Back to the host: every node's map, histogram and arrow.
-        m_maps.s.resize(layers.size());
-        m_maps.out.resize(layers.size());
-        m_maps.hist.assign(layers.size(), {});
-        int node = 0;
-        float limit = 0.0f;
-        for (std::size_t l = 0; l < layers.size(); ++l) {
-            const int k = layers[l].out;
-            m_maps.s[l].resize(N, k);
-            m_maps.out[l].resize(N, k);
-            m_s.download(m_maps.s[l].data(), static_cast<std::size_t>(N * k),
-                         static_cast<std::size_t>(offsets[l]));
-            m_out.download(m_maps.out[l].data(), static_cast<std::size_t>(N * k),
-                           static_cast<std::size_t>(offsets[l]));
-            for (int j = 0; j < k; ++j, ++node) {
-                Histogram h;
-                h.min = edges[static_cast<std::size_t>(node)].first;
-                h.max = edges[static_cast<std::size_t>(node)].last;
-                for (int b = 0; b < bins; ++b) {
-                    h.counts.push_back(static_cast<std::int64_t>(
-                        counts[static_cast<std::size_t>(node) * static_cast<std::size_t>(bins) +
-                               static_cast<std::size_t>(b)]));
+        // The maps that change, as runs of global node numbers (node g's map at g * N).
+        struct Run {
+            int begin, end;
+        };
+        std::vector<Run> runs;
+        const int firstNode = m_nodeBase[static_cast<std::size_t>(first)];
+        const int total = m_nodeBase.back();
+        if (single) {
+            runs.push_back({firstNode + node, firstNode + node + 1});
+            if (first + 1 < depth)
+                runs.push_back({m_nodeBase[static_cast<std::size_t>(first) + 1], total});
+        } else {
+            runs.push_back({firstNode, total});
+        }
+        int changed = 0;
+        for (const Run& r : runs)
+            changed += r.end - r.begin;
+
+        m_start.record();
+        NNLENS_CUDA_CHECK(gpu::gridForward(m_params.data(), params.size(), table, first, node,
+                                           m_xi.data(), cfg.n, m_s.data(), m_out.data()));
+        m_kernelEnd.record();
+
+        // Ranges of s (histogram edges) and of |out| (the colour limit), per changed node.
+        for (const Run& r : runs) {
+            const auto g = static_cast<std::size_t>(r.begin);
+            const auto count = static_cast<std::size_t>(r.end - r.begin);
+            NNLENS_CUDA_CHECK(gpu::columnRanges(m_s.data() + g * N, m_out.data() + g * N, N,
+                                                r.end - r.begin, m_ranges.data() + 2 * g,
+                                                m_absMax.data() + g));
+            m_ranges.download(m_hostRanges.data() + 2 * g, 2 * count, 2 * g);
+            m_absMax.download(m_hostAbsMax.data() + g, count, g);
+        }
+        // Histograms of the changed nodes. The bin guess is exact only when the first edge is a
+        // float; histogramBin corrects by one step either way, which covers every case the CPU
+        // path does.
+        const int bins = cfg.bins;
+        const auto B = static_cast<std::size_t>(bins);
+        std::vector<HistogramEdges> edges(static_cast<std::size_t>(total));
+        for (const Run& r : runs) {
+            std::vector<float> thresholds, binParams;
+            for (int g = r.begin; g < r.end; ++g) {
+                const auto gi = static_cast<std::size_t>(g);
+                edges[gi] = histogramEdges(m_hostRanges[2 * gi], m_hostRanges[2 * gi + 1], bins);
+                const HistogramEdges& e = edges[gi];
+                thresholds.insert(thresholds.end(), e.thresholds.begin(), e.thresholds.end());
+                binParams.insert(binParams.end(), {static_cast<float>(e.first), e.scale,
+                                                   e.thresholds[0], e.lastFloor});
+            }
+            const auto g = static_cast<std::size_t>(r.begin);
+            const auto count = static_cast<std::size_t>(r.end - r.begin);
+            m_thresholds.upload(thresholds.data(), thresholds.size(), g * (B + 1));
+            m_binParams.upload(binParams.data(), binParams.size(), 4 * g);
+            m_counts.zero(count * B, g * B);
+            NNLENS_CUDA_CHECK(gpu::histograms(m_s.data() + g * N, N, r.end - r.begin, bins,
+                                              m_thresholds.data() + g * (B + 1),
+                                              m_binParams.data() + 4 * g, m_counts.data() + g * B));
+        }
+        std::vector<unsigned long long> counts(static_cast<std::size_t>(total) * B);
+        for (const Run& r : runs) {
+            const auto g = static_cast<std::size_t>(r.begin);
+            m_counts.download(counts.data() + g * B, static_cast<std::size_t>(r.end - r.begin) * B,
+                              g * B);
+        }
+        m_statsEnd.record();
+
+        // Back to the host: the changed maps, layer by layer (columns are contiguous).
+        for (const Run& r : runs) {
+            for (int l = 0; l < depth; ++l) {
+                const auto li = static_cast<std::size_t>(l);
+                const int j0 = std::max(r.begin, m_nodeBase[li]) - m_nodeBase[li];
+                const int j1 = std::min(r.end, m_nodeBase[li + 1]) - m_nodeBase[li];
+                if (j0 >= j1) continue;
+                const auto values = static_cast<std::size_t>(N * (j1 - j0));
+                const auto offset = static_cast<std::size_t>(table.offset[l] + N * j0);
+                m_s.download(m_maps.s[li].col(j0).data(), values, offset);
+                m_out.download(m_maps.out[li].col(j0).data(), values, offset);
+                for (int j = j0; j < j1; ++j) {
+                    const auto gi = static_cast<std::size_t>(m_nodeBase[li] + j);
+                    Histogram& h = m_maps.hist[li][static_cast<std::size_t>(j)];
+                    h.min = edges[gi].first;
+                    h.max = edges[gi].last;
+                    h.counts.assign(counts.begin() + static_cast<std::ptrdiff_t>(gi * B),
+                                    counts.begin() + static_cast<std::ptrdiff_t>((gi + 1) * B));
                 }
-                m_maps.hist[l].push_back(std::move(h));
-                limit = std::max(limit, absMax[static_cast<std::size_t>(node)]);
             }
         }
-        m_maps.colourLimit = limit;
-        const Layer& first = net.layers.front();
-        m_maps.arrows.clear();
-        for (int j = 0; j < first.outputs(); ++j) {
-            m_maps.arrows.push_back(weightArrow(first.W(0, j), first.W(1, j), first.b(j)));
+        m_copyEnd.record();
+
+        m_maps.colourLimit = *std::max_element(m_hostAbsMax.begin(), m_hostAbsMax.end());
+        if (first == 0) {
+            const Layer& L = net.layers.front();
+            m_maps.arrows.resize(static_cast<std::size_t>(L.outputs()));
+            for (int j = 0; j < L.outputs(); ++j)
+                m_maps.arrows[static_cast<std::size_t>(j)] =
+                    weightArrow(L.W(0, j), L.W(1, j), L.b(j));
         }
+
+        const double point = static_cast<double>(N) * sizeof(float);
+        m_timing.runs = 1;
+        m_timing.kernelMs = m_kernelEnd.msSince(m_start);
+        m_timing.statsMs = m_statsEnd.msSince(m_kernelEnd);
+        m_timing.copyMs = m_copyEnd.msSince(m_statsEnd);
+        // The kernel writes s and out of every changed node and reads its inputs: the previous
+        // layer's stored out (or the grid coordinates) and, for a one-node edit, the edited
+        // layer's other outputs.
+        double read = first == 0 ? cfg.n * sizeof(float)
+                                 : point * layers[static_cast<std::size_t>(first) - 1].out;
+        if (single && first + 1 < depth) read += point * edited.outputs();
+        m_timing.kernelBytes = 2.0 * point * changed + read;
+        m_timing.copyBytes = 2.0 * point * changed;
     }
 
-    Network m_net;
     GridMaps m_maps;
+    std::vector<int> m_shape;     // inputs, then every layer's width, as computed; empty before
+    std::vector<int> m_nodeBase;  // (layers + 1): global number of each layer's first node
+    bool m_onCpu = false;
     std::unique_ptr<GridEvaluator> m_cpu;
-    DeviceBuffer<float> m_params, m_xi, m_s, m_out, m_ranges, m_absMax, m_thresholds, m_binParams;
-    DeviceBuffer<std::int64_t> m_offsets;
-    DeviceBuffer<unsigned long long> m_counts;
+    DeviceBuffer<float> m_params;                   // (parameters)
+    DeviceBuffer<float> m_xi;                       // (n): the grid coordinates
+    DeviceBuffer<float> m_s, m_out;                 // (nodes, N): every node's map, node g at g * N
+    DeviceBuffer<float> m_ranges, m_absMax;         // (nodes, 2), (nodes)
+    DeviceBuffer<float> m_thresholds, m_binParams;  // (nodes, bins + 1), (nodes, 4)
+    DeviceBuffer<unsigned long long> m_counts;      // (nodes, bins)
+    std::vector<float> m_hostRanges, m_hostAbsMax;  // host copies, kept for later updates
+    Event m_start, m_kernelEnd, m_statsEnd, m_copyEnd;
+    CudaGridTiming m_timing;
 };
+
+double median(std::vector<double> v) {
+    std::sort(v.begin(), v.end());
+    const std::size_t n = v.size();
+    return n % 2 == 1 ? v[n / 2] : 0.5 * (v[n / 2 - 1] + v[n / 2]);
+}
 
 }  // namespace
 
@@ -488,11 +694,48 @@ Gradients CudaBackend::gradients(const Network& net, const Dataset& data, LossCo
 
 std::unique_ptr<TrainingSession> CudaBackend::startTraining(const Network& net, const Dataset& data,
                                                             LossConfig loss, OptimizerConfig opt) {
-    return std::make_unique<CudaTrainingSession>(net, data, loss, opt);
+    return startCudaTraining(net, data, loss, opt);
+}
+
+std::unique_ptr<CudaTrainingSession> CudaBackend::startCudaTraining(const Network& net,
+                                                                    const Dataset& data,
+                                                                    LossConfig loss,
+                                                                    OptimizerConfig opt) {
+    return std::make_unique<DeviceTrainingSession>(net, data, loss, opt);
 }
 
 std::unique_ptr<GridEvaluator> CudaBackend::gridEvaluator() {
     return std::make_unique<CudaGridEvaluator>();
+}
+
+CudaGridTiming timeCudaGrid(const Network& net, const GridConfig& cfg, int runs) {
+    NNLENS_CUDA_CHECK(cudaSetDevice(0));
+    CudaGridEvaluator eval;
+    eval.compute(net, cfg);  // allocations and first-launch costs
+    if (!eval.onDevice()) {
+        throw InputError("timeCudaGrid: a layer is wider than the grid kernel's " +
+                         std::to_string(gpu::kGridMaxWidth) + " nodes");
+    }
+    std::vector<double> kernel, stats, copy, total;
+    for (int r = 0; r < runs; ++r) {
+        const auto start = std::chrono::steady_clock::now();
+        eval.compute(net, cfg);
+        total.push_back(
+            std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start)
+                .count());
+        kernel.push_back(eval.lastTiming().kernelMs);
+        stats.push_back(eval.lastTiming().statsMs);
+        copy.push_back(eval.lastTiming().copyMs);
+    }
+    CudaGridTiming t = eval.lastTiming();
+    t.runs = runs;
+    if (runs > 0) {
+        t.kernelMs = median(kernel);
+        t.statsMs = median(stats);
+        t.copyMs = median(copy);
+        t.totalMs = median(total);
+    }
+    return t;
 }
 
 }  // namespace nnlens

@@ -46,7 +46,10 @@ class DeviceBuffer {
         NNLENS_CUDA_CHECK(
             cudaMemcpy(host, m_ptr + offset, count * sizeof(T), cudaMemcpyDeviceToHost));
     }
-    void zero() { NNLENS_CUDA_CHECK(cudaMemset(m_ptr, 0, m_count * sizeof(T))); }
+    void zero() { zero(m_count); }
+    void zero(std::size_t count, std::size_t offset = 0) {
+        if (count > 0) NNLENS_CUDA_CHECK(cudaMemset(m_ptr + offset, 0, count * sizeof(T)));
+    }
 
     T* data() { return m_ptr; }
     const T* data() const { return m_ptr; }
