@@ -5,6 +5,7 @@
 #include <memory>
 #include <span>
 #include <string_view>
+#include <vector>
 
 #include "backward.hpp"
 #include "dataset.hpp"
@@ -28,6 +29,18 @@ class TrainingSession {
     };
     // Forward and backward on the given rows of the data set, then the optimizer update.
     virtual StepResult step(std::span<const int> rows) = 0;
+    // One step per batch, in order, each as step() runs it; stops after the first step that is not
+    // ok (its result is the last one). A device backend runs them without a round trip to the host
+    // per step (the losses come back once); this default just loops.
+    virtual std::vector<StepResult> steps(std::span<const std::span<const int>> batches) {
+        std::vector<StepResult> results;
+        results.reserve(batches.size());
+        for (const std::span<const int> rows : batches) {
+            results.push_back(step(rows));
+            if (!results.back().ok) break;
+        }
+        return results;
+    }
     // The loss on the given rows, without an update.
     virtual float evaluate(std::span<const int> rows) = 0;
 

@@ -27,6 +27,17 @@ class FallbackSession final : public TrainingSession {
         }
         return m_cpu->step(rows);
     }
+    std::vector<StepResult> steps(std::span<const std::span<const int>> batches) override {
+        if (m_primary) {
+            try {
+                return m_primary->steps(batches);
+            } catch (const BackendFailure& e) {
+                // The CPU runs the whole call again from the device's last good parameters.
+                switchOver(e);
+            }
+        }
+        return m_cpu->steps(batches);
+    }
     float evaluate(std::span<const int> rows) override {
         if (m_primary) {
             try {

@@ -5,9 +5,11 @@
 #include "table.hpp"
 
 #include "block.hpp"
+#include "error.hpp"
 
 #include <cmath>
 #include <stdexcept>
+#include <string>
 
 namespace nnlens {
 
@@ -29,6 +31,10 @@ std::string knownOptimizerNames() {
 
 Optimizer::Optimizer(OptimizerConfig cfg, std::size_t parameterCount)
     : m_cfg(cfg), m_count(parameterCount) {
+    if (static_cast<std::size_t>(cfg.kind) >= kOptimizers.size()) {
+        throw InputError("unknown optimizer kind " + std::to_string(static_cast<int>(cfg.kind)) +
+                         " (known: " + knownOptimizerNames() + ")");
+    }
     if (m_cfg.kind != OptimizerKind::Sgd) m_m.assign(parameterCount, 0.0f);
     if (m_cfg.kind == OptimizerKind::Adam) m_v.assign(parameterCount, 0.0f);
 }

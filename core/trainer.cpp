@@ -111,22 +111,34 @@ TrainResult train(TrainingSession& session, int rows, const TrainConfig& cfg,
     }
 
     const int batchesPerEpoch = (nTrain + cfg.batch - 1) / cfg.batch;
+    // Batches go to the session kStepsPerCall at a time (a device runs them without a host round
+    // trip each); they all come from one pass, whose order stays put until the pass ends.
+    constexpr int kStepsPerCall = 32;
+    std::vector<std::span<const int>> group;
+    group.reserve(kStepsPerCall);
     for (int e = 1; e <= cfg.epochs; ++e) {
         double sum = 0.0;
         bool stop = false;
-        for (int b = 0; b < batchesPerEpoch; ++b) {
+        for (int b = 0; b < batchesPerEpoch && !stop; b += kStepsPerCall) {
             if (cancelled()) {
                 result.cancelled = true;
                 result.stopReason = "cancelled";
                 stop = true;
                 break;
             }
-            float loss = 0.0f;
-            if (!doStep(&loss)) {
-                stop = true;
-                break;
+            group.clear();
+            for (int k = b; k < std::min(batchesPerEpoch, b + kStepsPerCall); ++k)
+                group.push_back(sampler.next());
+            for (const TrainingSession::StepResult& r : session.steps(group)) {
+                if (!r.ok) {
+                    result.diverged = true;
+                    result.stopReason = describeStop(result.steps + 1, sampler.passes(), r.loss);
+                    stop = true;
+                    break;
+                }
+                ++result.steps;
+                sum += r.loss;
             }
-            sum += loss;
         }
         result.epochs = sampler.passes();
         if (stop) break;

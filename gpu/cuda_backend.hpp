@@ -29,7 +29,7 @@ class CudaTrainingSession : public TrainingSession {
     // device until the last step has been queued and come back in one copy. Stops at the first
     // step that is not ok (non-finite loss or update): its result is the last one returned, and
     // the parameters are those of before it, as after step().
-    virtual std::vector<StepResult> steps(std::span<const std::span<const int>> batches) = 0;
+    std::vector<StepResult> steps(std::span<const std::span<const int>> batches) override = 0;
 };
 
 // Runs forward, gradients, training steps and grid maps on device 0. Every CUDA error becomes a

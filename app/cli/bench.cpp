@@ -1,6 +1,10 @@
 // nnlens-cli bench: times grid maps, single-node map updates and training on one backend.
 #include "bench.hpp"
 
+#include <QBuffer>
+#include <QByteArray>
+#include <QImage>
+
 #include <algorithm>
 #include <chrono>
 #include <cmath>
@@ -12,7 +16,9 @@
 #include "core/dataset.hpp"
 #include "core/network.hpp"
 #include "core/trainer.hpp"
+#include "figures/figures.hpp"
 #include "figures/map_set.hpp"
+#include "gui_scope.hpp"
 #include "json.hpp"
 #include "text/number_text.hpp"
 
@@ -75,6 +81,13 @@ void runLargeBench(Backend& backend, bool quick, BenchResult& r, std::ostream& l
     r.largeGridMs = median(times);
     log << "bench: large grid (n " << cfg.n << ") " << text::formatNumber(r.largeGridMs) << " ms\n"
         << std::flush;
+    if (const auto device = engine::timeDeviceGrid(backend, big, cfg, quick ? 1 : 5)) {
+        r.largeGridDevice = *device;
+        log << "bench: large grid on the device: kernel " << text::formatNumber(device->kernelMs)
+            << " ms (" << text::formatNumber(device->kernelGBps) << " GB/s), copy to host "
+            << text::formatNumber(device->copyMs) << " ms\n"
+            << std::flush;
+    }
 
     const Dataset data = generateDataset("spiral", quick ? 20'000 : 1'000'000, 0.1, 1);
     auto session = backend.startTraining(benchNetwork(), data, {Loss::Mse, Reduction::Mean},
@@ -195,6 +208,32 @@ BenchResult runBench(Backend& backend, bool quick, bool large, std::ostream& log
         << r.trainRuns << (r.trainRuns == 1 ? " run" : " runs") << " of " << r.trainEpochs
         << " epochs)\n"
         << std::flush;
+    // The network figure for a slide: nn_graph_draw2d of 2-8-8-8-1 at 2400 x 1200, maps
+    // included, painted and then encoded as PNG (what render -o writes), medians.
+    {
+        const GuiScope gui;  // fonts
+        const QSize size(2400, 1200);
+        const figures::FigureOptions figureOpt;
+        figures::renderFigure(figures::FigureKind::Graph, net, nullptr, size, figureOpt);  // fonts
+        std::vector<double> paint, encode;
+        for (int i = 0; i < (quick ? 1 : 5); ++i) {
+            auto t0 = Clock::now();
+            const QImage img =
+                figures::renderFigure(figures::FigureKind::Graph, net, nullptr, size, figureOpt);
+            paint.push_back(millisecondsSince(t0));
+            t0 = Clock::now();
+            QByteArray png;
+            QBuffer buffer(&png);
+            buffer.open(QIODevice::WriteOnly);
+            img.save(&buffer, "PNG");
+            encode.push_back(millisecondsSince(t0));
+        }
+        r.renderGraphMs = median(paint);
+        r.renderGraphPngMs = median(encode);
+        log << "bench: graph figure 2400x1200 painted in " << text::formatNumber(r.renderGraphMs)
+            << " ms, PNG in " << text::formatNumber(r.renderGraphPngMs) << " ms\n"
+            << std::flush;
+    }
     if (large) runLargeBench(backend, quick, r, log);
     return r;
 }
@@ -206,6 +245,8 @@ Json benchJson(const BenchResult& r, std::string_view backendName) {
               {"train_samples_per_s", jsonNumber(r.trainSamplesPerS)},
               {"live_update_ms", jsonNumber(r.liveUpdateMs)},
               {"live_colour_ms", jsonNumber(r.liveColourMs)},
+              {"render_graph_ms", jsonNumber(r.renderGraphMs)},
+              {"render_graph_png_ms", jsonNumber(r.renderGraphPngMs)},
               {"targets",
                {{"grid_ms", jsonNumber(kTargetGridMs)},
                 {"grid_update_ms", jsonNumber(kTargetGridUpdateMs)},
@@ -222,6 +263,13 @@ Json benchJson(const BenchResult& r, std::string_view backendName) {
     if (r.large) {
         j["large"] = {{"grid_2048_ms", jsonNumber(r.largeGridMs)},
                       {"train_batch4096_samples_per_s", jsonNumber(r.largeTrainSamplesPerS)}};
+        if (const auto& d = r.largeGridDevice) {
+            j["large"]["grid_2048_kernel_ms"] = jsonNumber(d->kernelMs);
+            j["large"]["grid_2048_kernel_gb_per_s"] = jsonNumber(d->kernelGBps);
+            j["large"]["grid_2048_stats_ms"] = jsonNumber(d->statsMs);
+            j["large"]["grid_2048_copy_to_host_ms"] = jsonNumber(d->copyMs);
+            j["large"]["grid_2048_copy_to_host_gb_per_s"] = jsonNumber(d->copyGBps);
+        }
     }
     return j;
 }
@@ -246,7 +294,12 @@ grid_ms: median time of all maps at n = 250, 25 bins (30 runs after 3
 warm-ups); grid_update_ms: median time to update the maps after one weight of
 the third layer changed (100 runs); train_samples_per_s: samples per second
 of training (MSE, Adam, batch 10, 500 spiral points), best of 3 runs of about
-a second each. targets are the figures the project aims for.
+a second each; live_update_ms: a first-layer weight changed, every layer
+recomputed and every map coloured; render_graph_ms and render_graph_png_ms:
+the network figure at 2400 x 1200 painted, then encoded as PNG (medians of 5).
+With --large and a CUDA device, large.grid_2048_kernel_ms is the grid kernel
+alone and large.grid_2048_copy_to_host_ms the copy of the maps, with GB/s.
+targets are the figures the project aims for.
 
 Options:
   --quick         only a few runs of each (for tests; the figures are rough)

@@ -1,10 +1,12 @@
 // The bench command: times grid maps, single-node map updates and training on one backend.
 #pragma once
 
+#include <optional>
 #include <ostream>
 #include <string>
 
 #include "core/backend.hpp"
+#include "engine/backend_choice.hpp"
 #include "json.hpp"
 
 namespace nnlens::cli {
@@ -24,6 +26,10 @@ struct BenchResult {
     bool quick = false;
     // --large (the CUDA issue's sizes), 0 when not run:
     double largeGridMs = 0.0;  // median compute of a 2-16-16-16-1 tanh at n 2048, maps on the host
+    double renderGraphMs = 0.0;     // the 2-8-8-8-1 network figure at 2400 x 1200, painted
+    double renderGraphPngMs = 0.0;  // the same image encoded as PNG
+    // The device's own time for that grid, apart from the copy to the host (CUDA only).
+    std::optional<engine::DeviceGridTiming> largeGridDevice;
     double largeTrainSamplesPerS = 0.0;  // 2-8-8-8-1 tanh, MSE, Adam, batch 4096, 1 M points
     bool large = false;
 };

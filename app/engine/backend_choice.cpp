@@ -51,4 +51,20 @@ std::unique_ptr<Backend> makeBackend(BackendChoice choice,
     return std::make_unique<CpuBackend>();
 }
 
+std::optional<DeviceGridTiming> timeDeviceGrid(const Backend& backend, const Network& net,
+                                               const GridConfig& cfg, int runs) {
+#if defined(NNLENS_HAVE_CUDA)
+    if (backend.name() == "cuda") {
+        const CudaGridTiming t = timeCudaGrid(net, cfg, runs);
+        return DeviceGridTiming{t.kernelMs, t.kernelGBps(), t.statsMs, t.copyMs, t.copyGBps()};
+    }
+#else
+    (void)net;
+    (void)cfg;
+    (void)runs;
+#endif
+    (void)backend;
+    return std::nullopt;
+}
+
 }  // namespace nnlens::engine

@@ -40,4 +40,17 @@ using FallbackReport = std::function<void(const std::string& line)>;
 // take the CPU.
 std::unique_ptr<Backend> makeBackend(BackendChoice choice, const FallbackReport& report);
 
+// The grid maps' device time apart from the copy of the maps back to the host (medians over
+// `runs`, in ms), and the bytes per second each moves. Only for a backend that runs on a CUDA
+// device now; nullopt for any other (the CPU's maps have no copy to leave out).
+struct DeviceGridTiming {
+    double kernelMs = 0.0;    // the fused grid kernel: every node's s and out
+    double kernelGBps = 0.0;  // what it reads and writes in device memory, per second
+    double statsMs = 0.0;     // ranges and histograms
+    double copyMs = 0.0;      // the maps to the host
+    double copyGBps = 0.0;
+};
+std::optional<DeviceGridTiming> timeDeviceGrid(const Backend& backend, const Network& net,
+                                               const GridConfig& cfg, int runs);
+
 }  // namespace nnlens::engine

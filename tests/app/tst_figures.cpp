@@ -1,5 +1,4 @@
 // Tests of app/figures: every figure drawn, read back as pixels a person would see.
-#include <QElapsedTimer>
 #include <QImage>
 #include <QProcess>
 #include <QSet>
@@ -141,7 +140,6 @@ class TestFigures : public QObject {
     void nodeFormula();
     void matchesCli_data();
     void matchesCli();
-    void graphRenderTime();
 };
 
 void TestFigures::names() {
@@ -590,24 +588,6 @@ void TestFigures::matchesCli() {
             differ += written.pixel(x, y) != expected.pixel(x, y) ? 1 : 0;
     }
     QCOMPARE(differ, 0);
-}
-
-void TestFigures::graphRenderTime() {
-    // Not an assertion (benchmarks are programs): the time is printed for the record.
-    const Network net = Network::initialized(2,
-                                             {{8, Activation::Tanh},
-                                              {8, Activation::Tanh},
-                                              {8, Activation::Tanh},
-                                              {1, Activation::Tanh}},
-                                             3);
-    FigureOptions opt;
-    renderFigure(FigureKind::Graph, net, nullptr, QSize(2400, 1200), opt);  // warm-up (fonts)
-    QElapsedTimer t;
-    t.start();
-    const QImage img = renderFigure(FigureKind::Graph, net, nullptr, QSize(2400, 1200), opt);
-    const double ms = static_cast<double>(t.nsecsElapsed()) / 1e6;
-    qInfo("2-8-8-8-1 tanh graph, 2400x1200, grid 250, maps included: %.1f ms", ms);
-    QCOMPARE(img.size(), QSize(2400, 1200));
 }
 
 // In a tall space (the window's Softmax tab) the panels go 2 x 2 and come out larger than three
