@@ -73,9 +73,7 @@ float evaluateLoss(LossConfig cfg, const Eigen::Ref<const Matrix>& out, const Da
     const Eigen::Index k = out.cols();
     if (dout) dout->resize(n, k);
     double total = 0.0;
-    double count = 0.0;
     if (cfg.loss == Loss::Ce) {
-        count = static_cast<double>(n);
         // crossEntropyRow walks a row with one stride for the output and its gradient, so a block
         // of a taller matrix (outerStride != rows) is first made compact.
         Matrix compact;
@@ -91,7 +89,6 @@ float evaluateLoss(LossConfig cfg, const Eigen::Ref<const Matrix>& out, const Da
                                          dout ? dout->data() + i : nullptr);
         }
     } else {
-        count = static_cast<double>(n * k);
         const bool chi2 = cfg.loss == Loss::Chi2;
         for (Eigen::Index j = 0; j < k; ++j) {
             for (Eigen::Index i = 0; i < n; ++i) {
@@ -103,10 +100,9 @@ float evaluateLoss(LossConfig cfg, const Eigen::Ref<const Matrix>& out, const Da
             }
         }
     }
-    if (cfg.reduction == Reduction::Mean) {
-        total /= count;
-        if (dout) *dout *= hd::reductionScale(cfg.reduction, count);
-    }
+    const double divisor = hd::lossDivisor(cfg, static_cast<double>(n), static_cast<double>(k));
+    total /= divisor;
+    if (dout && divisor != 1.0) *dout *= static_cast<float>(1.0 / divisor);
     return static_cast<float>(total);
 }
 

@@ -2,6 +2,9 @@
 // runs on any x86-64 machine and uses AVX2 and FMA where the processor has them.
 #include "block.hpp"
 
+#include <cstdlib>
+#include <cstring>
+
 namespace nnlens::block {
 
 #define NNLENS_BLOCK_DECLARE(ns)                                                                  \
@@ -37,8 +40,11 @@ struct Kernels {
 
 Kernels choose() {
 #if defined(NNLENS_HAVE_AVX2_BLOCK)
+    // NNLENS_ISA=sse2 keeps the baseline build on an AVX2 machine (the tests run both).
+    const char* wanted = std::getenv("NNLENS_ISA");
+    const bool baseline = wanted != nullptr && std::strcmp(wanted, "sse2") == 0;
     __builtin_cpu_init();
-    if (__builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma")) {
+    if (!baseline && __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma")) {
         return {avx2::linearForward,
                 avx2::activationForward,
                 avx2::activationBackward,

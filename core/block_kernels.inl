@@ -410,8 +410,10 @@ bool optimizerStep(const OptimizerConfig& cfg, const OptimizerStepScalars& k, co
 
 Range finiteRange(const float* v, Index n) {
     const Eigen::Map<const Eigen::ArrayXf> a(v, n);
-    float lo = n > 0 ? a.minCoeff() : std::numeric_limits<float>::infinity();
-    float hi = n > 0 ? a.maxCoeff() : -std::numeric_limits<float>::infinity();
+    // PropagateNaN: a NaN anywhere makes lo or hi NaN and sends us to the careful loop below
+    // (the default may skip past a NaN and return too narrow a range).
+    float lo = n > 0 ? a.minCoeff<Eigen::PropagateNaN>() : std::numeric_limits<float>::infinity();
+    float hi = n > 0 ? a.maxCoeff<Eigen::PropagateNaN>() : -std::numeric_limits<float>::infinity();
     if (std::isfinite(lo) && std::isfinite(hi)) return {lo, hi};
     lo = std::numeric_limits<float>::infinity();
     hi = -lo;

@@ -32,7 +32,9 @@ class FallbackSession final : public TrainingSession {
             try {
                 return m_primary->steps(batches);
             } catch (const BackendFailure& e) {
-                // The CPU runs the whole call again from the device's last good parameters.
+                // A device reports an error at the call's end, so which of its steps took effect
+                // is not known: the CPU runs the whole call again from the parameters the device
+                // last handed to the host (up to one call's steps are redone or lost).
                 switchOver(e);
             }
         }

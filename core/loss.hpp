@@ -65,9 +65,11 @@ struct LossConfig {
 
 namespace hd {
 
-// The factor that turns a sum of `count` terms into the loss: 1/count for mean, 1 for sum.
-NNLENS_HD float reductionScale(Reduction r, double count) {
-    return r == Reduction::Mean ? static_cast<float>(1.0 / count) : 1.0f;
+// What the sum of the loss terms of n samples with k outputs is divided by: the number of terms
+// for mean (n for ce, which has one term a sample; n k otherwise), 1 for sum (spec section 3).
+NNLENS_HD double lossDivisor(LossConfig cfg, double n, double k) {
+    if (cfg.reduction == Reduction::Sum) return 1.0;
+    return cfg.loss == Loss::Ce ? n : n * k;
 }
 
 // log clamped at -100, as torch.nn.BCELoss does.

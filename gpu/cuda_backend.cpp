@@ -143,8 +143,7 @@ class DeviceNet {
 
     // loss = (sum of the terms) / lossDivisor(): the term count for mean, 1 for sum.
     double lossDivisor(LossConfig cfg) const {
-        if (cfg.reduction == Reduction::Sum) return 1.0;
-        return cfg.loss == Loss::Ce ? m_n : static_cast<double>(m_n) * outputs();
+        return hd::lossDivisor(cfg, static_cast<double>(m_n), static_cast<double>(outputs()));
     }
     // Adds the last forward batch's loss terms to *sum (device) and writes dL/dout into the last
     // layer's dOut; no synchronisation.

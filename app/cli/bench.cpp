@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "command.hpp"
+#include "core/block.hpp"
 #include "core/dataset.hpp"
 #include "core/network.hpp"
 #include "core/trainer.hpp"
@@ -253,7 +254,8 @@ Json benchJson(const BenchResult& r, std::string_view backendName) {
                 {"train_samples_per_s", jsonNumber(kTargetTrainSamplesPerS)}}},
               {"machine",
                {{"threads", static_cast<std::int64_t>(std::thread::hardware_concurrency())},
-                {"cpu", cpuModel()}}},
+                {"cpu", cpuModel()},
+                {"isa", block::instructionSet()}}},
               {"runs",
                {{"grid", r.gridRuns},
                 {"grid_update", r.updateRuns},

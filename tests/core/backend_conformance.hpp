@@ -121,6 +121,34 @@ class BackendConformance : public QObject {
         }
     }
 
+    // 200 rows: the many-rows loops (eight rows a lane) rather than a minibatch's, for every
+    // tensor of a 3-5-3-3 network.
+    void gradientsManyRows_data() {
+        QTest::addColumn<Activation>("hidden");
+        QTest::newRow("tanh") << Activation::Tanh;
+        QTest::newRow("softplus") << Activation::Softplus;
+    }
+    void gradientsManyRows() {
+        QFETCH(Activation, hidden);
+        const Dataset d = regressionData(200, 3, 3, 11);
+        Network net;
+        QVERIFY(fd::makeNetwork(hidden, Activation::Linear, d, 77, &net));
+        fd::Problem p;
+        p.net = fd::toDouble(net);
+        p.data = fd::toDouble(d);
+        const Gradients g = m_backend->gradients(net, d, {Loss::Mse, Reduction::Mean});
+        NNLENS_CLOSE(g.loss, p.loss0(), 1e-6, 1e-5);
+        const std::vector<fd::ReferenceGradients> ref = fd::finiteDifferenceGradients(p);
+        for (std::size_t l = 0; l < ref.size(); ++l) {
+            NNLENS_COMPARE_CLOSE(g.layers[l].dW.data(), ref[l].dW.data(), ref[l].dW.size(),
+                                 fd::kGradAtol, 1e-4);
+            NNLENS_COMPARE_CLOSE(g.layers[l].db.data(), ref[l].db.data(), ref[l].db.size(),
+                                 fd::kGradAtol, 1e-4);
+            NNLENS_COMPARE_CLOSE(g.layers[l].dOut.data(), ref[l].dOut.data(), ref[l].dOut.size(),
+                                 fd::kGradAtol, 1e-4);
+        }
+    }
+
     // The same cases through a TrainingSession on all five rows: one SGD step at lr = 1 leaves
     // W - dW and b - db; one Adam step (lr 0.01) follows the hand rule: m = 0.1 g, v = 0.001 g^2,
     // p -= lr (m / 0.1) / (sqrt(v / 0.001) + 1e-8).
