@@ -175,6 +175,12 @@ class TestCli : public QObject {
     void render();
     void renderFailureLeavesNoFile();
     void fileNameNotUtf8();
+    void hugeConstantMap_data();
+    void hugeConstantMap();
+    void summaryEscapesControlCharacters_data();
+    void summaryEscapesControlCharacters();
+    void stdoutWriteErrors_data();
+    void stdoutWriteErrors();
 
     void badInput_data();
     void badInput();
@@ -186,7 +192,8 @@ class TestCli : public QObject {
     void writeFile(const QString& name, const QByteArray& text);
     QByteArray readFile(const QString& name) const;
     // Runs nnlens-cli; "%D" in an argument stands for the temporary folder.
-    CliResult run(const QStringList& args) const;
+    // With stdoutFile, the program's stdout goes to that file (/dev/full) instead.
+    CliResult run(const QStringList& args, const QString& stdoutFile = {}) const;
 
     std::unique_ptr<QTemporaryDir> m_dir;
 };
@@ -205,6 +212,8 @@ void TestCli::init() {
     writeFile("wrong-shape.nnlens.json", kWrongShape);
     writeFile("unknown-act.nnlens.json", kUnknownActivation);
     writeFile("malformed.nnlens.json", kMalformed);
+    writeFile("deep.nnlens.json", QByteArray(65000, '[') + QByteArray(65000, ']'));
+    writeFile("overflow.nnlens.json", R"({"format":"nnlens.network","version":1,"inputs":1e400})");
 
     QByteArray points = "x1,x2\n";
     for (const auto& p : kPoints)
@@ -247,13 +256,14 @@ QByteArray TestCli::readFile(const QString& name) const {
     return f.readAll();
 }
 
-CliResult TestCli::run(const QStringList& args) const {
+CliResult TestCli::run(const QStringList& args, const QString& stdoutFile) const {
     QStringList expanded;
     for (const QString& a : args)
         expanded << QString(a).replace("%D", m_dir->path());
     QProcess p;
     p.setProgram(QStringLiteral(NNLENS_CLI_PATH));
     p.setArguments(expanded);
+    if (!stdoutFile.isEmpty()) p.setStandardOutputFile(stdoutFile);
     p.start();
     CliResult r;
     if (!p.waitForFinished(240000)) {
@@ -947,6 +957,86 @@ void TestCli::fileNameNotUtf8() {
 
 // ---- bad usage and bad input: exit 2, one line, no output file -----------------------------
 
+// A constant map at |s| = 1e17: its histogram's edges collapse in double (#12). It used to crash.
+void TestCli::hugeConstantMap_data() {
+    QTest::addColumn<QStringList>("args");
+    QTest::newRow("grid") << QStringList{"grid", "%D/huge.nnlens.json", "--n", "5"};
+    QTest::newRow("summary") << QStringList{"summary", "%D/huge.nnlens.json"};
+    QTest::newRow("render unit") << QStringList{"render", "%D/huge.nnlens.json", "--figure", "unit",
+                                                "-o",     "%D/huge.png"};
+}
+
+void TestCli::hugeConstantMap() {
+    QFETCH(QStringList, args);
+    writeFile("huge.nnlens.json", R"({"format":"nnlens.network","version":1,"inputs":2,)"
+                                  R"("layers":[{"activation":"tanh","weights":[[0],[0]],)"
+                                  R"("bias":[1e17]}]})");
+    const CliResult r = run(args);
+    QVERIFY2(r.code == 0, r.err.constData());
+    if (args.first() != "grid") return;
+    json doc;
+    QVERIFY(parseJson(r.out, doc));
+    const json& hist = doc["layers"][0]["nodes"][0]["hist"];
+    std::vector<std::int64_t> expected(25, 0);
+    expected[12] = 25;  // the middle bin of [s - 0.5, s + 0.5], every one of the 5 x 5 points
+    QCOMPARE(hist["counts"].get<std::vector<std::int64_t>>(), expected);
+}
+
+// summary prints the file's name and description for a terminal: control characters in them
+// are escaped, never passed on (#12).
+void TestCli::summaryEscapesControlCharacters_data() {
+    QTest::addColumn<QByteArray>("name");
+    QTest::addColumn<QByteArray>("description");
+    QTest::addColumn<QString>("shown");
+    QTest::newRow("escape sequence in the name")
+        << QByteArray(R"(\u001b[2Jred)") << QByteArray("plain") << R"(\x1b[2Jred)";
+    QTest::newRow("bell in the description")
+        << QByteArray("n") << QByteArray(R"(ring\u0007 the bell)") << R"(ring\x07 the)";
+    // A carriage return is white space to the word wrap, so it becomes a space.
+    QTest::newRow("carriage return and DEL in the description")
+        << QByteArray("n") << QByteArray(R"(over\rwrite\u007f)") << R"(over write\x7f)";
+    QTest::newRow("escape sequence in the file name of a nameless network")
+        << QByteArray("") << QByteArray(R"(\u001b]0;title\u0007)") << R"(\x1b]0;title\x07)";
+}
+
+void TestCli::summaryEscapesControlCharacters() {
+    QFETCH(QByteArray, name);
+    QFETCH(QByteArray, description);
+    QFETCH(QString, shown);
+    writeFile("ctl.nnlens.json", R"({"format":"nnlens.network","version":1,"name":")" + name +
+                                     R"(","description":")" + description +
+                                     R"(","inputs":2,"layers":[{"activation":"tanh",)"
+                                     R"("weights":[[1],[1]],"bias":[0]}]})");
+    const CliResult r = run({"summary", "%D/ctl.nnlens.json"});
+    QVERIFY2(r.code == 0, r.err.constData());
+    QVERIFY2(r.out.contains(shown.toUtf8()), r.out.left(300).constData());
+    for (const char c : r.out)
+        QVERIFY2(c == '\n' || static_cast<unsigned char>(c) >= 0x20, r.out.left(300).constData());
+    QVERIFY(!r.out.contains('\x7f'));
+}
+
+// A result that cannot be written to stdout (a full disk) is a failure, exit 1, with one line
+// naming stdout (#12); it used to exit 0.
+void TestCli::stdoutWriteErrors_data() {
+    QTest::addColumn<QStringList>("args");
+    QTest::newRow("forward") << QStringList{"forward", "%D/quadrant.nnlens.json", "--data",
+                                            "%D/points.csv"};
+    QTest::newRow("grid") << QStringList{"grid", "%D/quadrant.nnlens.json", "--n", "3"};
+    QTest::newRow("summary") << QStringList{"summary", "%D/quadrant.nnlens.json"};
+    QTest::newRow("dataset CSV") << QStringList{"dataset", "xor", "--n", "20"};
+    QTest::newRow("help") << QStringList{"--help"};
+}
+
+void TestCli::stdoutWriteErrors() {
+    if (!QFileInfo::exists("/dev/full")) QSKIP("no /dev/full");
+    QFETCH(QStringList, args);
+    const CliResult r = run(args, "/dev/full");
+    QCOMPARE(r.code, 1);
+    const QString err = QString::fromUtf8(r.err);
+    QVERIFY2(err.startsWith("nnlens-cli: cannot write the output to stdout"), qPrintable(err));
+    QVERIFY2(err.endsWith('\n') && err.count('\n') == 1, qPrintable(err));
+}
+
 void TestCli::badInput_data() {
     QTest::addColumn<QStringList>("args");
     QTest::addColumn<QString>("message");  // must appear in the one stderr line
@@ -969,6 +1059,13 @@ void TestCli::badInput_data() {
     QTest::newRow("malformed JSON")
         << QStringList{"grid", "%D/malformed.nnlens.json", "-o", "%D/out.json"}
         << "malformed.nnlens.json: " << gridOut;
+    QTest::newRow("65000 levels of nesting")
+        << QStringList{"grid", "%D/deep.nnlens.json", "-o", "%D/out.json"}
+        << "deep.nnlens.json: line 1, column 65: too deeply nested (more than 64 levels) at byte 65"
+        << gridOut;
+    QTest::newRow("number beyond double range")
+        << QStringList{"summary", "%D/overflow.nnlens.json"}
+        << "overflow.nnlens.json: line 1, column 49: number 1e400 is out of range" << QString();
     QTest::newRow("wrong shape") << QStringList{"grid", "%D/wrong-shape.nnlens.json", "-o",
                                                 "%D/out.json"}
                                  << "layer 2: weights have 3 rows but the layer receives 2 inputs"
