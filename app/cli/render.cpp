@@ -101,7 +101,7 @@ int runRender(const Args& a, Io& io) {
         opt.style.highContrast = true;
     }
     std::optional<float> vlim;
-    if (a.has("vlim")) vlim = static_cast<float>(positiveNumber(a, "vlim", 1.0));
+    if (a.has("vlim")) vlim = static_cast<float>(positiveNumber(a, "vlim", 1.0, kMaxVlimOption));
     if (a.has("softmax-range")) {
         const std::string text = rawValue(a, "softmax-range");
         const auto range = parsePair(text);
@@ -219,8 +219,8 @@ Options:
   --node L,N            the selected node, 1-based layer and node (default 1,1)
   --transparent         transparent background instead of white
   --presentation        larger text and heavier lines, for a projector
-  --vlim V              fixed colour limit of the maps, > 0 (default: the
-                        largest |out| in the network)
+  --vlim V              fixed colour limit of the maps, > 0, at most 1e30
+                        (default: the largest |out| in the network)
   --softmax-range LO,HI y1 and y2 of the softmax figure (default 0,15)
   --activation NAME     the curve to emphasise in the activations figure
                         (default: the selected node's activation)

@@ -250,7 +250,8 @@ their weights w, bias b and the origin of the arrow w. Maps need 2 inputs.
 Options:
   --n N           grid points per side used to compute the maps (default:
                   the file's view, else 250)
-  --range R       maps cover [-R, R]^2 (default: the file's view, else 3)
+  --range R       maps cover [-R, R]^2, R at most 1e6 (default: the file's
+                  view, else 3)
   --width W       characters per map row, )" +
            rangeText(kMinMapWidth, kMaxMapWidth) + R"( (default 32)
   --backend NAME  cpu, cuda or auto (default auto)

@@ -1139,12 +1139,12 @@ void TestCli::badInput_data() {
         << "--backend: unknown backend \"gpu\" (known: cpu, cuda, auto)" << gridOut;
 
     // Options out of range.
-    QTest::newRow("--lr 0") << QStringList(train).replaceInStrings("0.01", "0")
-                            << "train: --lr: 0 is out of range (must be a finite number > 0)"
-                            << trainOut;
-    QTest::newRow("--lr inf") << QStringList(train).replaceInStrings("0.01", "inf")
-                              << "train: --lr: inf is out of range (must be a finite number > 0)"
-                              << trainOut;
+    QTest::newRow("--lr 0")
+        << QStringList(train).replaceInStrings("0.01", "0")
+        << "train: --lr: 0 is out of range (must be a number > 0 and at most 1e30)" << trainOut;
+    QTest::newRow("--lr inf")
+        << QStringList(train).replaceInStrings("0.01", "inf")
+        << "train: --lr: inf is out of range (must be a number > 0 and at most 1e30)" << trainOut;
     QTest::newRow("--lr abc") << QStringList(train).replaceInStrings("0.01", "abc")
                               << "train: --lr: \"abc\" is not a number" << trainOut;
     QTest::newRow("--batch 0") << (train + QStringList{"--batch", "0"})
@@ -1181,7 +1181,7 @@ void TestCli::badInput_data() {
         << "grid: --bins: 0 is out of range (must be 1 to 1024)" << gridOut;
     QTest::newRow("grid --range -1")
         << (grid + QStringList{"--range", "-1"})
-        << "grid: --range: -1 is out of range (must be a finite number > 0)" << gridOut;
+        << "grid: --range: -1 is out of range (must be a number > 0 and at most 1e6)" << gridOut;
     QTest::newRow("lr-scan --lr-stop below start")
         << QStringList{"lr-scan",     "%D/linear.nnlens.json",
                        "--data",      "%D/lin.csv",
@@ -1202,9 +1202,36 @@ void TestCli::badInput_data() {
     QTest::newRow("dataset --n 0") << QStringList{"dataset", "xor", "--n", "0", "-o", "%D/out.csv"}
                                    << "dataset: --n: 0 is out of range (must be 1 to 10000000)"
                                    << "out.csv";
+    // Values past the float the engine computes in (#12): they printed nulls or wrote inf.
+    QTest::newRow("grid --range 1e39")
+        << (grid + QStringList{"--range", "1e39"})
+        << "grid: --range: 1e39 is out of range (must be a number > 0 and at most 1e6)" << gridOut;
+    QTest::newRow("grid --range 1e-50 (0 as a float)")
+        << (grid + QStringList{"--range", "1e-50"})
+        << "grid: --range: 1e-50 is out of range (must be a number > 0 and at most 1e6)" << gridOut;
+    QTest::newRow("dataset --noise 1e308")
+        << QStringList{"dataset", "xor", "--noise", "1e308", "-o", "%D/out.csv"}
+        << "dataset: --noise: 1e308 is out of range (must be from 0 to 1e6)"
+        << "out.csv";
+    QTest::newRow("train --lr 1e39") << QStringList(train).replaceInStrings("0.01", "1e39")
+                                     << "train: --lr: 1e39 is out of range (must be a number > 0 "
+                                        "and at most 1e30)"
+                                     << trainOut;
+    QTest::newRow("lr-scan --lr-start 1e-50")
+        << QStringList{"lr-scan", "%D/linear.nnlens.json", "--data", "%D/regression.csv", "--loss",
+                       "mse",     "--optimizer",           "sgd",    "--lr-start",        "1e-50"}
+        << "lr-scan: --lr-start: 1e-50 is out of range (must be a number > 0 and at most 1e30)"
+        << QString();
+    QTest::newRow("render: --vlim 1e39")
+        << QStringList{"render",   "%D/quadrant.nnlens.json",
+                       "--figure", "network",
+                       "--vlim",   "1e39",
+                       "-o",       "%D/out.png"}
+        << "render: --vlim: 1e39 is out of range (must be a number > 0 and at most 1e30)"
+        << "out.png";
     QTest::newRow("dataset --noise -1")
         << QStringList{"dataset", "xor", "--noise", "-1", "-o", "%D/out.csv"}
-        << "dataset: --noise: -1 is out of range (must be a finite number >= 0)"
+        << "dataset: --noise: -1 is out of range (must be from 0 to 1e6)"
         << "out.csv";
     QTest::newRow("--seed -1") << (train + QStringList{"--seed", "-1"})
                                << "train: --seed: -1 is out of range (must be at least 0)"
@@ -1251,7 +1278,7 @@ void TestCli::badInput_data() {
         << "render: --dpi: 5 is out of range (must be 10 to 1200)" << renderOut;
     QTest::newRow("render: --vlim 0")
         << (render + QStringList{"--vlim", "0"})
-        << "render: --vlim: 0 is out of range (must be a finite number > 0)" << renderOut;
+        << "render: --vlim: 0 is out of range (must be a number > 0 and at most 1e30)" << renderOut;
     QTest::newRow("render: --softmax-range 5,1")
         << QStringList{"render",
                        "%D/quadrant.nnlens.json",
