@@ -1083,7 +1083,16 @@ void TestCli::badInput_data() {
                                                        "--data", "%D/labels.csv",
                                                        "--loss", "ce",
                                                        "-o",     "%D/out.json"}
-                                        << "labels.csv: " << gridOut;
+                                        << "labels.csv: line 3, column label: label 2 is out of "
+                                           "range"
+                                        << gridOut;
+    // The file's line and the column, not "row 2" (#12).
+    QTest::newRow("bce target out of [0, 1]")
+        << QStringList{"grad",   "%D/linear.nnlens.json",
+                       "--data", "%D/lin.csv",
+                       "--loss", "bce",
+                       "-o",     "%D/out.json"}
+        << "lin.csv: line 4, column y1: loss bce needs targets in [0, 1]" << gridOut;
     QTest::newRow("NaN in CSV") << QStringList{"grad",   "%D/linear.nnlens.json",
                                                "--data", "%D/nan.csv",
                                                "--loss", "mse",
