@@ -18,6 +18,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
+#include <filesystem>
 #include <optional>
 #include <stdexcept>
 #include <system_error>
@@ -455,7 +456,21 @@ void writeNetwork(const Network& net, const std::string& path) {
     writeFileAtomic(path, formatNetwork(net));
 }
 
-void writeFileAtomic(const std::string& path, std::string_view text) {
+void writeFileAtomic(const std::string& target, std::string_view text) {
+    // Through a symbolic link to its target (the link stays a link), and never over a device
+    // node or a pipe: replacing those with a regular file would lose them. (A folder is left to
+    // the rename, which fails.)
+    std::string path = target;
+    struct stat link {};
+    if (::lstat(target.c_str(), &link) == 0 && S_ISLNK(link.st_mode)) {
+        std::error_code ec;
+        const auto resolved = std::filesystem::weakly_canonical(target, ec);
+        if (!ec) path = resolved.string();
+    }
+    struct stat node {};
+    if (::stat(path.c_str(), &node) == 0 && !S_ISREG(node.st_mode) && !S_ISDIR(node.st_mode)) {
+        throw InputError(target + ": is not a regular file (not replaced)");
+    }
     const auto failure = [&path](const char* what, int err) {
         return std::runtime_error(path + ": " + what + " (" + systemMessage(err) + ")");
     };

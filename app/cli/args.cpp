@@ -221,6 +221,12 @@ void checkOutputFolder(const Args& a) {
     if (std::filesystem::is_directory(*path, ec)) {
         a.failOption("output", *path + ": is a folder, not a file");
     }
+    // A device node or a pipe (through a link too) would be replaced by a regular file.
+    const auto kind = std::filesystem::status(*path, ec).type();
+    if (!ec && kind != std::filesystem::file_type::regular &&
+        kind != std::filesystem::file_type::not_found) {
+        a.failOption("output", *path + ": is not a regular file (not replaced)");
+    }
 }
 
 }  // namespace nnlens::cli

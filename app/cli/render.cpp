@@ -4,6 +4,7 @@
 
 #include <QCoreApplication>
 #include <QElapsedTimer>
+#include <QFileInfo>
 #include <QGuiApplication>
 #include <QSaveFile>
 
@@ -167,7 +168,11 @@ int runRender(const Args& a, Io& io) {
     if (figureNeedsMaps(*kind)) maps = computeMapSet(net, vlim, backend->gridEvaluator().get());
     const QImage img = renderFigure(*kind, net, maps ? &*maps : nullptr, size, opt);
 
-    QSaveFile file(QString::fromStdString(output));
+    // Through a symbolic link to its target, so the link stays (checkOutputFolder refused a
+    // target that is not a regular file).
+    QString target = QString::fromStdString(output);
+    if (const QFileInfo info(target); info.isSymLink()) target = info.symLinkTarget();
+    QSaveFile file(target);
     if (!file.open(QIODevice::WriteOnly)) {
         throw std::runtime_error(output + ": cannot write (" + file.errorString().toStdString() +
                                  ")");

@@ -180,6 +180,8 @@ class TestCli : public QObject {
     void summaryEscapesControlCharacters_data();
     void summaryEscapesControlCharacters();
     void stdoutWriteErrors_data();
+    void outputThroughLinkAndToDevice_data();
+    void outputThroughLinkAndToDevice();
     void stdoutWriteErrors();
 
     void badInput_data();
@@ -1035,6 +1037,35 @@ void TestCli::stdoutWriteErrors() {
     const QString err = QString::fromUtf8(r.err);
     QVERIFY2(err.startsWith("nnlens-cli: cannot write the output to stdout"), qPrintable(err));
     QVERIFY2(err.endsWith('\n') && err.count('\n') == 1, qPrintable(err));
+}
+
+// -o writes through a symbolic link to its target and refuses a device node, which it used to
+// replace with a regular file (#12).
+void TestCli::outputThroughLinkAndToDevice_data() {
+    QTest::addColumn<QStringList>("args");  // "%O" stands for the output
+    QTest::newRow("grid JSON") << QStringList{"grid", "%D/quadrant.nnlens.json", "--n", "3", "-o",
+                                              "%O"};
+    QTest::newRow("dataset CSV") << QStringList{"dataset", "xor", "--n", "10", "-o", "%O"};
+    QTest::newRow("render PNG") << QStringList{
+        "render", "%D/quadrant.nnlens.json", "--figure", "network", "-o", "%O"};
+}
+
+void TestCli::outputThroughLinkAndToDevice() {
+    QFETCH(QStringList, args);
+    writeFile("target.out", "old");
+    QVERIFY(QFile::link(path("target.out"), path("link.out")));
+    const CliResult viaLink = run(QStringList(args).replaceInStrings("%O", path("link.out")));
+    QVERIFY2(viaLink.code == 0, viaLink.err.constData());
+    QVERIFY(QFileInfo(path("link.out")).isSymLink());
+    QVERIFY(readFile("target.out") != "old");
+    QVERIFY(readFile("target.out").size() > 3);
+
+    if (!QFileInfo::exists("/dev/null")) QSKIP("no /dev/null");
+    const CliResult device = run(QStringList(args).replaceInStrings("%O", "/dev/null"));
+    QCOMPARE(device.code, 2);
+    QVERIFY2(QString::fromUtf8(device.err).contains("/dev/null: is not a regular file"),
+             device.err.constData());
+    QVERIFY(!QFileInfo("/dev/null").isFile());
 }
 
 void TestCli::badInput_data() {
