@@ -35,10 +35,11 @@ void checkData(const Network& net, const Dataset& data, LossConfig cfg, const st
         for (std::size_t i = 0; i < data.labels.size(); ++i) {
             const int label = data.labels[i];
             if (label < 0 || label >= outputs) {
-                throw InputError(where + ": row " + std::to_string(i + 1) + ": label " +
-                                 std::to_string(label) + " is out of range for a network with " +
-                                 plural(outputs, "output") + " (0.." + std::to_string(outputs - 1) +
-                                 ")");
+                // Data row i is line i + 2 of a CSV (the header is line 1; rows follow it).
+                throw InputError(
+                    where + ": line " + std::to_string(i + 2) + ", column label: label " +
+                    std::to_string(label) + " is out of range for a network with " +
+                    plural(outputs, "output") + " (0.." + std::to_string(outputs - 1) + ")");
             }
         }
         return;
@@ -62,8 +63,16 @@ void checkData(const Network& net, const Dataset& data, LossConfig cfg, const st
             throw InputError(where + ": every sigma must be a finite number > 0");
         }
     }
-    if (cfg.loss == Loss::Bce && !((data.y.array() >= 0.0f) && (data.y.array() <= 1.0f)).all()) {
-        throw InputError(where + ": loss bce needs targets in [0, 1]");
+    if (cfg.loss == Loss::Bce) {
+        for (Eigen::Index i = 0; i < data.y.rows(); ++i) {
+            for (Eigen::Index j = 0; j < data.y.cols(); ++j) {
+                const float y = data.y(i, j);
+                if (!(y >= 0.0f && y <= 1.0f)) {
+                    throw InputError(where + ": line " + std::to_string(i + 2) + ", column y" +
+                                     std::to_string(j + 1) + ": loss bce needs targets in [0, 1]");
+                }
+            }
+        }
     }
 }
 

@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <charconv>
 #include <cmath>
+#include <cstdio>
 #include <map>
 #include <optional>
 #include <set>
@@ -191,17 +192,47 @@ ParsedNumber parseFloat(std::string_view s, float& out) {
     if (r.ptr != end) return ParsedNumber::NotANumber;
     if (r.ec == std::errc::invalid_argument) return ParsedNumber::NotANumber;
     if (r.ec == std::errc::result_out_of_range) {
+        // Too large for a float is refused; too small underflows to a subnormal or to 0 alike
+        // for 1e-46 (below float) and 1e-400 (below double too), as numpy.float32 reads both.
         double d = 0.0;
         const auto rd = std::from_chars(s.data(), end, d);
-        if (rd.ec != std::errc() || !(std::fabs(d) < 1.0)) return ParsedNumber::NotFinite;
-        out = static_cast<float>(d);
+        if (rd.ec == std::errc()) {
+            if (!(std::fabs(d) < 1.0)) return ParsedNumber::NotFinite;
+            out = static_cast<float>(d);
+            return ParsedNumber::Ok;
+        }
+        // Beyond double as well: tiny when the exponent is negative, or, without one, when no
+        // digit before the point is nonzero.
+        const std::size_t e = s.find_first_of("eE");
+        const bool tiny =
+            e != std::string_view::npos
+                ? e + 1 < s.size() && s[e + 1] == '-'
+                : s.substr(0, s.find('.')).find_first_of("123456789") == std::string_view::npos;
+        if (!tiny) return ParsedNumber::NotFinite;
+        out = s.front() == '-' ? -0.0f : 0.0f;
         return ParsedNumber::Ok;
     }
     return std::isfinite(out) ? ParsedNumber::Ok : ParsedNumber::NotFinite;
 }
 
+// A cell as a message shows it: quoted, at most 40 characters, control characters and bytes
+// above 0x7e escaped as \xNN, "..." when cut.
 std::string quote(std::string_view s) {
-    return "\"" + std::string(s) + "\"";
+    constexpr std::size_t kShown = 40;
+    std::string q = "\"";
+    for (std::size_t i = 0; i < s.size() && i < kShown; ++i) {
+        const auto u = static_cast<unsigned char>(s[i]);
+        if (u < 0x20 || u > 0x7e || u == '"' || u == '\\') {
+            char hex[8];
+            std::snprintf(hex, sizeof hex, "\\x%02x", u);
+            q += hex;
+        } else {
+            q += s[i];
+        }
+    }
+    q += "\"";
+    if (s.size() > kShown) q += "...";
+    return q;
 }
 
 std::string formatFloat(float v) {

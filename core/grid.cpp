@@ -54,7 +54,9 @@ std::optional<Arrow> weightArrow(float w0, float w1, float b) {
 
 HistogramEdges histogramEdges(double lo, double hi, int bins) {
     HistogramEdges b;
-    if (lo == hi) {
+    const bool constant = lo == hi;
+    const double value = lo;
+    if (constant) {
         lo -= 0.5;
         hi += 0.5;
     }
@@ -78,6 +80,19 @@ HistogramEdges histogramEdges(double lo, double hi, int bins) {
         b.lastFloor = std::nextafter(b.lastFloor, -std::numeric_limits<float>::infinity());
     }
     b.scale = static_cast<float>(bins / (hi - lo));
+    if (constant) {
+        // Every finite value equals v, which sits in the middle of [v - 0.5, v + 0.5]: bin
+        // bins / 2 in exact arithmetic. For a large |v| those edges round onto v in double (or
+        // even in float), so the thresholds are set to put v there directly.
+        const float v = static_cast<float>(value);  // the data's min and max, a float
+        const float above = std::nextafter(v, std::numeric_limits<float>::infinity());
+        for (int i = 0; i <= bins; ++i)
+            b.thresholds[static_cast<std::size_t>(i)] = i <= bins / 2 ? v : above;
+        b.lastFloor = std::max(b.lastFloor, v);
+    }
+    // A range that collapsed to one point (|v| near 1e17) has no finite scale; the guess then
+    // starts at bin 0 and hd::histogramBin() walks to the right bin.
+    if (!std::isfinite(b.scale)) b.scale = 0.0f;
     return b;
 }
 
@@ -135,7 +150,8 @@ void accumulate(const HistogramEdges& b, const float* values, std::int64_t count
         for (int i = 0; i < n; ++i) {
             const float x = v[i];
             const int inside = static_cast<int>(x >= lo) & static_cast<int>(x <= hi);
-            const float f = std::min(std::max(((inside ? x : first) - first) * scale, 0.0f), top);
+            const float raw = ((inside ? x : first) - first) * scale;
+            const float f = raw > 0.0f ? std::min(raw, top) : 0.0f;  // NaN goes to 0
             const auto k = static_cast<std::int32_t>(f);
             const float frac = f - static_cast<float>(k);
             const int sure =

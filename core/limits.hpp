@@ -12,6 +12,11 @@ inline constexpr int kMaxNodes = 4096;   // nodes in one layer
 inline constexpr int kMaxInputs = 4096;  // input dimension D
 inline constexpr std::int64_t kMaxParameters = 16 * 1024 * 1024;
 
+// JSON nesting in a network file: the format needs 4 levels (top, layers, a layer, weights);
+// anything deeper is refused before it is parsed, so no recursion (a copy, a dump, a message that
+// shows the value) can run out of stack.
+inline constexpr int kMaxJsonDepth = 64;
+
 // Grid maps: points per side of a map (the seed's n_grid) and histogram bins (n_bins).
 inline constexpr int kMinGrid = 2;
 inline constexpr int kMaxGrid = 4096;

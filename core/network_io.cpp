@@ -16,6 +16,9 @@
 #include <cmath>
 #include <cstdint>
 #include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <filesystem>
 #include <optional>
 #include <stdexcept>
 #include <system_error>
@@ -46,6 +49,56 @@ std::string shown(const json& v) {
 
 std::string systemMessage(int err) {
     return std::system_category().message(err);
+}
+
+// "line L, column C" of text[index] (both 1-based).
+std::string place(std::string_view text, std::size_t index) {
+    index = std::min(index, text.size());
+    const std::string_view before = text.substr(0, index);
+    const std::size_t line =
+        1 + static_cast<std::size_t>(std::count(before.begin(), before.end(), '\n'));
+    const std::size_t newline = before.rfind('\n');
+    const std::size_t column = newline == std::string_view::npos ? index + 1 : index - newline;
+    return "line " + std::to_string(line) + ", column " + std::to_string(column);
+}
+
+// Walks the text outside strings: refuses nesting deeper than kMaxJsonDepth, and (with
+// `numbers`) the first number that overflows a double. A malformed text is left to the parser.
+void scanJson(std::string_view text, bool numbers) {
+    int depth = 0;
+    bool inString = false;
+    for (std::size_t i = 0; i < text.size(); ++i) {
+        const char c = text[i];
+        if (inString) {
+            if (c == '\\')
+                ++i;
+            else if (c == '"')
+                inString = false;
+            continue;
+        }
+        if (c == '"') {
+            inString = true;
+        } else if (c == '[' || c == '{') {
+            if (++depth > kMaxJsonDepth) {
+                throw InputError(place(text, i) + ": too deeply nested (more than " +
+                                 std::to_string(kMaxJsonDepth) + " levels) at byte " +
+                                 std::to_string(i + 1));
+            }
+        } else if (c == ']' || c == '}') {
+            --depth;
+        } else if (numbers && (c == '-' || (c >= '0' && c <= '9'))) {
+            std::size_t end = i;
+            while (end < text.size() && std::strchr("+-0123456789.eE", text[end]) != nullptr)
+                ++end;
+            const std::string token(text.substr(i, end - i));
+            if (std::isinf(std::strtod(token.c_str(), nullptr))) {
+                const std::string shownToken =
+                    token.size() > 40 ? token.substr(0, 40) + "..." : token;
+                throw InputError(place(text, i) + ": number " + shownToken + " is out of range");
+            }
+            i = end - 1;
+        }
+    }
 }
 
 // "line L, column C: <what nlohmann says>", from the byte count the parser had read.
@@ -273,10 +326,15 @@ void appendList(std::string& out, const float* values, Eigen::Index n, Eigen::In
 
 Network parseNetwork(std::string_view text) {
     json doc;
+    scanJson(text, false);
     try {
         doc = json::parse(text.begin(), text.end());
     } catch (const json::parse_error& e) {
         throw InputError(syntaxMessage(e, text));
+    } catch (const json::out_of_range&) {
+        // A number beyond double range (1e400): find it to name its place.
+        scanJson(text, true);
+        throw InputError("a number is out of range");
     }
     if (!doc.is_object()) {
         throw InputError(R"(expected a JSON object ({"format": "nnlens.network", ...}), got )" +
@@ -398,7 +456,21 @@ void writeNetwork(const Network& net, const std::string& path) {
     writeFileAtomic(path, formatNetwork(net));
 }
 
-void writeFileAtomic(const std::string& path, std::string_view text) {
+void writeFileAtomic(const std::string& target, std::string_view text) {
+    // Through a symbolic link to its target (the link stays a link), and never over a device
+    // node or a pipe: replacing those with a regular file would lose them. (A folder is left to
+    // the rename, which fails.)
+    std::string path = target;
+    struct stat link {};
+    if (::lstat(target.c_str(), &link) == 0 && S_ISLNK(link.st_mode)) {
+        std::error_code ec;
+        const auto resolved = std::filesystem::weakly_canonical(target, ec);
+        if (!ec) path = resolved.string();
+    }
+    struct stat node {};
+    if (::stat(path.c_str(), &node) == 0 && !S_ISREG(node.st_mode) && !S_ISDIR(node.st_mode)) {
+        throw InputError(target + ": is not a regular file (not replaced)");
+    }
     const auto failure = [&path](const char* what, int err) {
         return std::runtime_error(path + ": " + what + " (" + systemMessage(err) + ")");
     };

@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <charconv>
 #include <cmath>
+#include <cstdio>
 #include <filesystem>
 #include <limits>
 #include <system_error>
@@ -167,10 +168,40 @@ std::int64_t integerInRange(const Args& a, std::string_view name, std::int64_t f
     return v;
 }
 
-double positiveNumber(const Args& a, std::string_view name, double fallback) {
+namespace {
+
+// 1e6 rather than 1000000 in messages, as the help texts write it.
+std::string boundText(double v) {
+    char text[32];
+    std::snprintf(text, sizeof text, "%g", v);
+    std::string s = text;
+    const std::size_t e = s.find("e+");
+    if (e != std::string::npos) {
+        std::size_t digits = e + 2;
+        while (digits + 1 < s.size() && s[digits] == '0')
+            ++digits;
+        s = s.substr(0, e) + "e" + s.substr(digits);
+    }
+    return s;
+}
+
+}  // namespace
+
+double positiveNumber(const Args& a, std::string_view name, double fallback, double hi) {
     const double v = a.number(name, fallback);
-    if (!(std::isfinite(v) && v > 0.0)) {
-        a.failOption(name, rawValue(a, name) + " is out of range (must be a finite number > 0)");
+    if (!(v > 0.0 && v <= hi && static_cast<float>(v) > 0.0f)) {
+        a.failOption(name, rawValue(a, name) +
+                               " is out of range (must be a number > 0 and at most " +
+                               boundText(hi) + ")");
+    }
+    return v;
+}
+
+double numberInRange(const Args& a, std::string_view name, double fallback, double lo, double hi) {
+    const double v = a.number(name, fallback);
+    if (!(v >= lo && v <= hi && std::isfinite(static_cast<float>(v)))) {
+        a.failOption(name, rawValue(a, name) + " is out of range (must be from " + boundText(lo) +
+                               " to " + boundText(hi) + ")");
     }
     return v;
 }
@@ -189,6 +220,12 @@ void checkOutputFolder(const Args& a) {
     }
     if (std::filesystem::is_directory(*path, ec)) {
         a.failOption("output", *path + ": is a folder, not a file");
+    }
+    // A device node or a pipe (through a link too) would be replaced by a regular file.
+    const auto kind = std::filesystem::status(*path, ec).type();
+    if (!ec && kind != std::filesystem::file_type::regular &&
+        kind != std::filesystem::file_type::not_found) {
+        a.failOption("output", *path + ": is not a regular file (not replaced)");
     }
 }
 

@@ -79,8 +79,17 @@ std::string rangeText(std::int64_t lo, std::int64_t hi);
 // A whole number in [lo, hi] ("--batch: 0 is out of range (must be at least 1)").
 std::int64_t integerInRange(const Args& a, std::string_view name, std::int64_t fallback,
                             std::int64_t lo, std::int64_t hi);
-// A finite number > 0 (learning rates, ranges).
-double positiveNumber(const Args& a, std::string_view name, double fallback);
+// Upper bounds of the real-valued options, as the help texts state them. The engine computes in
+// float, so a value must also stay finite (and a positive one nonzero) once converted to float.
+inline constexpr double kMaxRangeOption = 1e6;  // --range: the half-width of the plane
+inline constexpr double kMaxRateOption = 1e30;  // --lr, --lr-start, --lr-stop (1e30 diverges)
+inline constexpr double kMaxNoiseOption = 1e6;  // dataset --noise
+inline constexpr double kMaxVlimOption = 1e30;  // render --vlim
+// A number > 0 and at most hi, still > 0 as a float ("--lr: 1e-50 is out of range (must be a
+// number > 0 and at most 1e6)").
+double positiveNumber(const Args& a, std::string_view name, double fallback, double hi);
+// A number in [lo, hi] (a finite float then, for hi within float range).
+double numberInRange(const Args& a, std::string_view name, double fallback, double lo, double hi);
 
 // Refuses an -o whose folder does not exist, or that names a folder, before any work is done.
 void checkOutputFolder(const Args& a);

@@ -2,9 +2,11 @@
 #include "cli.hpp"
 
 #include <algorithm>
+#include <cerrno>
 #include <cstdio>
 #include <new>
 #include <string>
+#include <system_error>
 #include <vector>
 
 #include "command.hpp"
@@ -56,9 +58,8 @@ std::string oneLine(std::string s) {
     return s;
 }
 
-}  // namespace
-
-int runCli(int argc, char** argv, std::ostream& out, std::ostream& err) {
+// The command itself; runCli() checks afterwards that its output reached stdout.
+int runCommand(int argc, char** argv, std::ostream& out, std::ostream& err) {
     std::vector<std::string> words(argv + std::min(argc, 1), argv + argc);
     if (words.empty()) {
         printCommandList(err);
@@ -111,6 +112,22 @@ int runCli(int argc, char** argv, std::ostream& out, std::ostream& err) {
         err << it->name << ": " << oneLine(e.what()) << "\n";
         return kExitFailure;
     }
+}
+
+}  // namespace
+
+int runCli(int argc, char** argv, std::ostream& out, std::ostream& err) {
+    const int status = runCommand(argc, argv, out, err);
+    // A full disk or a closed pipe on stdout must not pass for success (> /dev/full).
+    errno = 0;
+    out.flush();
+    if (!out) {
+        const int code = errno;
+        err << "nnlens-cli: cannot write the output to stdout"
+            << (code != 0 ? ": " + std::system_category().message(code) : std::string()) << "\n";
+        return status == kExitOk ? kExitFailure : status;
+    }
+    return status;
 }
 
 }  // namespace nnlens::cli

@@ -60,7 +60,7 @@ OptimizerKind optimizerOption(const Args& a) {
 
 void checkGridOptions(const Args& a) {
     if (a.has("n")) integerInRange(a, "n", 0, kMinGrid, kMaxGrid);
-    if (a.has("range")) positiveNumber(a, "range", 0.0);
+    if (a.has("range")) positiveNumber(a, "range", 0.0, kMaxRangeOption);
     if (a.has("bins")) integerInRange(a, "bins", 0, 1, kMaxBins);
 }
 
@@ -78,7 +78,7 @@ GridConfig gridConfig(const Args& a, const Network& net, const std::string& netP
         fromFile("grid", std::to_string(cfg.n), rangeText(kMinGrid, kMaxGrid));
     }
     if (a.has("range")) {
-        cfg.range = positiveNumber(a, "range", cfg.range);
+        cfg.range = positiveNumber(a, "range", cfg.range, kMaxRangeOption);
     } else if (!(std::isfinite(cfg.range) && cfg.range > 0.0)) {
         fromFile("range", text::formatNumber(cfg.range), "a finite number > 0");
     }

@@ -24,11 +24,7 @@ int runDataset(const Args& a, Io& io) {
         a.fail("unknown kind \"" + kind + "\" (known: " + joined(kinds) + ")");
     }
     const auto n = static_cast<int>(integerInRange(a, "n", 500, 1, kMaxGeneratedRows));
-    const double noise = a.number("noise", 0.1);
-    if (!(std::isfinite(noise) && noise >= 0.0)) {
-        a.failOption("noise",
-                     rawValue(a, "noise") + " is out of range (must be a finite number >= 0)");
-    }
+    const double noise = numberInRange(a, "noise", 0.1, 0.0, kMaxNoiseOption);
     const std::uint64_t seed = seedOption(a, 1);
     backendOption(a, io.err);  // checked for uniformity; generating data needs no backend
     checkOutputFolder(a);
@@ -55,7 +51,7 @@ y = sin t cos t for t in [0, 10], with sigma = noise when noise > 0).
 Options:
   --n N           number of points, )" +
            rangeText(1, kMaxGeneratedRows) + R"( (default 500)
-  --noise X       standard deviation of the noise, >= 0 (default 0.1)
+  --noise X       standard deviation of the noise, 0 to 1e6 (default 0.1)
   --seed N        random seed (default 1)
   -o FILE         the CSV file (written atomically)
   --backend NAME  accepted for uniformity; not used

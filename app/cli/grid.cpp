@@ -84,7 +84,7 @@ largest |out| in the network, the limit all maps share.
 Options (a flag wins over the file's "view", which wins over the defaults):
   --n N           grid points per side, )" +
            rangeText(kMinGrid, kMaxGrid) + R"( (default 250)
-  --range R       half-width of the plane, > 0 (default 3)
+  --range R       half-width of the plane, > 0, at most 1e6 (default 3)
   --bins B        histogram bins, )" +
            rangeText(1, kMaxBins) + R"( (default 25)
   -o FILE         write the JSON to FILE instead of stdout

@@ -25,8 +25,8 @@ int runLrScan(const Args& a, Io& io) {
     LrScanConfig cfg;
     cfg.batch =
         static_cast<int>(integerInRange(a, "batch", 10, 1, std::numeric_limits<int>::max()));
-    cfg.start = positiveNumber(a, "lr-start", 1e-6);
-    cfg.stop = positiveNumber(a, "lr-stop", 1.0);
+    cfg.start = positiveNumber(a, "lr-start", 1e-6, kMaxRateOption);
+    cfg.stop = positiveNumber(a, "lr-stop", 1.0, kMaxRateOption);
     if (!(cfg.stop > cfg.start)) {
         a.failOption("lr-stop", text::formatNumber(cfg.stop) +
                                     " is out of range (must be above --lr-start " +
@@ -80,8 +80,8 @@ Options:
   --optimizer O     )" +
            knownOptimizerNames() + R"(
   --batch B         minibatch size (default 10)
-  --lr-start X      first rate, > 0 (default 1e-6)
-  --lr-stop X       last rate, above lr-start (default 1)
+  --lr-start X      first rate, > 0, at most 1e30 (default 1e-6)
+  --lr-stop X       last rate, above lr-start, at most 1e30 (default 1)
   --lr-steps N      number of rates, )" +
            rangeText(kMinLrSteps, kMaxLrSteps) + R"( (default 100)
   --seed N          shuffling seed (default 0)

@@ -4,6 +4,7 @@
 
 #include <QCoreApplication>
 #include <QElapsedTimer>
+#include <QFileInfo>
 #include <QGuiApplication>
 #include <QSaveFile>
 
@@ -101,7 +102,7 @@ int runRender(const Args& a, Io& io) {
         opt.style.highContrast = true;
     }
     std::optional<float> vlim;
-    if (a.has("vlim")) vlim = static_cast<float>(positiveNumber(a, "vlim", 1.0));
+    if (a.has("vlim")) vlim = static_cast<float>(positiveNumber(a, "vlim", 1.0, kMaxVlimOption));
     if (a.has("softmax-range")) {
         const std::string text = rawValue(a, "softmax-range");
         const auto range = parsePair(text);
@@ -167,7 +168,11 @@ int runRender(const Args& a, Io& io) {
     if (figureNeedsMaps(*kind)) maps = computeMapSet(net, vlim, backend->gridEvaluator().get());
     const QImage img = renderFigure(*kind, net, maps ? &*maps : nullptr, size, opt);
 
-    QSaveFile file(QString::fromStdString(output));
+    // Through a symbolic link to its target, so the link stays (checkOutputFolder refused a
+    // target that is not a regular file).
+    QString target = QString::fromStdString(output);
+    if (const QFileInfo info(target); info.isSymLink()) target = info.symLinkTarget();
+    QSaveFile file(target);
     if (!file.open(QIODevice::WriteOnly)) {
         throw std::runtime_error(output + ": cannot write (" + file.errorString().toStdString() +
                                  ")");
@@ -219,8 +224,8 @@ Options:
   --node L,N            the selected node, 1-based layer and node (default 1,1)
   --transparent         transparent background instead of white
   --presentation        larger text and heavier lines, for a projector
-  --vlim V              fixed colour limit of the maps, > 0 (default: the
-                        largest |out| in the network)
+  --vlim V              fixed colour limit of the maps, > 0, at most 1e30
+                        (default: the largest |out| in the network)
   --softmax-range LO,HI y1 and y2 of the softmax figure (default 0,15)
   --activation NAME     the curve to emphasise in the activations figure
                         (default: the selected node's activation)

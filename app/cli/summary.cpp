@@ -34,13 +34,30 @@ std::string fit(std::string s, std::size_t width) {
     return s;
 }
 
-// Words of `text` in lines of at most `width` characters.
+// Control characters (ESC, BEL, CR, ...) from a file would steer the terminal: shown as \xNN.
+std::string escapeControls(const std::string& text) {
+    std::string shown;
+    for (const char c : text) {
+        const auto u = static_cast<unsigned char>(c);
+        if (u < 0x20 || u == 0x7f) {
+            char hex[8];
+            std::snprintf(hex, sizeof hex, "\\x%02x", u);
+            shown += hex;
+        } else {
+            shown += c;
+        }
+    }
+    return shown;
+}
+
+// Words of `text` (split at white space) in lines of at most `width`, control characters escaped.
 std::vector<std::string> wrap(const std::string& text, std::size_t width) {
     std::vector<std::string> lines;
     std::istringstream words(text);
     std::string word;
     std::string line;
     while (words >> word) {
+        word = escapeControls(word);
         if (!line.empty() && line.size() + 1 + word.size() > width) {
             lines.push_back(line);
             line.clear();
@@ -141,7 +158,7 @@ char mapGlyph(float v, float limit) {
 std::string formatSummary(const Network& net, const std::string& source, const SummaryOptions& opt,
                           Backend& backend) {
     std::ostringstream s;
-    s << (net.name.empty() ? source : net.name) << "\n";
+    s << escapeControls(net.name.empty() ? source : net.name) << "\n";
     for (const std::string& line : wrap(net.description, kColumns - 2))
         s << line << "\n";
     s << "\n";
@@ -233,7 +250,8 @@ their weights w, bias b and the origin of the arrow w. Maps need 2 inputs.
 Options:
   --n N           grid points per side used to compute the maps (default:
                   the file's view, else 250)
-  --range R       maps cover [-R, R]^2 (default: the file's view, else 3)
+  --range R       maps cover [-R, R]^2, R at most 1e6 (default: the file's
+                  view, else 3)
   --width W       characters per map row, )" +
            rangeText(kMinMapWidth, kMaxMapWidth) + R"( (default 32)
   --backend NAME  cpu, cuda or auto (default auto)

@@ -87,7 +87,7 @@ int runTrain(const Args& a, Io& io) {
     OptimizerConfig opt;
     opt.kind = optimizerOption(a);
     a.required("lr");
-    opt.lr = static_cast<float>(positiveNumber(a, "lr", 0.0));
+    opt.lr = static_cast<float>(positiveNumber(a, "lr", 0.0, kMaxRateOption));
     if (!(std::isfinite(opt.lr) && opt.lr > 0.0f)) {
         a.failOption("lr", rawValue(a, "lr") + " is out of range (not representable as a float)");
     }
@@ -154,7 +154,7 @@ Options:
            knownLossNames() + R"(
   --optimizer O     )" +
            knownOptimizerNames() + R"( (momentum 0.9)
-  --lr X            learning rate, > 0
+  --lr X            learning rate, > 0, at most 1e30
   -o FILE           the trained network (required; written atomically)
   --batch B         minibatch size (default 10; the last batch may be smaller)
   --epochs E        passes over the training rows (default 100)

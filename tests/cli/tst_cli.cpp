@@ -175,6 +175,14 @@ class TestCli : public QObject {
     void render();
     void renderFailureLeavesNoFile();
     void fileNameNotUtf8();
+    void hugeConstantMap_data();
+    void hugeConstantMap();
+    void summaryEscapesControlCharacters_data();
+    void summaryEscapesControlCharacters();
+    void stdoutWriteErrors_data();
+    void outputThroughLinkAndToDevice_data();
+    void outputThroughLinkAndToDevice();
+    void stdoutWriteErrors();
 
     void badInput_data();
     void badInput();
@@ -186,7 +194,8 @@ class TestCli : public QObject {
     void writeFile(const QString& name, const QByteArray& text);
     QByteArray readFile(const QString& name) const;
     // Runs nnlens-cli; "%D" in an argument stands for the temporary folder.
-    CliResult run(const QStringList& args) const;
+    // With stdoutFile, the program's stdout goes to that file (/dev/full) instead.
+    CliResult run(const QStringList& args, const QString& stdoutFile = {}) const;
 
     std::unique_ptr<QTemporaryDir> m_dir;
 };
@@ -205,6 +214,8 @@ void TestCli::init() {
     writeFile("wrong-shape.nnlens.json", kWrongShape);
     writeFile("unknown-act.nnlens.json", kUnknownActivation);
     writeFile("malformed.nnlens.json", kMalformed);
+    writeFile("deep.nnlens.json", QByteArray(65000, '[') + QByteArray(65000, ']'));
+    writeFile("overflow.nnlens.json", R"({"format":"nnlens.network","version":1,"inputs":1e400})");
 
     QByteArray points = "x1,x2\n";
     for (const auto& p : kPoints)
@@ -247,13 +258,14 @@ QByteArray TestCli::readFile(const QString& name) const {
     return f.readAll();
 }
 
-CliResult TestCli::run(const QStringList& args) const {
+CliResult TestCli::run(const QStringList& args, const QString& stdoutFile) const {
     QStringList expanded;
     for (const QString& a : args)
         expanded << QString(a).replace("%D", m_dir->path());
     QProcess p;
     p.setProgram(QStringLiteral(NNLENS_CLI_PATH));
     p.setArguments(expanded);
+    if (!stdoutFile.isEmpty()) p.setStandardOutputFile(stdoutFile);
     p.start();
     CliResult r;
     if (!p.waitForFinished(240000)) {
@@ -947,6 +959,115 @@ void TestCli::fileNameNotUtf8() {
 
 // ---- bad usage and bad input: exit 2, one line, no output file -----------------------------
 
+// A constant map at |s| = 1e17: its histogram's edges collapse in double (#12). It used to crash.
+void TestCli::hugeConstantMap_data() {
+    QTest::addColumn<QStringList>("args");
+    QTest::newRow("grid") << QStringList{"grid", "%D/huge.nnlens.json", "--n", "5"};
+    QTest::newRow("summary") << QStringList{"summary", "%D/huge.nnlens.json"};
+    QTest::newRow("render unit") << QStringList{"render", "%D/huge.nnlens.json", "--figure", "unit",
+                                                "-o",     "%D/huge.png"};
+}
+
+void TestCli::hugeConstantMap() {
+    QFETCH(QStringList, args);
+    writeFile("huge.nnlens.json", R"({"format":"nnlens.network","version":1,"inputs":2,)"
+                                  R"("layers":[{"activation":"tanh","weights":[[0],[0]],)"
+                                  R"("bias":[1e17]}]})");
+    const CliResult r = run(args);
+    QVERIFY2(r.code == 0, r.err.constData());
+    if (args.first() != "grid") return;
+    json doc;
+    QVERIFY(parseJson(r.out, doc));
+    const json& hist = doc["layers"][0]["nodes"][0]["hist"];
+    std::vector<std::int64_t> expected(25, 0);
+    expected[12] = 25;  // the middle bin of [s - 0.5, s + 0.5], every one of the 5 x 5 points
+    QCOMPARE(hist["counts"].get<std::vector<std::int64_t>>(), expected);
+}
+
+// summary prints the file's name and description for a terminal: control characters in them
+// are escaped, never passed on (#12).
+void TestCli::summaryEscapesControlCharacters_data() {
+    QTest::addColumn<QByteArray>("name");
+    QTest::addColumn<QByteArray>("description");
+    QTest::addColumn<QString>("shown");
+    QTest::newRow("escape sequence in the name")
+        << QByteArray(R"(\u001b[2Jred)") << QByteArray("plain") << R"(\x1b[2Jred)";
+    QTest::newRow("bell in the description")
+        << QByteArray("n") << QByteArray(R"(ring\u0007 the bell)") << R"(ring\x07 the)";
+    // A carriage return is white space to the word wrap, so it becomes a space.
+    QTest::newRow("carriage return and DEL in the description")
+        << QByteArray("n") << QByteArray(R"(over\rwrite\u007f)") << R"(over write\x7f)";
+    QTest::newRow("escape sequence in the file name of a nameless network")
+        << QByteArray("") << QByteArray(R"(\u001b]0;title\u0007)") << R"(\x1b]0;title\x07)";
+}
+
+void TestCli::summaryEscapesControlCharacters() {
+    QFETCH(QByteArray, name);
+    QFETCH(QByteArray, description);
+    QFETCH(QString, shown);
+    writeFile("ctl.nnlens.json", R"({"format":"nnlens.network","version":1,"name":")" + name +
+                                     R"(","description":")" + description +
+                                     R"(","inputs":2,"layers":[{"activation":"tanh",)"
+                                     R"("weights":[[1],[1]],"bias":[0]}]})");
+    const CliResult r = run({"summary", "%D/ctl.nnlens.json"});
+    QVERIFY2(r.code == 0, r.err.constData());
+    QVERIFY2(r.out.contains(shown.toUtf8()), r.out.left(300).constData());
+    for (const char c : r.out)
+        QVERIFY2(c == '\n' || static_cast<unsigned char>(c) >= 0x20, r.out.left(300).constData());
+    QVERIFY(!r.out.contains('\x7f'));
+}
+
+// A result that cannot be written to stdout (a full disk) is a failure, exit 1, with one line
+// naming stdout (#12); it used to exit 0.
+void TestCli::stdoutWriteErrors_data() {
+    QTest::addColumn<QStringList>("args");
+    QTest::newRow("forward") << QStringList{"forward", "%D/quadrant.nnlens.json", "--data",
+                                            "%D/points.csv"};
+    QTest::newRow("grid") << QStringList{"grid", "%D/quadrant.nnlens.json", "--n", "3"};
+    QTest::newRow("summary") << QStringList{"summary", "%D/quadrant.nnlens.json"};
+    QTest::newRow("dataset CSV") << QStringList{"dataset", "xor", "--n", "20"};
+    QTest::newRow("help") << QStringList{"--help"};
+}
+
+void TestCli::stdoutWriteErrors() {
+    if (!QFileInfo::exists("/dev/full")) QSKIP("no /dev/full");
+    QFETCH(QStringList, args);
+    const CliResult r = run(args, "/dev/full");
+    QCOMPARE(r.code, 1);
+    const QString err = QString::fromUtf8(r.err);
+    QVERIFY2(err.startsWith("nnlens-cli: cannot write the output to stdout"), qPrintable(err));
+    QVERIFY2(err.endsWith('\n') && err.count('\n') == 1, qPrintable(err));
+}
+
+// -o writes through a symbolic link to its target and refuses a device node, which it used to
+// replace with a regular file (#12).
+void TestCli::outputThroughLinkAndToDevice_data() {
+    QTest::addColumn<QStringList>("args");  // "%O" stands for the output
+    QTest::newRow("grid JSON") << QStringList{"grid", "%D/quadrant.nnlens.json", "--n", "3", "-o",
+                                              "%O"};
+    QTest::newRow("dataset CSV") << QStringList{"dataset", "xor", "--n", "10", "-o", "%O"};
+    QTest::newRow("render PNG") << QStringList{
+        "render", "%D/quadrant.nnlens.json", "--figure", "network", "-o", "%O"};
+}
+
+void TestCli::outputThroughLinkAndToDevice() {
+    QFETCH(QStringList, args);
+    writeFile("target.out", "old");
+    QVERIFY(QFile::link(path("target.out"), path("link.out")));
+    const CliResult viaLink = run(QStringList(args).replaceInStrings("%O", path("link.out")));
+    QVERIFY2(viaLink.code == 0, viaLink.err.constData());
+    QVERIFY(QFileInfo(path("link.out")).isSymLink());
+    QVERIFY(readFile("target.out") != "old");
+    QVERIFY(readFile("target.out").size() > 3);
+
+    if (!QFileInfo::exists("/dev/null")) QSKIP("no /dev/null");
+    const CliResult device = run(QStringList(args).replaceInStrings("%O", "/dev/null"));
+    QCOMPARE(device.code, 2);
+    QVERIFY2(QString::fromUtf8(device.err).contains("/dev/null: is not a regular file"),
+             device.err.constData());
+    QVERIFY(!QFileInfo("/dev/null").isFile());
+}
+
 void TestCli::badInput_data() {
     QTest::addColumn<QStringList>("args");
     QTest::addColumn<QString>("message");  // must appear in the one stderr line
@@ -969,6 +1090,13 @@ void TestCli::badInput_data() {
     QTest::newRow("malformed JSON")
         << QStringList{"grid", "%D/malformed.nnlens.json", "-o", "%D/out.json"}
         << "malformed.nnlens.json: " << gridOut;
+    QTest::newRow("65000 levels of nesting")
+        << QStringList{"grid", "%D/deep.nnlens.json", "-o", "%D/out.json"}
+        << "deep.nnlens.json: line 1, column 65: too deeply nested (more than 64 levels) at byte 65"
+        << gridOut;
+    QTest::newRow("number beyond double range")
+        << QStringList{"summary", "%D/overflow.nnlens.json"}
+        << "overflow.nnlens.json: line 1, column 49: number 1e400 is out of range" << QString();
     QTest::newRow("wrong shape") << QStringList{"grid", "%D/wrong-shape.nnlens.json", "-o",
                                                 "%D/out.json"}
                                  << "layer 2: weights have 3 rows but the layer receives 2 inputs"
@@ -986,7 +1114,16 @@ void TestCli::badInput_data() {
                                                        "--data", "%D/labels.csv",
                                                        "--loss", "ce",
                                                        "-o",     "%D/out.json"}
-                                        << "labels.csv: " << gridOut;
+                                        << "labels.csv: line 3, column label: label 2 is out of "
+                                           "range"
+                                        << gridOut;
+    // The file's line and the column, not "row 2" (#12).
+    QTest::newRow("bce target out of [0, 1]")
+        << QStringList{"grad",   "%D/linear.nnlens.json",
+                       "--data", "%D/lin.csv",
+                       "--loss", "bce",
+                       "-o",     "%D/out.json"}
+        << "lin.csv: line 4, column y1: loss bce needs targets in [0, 1]" << gridOut;
     QTest::newRow("NaN in CSV") << QStringList{"grad",   "%D/linear.nnlens.json",
                                                "--data", "%D/nan.csv",
                                                "--loss", "mse",
@@ -1042,12 +1179,12 @@ void TestCli::badInput_data() {
         << "--backend: unknown backend \"gpu\" (known: cpu, cuda, auto)" << gridOut;
 
     // Options out of range.
-    QTest::newRow("--lr 0") << QStringList(train).replaceInStrings("0.01", "0")
-                            << "train: --lr: 0 is out of range (must be a finite number > 0)"
-                            << trainOut;
-    QTest::newRow("--lr inf") << QStringList(train).replaceInStrings("0.01", "inf")
-                              << "train: --lr: inf is out of range (must be a finite number > 0)"
-                              << trainOut;
+    QTest::newRow("--lr 0")
+        << QStringList(train).replaceInStrings("0.01", "0")
+        << "train: --lr: 0 is out of range (must be a number > 0 and at most 1e30)" << trainOut;
+    QTest::newRow("--lr inf")
+        << QStringList(train).replaceInStrings("0.01", "inf")
+        << "train: --lr: inf is out of range (must be a number > 0 and at most 1e30)" << trainOut;
     QTest::newRow("--lr abc") << QStringList(train).replaceInStrings("0.01", "abc")
                               << "train: --lr: \"abc\" is not a number" << trainOut;
     QTest::newRow("--batch 0") << (train + QStringList{"--batch", "0"})
@@ -1084,7 +1221,7 @@ void TestCli::badInput_data() {
         << "grid: --bins: 0 is out of range (must be 1 to 1024)" << gridOut;
     QTest::newRow("grid --range -1")
         << (grid + QStringList{"--range", "-1"})
-        << "grid: --range: -1 is out of range (must be a finite number > 0)" << gridOut;
+        << "grid: --range: -1 is out of range (must be a number > 0 and at most 1e6)" << gridOut;
     QTest::newRow("lr-scan --lr-stop below start")
         << QStringList{"lr-scan",     "%D/linear.nnlens.json",
                        "--data",      "%D/lin.csv",
@@ -1105,9 +1242,36 @@ void TestCli::badInput_data() {
     QTest::newRow("dataset --n 0") << QStringList{"dataset", "xor", "--n", "0", "-o", "%D/out.csv"}
                                    << "dataset: --n: 0 is out of range (must be 1 to 10000000)"
                                    << "out.csv";
+    // Values past the float the engine computes in (#12): they printed nulls or wrote inf.
+    QTest::newRow("grid --range 1e39")
+        << (grid + QStringList{"--range", "1e39"})
+        << "grid: --range: 1e39 is out of range (must be a number > 0 and at most 1e6)" << gridOut;
+    QTest::newRow("grid --range 1e-50 (0 as a float)")
+        << (grid + QStringList{"--range", "1e-50"})
+        << "grid: --range: 1e-50 is out of range (must be a number > 0 and at most 1e6)" << gridOut;
+    QTest::newRow("dataset --noise 1e308")
+        << QStringList{"dataset", "xor", "--noise", "1e308", "-o", "%D/out.csv"}
+        << "dataset: --noise: 1e308 is out of range (must be from 0 to 1e6)"
+        << "out.csv";
+    QTest::newRow("train --lr 1e39") << QStringList(train).replaceInStrings("0.01", "1e39")
+                                     << "train: --lr: 1e39 is out of range (must be a number > 0 "
+                                        "and at most 1e30)"
+                                     << trainOut;
+    QTest::newRow("lr-scan --lr-start 1e-50")
+        << QStringList{"lr-scan", "%D/linear.nnlens.json", "--data", "%D/regression.csv", "--loss",
+                       "mse",     "--optimizer",           "sgd",    "--lr-start",        "1e-50"}
+        << "lr-scan: --lr-start: 1e-50 is out of range (must be a number > 0 and at most 1e30)"
+        << QString();
+    QTest::newRow("render: --vlim 1e39")
+        << QStringList{"render",   "%D/quadrant.nnlens.json",
+                       "--figure", "network",
+                       "--vlim",   "1e39",
+                       "-o",       "%D/out.png"}
+        << "render: --vlim: 1e39 is out of range (must be a number > 0 and at most 1e30)"
+        << "out.png";
     QTest::newRow("dataset --noise -1")
         << QStringList{"dataset", "xor", "--noise", "-1", "-o", "%D/out.csv"}
-        << "dataset: --noise: -1 is out of range (must be a finite number >= 0)"
+        << "dataset: --noise: -1 is out of range (must be from 0 to 1e6)"
         << "out.csv";
     QTest::newRow("--seed -1") << (train + QStringList{"--seed", "-1"})
                                << "train: --seed: -1 is out of range (must be at least 0)"
@@ -1154,7 +1318,7 @@ void TestCli::badInput_data() {
         << "render: --dpi: 5 is out of range (must be 10 to 1200)" << renderOut;
     QTest::newRow("render: --vlim 0")
         << (render + QStringList{"--vlim", "0"})
-        << "render: --vlim: 0 is out of range (must be a finite number > 0)" << renderOut;
+        << "render: --vlim: 0 is out of range (must be a number > 0 and at most 1e30)" << renderOut;
     QTest::newRow("render: --softmax-range 5,1")
         << QStringList{"render",
                        "%D/quadrant.nnlens.json",

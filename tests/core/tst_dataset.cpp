@@ -128,6 +128,11 @@ void TestDataset::parseVariants_data() {
                                   << 1 << 10 << 0 << 1.0f;
     QTest::newRow("tiny number underflows to a subnormal")
         << QByteArray("x1\n1e-40\n") << 1 << 1 << 0 << 1e-40f;
+    // Below float and below double read alike: 0 (#12); 1e-400 used to be "not finite".
+    QTest::newRow("1e-46 underflows to 0") << QByteArray("x1\n1e-46\n") << 1 << 1 << 0 << 0.0f;
+    QTest::newRow("1e-400 underflows to 0") << QByteArray("x1\n1e-400\n") << 1 << 1 << 0 << 0.0f;
+    QTest::newRow("400 zeros after the point underflow to 0")
+        << (QByteArray("x1\n0.") + QByteArray(400, '0') + "1\n") << 1 << 1 << 0 << 0.0f;
     QTest::newRow("exponent and no leading digit")
         << QByteArray("x1\n.5E+1\n") << 1 << 1 << 0 << 5.0f;
 }
@@ -162,6 +167,16 @@ void TestDataset::csvErrors_data() {
     QTest::addColumn<QByteArray>("text");
     QTest::addColumn<QString>("message");
 
+    // Cells are quoted as short escaped excerpts (#12).
+    QTest::newRow("long cell cut at 40 characters")
+        << (QByteArray("x1\n") + QByteArray(100, 'a') + "\n")
+        << R"(data.csv: line 2, column 1 (x1): "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"... is not a number)";
+    QTest::newRow("control characters escaped")
+        << QByteArray("x1\n\x1b[2J\x07\n")
+        << R"(data.csv: line 2, column 1 (x1): "\x1b[2J\x07" is not a number)";
+    QTest::newRow("1e400 is not finite")
+        << QByteArray("x1\n1e400\n")
+        << R"(data.csv: line 2, column 1 (x1): "1e400" is not a finite number)";
     QTest::newRow("not a number on line 4")
         << QByteArray("x1,x2,y1\n1,2,0\n3,4,1\n5,abc,0\n")
         << R"(data.csv: line 4, column 2 (x2): "abc" is not a number)";

@@ -315,6 +315,39 @@ class TestGrid : public QObject {
         }
     }
 
+    // A constant map far from 0: v - 0.5 and v + 0.5 round onto v (in double from ~1e16, in
+    // float long before), so the edges collapse. Every value still lands in the middle bin, as
+    // in exact arithmetic, and the counts add up to the number of finite values (#12).
+    void constantHugeValuesStayInTheMiddleBin_data() {
+        QTest::addColumn<float>("value");
+        QTest::addColumn<int>("bins");
+        QTest::addColumn<int>("count");
+        QTest::addRow("1e17 bins=25") << 1e17f << 25 << 1000;
+        QTest::addRow("-1e17 bins=25") << -1e17f << 25 << 1000;
+        QTest::addRow("5e15 bins=25") << 5e15f << 25 << 300;
+        QTest::addRow("1e30 bins=4") << 1e30f << 4 << 7;
+        QTest::addRow("3e38 bins=1024") << 3e38f << 1024 << 513;
+        QTest::addRow("1e17 bins=1") << 1e17f << 1 << 9;
+    }
+    void constantHugeValuesStayInTheMiddleBin() {
+        QFETCH(float, value);
+        QFETCH(int, bins);
+        QFETCH(int, count);
+        std::vector<float> v(std::size_t(count), value);
+        v.push_back(std::nanf(""));
+        const Histogram h = histogram(v.data(), std::int64_t(v.size()), bins);
+        std::vector<std::int64_t> expected(std::size_t(bins), 0);
+        expected[std::size_t(bins / 2)] = count;
+        QCOMPARE(h.counts, expected);
+        const HistogramEdges e = histogramEdges(value, value, bins);
+        QCOMPARE(hd::histogramBin(value, float(e.first), e.scale, e.thresholds.data(), bins,
+                                  e.thresholds[0], e.lastFloor),
+                 bins / 2);
+        QCOMPARE(hd::histogramBin(std::nanf(""), float(e.first), e.scale, e.thresholds.data(), bins,
+                                  e.thresholds[0], e.lastFloor),
+                 bins);
+    }
+
     void nonFiniteValuesDoNotBreakHistograms() {
         std::vector<float> v = {1.0f, std::nanf(""), 2.0f, INFINITY, 3.0f};
         const Histogram h = histogram(v.data(), 5, 2);

@@ -493,6 +493,29 @@ void TestNetworkIo::syntaxErrors_data() {
     QTest::newRow("NaN literal") << QByteArray("{\"a\": NaN}") << "line 1, column 7: syntax error";
     QTest::newRow("unterminated") << QByteArray("{\"a\": [1,\n2")
                                   << "line 2, column 2: syntax error";
+    // Deep nesting is refused before anything recurses over it (#12): 65 000 levels used to
+    // overflow the stack when a message showed the value or an unknown key was copied.
+    const QByteArray deep = QByteArray(65000, '[') + QByteArray(65000, ']');
+    QTest::newRow("65000 levels as the document")
+        << deep << "line 1, column 65: too deeply nested (more than 64 levels) at byte 65";
+    QTest::newRow("65000 levels in an unknown key")
+        << QByteArray("{\"format\": \"nnlens.network\",\n \"x\": ") + deep + "}"
+        << "line 2, column 70: too deeply nested (more than 64 levels) at byte 99";
+    QTest::newRow("65000 levels as inputs")
+        << QByteArray("{\"format\": \"nnlens.network\", \"version\": 1, \"inputs\": ") + deep + "}"
+        << "line 1, column 117: too deeply nested (more than 64 levels) at byte 117";
+    QTest::newRow("brackets in a string do not count")
+        << QByteArray("{\"x\": \"") + QByteArray(100, '[') + "\", \"format\": 1}"
+        << "\"format\": expected \"nnlens.network\", got 1";
+    // Numbers beyond double range are InputErrors with their place, not nlohmann's text (#12).
+    QTest::newRow("1e400") << QByteArray("{\"format\": \"nnlens.network\",\n \"inputs\": 1e400}")
+                           << "line 2, column 12: number 1e400 is out of range";
+    QTest::newRow("-1e400 in weights") << QByteArray("{\"a\": [[0, -1e400]]}")
+                                       << "line 1, column 12: number -1e400 is out of range";
+    QTest::newRow("400-digit integer")
+        << QByteArray("{\"bias\": [") + QByteArray(400, '9') + "]}"
+        << "line 1, column 11: number 9999999999999999999999999999999999999999... is out of "
+           "range";
 }
 
 void TestNetworkIo::syntaxErrors() {
