@@ -18,6 +18,7 @@ namespace nnlens::block {
                         float*, float*, float*, Index);                                           \
     bool optimizerStep(const OptimizerConfig&, const OptimizerStepScalars&, const float*,         \
                        const float*, float*, float*, float*, std::size_t);                        \
+    void countBins(const HistogramEdges&, const float*, std::int64_t, std::int64_t*);             \
     Range finiteRange(const float*, Index);                                                       \
     }
 
@@ -34,6 +35,7 @@ struct Kernels {
     decltype(&generic::activationBackward) activationBackward;
     decltype(&generic::linearBackward) linearBackward;
     decltype(&generic::optimizerStep) optimizerStep;
+    decltype(&generic::countBins) countBins;
     decltype(&generic::finiteRange) finiteRange;
     const char* name;
 };
@@ -45,22 +47,16 @@ Kernels choose() {
     const bool baseline = wanted != nullptr && std::strcmp(wanted, "sse2") == 0;
     __builtin_cpu_init();
     if (!baseline && __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma")) {
-        return {avx2::linearForward,
-                avx2::activationForward,
-                avx2::activationBackward,
-                avx2::linearBackward,
-                avx2::optimizerStep,
-                avx2::finiteRange,
-                "avx2"};
+        return {avx2::linearForward,      avx2::activationForward,
+                avx2::activationBackward, avx2::linearBackward,
+                avx2::optimizerStep,      avx2::countBins,
+                avx2::finiteRange,        "avx2"};
     }
 #endif
-    return {generic::linearForward,
-            generic::activationForward,
-            generic::activationBackward,
-            generic::linearBackward,
-            generic::optimizerStep,
-            generic::finiteRange,
-            "sse2"};
+    return {generic::linearForward,      generic::activationForward,
+            generic::activationBackward, generic::linearBackward,
+            generic::optimizerStep,      generic::countBins,
+            generic::finiteRange,        "sse2"};
 }
 
 const Kernels& kernels() {
@@ -93,6 +89,11 @@ void linearBackward(const float* X, Index ldX, int nIn, const float* dS, Index l
 bool optimizerStep(const OptimizerConfig& cfg, const OptimizerStepScalars& k, const float* p,
                    const float* g, float* m, float* v, float* out, std::size_t n) {
     return kernels().optimizerStep(cfg, k, p, g, m, v, out, n);
+}
+
+void countBins(const HistogramEdges& b, const float* values, std::int64_t count,
+               std::int64_t* counts) {
+    kernels().countBins(b, values, count, counts);
 }
 
 Range finiteRange(const float* v, Index n) {

@@ -6,10 +6,16 @@
 // data[j * ld + r], so a tall matrix, a chunk of its rows and a map column are all blocks.
 #pragma once
 
+#include <cstdint>
+
 #include <Eigen/Core>
 
 #include "activation.hpp"
 #include "optimizer.hpp"
+
+namespace nnlens {
+struct HistogramEdges;
+}
 
 namespace nnlens::block {
 
@@ -43,6 +49,12 @@ void linearBackward(const float* X, Index ldX, int nIn, const float* dS, Index l
 // false when an updated parameter is not finite.
 bool optimizerStep(const OptimizerConfig& cfg, const OptimizerStepScalars& k, const float* p,
                    const float* g, float* m, float* v, float* out, std::size_t n);
+
+// Adds the numpy.histogram bin counts of values[0, count) to `counts` (bins of `b`). Values
+// outside [first, last] (NaN included) are not counted; there are none when the range is the
+// data's own min and max.
+void countBins(const HistogramEdges& b, const float* values, std::int64_t count,
+               std::int64_t* counts);
 
 // The finite [lo, hi] of v[0, n) (lo > hi when no value is finite).
 struct Range {
