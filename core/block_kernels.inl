@@ -24,7 +24,7 @@ namespace nnlens::block::NNLENS_BLOCK_ISA {
 namespace {
 
 constexpr int kMaxBlockedWidth = 32;  // inputs (or outputs) whose lanes the blocked loops keep
-constexpr Index kFewRows = 64;        // a minibatch: linearBackward's dW runs row by row
+constexpr Index kFewRows = 64;  // a minibatch: linearBackward's specialised kernels run row by row
 
 using ConstMap = Eigen::Map<const Eigen::MatrixXf, 0, Eigen::OuterStride<>>;
 using MutMap = Eigen::Map<Eigen::MatrixXf, 0, Eigen::OuterStride<>>;
@@ -284,63 +284,7 @@ void linearBackward(const float* X, Index ldX, int nIn, const float* dS, Index l
             kernel(X, ldX, nIn, dS, ldS, rows, W, dW, db, dX, ldDX);
             return;
         }
-        // A minibatch, row by row with the lanes over the nodes (up to four groups of eight):
-        //   db += dS[r, :];  dW[:, j] += X[r, :] dS[r, j];  dX[r, :] = sum_j dS[r, j] W[:, j]
-        constexpr int kGroups = kMaxBlockedWidth / kLaneWidth;
-        const int gIn = (nIn + kLaneWidth - 1) / kLaneWidth;
-        const int gOut = (nOut + kLaneWidth - 1) / kLaneWidth;
-        const auto width = [](int n, int g) { return std::min(kLaneWidth, n - g * kLaneWidth); };
-        Lanes wCol[kMaxBlockedWidth * kGroups];  // W[:, j] as lanes over the inputs
-        Lanes dwCol[kMaxBlockedWidth * kGroups];
-        for (int j = 0; j < nOut; ++j) {
-            for (int g = 0; g < gIn; ++g) {
-                wCol[j * gIn + g] =
-                    load(W + static_cast<Index>(j) * nIn + g * kLaneWidth, width(nIn, g));
-                dwCol[j * gIn + g].setZero();
-            }
-        }
-        Lanes dbAcc[kGroups];
-        for (int g = 0; g < gOut; ++g)
-            dbAcc[g].setZero();
-        Lanes xr[kGroups];
-        Lanes dr[kGroups];
-        for (Index r = 0; r < rows; ++r) {
-            for (int g = 0; g < gIn; ++g) {
-                xr[g].setZero();
-                for (int k = 0; k < width(nIn, g); ++k)
-                    xr[g][k] = X[(g * kLaneWidth + k) * ldX + r];
-            }
-            for (int g = 0; g < gOut; ++g) {
-                dr[g].setZero();
-                for (int j = 0; j < width(nOut, g); ++j)
-                    dr[g][j] = dS[(g * kLaneWidth + j) * ldS + r];
-                dbAcc[g] += dr[g];
-            }
-            Lanes dxr[kGroups];
-            for (int g = 0; g < gIn; ++g)
-                dxr[g].setZero();
-            for (int j = 0; j < nOut; ++j) {
-                const float dsj = dr[j / kLaneWidth][j % kLaneWidth];
-                for (int g = 0; g < gIn; ++g) {
-                    dwCol[j * gIn + g] += xr[g] * dsj;
-                    dxr[g] += wCol[j * gIn + g] * dsj;
-                }
-            }
-            if (dX) {
-                for (int g = 0; g < gIn; ++g) {
-                    for (int k = 0; k < width(nIn, g); ++k)
-                        dX[(g * kLaneWidth + k) * ldDX + r] = dxr[g][k];
-                }
-            }
-        }
-        for (int j = 0; j < nOut; ++j) {
-            for (int g = 0; g < gIn; ++g)
-                store(dW + static_cast<Index>(j) * nIn + g * kLaneWidth, dwCol[j * gIn + g],
-                      width(nIn, g));
-        }
-        for (int g = 0; g < gOut; ++g)
-            store(db + g * kLaneWidth, dbAcc[g], width(nOut, g));
-        return;
+        // Other widths take the many-rows loops below, which hold for any row count.
     }
     // Many rows: eight rows at a time, the lanes over the rows.
     //   dW[k, j] = sum_r X[r, k] dS[r, j] into per-lane partial sums, added up at the end;
