@@ -115,13 +115,18 @@ float evaluateLoss(LossConfig cfg, const Eigen::Ref<const Matrix>& out, const Da
     return static_cast<float>(total);
 }
 
-Gradients backward(const Network& net, const Trace& trace, const Dataset& data, LossConfig cfg) {
+Gradients backward(const Network& net, const Trace& trace, const Dataset& data, LossConfig cfg,
+                   float lossScale) {
     Gradients g;
     const std::size_t depth = net.layers.size();
     g.layers.resize(depth);
     if (depth == 0) return g;
     const bool softmaxOut = net.layers.back().activation == Activation::Softmax;
     g.loss = evaluateLoss(cfg, trace.output(), data, softmaxOut, &g.layers.back().dOut);
+    if (lossScale != 1.0f) {
+        g.loss *= lossScale;
+        g.layers.back().dOut *= lossScale;
+    }
     const Eigen::Index n = trace.input.rows();
     for (std::size_t l = depth; l-- > 0;) {
         const Layer& layer = net.layers[l];

@@ -33,6 +33,9 @@ float evaluateLoss(LossConfig cfg, const Eigen::Ref<const Matrix>& out, const Da
                    bool outIsSoftmax, Matrix* dout);
 
 // Gradients of the loss of `trace` (made by forward() on data.x) with respect to every tensor.
-Gradients backward(const Network& net, const Trace& trace, const Dataset& data, LossConfig cfg);
+// `lossScale` K multiplies the loss (the seed's `100 * torch.mean(..)`): dL/dout is scaled once,
+// before the chain rule, so every gradient is that of K L as autograd computes it.
+Gradients backward(const Network& net, const Trace& trace, const Dataset& data, LossConfig cfg,
+                   float lossScale = 1.0f);
 
 }  // namespace nnlens

@@ -312,6 +312,26 @@ Dataset generateDataset(std::string_view kind, int n, double noise, std::uint64_
     return twoClassSet(kind, n, noise, seed);
 }
 
+Dataset normalDataset(int n, int dim, std::uint64_t seed) {
+    if (dim < 1 || dim > kMaxInputs) {
+        throw InputError("a normal data set needs from 1 to " + std::to_string(kMaxInputs) +
+                         " inputs, not " + std::to_string(dim));
+    }
+    if (n < 1 || static_cast<std::int64_t>(n) * dim > kMaxGeneratedValues) {
+        throw InputError("a normal data set needs from 1 to " +
+                         std::to_string(kMaxGeneratedValues / dim) + " points for " +
+                         std::to_string(dim) + " inputs, not " + std::to_string(n));
+    }
+    Dataset data;
+    data.x.resize(n, dim);
+    Random rng(seed);
+    for (int i = 0; i < n; ++i) {
+        for (int j = 0; j < dim; ++j)
+            data.x(i, j) = static_cast<float>(rng.normal());
+    }
+    return data;
+}
+
 Dataset parseCsv(std::string_view text, const std::string& source) {
     const std::string prefix = source.empty() ? std::string() : source + ": ";
     try {

@@ -7,6 +7,7 @@
 #include <string_view>
 #include <vector>
 
+#include "limits.hpp"
 #include "types.hpp"
 
 namespace nnlens {
@@ -38,6 +39,15 @@ const std::vector<std::string>& datasetKinds();
 // standard deviation on y and sigma = noise when noise > 0. Throws InputError for an unknown
 // kind, n < 1 or noise < 0.
 Dataset generateDataset(std::string_view kind, int n, double noise, std::uint64_t seed);
+
+// The values a generated normal data set may hold (n x dim): as many as the largest 2-D set.
+inline constexpr std::int64_t kMaxGeneratedValues =
+    2 * static_cast<std::int64_t>(kMaxGeneratedRows);
+
+// n rows of inputs x1..xD drawn from the standard normal, D = dim, and no targets: the seed's
+// torch.randn(N, D) (its "Statistical Perspective"). Drawn row by row. Throws InputError unless
+// n >= 1, 1 <= dim <= kMaxInputs and n dim <= kMaxGeneratedValues.
+Dataset normalDataset(int n, int dim, std::uint64_t seed);
 
 // Reads a CSV with a header row (spec section 2). Throws InputError naming the file, line and
 // column ("data.csv: line 4, column 2 (x2): \"abc\" is not a number").

@@ -81,10 +81,11 @@ std::int64_t integerInRange(const Args& a, std::string_view name, std::int64_t f
                             std::int64_t lo, std::int64_t hi);
 // Upper bounds of the real-valued options, as the help texts state them. The engine computes in
 // float, so a value must also stay finite (and a positive one nonzero) once converted to float.
-inline constexpr double kMaxRangeOption = 1e6;  // --range: the half-width of the plane
-inline constexpr double kMaxRateOption = 1e30;  // --lr, --lr-start, --lr-stop (1e30 diverges)
-inline constexpr double kMaxNoiseOption = 1e6;  // dataset --noise
-inline constexpr double kMaxVlimOption = 1e30;  // render --vlim
+inline constexpr double kMaxRangeOption = 1e6;      // --range: the half-width of the plane
+inline constexpr double kMaxRateOption = 1e30;      // --lr, --lr-start, --lr-stop (1e30 diverges)
+inline constexpr double kMaxNoiseOption = 1e6;      // dataset --noise
+inline constexpr double kMaxVlimOption = 1e30;      // render --vlim
+inline constexpr double kMaxLossScaleOption = 1e6;  // trace --loss-scale
 // A number > 0 and at most hi, still > 0 as a float ("--lr: 1e-50 is out of range (must be a
 // number > 0 and at most 1e6)").
 double positiveNumber(const Args& a, std::string_view name, double fallback, double hi);

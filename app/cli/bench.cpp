@@ -16,6 +16,7 @@
 #include "core/block.hpp"
 #include "core/dataset.hpp"
 #include "core/network.hpp"
+#include "core/trace.hpp"
 #include "core/trainer.hpp"
 #include "figures/figures.hpp"
 #include "figures/map_set.hpp"
@@ -235,6 +236,27 @@ BenchResult runBench(Backend& backend, bool quick, bool large, std::ostream& log
             << " ms, PNG in " << text::formatNumber(r.renderGraphPngMs) << " ms\n"
             << std::flush;
     }
+    // The seed's statistical perspective: 100-200-100-10 (tanh, relu, linear) on N = 500
+    // standard normal inputs, loss torch.mean(Xout ** 2), forward, backward and every statistic.
+    {
+        const Network stats = Network::initialized(
+            100, {{200, Activation::Tanh}, {100, Activation::Relu}, {10, Activation::Linear}}, 123);
+        const Dataset inputs = normalDataset(500, 100, 123);
+        TraceConfig traceCfg;
+        traceCfg.loss = LossConfig{Loss::Mse, Reduction::Mean};
+        traceModules(stats, inputs, traceCfg);  // warm-up
+        r.traceRuns = quick ? 3 : 30;
+        times.clear();
+        for (int i = 0; i < r.traceRuns; ++i) {
+            const auto t0 = Clock::now();
+            const ModuleTrace t = traceModules(stats, inputs, traceCfg);
+            times.push_back(millisecondsSince(t0));
+        }
+        r.traceMs = median(times);
+        log << "bench: trace 100-200-100-10, N 500 " << text::formatNumber(r.traceMs)
+            << " ms (median of " << r.traceRuns << ")\n"
+            << std::flush;
+    }
     if (large) runLargeBench(backend, quick, r, log);
     return r;
 }
@@ -248,10 +270,12 @@ Json benchJson(const BenchResult& r, std::string_view backendName) {
               {"live_colour_ms", jsonNumber(r.liveColourMs)},
               {"render_graph_ms", jsonNumber(r.renderGraphMs)},
               {"render_graph_png_ms", jsonNumber(r.renderGraphPngMs)},
+              {"trace_ms", jsonNumber(r.traceMs)},
               {"targets",
                {{"grid_ms", jsonNumber(kTargetGridMs)},
                 {"grid_update_ms", jsonNumber(kTargetGridUpdateMs)},
-                {"train_samples_per_s", jsonNumber(kTargetTrainSamplesPerS)}}},
+                {"train_samples_per_s", jsonNumber(kTargetTrainSamplesPerS)},
+                {"trace_ms", jsonNumber(kTargetTraceMs)}}},
               {"machine",
                {{"threads", static_cast<std::int64_t>(std::thread::hardware_concurrency())},
                 {"cpu", cpuModel()},
@@ -260,7 +284,8 @@ Json benchJson(const BenchResult& r, std::string_view backendName) {
                {{"grid", r.gridRuns},
                 {"grid_update", r.updateRuns},
                 {"train", r.trainRuns},
-                {"train_epochs", r.trainEpochs}}},
+                {"train_epochs", r.trainEpochs},
+                {"trace", r.traceRuns}}},
               {"quick", r.quick}};
     if (r.large) {
         j["large"] = {{"grid_2048_ms", jsonNumber(r.largeGridMs)},
@@ -298,7 +323,10 @@ the third layer changed (100 runs); train_samples_per_s: samples per second
 of training (MSE, Adam, batch 10, 500 spiral points), best of 3 runs of about
 a second each; live_update_ms: a first-layer weight changed, every layer
 recomputed and every map coloured; render_graph_ms and render_graph_png_ms:
-the network figure at 2400 x 1200 painted, then encoded as PNG (medians of 5).
+the network figure at 2400 x 1200 painted, then encoded as PNG (medians of 5);
+trace_ms: nnlens-cli trace's work on the seed's statistical-perspective
+network (100-200-100-10, tanh, relu, linear) with 500 standard normal inputs
+and mse: forward, backward and every tensor's statistics (median of 30).
 With --large and a CUDA device, large.grid_2048_kernel_ms is the grid kernel
 alone and large.grid_2048_copy_to_host_ms the copy of the maps, with GB/s.
 targets are the figures the project aims for.

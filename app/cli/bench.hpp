@@ -28,6 +28,10 @@ struct BenchResult {
     double largeGridMs = 0.0;  // median compute of a 2-16-16-16-1 tanh at n 2048, maps on the host
     double renderGraphMs = 0.0;     // the 2-8-8-8-1 network figure at 2400 x 1200, painted
     double renderGraphPngMs = 0.0;  // the same image encoded as PNG
+    // traceModules on the statistical-perspective network (100-200-100-10 tanh, relu, linear)
+    // with N = 500 normal inputs and mse: forward, backward and every statistic, median.
+    double traceMs = 0.0;
+    int traceRuns = 0;
     // The device's own time for that grid, apart from the copy to the host (CUDA only).
     std::optional<engine::DeviceGridTiming> largeGridDevice;
     double largeTrainSamplesPerS = 0.0;  // 2-8-8-8-1 tanh, MSE, Adam, batch 4096, 1 M points
@@ -38,6 +42,7 @@ struct BenchResult {
 inline constexpr double kTargetGridMs = 1.5;
 inline constexpr double kTargetGridUpdateMs = 0.5;
 inline constexpr double kTargetTrainSamplesPerS = 5e6;
+inline constexpr double kTargetTraceMs = 10.0;  // the data-flow issue's target
 
 // Runs the three measurements on `backend`; `quick` runs each only a few times (for tests);
 // `large` adds the big grid and the 1 M-point training run. One line per measurement goes to

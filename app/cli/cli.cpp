@@ -22,8 +22,9 @@ namespace {
 
 const std::vector<Command>& commands() {
     static const std::vector<Command> table = {
-        summaryCommand(), forwardCommand(), gridCommand(),   gradCommand(),  trainCommand(),
-        lrScanCommand(),  datasetCommand(), renderCommand(), benchCommand(),
+        summaryCommand(), forwardCommand(), gridCommand(),    gradCommand(),
+        trainCommand(),   lrScanCommand(),  datasetCommand(), traceCommand(),
+        initCommand(),    renderCommand(),  benchCommand(),
     };
     return table;
 }
@@ -38,8 +39,9 @@ void printCommandList(std::ostream& os) {
         std::snprintf(line, sizeof line, "  %-8s %-28s %s\n", c.name, c.arguments, c.purpose);
         os << line;
     }
-    os << "\nResults are JSON on stdout (summary prints text, dataset CSV); messages and\n"
-       << "progress go to stderr. Every command takes --backend cpu|cuda|auto.\n"
+    os << "\nResults are JSON on stdout (summary and trace --text print text, dataset\n"
+       << "CSV); messages and progress go to stderr. Every command takes\n"
+       << "--backend cpu|cuda|auto.\n"
        << "Exit status: 0 success, 2 bad usage or bad input, 1 any other failure.\n";
 }
 

@@ -47,6 +47,8 @@ Command gradCommand();
 Command trainCommand();
 Command lrScanCommand();
 Command datasetCommand();
+Command traceCommand();
+Command initCommand();
 Command renderCommand();
 Command benchCommand();
 

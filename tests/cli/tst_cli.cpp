@@ -1179,10 +1179,10 @@ void TestCli::badInput_data() {
         << QStringList(train).replaceInStrings("adam", "adagrad")
         << "train: --optimizer: unknown optimizer \"adagrad\" (known: sgd, momentum, adam)"
         << trainOut;
-    QTest::newRow("unknown dataset kind")
-        << QStringList{"dataset", "swirl", "-o", "%D/out.csv"}
-        << "dataset: unknown kind \"swirl\" (known: xor, circle, gaussians, spiral, moons, sincos)"
-        << "out.csv";
+    QTest::newRow("unknown dataset kind") << QStringList{"dataset", "swirl", "-o", "%D/out.csv"}
+                                          << "dataset: unknown kind \"swirl\" (known: xor, circle, "
+                                             "gaussians, spiral, moons, sincos, normal)"
+                                          << "out.csv";
     QTest::newRow("unknown command")
         << QStringList{"frobnicate"} << "nnlens-cli: unknown command \"frobnicate\""
         << "";
