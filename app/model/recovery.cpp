@@ -189,12 +189,15 @@ bool RecoveryService::flush(QString* error) {
         {"has_view", net.hasView},
     };
     QString message;
+    const bool created = !QDir(m_folder).exists();
     if (!QDir().mkpath(m_folder)) {
         message = QStringLiteral("%1: cannot create the recovery folder").arg(m_folder);
     } else {
-        // Unsaved work is nobody else's business.
-        QFile::setPermissions(
-            m_folder, QFileDevice::ReadOwner | QFileDevice::WriteOwner | QFileDevice::ExeOwner);
+        // Unsaved work is nobody else's business (a folder someone chose is left as it is).
+        if (created) {
+            QFile::setPermissions(
+                m_folder, QFileDevice::ReadOwner | QFileDevice::WriteOwner | QFileDevice::ExeOwner);
+        }
         try {
             writeFileAtomic(QFile::encodeName(m_path).toStdString(), formatNetwork(net));
         } catch (const std::exception& e) {
