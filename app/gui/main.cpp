@@ -72,5 +72,7 @@ int main(int argc, char** argv) {
     window.showTab(parser.value(tab));
     window.show();
     if (parser.isSet(presentation)) window.setPresentation(true);
+    // Once the window is up: what a crash or a power loss left unsaved.
+    QTimer::singleShot(0, &window, [&window] { window.offerRecovery(); });
     return QApplication::exec();
 }

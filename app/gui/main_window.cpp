@@ -39,6 +39,7 @@ bool isNetworkFile(const QString& path) {
 MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent) {
     m_clock.start();
     m_doc = new model::Document(this);
+    m_recovery = std::make_unique<model::RecoveryService>(m_doc);
     m_maps = std::make_unique<model::MapService>(
         engine::makeBackend(engine::BackendChoice::Auto, fallbackReport()));
     m_normalFont = QApplication::font();
@@ -64,6 +65,8 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent) {
     connect(m_doc, &model::Document::selectionChanged, this, [this] { updateStatus(); });
     connect(m_doc, &model::Document::editRefused, this,
             [this](const QString& message) { showError(message); });
+    connect(m_recovery.get(), &model::RecoveryService::failed, this,
+            [this](const QString& message) { showError(message, false); });
     connect(m_maps.get(), &model::MapService::frameReady, this,
             [this](std::shared_ptr<const model::MapFrame> frame) { onFrame(std::move(frame)); });
     connect(m_maps.get(), &model::MapService::failed, this, [this](const QString& message) {
@@ -185,7 +188,7 @@ bool MainWindow::openFile(const QString& path) {
     }
     m_layers->resetColourLimit();
     addRecent(QFileInfo(path).absoluteFilePath());
-    statusBar()->showMessage(tr("Opened %1").arg(QFileInfo(path).fileName()), 3000);
+    statusBar()->showMessage(tr("Opened %1").arg(m_doc->displayName()), 3000);
     return true;
 }
 

@@ -13,6 +13,7 @@
 #include "figures/figures.hpp"
 #include "model/document.hpp"
 #include "model/map_service.hpp"
+#include "model/recovery.hpp"
 
 class QAction;
 class QActionGroup;
@@ -80,6 +81,13 @@ class MainWindow : public QMainWindow {
     // How to ask "save changes?" (tests answer without a dialog).
     using DiscardPrompt = std::function<QMessageBox::StandardButton()>;
     void setDiscardPrompt(DiscardPrompt prompt) { m_prompt = std::move(prompt); }
+    // Unsaved edits go to a recovery file; at start-up the window offers what a crash left
+    // (recovery_prompt.cpp). True when a network was restored.
+    model::RecoveryService* recovery() const { return m_recovery.get(); }
+    bool offerRecovery();
+    // How to ask "restore the unsaved network?" (tests answer without a dialog).
+    using RecoveryPrompt = std::function<model::RecoveryAnswer(const model::RecoveryFile&)>;
+    void setRecoveryPrompt(RecoveryPrompt prompt) { m_recoveryPrompt = std::move(prompt); }
     // Message boxes on errors (off in tests and the bench: the message still goes to the status
     // bar and lastError()).
     void setErrorDialogs(bool on) { m_errorDialogs = on; }
@@ -111,6 +119,7 @@ class MainWindow : public QMainWindow {
     bool saveAsDialog();
     void exportDialog();
     void commitEditing();
+    model::RecoveryAnswer askRecovery(const model::RecoveryFile& file);
 
     // Menus and actions (main_window_actions.cpp).
     void buildMenus();
@@ -122,6 +131,7 @@ class MainWindow : public QMainWindow {
 
     model::Document* m_doc = nullptr;
     std::unique_ptr<model::MapService> m_maps;
+    std::unique_ptr<model::RecoveryService> m_recovery;
     widgets::FigureView* m_graph = nullptr;
     widgets::FigureView* m_diagram = nullptr;
     widgets::Inspector* m_inspector = nullptr;
@@ -138,6 +148,7 @@ class MainWindow : public QMainWindow {
     QString m_backendChoice = QStringLiteral("auto");
     QString m_lastError;
     DiscardPrompt m_prompt;
+    RecoveryPrompt m_recoveryPrompt;
     bool m_errorDialogs = true;
     bool m_presentation = false;
     bool m_showDiagram = true;

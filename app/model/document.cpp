@@ -106,9 +106,26 @@ Document::~Document() {
 
 // ---- file ------------------------------------------------------------------------------------
 
+QString shownText(const QString& text) {
+    QString shown;
+    shown.reserve(text.size());
+    for (const QChar c : text) {
+        const QChar::Category category = c.category();
+        if (category != QChar::Other_Control && category != QChar::Separator_Line &&
+            category != QChar::Separator_Paragraph) {
+            shown += c;
+        } else if (c.unicode() < 0x100) {
+            shown += QStringLiteral("\\x%1").arg(c.unicode(), 2, 16, QLatin1Char('0'));
+        } else {
+            shown += QStringLiteral("\\u%1").arg(c.unicode(), 4, 16, QLatin1Char('0'));
+        }
+    }
+    return shown;
+}
+
 QString Document::displayName() const {
-    if (!m_path.isEmpty()) return QFileInfo(m_path).fileName();
-    if (!m_net.name.empty()) return QString::fromStdString(m_net.name);
+    if (!m_path.isEmpty()) return shownText(QFileInfo(m_path).fileName());
+    if (!m_net.name.empty()) return shownText(QString::fromStdString(m_net.name));
     return QStringLiteral("Untitled");
 }
 
@@ -119,7 +136,16 @@ namespace {
 std::optional<Network> readDocument(const QString& path, QString* error) {
     const QString name = QFileInfo(path).fileName();
     const auto fail = [&](const QString& message) {
-        if (error) *error = name + QStringLiteral(": ") + message;
+        // The window shows it in a label: no raw control characters from the file or its name,
+        // and not a whole file quoted (a parser's "last read: '...'" of a 64 MB string).
+        constexpr qsizetype kMaxShown = 400;
+        QString text = name + QStringLiteral(": ") + message;
+        if (text.size() > kMaxShown) {
+            const qsizetype keep =
+                text[kMaxShown - 2].isHighSurrogate() ? kMaxShown - 2 : kMaxShown - 1;
+            text = text.left(keep) + QChar(0x2026);
+        }
+        if (error) *error = shownText(text);
         return std::optional<Network>{};
     };
     QFile file(path);
@@ -200,6 +226,12 @@ void Document::setNetwork(const Network& net, const QString& path) {
     emit networkChanged(EditHint{0, -1, true});
     emit filePathChanged(m_path);
     if (m_selection != before) emit selectionChanged(m_selection);
+}
+
+void Document::restore(const Network& net, const QString& originalPath) {
+    setNetwork(net, originalPath);
+    // Nothing to undo, but not what the file holds: the title shows it, Close asks, Save writes.
+    m_undo.resetClean();
 }
 
 // ---- selection ---------------------------------------------------------------------------------

@@ -31,6 +31,10 @@ struct EditHint {
     bool shape = false;  // layers, nodes or view changed: recompute everything
 };
 
+// `text` with control characters (ESC, CR, BEL, ..., line separators) written as \xNN or \uNNNN:
+// a name from a file must not steer a title bar, a label or a terminal.
+QString shownText(const QString& text);
+
 class Document : public QObject {
     Q_OBJECT
 
@@ -43,7 +47,8 @@ class Document : public QObject {
 
     // ---- file --------------------------------------------------------------------------
     QString filePath() const { return m_path; }  // empty for a new or preset network
-    QString displayName() const;                 // file name, or the network's name, or "Untitled"
+    // The file name, or the network's name, or "Untitled"; shown as shownText() gives it.
+    QString displayName() const;
     bool isModified() const { return !m_undo.isClean(); }
 
     // Each returns false and sets `error` (the spec's message, naming the file) on failure; the
@@ -57,6 +62,9 @@ class Document : public QObject {
     void newNetwork();
     // Replaces the network (a fresh document: clears undo, no path).
     void setNetwork(const Network& net, const QString& path = {});
+    // A network recovered after a crash: a fresh document whose network differs from its file
+    // `originalPath` (empty for a new or preset network), so it is modified and Save writes there.
+    void restore(const Network& net, const QString& originalPath);
 
     // ---- selection ---------------------------------------------------------------------
     NodeRef selection() const { return m_selection; }
