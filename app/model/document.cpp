@@ -466,6 +466,13 @@ bool Document::reinitialize() {
                        EditHint{0, -1, false});
 }
 
+bool Document::reinitialize(std::uint64_t seed) {
+    Network next = m_net;
+    initialize(next, seed);
+    return pushNetwork(std::move(next), QStringLiteral("Reset parameters (seed %1)").arg(seed),
+                       EditHint{0, -1, false});
+}
+
 bool Document::pushNetwork(Network next, const QString& text, EditHint hint) {
     guard();
     try {

@@ -88,6 +88,8 @@ class Document : public QObject {
     bool setName(const QString& name);
     // Re-draws every parameter (default initialisation, a new seed each time).
     bool reinitialize();
+    // The same with a given seed (training's Reset: the same seed gives the same start).
+    bool reinitialize(std::uint64_t seed);
 
     // ---- data and training (a lesson) --------------------------------------------------
     // The data set (null when there is none); shared and never changed in place.
