@@ -33,8 +33,9 @@ std::optional<double> accuracy(const Matrix& out, const Dataset& data, int begin
         const float threshold = kind == Targets::PlusMinus ? 0.0f : 0.5f;
         for (int i = begin; i < end; ++i) {
             const bool predicted = out(i, 0) >= threshold;
-            const bool actual = kind == Targets::None ? data.labels[static_cast<std::size_t>(i)] == 1
-                                                      : data.y(i, 0) > 0.0f;
+            const bool actual = kind == Targets::None
+                                    ? data.labels[static_cast<std::size_t>(i)] == 1
+                                    : data.y(i, 0) > 0.0f;
             right += predicted == actual;
         }
     } else {

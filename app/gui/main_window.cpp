@@ -19,12 +19,15 @@
 #include <QTabWidget>
 #include <QTimer>
 
+#include "core/trainer.hpp"
 #include "text/number_text.hpp"
+#include "widgets/data_panel.hpp"
 #include "widgets/export_dialog.hpp"
 #include "widgets/figure_view.hpp"
 #include "widgets/inspector.hpp"
 #include "widgets/layer_editor.hpp"
 #include "widgets/plot_panels.hpp"
+#include "widgets/training_panel.hpp"
 
 namespace nnlens::gui {
 
@@ -46,6 +49,7 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent) {
     setDockOptions(QMainWindow::AnimatedDocks | QMainWindow::AllowTabbedDocks);
 
     buildViews();
+    buildTraining();
     buildMenus();
 
     m_backendLabel = new QLabel(this);
@@ -149,6 +153,73 @@ void MainWindow::buildViews() {
     resizeDocks({layersDock, inspectorDock}, {250, 340}, Qt::Horizontal);
 }
 
+void MainWindow::buildTraining() {
+    // Training gets its own engine, made like the maps' one (the Engine menu's choice).
+    m_training = new model::TrainingController(
+        m_doc,
+        [this]() -> std::unique_ptr<Backend> {
+            const auto choice = engine::backendChoiceFromName(m_backendChoice.toStdString());
+            try {
+                return engine::makeBackend(choice.value_or(engine::BackendChoice::Auto),
+                                           fallbackReport());
+            } catch (const std::exception&) {
+                return std::make_unique<CpuBackend>();
+            }
+        },
+        this);
+    m_data = new widgets::DataPanel(m_doc, this);
+    auto* dataDock = new QDockWidget(tr("Data"), this);
+    dataDock->setObjectName(QStringLiteral("dataDock"));
+    dataDock->setWidget(m_data);
+    addDockWidget(Qt::LeftDockWidgetArea, dataDock);
+    if (auto* layersDock = findChild<QDockWidget*>(QStringLiteral("layersDock"))) {
+        tabifyDockWidget(layersDock, dataDock);
+        layersDock->raise();
+    }
+
+    m_trainingPanel = new widgets::TrainingPanel(m_doc, m_training, this);
+    auto* trainingDock = new QDockWidget(tr("Training"), this);
+    trainingDock->setObjectName(QStringLiteral("trainingDock"));
+    trainingDock->setWidget(m_trainingPanel);
+    addDockWidget(Qt::RightDockWidgetArea, trainingDock);
+    if (auto* inspectorDock = findChild<QDockWidget*>(QStringLiteral("inspectorDock"))) {
+        tabifyDockWidget(inspectorDock, trainingDock);
+        inspectorDock->raise();
+    }
+
+    connect(m_data, &widgets::DataPanel::message, this, [this](const QString& text, bool failure) {
+        if (failure) {
+            showError(text);
+        } else {
+            statusBar()->showMessage(text, 5000);
+        }
+    });
+    connect(m_data, &widgets::DataPanel::pointEditingChanged, this, [this](bool on) {
+        m_graph->setPointEditing(on);
+        if (on) m_tabs->setCurrentIndex(0);
+    });
+    connect(m_data, &widgets::DataPanel::pointsOnAllMapsChanged, this,
+            [this] { updateDataOverlay(); });
+    connect(m_doc, &model::Document::dataChanged, this, [this] { updateDataOverlay(); });
+    connect(m_doc, &model::Document::trainingSettingsChanged, this,
+            [this] { updateDataOverlay(); });
+    connect(m_training, &model::TrainingController::message, this,
+            [this](const QString& text, bool failure) {
+                if (failure) {
+                    showError(text, false);
+                } else {
+                    statusBar()->showMessage(text, 8000);
+                }
+            });
+    connect(m_training, &model::TrainingController::runningChanged, this, [this](bool on) {
+        if (m_playAction) m_playAction->setText(on ? tr("&Pause") : tr("&Play"));
+    });
+}
+
+void MainWindow::updateDataOverlay() {
+    // Filled in with the figures' data overlay.
+}
+
 // ---- maps ---------------------------------------------------------------------------------
 
 void MainWindow::requestMaps(model::EditHint hint) {
@@ -179,10 +250,12 @@ void MainWindow::onFrame(std::shared_ptr<const model::MapFrame> frame) {
 
 bool MainWindow::openFile(const QString& path) {
     QString error;
+    m_training->pause();
     if (!m_doc->open(path, &error)) {
         showError(error);
         return false;
     }
+    m_training->forget();
     m_layers->resetColourLimit();
     addRecent(QFileInfo(path).absoluteFilePath());
     statusBar()->showMessage(tr("Opened %1").arg(QFileInfo(path).fileName()), 3000);
@@ -191,10 +264,12 @@ bool MainWindow::openFile(const QString& path) {
 
 bool MainWindow::openPreset(const QString& path) {
     QString error;
+    m_training->pause();
     if (!m_doc->openPreset(path, &error)) {
         showError(error);
         return false;
     }
+    m_training->forget();
     m_layers->resetColourLimit();
     return true;
 }
@@ -209,6 +284,7 @@ void MainWindow::commitEditing() {
 
 bool MainWindow::save() {
     commitEditing();
+    m_training->pause();
     if (m_doc->filePath().isEmpty()) return saveAsDialog();
     QString error;
     if (!m_doc->save(&error)) {
@@ -221,6 +297,7 @@ bool MainWindow::save() {
 
 bool MainWindow::saveAs(const QString& path) {
     commitEditing();
+    m_training->pause();
     QString error;
     if (!m_doc->saveAs(path, &error)) {
         showError(error);
@@ -252,6 +329,7 @@ bool MainWindow::saveAsDialog() {
 
 bool MainWindow::maybeSave() {
     commitEditing();
+    m_training->pause();
     if (!m_doc->isModified()) return true;
     QMessageBox::StandardButton answer;
     if (m_prompt) {

@@ -13,9 +13,9 @@
 #include <utility>
 
 #include "commands.hpp"
-#include "core/limits.hpp"
 #include "core/error.hpp"
 #include "core/grid.hpp"
+#include "core/limits.hpp"
 #include "core/network_io.hpp"
 #include "core/random.hpp"
 #include "text/number_text.hpp"
@@ -568,10 +568,9 @@ bool Document::addPoint(float x1, float x2, bool high) {
         next.sigma.conservativeResize(n + 1, Eigen::NoChange);
         next.sigma.row(n) = next.sigma.row(n - 1);
     }
-    return pushData(std::make_shared<const Dataset>(std::move(next)),
-                    high ? QStringLiteral("Add point (class 1)")
-                         : QStringLiteral("Add point (class 0)"),
-                    0);
+    return pushData(
+        std::make_shared<const Dataset>(std::move(next)),
+        high ? QStringLiteral("Add point (class 1)") : QStringLiteral("Add point (class 0)"), 0);
 }
 
 bool Document::movePoint(int row, float x1, float x2, int dragId) {

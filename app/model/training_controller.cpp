@@ -33,8 +33,10 @@ TrainingController::TrainingController(Document* doc, TrainingService::BackendFa
     });
     // Every user edit (and undo/redo) first ends a running run as its own undo step.
     m_doc->setEditGuard([this] {
-        if (m_service->running()) pause();
-        else if (m_shownEpoch >= 0) endScrub();
+        if (m_service->running())
+            pause();
+        else if (m_shownEpoch >= 0)
+            endScrub();
     });
 }
 
@@ -136,6 +138,15 @@ void TrainingController::reset() {
     emit progressed();
 }
 
+void TrainingController::forget() {
+    pause();
+    m_service->clear();
+    m_haveRun = false;
+    m_stale = true;
+    m_shownEpoch = -1;
+    emit progressed();
+}
+
 bool TrainingController::running() const {
     return m_service->running();
 }
@@ -164,8 +175,8 @@ void TrainingController::commitRun() {
     }
     if (!changed) return;
     const auto snap = m_service->latest();
-    const QString text = snap ? tr("Train to epoch %1 (step %2)").arg(snap->epoch).arg(snap->step)
-                              : tr("Train");
+    const QString text =
+        snap ? tr("Train to epoch %1 (step %2)").arg(snap->epoch).arg(snap->step) : tr("Train");
     m_showing = true;
     m_doc->commitTraining(m_committed, text);
     m_showing = false;
@@ -204,15 +215,15 @@ void TrainingController::endScrub() {
 }
 
 bool TrainingController::continueFromShown() {
-    const int shown = m_shownEpoch >= 0 ? m_shownEpoch
-                                        : (m_service->latest() ? m_service->latest()->epoch : 0);
+    const int shown =
+        m_shownEpoch >= 0 ? m_shownEpoch : (m_service->latest() ? m_service->latest()->epoch : 0);
     endScrub();
     const std::shared_ptr<const Dataset> data = m_doc->data();
     QString error;
-    if (!data || !m_service->start(m_doc->network(), data, m_doc->trainingSettings(), &error,
-                                   shown)) {
-        emit message(error.isEmpty() ? tr("No data to train on") : tr("Cannot train: %1").arg(error),
-                     true);
+    if (!data ||
+        !m_service->start(m_doc->network(), data, m_doc->trainingSettings(), &error, shown)) {
+        emit message(
+            error.isEmpty() ? tr("No data to train on") : tr("Cannot train: %1").arg(error), true);
         return false;
     }
     m_committed = m_doc->network();

@@ -36,6 +36,8 @@ class TrainingController : public QObject {
     // run; one undo step.
     void reset();
     bool running() const;
+    // Ends a running run (as one undo step) and forgets it: before another network is opened.
+    void forget();
 
     // The timeline: shows the parameters kept nearest to `epoch` (no undo step until the
     // scrubbing ends with endScrub()).
@@ -63,12 +65,12 @@ class TrainingController : public QObject {
 
     Document* m_doc;
     std::unique_ptr<TrainingService> m_service;
-    Network m_committed;      // the network of the document's undo state before the run
-    bool m_haveRun = false;   // the service holds a session for the current inputs
-    bool m_stale = true;      // network, data or settings changed since the session began
-    bool m_showing = false;   // the document change in progress is a training snapshot
+    Network m_committed;     // the network of the document's undo state before the run
+    bool m_haveRun = false;  // the service holds a session for the current inputs
+    bool m_stale = true;     // network, data or settings changed since the session began
+    bool m_showing = false;  // the document change in progress is a training snapshot
     bool m_wasRunning = false;
-    int m_shownEpoch = -1;    // >= 0 while the timeline shows an earlier epoch
+    int m_shownEpoch = -1;  // >= 0 while the timeline shows an earlier epoch
     int m_runStartEpoch = 0;
 };
 

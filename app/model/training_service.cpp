@@ -23,8 +23,7 @@ namespace {
 using Clock = std::chrono::steady_clock;
 
 std::int64_t nowNs() {
-    return std::chrono::duration_cast<std::chrono::nanoseconds>(
-               Clock::now().time_since_epoch())
+    return std::chrono::duration_cast<std::chrono::nanoseconds>(Clock::now().time_since_epoch())
         .count();
 }
 
@@ -135,8 +134,7 @@ TrainingService::~TrainingService() {
 }
 
 bool TrainingService::start(const Network& net, std::shared_ptr<const Dataset> data,
-                            const TrainingSettings& settings, QString* error,
-                            int keepHistoryFrom) {
+                            const TrainingSettings& settings, QString* error, int keepHistoryFrom) {
     pause();
     const auto fail = [&](const QString& message) {
         if (error) *error = message;
@@ -357,8 +355,8 @@ void TrainingService::runCommand(Command cmd, std::unique_lock<std::mutex>& lock
             const std::optional<EpochRecord> record = loop.advance(chunk);
             const std::int64_t done = loop.steps() - before;
             if (done > 0) {
-                const double perStep = static_cast<double>(nowNs() - t0) * 1e-9 /
-                                       static_cast<double>(done);
+                const double perStep =
+                    static_cast<double>(nowNs() - t0) * 1e-9 / static_cast<double>(done);
                 secondsPerStep = 0.7 * secondsPerStep + 0.3 * perStep;
                 // A batch is `batch` rows except the pass's last (rows % batch when not 0).
                 m_samplesSincePublish += std::min<std::int64_t>(done * batch, done * rows);
@@ -436,8 +434,7 @@ void TrainingService::publish(bool force, bool running) {
         const Trace trace = forward(*snap->network, m_data->x);
         snap->trainAccuracy = accuracy(trace.output(), *m_data, 0, loop.trainRows());
         if (loop.trainRows() < m_data->size())
-            snap->valAccuracy =
-                accuracy(trace.output(), *m_data, loop.trainRows(), m_data->size());
+            snap->valAccuracy = accuracy(trace.output(), *m_data, loop.trainRows(), m_data->size());
     }
     {
         std::lock_guard lock(m_mutex);

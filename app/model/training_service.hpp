@@ -46,10 +46,10 @@ struct TrainingSettings {
 // The state shown while training: the parameters and the figures of the status line.
 struct TrainingSnapshot {
     std::shared_ptr<const Network> network;
-    int epoch = 0;            // epochs completed
-    std::int64_t step = 0;    // steps completed
-    int stepInEpoch = 0;      // steps done of the running epoch
-    int batchesPerEpoch = 0;  //
+    int epoch = 0;                   // epochs completed
+    std::int64_t step = 0;           // steps completed
+    int stepInEpoch = 0;             // steps done of the running epoch
+    int batchesPerEpoch = 0;         //
     std::optional<float> trainLoss;  // the last completed epoch's
     std::optional<float> valLoss;
     std::optional<double> trainAccuracy;  // classification data only (core accuracy rule)

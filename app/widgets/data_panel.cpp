@@ -62,9 +62,10 @@ DataPanel::DataPanel(model::Document* doc, QWidget* parent) : QWidget(parent), m
 
     m_edit = new QCheckBox(tr("Edit points on the output map"), this);
     m_edit->setObjectName(QStringLiteral("editPoints"));
-    m_edit->setToolTip(tr("Click: class 1 (target +1); Shift or right click: class 0 (the low "
-                          "target); drag a point to move it; Delete removes the one under the "
-                          "mouse"));
+    m_edit->setToolTip(
+        tr("Click: class 1 (target +1); Shift or right click: class 0 (the low "
+           "target); drag a point to move it; Delete removes the one under the "
+           "mouse"));
     m_allMaps = new QCheckBox(tr("Show the points on every map"), this);
     layout->addWidget(m_edit);
     layout->addWidget(m_allMaps);
@@ -75,8 +76,7 @@ DataPanel::DataPanel(model::Document* doc, QWidget* parent) : QWidget(parent), m
     layout->addStretch(1);
 
     connect(generate, &QPushButton::clicked, this, [this] {
-        this->generate(m_kind->currentText(), m_points->value(), m_noise->value(),
-                       m_seed->value());
+        this->generate(m_kind->currentText(), m_points->value(), m_noise->value(), m_seed->value());
     });
     connect(import, &QPushButton::clicked, this, [this] {
         const QString path = QFileDialog::getOpenFileName(this, tr("Import data"), QString(),
@@ -90,9 +90,8 @@ DataPanel::DataPanel(model::Document* doc, QWidget* parent) : QWidget(parent), m
             emit message(tr("There are no data to export"), true);
             return;
         }
-        const QString path = QFileDialog::getSaveFileName(this, tr("Export data"),
-                                                          QStringLiteral("data.csv"),
-                                                          tr("CSV files (*.csv)"));
+        const QString path = QFileDialog::getSaveFileName(
+            this, tr("Export data"), QStringLiteral("data.csv"), tr("CSV files (*.csv)"));
         if (path.isEmpty()) return;
         QString error;
         if (!exportCsv(path, &error)) emit message(error, true);
@@ -108,8 +107,8 @@ DataPanel::DataPanel(model::Document* doc, QWidget* parent) : QWidget(parent), m
 
 bool DataPanel::generate(const QString& kind, int points, double noise, int seed) {
     try {
-        auto rows = std::make_shared<const Dataset>(generateDataset(
-            kind.toStdString(), points, noise, static_cast<std::uint64_t>(seed)));
+        auto rows = std::make_shared<const Dataset>(
+            generateDataset(kind.toStdString(), points, noise, static_cast<std::uint64_t>(seed)));
         return m_doc->setData(std::move(rows), tr("Generate %1 (%2 points)").arg(kind).arg(points));
     } catch (const std::exception& e) {
         emit message(QString::fromStdString(e.what()), true);
@@ -129,8 +128,7 @@ bool DataPanel::importCsv(const QString& path, QString* error) {
             }
             return false;
         }
-        return m_doc->setData(std::move(rows),
-                              tr("Import %1").arg(QFileInfo(path).fileName()));
+        return m_doc->setData(std::move(rows), tr("Import %1").arg(QFileInfo(path).fileName()));
     } catch (const std::exception& e) {
         if (error) *error = QString::fromStdString(e.what());
         return false;
@@ -141,10 +139,9 @@ bool DataPanel::exportCsv(const QString& path, QString* error) {
     try {
         if (!m_doc->data()) throw InputError("there are no data to export");
         writeCsv(*m_doc->data(), QFile::encodeName(path).toStdString());
-        emit message(tr("Exported %1 rows to %2")
-                         .arg(m_doc->data()->size())
-                         .arg(QFileInfo(path).fileName()),
-                     false);
+        emit message(
+            tr("Exported %1 rows to %2").arg(m_doc->data()->size()).arg(QFileInfo(path).fileName()),
+            false);
         return true;
     } catch (const std::exception& e) {
         if (error) *error = QString::fromStdString(e.what());
@@ -163,8 +160,9 @@ bool DataPanel::pointsOnAllMaps() const {
 void DataPanel::updateSummary() {
     const std::shared_ptr<const Dataset> rows = m_doc->data();
     if (!rows || rows->size() == 0) {
-        m_summary->setText(tr("No data. Generate a set, import a CSV, or turn on point editing "
-                              "and click on the output map."));
+        m_summary->setText(
+            tr("No data. Generate a set, import a CSV, or turn on point editing "
+               "and click on the output map."));
         return;
     }
     const int n = rows->size();

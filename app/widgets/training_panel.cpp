@@ -264,9 +264,11 @@ void TrainingPanel::updateFigures() {
     lines += tr("\nLoss: train %1").arg(snap->trainLoss ? number(*snap->trainLoss) : tr("-"));
     if (snap->valLoss) lines += tr(", validation %1").arg(number(*snap->valLoss));
     if (snap->trainAccuracy) {
-        lines += tr("\nAccuracy: train %1 %").arg(number(std::round(*snap->trainAccuracy * 1000) / 10));
+        lines +=
+            tr("\nAccuracy: train %1 %").arg(number(std::round(*snap->trainAccuracy * 1000) / 10));
         if (snap->valAccuracy)
-            lines += tr(", validation %1 %").arg(number(std::round(*snap->valAccuracy * 1000) / 10));
+            lines +=
+                tr(", validation %1 %").arg(number(std::round(*snap->valAccuracy * 1000) / 10));
     }
     m_figures->setText(lines);
 }
