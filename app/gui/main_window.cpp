@@ -213,6 +213,10 @@ void MainWindow::buildTraining() {
             });
     connect(m_training, &model::TrainingController::runningChanged, this, [this](bool on) {
         if (m_playAction) m_playAction->setText(on ? tr("&Pause") : tr("&Play"));
+        // The diagram's antialiased edges cost more than all the maps: draft while training.
+        figures::FigureOptions opt = m_diagram->options();
+        opt.draft = on;
+        m_diagram->setOptions(opt);
     });
 }
 

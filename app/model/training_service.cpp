@@ -3,6 +3,12 @@
 #include "training_service.hpp"
 
 #include <QMetaObject>
+
+#ifdef __linux__
+#include <sys/resource.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+#endif
 #include <QMetaType>
 
 #include <algorithm>
@@ -307,6 +313,11 @@ bool TrainingService::waitIdle(int timeoutMs) {
 }
 
 void TrainingService::run() {
+#ifdef __linux__
+    // Below the GUI and map threads: on a machine with few cores, full-speed training takes what
+    // they leave, so the window keeps its frame rate and answers at once.
+    setpriority(PRIO_PROCESS, static_cast<id_t>(::syscall(SYS_gettid)), 10);
+#endif
     std::unique_lock lock(m_mutex);
     for (;;) {
         m_wake.wait(lock, [&] { return m_quit || m_command != Command::None; });
