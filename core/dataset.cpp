@@ -463,7 +463,7 @@ Dataset parseCsv(std::string_view text, const std::string& source) {
 }
 
 Dataset readCsv(const std::string& path) {
-    return parseCsv(readFile(path), path);
+    return parseCsv(readFile(path, kMaxCsvFileBytes, "a data file"), path);
 }
 
 std::string formatCsv(const Dataset& data) {

@@ -4,6 +4,8 @@
 #include "grid.hpp"
 
 #include <fcntl.h>
+#include <pthread.h>
+#include <signal.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -25,6 +27,7 @@
 
 #include "error.hpp"
 #include "random.hpp"
+#include "temp_files.hpp"
 
 namespace nnlens {
 
@@ -45,6 +48,19 @@ std::string shown(const json& v) {
     std::string s = v.dump(-1, ' ', false, json::error_handler_t::replace);
     if (s.size() > 40) s = s.substr(0, 37) + "...";
     return s;
+}
+
+// "436 MB", "1 GB", "1000 bytes": a file size limit for a message.
+std::string byteSize(std::int64_t bytes) {
+    char buf[32];
+    if (bytes >= 1'000'000'000) {
+        std::snprintf(buf, sizeof buf, "%.3g GB", static_cast<double>(bytes) / 1e9);
+    } else if (bytes >= 1'000'000) {
+        std::snprintf(buf, sizeof buf, "%.0f MB", static_cast<double>(bytes) / 1e6);
+    } else {
+        std::snprintf(buf, sizeof buf, "%lld bytes", static_cast<long long>(bytes));
+    }
+    return buf;
 }
 
 std::string systemMessage(int err) {
@@ -100,6 +116,67 @@ void scanJson(std::string_view text, bool numbers) {
         }
     }
 }
+
+bool isKnownTopKey(const std::string& key);
+bool isKnownLayerKey(const std::string& key);
+
+// Bounds what the parser builds (the callback of json::parse, which sees every value as it is
+// read): at most kMaxJsonValues values in all, and at most kMaxUnknownJsonBytes (16 bytes a value
+// plus its strings' bytes) in what the format does not read: unknown keys at the top and in a
+// layer, and "view" beyond its three numbers. Throws InputError naming the key.
+class ParseBudget {
+  public:
+    bool operator()(int depth, json::parse_event_t event, json& parsed) {
+        using Event = json::parse_event_t;
+        if (event == Event::object_end || event == Event::array_end) {
+            if (depth == 2 && m_inLayers) m_unknownLayerKey.clear();  // a layer ends
+            return true;
+        }
+        std::size_t bytes = 0;
+        if (event == Event::key) {
+            const auto& key = parsed.get_ref<const std::string&>();
+            bytes = key.size();
+            if (depth == 1) {  // a top-level key (the document's object is at depth 0)
+                m_topKey = key;
+                m_inLayers = key == "layers";
+                m_unknownTop = !isKnownTopKey(key) || key == "view";
+                m_unknownLayerKey.clear();
+            } else if (depth == 3 && m_inLayers) {  // a key of the object that is layer m_layer
+                m_unknownLayerKey = isKnownLayerKey(key) ? std::string() : key;
+            }
+        } else if (event == Event::value && parsed.is_string()) {
+            bytes = parsed.get_ref<const std::string&>().size();
+        } else if (event == Event::object_start && depth == 2 && m_inLayers) {
+            ++m_layer;
+        }
+        if (++m_values > kMaxJsonValues) {
+            throw InputError(jsonString(m_topKey) + ": more than " +
+                             std::to_string(kMaxJsonValues) +
+                             " values, more than a network file can need (at most " +
+                             std::to_string(kMaxParameters) + " parameters)");
+        }
+        if (m_unknownTop || !m_unknownLayerKey.empty()) {
+            m_unknownBytes += 16 + static_cast<std::int64_t>(bytes);
+            if (m_unknownBytes > kMaxUnknownJsonBytes) {
+                const std::string where = m_unknownTop ? jsonString(m_topKey)
+                                                       : "layer " + std::to_string(m_layer) + ", " +
+                                                             jsonString(m_unknownLayerKey);
+                throw InputError(where + ": keys this nnlens does not read may take at most " +
+                                 std::to_string(kMaxUnknownJsonBytes >> 20) + " MiB in all");
+            }
+        }
+        return true;
+    }
+
+  private:
+    std::int64_t m_values = 0;
+    std::int64_t m_unknownBytes = 0;
+    std::string m_topKey;
+    std::string m_unknownLayerKey;  // the unknown layer key whose value is being read, or empty
+    int m_layer = 0;                // 1-based, as in messages
+    bool m_inLayers = false;
+    bool m_unknownTop = false;
+};
 
 // "line L, column C: <what nlohmann says>", from the byte count the parser had read.
 std::string syntaxMessage(const json::parse_error& e, std::string_view text) {
@@ -328,7 +405,7 @@ Network parseNetwork(std::string_view text) {
     json doc;
     scanJson(text, false);
     try {
-        doc = json::parse(text.begin(), text.end());
+        doc = json::parse(text.begin(), text.end(), ParseBudget());
     } catch (const json::parse_error& e) {
         throw InputError(syntaxMessage(e, text));
     } catch (const json::out_of_range&) {
@@ -391,7 +468,7 @@ Network parseNetwork(std::string_view text) {
 }
 
 Network readNetwork(const std::string& path) {
-    const std::string text = readFile(path);
+    const std::string text = readFile(path, kMaxNetworkFileBytes, "a network file");
     try {
         return parseNetwork(text);
     } catch (const InputError& e) {
@@ -482,12 +559,26 @@ void writeFileAtomic(const std::string& target, std::string_view text) {
         (static_cast<std::uint64_t>(::getpid()) << 32) ^ counter.fetch_add(1));
     std::string tmp;
     int fd = -1;
-    for (int attempt = 0; attempt < 100; ++attempt) {
-        tmp = path + ".tmp-";
-        for (int k = 0; k < 6; ++k)
-            tmp += "abcdefghijklmnopqrstuvwxyz0123456789"[rng.below(36)];
-        fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0666);
-        if (fd >= 0 || errno != EEXIST) break;
+    // The file is registered for removal on SIGINT/SIGTERM (installTempFileCleanup) as it is
+    // created: those signals wait while both happen, so none can leave it behind unregistered.
+    std::optional<TempFileGuard> guard;
+    {
+        sigset_t cleanupSignals, previousMask;
+        sigemptyset(&cleanupSignals);
+        for (const int sig : {SIGINT, SIGTERM, SIGHUP, SIGXFSZ})
+            sigaddset(&cleanupSignals, sig);
+        ::pthread_sigmask(SIG_BLOCK, &cleanupSignals, &previousMask);
+        for (int attempt = 0; attempt < 100; ++attempt) {
+            tmp = path + ".tmp-";
+            for (int k = 0; k < 6; ++k)
+                tmp += "abcdefghijklmnopqrstuvwxyz0123456789"[rng.below(36)];
+            fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0666);
+            if (fd >= 0 || errno != EEXIST) break;
+        }
+        const int openErrno = errno;
+        if (fd >= 0) guard.emplace(tmp);
+        ::pthread_sigmask(SIG_SETMASK, &previousMask, nullptr);
+        errno = openErrno;
     }
     if (fd < 0) throw failure("cannot write", errno);
 
@@ -530,18 +621,35 @@ void writeFileAtomic(const std::string& target, std::string_view text) {
     }
 }
 
-std::string readFile(const std::string& path) {
-    std::FILE* f = std::fopen(path.c_str(), "rb");
-    if (f == nullptr) throw InputError(path + ": cannot open (" + systemMessage(errno) + ")");
+std::string readFile(const std::string& path, std::int64_t maxBytes, std::string_view what) {
+    const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+    if (fd < 0) throw InputError(path + ": cannot open (" + systemMessage(errno) + ")");
+    const auto tooLarge = [&] {
+        ::close(fd);
+        return InputError(path + ": larger than the " + byteSize(maxBytes) + " " +
+                          std::string(what) + " can need");
+    };
+    // A regular file says its size: refused before anything is allocated. A pipe or a device
+    // (/dev/zero) is read until it ends or passes the limit.
+    struct stat st {};
+    const bool regular = ::fstat(fd, &st) == 0 && S_ISREG(st.st_mode);
+    if (regular && st.st_size > maxBytes) throw tooLarge();
     std::string text;
+    if (regular) text.reserve(static_cast<std::size_t>(st.st_size));
     char buf[65536];
-    std::size_t n = 0;
-    while ((n = std::fread(buf, 1, sizeof buf, f)) > 0)
-        text.append(buf, n);
-    const bool failed = std::ferror(f) != 0;
-    const int err = errno;
-    std::fclose(f);
-    if (failed) throw InputError(path + ": cannot read (" + systemMessage(err) + ")");
+    for (;;) {
+        const ssize_t n = ::read(fd, buf, sizeof buf);
+        if (n < 0) {
+            if (errno == EINTR) continue;
+            const int err = errno;
+            ::close(fd);
+            throw InputError(path + ": cannot read (" + systemMessage(err) + ")");
+        }
+        if (n == 0) break;
+        if (static_cast<std::int64_t>(text.size()) + n > maxBytes) throw tooLarge();
+        text.append(buf, static_cast<std::size_t>(n));
+    }
+    ::close(fd);
     return text;
 }
 

@@ -1,9 +1,11 @@
 // Network files (*.nnlens.json, spec section 1): parse and write with messages that name the place.
 #pragma once
 
+#include <cstdint>
 #include <string>
 #include <string_view>
 
+#include "limits.hpp"
 #include "network.hpp"
 
 namespace nnlens {
@@ -23,7 +25,11 @@ void writeNetwork(const Network& net, const std::string& path);
 // Writes `text` to `path` atomically (temporary file in the same folder, then rename). Throws
 // std::runtime_error naming the path when the folder is not writable.
 void writeFileAtomic(const std::string& path, std::string_view text);
-// Reads a whole file; throws InputError "<path>: cannot open (reason)".
-std::string readFile(const std::string& path);
+// Reads a whole file of at most `maxBytes`; throws InputError "<path>: cannot open (reason)", or
+// "<path>: larger than the 436 MB a network file can need" (`what` names the kind of file) before
+// reading a regular file that is larger, and at the first byte past the limit from a pipe or a
+// device that never ends (/dev/zero).
+std::string readFile(const std::string& path, std::int64_t maxBytes = kMaxNetworkFileBytes,
+                     std::string_view what = "a network file");
 
 }  // namespace nnlens

@@ -2,11 +2,10 @@
 // PNG saved atomically, JSON out.
 #include "command.hpp"
 
+#include <QBuffer>
 #include <QCoreApplication>
 #include <QElapsedTimer>
-#include <QFileInfo>
 #include <QGuiApplication>
-#include <QSaveFile>
 
 #include <charconv>
 #include <cmath>
@@ -168,24 +167,15 @@ int runRender(const Args& a, Io& io) {
     if (figureNeedsMaps(*kind)) maps = computeMapSet(net, vlim, backend->gridEvaluator().get());
     const QImage img = renderFigure(*kind, net, maps ? &*maps : nullptr, size, opt);
 
-    // Through a symbolic link to its target, so the link stays (checkOutputFolder refused a
-    // target that is not a regular file).
-    QString target = QString::fromStdString(output);
-    if (const QFileInfo info(target); info.isSymLink()) target = info.symLinkTarget();
-    QSaveFile file(target);
-    if (!file.open(QIODevice::WriteOnly)) {
-        throw std::runtime_error(output + ": cannot write (" + file.errorString().toStdString() +
-                                 ")");
+    // Encoded in memory, then written as every -o file is (writeFileAtomic: through a symbolic
+    // link, its temporary file removed by SIGINT/SIGTERM).
+    QByteArray png;
+    QBuffer buffer(&png);
+    if (!buffer.open(QIODevice::WriteOnly) || !img.save(&buffer, "PNG")) {
+        throw std::runtime_error(output + ": cannot encode the PNG");
     }
-    if (!img.save(&file, "PNG")) {
-        file.cancelWriting();
-        throw std::runtime_error(output + ": cannot write the PNG (" +
-                                 file.errorString().toStdString() + ")");
-    }
-    if (!file.commit()) {
-        throw std::runtime_error(output + ": cannot write (" + file.errorString().toStdString() +
-                                 ")");
-    }
+    writeFileAtomic(output,
+                    std::string_view(png.constData(), static_cast<std::size_t>(png.size())));
     const double ms = static_cast<double>(timer.nsecsElapsed()) / 1e6;
     io.err << "render: wrote " << output << " (" << size.width() << "x" << size.height() << ")\n";
 

@@ -9,10 +9,12 @@
 
 #include <malloc.h>
 
+#include "core/temp_files.hpp"
 #include "gui_bench.hpp"
 #include "main_window.hpp"
 
 int main(int argc, char** argv) {
+    nnlens::installTempFileCleanup();  // a save cut short by a signal leaves no temporary file
     // Every map frame allocates 250 KB images and frees those of the frame before, on another
     // thread. Above glibc's mmap threshold each would be fresh pages (a page fault per 4 KB, a
     // few ms per frame in a VM); from the heap they are reused.

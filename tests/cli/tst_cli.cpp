@@ -10,6 +10,8 @@
 #include <QTemporaryDir>
 #include <QTest>
 
+#include <sys/resource.h>
+
 #include <algorithm>
 #include <cmath>
 #include <cstdlib>
@@ -23,6 +25,7 @@
 #include <nlohmann/json.hpp>
 
 #include "compare.hpp"
+#include "core/limits.hpp"
 #include "core/network_io.hpp"
 #include "json.hpp"
 
@@ -187,6 +190,8 @@ class TestCli : public QObject {
     void badInput_data();
     void badInput();
     void otherFailureExitsOne();
+    void signalDuringWriteRemovesTemp_data();
+    void signalDuringWriteRemovesTemp();
     void failedTrainKeepsExistingFile();
 
   private:
@@ -1094,6 +1099,22 @@ void TestCli::badInput_data() {
         << QStringList{"grid", "%D/deep.nnlens.json", "-o", "%D/out.json"}
         << "deep.nnlens.json: line 1, column 65: too deeply nested (more than 64 levels) at byte 65"
         << gridOut;
+    // Sizes (#12 defect 8): refused before reading, or at the limit from a device.
+    QTest::newRow("network file larger than any network needs")
+        << QStringList{"summary", "%D/huge.nnlens.json"}
+        << "huge.nnlens.json: larger than the 436 MB a network file can need" << QString();
+    QTest::newRow("network file from /dev/zero")
+        << QStringList{"summary", "/dev/zero"}
+        << "/dev/zero: larger than the 436 MB a network file can need" << QString();
+    QTest::newRow("data file larger than any data set needs")
+        << QStringList{"forward",    "%D/quadrant.nnlens.json", "--data", "%D/huge.csv", "-o",
+                       "%D/out.json"}
+        << "huge.csv: larger than the 1 GB a data file can need" << gridOut;
+    QTest::newRow("unknown key of 1.2 Mi values")
+        << QStringList{"summary", "%D/junk.nnlens.json"}
+        << "junk.nnlens.json: \"junk\": keys this nnlens does not read may take at most 16 MiB "
+           "in all"
+        << QString();
     QTest::newRow("number beyond double range")
         << QStringList{"summary", "%D/overflow.nnlens.json"}
         << "overflow.nnlens.json: line 1, column 49: number 1e400 is out of range" << QString();
@@ -1382,6 +1403,22 @@ void TestCli::badInput() {
     QFETCH(QStringList, args);
     QFETCH(QString, message);
     QFETCH(QString, output);
+    // Large inputs only for the rows that read them: sparse files of one byte past the limits,
+    // and a valid network with 1.2 Mi numbers under an unknown key.
+    if (args.contains("%D/huge.nnlens.json")) {
+        QFile f(path("huge.nnlens.json"));
+        QVERIFY(f.open(QIODevice::WriteOnly) && f.resize(nnlens::kMaxNetworkFileBytes + 1));
+    }
+    if (args.contains("%D/huge.csv")) {
+        QFile f(path("huge.csv"));
+        QVERIFY(f.open(QIODevice::WriteOnly) && f.resize(nnlens::kMaxCsvFileBytes + 1));
+    }
+    if (args.contains("%D/junk.nnlens.json")) {
+        QByteArray junk = kLinear;
+        junk.insert(junk.lastIndexOf('}'),
+                    ", \"junk\": [" + QByteArray("0,").repeated(1200000) + "0]");
+        writeFile("junk.nnlens.json", junk);
+    }
     const CliResult r = run(args);
     QCOMPARE(r.code, 2);
     QVERIFY2(r.out.isEmpty(), r.out.left(200).constData());
@@ -1390,6 +1427,51 @@ void TestCli::badInput() {
     QVERIFY2(err.contains(message), qPrintable(err));
     if (!output.isEmpty()) QVERIFY2(!QFileInfo::exists(path(output)), qPrintable(output));
     // No temporary files left beside the output either.
+    const QStringList leftovers = QDir(m_dir->path()).entryList({"*.tmp*"}, QDir::Files);
+    QVERIFY2(leftovers.isEmpty(), qPrintable(leftovers.join(", ")));
+}
+
+void TestCli::signalDuringWriteRemovesTemp_data() {
+    QTest::addColumn<QStringList>("args");
+    QTest::addColumn<QString>("output");
+    QTest::newRow("dataset -o CSV")
+        << QStringList{"dataset", "spiral", "--n", "100000", "-o", "%D/big.csv"} << "big.csv";
+    QTest::newRow("grid -o JSON") << QStringList{"grid", "%D/quadrant.nnlens.json",
+                                                 "--n",  "300",
+                                                 "-o",   "%D/big.json"}
+                                  << "big.json";
+    QTest::newRow("render -o PNG") << QStringList{"render",   "%D/quadrant.nnlens.json",
+                                                  "--figure", "graph",
+                                                  "--width",  "1600",
+                                                  "-o",       "%D/big.png"}
+                                   << "big.png";
+}
+
+void TestCli::signalDuringWriteRemovesTemp() {
+    // #12 defect 6. A file size limit of 64 KiB makes the kernel stop the write of the temporary
+    // file part way with SIGXFSZ, deterministically: the signal arrives in the middle of the
+    // write, as a Ctrl+C would. installTempFileCleanup (nnlens-cli's main) removes the temporary
+    // file and lets the signal end the process; the previous output stays as it was. (SIGINT and
+    // SIGTERM take the same handler; tst_network_io sends each of them mid-write.)
+    QFETCH(QStringList, args);
+    QFETCH(QString, output);
+    writeFile(output, "previous contents");
+    QStringList expanded;
+    for (const QString& a : args)
+        expanded << QString(a).replace("%D", m_dir->path());
+    QProcess p;
+    p.setProgram(QStringLiteral(NNLENS_CLI_PATH));
+    p.setArguments(expanded);
+    p.setChildProcessModifier([] {
+        const rlimit fileSize{64 * 1024, 64 * 1024};
+        ::setrlimit(RLIMIT_FSIZE, &fileSize);
+        const rlimit noCore{0, 0};
+        ::setrlimit(RLIMIT_CORE, &noCore);
+    });
+    p.start();
+    QVERIFY(p.waitForFinished(240000));
+    QVERIFY2(p.exitStatus() == QProcess::CrashExit, p.readAllStandardError().constData());
+    QCOMPARE(readFile(output), QByteArray("previous contents"));
     const QStringList leftovers = QDir(m_dir->path()).entryList({"*.tmp*"}, QDir::Files);
     QVERIFY2(leftovers.isEmpty(), qPrintable(leftovers.join(", ")));
 }

@@ -11,6 +11,7 @@
 #include "compare.hpp"
 #include "core/dataset.hpp"
 #include "core/error.hpp"
+#include "core/limits.hpp"
 
 using nnlens::Dataset;
 using nnlens::InputError;
@@ -79,6 +80,7 @@ class TestDataset : public QObject {
     void sincosNoise();
     void generatorErrors_data();
     void generatorErrors();
+    void csvTooLarge();
 };
 
 void TestDataset::parsesColumns() {
@@ -546,6 +548,25 @@ void TestDataset::generatorErrors() {
     QFETCH(double, noise);
     QFETCH(QString, message);
     QCOMPARE(generateMessage(kind, n, noise), message);
+}
+
+void TestDataset::csvTooLarge() {
+    // #12 defect 8: a sparse file one byte past kMaxCsvFileBytes (10 M rows of 4 numbers of 25
+    // bytes) is refused from its size, before anything is read.
+    QTemporaryDir dir;
+    const QString path = dir.filePath("huge.csv");
+    {
+        QFile f(path);
+        QVERIFY(f.open(QIODevice::WriteOnly));
+        QVERIFY(f.resize(nnlens::kMaxCsvFileBytes + 1));
+    }
+    QString message;
+    try {
+        nnlens::readCsv(path.toStdString());
+    } catch (const InputError& e) {
+        message = QString::fromStdString(e.what());
+    }
+    QCOMPARE(message, path + ": larger than the 1 GB a data file can need");
 }
 
 QTEST_GUILESS_MAIN(TestDataset)

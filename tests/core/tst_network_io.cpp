@@ -1,4 +1,9 @@
 // Tests for network files: bit-exact round trips, unknown keys, refusals, atomic saves, presets.
+#include <fcntl.h>
+#include <signal.h>
+#include <sys/resource.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include <cmath>
@@ -6,8 +11,10 @@
 #include <cstring>
 #include <fstream>
 #include <limits>
+#include <memory>
 #include <sstream>
 #include <stdexcept>
+#include <vector>
 
 #include <QDir>
 #include <QFile>
@@ -18,6 +25,7 @@
 #include "core/error.hpp"
 #include "core/network_io.hpp"
 #include "core/random.hpp"
+#include "core/temp_files.hpp"
 
 using nnlens::Activation;
 using nnlens::InputError;
@@ -113,6 +121,15 @@ class TestNetworkIo : public QObject {
     void failedWriteKeepsOldFile();
     void unwritableFolder();
     void failedRenameRemovesTemp();
+    void signalDuringWriteRemovesTemp_data();
+    void signalDuringWriteRemovesTemp();
+    void tempFileTable();
+    void readFileLimit_data();
+    void readFileLimit();
+    void readFileFromEndlessFifo();
+    void networkFileTooLarge();
+    void unknownKeysBounded_data();
+    void unknownKeysBounded();
     void writeRefusesInvalidNetwork();
     void presetsLoad_data();
     void presetsLoad();
@@ -753,6 +770,210 @@ void TestNetworkIo::presetValues() {
         QVERIFY(l.W.cwiseAbs().maxCoeff() <= k);
         QVERIFY(l.b.cwiseAbs().maxCoeff() <= k);
     }
+}
+
+namespace {
+
+int g_rowSignal = 0;
+
+// SIGXFSZ arrives inside write() when the file size limit is reached; this sends the row's
+// signal from right there, in the middle of writeFileAtomic's write.
+void sendRowSignal(int) {
+    ::raise(g_rowSignal);
+}
+
+}  // namespace
+
+void TestNetworkIo::signalDuringWriteRemovesTemp_data() {
+    QTest::addColumn<int>("sig");
+    QTest::newRow("SIGTERM") << int(SIGTERM);
+    QTest::newRow("SIGINT (Ctrl+C)") << int(SIGINT);
+    QTest::newRow("SIGHUP (terminal closed)") << int(SIGHUP);
+    QTest::newRow("SIGXFSZ (file size limit)") << int(SIGXFSZ);
+}
+
+void TestNetworkIo::signalDuringWriteRemovesTemp() {
+    // #12 defect 6. A child process installs the cleanup, limits its files to 4 KiB and saves
+    // 1 MB: the kernel writes the first 4 KiB of the temporary file, then raises SIGXFSZ in the
+    // next write(), whose handler sends the row's signal. The signal must end the child (its exit
+    // status says so) and remove the truncated temporary file; the target keeps its contents.
+    QFETCH(int, sig);
+    QTemporaryDir dir;
+    const std::string target = dir.filePath("out.nnlens.json").toStdString();
+    writeText(QString::fromStdString(target), "previous contents");
+    const std::string text(1 << 20, 'x');
+
+    const pid_t child = ::fork();
+    QVERIFY(child >= 0);
+    if (child == 0) {
+        // Only async-signal-safe calls and the write under test from here; never return.
+        for (const int s : {SIGINT, SIGTERM, SIGHUP, SIGXFSZ})
+            ::signal(s, SIG_DFL);  // QTest's own handlers
+        nnlens::installTempFileCleanup();
+        if (sig != SIGXFSZ) {
+            g_rowSignal = sig;
+            ::signal(SIGXFSZ, sendRowSignal);
+        }
+        const rlimit fileSize{4096, 4096};
+        const rlimit noCore{0, 0};
+        ::setrlimit(RLIMIT_CORE, &noCore);
+        ::setrlimit(RLIMIT_FSIZE, &fileSize);
+        try {
+            nnlens::writeFileAtomic(target, text);
+        } catch (...) {
+            ::_exit(3);
+        }
+        ::_exit(4);
+    }
+    int status = 0;
+    QCOMPARE(::waitpid(child, &status, 0), child);
+    QVERIFY2(WIFSIGNALED(status), qPrintable(QString("exit status %1").arg(status)));
+    QCOMPARE(WTERMSIG(status), sig);
+    QCOMPARE(QDir(dir.path()).entryList(QDir::Files | QDir::Hidden | QDir::System),
+             QStringList{"out.nnlens.json"});
+    QCOMPARE(readText(QString::fromStdString(target)), QByteArray("previous contents"));
+}
+
+void TestNetworkIo::tempFileTable() {
+    // A registration lasts as long as its guard; a full table or a path longer than PATH_MAX is
+    // simply not registered (the save still works, only the cleanup on a signal is lost).
+    std::vector<std::unique_ptr<nnlens::TempFileGuard>> guards;
+    for (int i = 0; i < nnlens::kMaxTempFiles; ++i) {
+        guards.push_back(std::make_unique<nnlens::TempFileGuard>("/tmp/x" + std::to_string(i)));
+        QVERIFY(guards.back()->registered());
+    }
+    QVERIFY(!nnlens::TempFileGuard("/tmp/one-too-many").registered());
+    guards.pop_back();
+    QVERIFY(nnlens::TempFileGuard("/tmp/fits-again").registered());
+    guards.clear();
+    QVERIFY(!nnlens::TempFileGuard(std::string(nnlens::kMaxTempPath, 'p')).registered());
+}
+
+void TestNetworkIo::readFileLimit_data() {
+    QTest::addColumn<qint64>("size");
+    QTest::addColumn<bool>("accepted");
+    QTest::newRow("at the limit") << qint64(1000) << true;
+    QTest::newRow("one byte past the limit") << qint64(1001) << false;
+    QTest::newRow("empty") << qint64(0) << true;
+}
+
+void TestNetworkIo::readFileLimit() {
+    QFETCH(qint64, size);
+    QFETCH(bool, accepted);
+    QTemporaryDir dir;
+    const QString path = dir.filePath("f.json");
+    writeText(path, QByteArray(size, 'a'));
+    QString message;
+    std::string text;
+    try {
+        text = nnlens::readFile(path.toStdString(), 1000, "a test file");
+    } catch (const InputError& e) {
+        message = QString::fromStdString(e.what());
+    }
+    if (accepted) {
+        QVERIFY2(message.isEmpty(), qPrintable(message));
+        QCOMPARE(text.size(), std::size_t(size));
+    } else {
+        QCOMPARE(message, path + ": larger than the 1000 bytes a test file can need");
+    }
+}
+
+void TestNetworkIo::readFileFromEndlessFifo() {
+    // /dev/zero, and a pipe whose writer never stops: read up to the limit, then refused.
+    QString message;
+    try {
+        nnlens::readFile("/dev/zero", 5'000'000, "a test file");
+    } catch (const InputError& e) {
+        message = QString::fromStdString(e.what());
+    }
+    QCOMPARE(message, QString("/dev/zero: larger than the 5 MB a test file can need"));
+
+    QTemporaryDir dir;
+    const std::string fifo = dir.filePath("fifo").toStdString();
+    QCOMPARE(::mkfifo(fifo.c_str(), 0600), 0);
+    const pid_t writer = ::fork();
+    QVERIFY(writer >= 0);
+    if (writer == 0) {
+        ::signal(SIGPIPE, SIG_DFL);
+        const int fd = ::open(fifo.c_str(), O_WRONLY);
+        static const char chunk[4096] = {};
+        while (fd >= 0 && ::write(fd, chunk, sizeof chunk) > 0) {
+        }
+        ::_exit(0);  // the reader closed the pipe (or SIGPIPE ended this process)
+    }
+    message.clear();
+    try {
+        nnlens::readFile(fifo, 3'000'000, "a test file");
+    } catch (const InputError& e) {
+        message = QString::fromStdString(e.what());
+    }
+    int status = 0;
+    QCOMPARE(::waitpid(writer, &status, 0), writer);
+    QCOMPARE(message, QString::fromStdString(fifo) + ": larger than the 3 MB a test file can need");
+}
+
+void TestNetworkIo::networkFileTooLarge() {
+    // A sparse file one byte past kMaxNetworkFileBytes (16 Mi parameters at 25 bytes each, plus
+    // 16 MiB): refused from its size, before anything is read.
+    QTemporaryDir dir;
+    const QString path = dir.filePath("huge.nnlens.json");
+    {
+        QFile f(path);
+        QVERIFY(f.open(QIODevice::WriteOnly));
+        QVERIFY(f.resize(nnlens::kMaxNetworkFileBytes + 1));
+    }
+    QString message;
+    try {
+        nnlens::readNetwork(path.toStdString());
+    } catch (const InputError& e) {
+        message = QString::fromStdString(e.what());
+    }
+    QCOMPARE(message, path + ": larger than the 436 MB a network file can need");
+}
+
+void TestNetworkIo::unknownKeysBounded_data() {
+    QTest::addColumn<QByteArray>("text");
+    QTest::addColumn<QString>("message");  // empty: accepted
+    const QByteArray head = R"({"format":"nnlens.network","version":1,"inputs":2,)";
+    const QByteArray layer = R"({"activation":"tanh","weights":[[1],[2]],"bias":[0])";
+    const QByteArray many = "[" + QByteArray("0,").repeated(1100000) + "0]";  // 1.1 Mi values
+    const QByteArray some = "[" + QByteArray("0,").repeated(100000) + "0]";
+    const QString limit = ": keys this nnlens does not read may take at most 16 MiB in all";
+    QTest::newRow("top-level key of 1.1 Mi numbers")
+        << head + R"("layers":[)" + layer + R"(}],"junk":)" + many + "}"
+        << "\"junk\"" + limit;
+    QTest::newRow("two keys of 0.6 Mi numbers each")
+        << head + R"("a":[)" + QByteArray("0,").repeated(600000) + R"(0],"layers":[)" + layer +
+               R"(}],"b":[)" + QByteArray("0,").repeated(600000) + "0]}"
+        << "\"b\"" + limit;
+    QTest::newRow("layer key of 1.1 Mi numbers")
+        << head + R"("layers":[)" + layer + "}," + layer + R"(,"note":)" + many + "}]}"
+        << "layer 2, \"note\"" + limit;
+    QTest::newRow("string of 17 MiB")
+        << head + R"("layers":[)" + layer + R"(}],"text":")" + QByteArray(17 << 20, 's') + "\"}"
+        << "\"text\"" + limit;
+    QTest::newRow("view with 1.1 Mi numbers")
+        << head + R"("layers":[)" + layer + R"(}],"view":{"grid":10,"x":)" + many + "}}"
+        << "\"view\"" + limit;
+    QTest::newRow("unknown keys of 0.1 Mi numbers are kept")
+        << head + R"("layers":[)" + layer + R"(,"note":)" + some + R"(}],"junk":)" + some + "}"
+        << QString();
+}
+
+void TestNetworkIo::unknownKeysBounded() {
+    // #12 defect 8: a 50 MB file of one unknown key took 5 s and 1.4 GB. What the format does not
+    // read is refused past 16 MiB of parsed values (~1 Mi numbers), while it is being parsed.
+    QFETCH(QByteArray, text);
+    QFETCH(QString, message);
+    QString got;
+    try {
+        const Network net = nnlens::parseNetwork(text.toStdString());
+        QCOMPARE(net.extra["junk"].size(), std::size_t(100001));
+        QCOMPARE(net.layers[0].extra["note"].size(), std::size_t(100001));
+    } catch (const InputError& e) {
+        got = QString::fromStdString(e.what());
+    }
+    QCOMPARE(got, message);
 }
 
 QTEST_GUILESS_MAIN(TestNetworkIo)
