@@ -24,6 +24,7 @@
 #include <system_error>
 
 #include "error.hpp"
+#include "lesson.hpp"
 #include "random.hpp"
 
 namespace nnlens {
@@ -386,6 +387,7 @@ Network parseNetwork(std::string_view text) {
     for (const auto& [key, value] : doc.items()) {
         if (!isKnownTopKey(key)) net.extra[key] = value;
     }
+    parseLesson(doc);  // "data" and "training" (spec section 7): refused key by key
     validate(net);
     return net;
 }
