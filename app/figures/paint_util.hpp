@@ -62,7 +62,18 @@ struct AxesText {
     int maxTicksX = 7;
     int maxTicksY = 7;
     bool grid = false;  // light grid lines at the ticks
+    // Logarithmic axes: the DataAxes coordinate is log10 of the value, ticks sit at powers of
+    // ten (and 2 and 5 times them when fewer than two powers fall in the range).
+    bool logX = false;
+    bool logY = false;
 };
+struct Tick {
+    double at;  // in axes coordinates (log10 of the value on a log axis)
+    QString label;
+};
+// The ticks of one axis from lo to hi (axes coordinates), as many as fit `length` pixels.
+std::vector<Tick> axisTicks(double lo, double hi, int maxTicks, double length, bool horizontal,
+                            bool log, const FigureStyle& style);
 // Space (pixels) that tick labels and axis labels need left of and below an axes box.
 double axesLeftMargin(const FigureStyle& style, const AxesText& text, double yLo, double yHi);
 double axesBottomMargin(const FigureStyle& style, const AxesText& text);
