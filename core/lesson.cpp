@@ -38,13 +38,6 @@ void checkObject(const json& v, const std::string& where, std::initializer_list<
     }
 }
 
-std::string joined(std::initializer_list<const char*> keys) {
-    std::string s;
-    for (const char* k : keys)
-        s += (s.empty() ? "" : ", ") + std::string(k);
-    return s;
-}
-
 // An integral JSON number (2 and 2.0 alike) in [lo, hi].
 std::int64_t integerIn(const json& v, const std::string& where, std::int64_t lo, std::int64_t hi) {
     std::optional<std::int64_t> n;

@@ -469,16 +469,20 @@ void drawMapCell(QPainter& p, const QRectF& rect, const Network& net, const MapS
                j < maps.hist[l].size() && l < net.layers.size()) {
         drawHistogramOverlay(p, rect, maps.hist[l][j], net.layers[l].activation, r, style);
     }
-    if (cell.label) {
-        const QFont font = pixelFont(style, cell.labelPixels);
-        const QFontMetricsF fm(font);
-        // The seed puts the label's baseline at 90 % of the height; keep it inside small maps.
-        const double baseline =
-            std::max(rect.top() + 0.1 * rect.height(), rect.top() + fm.ascent() + 2.0);
-        drawHaloText(p, QPointF(rect.center().x(), baseline), Qt::AlignHCenter,
-                     nodeLabel(cell.layer, cell.node), font, Qt::black, QColor(255, 255, 255, 150));
-    }
+    if (cell.label) drawMapLabel(p, rect, cell, figureStyle);
     p.restore();
+}
+
+void drawMapLabel(QPainter& p, const QRectF& rect, const MapCell& cell,
+                  const FigureStyle& figureStyle) {
+    const FigureStyle style = fittedStyle(figureStyle, rect.size(), QSizeF(150.0, 150.0));
+    const QFont font = pixelFont(style, cell.labelPixels);
+    const QFontMetricsF fm(font);
+    // The seed puts the label's baseline at 90 % of the height; keep it inside small maps.
+    const double baseline =
+        std::max(rect.top() + 0.1 * rect.height(), rect.top() + fm.ascent() + 2.0);
+    drawHaloText(p, QPointF(rect.center().x(), baseline), Qt::AlignHCenter,
+                 nodeLabel(cell.layer, cell.node), font, Qt::black, QColor(255, 255, 255, 150));
 }
 
 void drawSelection(QPainter& p, const QRectF& rect, const FigureStyle& style) {

@@ -106,6 +106,9 @@ struct MapCell {
 };
 void drawMapCell(QPainter& p, const QRectF& rect, const Network& net, const MapSet& maps,
                  const MapCell& cell, const FigureStyle& style);
+// The LYRi-NODEj label of a map cell (drawMapCell draws it when cell.label; a caller that draws
+// over the map draws the label afterwards, so it stays readable).
+void drawMapLabel(QPainter& p, const QRectF& rect, const MapCell& cell, const FigureStyle& style);
 // The frame of the selected node's map.
 void drawSelection(QPainter& p, const QRectF& rect, const FigureStyle& style);
 // A note in the middle of `rect` ("no maps", ...).

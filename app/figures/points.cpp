@@ -183,8 +183,8 @@ void drawDataOverlay(QPainter& p, const QRectF& rect, double range, const Networ
         }
     }
 
-    // Points: about 1/70 of the map, within 1.5 px and 3.5 pt.
-    const double r = std::clamp(rect.width() / 70.0, 1.5, style.px(3.5));
+    // Points: about 1/85 of the map, within 1.3 px and 3.5 pt.
+    const double r = std::clamp(rect.width() / 85.0, 1.3, style.px(3.5));
     const double line = std::max(0.6, r / 3.5);
     const QColor outline(25, 25, 25);
     const int n = o.data->size();
