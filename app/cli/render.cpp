@@ -12,6 +12,7 @@
 #include <cmath>
 #include <cstdio>
 #include <filesystem>
+#include <limits>
 #include <memory>
 #include <optional>
 #include <stdexcept>
@@ -229,12 +230,23 @@ int runRender(const Args& a, Io& io) {
         }
     }
     if (const auto column = a.value("fit-column")) opt.fitColumn = *column;
+    if (a.has("mark-epoch")) {
+        opt.markEpoch = static_cast<int>(
+            integerInRange(a, "mark-epoch", 1, 1, std::numeric_limits<int>::max()));
+    }
     checkGridOptions(a);
     auto backend = backendOption(a, io.err);
     checkOutputFolder(a);
 
     // The figures of a run read the CLI's own results and data.
-    if (const auto path = a.value("history")) opt.history = historyOption(*path);
+    if (const auto path = a.value("history")) {
+        opt.history = historyOption(*path);
+        if (opt.markEpoch && *opt.markEpoch > static_cast<int>(opt.history->train.size())) {
+            a.failOption("mark-epoch", rawValue(a, "mark-epoch") + " is out of range (" + *path +
+                                           " has " + std::to_string(opt.history->train.size()) +
+                                           " epochs)");
+        }
+    }
     if (const auto path = a.value("scan")) opt.scan = scanOption(*path);
 
     const std::string& netPath = a.positional(0);
@@ -336,7 +348,7 @@ std::string renderHelp() {
                          [--n N] [--range R] [--bins B]
                          [--history TRAIN.json] [--scan SCAN.json]
                          [--data D.csv] [--val-split F] [--fit-column C]
-                         [--points] [--points-on-all-maps]
+                         [--points] [--points-on-all-maps] [--mark-epoch E]
 
 Draws a figure of the network into a PNG, with the same code the GUI exports
 with, and prints
@@ -372,6 +384,7 @@ Options:
                         grid points, half-width and histogram bins of the maps
                         (default: the file's view, else 250, 3, 25)
   --history FILE        loss: the JSON that train printed
+  --mark-epoch E        loss: a vertical line at epoch E (the window's timeline)
   --scan FILE           lr-scan: the JSON that lr-scan printed
   --data D.csv          data, fit (and graph, unit, node): the points; default:
                         the lesson's data for data and fit
@@ -395,7 +408,7 @@ Command renderCommand() {
             renderHelp(),
             {{"figure", "output", "width", "height", "dpi", "node", "vlim", "softmax-range",
               "activation", "n", "range", "bins", "backend", "history", "scan", "data", "val-split",
-              "fit-column"},
+              "fit-column", "mark-epoch"},
              {"transparent", "presentation", "points", "points-on-all-maps"},
              {"NET (the network file)"}},
             runRender};

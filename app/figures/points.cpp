@@ -169,7 +169,8 @@ void drawDataOverlay(QPainter& p, const QRectF& rect, double range, const Networ
     const bool output = layer + 1 == static_cast<int>(net.layers.size());
 
     // The decision line under the points: a dark line with a light edge, readable on any colour.
-    if (output) {
+    // Only for classification data: for regression targets no level decides anything.
+    if (output && o.classification) {
         if (const auto level = decisionLevel(net.layers.back().activation, o.data)) {
             const int n = std::clamp(static_cast<int>(rect.width() / 3.0), 16, 120);
             const auto segments = decisionSegments(net, layer, node, *level, range, rect, n);
@@ -260,6 +261,11 @@ void paintData(QPainter& p, const QRectF& rect, const Network& net, const MapSet
         const auto number = [](double v) {
             return QString::fromStdString(text::formatNumber(100.0 * v, 3)) + QStringLiteral(" %");
         };
+        if (!overlay.classification && overlay.data->targets() > 0) {
+            subtitle += QStringLiteral("; colour: y from %1 (dark) to %2 (yellow)")
+                            .arg(QString::fromStdString(text::formatNumber(overlay.targetLo, 3)),
+                                 QString::fromStdString(text::formatNumber(overlay.targetHi, 3)));
+        }
         if (const auto acc = accuracy(overlay.outputs, *overlay.data, 0, train)) {
             subtitle += QStringLiteral("; accuracy ") + number(*acc);
             if (const auto val = accuracy(overlay.outputs, *overlay.data, train, n)) {

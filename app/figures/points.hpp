@@ -31,8 +31,8 @@ struct DataOverlay {
 DataOverlay makeDataOverlay(const Network& net, const FigureOptions& opt);
 // Whether layer `layer`'s maps carry the points.
 bool overlayOnLayer(const Network& net, int layer, const FigureOptions& opt);
-// The points (and, on an output node of a sigmoid or tanh layer, the decision line) over the
-// map in `rect`, which covers [-range, range]^2.
+// The points (and, for classification data on an output node of a sigmoid or tanh layer, the
+// decision line) over the map in `rect`, which covers [-range, range]^2.
 void drawDataOverlay(QPainter& p, const QRectF& rect, double range, const Network& net, int layer,
                      int node, const DataOverlay& overlay, const FigureOptions& opt,
                      const FigureStyle& style);

@@ -923,6 +923,10 @@ void TestCli::render_data() {
     QTest::newRow("loss from train's JSON")
         << "quadrant.nnlens.json"
         << "loss" << QStringList{"--history", "%D/history.json"} << QSize(640, 480);
+    QTest::newRow("loss with the timeline's epoch")
+        << "quadrant.nnlens.json"
+        << "loss" << QStringList{"--history", "%D/history.json", "--mark-epoch", "3"}
+        << QSize(640, 480);
     QTest::newRow("lr-scan from lr-scan's JSON")
         << "quadrant.nnlens.json"
         << "lr-scan" << QStringList{"--scan", "%D/scan.json", "--width", "320"} << QSize(320, 240);
@@ -1438,6 +1442,10 @@ void TestCli::badInput_data() {
     QTest::newRow("history lists of different lengths")
         << (loss + QStringList{"--history", "%D/history-lengths.json"})
         << "history-lengths.json: \"val_loss\": has 1 values but \"train_loss\" has 2"
+        << "fig.png";
+    QTest::newRow("--mark-epoch beyond the history")
+        << (loss + QStringList{"--history", "%D/history.json", "--mark-epoch", "9"})
+        << "render: --mark-epoch: 9 is out of range ("
         << "fig.png";
     QTest::newRow("scan without loss")
         << QStringList{"render", "%D/quadrant.nnlens.json", "--figure", "lr-scan",
