@@ -177,9 +177,10 @@ std::optional<int> lossEpochAt(const QRectF& rect, const FigureOptions& opt, dou
     if (!opt.history || opt.history->train.empty()) return std::nullopt;
     const QRectF area = lossPlotArea(rect, opt);
     const double last = lastEpochOnAxis(opt);
-    const double epoch = 1.0 + (x - area.left()) / area.width() * (last - 1.0);
     const auto n = static_cast<int>(opt.history->train.size());
-    return std::clamp(static_cast<int>(std::lround(epoch)), 1, n);
+    if (!(area.width() > 0.0) || !std::isfinite(x)) return 1;
+    const double epoch = 1.0 + (x - area.left()) / area.width() * (last - 1.0);
+    return static_cast<int>(std::lround(std::clamp(epoch, 1.0, static_cast<double>(n))));
 }
 
 void paintLoss(QPainter& p, const QRectF& rect, const FigureOptions& opt) {
@@ -293,9 +294,10 @@ void paintLrScan(QPainter& p, const QRectF& rect, const FigureOptions& opt) {
     }
     // The minimum: a red ring; the recommended rate (half the rate there): a green dashed line.
     const QPointF minPt = ax.map(std::log10(s.lr[bestIndex]), std::log10(std::max(best, 1e-30f)));
+    const bool hasMin = std::isfinite(best) && best > 0.0f;
     p.setBrush(Qt::NoBrush);
     p.setPen(QPen(kRed, style.px(1.5)));
-    p.drawEllipse(minPt, style.px(5.0), style.px(5.0));
+    if (hasMin) p.drawEllipse(minPt, style.px(5.0), style.px(5.0));
     double recX = NAN;
     if (s.recommended > 0.0) {
         recX = ax.px(std::log10(s.recommended));
@@ -318,9 +320,12 @@ void paintLrScan(QPainter& p, const QRectF& rect, const FigureOptions& opt) {
         detail::drawHaloText(p, at, (right ? Qt::AlignLeft : Qt::AlignRight) | vertical, label,
                              font, colour, QColor(255, 255, 255, 220));
     };
-    place(QPointF(minPt.x(), std::min(minPt.y() + style.px(8.0), area.bottom() - style.px(2.0))),
-          QStringLiteral("min %1 at lr %2").arg(number(best), number(s.lr[bestIndex])),
-          kRed.darker(130), Qt::AlignTop);
+    if (hasMin) {
+        place(
+            QPointF(minPt.x(), std::min(minPt.y() + style.px(8.0), area.bottom() - style.px(2.0))),
+            QStringLiteral("min %1 at lr %2").arg(number(best), number(s.lr[bestIndex])),
+            kRed.darker(130), Qt::AlignTop);
+    }
     if (std::isfinite(recX)) {
         place(QPointF(recX, area.top() + style.px(4.0)),
               QStringLiteral("recommended lr %1").arg(number(s.recommended)), kGreen.darker(140),
@@ -356,8 +361,8 @@ void paintFit(QPainter& p, const QRectF& rect, const Network& net, const FigureO
         xLabel = QString::fromStdString(opt.fitColumn);
         const int e = data.extraColumn(opt.fitColumn);
         int input = -1;
-        if (e < 0 && opt.fitColumn.size() > 1 && opt.fitColumn[0] == 'x') {
-            input = std::atoi(opt.fitColumn.c_str() + 1) - 1;
+        for (int k = 0; e < 0 && k < data.inputs(); ++k) {
+            if (opt.fitColumn == "x" + std::to_string(k + 1)) input = k;
         }
         for (int i = 0; i < n; ++i) {
             xs[static_cast<std::size_t>(i)] =
