@@ -189,15 +189,16 @@ QJsonObject runTrainBench(MainWindow& window, const QString& dataPath, double li
     const int rows = doc.data() ? doc.data()->size() : 0;
     const double epochs = snap ? snap->epoch : 0;
     // Samples trained: whole epochs of the rows plus the running epoch's steps.
-    const double samples = epochs * rows +
-                           (snap ? static_cast<double>(snap->stepInEpoch) * settings.batch : 0.0);
+    const double samples =
+        epochs * rows + (snap ? static_cast<double>(snap->stepInEpoch) * settings.batch : 0.0);
 
     std::vector<double> intervals;
     for (std::size_t i = 1; i < paints.size(); ++i)
         intervals.push_back(paints[i] - paints[i - 1]);
     QJsonObject result{
         {QStringLiteral("rows"), rows},
-        {QStringLiteral("seconds_to_target"), toTarget >= 0.0 ? QJsonValue(toTarget) : QJsonValue()},
+        {QStringLiteral("seconds_to_target"),
+         toTarget >= 0.0 ? QJsonValue(toTarget) : QJsonValue()},
         {QStringLiteral("seconds"), seconds},
         {QStringLiteral("accuracy"), accuracy},
         {QStringLiteral("accuracy_at_target"),

@@ -18,6 +18,7 @@
 #include <QStatusBar>
 #include <QTabWidget>
 #include <QTimer>
+#include <QVBoxLayout>
 
 #include "core/trainer.hpp"
 #include "text/number_text.hpp"
@@ -211,6 +212,20 @@ void MainWindow::buildTraining() {
                     statusBar()->showMessage(text, 8000);
                 }
             });
+    // The loss plot under the run's figures: per-epoch train and validation loss, log y.
+    auto* lossView = new widgets::FigureView(figures::FigureKind::Loss, m_doc, this);
+    lossView->setObjectName(QStringLiteral("lossView"));
+    lossView->setMinimumHeight(180);
+    m_trainingPanel->plotArea()->addWidget(lossView);
+    connect(m_training, &model::TrainingController::progressed, lossView, [this, lossView] {
+        const model::TrainingHistory h = m_training->service()->history();
+        figures::FigureOptions opt = lossView->options();
+        opt.history = std::make_shared<const figures::LossHistory>(
+            figures::LossHistory{h.trainLoss, h.valLoss});
+        opt.markEpoch.reset();
+        if (m_training->shownEpoch() > 0) opt.markEpoch = m_training->shownEpoch();
+        lossView->setOptions(opt);
+    });
     connect(m_training, &model::TrainingController::runningChanged, this, [this](bool on) {
         if (m_playAction) m_playAction->setText(on ? tr("&Pause") : tr("&Play"));
         // The diagram's antialiased edges cost more than all the maps: draft while training.
@@ -221,7 +236,15 @@ void MainWindow::buildTraining() {
 }
 
 void MainWindow::updateDataOverlay() {
-    // Filled in with the figures' data overlay.
+    const std::shared_ptr<const Dataset> rows = m_doc->data();
+    const int train = rows ? trainingRows(rows->size(), m_doc->trainingSettings().valSplit) : -1;
+    for (widgets::FigureView* v : {m_graph, m_inspector->unitView()}) {
+        figures::FigureOptions opt = v->options();
+        opt.data = rows && rows->inputs() == 2 ? rows : nullptr;
+        opt.trainRows = train;
+        opt.pointsOnAllMaps = m_data->pointsOnAllMaps();
+        v->setOptions(opt);
+    }
 }
 
 // ---- maps ---------------------------------------------------------------------------------
@@ -399,6 +422,22 @@ QImage MainWindow::exportImage(figures::FigureKind kind, QSize size,
             return m_activations->view()->renderImage(size, style);
         case figures::FigureKind::Softmax:
             return m_softmax->view()->renderImage(size, style);
+        case figures::FigureKind::Loss:
+        case figures::FigureKind::LrScan:
+        case figures::FigureKind::Data:
+        case figures::FigureKind::Fit: {
+            // The training figures, with the window's data, history and timeline position.
+            figures::FigureOptions opt = m_graph->options();
+            opt.style = style;
+            const auto frame = m_graph->frame();
+            const bool maps = frame && !frame->maps.empty();
+            const model::TrainingHistory h = m_training->service()->history();
+            opt.history = std::make_shared<const figures::LossHistory>(
+                figures::LossHistory{h.trainLoss, h.valLoss});
+            if (m_training->shownEpoch() > 0) opt.markEpoch = m_training->shownEpoch();
+            return figures::renderFigure(kind, m_graph->shownNetwork(),
+                                         maps ? &frame->maps : nullptr, size, opt);
+        }
     }
     return {};
 }

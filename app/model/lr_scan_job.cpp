@@ -30,8 +30,7 @@ void LrScanJob::wait() {
 }
 
 bool LrScanJob::start(const Network& net, std::shared_ptr<const Dataset> data,
-                      const TrainingSettings& settings, const LrScanConfig& scan,
-                      QString* error) {
+                      const TrainingSettings& settings, const LrScanConfig& scan, QString* error) {
     cancel();
     wait();
     if (!data || data->size() == 0) {

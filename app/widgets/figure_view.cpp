@@ -82,6 +82,12 @@ QSize FigureView::sizeHint() const {
             return {600, 300};
         case FigureKind::Softmax:
             return {600, 220};
+        case FigureKind::Loss:
+        case FigureKind::LrScan:
+            return {320, 200};
+        case FigureKind::Data:
+        case FigureKind::Fit:
+            return {480, 360};
     }
     return {400, 300};
 }
@@ -112,6 +118,18 @@ void FigureView::paintFigure(QPainter& p, const QRectF& rect, const Network& net
             break;
         case FigureKind::Softmax:
             figures::paintSoftmax(p, rect, opt);
+            break;
+        case FigureKind::Loss:
+            figures::paintLoss(p, rect, opt);
+            break;
+        case FigureKind::LrScan:
+            figures::paintLrScan(p, rect, opt);
+            break;
+        case FigureKind::Data:
+            figures::paintData(p, rect, net, maps, opt);
+            break;
+        case FigureKind::Fit:
+            figures::paintFit(p, rect, net, opt);
             break;
     }
 }
