@@ -113,6 +113,8 @@ Dataset sincosSet(int n, double noise, std::uint64_t seed) {
     data.x.resize(n, 2);
     data.y.resize(n, 1);
     if (noise > 0.0) data.sigma = Matrix::Constant(n, 1, static_cast<float>(noise));
+    data.extraNames = {"t"};
+    data.extra.resize(n, 1);
     Random rng(seed);
     for (int i = 0; i < n; ++i) {
         const double t = n > 1 ? 10.0 * i / (n - 1) : 0.0;
@@ -123,6 +125,7 @@ Dataset sincosSet(int n, double noise, std::uint64_t seed) {
         data.x(i, 0) = static_cast<float>(s);
         data.x(i, 1) = static_cast<float>(c);
         data.y(i, 0) = static_cast<float>(y);
+        data.extra(i, 0) = static_cast<float>(t);
     }
     return data;
 }
@@ -267,9 +270,18 @@ Dataset Dataset::slice(int begin, int end) const {
     return gather(rows);
 }
 
+int Dataset::extraColumn(std::string_view name) const {
+    for (std::size_t c = 0; c < extraNames.size(); ++c) {
+        if (extraNames[c] == name) return static_cast<int>(c);
+    }
+    return -1;
+}
+
 Dataset Dataset::gather(const std::vector<int>& rows) const {
     const auto n = static_cast<Eigen::Index>(rows.size());
     Dataset out;
+    out.extraNames = extraNames;
+    out.extra.resize(n, extra.cols());
     out.x.resize(n, x.cols());
     out.y.resize(n, y.cols());
     if (hasSigma()) out.sigma.resize(n, sigma.cols());
@@ -279,6 +291,7 @@ Dataset Dataset::gather(const std::vector<int>& rows) const {
         out.x.row(i) = x.row(r);
         if (y.cols() > 0) out.y.row(i) = y.row(r);
         if (hasSigma()) out.sigma.row(i) = sigma.row(r);
+        if (extra.cols() > 0) out.extra.row(i) = extra.row(r);
         if (hasLabels()) {
             out.labels[static_cast<std::size_t>(i)] = labels[static_cast<std::size_t>(r)];
         }
@@ -356,6 +369,7 @@ Dataset parseCsv(std::string_view text, const std::string& source) {
         splitFields(headerLine, header);
         std::map<int, int> xCols, yCols, sigmaCols;  // index k -> column (0-based)
         std::optional<int> labelCol, sigmaCol;
+        std::vector<int> extraCols;  // columns of no family, kept while all their cells are numbers
         std::set<std::string> seen;
         for (std::size_t c = 0; c < header.size(); ++c) {
             const std::string name = lower(header[c]);
@@ -374,6 +388,8 @@ Dataset parseCsv(std::string_view text, const std::string& source) {
                 sigmaCol = col;
             } else if (name == "label") {
                 labelCol = col;
+            } else if (!name.empty()) {
+                extraCols.push_back(col);
             }
         }
         if (xCols.empty()) throw InputError("line 1: no input columns (x1, x2, ...)");
@@ -403,6 +419,9 @@ Dataset parseCsv(std::string_view text, const std::string& source) {
         data.y.resize(capacity, k);
         if (labelCol) data.labels.reserve(static_cast<std::size_t>(capacity));
         if (hasSigma) data.sigma.resize(capacity, k);
+        const auto extras = static_cast<Eigen::Index>(extraCols.size());
+        data.extra.resize(capacity, extras);
+        std::vector<bool> extraKept(extraCols.size(), true);
 
         Eigen::Index rows = 0;
         std::size_t lineNumber = 1;
@@ -470,12 +489,32 @@ Dataset parseCsv(std::string_view text, const std::string& source) {
                 }
                 data.labels.push_back(label);
             }
+            for (std::size_t e = 0; e < extraCols.size(); ++e) {
+                float v = 0.0f;
+                const std::string_view field = fields[static_cast<std::size_t>(extraCols[e])];
+                if (!extraKept[e] || parseFloat(field, v) != ParsedNumber::Ok) {
+                    extraKept[e] = false;
+                    v = 0.0f;
+                }
+                data.extra(rows, static_cast<Eigen::Index>(e)) = v;
+            }
             ++rows;
         }
         if (rows == 0) throw InputError("no data rows");
         data.x.conservativeResize(rows, d);
         data.y.conservativeResize(rows, k);
         if (hasSigma) data.sigma.conservativeResize(rows, k);
+        // Only the extra columns that are numbers throughout; the others are ignored (spec 2).
+        std::vector<Eigen::Index> kept;
+        for (std::size_t e = 0; e < extraCols.size(); ++e) {
+            if (!extraKept[e]) continue;
+            kept.push_back(static_cast<Eigen::Index>(e));
+            data.extraNames.emplace_back(header[static_cast<std::size_t>(extraCols[e])]);
+        }
+        Matrix extra(rows, static_cast<Eigen::Index>(kept.size()));
+        for (std::size_t c = 0; c < kept.size(); ++c)
+            extra.col(static_cast<Eigen::Index>(c)) = data.extra.col(kept[c]).head(rows);
+        data.extra = std::move(extra);
         return data;
     } catch (const InputError& e) {
         throw InputError(prefix + e.what());
@@ -509,6 +548,10 @@ std::string formatCsv(const Dataset& data) {
             names.push_back("sigma" + std::to_string(j));
     }
     if (data.hasLabels()) names.emplace_back("label");
+    const auto extras = std::min<Eigen::Index>(static_cast<Eigen::Index>(data.extraNames.size()),
+                                               data.extra.cols());
+    for (Eigen::Index e = 0; e < extras; ++e)
+        names.push_back(data.extraNames[static_cast<std::size_t>(e)]);
     for (std::size_t c = 0; c < names.size(); ++c)
         out += (c > 0 ? "," : "") + names[c];
     out += '\n';
@@ -530,6 +573,8 @@ std::string formatCsv(const Dataset& data) {
                 add(formatFloat(data.sigma(i, j)));
         }
         if (data.hasLabels()) add(std::to_string(data.labels[static_cast<std::size_t>(i)]));
+        for (Eigen::Index e = 0; e < extras; ++e)
+            add(formatFloat(data.extra(i, e)));
         out += line;
         out += '\n';
     }

@@ -22,7 +22,9 @@ std::vector<double> logspace(double start, double stop, int steps) {
     return r;
 }
 
-LrScanResult lrScan(TrainingSession& session, int rows, const LrScanConfig& cfg) {
+LrScanResult lrScan(TrainingSession& session, int rows, const LrScanConfig& cfg,
+                    const std::function<void(int, int)>& progress,
+                    const std::atomic<bool>* cancel) {
     if (!(cfg.start > 0.0) || !std::isfinite(cfg.start)) {
         throw InputError("lr-start must be a finite number > 0");
     }
@@ -39,12 +41,17 @@ LrScanResult lrScan(TrainingSession& session, int rows, const LrScanConfig& cfg)
     const float savedLr = session.learningRate();
     BatchSampler sampler(rows, cfg.batch, cfg.shuffle, cfg.seed);
     for (;;) {
+        if (cancel && cancel->load(std::memory_order_relaxed)) {
+            result.cancelled = true;
+            break;
+        }
         const double lr = schedule[result.loss.size()];
         session.setLearningRate(static_cast<float>(lr));
         // The loss is taken before the update; the update that follows it is undone at the end.
         const TrainingSession::StepResult r = session.step(sampler.next());
         result.lr.push_back(lr);
         result.loss.push_back(r.loss);
+        if (progress) progress(static_cast<int>(result.loss.size()), cfg.steps);
         // Stop at the last rate, when the loss exceeds 10x the first, or (unlike the seed,
         // where NaN compares false and the scan runs on) when it is no longer finite.
         if (static_cast<int>(result.loss.size()) == cfg.steps || r.loss > 10.0f * result.loss[0] ||
@@ -55,6 +62,7 @@ LrScanResult lrScan(TrainingSession& session, int rows, const LrScanConfig& cfg)
     session.restoreState();
     session.setLearningRate(savedLr);
 
+    if (result.loss.empty()) return result;
     std::size_t best = 0;
     float lowest = std::numeric_limits<float>::infinity();
     for (std::size_t i = 0; i < result.loss.size(); ++i) {

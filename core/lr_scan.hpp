@@ -2,7 +2,9 @@
 // blow-up.
 #pragma once
 
+#include <atomic>
 #include <cstdint>
+#include <functional>
 #include <vector>
 
 #include "backend.hpp"
@@ -22,6 +24,7 @@ struct LrScanResult {
     std::vector<double> lr;    // the rate used for each recorded loss
     std::vector<float> loss;   // loss before each step
     double recommended = 0.0;  // half the scheduled rate at the lowest loss
+    bool cancelled = false;    // stopped by `cancel`: the result holds the steps done
 };
 
 // numpy.logspace(log10(start), log10(stop), steps).
@@ -29,6 +32,10 @@ std::vector<double> logspace(double start, double stop, int steps);
 
 // Runs the scan on `session` over rows [0, rows) and restores its parameters and optimizer
 // state afterwards. Throws InputError for start <= 0, stop <= start, steps < 2, batch < 1.
-LrScanResult lrScan(TrainingSession& session, int rows, const LrScanConfig& cfg);
+// `progress(done, steps)` is called after each step; `cancel` is polled between steps (the
+// parameters are restored all the same).
+LrScanResult lrScan(TrainingSession& session, int rows, const LrScanConfig& cfg,
+                    const std::function<void(int, int)>& progress = {},
+                    const std::atomic<bool>* cancel = nullptr);
 
 }  // namespace nnlens

@@ -26,6 +26,7 @@
 #include <system_error>
 
 #include "error.hpp"
+#include "lesson.hpp"
 #include "random.hpp"
 #include "temp_files.hpp"
 
@@ -463,6 +464,7 @@ Network parseNetwork(std::string_view text) {
     for (const auto& [key, value] : doc.items()) {
         if (!isKnownTopKey(key)) net.extra[key] = value;
     }
+    parseLesson(doc);  // "data" and "training" (spec section 7): refused key by key
     validate(net);
     return net;
 }

@@ -58,6 +58,59 @@ std::vector<int> range(int begin, int end) {
 
 }  // namespace
 
+TrainLoop::TrainLoop(TrainingSession& session, int rows, const TrainConfig& cfg)
+    : m_session(session) {
+    if (cfg.batch < 1) throw InputError("batch size must be at least 1");
+    if (!(cfg.valSplit >= 0.0 && cfg.valSplit < 1.0)) {
+        throw InputError("validation split must be in [0, 1)");
+    }
+    m_nTrain = trainingRows(rows, cfg.valSplit);
+    if (m_nTrain < 1) throw InputError("no rows left for training after the validation split");
+    m_valRows = range(m_nTrain, rows);
+    m_batchesPerEpoch = (m_nTrain + cfg.batch - 1) / cfg.batch;
+    m_sampler = std::make_unique<BatchSampler>(m_nTrain, cfg.batch, cfg.shuffle, cfg.seed);
+    m_group.reserve(kStepsPerCall);
+}
+
+TrainLoop::~TrainLoop() = default;
+
+int TrainLoop::passesBegun() const {
+    return m_sampler->passes();
+}
+
+std::optional<EpochRecord> TrainLoop::advance(int maxSteps) {
+    if (m_diverged) return std::nullopt;
+    // Batches go to the session at most kStepsPerCall at a time (a device runs them without a
+    // host round trip each); they all come from one pass, whose order stays put until it ends.
+    int left = std::min(maxSteps, m_batchesPerEpoch - m_stepInEpoch);
+    while (left > 0) {
+        const int count = std::min(left, kStepsPerCall);
+        m_group.clear();
+        for (int k = 0; k < count; ++k)
+            m_group.push_back(m_sampler->next());
+        for (const TrainingSession::StepResult& r : m_session.steps(m_group)) {
+            if (!r.ok) {
+                m_diverged = true;
+                m_stopReason = describeStop(m_steps + 1, m_sampler->passes(), r.loss);
+                return std::nullopt;
+            }
+            ++m_steps;
+            ++m_stepInEpoch;
+            m_sum += r.loss;
+        }
+        left -= count;
+    }
+    if (m_stepInEpoch < m_batchesPerEpoch) return std::nullopt;
+    EpochRecord record;
+    record.epoch = ++m_epochsDone;
+    record.step = m_steps;
+    record.trainLoss = static_cast<float>(m_sum / m_batchesPerEpoch);
+    if (!m_valRows.empty()) record.valLoss = m_session.evaluate(m_valRows);
+    m_sum = 0.0;
+    m_stepInEpoch = 0;
+    return record;
+}
+
 TrainResult train(TrainingSession& session, int rows, const TrainConfig& cfg,
                   const std::function<void(const TrainProgress&)>& progress,
                   const std::atomic<bool>* cancel) {
@@ -110,43 +163,27 @@ TrainResult train(TrainingSession& session, int rows, const TrainConfig& cfg,
         return result;
     }
 
-    const int batchesPerEpoch = (nTrain + cfg.batch - 1) / cfg.batch;
-    // Batches go to the session kStepsPerCall at a time (a device runs them without a host round
-    // trip each); they all come from one pass, whose order stays put until the pass ends.
-    constexpr int kStepsPerCall = 32;
-    std::vector<std::span<const int>> group;
-    group.reserve(kStepsPerCall);
+    TrainLoop loop(session, rows, cfg);
     for (int e = 1; e <= cfg.epochs; ++e) {
-        double sum = 0.0;
-        bool stop = false;
-        for (int b = 0; b < batchesPerEpoch && !stop; b += kStepsPerCall) {
+        std::optional<EpochRecord> record;
+        while (!record && !loop.diverged()) {
             if (cancelled()) {
                 result.cancelled = true;
                 result.stopReason = "cancelled";
-                stop = true;
                 break;
             }
-            group.clear();
-            for (int k = b; k < std::min(batchesPerEpoch, b + kStepsPerCall); ++k)
-                group.push_back(sampler.next());
-            for (const TrainingSession::StepResult& r : session.steps(group)) {
-                if (!r.ok) {
-                    result.diverged = true;
-                    result.stopReason = describeStop(result.steps + 1, sampler.passes(), r.loss);
-                    stop = true;
-                    break;
-                }
-                ++result.steps;
-                sum += r.loss;
-            }
+            record = loop.advance(TrainLoop::kStepsPerCall);
         }
-        result.epochs = sampler.passes();
-        if (stop) break;
-        const float epochLoss = static_cast<float>(sum / batchesPerEpoch);
-        result.trainLoss.push_back(epochLoss);
-        const std::optional<float> val = validate();
-        if (val) result.valLoss.push_back(*val);
-        if (progress) progress({e, result.steps, epochLoss, val});
+        result.steps = loop.steps();
+        result.epochs = loop.passesBegun();
+        if (loop.diverged()) {
+            result.diverged = true;
+            result.stopReason = loop.stopReason();
+        }
+        if (!record) break;
+        result.trainLoss.push_back(record->trainLoss);
+        if (record->valLoss) result.valLoss.push_back(*record->valLoss);
+        if (progress) progress({record->epoch, record->step, record->trainLoss, record->valLoss});
     }
     return result;
 }

@@ -5,7 +5,9 @@
 #include <atomic>
 #include <cstdint>
 #include <functional>
+#include <memory>
 #include <optional>
+#include <span>
 #include <string>
 #include <vector>
 
@@ -48,6 +50,62 @@ int trainingRows(int n, double valSplit);
 TrainResult train(TrainingSession& session, int rows, const TrainConfig& cfg,
                   const std::function<void(const TrainProgress&)>& progress = {},
                   const std::atomic<bool>* cancel = nullptr);
+
+// One epoch's record, as train() reports it.
+struct EpochRecord {
+    int epoch = 0;           // 1-based
+    std::int64_t step = 0;   // steps done at its end
+    float trainLoss = 0.0f;  // the mean of its minibatch losses, each before its update
+    std::optional<float> valLoss;
+};
+
+class BatchSampler;
+
+// The epoch loop of train(), resumable: the window advances it a few steps at a time (Step,
+// Epoch, Play with Pause at any step) and gets bit for bit the parameters that train() gives
+// with the same session, rows and config. Steps go to the session in groups of at most 32 that
+// never cross an epoch's end, as in train().
+class TrainLoop {
+  public:
+    static constexpr int kStepsPerCall = 32;
+
+    // Throws InputError as train() does (cfg.epochs and cfg.steps are not used: the caller
+    // decides when to stop).
+    TrainLoop(TrainingSession& session, int rows, const TrainConfig& cfg);
+    ~TrainLoop();
+    TrainLoop(const TrainLoop&) = delete;
+    TrainLoop& operator=(const TrainLoop&) = delete;
+
+    // Runs at most `maxSteps` steps of the current epoch (fewer when it ends first). Returns the
+    // epoch's record when these steps completed it (the validation loss is taken then). After a
+    // divergence it does nothing: diverged() and stopReason() say why, and the session holds the
+    // last finite parameters.
+    std::optional<EpochRecord> advance(int maxSteps);
+
+    bool diverged() const { return m_diverged; }
+    const std::string& stopReason() const { return m_stopReason; }
+    int epochsDone() const { return m_epochsDone; }
+    std::int64_t steps() const { return m_steps; }
+    int batchesPerEpoch() const { return m_batchesPerEpoch; }
+    int stepInEpoch() const { return m_stepInEpoch; }  // steps done of the current epoch
+    int passesBegun() const;                           // epochs begun (train()'s `epochs`)
+    int trainRows() const { return m_nTrain; }
+    const std::vector<int>& validationRows() const { return m_valRows; }
+
+  private:
+    TrainingSession& m_session;
+    int m_nTrain = 0;
+    int m_batchesPerEpoch = 0;
+    std::vector<int> m_valRows;
+    std::unique_ptr<BatchSampler> m_sampler;
+    std::vector<std::span<const int>> m_group;
+    double m_sum = 0.0;  // the current epoch's loss sum
+    int m_stepInEpoch = 0;
+    int m_epochsDone = 0;
+    std::int64_t m_steps = 0;
+    bool m_diverged = false;
+    std::string m_stopReason;
+};
 
 // Visits rows [0, n) in minibatches as PyTorch's DataLoader does (drop_last=False), reshuffled
 // every pass when `shuffle`.

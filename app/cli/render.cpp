@@ -11,6 +11,7 @@
 #include <cmath>
 #include <cstdio>
 #include <filesystem>
+#include <limits>
 #include <memory>
 #include <optional>
 #include <stdexcept>
@@ -18,7 +19,9 @@
 #include <system_error>
 
 #include "core/grid.hpp"
+#include "core/lesson.hpp"
 #include "core/network_io.hpp"
+#include "core/trainer.hpp"
 #include "figures/figures.hpp"
 #include "gui_scope.hpp"
 #include "json.hpp"
@@ -74,14 +77,111 @@ figures::NodeRef nodeOption(const Args& a, const Network& net) {
     return {layer, static_cast<int>(pair->second) - 1};
 }
 
+// "graph, unit, ..., fit": every figure render knows.
+std::string figureNames() {
+    std::string names;
+    for (const figures::FigureKind k : figures::kAllFigures)
+        names += (names.empty() ? "" : ", ") + std::string(figures::figureName(k));
+    return names;
+}
+
+std::string shownJson(const nlohmann::json& v) {
+    std::string s = v.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+    return s.size() > 40 ? s.substr(0, 37) + "..." : s;
+}
+
+// A JSON result file (what train or lr-scan printed); messages name the file and the key.
+nlohmann::json readResultJson(const std::string& path) {
+    const std::string text = readFile(path);
+    nlohmann::json j;
+    try {
+        j = nlohmann::json::parse(text);
+    } catch (const nlohmann::json::exception& e) {
+        std::string what = e.what();
+        const auto at = what.find("] ");
+        if (at != std::string::npos) what = what.substr(at + 2);
+        throw InputError(path + ": not JSON (" + what + ")");
+    }
+    if (!j.is_object()) throw InputError(path + ": expected a JSON object, got " + shownJson(j));
+    return j;
+}
+
+// A list of numbers under `key`; null entries (a diverged run's NaN) become NaN.
+template <typename T>
+std::vector<T> numberList(const nlohmann::json& j, const std::string& key, const std::string& path,
+                          bool required) {
+    std::vector<T> values;
+    const auto it = j.find(key);
+    if (it == j.end()) {
+        if (required) throw InputError(path + ": \"" + key + "\": missing (a list of numbers)");
+        return values;
+    }
+    if (!it->is_array()) {
+        throw InputError(path + ": \"" + key + "\": expected a list of numbers, got " +
+                         shownJson(*it));
+    }
+    for (std::size_t i = 0; i < it->size(); ++i) {
+        const auto& v = (*it)[i];
+        if (v.is_null()) {
+            values.push_back(std::numeric_limits<T>::quiet_NaN());
+        } else if (v.is_number()) {
+            values.push_back(static_cast<T>(v.get<double>()));
+        } else {
+            throw InputError(path + ": \"" + key + "\"[" + std::to_string(i) +
+                             "]: expected a number, got " + shownJson(v));
+        }
+    }
+    return values;
+}
+
+// --history: the train command's JSON (train_loss, val_loss).
+std::shared_ptr<const figures::LossHistory> historyOption(const std::string& path) {
+    const nlohmann::json j = readResultJson(path);
+    auto h = std::make_shared<figures::LossHistory>();
+    h->train = numberList<float>(j, "train_loss", path, true);
+    h->val = numberList<float>(j, "val_loss", path, false);
+    if (h->train.empty()) throw InputError(path + ": \"train_loss\": the list is empty");
+    if (!h->val.empty() && h->val.size() != h->train.size()) {
+        throw InputError(path + ": \"val_loss\": has " + std::to_string(h->val.size()) +
+                         " values but \"train_loss\" has " + std::to_string(h->train.size()));
+    }
+    return h;
+}
+
+// --scan: the lr-scan command's JSON (lr, loss, recommended).
+std::shared_ptr<const figures::LrScanCurve> scanOption(const std::string& path) {
+    const nlohmann::json j = readResultJson(path);
+    auto s = std::make_shared<figures::LrScanCurve>();
+    s->lr = numberList<double>(j, "lr", path, true);
+    s->loss = numberList<float>(j, "loss", path, true);
+    if (s->loss.empty()) throw InputError(path + ": \"loss\": the list is empty");
+    if (s->lr.size() != s->loss.size()) {
+        throw InputError(path + ": \"lr\": has " + std::to_string(s->lr.size()) +
+                         " values but \"loss\" has " + std::to_string(s->loss.size()));
+    }
+    for (std::size_t i = 0; i < s->lr.size(); ++i) {
+        if (!(s->lr[i] > 0.0 && std::isfinite(s->lr[i]))) {
+            throw InputError(path + ": \"lr\"[" + std::to_string(i) + "]: expected a rate > 0");
+        }
+    }
+    const auto rec = j.find("recommended");
+    if (rec != j.end() && !rec->is_null()) {
+        if (!rec->is_number() || !(rec->get<double>() > 0.0)) {
+            throw InputError(path + ": \"recommended\": expected a rate > 0, got " +
+                             shownJson(*rec));
+        }
+        s->recommended = rec->get<double>();
+    }
+    return s;
+}
+
 int runRender(const Args& a, Io& io) {
     using namespace nnlens::figures;
     // Every option is checked before the network is read, so a bad flag is reported as such.
     const std::string figure = a.required("figure");
     const auto kind = figureFromName(figure);
     if (!kind) {
-        a.failOption("figure", "unknown figure \"" + figure +
-                                   "\" (known: graph, unit, node, network, activations, softmax)");
+        a.failOption("figure", "unknown figure \"" + figure + "\" (known: " + figureNames() + ")");
     }
     const std::string output = a.required("output");
     // 0: not given.
@@ -120,14 +220,56 @@ int runRender(const Args& a, Io& io) {
         }
         opt.highlight = act;
     }
+    std::optional<double> valSplit;
+    if (a.has("val-split")) {
+        valSplit = a.number("val-split", 0.0);
+        if (!(*valSplit >= 0.0 && *valSplit < 1.0)) {
+            a.failOption("val-split",
+                         rawValue(a, "val-split") + " is out of range (must be in [0, 1))");
+        }
+    }
+    if (const auto column = a.value("fit-column")) opt.fitColumn = *column;
+    if (a.has("mark-epoch")) {
+        opt.markEpoch = static_cast<int>(
+            integerInRange(a, "mark-epoch", 1, 1, std::numeric_limits<int>::max()));
+    }
     checkGridOptions(a);
     auto backend = backendOption(a, io.err);
     checkOutputFolder(a);
+
+    // The figures of a run read the CLI's own results and data.
+    if (const auto path = a.value("history")) {
+        opt.history = historyOption(*path);
+        if (opt.markEpoch && *opt.markEpoch > static_cast<int>(opt.history->train.size())) {
+            a.failOption("mark-epoch", rawValue(a, "mark-epoch") + " is out of range (" + *path +
+                                           " has " + std::to_string(opt.history->train.size()) +
+                                           " epochs)");
+        }
+    }
+    if (const auto path = a.value("scan")) opt.scan = scanOption(*path);
 
     const std::string& netPath = a.positional(0);
     Network net = readNetwork(netPath);
     try {
         checkFigure(*kind, net);
+    } catch (const InputError& e) {
+        throw InputError(netPath + ": " + e.what());
+    }
+    // Data: --data, else the lesson's (spec section 7); the last fraction validates (hollow).
+    const Lesson lesson = lessonOf(net);
+    if (const auto path = a.value("data")) {
+        opt.data = std::make_shared<const Dataset>(loadData(*path));
+    } else if (lesson.data &&
+               (*kind == FigureKind::Data || *kind == FigureKind::Fit || a.has("points"))) {
+        opt.data = std::make_shared<const Dataset>(loadLessonData(*lesson.data, netPath));
+    }
+    if (opt.data) {
+        const double split = valSplit.value_or(lesson.data ? lesson.data->valSplit : 0.0);
+        opt.trainRows = trainingRows(opt.data->size(), split);
+    }
+    opt.pointsOnAllMaps = a.has("points-on-all-maps");
+    try {
+        checkFigure(*kind, net, opt);
     } catch (const InputError& e) {
         throw InputError(netPath + ": " + e.what());
     }
@@ -194,6 +336,9 @@ std::string renderHelp() {
                          [--dpi D] [--node L,N] [--transparent] [--presentation]
                          [--vlim V] [--softmax-range LO,HI] [--activation NAME]
                          [--n N] [--range R] [--bins B]
+                         [--history TRAIN.json] [--scan SCAN.json]
+                         [--data D.csv] [--val-split F] [--fit-column C]
+                         [--points] [--points-on-all-maps] [--mark-epoch E]
 
 Draws a figure of the network into a PNG, with the same code the GUI exports
 with, and prints
@@ -201,11 +346,17 @@ with, and prints
 Figures: graph (the seed's nn_graph_draw2d: one map per node, colour bar),
 unit (one node large, with axes and its formula), node (one node's map),
 network (the diagram: nodes and weighted edges; any number of inputs),
-activations (the seed's plot_activations), softmax (the seed's plot_softmax).
-graph, unit and node need a network with 2 inputs.
+activations (the seed's plot_activations), softmax (the seed's plot_softmax),
+loss (train and validation loss per epoch from the JSON train printed),
+lr-scan (the seed's lr_scan plot from the JSON lr-scan printed), data (the
+output node's map with the data points and the decision line) and fit
+(targets and predictions against the row order or a column, as the seed's
+sin(t)cos(t) plot). graph, unit, node and data need a network with 2 inputs.
+data and fit take --data, else the data the network file's lesson names.
 
 Options:
-  --figure F            graph, unit, node, network, activations or softmax
+  --figure F            graph, unit, node, network, activations, softmax, loss,
+                        lr-scan, data or fit
   -o FILE               the PNG (written atomically)
   --width W, --height H size in pixels (default: the figure's size in inches
                         times dpi; one of them alone keeps that aspect)
@@ -222,6 +373,17 @@ Options:
   --n N, --range R, --bins B
                         grid points, half-width and histogram bins of the maps
                         (default: the file's view, else 250, 3, 25)
+  --history FILE        loss: the JSON that train printed
+  --mark-epoch E        loss: a vertical line at epoch E (the window's timeline)
+  --scan FILE           lr-scan: the JSON that lr-scan printed
+  --data D.csv          data, fit (and graph, unit, node): the points; default:
+                        the lesson's data for data and fit
+  --val-split F         the last fraction F of the rows drawn as validation
+                        (hollow; default: the lesson's val_split, else 0)
+  --fit-column C        fit: the x axis, an input (x1, ...) or another column
+                        of the data (t); default: the row order
+  --points              graph, unit, node: the lesson's data points too
+  --points-on-all-maps  the points on every map, not only the output layer's
   --backend NAME        cpu, cuda or auto (default auto), for the maps
   -h, --help            show this help
 )";
@@ -235,8 +397,9 @@ Command renderCommand() {
             "draw a figure of the network to a PNG",
             renderHelp(),
             {{"figure", "output", "width", "height", "dpi", "node", "vlim", "softmax-range",
-              "activation", "n", "range", "bins", "backend"},
-             {"transparent", "presentation"},
+              "activation", "n", "range", "bins", "backend", "history", "scan", "data", "val-split",
+              "fit-column", "mark-epoch"},
+             {"transparent", "presentation", "points", "points-on-all-maps"},
              {"NET (the network file)"}},
             runRender};
 }

@@ -7,6 +7,7 @@
 #include <limits>
 
 #include "core/backward.hpp"
+#include "core/lesson.hpp"
 #include "core/network_io.hpp"
 #include "core/trainer.hpp"
 #include "text/number_text.hpp"
@@ -17,23 +18,58 @@ namespace {
 
 constexpr int kMaxProgressLines = 20;  // train progress lines per run, about
 
-TrainConfig trainConfig(const Args& a) {
+// The settings: an option given on the command line wins over `defaults` (the file's lesson,
+// else the command's defaults).
+TrainConfig trainConfig(const Args& a, const TrainConfig& defaults) {
     TrainConfig cfg;
-    cfg.batch =
-        static_cast<int>(integerInRange(a, "batch", 10, 1, std::numeric_limits<int>::max()));
+    cfg.batch = static_cast<int>(
+        integerInRange(a, "batch", defaults.batch, 1, std::numeric_limits<int>::max()));
     if (a.has("epochs") && a.has("steps")) a.fail("--epochs and --steps cannot be used together");
-    cfg.epochs =
-        static_cast<int>(integerInRange(a, "epochs", 100, 1, std::numeric_limits<int>::max()));
+    cfg.epochs = static_cast<int>(
+        integerInRange(a, "epochs", defaults.epochs, 1, std::numeric_limits<int>::max()));
     if (a.has("steps")) {
         cfg.steps = integerInRange(a, "steps", 1, 1, std::numeric_limits<std::int64_t>::max());
+    } else if (!a.has("epochs")) {
+        cfg.steps = defaults.steps;
     }
-    cfg.valSplit = a.number("val-split", 0.0);
+    cfg.valSplit = a.number("val-split", defaults.valSplit);
     if (!(cfg.valSplit >= 0.0 && cfg.valSplit < 1.0)) {
         a.failOption("val-split",
                      rawValue(a, "val-split") + " is out of range (must be in [0, 1))");
     }
-    cfg.seed = seedOption(a, 0);
-    cfg.shuffle = !a.has("no-shuffle");
+    cfg.seed = seedOption(a, defaults.seed);
+    cfg.shuffle = a.has("no-shuffle") ? false : defaults.shuffle;
+    return cfg;
+}
+
+// The lesson's settings as the train command's defaults.
+TrainConfig lessonConfig(const Lesson& lesson) {
+    TrainConfig cfg;
+    if (lesson.training) {
+        cfg.batch = lesson.training->batch;
+        cfg.epochs = lesson.training->epochs;
+        cfg.steps = lesson.training->steps;
+        cfg.seed = lesson.training->seed;
+        cfg.shuffle = lesson.training->shuffle;
+    }
+    if (lesson.data) cfg.valSplit = lesson.data->valSplit;
+    return cfg;
+}
+
+// --loss and --reduction, else the lesson's "training.loss" and "training.reduction".
+LossConfig lossSetting(const Args& a, const Lesson& lesson, const std::string& netPath) {
+    if (a.has("loss")) return lossOption(a);
+    if (!lesson.training) a.fail("missing --loss (" + netPath + " has no \"training\" key)");
+    const auto loss = lossFromName(lesson.training->loss);
+    LossConfig cfg{*loss, defaultReduction(*loss)};
+    if (const auto r = a.value("reduction")) {
+        const auto reduction = reductionFromName(*r);
+        if (!reduction)
+            a.failOption("reduction", "unknown reduction \"" + *r + "\" (known: mean, sum)");
+        cfg.reduction = *reduction;
+    } else if (!lesson.training->reduction.empty()) {
+        cfg.reduction = *reductionFromName(lesson.training->reduction);
+    }
     return cfg;
 }
 
@@ -82,26 +118,54 @@ Network withParameters(Network original, const Network& trained) {
 // must not continue check "diverged". (Exit 1 stays reserved for a command that could not do
 // its work.)
 int runTrain(const Args& a, Io& io) {
-    const std::string dataPath = a.required("data");
-    const LossConfig loss = lossOption(a);
-    OptimizerConfig opt;
-    opt.kind = optimizerOption(a);
-    a.required("lr");
-    opt.lr = static_cast<float>(positiveNumber(a, "lr", 0.0, kMaxRateOption));
-    if (!(std::isfinite(opt.lr) && opt.lr > 0.0f)) {
-        a.failOption("lr", rawValue(a, "lr") + " is out of range (not representable as a float)");
-    }
-    const TrainConfig cfg = trainConfig(a);
+    // Every option given is checked before any file is read, so a bad flag is reported as such.
+    if (a.has("loss")) lossOption(a);
+    if (a.has("optimizer")) optimizerOption(a);
+    if (a.has("lr")) positiveNumber(a, "lr", 0.0, kMaxRateOption);
+    trainConfig(a, TrainConfig{});
     const std::string outPath = a.required("output");
     auto backend = backendOption(a, io.err);
     checkOutputFolder(a);
 
-    const Network net = readNetwork(a.positional(0));
-    const Dataset data = loadData(dataPath);
+    // The network file may carry the lesson (spec section 7): its data and settings are the
+    // defaults, and an option given on the command line wins.
+    const std::string& netPath = a.positional(0);
+    const Network net = readNetwork(netPath);
+    const Lesson lesson = lessonOf(net);
+    const LossConfig loss = lossSetting(a, lesson, netPath);
+    OptimizerConfig opt;
+    if (a.has("optimizer") || !lesson.training) {
+        opt.kind = optimizerOption(a);
+    } else {
+        opt.kind = *optimizerFromName(lesson.training->optimizer);
+    }
+    if (a.has("lr") || !lesson.training) {
+        a.required("lr");
+        opt.lr = static_cast<float>(positiveNumber(a, "lr", 0.0, kMaxRateOption));
+    } else {
+        opt.lr = static_cast<float>(lesson.training->lr);
+    }
+    if (!(std::isfinite(opt.lr) && opt.lr > 0.0f)) {
+        a.failOption("lr", rawValue(a, "lr") + " is out of range (not representable as a float)");
+    }
+    const TrainConfig cfg = trainConfig(a, lessonConfig(lesson));
+
+    std::string dataPath;
+    Dataset data;
+    if (a.has("data")) {
+        dataPath = a.required("data");
+        data = loadData(dataPath);
+    } else if (lesson.data) {
+        dataPath = lesson.data->generate ? netPath + ": data.generate"
+                                         : lessonDataPath(*lesson.data, netPath);
+        data = loadLessonData(*lesson.data, netPath);
+    } else {
+        a.fail("missing --data (" + netPath + " has no \"data\" key)");
+    }
     checkData(net, data, loss, dataPath);
     // nnlens::train splits the rows itself; this check only words the message for the CLI.
     if (trainingRows(data.size(), cfg.valSplit) < 1) {
-        a.failOption("val-split", rawValue(a, "val-split") + " leaves none of the " +
+        a.failOption("val-split", text::formatNumber(cfg.valSplit) + " leaves none of the " +
                                       std::to_string(data.size()) + " rows of " + dataPath +
                                       " for training");
     }
@@ -145,6 +209,9 @@ to OUT. Prints
 train_loss has one value per epoch (the mean of its minibatch losses, each
 taken before its update) or, with --steps, one per step; val_loss is the loss
 on the validation rows after each. Progress goes to stderr.
+A network file that carries a lesson ("data" and "training", spec section 7)
+supplies the data and the settings; an option given here wins. OUT keeps the
+lesson's keys unchanged.
 If training diverges, the last finite network is written, "diverged" is true,
 a warning goes to stderr and the exit status is still 0.
 

@@ -29,6 +29,14 @@ std::string_view figureName(FigureKind kind) {
             return "network";
         case FigureKind::NodeMap:
             return "node";
+        case FigureKind::Loss:
+            return "loss";
+        case FigureKind::LrScan:
+            return "lr-scan";
+        case FigureKind::Data:
+            return "data";
+        case FigureKind::Fit:
+            return "fit";
     }
     return "graph";
 }
@@ -41,7 +49,8 @@ std::optional<FigureKind> figureFromName(std::string_view name) {
 }
 
 bool figureNeedsMaps(FigureKind kind) {
-    return kind == FigureKind::Graph || kind == FigureKind::Unit || kind == FigureKind::NodeMap;
+    return kind == FigureKind::Graph || kind == FigureKind::Unit || kind == FigureKind::NodeMap ||
+           kind == FigureKind::Data;
 }
 
 bool activationIsBounded(Activation a) {
@@ -101,6 +110,13 @@ QSize defaultFigureSize(FigureKind kind, const Network& net, const FigureStyle& 
         }
         case FigureKind::NodeMap:
             return inches(3.0, 3.0, style);
+        case FigureKind::Loss:
+        case FigureKind::LrScan:
+            return inches(6.4, 4.8, style);  // matplotlib's default figure
+        case FigureKind::Data:
+            return inches(6.0, 6.0, style);
+        case FigureKind::Fit:
+            return inches(8.0, 6.0, style);  // the seed's plt.figure(figsize=(8,6))
     }
     return inches(6.0, 6.0, style);
 }
@@ -114,6 +130,66 @@ void checkFigure(FigureKind kind, const Network& net) {
     }
     if (net.layers.empty()) {
         throw InputError("the " + name + " figure needs a network with at least one layer");
+    }
+}
+
+void checkFigure(FigureKind kind, const Network& net, const FigureOptions& opt) {
+    checkFigure(kind, net);
+    const std::string name(figureName(kind));
+    switch (kind) {
+        case FigureKind::Loss:
+            if (!opt.history || opt.history->train.empty()) {
+                throw InputError(
+                    "the loss figure needs --history (a train result with at least "
+                    "one epoch)");
+            }
+            return;
+        case FigureKind::LrScan:
+            if (!opt.scan || opt.scan->loss.empty()) {
+                throw InputError(
+                    "the lr-scan figure needs --scan (an lr-scan result with at "
+                    "least one loss)");
+            }
+            if (opt.scan->lr.size() != opt.scan->loss.size()) {
+                throw InputError("the lr-scan figure needs as many rates as losses");
+            }
+            return;
+        case FigureKind::Data:
+        case FigureKind::Fit:
+            break;
+        default:
+            return;
+    }
+    if (!opt.data || opt.data->size() == 0) {
+        throw InputError("the " + name +
+                         " figure needs --data (or a network whose lesson names "
+                         "its data)");
+    }
+    if (opt.data->inputs() != net.inputs) {
+        throw InputError("the " + name + " figure: the data have " +
+                         std::to_string(opt.data->inputs()) + " inputs but the network takes " +
+                         std::to_string(net.inputs));
+    }
+    if (kind == FigureKind::Fit) {
+        if (net.layers.empty()) {
+            throw InputError("the fit figure needs a network with at least one layer");
+        }
+        if (opt.data->targets() == 0) {
+            throw InputError("the fit figure needs targets (columns y1, ...) in the data");
+        }
+        if (!opt.fitColumn.empty() && opt.data->extraColumn(opt.fitColumn) < 0) {
+            bool input = false;
+            for (int k = 1; k <= opt.data->inputs(); ++k)
+                input = input || opt.fitColumn == "x" + std::to_string(k);
+            if (!input) {
+                std::string known = "x1";
+                if (opt.data->inputs() > 1) known += "..x" + std::to_string(opt.data->inputs());
+                for (const auto& e : opt.data->extraNames)
+                    known += ", " + e;
+                throw InputError("the fit figure: no column \"" + opt.fitColumn +
+                                 "\" in the data (known: " + known + ")");
+            }
+        }
     }
 }
 
@@ -173,7 +249,7 @@ QString nodeFormula(const Network& net, NodeRef node) {
 
 QImage renderFigure(FigureKind kind, const Network& net, const MapSet* maps, QSize size,
                     const FigureOptions& opt) {
-    checkFigure(kind, net);
+    checkFigure(kind, net, opt);
     if (size.width() < 1 || size.height() < 1) {
         throw InputError("the figure size " + std::to_string(size.width()) + "x" +
                          std::to_string(size.height()) + " is empty");
@@ -220,6 +296,18 @@ QImage renderFigure(FigureKind kind, const Network& net, const MapSet* maps, QSi
             break;
         case FigureKind::NodeMap:
             paintNodeMap(p, rect, net, *maps, o.selected, o);
+            break;
+        case FigureKind::Loss:
+            paintLoss(p, rect, o);
+            break;
+        case FigureKind::LrScan:
+            paintLrScan(p, rect, o);
+            break;
+        case FigureKind::Data:
+            paintData(p, rect, net, *maps, o);
+            break;
+        case FigureKind::Fit:
+            paintFit(p, rect, net, o);
             break;
     }
     p.end();

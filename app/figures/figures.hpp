@@ -8,11 +8,14 @@
 #include <QSize>
 #include <QString>
 
+#include <memory>
 #include <optional>
+#include <string>
 #include <string_view>
 #include <vector>
 
 #include "core/activation.hpp"
+#include "core/dataset.hpp"
 #include "core/network.hpp"
 #include "map_set.hpp"
 #include "node_ref.hpp"
@@ -28,15 +31,33 @@ enum class FigureKind {
     Softmax,      // plot_softmax: p1, p2, p3 over (y1, y2)
     Network,      // the network diagram: nodes and weighted edges (any input dimension)
     NodeMap,      // one node's map as in the graph figure, alone (GUI export of one map)
+    Loss,         // train and validation loss per epoch (log y)
+    LrScan,       // the seed's lr_scan plot: loss against rate, log-log, min and recommended
+    Data,         // the output node's map with the data points, axes and decision line
+    Fit,          // regression: targets and predictions against the row order or a column
 };
-inline constexpr FigureKind kAllFigures[] = {FigureKind::Graph,       FigureKind::Unit,
-                                             FigureKind::Activations, FigureKind::Softmax,
-                                             FigureKind::Network,     FigureKind::NodeMap};
+inline constexpr FigureKind kAllFigures[] = {
+    FigureKind::Graph,   FigureKind::Unit,    FigureKind::Activations, FigureKind::Softmax,
+    FigureKind::Network, FigureKind::NodeMap, FigureKind::Loss,        FigureKind::LrScan,
+    FigureKind::Data,    FigureKind::Fit};
 
-std::string_view figureName(FigureKind kind);  // "graph", "unit", ..., "node"
+std::string_view figureName(FigureKind kind);  // "graph", "unit", ..., "node", "loss", ...
 std::optional<FigureKind> figureFromName(std::string_view name);
 // Whether the figure needs grid maps (and so a network with 2 inputs).
 bool figureNeedsMaps(FigureKind kind);
+
+// A training run's losses per epoch (the train command's "train_loss" and "val_loss").
+struct LossHistory {
+    std::vector<float> train;  // (E)
+    std::vector<float> val;    // (E) or empty without a validation split
+};
+
+// A learning-rate scan (the lr-scan command's result).
+struct LrScanCurve {
+    std::vector<double> lr;   // (S) the rate of each recorded loss
+    std::vector<float> loss;  // (S) the loss before each step
+    double recommended = 0;   // half the rate at the lowest loss
+};
 
 // The seed's six activations (plot_activations' two panels), in table order.
 inline std::vector<Activation> seedActivations() {
@@ -63,7 +84,27 @@ struct FigureOptions {
     double softmaxLo = 0.0;
     double softmaxHi = 15.0;
     int softmaxN = 100;
+
+    // Data points (graph, unit, node, data, fit): drawn on the output layer's maps (every map
+    // with pointsOnAllMaps); rows [0, trainRows) train, the rest validate (-1: all train).
+    std::shared_ptr<const Dataset> data;
+    int trainRows = -1;
+    bool pointsOnAllMaps = false;
+    bool markMisclassified = true;
+    // The network's outputs on data->x, (N, K), when the caller has them; computed on the CPU
+    // from the network when null.
+    std::shared_ptr<const Matrix> outputs;
+    // Loss figure: the history, and the timeline's epoch (1-based) as a vertical line.
+    std::shared_ptr<const LossHistory> history;
+    std::optional<int> markEpoch;
+    // Lr-scan figure.
+    std::shared_ptr<const LrScanCurve> scan;
+    // Fit figure: the x axis, "" for the row order or an input or extra column ("x1", "t").
+    std::string fitColumn;
 };
+
+// The rows that train: [0, trainRows) of `data` (all of them for -1).
+int trainingRowCount(const FigureOptions& opt);
 
 // Whether an activation is unbounded above (the seed's left panel) or saturates (right panel).
 bool activationIsBounded(Activation a);
@@ -116,6 +157,18 @@ void paintSoftmax(QPainter& p, const QRectF& rect, const FigureOptions& opt);
 // The colour bar alone (-vlim .. vlim with ticks).
 void paintColourBar(QPainter& p, const QRectF& rect, float vlim, const FigureStyle& style);
 
+// Training figures (training_figures.cpp). The loss plot's axes: x linear in the epoch from 1 to
+// history->train.size(), y log10 of the loss; so the window can map the mouse to an epoch.
+QRectF lossPlotArea(const QRectF& rect, const FigureOptions& opt);
+// The epoch (1-based) under x, clamped to the history; nullopt without a history.
+std::optional<int> lossEpochAt(const QRectF& rect, const FigureOptions& opt, double x);
+void paintLoss(QPainter& p, const QRectF& rect, const FigureOptions& opt);
+void paintLrScan(QPainter& p, const QRectF& rect, const FigureOptions& opt);
+void paintFit(QPainter& p, const QRectF& rect, const Network& net, const FigureOptions& opt);
+// The output node's map with the points, axes, colour bar and decision line (points.cpp).
+void paintData(QPainter& p, const QRectF& rect, const Network& net, const MapSet& maps,
+               const FigureOptions& opt);
+
 // The formula of a node with its current numbers, e.g.
 // "out = tanh(2.00 x1 + 1.00 x2 + 1.00)" (first layer) or
 // "out = tanh(1.00 h1 - 1.00 h2 - 1.00)" (later layers; h are the previous layer's outputs).
@@ -134,6 +187,9 @@ QImage renderFigure(FigureKind kind, const Network& net, const MapSet* maps, QSi
 // network without 2 inputs ("the graph figure needs a network with 2 inputs; this one has 8 (try
 // --figure network)") or without layers. renderFigure() calls it first.
 void checkFigure(FigureKind kind, const Network& net);
+// As checkFigure, and the options the figure needs: "the loss figure needs --history", "the fit
+// figure needs --data", a data set whose inputs do not match the network, an unknown fitColumn.
+void checkFigure(FigureKind kind, const Network& net, const FigureOptions& opt);
 
 // Maps of `net` with the network's view settings, by `evaluator` (the CPU's when null).
 MapSet computeMapSet(const Network& net, std::optional<float> fixedLimit = std::nullopt,

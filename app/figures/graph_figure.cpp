@@ -7,6 +7,7 @@
 
 #include "figures.hpp"
 #include "paint_util.hpp"
+#include "points.hpp"
 
 namespace nnlens::figures {
 
@@ -121,11 +122,22 @@ void paintGraph(QPainter& p, const QRectF& rect, const Network& net, const MapSe
     detail::MapCell cell;
     cell.histograms = opt.histograms;
     cell.labelPixels = labelPixels(side, opt.style);
+    const detail::DataOverlay overlay = detail::makeDataOverlay(net, opt);
     for (std::size_t l = 0; l < layout.maps.size(); ++l) {
         for (std::size_t j = 0; j < layout.maps[l].size(); ++j) {
             cell.layer = static_cast<int>(l);
             cell.node = static_cast<int>(j);
-            detail::drawMapCell(p, layout.maps[l][j], net, maps, cell, opt.style);
+            if (overlay.empty() || !detail::overlayOnLayer(net, cell.layer, opt)) {
+                detail::drawMapCell(p, layout.maps[l][j], net, maps, cell, opt.style);
+                continue;
+            }
+            // The points under the label, so the label stays readable.
+            detail::MapCell bare = cell;
+            bare.label = false;
+            detail::drawMapCell(p, layout.maps[l][j], net, maps, bare, opt.style);
+            detail::drawDataOverlay(p, layout.maps[l][j], maps.config.range, net, cell.layer,
+                                    cell.node, overlay, opt, opt.style);
+            detail::drawMapLabel(p, layout.maps[l][j], cell, opt.style);
         }
     }
     const NodeRef sel = opt.selected;
@@ -161,7 +173,16 @@ void paintNodeMap(QPainter& p, const QRectF& rect, const Network& net, const Map
     cell.node = node.node;
     cell.histograms = opt.histograms;
     cell.labelPixels = labelPixels(side, opt.style);
-    detail::drawMapCell(p, square, net, maps, cell, opt.style);
+    if (!detail::overlayOnLayer(net, node.layer, opt)) {
+        detail::drawMapCell(p, square, net, maps, cell, opt.style);
+        return;
+    }
+    detail::MapCell bare = cell;
+    bare.label = false;
+    detail::drawMapCell(p, square, net, maps, bare, opt.style);
+    detail::drawDataOverlay(p, square, maps.config.range, net, node.layer, node.node,
+                            detail::makeDataOverlay(net, opt), opt, opt.style);
+    detail::drawMapLabel(p, square, cell, opt.style);
 }
 
 }  // namespace nnlens::figures

@@ -103,6 +103,66 @@ std::vector<double> fittedTicks(double lo, double hi, int maxTicks, double lengt
     return ticks;
 }
 
+namespace {
+
+// "10⁻³" for a power of ten, as matplotlib labels a log axis.
+QString powerLabel(int exponent) {
+    static const char16_t* kDigits[] = {u"\u2070", u"\u00b9", u"\u00b2", u"\u00b3", u"\u2074",
+                                        u"\u2075", u"\u2076", u"\u2077", u"\u2078", u"\u2079"};
+    QString s = QStringLiteral("10");
+    if (exponent < 0) s += QStringLiteral("\u207b");
+    for (const QChar c : QString::number(std::abs(exponent)))
+        s += QString::fromUtf16(kDigits[c.digitValue()]);
+    return s;
+}
+
+std::vector<Tick> logTicks(double lo, double hi, int maxTicks) {
+    std::vector<Tick> ticks;
+    const int first = static_cast<int>(std::ceil(lo - 1e-9));
+    const int last = static_cast<int>(std::floor(hi + 1e-9));
+    const int count = last - first + 1;
+    if (count >= 2) {
+        const int every = std::max(1, (count + std::max(2, maxTicks) - 1) / std::max(2, maxTicks));
+        for (int e = first; e <= last; ++e) {
+            if ((e - first) % every == 0) ticks.push_back({static_cast<double>(e), powerLabel(e)});
+        }
+        return ticks;
+    }
+    // Less than two decades: 1, 2 and 5 times the powers of ten in range.
+    for (int e = first - 1; e <= last + 1; ++e) {
+        for (const double m : {1.0, 2.0, 5.0}) {
+            const double at = e + std::log10(m);
+            if (at < lo - 1e-9 || at > hi + 1e-9) continue;
+            ticks.push_back({at, m == 1.0 ? powerLabel(e)
+                                          : QString::fromStdString(
+                                                text::formatNumber(m * std::pow(10.0, e), 3))});
+        }
+    }
+    return ticks;
+}
+
+}  // namespace
+
+std::vector<Tick> axisTicks(double lo, double hi, int maxTicks, double length, bool horizontal,
+                            bool log, const FigureStyle& style) {
+    std::vector<Tick> ticks;
+    if (!log) {
+        const auto values = fittedTicks(lo, hi, maxTicks, length, horizontal, style);
+        for (const double v : values)
+            ticks.push_back({v, tickLabel(v, tickStep(values))});
+        return ticks;
+    }
+    const QFontMetricsF fm(style.font(kTickPt));
+    for (int m = std::max(2, maxTicks); m >= 2; --m) {
+        ticks = logTicks(lo, hi, m);
+        double need = 0.0;
+        for (const Tick& t : ticks)
+            need += horizontal ? fm.horizontalAdvance(t.label) + fm.height() : 1.4 * fm.height();
+        if (need <= length) break;
+    }
+    return ticks;
+}
+
 FigureStyle fittedStyle(const FigureStyle& style, QSizeF available, QSizeF designPoints) {
     FigureStyle s = style;
     // The fit is taken against the design at scale 1, so presentation mode's larger text and
@@ -116,10 +176,15 @@ FigureStyle fittedStyle(const FigureStyle& style, QSizeF available, QSizeF desig
 
 double axesLeftMargin(const FigureStyle& style, const AxesText& text, double yLo, double yHi) {
     const QFontMetricsF tick(style.font(kTickPt));
-    const auto ticks = niceTicks(yLo, yHi, text.maxTicksY);
     double widest = 0.0;
-    for (const double v : ticks)
-        widest = std::max(widest, tick.horizontalAdvance(tickLabel(v, tickStep(ticks))));
+    if (text.logY) {
+        for (const Tick& t : logTicks(yLo, yHi, text.maxTicksY))
+            widest = std::max(widest, tick.horizontalAdvance(t.label));
+    } else {
+        const auto ticks = niceTicks(yLo, yHi, text.maxTicksY);
+        for (const double v : ticks)
+            widest = std::max(widest, tick.horizontalAdvance(tickLabel(v, tickStep(ticks))));
+    }
     double m = style.px(kTickLenPt + kPadPt) + widest;
     if (!text.yLabel.isEmpty())
         m += style.px(kPadPt) + QFontMetricsF(style.font(kLabelPt)).height();
@@ -177,10 +242,11 @@ void drawAxesGrid(QPainter& p, const DataAxes& ax, const FigureStyle& style, con
     p.save();
     p.setRenderHint(QPainter::Antialiasing, true);
     p.setPen(QPen(QColor(0, 0, 0, style.highContrast ? 40 : 22), style.px(0.8)));
-    for (const double v : fittedTicks(ax.x0, ax.x1, t.maxTicksX, ax.rect.width(), true, style))
-        p.drawLine(QPointF(ax.px(v), ax.rect.top()), QPointF(ax.px(v), ax.rect.bottom()));
-    for (const double v : fittedTicks(ax.y0, ax.y1, t.maxTicksY, ax.rect.height(), false, style))
-        p.drawLine(QPointF(ax.rect.left(), ax.py(v)), QPointF(ax.rect.right(), ax.py(v)));
+    for (const Tick& k : axisTicks(ax.x0, ax.x1, t.maxTicksX, ax.rect.width(), true, t.logX, style))
+        p.drawLine(QPointF(ax.px(k.at), ax.rect.top()), QPointF(ax.px(k.at), ax.rect.bottom()));
+    for (const Tick& k :
+         axisTicks(ax.y0, ax.y1, t.maxTicksY, ax.rect.height(), false, t.logY, style))
+        p.drawLine(QPointF(ax.rect.left(), ax.py(k.at)), QPointF(ax.rect.right(), ax.py(k.at)));
     p.restore();
 }
 
@@ -197,18 +263,18 @@ void drawAxesFrame(QPainter& p, const DataAxes& ax, const FigureStyle& style, co
     const double pad = style.px(kPadPt);
     p.setFont(style.font(kTickPt));
     const QFontMetricsF tfm(p.font());
-    const auto xt = fittedTicks(ax.x0, ax.x1, t.maxTicksX, ax.rect.width(), true, style);
-    for (const double v : xt) {
-        const double x = ax.px(v);
+    for (const Tick& k :
+         axisTicks(ax.x0, ax.x1, t.maxTicksX, ax.rect.width(), true, t.logX, style)) {
+        const double x = ax.px(k.at);
         p.drawLine(QPointF(x, ax.rect.bottom()), QPointF(x, ax.rect.bottom() + tickLen));
         drawText(p, QPointF(x, ax.rect.bottom() + tickLen + pad), Qt::AlignHCenter | Qt::AlignTop,
-                 tickLabel(v, tickStep(xt)));
+                 k.label);
     }
-    const auto yt = fittedTicks(ax.y0, ax.y1, t.maxTicksY, ax.rect.height(), false, style);
     double widest = 0.0;
-    for (const double v : yt) {
-        const double y = ax.py(v);
-        const QString label = tickLabel(v, tickStep(yt));
+    for (const Tick& k :
+         axisTicks(ax.y0, ax.y1, t.maxTicksY, ax.rect.height(), false, t.logY, style)) {
+        const double y = ax.py(k.at);
+        const QString& label = k.label;
         widest = std::max(widest, tfm.horizontalAdvance(label));
         p.drawLine(QPointF(ax.rect.left() - tickLen, y), QPointF(ax.rect.left(), y));
         drawText(p, QPointF(ax.rect.left() - tickLen - pad, y), Qt::AlignRight | Qt::AlignVCenter,
@@ -403,16 +469,20 @@ void drawMapCell(QPainter& p, const QRectF& rect, const Network& net, const MapS
                j < maps.hist[l].size() && l < net.layers.size()) {
         drawHistogramOverlay(p, rect, maps.hist[l][j], net.layers[l].activation, r, style);
     }
-    if (cell.label) {
-        const QFont font = pixelFont(style, cell.labelPixels);
-        const QFontMetricsF fm(font);
-        // The seed puts the label's baseline at 90 % of the height; keep it inside small maps.
-        const double baseline =
-            std::max(rect.top() + 0.1 * rect.height(), rect.top() + fm.ascent() + 2.0);
-        drawHaloText(p, QPointF(rect.center().x(), baseline), Qt::AlignHCenter,
-                     nodeLabel(cell.layer, cell.node), font, Qt::black, QColor(255, 255, 255, 150));
-    }
+    if (cell.label) drawMapLabel(p, rect, cell, figureStyle);
     p.restore();
+}
+
+void drawMapLabel(QPainter& p, const QRectF& rect, const MapCell& cell,
+                  const FigureStyle& figureStyle) {
+    const FigureStyle style = fittedStyle(figureStyle, rect.size(), QSizeF(150.0, 150.0));
+    const QFont font = pixelFont(style, cell.labelPixels);
+    const QFontMetricsF fm(font);
+    // The seed puts the label's baseline at 90 % of the height; keep it inside small maps.
+    const double baseline =
+        std::max(rect.top() + 0.1 * rect.height(), rect.top() + fm.ascent() + 2.0);
+    drawHaloText(p, QPointF(rect.center().x(), baseline), Qt::AlignHCenter,
+                 nodeLabel(cell.layer, cell.node), font, Qt::black, QColor(255, 255, 255, 150));
 }
 
 void drawSelection(QPainter& p, const QRectF& rect, const FigureStyle& style) {

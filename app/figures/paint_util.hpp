@@ -62,7 +62,18 @@ struct AxesText {
     int maxTicksX = 7;
     int maxTicksY = 7;
     bool grid = false;  // light grid lines at the ticks
+    // Logarithmic axes: the DataAxes coordinate is log10 of the value, ticks sit at powers of
+    // ten (and 2 and 5 times them when fewer than two powers fall in the range).
+    bool logX = false;
+    bool logY = false;
 };
+struct Tick {
+    double at;  // in axes coordinates (log10 of the value on a log axis)
+    QString label;
+};
+// The ticks of one axis from lo to hi (axes coordinates), as many as fit `length` pixels.
+std::vector<Tick> axisTicks(double lo, double hi, int maxTicks, double length, bool horizontal,
+                            bool log, const FigureStyle& style);
 // Space (pixels) that tick labels and axis labels need left of and below an axes box.
 double axesLeftMargin(const FigureStyle& style, const AxesText& text, double yLo, double yHi);
 double axesBottomMargin(const FigureStyle& style, const AxesText& text);
@@ -95,6 +106,9 @@ struct MapCell {
 };
 void drawMapCell(QPainter& p, const QRectF& rect, const Network& net, const MapSet& maps,
                  const MapCell& cell, const FigureStyle& style);
+// The LYRi-NODEj label of a map cell (drawMapCell draws it when cell.label; a caller that draws
+// over the map draws the label afterwards, so it stays readable).
+void drawMapLabel(QPainter& p, const QRectF& rect, const MapCell& cell, const FigureStyle& style);
 // The frame of the selected node's map.
 void drawSelection(QPainter& p, const QRectF& rect, const FigureStyle& style);
 // A note in the middle of `rect` ("no maps", ...).

@@ -7,6 +7,7 @@
 
 #include "figures.hpp"
 #include "paint_util.hpp"
+#include "points.hpp"
 
 namespace nnlens::figures {
 
@@ -79,6 +80,10 @@ void paintUnit(QPainter& p, const QRectF& rect, const Network& net, const MapSet
     cell.histograms = opt.histograms;
     cell.label = false;
     detail::drawMapCell(p, mapRect, net, maps, cell, style);
+    if (detail::overlayOnLayer(net, node.layer, opt)) {
+        detail::drawDataOverlay(p, mapRect, r, net, node.layer, node.node,
+                                detail::makeDataOverlay(net, opt), opt, style);
+    }
     detail::drawAxesFrame(p, detail::DataAxes{mapRect, -r, r, -r, r}, style, axes);
     paintColourBar(p, QRectF(mapRect.right() + barGap, mapRect.top(), bar, side), vlim, style);
 }

@@ -12,4 +12,11 @@ class MainWindow;
 // of the paint that shows its maps. Returns the figures (median, p90, max, ...).
 QJsonObject runGuiBench(MainWindow& window, int frames);
 
+// nnlens --bench train: opens the spiral preset with `dataset spiral --n 500 --noise 0.1 --seed 1`
+// (or the CSV `dataPath`), mse, Adam lr 0.01, batch 10, maps at 250 x 250 in a 1280 x 800 window,
+// presses Play at full speed and stops at 95 % training accuracy or after `limitSeconds`. Returns
+// seconds_to_target, accuracy, steps, samples_per_s, fps, frame_interval_ms_p90 and
+// gui_lag_ms_p99 (the worst lateness of a 16 ms GUI-thread timer).
+QJsonObject runTrainBench(MainWindow& window, const QString& dataPath, double limitSeconds = 30.0);
+
 }  // namespace nnlens::gui

@@ -42,14 +42,20 @@ int main(int argc, char** argv) {
                                      QStringLiteral("name"), QStringLiteral("auto"));
     const QCommandLineOption bench(
         QStringLiteral("bench"),
-        QStringLiteral("Time slider change to repaint on the 2-8-8-8-1 preset; print JSON."));
+        QStringLiteral("Time slider change to repaint on the 2-8-8-8-1 preset; print JSON. "
+                       "\"--bench train\": train the spiral lesson with Play at full speed "
+                       "and time it (to 95 % accuracy or 30 s)."));
+    const QCommandLineOption benchData(
+        QStringLiteral("data"),
+        QStringLiteral("For --bench train: a CSV to train on instead of the spiral set."),
+        QStringLiteral("csv"));
     const QCommandLineOption frames(QStringLiteral("frames"),
                                     QStringLiteral("Slider steps for --bench (default 200)."),
                                     QStringLiteral("n"), QStringLiteral("200"));
     const QCommandLineOption tab(QStringLiteral("tab"),
                                  QStringLiteral("Centre tab: network, activations or softmax."),
                                  QStringLiteral("name"), QStringLiteral("network"));
-    parser.addOptions({presentation, backend, bench, frames, tab});
+    parser.addOptions({presentation, backend, bench, benchData, frames, tab});
     parser.process(app);
 
     nnlens::gui::MainWindow window;
@@ -59,7 +65,10 @@ int main(int argc, char** argv) {
         return 2;
     }
     if (parser.isSet(bench)) {
-        const QJsonObject result = nnlens::gui::runGuiBench(window, parser.value(frames).toInt());
+        const bool train = parser.positionalArguments().value(0) == QStringLiteral("train");
+        const QJsonObject result =
+            train ? nnlens::gui::runTrainBench(window, parser.value(benchData))
+                  : nnlens::gui::runGuiBench(window, parser.value(frames).toInt());
         std::printf("%s\n", QJsonDocument(result).toJson(QJsonDocument::Indented).constData());
         return result.contains(QStringLiteral("error")) ? 1 : 0;
     }

@@ -18,13 +18,17 @@
 #include <QStatusBar>
 #include <QTabWidget>
 #include <QTimer>
+#include <QVBoxLayout>
 
+#include "core/trainer.hpp"
 #include "text/number_text.hpp"
+#include "widgets/data_panel.hpp"
 #include "widgets/export_dialog.hpp"
 #include "widgets/figure_view.hpp"
 #include "widgets/inspector.hpp"
 #include "widgets/layer_editor.hpp"
 #include "widgets/plot_panels.hpp"
+#include "widgets/training_panel.hpp"
 
 namespace nnlens::gui {
 
@@ -47,6 +51,7 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent) {
     setDockOptions(QMainWindow::AnimatedDocks | QMainWindow::AllowTabbedDocks);
 
     buildViews();
+    buildTraining();
     buildMenus();
 
     m_backendLabel = new QLabel(this);
@@ -152,6 +157,99 @@ void MainWindow::buildViews() {
     resizeDocks({layersDock, inspectorDock}, {250, 340}, Qt::Horizontal);
 }
 
+void MainWindow::buildTraining() {
+    // Training gets its own engine, made like the maps' one (the Engine menu's choice).
+    m_training = new model::TrainingController(
+        m_doc,
+        [this]() -> std::unique_ptr<Backend> {
+            const auto choice = engine::backendChoiceFromName(m_backendChoice.toStdString());
+            try {
+                return engine::makeBackend(choice.value_or(engine::BackendChoice::Auto),
+                                           fallbackReport());
+            } catch (const std::exception&) {
+                return std::make_unique<CpuBackend>();
+            }
+        },
+        this);
+    m_data = new widgets::DataPanel(m_doc, this);
+    auto* dataDock = new QDockWidget(tr("Data"), this);
+    dataDock->setObjectName(QStringLiteral("dataDock"));
+    dataDock->setWidget(m_data);
+    addDockWidget(Qt::LeftDockWidgetArea, dataDock);
+    if (auto* layersDock = findChild<QDockWidget*>(QStringLiteral("layersDock"))) {
+        tabifyDockWidget(layersDock, dataDock);
+        layersDock->raise();
+    }
+
+    m_trainingPanel = new widgets::TrainingPanel(m_doc, m_training, this);
+    auto* trainingDock = new QDockWidget(tr("Training"), this);
+    trainingDock->setObjectName(QStringLiteral("trainingDock"));
+    trainingDock->setWidget(m_trainingPanel);
+    addDockWidget(Qt::RightDockWidgetArea, trainingDock);
+    if (auto* inspectorDock = findChild<QDockWidget*>(QStringLiteral("inspectorDock"))) {
+        tabifyDockWidget(inspectorDock, trainingDock);
+        inspectorDock->raise();
+    }
+
+    connect(m_data, &widgets::DataPanel::message, this, [this](const QString& text, bool failure) {
+        if (failure) {
+            showError(text);
+        } else {
+            statusBar()->showMessage(text, 5000);
+        }
+    });
+    connect(m_data, &widgets::DataPanel::pointEditingChanged, this, [this](bool on) {
+        m_graph->setPointEditing(on);
+        if (on) m_tabs->setCurrentIndex(0);
+    });
+    connect(m_data, &widgets::DataPanel::pointsOnAllMapsChanged, this,
+            [this] { updateDataOverlay(); });
+    connect(m_doc, &model::Document::dataChanged, this, [this] { updateDataOverlay(); });
+    connect(m_doc, &model::Document::trainingSettingsChanged, this,
+            [this] { updateDataOverlay(); });
+    connect(m_training, &model::TrainingController::message, this,
+            [this](const QString& text, bool failure) {
+                if (failure) {
+                    showError(text, false);
+                } else {
+                    statusBar()->showMessage(text, 8000);
+                }
+            });
+    // The loss plot under the run's figures: per-epoch train and validation loss, log y.
+    auto* lossView = new widgets::FigureView(figures::FigureKind::Loss, m_doc, this);
+    lossView->setObjectName(QStringLiteral("lossView"));
+    lossView->setMinimumHeight(180);
+    m_trainingPanel->plotArea()->addWidget(lossView);
+    connect(m_training, &model::TrainingController::progressed, lossView, [this, lossView] {
+        const model::TrainingHistory h = m_training->service()->history();
+        figures::FigureOptions opt = lossView->options();
+        opt.history = std::make_shared<const figures::LossHistory>(
+            figures::LossHistory{h.trainLoss, h.valLoss});
+        opt.markEpoch.reset();
+        if (m_training->shownEpoch() > 0) opt.markEpoch = m_training->shownEpoch();
+        lossView->setOptions(opt);
+    });
+    connect(m_training, &model::TrainingController::runningChanged, this, [this](bool on) {
+        if (m_playAction) m_playAction->setText(on ? tr("&Pause") : tr("&Play"));
+        // The diagram's antialiased edges cost more than all the maps: draft while training.
+        figures::FigureOptions opt = m_diagram->options();
+        opt.draft = on;
+        m_diagram->setOptions(opt);
+    });
+}
+
+void MainWindow::updateDataOverlay() {
+    const std::shared_ptr<const Dataset> rows = m_doc->data();
+    const int train = rows ? trainingRows(rows->size(), m_doc->trainingSettings().valSplit) : -1;
+    for (widgets::FigureView* v : {m_graph, m_inspector->unitView()}) {
+        figures::FigureOptions opt = v->options();
+        opt.data = rows && rows->inputs() == 2 ? rows : nullptr;
+        opt.trainRows = train;
+        opt.pointsOnAllMaps = m_data->pointsOnAllMaps();
+        v->setOptions(opt);
+    }
+}
+
 // ---- maps ---------------------------------------------------------------------------------
 
 void MainWindow::requestMaps(model::EditHint hint) {
@@ -182,10 +280,12 @@ void MainWindow::onFrame(std::shared_ptr<const model::MapFrame> frame) {
 
 bool MainWindow::openFile(const QString& path) {
     QString error;
+    m_training->pause();
     if (!m_doc->open(path, &error)) {
         showError(error);
         return false;
     }
+    m_training->forget();
     m_layers->resetColourLimit();
     addRecent(QFileInfo(path).absoluteFilePath());
     statusBar()->showMessage(tr("Opened %1").arg(m_doc->displayName()), 3000);
@@ -194,10 +294,12 @@ bool MainWindow::openFile(const QString& path) {
 
 bool MainWindow::openPreset(const QString& path) {
     QString error;
+    m_training->pause();
     if (!m_doc->openPreset(path, &error)) {
         showError(error);
         return false;
     }
+    m_training->forget();
     m_layers->resetColourLimit();
     return true;
 }
@@ -212,6 +314,7 @@ void MainWindow::commitEditing() {
 
 bool MainWindow::save() {
     commitEditing();
+    m_training->pause();
     if (m_doc->filePath().isEmpty()) return saveAsDialog();
     QString error;
     if (!m_doc->save(&error)) {
@@ -224,6 +327,7 @@ bool MainWindow::save() {
 
 bool MainWindow::saveAs(const QString& path) {
     commitEditing();
+    m_training->pause();
     QString error;
     if (!m_doc->saveAs(path, &error)) {
         showError(error);
@@ -255,6 +359,7 @@ bool MainWindow::saveAsDialog() {
 
 bool MainWindow::maybeSave() {
     commitEditing();
+    m_training->pause();
     if (!m_doc->isModified()) return true;
     QMessageBox::StandardButton answer;
     if (m_prompt) {
@@ -320,6 +425,22 @@ QImage MainWindow::exportImage(figures::FigureKind kind, QSize size,
             return m_activations->view()->renderImage(size, style);
         case figures::FigureKind::Softmax:
             return m_softmax->view()->renderImage(size, style);
+        case figures::FigureKind::Loss:
+        case figures::FigureKind::LrScan:
+        case figures::FigureKind::Data:
+        case figures::FigureKind::Fit: {
+            // The training figures, with the window's data, history and timeline position.
+            figures::FigureOptions opt = m_graph->options();
+            opt.style = style;
+            const auto frame = m_graph->frame();
+            const bool maps = frame && !frame->maps.empty();
+            const model::TrainingHistory h = m_training->service()->history();
+            opt.history = std::make_shared<const figures::LossHistory>(
+                figures::LossHistory{h.trainLoss, h.valLoss});
+            if (m_training->shownEpoch() > 0) opt.markEpoch = m_training->shownEpoch();
+            return figures::renderFigure(kind, m_graph->shownNetwork(),
+                                         maps ? &frame->maps : nullptr, size, opt);
+        }
     }
     return {};
 }

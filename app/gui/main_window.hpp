@@ -14,6 +14,7 @@
 #include "model/document.hpp"
 #include "model/map_service.hpp"
 #include "model/recovery.hpp"
+#include "model/training_controller.hpp"
 
 class QAction;
 class QActionGroup;
@@ -23,6 +24,8 @@ class QTabWidget;
 
 namespace nnlens::widgets {
 class ActivationPanel;
+class DataPanel;
+class TrainingPanel;
 class ExportDialog;
 class FigureView;
 class Inspector;
@@ -47,6 +50,9 @@ class MainWindow : public QMainWindow {
     widgets::LayerEditor* layerEditor() const { return m_layers; }
     widgets::ActivationPanel* activationPanel() const { return m_activations; }
     widgets::SoftmaxPanel* softmaxPanel() const { return m_softmax; }
+    widgets::DataPanel* dataPanel() const { return m_data; }
+    widgets::TrainingPanel* trainingPanel() const { return m_trainingPanel; }
+    model::TrainingController* training() const { return m_training; }
 
     // Opens `path` (a file or a ":/presets/..." resource); on failure shows the message, keeps the
     // open network and returns false.
@@ -107,6 +113,9 @@ class MainWindow : public QMainWindow {
 
   private:
     void buildViews();
+    void buildTraining();
+    // The data set's points on the maps (training rows filled, validation rows hollow).
+    void updateDataOverlay();
     void requestMaps(model::EditHint hint);
     void onFrame(std::shared_ptr<const model::MapFrame> frame);
     // The message in the status bar and lastError(), and in a dialog unless `dialog` is false.
@@ -138,6 +147,10 @@ class MainWindow : public QMainWindow {
     widgets::LayerEditor* m_layers = nullptr;
     widgets::ActivationPanel* m_activations = nullptr;
     widgets::SoftmaxPanel* m_softmax = nullptr;
+    widgets::DataPanel* m_data = nullptr;
+    widgets::TrainingPanel* m_trainingPanel = nullptr;
+    model::TrainingController* m_training = nullptr;
+    QAction* m_playAction = nullptr;
     QTabWidget* m_tabs = nullptr;
     QMenu* m_recentMenu = nullptr;
     QAction* m_presentationAction = nullptr;

@@ -35,6 +35,7 @@ void MainWindow::buildMenus() {
     QMenu* file = menuBar()->addMenu(tr("&File"));
     file->addAction(tr("&New"), QKeySequence::New, this, [this] {
         if (!maybeSave()) return;
+        m_training->forget();
         m_doc->newNetwork();
         m_layers->resetColourLimit();
     });
@@ -61,14 +62,41 @@ void MainWindow::buildMenus() {
     file->addAction(tr("&Quit"), QKeySequence::Quit, this, &QWidget::close);
 
     QMenu* edit = menuBar()->addMenu(tr("&Edit"));
-    QAction* undo = m_doc->undoStack()->createUndoAction(this, tr("&Undo"));
+    // Undo and redo first end a running training run (as its own undo step).
+    QUndoStack* stack = m_doc->undoStack();
+    QAction* undo = new QAction(tr("&Undo"), this);
     undo->setShortcut(QKeySequence::Undo);
-    QAction* redo = m_doc->undoStack()->createRedoAction(this, tr("&Redo"));
+    undo->setEnabled(stack->canUndo());
+    connect(undo, &QAction::triggered, this, [this] { m_doc->guardedUndo(); });
+    connect(stack, &QUndoStack::canUndoChanged, undo, &QAction::setEnabled);
+    connect(stack, &QUndoStack::undoTextChanged, undo, [undo](const QString& text) {
+        undo->setText(text.isEmpty() ? tr("&Undo") : tr("&Undo %1").arg(text));
+    });
+    QAction* redo = new QAction(tr("&Redo"), this);
     redo->setShortcut(QKeySequence::Redo);
+    redo->setEnabled(stack->canRedo());
+    connect(redo, &QAction::triggered, this, [this] { m_doc->guardedRedo(); });
+    connect(stack, &QUndoStack::canRedoChanged, redo, &QAction::setEnabled);
+    connect(stack, &QUndoStack::redoTextChanged, redo, [redo](const QString& text) {
+        redo->setText(text.isEmpty() ? tr("&Redo") : tr("&Redo %1").arg(text));
+    });
     edit->addAction(undo);
     edit->addAction(redo);
     edit->addSeparator();
     edit->addAction(tr("Re-initialise Parameters"), this, [this] { m_doc->reinitialize(); });
+
+    QMenu* training = menuBar()->addMenu(tr("&Training"));
+    m_playAction = training->addAction(tr("&Play"));
+    m_playAction->setObjectName(QStringLiteral("playAction"));
+    m_playAction->setShortcut(QKeySequence(Qt::Key_Space));
+    m_playAction->setToolTip(tr("Train until paused"));
+    connect(m_playAction, &QAction::triggered, this, [this] { m_training->togglePlay(); });
+    training->addAction(tr("&Step (one minibatch)"), QKeySequence(tr("Ctrl+.")), this,
+                        [this] { m_training->step(); });
+    training->addAction(tr("&Epoch (one pass)"), QKeySequence(tr("Ctrl+Shift+.")), this,
+                        [this] { m_training->epoch(); });
+    training->addAction(tr("&Reset Parameters"), this, [this] { m_training->reset(); });
+    addAction(m_playAction);  // Space works wherever the focus is (text fields keep theirs)
 
     QMenu* view = menuBar()->addMenu(tr("&View"));
     m_presentationAction = view->addAction(tr("&Presentation Mode"));

@@ -46,4 +46,27 @@ void ParameterCommand::redo() {
     m_doc->applyParameter(m_param, m_new);
 }
 
+DataCommand::DataCommand(Document* doc, std::shared_ptr<const Dataset> before,
+                         std::shared_ptr<const Dataset> after, const QString& text, int dragId)
+    : QUndoCommand(text),
+      m_doc(doc),
+      m_before(std::move(before)),
+      m_after(std::move(after)),
+      m_dragId(dragId) {}
+
+bool DataCommand::mergeWith(const QUndoCommand* other) {
+    const auto* next = static_cast<const DataCommand*>(other);
+    if (m_dragId <= 0 || next->m_dragId != m_dragId) return false;
+    m_after = next->m_after;
+    return true;
+}
+
+void DataCommand::undo() {
+    m_doc->applyData(m_before);
+}
+
+void DataCommand::redo() {
+    m_doc->applyData(m_after);
+}
+
 }  // namespace nnlens::model

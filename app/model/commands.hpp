@@ -51,4 +51,24 @@ class ParameterCommand : public QUndoCommand {
     int m_dragId;
 };
 
+// The data set before and after (shared, never changed in place). Moves of one drag merge.
+class DataCommand : public QUndoCommand {
+  public:
+    static constexpr int kId = 0x6e6e6c32;  // "nnl2"
+
+    DataCommand(Document* doc, std::shared_ptr<const Dataset> before,
+                std::shared_ptr<const Dataset> after, const QString& text, int dragId);
+
+    int id() const override { return m_dragId > 0 ? kId : -1; }
+    bool mergeWith(const QUndoCommand* other) override;
+    void undo() override;
+    void redo() override;
+
+  private:
+    Document* m_doc;
+    std::shared_ptr<const Dataset> m_before;
+    std::shared_ptr<const Dataset> m_after;
+    int m_dragId;
+};
+
 }  // namespace nnlens::model

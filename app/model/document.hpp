@@ -6,10 +6,14 @@
 #include <QString>
 #include <QUndoStack>
 
+#include <functional>
+#include <memory>
 #include <optional>
 
+#include "core/dataset.hpp"
 #include "core/network.hpp"
 #include "figures/node_ref.hpp"
+#include "training_service.hpp"
 
 namespace nnlens::model {
 
@@ -49,7 +53,8 @@ class Document : public QObject {
     QString filePath() const { return m_path; }  // empty for a new or preset network
     // The file name, or the network's name, or "Untitled"; shown as shownText() gives it.
     QString displayName() const;
-    bool isModified() const { return !m_undo.isClean(); }
+    // Unsaved edits: an undo step since the last save, or changed training settings.
+    bool isModified() const { return !m_undo.isClean() || m_settingsDirty; }
 
     // Each returns false and sets `error` (the spec's message, naming the file) on failure; the
     // open network is then left exactly as it was.
@@ -91,8 +96,38 @@ class Document : public QObject {
     bool setName(const QString& name);
     // Re-draws every parameter (default initialisation, a new seed each time).
     bool reinitialize();
+    // The same with a given seed (training's Reset: the same seed gives the same start).
+    bool reinitialize(std::uint64_t seed);
+
+    // ---- data and training (a lesson) --------------------------------------------------
+    // The data set (null when there is none); shared and never changed in place.
+    std::shared_ptr<const Dataset> data() const { return m_data; }
+    const TrainingSettings& trainingSettings() const { return m_settings; }
+    // Changes the settings (not an undo step, but a change Save writes).
+    void setTrainingSettings(const TrainingSettings& settings);
+    // Replaces the data set as one undo step named `text` (null clears it). Refused (false, with
+    // editRefused) when its inputs do not match the network's.
+    bool setData(std::shared_ptr<const Dataset> data, const QString& text);
+    // Point edits, each one undo step (a move with the same dragId > 0 merges, as sliders do).
+    // `high`: class 1 / target +1; otherwise class 0 / the data's low target (0, or -1 when the
+    // targets are -1/+1). A point added to no data starts a 2-input, one-target class data set.
+    bool addPoint(float x1, float x2, bool high);
+    bool movePoint(int row, float x1, float x2, int dragId = 0);
+    bool removePoint(int row);
+
+    // Training shows its parameters without an undo step per frame; commitTraining() then makes
+    // the whole run from `before` to the current network one undo step.
+    void showTrainingNetwork(const Network& net);
+    bool commitTraining(const Network& before, const QString& text);
+    // Called before every user edit (parameters, layers, data, undo and redo through
+    // guardedUndo/guardedRedo): the window pauses training there.
+    void setEditGuard(std::function<void()> guard) { m_editGuard = std::move(guard); }
+    void guardedUndo();
+    void guardedRedo();
 
   signals:
+    void dataChanged();
+    void trainingSettingsChanged();
     // After every change of the network (edits, undo, redo, open, new).
     void networkChanged(nnlens::model::EditHint hint);
     void selectionChanged(nnlens::model::NodeRef node);
@@ -103,11 +138,17 @@ class Document : public QObject {
   private:
     friend class NetworkCommand;
     friend class ParameterCommand;
+    friend class DataCommand;
     // Applies `next` as one undo step named `text` (validated first).
     bool pushNetwork(Network next, const QString& text, EditHint hint);
     void applyNetwork(const Network& net, EditHint hint);  // used by commands
     void applyParameter(ParamRef p, float value);          // used by commands
     void clampSelection();
+    void applyData(std::shared_ptr<const Dataset> data);  // used by DataCommand
+    void guard() {
+        if (m_editGuard) m_editGuard();
+    }
+    bool pushData(std::shared_ptr<const Dataset> next, const QString& text, int dragId);
 
     Network m_net;
     QUndoStack m_undo;
@@ -115,6 +156,10 @@ class Document : public QObject {
     NodeRef m_selection{0, 0};
     int m_lastDragId = 0;
     std::uint64_t m_seed = 1;
+    std::shared_ptr<const Dataset> m_data;
+    TrainingSettings m_settings;
+    bool m_settingsDirty = false;
+    std::function<void()> m_editGuard;
 };
 
 }  // namespace nnlens::model

@@ -3,6 +3,7 @@
 
 #include <algorithm>
 
+#include <QCursor>
 #include <QKeyEvent>
 #include <QMouseEvent>
 #include <QPainter>
@@ -81,6 +82,12 @@ QSize FigureView::sizeHint() const {
             return {600, 300};
         case FigureKind::Softmax:
             return {600, 220};
+        case FigureKind::Loss:
+        case FigureKind::LrScan:
+            return {320, 200};
+        case FigureKind::Data:
+        case FigureKind::Fit:
+            return {480, 360};
     }
     return {400, 300};
 }
@@ -111,6 +118,18 @@ void FigureView::paintFigure(QPainter& p, const QRectF& rect, const Network& net
             break;
         case FigureKind::Softmax:
             figures::paintSoftmax(p, rect, opt);
+            break;
+        case FigureKind::Loss:
+            figures::paintLoss(p, rect, opt);
+            break;
+        case FigureKind::LrScan:
+            figures::paintLrScan(p, rect, opt);
+            break;
+        case FigureKind::Data:
+            figures::paintData(p, rect, net, maps, opt);
+            break;
+        case FigureKind::Fit:
+            figures::paintFit(p, rect, net, opt);
             break;
     }
 }
@@ -153,9 +172,98 @@ void FigureView::paintEvent(QPaintEvent*) {
     }
 }
 
+void FigureView::setPointEditing(bool on) {
+    m_pointEditing = on && m_kind == FigureKind::Graph;
+    setMouseTracking(m_pointEditing);
+    setCursor(m_pointEditing ? Qt::CrossCursor : Qt::ArrowCursor);
+    m_dragRow = -1;
+    m_hoverRow = -1;
+}
+
+std::optional<QPointF> FigureView::inputAt(QPointF pos) const {
+    const Network& net = shownNetwork();
+    if (m_kind != FigureKind::Graph || net.inputs != 2 || net.layers.empty()) return std::nullopt;
+    const auto layout = figures::layoutGraph(net, QRectF(rect()), m_options);
+    if (layout.maps.empty()) return std::nullopt;
+    const double r = net.view.range;
+    for (const QRectF& map : layout.maps.back()) {
+        if (!map.contains(pos)) continue;
+        // The map covers [-r, r]^2 with x1 to the right and x2 up (origin='lower').
+        return QPointF(-r + 2.0 * r * (pos.x() - map.left()) / map.width(),
+                       r - 2.0 * r * (pos.y() - map.top()) / map.height());
+    }
+    return std::nullopt;
+}
+
+int FigureView::pointAt(QPointF pos) const {
+    const std::shared_ptr<const Dataset> rows = m_doc->data();
+    const Network& net = shownNetwork();
+    if (!rows || rows->inputs() != 2 || m_kind != FigureKind::Graph || net.layers.empty())
+        return -1;
+    const auto layout = figures::layoutGraph(net, QRectF(rect()), m_options);
+    const double r = net.view.range;
+    constexpr double kGrab = 7.0;  // pixels
+    int best = -1;
+    double bestDistance = kGrab * kGrab;
+    for (const QRectF& map : layout.maps.back()) {
+        if (!map.adjusted(-kGrab, -kGrab, kGrab, kGrab).contains(pos)) continue;
+        for (int i = 0; i < rows->size(); ++i) {
+            const double px = map.left() + (rows->x(i, 0) + r) / (2.0 * r) * map.width();
+            const double py = map.top() + (r - rows->x(i, 1)) / (2.0 * r) * map.height();
+            const double d = (px - pos.x()) * (px - pos.x()) + (py - pos.y()) * (py - pos.y());
+            if (d <= bestDistance) {
+                bestDistance = d;
+                best = i;
+            }
+        }
+    }
+    return best;
+}
+
+void FigureView::mouseMoveEvent(QMouseEvent* event) {
+    if (m_pointEditing) {
+        const QPointF pos = event->position();
+        if (m_dragRow >= 0) {
+            if (const auto at = inputAt(pos)) {
+                m_doc->movePoint(m_dragRow, static_cast<float>(at->x()),
+                                 static_cast<float>(at->y()), m_dragId);
+            }
+        } else {
+            m_hoverRow = pointAt(pos);
+            setCursor(m_hoverRow >= 0 ? Qt::OpenHandCursor : Qt::CrossCursor);
+        }
+    }
+    QWidget::mouseMoveEvent(event);
+}
+
+void FigureView::mouseReleaseEvent(QMouseEvent* event) {
+    if (m_dragRow >= 0) {
+        m_dragRow = -1;
+        setCursor(Qt::OpenHandCursor);
+    }
+    QWidget::mouseReleaseEvent(event);
+}
+
 void FigureView::mousePressEvent(QMouseEvent* event) {
     const QPointF pos = event->position();
     const Network& net = shownNetwork();
+    if (m_pointEditing) {
+        if (const auto at = inputAt(pos)) {
+            setFocus();
+            const int row = pointAt(pos);
+            if (row >= 0 && event->button() == Qt::LeftButton &&
+                !(event->modifiers() & Qt::ShiftModifier)) {
+                m_dragRow = row;
+                m_dragId = m_doc->beginDrag();
+                setCursor(Qt::ClosedHandCursor);
+            } else if (row < 0) {
+                const bool high =
+                    event->button() == Qt::LeftButton && !(event->modifiers() & Qt::ShiftModifier);
+                m_doc->addPoint(static_cast<float>(at->x()), static_cast<float>(at->y()), high);
+            }
+            return;
+        }
+    }
     if (m_kind == FigureKind::Graph) {
         const auto layout = figures::layoutGraph(net, QRectF(rect()), m_options);
         const NodeRef hit = layout.hit(pos);
@@ -173,6 +281,14 @@ void FigureView::mousePressEvent(QMouseEvent* event) {
 }
 
 void FigureView::keyPressEvent(QKeyEvent* event) {
+    if (m_pointEditing && (event->key() == Qt::Key_Delete || event->key() == Qt::Key_Backspace)) {
+        const int row = m_hoverRow >= 0 ? m_hoverRow : pointAt(mapFromGlobal(QCursor::pos()));
+        if (row >= 0) {
+            m_doc->removePoint(row);
+            m_hoverRow = -1;
+        }
+        return;
+    }
     switch (event->key()) {
         case Qt::Key_Left:
             m_doc->moveSelection(-1, 0);

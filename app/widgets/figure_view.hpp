@@ -5,6 +5,7 @@
 #include <QWidget>
 
 #include <memory>
+#include <optional>
 
 #include "figures/figures.hpp"
 #include "model/document.hpp"
@@ -42,6 +43,12 @@ class FigureView : public QWidget {
     double lastPaintMs() const { return m_lastPaintMs; }
     std::uint64_t paintedGeneration() const { return m_paintedGeneration; }
 
+    // Graph view: clicks on the output layer's maps add, drag and delete data points.
+    void setPointEditing(bool on);
+    bool pointEditing() const { return m_pointEditing; }
+    // The input-plane point under `pos` on an output map, or nullopt.
+    std::optional<QPointF> inputAt(QPointF pos) const;
+
     QSize sizeHint() const override;
     QSize minimumSizeHint() const override;
 
@@ -54,6 +61,8 @@ class FigureView : public QWidget {
   protected:
     void paintEvent(QPaintEvent* event) override;
     void mousePressEvent(QMouseEvent* event) override;
+    void mouseMoveEvent(QMouseEvent* event) override;
+    void mouseReleaseEvent(QMouseEvent* event) override;
     void keyPressEvent(QKeyEvent* event) override;
 
   private:
@@ -64,6 +73,13 @@ class FigureView : public QWidget {
     model::Document* m_doc;
     std::shared_ptr<const model::MapFrame> m_frame;
     figures::FigureOptions m_options;
+    // The data row within a few pixels of `pos` on an output map, or -1.
+    int pointAt(QPointF pos) const;
+
+    bool m_pointEditing = false;
+    int m_dragRow = -1;
+    int m_dragId = 0;
+    int m_hoverRow = -1;
     double m_lastPaintMs = 0.0;
     std::uint64_t m_paintedGeneration = 0;
 };

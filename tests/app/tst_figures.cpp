@@ -1,4 +1,5 @@
 // Tests of app/figures: every figure drawn, read back as pixels a person would see.
+#include <QFile>
 #include <QImage>
 #include <QProcess>
 #include <QSet>
@@ -10,7 +11,9 @@
 #include <string>
 
 #include "core/error.hpp"
+#include "core/lesson.hpp"
 #include "core/network_io.hpp"
+#include "core/trainer.hpp"
 #include "figures/figures.hpp"
 
 using namespace nnlens;
@@ -140,6 +143,15 @@ class TestFigures : public QObject {
     void nodeFormula();
     void matchesCli_data();
     void matchesCli();
+    void trainingFigures_data();
+    void trainingFigures();
+    void trainingFiguresNeedTheirInput_data();
+    void trainingFiguresNeedTheirInput();
+    void pointsDrawnWhereTheDataAre();
+    void decisionLine();
+    void lossAxesMapEpochs();
+    void trainingFiguresMatchCli_data();
+    void trainingFiguresMatchCli();
 };
 
 void TestFigures::names() {
@@ -165,6 +177,11 @@ void TestFigures::defaultSizes_data() {
         << FigureKind::Activations << "single-unit" << QSize(1200, 500);
     QTest::newRow("softmax 10.5x3 in") << FigureKind::Softmax << "single-unit" << QSize(1050, 300);
     QTest::newRow("node 3x3 in") << FigureKind::NodeMap << "single-unit" << QSize(300, 300);
+    QTest::newRow("loss 6.4x4.8 in") << FigureKind::Loss << "single-unit" << QSize(640, 480);
+    QTest::newRow("lr-scan 6.4x4.8 in") << FigureKind::LrScan << "single-unit" << QSize(640, 480);
+    QTest::newRow("data 6x6 in") << FigureKind::Data << "single-unit" << QSize(600, 600);
+    QTest::newRow("fit 8x6 in (the seed's figsize)")
+        << FigureKind::Fit << "single-unit" << QSize(800, 600);
 }
 
 void TestFigures::defaultSizes() {
@@ -602,6 +619,294 @@ void TestFigures::softmaxPanelsStackWhenTall() {
     QCOMPARE(lower.size(), 1);
     for (const QRect& p : upper + lower)
         QVERIFY2(p.width() > 600 / 3, qPrintable(QString::number(p.width())));
+}
+
+namespace {
+
+// A 500-epoch run's losses falling from 0.5, with a validation curve above them.
+std::shared_ptr<const LossHistory> sampleHistory() {
+    auto h = std::make_shared<LossHistory>();
+    for (int e = 0; e < 500; ++e) {
+        h->train.push_back(0.5f * std::exp(-0.01f * static_cast<float>(e)) + 0.001f);
+        h->val.push_back(0.6f * std::exp(-0.008f * static_cast<float>(e)) + 0.002f);
+    }
+    return h;
+}
+
+std::shared_ptr<const LrScanCurve> sampleScan() {
+    auto s = std::make_shared<LrScanCurve>();
+    for (int i = 0; i < 60; ++i) {
+        const double lr = 1e-6 * std::pow(10.0, 6.0 * i / 99.0);
+        s->lr.push_back(lr);
+        s->loss.push_back(static_cast<float>(0.3 - 0.2 * i / 60.0 + (i > 50 ? 0.5 * (i - 50) : 0)));
+    }
+    s->recommended = 0.5 * s->lr[50];
+    return s;
+}
+
+// The options each training figure needs: history, scan, or the seed's sincos data.
+FigureOptions trainingOptions(FigureKind kind) {
+    FigureOptions opt;
+    opt.history = sampleHistory();
+    opt.scan = sampleScan();
+    if (kind == FigureKind::Data) {
+        opt.data = std::make_shared<const Dataset>(generateDataset("spiral", 200, 0.1, 1));
+    } else {
+        opt.data = std::make_shared<const Dataset>(generateDataset("sincos", 100, 0.0, 1));
+    }
+    opt.trainRows = 80;
+    opt.fitColumn = "t";
+    return opt;
+}
+
+bool near(QRgb c, QColor want, int tolerance) {
+    return std::abs(qRed(c) - want.red()) <= tolerance &&
+           std::abs(qGreen(c) - want.green()) <= tolerance &&
+           std::abs(qBlue(c) - want.blue()) <= tolerance;
+}
+
+// Whether a pixel within `radius` of `p` satisfies `test`.
+template <typename Test>
+bool anyNear(const QImage& img, QPoint p, int radius, Test test) {
+    for (int dy = -radius; dy <= radius; ++dy) {
+        for (int dx = -radius; dx <= radius; ++dx) {
+            const QPoint q = p + QPoint(dx, dy);
+            if (img.rect().contains(q) && test(img.pixel(q))) return true;
+        }
+    }
+    return false;
+}
+
+}  // namespace
+
+void TestFigures::trainingFigures_data() {
+    QTest::addColumn<FigureKind>("kind");
+    QTest::addColumn<QString>("net");
+    QTest::addColumn<QSize>("size");
+    QTest::addColumn<bool>("presentation");
+    const struct {
+        FigureKind kind;
+        const char* net;
+    } figures[] = {{FigureKind::Loss, "single-unit"},
+                   {FigureKind::LrScan, "single-unit"},
+                   {FigureKind::Data, "spiral-2-8-8-8-1"},
+                   {FigureKind::Fit, "lesson-sincos-2-3-1"}};
+    for (const auto& f : figures) {
+        const QString name = QString::fromUtf8(figureName(f.kind).data());
+        QTest::newRow(qPrintable(name + " 700x500")) << f.kind << f.net << QSize(700, 500) << false;
+        QTest::newRow(qPrintable(name + " presentation 600x400"))
+            << f.kind << f.net << QSize(600, 400) << true;
+        QTest::newRow(qPrintable(name + " tiny 120x90"))
+            << f.kind << f.net << QSize(120, 90) << false;
+    }
+}
+
+// Each new figure has its size, is not blank and has a white background.
+void TestFigures::trainingFigures() {
+    QFETCH(FigureKind, kind);
+    QFETCH(QString, net);
+    QFETCH(QSize, size);
+    QFETCH(bool, presentation);
+    FigureOptions opt = trainingOptions(kind);
+    if (presentation) {
+        opt.style.scale = 1.5;
+        opt.style.highContrast = true;
+    }
+    const QImage img = renderFigure(kind, preset(net), nullptr, size, opt);
+    QCOMPARE(img.size(), size);
+    QVERIFY2(distinctColours(img) >= 8, qPrintable(QString::number(distinctColours(img))));
+    QCOMPARE(img.pixel(0, img.height() - 1), qRgba(255, 255, 255, 255));
+}
+
+void TestFigures::trainingFiguresNeedTheirInput_data() {
+    QTest::addColumn<FigureKind>("kind");
+    QTest::addColumn<QString>("drop");
+    QTest::addColumn<QString>("message");
+    QTest::newRow("loss without history")
+        << FigureKind::Loss << "history"
+        << "the loss figure needs --history (a train result with at least one epoch)";
+    QTest::newRow("lr-scan without scan")
+        << FigureKind::LrScan << "scan"
+        << "the lr-scan figure needs --scan (an lr-scan result with at least one loss)";
+    QTest::newRow("data without data")
+        << FigureKind::Data << "data"
+        << "the data figure needs --data (or a network whose lesson names its data)";
+    QTest::newRow("fit without data")
+        << FigureKind::Fit << "data"
+        << "the fit figure needs --data (or a network whose lesson names its data)";
+    QTest::newRow("fit against an unknown column")
+        << FigureKind::Fit << "column"
+        << "the fit figure: no column \"z\" in the data (known: x1..x2, t)";
+}
+
+void TestFigures::trainingFiguresNeedTheirInput() {
+    QFETCH(FigureKind, kind);
+    QFETCH(QString, drop);
+    QFETCH(QString, message);
+    FigureOptions opt = trainingOptions(kind);
+    if (drop == "history") opt.history.reset();
+    if (drop == "scan") opt.scan.reset();
+    if (drop == "data") opt.data.reset();
+    if (drop == "column") opt.fitColumn = "z";
+    try {
+        renderFigure(kind, preset("quadrant-selector"), nullptr, QSize(300, 200), opt);
+        QFAIL("drawn without its input");
+    } catch (const InputError& e) {
+        QCOMPARE(QString::fromStdString(e.what()), message);
+    }
+}
+
+// On the single unit's map (out = tanh(2 x1 + x2 + 1) over [-3, 3]^2): training points filled in
+// their class colour, a validation point hollow, a misclassified point crossed in red.
+void TestFigures::pointsDrawnWhereTheDataAre() {
+    const Network net = preset("single-unit");
+    auto data = std::make_shared<Dataset>();
+    data->x.resize(4, 2);
+    data->y.resize(4, 1);
+    data->x << 1.0f, 1.0f, -1.0f, -2.0f, -2.0f, 1.0f, 2.0f, -2.0f;
+    data->y << 1.0f, 0.0f, 1.0f, 1.0f;  // row 2: out = tanh(-2) < 0.5, so misclassified
+    FigureOptions opt;
+    opt.data = data;
+    opt.trainRows = 3;  // row 3 validates
+    const QSize size(300, 300);
+    const QImage img = renderFigure(FigureKind::NodeMap, net, nullptr, size, opt);
+    const double margin = std::round(opt.style.px(2.0));
+    const double side = std::floor(300.0 - 2.0 * margin);
+    const QRectF square(std::round(150.0 - side / 2.0), std::round(150.0 - side / 2.0), side, side);
+    const double r = net.view.range;
+    const QRgb high = img.pixel(dataPixel(square, r, 1.0, 1.0));
+    QVERIFY2(near(high, QColor(255, 196, 0), 30), qPrintable(rgbText(high)));
+    const QRgb low = img.pixel(dataPixel(square, r, -1.0, -2.0));
+    QVERIFY2(near(low, QColor(0, 205, 190), 30), qPrintable(rgbText(low)));
+    // Misclassified: a red cross over the point, on a blue map.
+    const QRgb crossed = img.pixel(dataPixel(square, r, -2.0, 1.0));
+    QVERIFY2(qRed(crossed) > 150 && qGreen(crossed) < 80 && qBlue(crossed) < 80,
+             qPrintable(rgbText(crossed)));
+    // Hollow: the map's red shows in the middle, the class colour in the ring around it.
+    const QPoint hollow = dataPixel(square, r, 2.0, -2.0);
+    QVERIFY2(isRed(img.pixel(hollow)), qPrintable(rgbText(img.pixel(hollow))));
+    QVERIFY(anyNear(img, hollow, 5, [](QRgb c) { return near(c, QColor(255, 196, 0), 40); }));
+    // Without data the same place is the map.
+    const QImage plain = renderFigure(FigureKind::NodeMap, net, nullptr, size, FigureOptions{});
+    QVERIFY(isRed(plain.pixel(dataPixel(square, r, 1.0, 1.0))));
+}
+
+// The decision line out = 0.5 (targets 0/1) of the single unit: 2 x1 + x2 + 1 = atanh(0.5), so
+// through (0, atanh(0.5) - 1); dark there, and the map elsewhere.
+void TestFigures::decisionLine() {
+    const Network net = preset("single-unit");
+    auto data = std::make_shared<Dataset>();
+    data->x.resize(2, 2);
+    data->y.resize(2, 1);
+    data->x << 2.5f, 2.5f, -2.5f, -2.5f;
+    data->y << 1.0f, 0.0f;
+    FigureOptions opt;
+    opt.data = data;
+    const QImage img = renderFigure(FigureKind::NodeMap, net, nullptr, QSize(300, 300), opt);
+    const double margin = std::round(opt.style.px(2.0));
+    const double side = std::floor(300.0 - 2.0 * margin);
+    const QRectF square(std::round(150.0 - side / 2.0), std::round(150.0 - side / 2.0), side, side);
+    const double x2 = std::atanh(0.5) - 1.0;
+    QVERIFY(anyNear(img, dataPixel(square, 3.0, 0.0, x2), 1, isDark));
+    QVERIFY(anyNear(img, dataPixel(square, 3.0, 1.0, x2 - 2.0), 1, isDark));
+    QVERIFY(!anyNear(img, dataPixel(square, 3.0, 0.0, x2 + 1.0), 2, isDark));
+    // The s = 0 line would be at x2 = -1: that is not where this line is.
+    QVERIFY(!isDark(img.pixel(dataPixel(square, 3.0, 0.0, -1.5))));
+}
+
+// lossPlotArea is the axes box: epoch 1 at its left edge, the last epoch at its right; the
+// timeline's epoch is a line drawn there.
+void TestFigures::lossAxesMapEpochs() {
+    FigureOptions opt;
+    opt.history = sampleHistory();
+    const QRectF rect(0, 0, 640, 480);
+    const QRectF area = lossPlotArea(rect, opt);
+    QVERIFY(rect.contains(area) && area.width() > 400 && area.height() > 300);
+    QCOMPARE(lossEpochAt(rect, opt, area.left()), std::optional<int>(1));
+    QCOMPARE(lossEpochAt(rect, opt, area.right()), std::optional<int>(500));
+    QCOMPARE(lossEpochAt(rect, opt, area.left() + area.width() * 249.0 / 499.0),
+             std::optional<int>(250));
+    QCOMPARE(lossEpochAt(rect, opt, -50.0), std::optional<int>(1));
+
+    const QImage without = renderFigure(FigureKind::Loss, Network{}, nullptr, QSize(640, 480), opt);
+    opt.markEpoch = 250;
+    const QImage with = renderFigure(FigureKind::Loss, Network{}, nullptr, QSize(640, 480), opt);
+    const int x = static_cast<int>(std::round(area.left() + area.width() * 249.0 / 499.0));
+    int darker = 0;
+    for (int y = static_cast<int>(area.top()) + 5; y < static_cast<int>(area.bottom()) - 5; ++y)
+        darker += qGray(with.pixel(x, y)) + 60 < qGray(without.pixel(x, y)) ? 1 : 0;
+    QVERIFY2(darker > area.height() / 4, qPrintable(QString::number(darker)));
+}
+
+void TestFigures::trainingFiguresMatchCli_data() {
+    QTest::addColumn<FigureKind>("kind");
+    QTest::addColumn<QString>("net");
+    QTest::newRow("loss") << FigureKind::Loss << "single-unit";
+    QTest::newRow("data") << FigureKind::Data << "lesson-xor-2-4-1";
+    QTest::newRow("fit") << FigureKind::Fit << "lesson-sincos-2-3-1";
+}
+
+// nnlens-cli render draws what renderFigure draws for the same history, data and split.
+void TestFigures::trainingFiguresMatchCli() {
+    QFETCH(FigureKind, kind);
+    QFETCH(QString, net);
+    QTemporaryDir dir;
+    QVERIFY(dir.isValid());
+    const QString png = dir.filePath("fig.png");
+    const QString netPath =
+        QStringLiteral(NNLENS_SOURCE_DIR) + "/resources/presets/" + net + ".nnlens.json";
+    QFile history(dir.filePath("train.json"));
+    QVERIFY(history.open(QIODevice::WriteOnly));
+    history.write(
+        R"({"backend":"cpu","train_loss":[0.5,0.25,0.125,0.1],"val_loss":[0.6,0.3,0.2,0.2]})");
+    history.close();
+    const QSize size(640, 480);
+    QStringList args{"render",    netPath,
+                     "--figure",  QString::fromUtf8(figureName(kind).data()),
+                     "-o",        png,
+                     "--width",   QString::number(size.width()),
+                     "--height",  QString::number(size.height()),
+                     "--backend", "cpu"};
+    if (kind == FigureKind::Loss) args << "--history" << history.fileName();
+    if (kind == FigureKind::Fit)
+        args << "--fit-column"
+             << "t";
+    QProcess p;
+    p.setProgram(QStringLiteral(NNLENS_CLI_PATH));
+    p.setArguments(args);
+    p.start();
+    QVERIFY(p.waitForFinished(120000));
+    QVERIFY2(p.exitCode() == 0, p.readAllStandardError().constData());
+
+    // The same figure from the window's side: the lesson's data and split.
+    const Network n = preset(net);
+    FigureOptions opt;
+    opt.highlight = n.layers.front().activation;
+    if (kind == FigureKind::Loss) {
+        auto h = std::make_shared<LossHistory>();
+        h->train = {0.5f, 0.25f, 0.125f, 0.1f};
+        h->val = {0.6f, 0.3f, 0.2f, 0.2f};
+        opt.history = h;
+    } else {
+        const Lesson lesson = lessonOf(n);
+        QVERIFY(lesson.data.has_value());
+        opt.data =
+            std::make_shared<const Dataset>(loadLessonData(*lesson.data, netPath.toStdString()));
+        opt.trainRows = trainingRows(opt.data->size(), lesson.data->valSplit);
+        opt.fitColumn = kind == FigureKind::Fit ? "t" : "";
+    }
+    const QImage expected =
+        renderFigure(kind, n, nullptr, size, opt).convertToFormat(QImage::Format_ARGB32);
+    QImage written(png);
+    QVERIFY(!written.isNull());
+    written = written.convertToFormat(QImage::Format_ARGB32);
+    QCOMPARE(written.size(), size);
+    int differ = 0;
+    for (int y = 0; y < size.height(); ++y) {
+        for (int x = 0; x < size.width(); ++x)
+            differ += written.pixel(x, y) != expected.pixel(x, y) ? 1 : 0;
+    }
+    QCOMPARE(differ, 0);
 }
 
 QTEST_MAIN(TestFigures)

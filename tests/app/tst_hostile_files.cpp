@@ -63,6 +63,8 @@ class TestHostileFiles : public QObject {
 
     void settle() {
         QVERIFY(window().mapService()->waitFor(window().requestedGeneration()));
+        // A network without 2 inputs has no maps: its graph view is hidden and never paints.
+        if (window().document()->network().inputs != 2) return;
         QTRY_VERIFY_WITH_TIMEOUT(
             window().graphView()->paintedGeneration() >= window().requestedGeneration(), 10000);
     }

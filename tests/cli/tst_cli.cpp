@@ -107,6 +107,27 @@ const char* const kUnknownActivation = R"({
   "layers": [ { "activation": "tanhh", "weights": [[1], [1]], "bias": [0] } ]
 })";
 
+// The linear unit as a lesson (spec section 7): its data beside it, its training settings.
+const char* const kLesson = R"({
+  "format": "nnlens.network", "version": 1, "name": "linear lesson", "inputs": 2,
+  "layers": [ { "activation": "linear", "weights": [[0.5], [-1]], "bias": [0.25] } ],
+  "data": { "file": "regression.csv", "val_split": 0.25 },
+  "training": { "loss": "mse", "optimizer": "sgd", "lr": 0.1, "batch": 4, "epochs": 5,
+                "seed": 3, "shuffle": true }
+})";
+
+const char* const kLessonMissingData = R"({
+  "format": "nnlens.network", "version": 1, "inputs": 2,
+  "layers": [ { "activation": "linear", "weights": [[0.5], [-1]], "bias": [0.25] } ],
+  "data": { "file": "nope.csv" }, "training": {}
+})";
+
+const char* const kLessonBadKey = R"({
+  "format": "nnlens.network", "version": 1, "inputs": 2,
+  "layers": [ { "activation": "linear", "weights": [[0.5], [-1]], "bias": [0.25] } ],
+  "training": { "optimiser": "adam" }
+})";
+
 const char* const kMalformed =
     "{\n  \"format\": \"nnlens.network\",\n  \"version\": 1,\n  \"inputs\": \n";
 
@@ -193,6 +214,9 @@ class TestCli : public QObject {
     void signalDuringWriteRemovesTemp_data();
     void signalDuringWriteRemovesTemp();
     void failedTrainKeepsExistingFile();
+    void trainFromLesson();
+    void trainOptionWins_data();
+    void trainOptionWins();
 
   private:
     QString path(const QString& name) const { return m_dir->filePath(name); }
@@ -245,6 +269,26 @@ void TestCli::init() {
     writeFile("nan.csv", "x1,x2,y1\n1,2,0.5\n1,nan,0.5\n");
     writeFile("empty.csv", "x1,x2,y1\n");
     writeFile("wide.csv", "x1,x2,x3\n1,2,3\n");
+
+    writeFile("lesson.nnlens.json", kLesson);
+    writeFile("lesson-missing.nnlens.json", kLessonMissingData);
+    writeFile("lesson-bad-key.nnlens.json", kLessonBadKey);
+    writeFile("history.json", R"({"backend":"cpu","steps":40,"epochs":4,)"
+                              R"("train_loss":[0.5,0.2,0.1,0.05],"val_loss":[0.6,0.3,0.2,null]})");
+    writeFile("scan.json", R"({"backend":"cpu","lr":[1e-6,1e-4,1e-2,1],)"
+                           R"("loss":[0.3,0.25,0.1,2.5],"recommended":0.005})");
+    writeFile("not-json.json", "{\"train_loss\": [0.5,");
+    writeFile("history-type.json", R"({"train_loss": "x"})");
+    writeFile("history-item.json", R"({"train_loss": [0.5, "a"]})");
+    writeFile("history-lengths.json", R"({"train_loss": [0.5, 0.4], "val_loss": [0.5]})");
+    writeFile("scan-no-loss.json", R"({"lr": [0.1]})");
+    QByteArray sincos = "x1,x2,y1,t\n";
+    for (int i = 0; i < 50; ++i) {
+        const double t = 10.0 * i / 49.0;
+        sincos += num(std::sin(t)) + "," + num(std::cos(t)) + "," + num(std::sin(t) * std::cos(t)) +
+                  "," + num(t) + "\n";
+    }
+    writeFile("sincos.csv", sincos);
 }
 
 void TestCli::cleanup() {
@@ -705,9 +749,9 @@ void TestCli::dataset_data() {
         QTest::newRow(kind) << QStringList{kind, "--n", "30"} << "x1,x2,y1,label" << 30 << true;
     }
     QTest::newRow("sincos") << QStringList{"sincos", "--n", "25", "--noise", "0.1"}
-                            << "x1,x2,y1,sigma" << 25 << true;
+                            << "x1,x2,y1,sigma,t" << 25 << true;
     QTest::newRow("sincos without noise")
-        << QStringList{"sincos", "--n", "25", "--noise", "0"} << "x1,x2,y1" << 25 << true;
+        << QStringList{"sincos", "--n", "25", "--noise", "0"} << "x1,x2,y1,t" << 25 << true;
     QTest::newRow("default n, stdout") << QStringList{"xor"} << "x1,x2,y1,label" << 500 << false;
 }
 
@@ -881,6 +925,28 @@ void TestCli::render_data() {
     QTest::newRow("softmax, transparent")
         << "quadrant.nnlens.json"
         << "softmax" << QStringList{"--transparent", "--softmax-range", "-1,1"} << QSize(1050, 300);
+    QTest::newRow("loss from train's JSON")
+        << "quadrant.nnlens.json"
+        << "loss" << QStringList{"--history", "%D/history.json"} << QSize(640, 480);
+    QTest::newRow("loss with the timeline's epoch")
+        << "quadrant.nnlens.json"
+        << "loss" << QStringList{"--history", "%D/history.json", "--mark-epoch", "3"}
+        << QSize(640, 480);
+    QTest::newRow("lr-scan from lr-scan's JSON")
+        << "quadrant.nnlens.json"
+        << "lr-scan" << QStringList{"--scan", "%D/scan.json", "--width", "320"} << QSize(320, 240);
+    QTest::newRow("data with --data and a split")
+        << "quadrant.nnlens.json"
+        << "data" << QStringList{"--data", "%D/regression.csv", "--val-split", "0.2", "--n", "50"}
+        << QSize(600, 600);
+    QTest::newRow("fit against t")
+        << "linear.nnlens.json"
+        << "fit" << QStringList{"--data", "%D/sincos.csv", "--fit-column", "t"} << QSize(800, 600);
+    QTest::newRow("fit from the lesson's data") << "lesson.nnlens.json"
+                                                << "fit" << QStringList{} << QSize(800, 600);
+    QTest::newRow("graph with the lesson's points")
+        << "lesson.nnlens.json"
+        << "graph" << QStringList{"--points", "--n", "40", "--height", "300"} << QSize(0, 300);
 }
 
 void TestCli::render() {
@@ -1304,8 +1370,8 @@ void TestCli::badInput_data() {
     const QString renderOut = "fig.png";
     QTest::newRow("render: unknown figure")
         << QStringList(render).replaceInStrings("graph", "pie")
-        << "render: --figure: unknown figure \"pie\" (known: graph, unit, node, network, "
-           "activations, softmax)"
+        << "render: --figure: unknown figure \"pie\" (known: graph, unit, activations, softmax, "
+           "network, node, loss, lr-scan, data, fit)"
         << renderOut;
     QTest::newRow("render: missing --figure")
         << QStringList{"render", "%D/quadrant.nnlens.json", "-o", "%D/fig.png"}
@@ -1362,6 +1428,60 @@ void TestCli::badInput_data() {
     QTest::newRow("render: --n 1")
         << (render + QStringList{"--n", "1"})
         << "render: --n: 1 is out of range (must be 2 to 4096)" << renderOut;
+
+    // Lessons and the figures of a run.
+    QTest::newRow("lesson's data file missing")
+        << QStringList{"train", "%D/lesson-missing.nnlens.json",
+                       "--lr",  "0.1",
+                       "-o",    "%D/out.nnlens.json"}
+        << "nope.csv: cannot open (No such file or directory)" << trainOut;
+    QTest::newRow("unknown key in the lesson")
+        << QStringList{"train", "%D/lesson-bad-key.nnlens.json", "-o", "%D/out.nnlens.json"}
+        << "lesson-bad-key.nnlens.json: training.optimiser: unknown key" << trainOut;
+    QTest::newRow("train without data or lesson")
+        << QStringList{"train",       "%D/linear.nnlens.json",
+                       "--loss",      "mse",
+                       "--optimizer", "sgd",
+                       "--lr",        "0.1",
+                       "-o",          "%D/out.nnlens.json"}
+        << "train: missing --data" << trainOut;
+    const QStringList loss = {"render",    "%D/quadrant.nnlens.json", "--figure", "loss", "-o",
+                              "%D/fig.png"};
+    QTest::newRow("loss without --history") << loss << "the loss figure needs --history"
+                                            << "fig.png";
+    QTest::newRow("history not JSON")
+        << (loss + QStringList{"--history", "%D/not-json.json"}) << "not-json.json: not JSON ("
+        << "fig.png";
+    QTest::newRow("history key of the wrong type")
+        << (loss + QStringList{"--history", "%D/history-type.json"})
+        << "history-type.json: \"train_loss\": expected a list of numbers, got \"x\""
+        << "fig.png";
+    QTest::newRow("history entry not a number")
+        << (loss + QStringList{"--history", "%D/history-item.json"})
+        << "history-item.json: \"train_loss\"[1]: expected a number, got \"a\""
+        << "fig.png";
+    QTest::newRow("history lists of different lengths")
+        << (loss + QStringList{"--history", "%D/history-lengths.json"})
+        << "history-lengths.json: \"val_loss\": has 1 values but \"train_loss\" has 2"
+        << "fig.png";
+    QTest::newRow("--mark-epoch beyond the history")
+        << (loss + QStringList{"--history", "%D/history.json", "--mark-epoch", "9"})
+        << "render: --mark-epoch: 9 is out of range ("
+        << "fig.png";
+    QTest::newRow("scan without loss")
+        << QStringList{"render", "%D/quadrant.nnlens.json", "--figure", "lr-scan",
+                       "--scan", "%D/scan-no-loss.json",    "-o",       "%D/fig.png"}
+        << "scan-no-loss.json: \"loss\": missing"
+        << "fig.png";
+    QTest::newRow("fit without data")
+        << QStringList{"render", "%D/linear.nnlens.json", "--figure", "fit", "-o", "%D/fig.png"}
+        << "the fit figure needs --data"
+        << "fig.png";
+    QTest::newRow("fit against a missing column")
+        << QStringList{"render",        "%D/linear.nnlens.json", "--figure", "fit", "--data",
+                       "%D/sincos.csv", "--fit-column",          "time",     "-o",  "%D/fig.png"}
+        << "the fit figure: no column \"time\" in the data (known: x1..x2, t)"
+        << "fig.png";
 
     // Usage.
     QTest::newRow("unknown option")
@@ -1494,6 +1614,68 @@ void TestCli::failedTrainKeepsExistingFile() {
              "--optimizer", "sgd", "--lr", "0.1", "-o", "%D/out.nnlens.json"});
     QCOMPARE(r.code, 2);
     QCOMPARE(readFile("out.nnlens.json"), QByteArray("previous contents"));
+}
+
+// A lesson file trains as the same options on the command line would, and its keys are written
+// back into the trained file unchanged.
+void TestCli::trainFromLesson() {
+    const CliResult fromFile = run({"train", "%D/lesson.nnlens.json", "-o", "%D/a.nnlens.json"});
+    QVERIFY2(fromFile.code == 0, fromFile.err.constData());
+    const CliResult fromOptions = run({"train",       "%D/linear.nnlens.json",
+                                       "--data",      "%D/regression.csv",
+                                       "--loss",      "mse",
+                                       "--optimizer", "sgd",
+                                       "--lr",        "0.1",
+                                       "--batch",     "4",
+                                       "--epochs",    "5",
+                                       "--seed",      "3",
+                                       "--val-split", "0.25",
+                                       "-o",          "%D/b.nnlens.json"});
+    QVERIFY2(fromOptions.code == 0, fromOptions.err.constData());
+    json a;
+    json b;
+    QVERIFY(parseJson(fromFile.out, a));
+    QVERIFY(parseJson(fromOptions.out, b));
+    QCOMPARE(a["epochs"].get<int>(), 5);
+    QCOMPARE(a["steps"].get<int>(), 5 * 8);  // 30 training rows in batches of 4
+    QCOMPARE(a["val_loss"].size(), std::size_t(5));
+    QVERIFY(a["train_loss"] == b["train_loss"]);
+    QVERIFY(a["val_loss"] == b["val_loss"]);
+
+    const json in = json::parse(kLesson);
+    const json out = json::parse(readFile("a.nnlens.json").toStdString());
+    QVERIFY(out.at("data") == in.at("data"));
+    QVERIFY(out.at("training") == in.at("training"));
+    const json plain = json::parse(readFile("b.nnlens.json").toStdString());
+    QVERIFY(!plain.contains("data") && !plain.contains("training"));
+}
+
+void TestCli::trainOptionWins_data() {
+    QTest::addColumn<QStringList>("extra");
+    QTest::addColumn<int>("epochs");
+    QTest::addColumn<int>("valLosses");
+    QTest::addColumn<int>("steps");
+    QTest::newRow("--epochs") << QStringList{"--epochs", "2"} << 2 << 2 << 2 * 8;
+    QTest::newRow("--val-split 0") << QStringList{"--val-split", "0"} << 5 << 0 << 5 * 10;
+    QTest::newRow("--batch") << QStringList{"--batch", "30"} << 5 << 5 << 5;
+    QTest::newRow("--steps over the lesson's epochs") << QStringList{"--steps", "3"} << 1 << 3 << 3;
+    QTest::newRow("--data over the lesson's file")
+        << QStringList{"--data", "%D/lin.csv", "--val-split", "0"} << 5 << 0 << 5;
+}
+
+void TestCli::trainOptionWins() {
+    QFETCH(QStringList, extra);
+    QFETCH(int, epochs);
+    QFETCH(int, valLosses);
+    QFETCH(int, steps);
+    const CliResult r =
+        run(QStringList{"train", "%D/lesson.nnlens.json", "-o", "%D/out.nnlens.json"} + extra);
+    QVERIFY2(r.code == 0, r.err.constData());
+    json j;
+    QVERIFY(parseJson(r.out, j));
+    QCOMPARE(j["epochs"].get<int>(), epochs);
+    QCOMPARE(static_cast<int>(j["val_loss"].size()), valLosses);
+    QCOMPARE(j["steps"].get<int>(), steps);
 }
 
 QTEST_GUILESS_MAIN(TestCli)

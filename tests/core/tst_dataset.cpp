@@ -81,6 +81,9 @@ class TestDataset : public QObject {
     void generatorErrors_data();
     void generatorErrors();
     void csvTooLarge();
+    void extraColumns_data();
+    void extraColumns();
+    void extraColumnsTravel();
 };
 
 void TestDataset::parsesColumns() {
@@ -567,6 +570,51 @@ void TestDataset::csvTooLarge() {
         message = QString::fromStdString(e.what());
     }
     QCOMPARE(message, path + ": larger than the 1 GB a data file can need");
+}
+
+// Columns that are none of x/y/sigma/label: kept when every cell is a number (training ignores
+// them, figures plot against them), otherwise ignored as before.
+void TestDataset::extraColumns_data() {
+    QTest::addColumn<QString>("csv");
+    QTest::addColumn<QStringList>("names");
+    QTest::addColumn<std::vector<float>>("firstColumn");
+    QTest::newRow("t kept") << "x1,t,y1\n1,0.5,0\n2,1.5,1\n"
+                            << QStringList{"t"} << std::vector<float>{0.5f, 1.5f};
+    QTest::newRow("text column ignored") << "id,x1,y1\na,1,0\nb,2,1\n"
+                                         << QStringList{} << std::vector<float>{};
+    QTest::newRow("one bad cell drops it") << "x1,y1,time,day\n1,0,3,4\n2,1,x,5\n"
+                                           << QStringList{"day"} << std::vector<float>{4.0f, 5.0f};
+}
+
+void TestDataset::extraColumns() {
+    QFETCH(QString, csv);
+    QFETCH(QStringList, names);
+    QFETCH(std::vector<float>, firstColumn);
+    const nnlens::Dataset d = nnlens::parseCsv(csv.toStdString(), "d.csv");
+    QCOMPARE(static_cast<int>(d.extraNames.size()), static_cast<int>(names.size()));
+    QCOMPARE(static_cast<int>(d.extra.cols()), static_cast<int>(names.size()));
+    QCOMPARE(d.inputs(), 1);  // training sees only x1
+    for (int c = 0; c < names.size(); ++c)
+        QCOMPARE(QString::fromStdString(d.extraNames[static_cast<std::size_t>(c)]), names[c]);
+    for (std::size_t i = 0; i < firstColumn.size(); ++i)
+        QCOMPARE(d.extra(static_cast<Eigen::Index>(i), 0), firstColumn[i]);
+}
+
+void TestDataset::extraColumnsTravel() {
+    // The sincos generator writes t; writeCsv keeps it; slice and gather keep it row by row.
+    const nnlens::Dataset d = nnlens::generateDataset("sincos", 11, 0.0, 1);
+    QCOMPARE(d.extraColumn("t"), 0);
+    QCOMPARE(d.extra(10, 0), 10.0f);
+    const std::string text = nnlens::formatCsv(d);
+    QVERIFY(text.rfind("x1,x2,y1,t\n", 0) == 0);
+    const nnlens::Dataset back = nnlens::parseCsv(text, "back.csv");
+    QVERIFY(back.extra == d.extra);
+    const nnlens::Dataset tail = d.slice(9, 11);
+    QCOMPARE(tail.extra(0, 0), d.extra(9, 0));
+    const nnlens::Dataset picked = d.gather({3, 1});
+    QCOMPARE(picked.extra(0, 0), d.extra(3, 0));
+    QCOMPARE(picked.extra(1, 0), d.extra(1, 0));
+    QCOMPARE(picked.extraNames, d.extraNames);
 }
 
 QTEST_GUILESS_MAIN(TestDataset)

@@ -83,6 +83,64 @@ class TestTrainer : public QObject {
         QVERIFY(first != other);   // the seed matters
     }
 
+    void trainLoopInPiecesEqualsTrain_data() {
+        QTest::addColumn<int>("chunk");
+        QTest::addColumn<double>("valSplit");
+        QTest::newRow("one step at a time") << 1 << 0.0;
+        QTest::newRow("seven steps, validation 0.2") << 7 << 0.2;
+        QTest::newRow("more than an epoch per call") << 1000 << 0.3;
+    }
+    void trainLoopInPiecesEqualsTrain() {
+        // The window advances a TrainLoop a few steps at a time (Step, Play, Pause); it must give
+        // the parameters and per-epoch losses of one train() call bit for bit.
+        QFETCH(int, chunk);
+        QFETCH(double, valSplit);
+        Dataset d = line(53);
+        Network net;
+        net.inputs = 1;
+        Layer hidden;
+        hidden.W = Matrix::Constant(1, 3, 0.3f);
+        hidden.W(0, 1) = -0.7f;
+        hidden.b = Vector::Constant(3, 0.1f);
+        hidden.activation = Activation::Tanh;
+        Layer out;
+        out.W = Matrix::Constant(3, 1, 0.5f);
+        out.b = Vector::Constant(1, 0.0f);
+        out.activation = Activation::Linear;
+        net.layers = {hidden, out};
+        TrainConfig cfg;
+        cfg.batch = 4;
+        cfg.epochs = 5;
+        cfg.valSplit = valSplit;
+        cfg.seed = 9;
+        CpuBackend cpu;
+        auto whole =
+            cpu.startTraining(net, d, {Loss::Mse, Reduction::Mean}, {OptimizerKind::Adam, 0.01f});
+        const TrainResult r = train(*whole, d.size(), cfg);
+        auto pieces =
+            cpu.startTraining(net, d, {Loss::Mse, Reduction::Mean}, {OptimizerKind::Adam, 0.01f});
+        TrainLoop loop(*pieces, d.size(), cfg);
+        std::vector<float> trainLoss, valLoss;
+        while (loop.epochsDone() < cfg.epochs) {
+            if (const auto record = loop.advance(chunk)) {
+                trainLoss.push_back(record->trainLoss);
+                if (record->valLoss) valLoss.push_back(*record->valLoss);
+                QCOMPARE(record->epoch, loop.epochsDone());
+                QCOMPARE(record->step, loop.steps());
+                QCOMPARE(loop.stepInEpoch(), 0);
+            }
+        }
+        QCOMPARE(loop.steps(), r.steps);
+        QCOMPARE(trainLoss, r.trainLoss);
+        QCOMPARE(valLoss, r.valLoss);
+        QCOMPARE(valLoss.empty(), valSplit == 0.0);
+        const Network a = whole->network(), b = pieces->network();
+        for (std::size_t l = 0; l < a.layers.size(); ++l) {
+            QVERIFY(a.layers[l].W == b.layers[l].W);
+            QVERIFY(a.layers[l].b == b.layers[l].b);
+        }
+    }
+
     void epochLossIsMeanOfBatchLossesBeforeUpdate() {
         // With lr = 0 nothing changes, so each epoch's loss is the mean of the fixed batch losses.
         const Dataset d = line(25);

@@ -1,0 +1,474 @@
+// Training figures: the loss per epoch (log y, train and validation, the timeline's epoch), the
+// seed's lr_scan plot (log-log, its y limits, minimum and recommended rate) and the fit plot
+// (targets and predictions against the row order or a column, as the seed's sin(t)cos(t) plot).
+#include <QFontMetricsF>
+#include <QPainterPath>
+
+#include <algorithm>
+#include <cmath>
+#include <numeric>
+
+#include "core/forward.hpp"
+#include "figures.hpp"
+#include "paint_util.hpp"
+#include "points.hpp"
+#include "text/number_text.hpp"
+
+namespace nnlens::figures {
+
+namespace {
+
+constexpr double kLegendPt = 11.0;
+// matplotlib's default figure, 6.4 x 4.8 inches, in points: the design the text is fitted to.
+const QSizeF kPlotDesign(460.0, 345.0);
+
+const QColor kBlue(31, 119, 180);    // tab:blue, the first curve
+const QColor kOrange(255, 127, 14);  // tab:orange, the second
+const QColor kGreen(44, 160, 44);    // tab:green
+const QColor kRed(214, 39, 40);      // tab:red
+
+QString number(double v) {
+    QString s = QString::fromStdString(text::formatNumber(v, 3));
+    if (s.startsWith('-')) s.replace(0, 1, QStringLiteral("\u2212"));
+    return s;
+}
+
+struct LegendEntry {
+    enum Kind { Line, Dot, Ring } kind = Line;
+    QColor colour;
+    QString text;
+};
+
+// A framed legend in the upper right corner of the axes, as matplotlib's loc='upper right'.
+void drawLegend(QPainter& p, const QRectF& axes, const std::vector<LegendEntry>& entries,
+                const FigureStyle& style) {
+    if (entries.empty()) return;
+    const QFont font = style.font(kLegendPt);
+    const QFontMetricsF fm(font);
+    const double pad = style.px(5.0);
+    const double sample = style.px(20.0);
+    const double rowH = fm.height() * 1.15;
+    double textW = 0.0;
+    for (const LegendEntry& e : entries)
+        textW = std::max(textW, fm.horizontalAdvance(e.text));
+    const double w = pad + sample + pad + textW + pad;
+    const QRectF box(axes.right() - pad - w, axes.top() + pad, w,
+                     pad + rowH * static_cast<double>(entries.size()) + pad * 0.5);
+    p.save();
+    p.setRenderHint(QPainter::Antialiasing, true);
+    p.setPen(QPen(QColor(204, 204, 204), style.px(0.8)));
+    p.setBrush(QColor(255, 255, 255, 215));
+    p.drawRoundedRect(box, style.px(2.0), style.px(2.0));
+    p.setFont(font);
+    for (std::size_t i = 0; i < entries.size(); ++i) {
+        const LegendEntry& e = entries[i];
+        const double y = box.top() + pad + rowH * (static_cast<double>(i) + 0.5);
+        const QPointF mid(box.left() + pad + sample / 2.0, y);
+        const double r = style.px(2.8);
+        switch (e.kind) {
+            case LegendEntry::Line:
+                p.setPen(QPen(e.colour, style.px(2.0), Qt::SolidLine, Qt::FlatCap));
+                p.drawLine(QPointF(box.left() + pad, y), QPointF(box.left() + pad + sample, y));
+                break;
+            case LegendEntry::Dot:
+                p.setPen(QPen(QColor(25, 25, 25), style.px(0.6)));
+                p.setBrush(e.colour);
+                p.drawEllipse(mid, r, r);
+                break;
+            case LegendEntry::Ring:
+                p.setPen(QPen(e.colour, style.px(1.4)));
+                p.setBrush(Qt::NoBrush);
+                p.drawEllipse(mid, r, r);
+                break;
+        }
+        p.setPen(style.foreground());
+        detail::drawText(p, QPointF(box.left() + pad + sample + pad, y),
+                         Qt::AlignLeft | Qt::AlignVCenter, e.text);
+    }
+    p.restore();
+}
+
+// The axes rectangle of a plot in `rect` with these axis texts, y from yLo to yHi (axes units).
+QRectF plotArea(const QRectF& rect, const FigureStyle& style, const detail::AxesText& text,
+                double yLo, double yHi) {
+    const double left = detail::axesLeftMargin(style, text, yLo, yHi);
+    const double bottom = detail::axesBottomMargin(style, text);
+    const double top = style.px(10.0);
+    const double right = style.px(14.0);
+    QRectF area = rect.adjusted(left, top, -right, -bottom);
+    if (area.width() < 10.0 || area.height() < 10.0) area = rect;
+    return area;
+}
+
+// log10 of the positive finite values of `lists`: [lo, hi] padded as matplotlib's margins do,
+// or [-1, 0] when there are none.
+std::pair<double, double> logRange(std::initializer_list<const std::vector<float>*> lists) {
+    double lo = INFINITY;
+    double hi = -INFINITY;
+    for (const auto* list : lists) {
+        for (const float v : *list) {
+            if (std::isfinite(v) && v > 0.0f) {
+                lo = std::min(lo, std::log10(static_cast<double>(v)));
+                hi = std::max(hi, std::log10(static_cast<double>(v)));
+            }
+        }
+    }
+    if (!std::isfinite(lo)) return {-1.0, 0.0};
+    if (hi - lo < 1e-6) return {lo - 0.5, hi + 0.5};
+    const double pad = 0.05 * (hi - lo);
+    return {lo - pad, hi + pad};
+}
+
+// A polyline through (x_i, log10 v_i), broken where a value is not positive and finite.
+QPainterPath logCurve(const detail::DataAxes& ax, const std::vector<float>& values,
+                      const std::function<double(std::size_t)>& xOf) {
+    QPainterPath path;
+    bool open = false;
+    for (std::size_t i = 0; i < values.size(); ++i) {
+        const float v = values[i];
+        if (!(std::isfinite(v) && v > 0.0f)) {
+            open = false;
+            continue;
+        }
+        const QPointF pt = ax.map(xOf(i), std::log10(static_cast<double>(v)));
+        if (open) {
+            path.lineTo(pt);
+        } else {
+            path.moveTo(pt);
+            open = true;
+        }
+    }
+    return path;
+}
+
+detail::AxesText lossAxesText() {
+    detail::AxesText text;
+    text.xLabel = QStringLiteral("epoch");
+    text.yLabel = QStringLiteral("loss");
+    text.logY = true;
+    text.grid = true;
+    return text;
+}
+
+FigureStyle plotStyle(const FigureOptions& opt, const QRectF& rect) {
+    return detail::fittedStyle(opt.style, rect.size(), kPlotDesign);
+}
+
+}  // namespace
+
+QRectF lossPlotArea(const QRectF& rect, const FigureOptions& opt) {
+    const FigureStyle style = plotStyle(opt, rect);
+    const auto [lo, hi] = opt.history ? logRange({&opt.history->train, &opt.history->val})
+                                      : std::pair<double, double>{-1.0, 0.0};
+    return plotArea(rect, style, lossAxesText(), lo, hi);
+}
+
+namespace {
+
+// Epochs 1..E on the x axis (1..2 for a single epoch, so the axis has a length).
+double lastEpochOnAxis(const FigureOptions& opt) {
+    const auto e = opt.history ? static_cast<double>(opt.history->train.size()) : 1.0;
+    return std::max(2.0, e);
+}
+
+}  // namespace
+
+std::optional<int> lossEpochAt(const QRectF& rect, const FigureOptions& opt, double x) {
+    if (!opt.history || opt.history->train.empty()) return std::nullopt;
+    const QRectF area = lossPlotArea(rect, opt);
+    const double last = lastEpochOnAxis(opt);
+    const auto n = static_cast<int>(opt.history->train.size());
+    if (!(area.width() > 0.0) || !std::isfinite(x)) return 1;
+    const double epoch = 1.0 + (x - area.left()) / area.width() * (last - 1.0);
+    return static_cast<int>(std::lround(std::clamp(epoch, 1.0, static_cast<double>(n))));
+}
+
+void paintLoss(QPainter& p, const QRectF& rect, const FigureOptions& opt) {
+    detail::fillBackground(p, rect, opt.style);
+    const FigureStyle style = plotStyle(opt, rect);
+    if (!opt.history || opt.history->train.empty()) {
+        detail::drawNote(p, rect, QStringLiteral("No training yet"), style);
+        return;
+    }
+    const LossHistory& h = *opt.history;
+    const auto [lo, hi] = logRange({&h.train, &h.val});
+    const detail::AxesText text = lossAxesText();
+    const QRectF area = plotArea(rect, style, text, lo, hi);
+    const double last = lastEpochOnAxis(opt);
+    const detail::DataAxes ax{area, 1.0, last, lo, hi};
+
+    p.save();
+    detail::drawAxesGrid(p, ax, style, text);
+    p.setRenderHint(QPainter::Antialiasing, true);
+    p.setClipRect(area.adjusted(-1, -1, 1, 1));
+    const auto epochOf = [](std::size_t i) { return static_cast<double>(i + 1); };
+    p.setBrush(Qt::NoBrush);
+    if (!h.val.empty()) {
+        p.setPen(QPen(kOrange, style.px(1.5), Qt::SolidLine, Qt::RoundCap, Qt::RoundJoin));
+        p.drawPath(logCurve(ax, h.val, epochOf));
+    }
+    p.setPen(QPen(kBlue, style.px(1.5), Qt::SolidLine, Qt::RoundCap, Qt::RoundJoin));
+    p.drawPath(logCurve(ax, h.train, epochOf));
+    if (h.train.size() == 1 && h.train[0] > 0.0f) {  // one epoch: a dot, not an empty line
+        p.setBrush(kBlue);
+        p.drawEllipse(ax.map(1.0, std::log10(h.train[0])), style.px(2.5), style.px(2.5));
+    }
+    p.setClipping(false);
+    if (opt.markEpoch) {
+        const int e = std::clamp(*opt.markEpoch, 1, static_cast<int>(h.train.size()));
+        const double x = ax.px(e);
+        QPen pen(style.foreground(), style.px(1.0), Qt::DashLine);
+        p.setPen(pen);
+        p.drawLine(QPointF(x, area.top()), QPointF(x, area.bottom()));
+        p.setFont(style.font(9.0));
+        QString label = QStringLiteral("epoch %1: %2").arg(e).arg(number(h.train[e - 1]));
+        if (static_cast<std::size_t>(e) <= h.val.size()) {
+            label += QStringLiteral(" / ") + number(h.val[static_cast<std::size_t>(e - 1)]);
+        }
+        const double w = QFontMetricsF(p.font()).horizontalAdvance(label);
+        const bool right = x + style.px(3.0) + w <= area.right() - style.px(2.0);
+        detail::drawHaloText(
+            p,
+            QPointF(right ? x + style.px(3.0) : x - style.px(3.0), area.bottom() - style.px(3.0)),
+            (right ? Qt::AlignLeft : Qt::AlignRight) | Qt::AlignBottom, label, p.font(),
+            style.foreground(), QColor(255, 255, 255, 200));
+    }
+    detail::drawAxesFrame(p, ax, style, text);
+    std::vector<LegendEntry> legend{{LegendEntry::Line, kBlue, QStringLiteral("train")}};
+    if (!h.val.empty())
+        legend.push_back({LegendEntry::Line, kOrange, QStringLiteral("validation")});
+    drawLegend(p, area, legend, style);
+    p.restore();
+}
+
+void paintLrScan(QPainter& p, const QRectF& rect, const FigureOptions& opt) {
+    detail::fillBackground(p, rect, opt.style);
+    const FigureStyle style = plotStyle(opt, rect);
+    if (!opt.scan || opt.scan->loss.empty() || opt.scan->lr.size() != opt.scan->loss.size()) {
+        detail::drawNote(p, rect, QStringLiteral("No learning-rate scan"), style);
+        return;
+    }
+    const LrScanCurve& s = *opt.scan;
+    // plt.ylim(0.5 * np.min(losses), 10 * losses[0]) on log axes.
+    float best = INFINITY;
+    std::size_t bestIndex = 0;
+    for (std::size_t i = 0; i < s.loss.size(); ++i) {
+        if (std::isfinite(s.loss[i]) && s.loss[i] < best) {
+            best = s.loss[i];
+            bestIndex = i;
+        }
+    }
+    double yLo = best > 0.0f && std::isfinite(best) ? std::log10(0.5 * best) : -1.0;
+    double yHi =
+        s.loss[0] > 0.0f && std::isfinite(s.loss[0]) ? std::log10(10.0 * s.loss[0]) : yLo + 2.0;
+    if (!(yHi > yLo)) yHi = yLo + 1.0;
+    // The rates with matplotlib's 5 % margins (in log units).
+    double xLo = std::log10(std::max(1e-300, s.lr.front()));
+    double xHi = std::log10(std::max(1e-300, s.lr.back()));
+    if (s.recommended > 0.0) xLo = std::min(xLo, std::log10(s.recommended));
+    if (!(xHi > xLo)) xHi = xLo + 1.0;
+    const double pad = 0.05 * (xHi - xLo);
+    xLo -= pad;
+    xHi += pad;
+
+    detail::AxesText text;
+    text.xLabel = QStringLiteral("Learning rate");
+    text.yLabel = QStringLiteral("Loss");
+    text.logX = true;
+    text.logY = true;
+    text.grid = true;
+    const QRectF area = plotArea(rect, style, text, yLo, yHi);
+    const detail::DataAxes ax{area, xLo, xHi, yLo, yHi};
+
+    p.save();
+    detail::drawAxesGrid(p, ax, style, text);
+    p.setRenderHint(QPainter::Antialiasing, true);
+    p.setClipRect(area);
+    // plt.plot(lr, losses, '.'): small blue dots.
+    p.setPen(Qt::NoPen);
+    p.setBrush(kBlue);
+    const double dot = style.px(1.8);
+    for (std::size_t i = 0; i < s.loss.size(); ++i) {
+        if (!(std::isfinite(s.loss[i]) && s.loss[i] > 0.0f && s.lr[i] > 0.0)) continue;
+        p.drawEllipse(ax.map(std::log10(s.lr[i]), std::log10(s.loss[i])), dot, dot);
+    }
+    // The minimum: a red ring; the recommended rate (half the rate there): a green dashed line.
+    const QPointF minPt = ax.map(std::log10(s.lr[bestIndex]), std::log10(std::max(best, 1e-30f)));
+    const bool hasMin = std::isfinite(best) && best > 0.0f;
+    p.setBrush(Qt::NoBrush);
+    p.setPen(QPen(kRed, style.px(1.5)));
+    if (hasMin) p.drawEllipse(minPt, style.px(5.0), style.px(5.0));
+    double recX = NAN;
+    if (s.recommended > 0.0) {
+        recX = ax.px(std::log10(s.recommended));
+        p.setPen(QPen(kGreen, style.px(1.5), Qt::DashLine));
+        p.drawLine(QPointF(recX, area.top()), QPointF(recX, area.bottom()));
+    }
+    p.setClipping(false);
+    detail::drawAxesFrame(p, ax, style, text);
+
+    // Labels: the minimum beside its ring, the recommended rate at the top of its line; each on
+    // the side where it fits.
+    const QFont font = style.font(10.0);
+    const QFontMetricsF fm(font);
+    const auto place = [&](QPointF anchor, const QString& label, const QColor& colour,
+                           Qt::Alignment vertical) {
+        const double w = fm.horizontalAdvance(label);
+        const bool right = anchor.x() + style.px(7.0) + w <= area.right() - style.px(2.0);
+        const QPointF at(right ? anchor.x() + style.px(7.0) : anchor.x() - style.px(7.0),
+                         anchor.y());
+        detail::drawHaloText(p, at, (right ? Qt::AlignLeft : Qt::AlignRight) | vertical, label,
+                             font, colour, QColor(255, 255, 255, 220));
+    };
+    if (hasMin) {
+        place(
+            QPointF(minPt.x(), std::min(minPt.y() + style.px(8.0), area.bottom() - style.px(2.0))),
+            QStringLiteral("min %1 at lr %2").arg(number(best), number(s.lr[bestIndex])),
+            kRed.darker(130), Qt::AlignTop);
+    }
+    if (std::isfinite(recX)) {
+        place(QPointF(recX, area.top() + style.px(4.0)),
+              QStringLiteral("recommended lr %1").arg(number(s.recommended)), kGreen.darker(140),
+              Qt::AlignTop);
+    }
+    p.restore();
+}
+
+void paintFit(QPainter& p, const QRectF& rect, const Network& net, const FigureOptions& opt) {
+    detail::fillBackground(p, rect, opt.style);
+    const FigureStyle style = plotStyle(opt, rect);
+    if (!opt.data || opt.data->size() == 0 || opt.data->targets() == 0 ||
+        opt.data->inputs() != net.inputs || net.layers.empty()) {
+        detail::drawNote(p, rect, QStringLiteral("No regression data"), style);
+        return;
+    }
+    const Dataset& data = *opt.data;
+    const int n = data.size();
+    const int train = trainingRowCount(opt);
+    Matrix out;
+    if (opt.outputs && opt.outputs->rows() == n && opt.outputs->cols() == net.outputs()) {
+        out = *opt.outputs;
+    } else {
+        out = forward(net, data.x).output();
+    }
+
+    // The x of each row: its index, an input column (x1..xD) or an extra column (t).
+    std::vector<double> xs(static_cast<std::size_t>(n));
+    QString xLabel = QStringLiteral("row");
+    if (opt.fitColumn.empty()) {
+        std::iota(xs.begin(), xs.end(), 0.0);
+    } else {
+        xLabel = QString::fromStdString(opt.fitColumn);
+        const int e = data.extraColumn(opt.fitColumn);
+        int input = -1;
+        for (int k = 0; e < 0 && k < data.inputs(); ++k) {
+            if (opt.fitColumn == "x" + std::to_string(k + 1)) input = k;
+        }
+        for (int i = 0; i < n; ++i) {
+            xs[static_cast<std::size_t>(i)] =
+                e >= 0 ? data.extra(i, e) : (input >= 0 ? data.x(i, input) : i);
+        }
+    }
+    std::vector<int> order(static_cast<std::size_t>(n));
+    std::iota(order.begin(), order.end(), 0);
+    std::stable_sort(order.begin(), order.end(), [&](int a, int b) {
+        return xs[static_cast<std::size_t>(a)] < xs[static_cast<std::size_t>(b)];
+    });
+
+    double xLo = INFINITY, xHi = -INFINITY, yLo = INFINITY, yHi = -INFINITY;
+    for (int i = 0; i < n; ++i) {
+        const double x = xs[static_cast<std::size_t>(i)];
+        xLo = std::min(xLo, x);
+        xHi = std::max(xHi, x);
+        for (const double y : {static_cast<double>(data.y(i, 0)), static_cast<double>(out(i, 0))}) {
+            if (!std::isfinite(y)) continue;
+            yLo = std::min(yLo, y);
+            yHi = std::max(yHi, y);
+        }
+    }
+    if (!(xHi > xLo)) {
+        xLo -= 0.5;
+        xHi += 0.5;
+    }
+    if (!(yHi > yLo)) {
+        yLo -= 0.5;
+        yHi += 0.5;
+    }
+    // matplotlib's 5 % margins; a little more room above for the legend.
+    const double xPad = 0.05 * (xHi - xLo);
+    const double yPad = 0.05 * (yHi - yLo);
+    xLo -= xPad;
+    xHi += xPad;
+    yLo -= yPad;
+    yHi += 6.0 * yPad;
+
+    const QString yName = data.targets() > 1 ? QStringLiteral("y1") : QStringLiteral("y");
+    detail::AxesText text;
+    text.xLabel = xLabel;
+    text.yLabel = yName;
+    text.grid = true;
+    const QRectF area = plotArea(rect, style, text, yLo, yHi);
+    const detail::DataAxes ax{area, xLo, xHi, yLo, yHi};
+
+    p.save();
+    detail::drawAxesGrid(p, ax, style, text);
+    p.setRenderHint(QPainter::Antialiasing, true);
+    p.setClipRect(area);
+    const auto line = [&](const auto& valueOf) {
+        QPainterPath path;
+        bool open = false;
+        for (const int i : order) {
+            const double y = valueOf(i);
+            if (!std::isfinite(y)) {
+                open = false;
+                continue;
+            }
+            const QPointF pt = ax.map(xs[static_cast<std::size_t>(i)], y);
+            if (open) {
+                path.lineTo(pt);
+            } else {
+                path.moveTo(pt);
+                open = true;
+            }
+        }
+        return path;
+    };
+    p.setBrush(Qt::NoBrush);
+    p.setPen(QPen(kBlue, style.px(1.5), Qt::SolidLine, Qt::RoundCap, Qt::RoundJoin));
+    p.drawPath(line([&](int i) { return static_cast<double>(data.y(i, 0)); }));
+    // The targets as points: filled for training rows, hollow for validation rows (as on the
+    // maps); too many to see one by one are left to the line.
+    constexpr int kMaxMarkers = 5000;
+    if (n <= kMaxMarkers) {
+        const double r =
+            std::clamp(area.width() / std::max(1, n) * 0.35, style.px(1.2), style.px(2.6));
+        for (int i = 0; i < n; ++i) {
+            const QPointF c = ax.map(xs[static_cast<std::size_t>(i)], data.y(i, 0));
+            if (i < train) {
+                p.setPen(QPen(kBlue.darker(150), style.px(0.5)));
+                p.setBrush(kBlue);
+            } else {
+                p.setPen(QPen(kBlue.darker(120), style.px(1.1)));
+                p.setBrush(Qt::white);
+            }
+            p.drawEllipse(c, r, r);
+        }
+    }
+    p.setBrush(Qt::NoBrush);
+    p.setPen(QPen(kOrange, style.px(2.0), Qt::SolidLine, Qt::RoundCap, Qt::RoundJoin));
+    p.drawPath(line([&](int i) { return static_cast<double>(out(i, 0)); }));
+    p.setClipping(false);
+    detail::drawAxesFrame(p, ax, style, text);
+    const QString target = QStringLiteral("target ") + yName;
+    std::vector<LegendEntry> legend{{LegendEntry::Line, kBlue, target}};
+    if (n <= kMaxMarkers) {
+        legend.push_back({LegendEntry::Dot, kBlue, QStringLiteral("training rows")});
+        if (train < n)
+            legend.push_back({LegendEntry::Ring, kBlue, QStringLiteral("validation rows")});
+    }
+    legend.push_back({LegendEntry::Line, kOrange, QStringLiteral("model(") + xLabel + ")"});
+    drawLegend(p, area, legend, style);
+    p.restore();
+}
+
+}  // namespace nnlens::figures

@@ -1,0 +1,276 @@
+// TrainingPanel: controls and figures of the Training dock.
+#include "training_panel.hpp"
+
+#include <QCheckBox>
+#include <QComboBox>
+#include <QDoubleSpinBox>
+#include <QFormLayout>
+#include <QHBoxLayout>
+#include <QLabel>
+#include <QPushButton>
+#include <QSignalBlocker>
+#include <QSlider>
+#include <QSpinBox>
+#include <QStandardItemModel>
+#include <QVBoxLayout>
+
+#include <array>
+#include <cmath>
+
+#include "core/backward.hpp"
+#include "core/error.hpp"
+#include "core/loss.hpp"
+#include "core/optimizer.hpp"
+#include "text/number_text.hpp"
+
+namespace nnlens::widgets {
+
+namespace {
+
+// Learning rate slider: 1e-5 .. 1 in 100 steps per decade... 20 per decade is enough to drag.
+constexpr int kLrStepsPerDecade = 20;
+constexpr double kLrMinExp = -5.0;
+constexpr double kLrMaxExp = 1.0;
+
+int lrToSlider(double lr) {
+    return static_cast<int>(std::lround((std::log10(lr) - kLrMinExp) * kLrStepsPerDecade));
+}
+
+QString number(double v) {
+    return QString::fromStdString(text::formatNumber(v, 4));
+}
+
+}  // namespace
+
+double TrainingPanel::speedRate(int position) {
+    static constexpr std::array<double, kSpeedSteps> rates{1, 2, 5, 10, 20, 50, 100, 200, 500, 0};
+    return rates[static_cast<std::size_t>(std::clamp(position, 0, kSpeedSteps - 1))];
+}
+
+TrainingPanel::TrainingPanel(model::Document* doc, model::TrainingController* training,
+                             QWidget* parent)
+    : QWidget(parent), m_doc(doc), m_training(training) {
+    auto* layout = new QVBoxLayout(this);
+
+    auto* buttons = new QHBoxLayout;
+    m_play = new QPushButton(tr("Play"), this);
+    m_play->setObjectName(QStringLiteral("playButton"));
+    m_play->setToolTip(tr("Train until paused (Space)"));
+    m_step = new QPushButton(tr("Step"), this);
+    m_step->setToolTip(tr("One minibatch"));
+    m_epoch = new QPushButton(tr("Epoch"), this);
+    m_epoch->setToolTip(tr("One pass over the training rows"));
+    m_reset = new QPushButton(tr("Reset"), this);
+    m_reset->setToolTip(
+        tr("Re-initialise every parameter with the seed (PyTorch's default rule) and forget the "
+           "run"));
+    for (QPushButton* b : {m_play, m_step, m_epoch, m_reset})
+        buttons->addWidget(b);
+    layout->addLayout(buttons);
+
+    auto* speedRow = new QHBoxLayout;
+    m_speed = new QSlider(Qt::Horizontal, this);
+    m_speed->setObjectName(QStringLiteral("speedSlider"));
+    m_speed->setRange(0, kSpeedSteps - 1);
+    m_speed->setValue(kSpeedSteps - 1);
+    m_speedLabel = new QLabel(this);
+    m_speedLabel->setMinimumWidth(90);
+    speedRow->addWidget(new QLabel(tr("Speed"), this));
+    speedRow->addWidget(m_speed, 1);
+    speedRow->addWidget(m_speedLabel);
+    layout->addLayout(speedRow);
+
+    auto* form = new QFormLayout;
+    m_loss = new QComboBox(this);
+    m_loss->setObjectName(QStringLiteral("lossCombo"));
+    for (const LossInfo& info : kLosses) {
+        m_loss->addItem(QString::fromUtf8(info.name.data(), qsizetype(info.name.size())),
+                        static_cast<int>(info.id));
+        m_loss->setItemData(m_loss->count() - 1,
+                            QString::fromUtf8(info.formula.data(), qsizetype(info.formula.size())),
+                            Qt::ToolTipRole);
+    }
+    m_lossReason = new QLabel(this);
+    m_lossReason->setWordWrap(true);
+    m_lossReason->setObjectName(QStringLiteral("lossReason"));
+    m_optimizer = new QComboBox(this);
+    for (const OptimizerInfo& info : kOptimizers) {
+        m_optimizer->addItem(QString::fromUtf8(info.name.data(), qsizetype(info.name.size())),
+                             static_cast<int>(info.id));
+    }
+    auto* lrRow = new QHBoxLayout;
+    m_lrSlider = new QSlider(Qt::Horizontal, this);
+    m_lrSlider->setRange(0, static_cast<int>((kLrMaxExp - kLrMinExp) * kLrStepsPerDecade));
+    m_lrSlider->setToolTip(tr("Learning rate, logarithmic: 1e-5 to 1"));
+    m_lr = new QDoubleSpinBox(this);
+    m_lr->setObjectName(QStringLiteral("lrSpin"));
+    m_lr->setDecimals(6);
+    m_lr->setRange(1e-6, 10.0);
+    m_lr->setSingleStep(0.001);
+    lrRow->addWidget(m_lrSlider, 1);
+    lrRow->addWidget(m_lr);
+    m_batch = new QSpinBox(this);
+    m_batch->setRange(1, 1'000'000);
+    m_valSplit = new QDoubleSpinBox(this);
+    m_valSplit->setRange(0.0, 0.95);
+    m_valSplit->setSingleStep(0.05);
+    m_valSplit->setDecimals(2);
+    m_valSplit->setToolTip(tr("Keras' validation_split: the last fraction of the rows validates"));
+    m_seed = new QSpinBox(this);
+    m_seed->setRange(0, 1'000'000'000);
+    m_seed->setToolTip(tr("Shuffling and Reset's initialisation"));
+    m_shuffle = new QCheckBox(tr("Shuffle each epoch"), this);
+    form->addRow(tr("Loss"), m_loss);
+    form->addRow(QString(), m_lossReason);
+    form->addRow(tr("Optimizer"), m_optimizer);
+    form->addRow(tr("Learning rate"), lrRow);
+    form->addRow(tr("Batch size"), m_batch);
+    form->addRow(tr("Validation split"), m_valSplit);
+    form->addRow(tr("Seed"), m_seed);
+    form->addRow(QString(), m_shuffle);
+    layout->addLayout(form);
+
+    m_figures = new QLabel(this);
+    m_figures->setObjectName(QStringLiteral("trainingFigures"));
+    m_figures->setTextFormat(Qt::RichText);  // numbers only; lines break with <br>
+    m_figures->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    layout->addWidget(m_figures);
+    m_plotArea = new QVBoxLayout;
+    layout->addLayout(m_plotArea, 1);
+
+    connect(m_play, &QPushButton::clicked, this, [this] { m_training->togglePlay(); });
+    connect(m_step, &QPushButton::clicked, this, [this] { m_training->step(); });
+    connect(m_epoch, &QPushButton::clicked, this, [this] { m_training->epoch(); });
+    connect(m_reset, &QPushButton::clicked, this, [this] { m_training->reset(); });
+    connect(m_speed, &QSlider::valueChanged, this, [this](int v) {
+        const double rate = speedRate(v);
+        m_speedLabel->setText(rate > 0 ? tr("%1 epochs/s").arg(rate) : tr("full speed"));
+        m_training->setEpochsPerSecond(rate);
+    });
+    m_speedLabel->setText(tr("full speed"));
+    connect(m_lrSlider, &QSlider::valueChanged, this, [this](int v) { setLrFromSlider(v); });
+    connect(m_lr, &QDoubleSpinBox::valueChanged, this, [this](double v) {
+        if (m_syncing) return;
+        const QSignalBlocker block(m_lrSlider);
+        m_lrSlider->setValue(lrToSlider(v));
+        applySettings();
+    });
+    for (QComboBox* box : {m_loss, m_optimizer})
+        connect(box, &QComboBox::currentIndexChanged, this, [this] { applySettings(); });
+    connect(m_batch, &QSpinBox::valueChanged, this, [this] { applySettings(); });
+    connect(m_valSplit, &QDoubleSpinBox::valueChanged, this, [this] { applySettings(); });
+    connect(m_seed, &QSpinBox::valueChanged, this, [this] { applySettings(); });
+    connect(m_shuffle, &QCheckBox::toggled, this, [this] { applySettings(); });
+
+    connect(m_doc, &model::Document::trainingSettingsChanged, this, [this] { syncFromDocument(); });
+    connect(m_doc, &model::Document::dataChanged, this, [this] { updateLossChoices(); });
+    connect(m_doc, &model::Document::networkChanged, this, [this](model::EditHint hint) {
+        if (hint.shape || hint.node < 0) updateLossChoices();
+    });
+    connect(m_training, &model::TrainingController::progressed, this, [this] { updateFigures(); });
+    connect(m_training, &model::TrainingController::runningChanged, this, [this](bool on) {
+        m_play->setText(on ? tr("Pause") : tr("Play"));
+        updateFigures();
+    });
+    syncFromDocument();
+    updateFigures();
+}
+
+void TrainingPanel::setLrFromSlider(int position) {
+    if (m_syncing) return;
+    const double lr = std::pow(10.0, kLrMinExp + position / double(kLrStepsPerDecade));
+    const QSignalBlocker block(m_lr);
+    m_lr->setValue(lr);
+    applySettings();
+}
+
+void TrainingPanel::syncFromDocument() {
+    m_syncing = true;
+    const model::TrainingSettings& s = m_doc->trainingSettings();
+    m_loss->setCurrentIndex(m_loss->findData(static_cast<int>(s.loss.loss)));
+    m_optimizer->setCurrentIndex(m_optimizer->findData(static_cast<int>(s.optimizer)));
+    m_lr->setValue(s.lr);
+    m_lrSlider->setValue(lrToSlider(s.lr));
+    m_batch->setValue(s.batch);
+    m_valSplit->setValue(s.valSplit);
+    m_seed->setValue(static_cast<int>(s.seed));
+    m_shuffle->setChecked(s.shuffle);
+    m_syncing = false;
+    updateLossChoices();
+}
+
+void TrainingPanel::applySettings() {
+    if (m_syncing) return;
+    model::TrainingSettings s = m_doc->trainingSettings();
+    const auto loss = static_cast<Loss>(m_loss->currentData().toInt());
+    if (loss != s.loss.loss) s.loss = {loss, defaultReduction(loss)};
+    s.optimizer = static_cast<OptimizerKind>(m_optimizer->currentData().toInt());
+    s.lr = static_cast<float>(m_lr->value());
+    s.batch = m_batch->value();
+    s.valSplit = m_valSplit->value();
+    s.seed = static_cast<std::uint64_t>(m_seed->value());
+    s.shuffle = m_shuffle->isChecked();
+    m_doc->setTrainingSettings(s);
+}
+
+void TrainingPanel::updateLossChoices() {
+    // Each loss that does not fit the output layer and the data is disabled, its reason shown in
+    // its tooltip and, for the chosen one, under the box.
+    auto* model = qobject_cast<QStandardItemModel*>(m_loss->model());
+    const std::shared_ptr<const Dataset> rows = m_doc->data();
+    QString chosenReason;
+    for (int i = 0; i < m_loss->count(); ++i) {
+        const LossInfo& info = lossInfo(static_cast<Loss>(m_loss->itemData(i).toInt()));
+        QString reason;
+        if (rows) {
+            try {
+                checkData(m_doc->network(), *rows, {info.id, info.defaultReduction}, "the data");
+            } catch (const InputError& e) {
+                reason = QString::fromStdString(e.what());
+            }
+        }
+        const QString formula =
+            QString::fromUtf8(info.formula.data(), qsizetype(info.formula.size()));
+        if (QStandardItem* item = model ? model->item(i) : nullptr) {
+            item->setEnabled(reason.isEmpty());
+            item->setToolTip(reason.isEmpty() ? formula : reason);
+        }
+        if (i == m_loss->currentIndex()) chosenReason = reason;
+    }
+    m_lossReason->setText(chosenReason);
+    m_lossReason->setVisible(!chosenReason.isEmpty());
+    const bool canTrain = rows && rows->size() > 0 && chosenReason.isEmpty();
+    for (QPushButton* b : {m_play, m_step, m_epoch})
+        b->setEnabled(canTrain || m_training->running());
+    m_play->setToolTip(canTrain ? tr("Train until paused (Space)")
+                                : tr("Needs data (Data dock) and a loss that fits them"));
+}
+
+QString TrainingPanel::statusText() const {
+    return m_figures->text();
+}
+
+void TrainingPanel::updateFigures() {
+    const auto snap = m_training->snapshot();
+    if (!snap) {
+        m_figures->setText(tr("Epoch 0, step 0<br>Not trained yet"));
+        return;
+    }
+    QString lines = tr("Epoch %1, step %2").arg(snap->epoch).arg(snap->step);
+    if (snap->batchesPerEpoch > 0 && snap->stepInEpoch > 0)
+        lines += tr(" (%1/%2 of the next)").arg(snap->stepInEpoch).arg(snap->batchesPerEpoch);
+    if (snap->running || snap->samplesPerSecond > 0)
+        lines += tr("<br>%1 samples/s").arg(number(std::round(snap->samplesPerSecond)));
+    lines += tr("<br>Loss: train %1").arg(snap->trainLoss ? number(*snap->trainLoss) : tr("-"));
+    if (snap->valLoss) lines += tr(", validation %1").arg(number(*snap->valLoss));
+    if (snap->trainAccuracy) {
+        lines +=
+            tr("<br>Accuracy: train %1 %").arg(number(std::round(*snap->trainAccuracy * 1000) / 10));
+        if (snap->valAccuracy)
+            lines +=
+                tr(", validation %1 %").arg(number(std::round(*snap->valAccuracy * 1000) / 10));
+    }
+    m_figures->setText(lines);
+}
+
+}  // namespace nnlens::widgets

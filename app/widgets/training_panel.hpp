@@ -1,0 +1,67 @@
+// TrainingPanel: the Training dock: Play/Pause, Step, Epoch, Reset and the speed; the loss,
+// optimizer, learning rate (logarithmic slider and spin box), batch, validation split and seed;
+// and the run's figures (epoch, step, samples per second, losses, accuracy), always shown.
+#pragma once
+
+#include <QWidget>
+
+#include "model/document.hpp"
+#include "model/training_controller.hpp"
+
+class QCheckBox;
+class QComboBox;
+class QDoubleSpinBox;
+class QLabel;
+class QPushButton;
+class QSlider;
+class QSpinBox;
+class QVBoxLayout;
+
+namespace nnlens::widgets {
+
+class TrainingPanel : public QWidget {
+    Q_OBJECT
+
+  public:
+    TrainingPanel(model::Document* doc, model::TrainingController* training,
+                  QWidget* parent = nullptr);
+
+    // The speed slider's rates: epochs per second, 0 for "as fast as the engine goes".
+    static double speedRate(int position);
+    static constexpr int kSpeedSteps = 10;
+
+    // The plot area under the figures (the window puts the loss plot and timeline there).
+    QVBoxLayout* plotArea() const { return m_plotArea; }
+    // For tests: the status line of the run ("epoch 12, step 480, ...").
+    QString statusText() const;
+
+  private:
+    void syncFromDocument();
+    void updateLossChoices();
+    void updateFigures();
+    void applySettings();
+    void setLrFromSlider(int position);
+
+    model::Document* m_doc;
+    model::TrainingController* m_training;
+    QPushButton* m_play = nullptr;
+    QPushButton* m_step = nullptr;
+    QPushButton* m_epoch = nullptr;
+    QPushButton* m_reset = nullptr;
+    QSlider* m_speed = nullptr;
+    QLabel* m_speedLabel = nullptr;
+    QComboBox* m_loss = nullptr;
+    QComboBox* m_optimizer = nullptr;
+    QSlider* m_lrSlider = nullptr;
+    QDoubleSpinBox* m_lr = nullptr;
+    QSpinBox* m_batch = nullptr;
+    QDoubleSpinBox* m_valSplit = nullptr;
+    QSpinBox* m_seed = nullptr;
+    QCheckBox* m_shuffle = nullptr;
+    QLabel* m_lossReason = nullptr;
+    QLabel* m_figures = nullptr;
+    QVBoxLayout* m_plotArea = nullptr;
+    bool m_syncing = false;
+};
+
+}  // namespace nnlens::widgets
