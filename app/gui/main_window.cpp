@@ -238,6 +238,17 @@ void MainWindow::buildTraining() {
     });
 }
 
+void MainWindow::showLesson() {
+    // A lesson file opens with its data and settings: the Training dock comes to the front, and
+    // a data file that cannot be read is said (the network is open all the same).
+    if (!m_doc->lessonError().isEmpty()) {
+        showError(tr("The lesson's data could not be loaded: %1").arg(m_doc->lessonError()));
+    }
+    if (m_doc->data()) {
+        if (auto* dock = findChild<QDockWidget*>(QStringLiteral("trainingDock"))) dock->raise();
+    }
+}
+
 void MainWindow::updateDataOverlay() {
     const std::shared_ptr<const Dataset> rows = m_doc->data();
     const int train = rows ? trainingRows(rows->size(), m_doc->trainingSettings().valSplit) : -1;
@@ -287,6 +298,7 @@ bool MainWindow::openFile(const QString& path) {
     }
     m_training->forget();
     m_layers->resetColourLimit();
+    showLesson();
     addRecent(QFileInfo(path).absoluteFilePath());
     statusBar()->showMessage(tr("Opened %1").arg(m_doc->displayName()), 3000);
     return true;
@@ -301,6 +313,7 @@ bool MainWindow::openPreset(const QString& path) {
     }
     m_training->forget();
     m_layers->resetColourLimit();
+    showLesson();
     return true;
 }
 

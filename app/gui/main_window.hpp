@@ -116,6 +116,7 @@ class MainWindow : public QMainWindow {
     void buildTraining();
     // The data set's points on the maps (training rows filled, validation rows hollow).
     void updateDataOverlay();
+    void showLesson();
     void requestMaps(model::EditHint hint);
     void onFrame(std::shared_ptr<const model::MapFrame> frame);
     // The message in the status bar and lastError(), and in a dialog unless `dialog` is false.

@@ -15,8 +15,11 @@
 #include "commands.hpp"
 #include "core/error.hpp"
 #include "core/grid.hpp"
+#include "core/lesson.hpp"
 #include "core/limits.hpp"
+#include "core/loss.hpp"
 #include "core/network_io.hpp"
+#include "core/optimizer.hpp"
 #include "core/random.hpp"
 #include "text/number_text.hpp"
 
@@ -179,6 +182,7 @@ bool Document::open(const QString& path, QString* error) {
 bool Document::openPreset(const QString& path, QString* error) {
     std::optional<Network> net = readDocument(path, error);
     if (!net) return false;
+    m_sourcePath = path;  // a lesson's data file is relative to it
     setNetwork(*net, {});
     return true;
 }
@@ -191,13 +195,30 @@ bool Document::save(QString* error) {
     return saveAs(m_path, error);
 }
 
+namespace {
+TrainingSpec specFrom(const TrainingSettings& s, TrainingSpec spec);
+}  // namespace
+
 bool Document::saveAs(const QString& path, QString* error) {
     if (path.isEmpty()) {
         if (error) *error = QStringLiteral("no file name given");
         return false;
     }
     try {
-        writeNetwork(m_net, QFile::encodeName(path).toStdString());
+        // The lesson's training settings as the window has them (a plain network stays plain).
+        Network out = m_net;
+        Lesson lesson;
+        try {
+            lesson = lessonOf(out);
+        } catch (const InputError&) {
+            lesson = {};
+        }
+        if (lesson.training || lesson.data || m_data) {
+            lesson.training = specFrom(m_settings, lesson.training.value_or(TrainingSpec{}));
+            if (lesson.data) lesson.data->valSplit = m_settings.valSplit;
+            setLesson(out, lesson);
+        }
+        writeNetwork(out, QFile::encodeName(path).toStdString());
     } catch (const std::exception& e) {
         // writeFileAtomic names the path and the reason ("...: cannot write (Permission denied)").
         if (error) *error = QString::fromStdString(e.what());
@@ -218,9 +239,77 @@ void Document::newNetwork() {
     setNetwork(net, {});
 }
 
+namespace {
+
+TrainingSettings settingsFrom(const TrainingSpec& t, double valSplit) {
+    TrainingSettings s;
+    const Loss loss = lossFromName(t.loss).value_or(Loss::Mse);
+    s.loss = {loss, t.reduction.empty()
+                        ? defaultReduction(loss)
+                        : reductionFromName(t.reduction).value_or(defaultReduction(loss))};
+    s.optimizer = optimizerFromName(t.optimizer).value_or(OptimizerKind::Adam);
+    s.lr = static_cast<float>(t.lr);
+    s.batch = t.batch;
+    s.epochs = t.epochs;
+    s.seed = t.seed;
+    s.shuffle = t.shuffle;
+    s.valSplit = valSplit;
+    return s;
+}
+
+TrainingSpec specFrom(const TrainingSettings& s, TrainingSpec spec) {
+    spec.loss = std::string(lossName(s.loss.loss));
+    spec.reduction = s.loss.reduction == defaultReduction(s.loss.loss)
+                         ? std::string()
+                         : std::string(reductionName(s.loss.reduction));
+    spec.optimizer = std::string(optimizerName(s.optimizer));
+    spec.lr = s.lr;
+    spec.batch = s.batch;
+    spec.epochs = s.epochs;
+    spec.seed = s.seed;
+    spec.shuffle = s.shuffle;
+    return spec;
+}
+
+}  // namespace
+
+void Document::loadLesson() {
+    m_data.reset();
+    m_settings = {};
+    m_lessonError.clear();
+    try {
+        const Lesson lesson = lessonOf(m_net);
+        const double valSplit = lesson.data ? lesson.data->valSplit : 0.0;
+        if (lesson.training) {
+            m_settings = settingsFrom(*lesson.training, valSplit);
+        } else {
+            m_settings.valSplit = valSplit;
+        }
+        if (lesson.data) {
+            m_data = std::make_shared<const Dataset>(
+                loadLessonData(*lesson.data, QFile::encodeName(m_sourcePath).toStdString()));
+            if (m_data->inputs() != m_net.inputs) {
+                const int columns = m_data->inputs();
+                m_data.reset();
+                throw InputError("the lesson's data have " + std::to_string(columns) +
+                                 " input columns but the network has " +
+                                 std::to_string(m_net.inputs) + " inputs");
+            }
+        }
+    } catch (const std::exception& e) {
+        m_lessonError = shownText(QFileInfo(m_sourcePath).fileName() + QStringLiteral(": ") +
+                                  QString::fromStdString(e.what()));
+    }
+    emit dataChanged();
+    emit trainingSettingsChanged();
+}
+
 void Document::setNetwork(const Network& net, const QString& path) {
     m_net = net;
     m_path = path;
+    if (!path.isEmpty()) m_sourcePath = path;
+    loadLesson();
+    m_sourcePath.clear();
     m_undo.clear();  // emits cleanChanged(true) when there were unsaved edits
     m_undo.setClean();
     if (std::exchange(m_settingsDirty, false)) emit modifiedChanged(false);

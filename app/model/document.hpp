@@ -103,6 +103,9 @@ class Document : public QObject {
     // The data set (null when there is none); shared and never changed in place.
     std::shared_ptr<const Dataset> data() const { return m_data; }
     const TrainingSettings& trainingSettings() const { return m_settings; }
+    // Why the opened file's lesson (its "data" and "training", spec section 7) could not be
+    // loaded; empty when it loaded or there was none. The network opens all the same.
+    QString lessonError() const { return m_lessonError; }
     // Changes the settings (not an undo step, but a change Save writes).
     void setTrainingSettings(const TrainingSettings& settings);
     // Replaces the data set as one undo step named `text` (null clears it). Refused (false, with
@@ -159,6 +162,9 @@ class Document : public QObject {
     std::shared_ptr<const Dataset> m_data;
     TrainingSettings m_settings;
     bool m_settingsDirty = false;
+    QString m_sourcePath;  // the file or resource the network came from (lesson data paths)
+    QString m_lessonError;
+    void loadLesson();
     std::function<void()> m_editGuard;
 };
 

@@ -70,7 +70,7 @@ class TrainingController : public QObject {
     bool m_stale = true;     // network, data or settings changed since the session began
     bool m_showing = false;  // the document change in progress is a training snapshot
     bool m_wasRunning = false;
-    bool m_shown = false;     // the document shows parameters training put there, uncommitted
+    bool m_shown = false;   // the document shows parameters training put there, uncommitted
     int m_shownEpoch = -1;  // >= 0 while the timeline shows an earlier epoch
     int m_runStartEpoch = 0;
 };

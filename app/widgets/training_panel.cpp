@@ -264,8 +264,8 @@ void TrainingPanel::updateFigures() {
     lines += tr("<br>Loss: train %1").arg(snap->trainLoss ? number(*snap->trainLoss) : tr("-"));
     if (snap->valLoss) lines += tr(", validation %1").arg(number(*snap->valLoss));
     if (snap->trainAccuracy) {
-        lines +=
-            tr("<br>Accuracy: train %1 %").arg(number(std::round(*snap->trainAccuracy * 1000) / 10));
+        lines += tr("<br>Accuracy: train %1 %")
+                     .arg(number(std::round(*snap->trainAccuracy * 1000) / 10));
         if (snap->valAccuracy)
             lines +=
                 tr(", validation %1 %").arg(number(std::round(*snap->valAccuracy * 1000) / 10));

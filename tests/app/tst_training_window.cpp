@@ -299,6 +299,49 @@ class TestTrainingWindow : public QObject {
         QVERIFY(training().service()->history().trainLoss.size() >= 1);
     }
 
+    void sincosLessonOpensTrainsAndRoundTrips() {
+        // The notebook's example from Presets: its data and settings come with it; Play learns.
+        QVERIFY(window().openPreset(":/presets/lesson-sincos-2-3-1.nnlens.json"));
+        QVERIFY(doc().lessonError().isEmpty());
+        QVERIFY(doc().data());
+        QCOMPARE(doc().data()->size(), 100);
+        QCOMPARE(doc().trainingSettings().optimizer, OptimizerKind::Adam);
+        QCOMPARE(doc().trainingSettings().lr, 0.001f);
+        QCOMPARE(doc().trainingSettings().valSplit, 0.2);
+        QVERIFY(training().epoch());
+        const float first = *training().snapshot()->trainLoss;
+        for (int e = 0; e < 20; ++e)
+            QVERIFY(training().epoch());
+        QVERIFY(*training().snapshot()->trainLoss < first);
+        // Save writes the lesson with the window's settings; opening it gives them back.
+        model::TrainingSettings s = doc().trainingSettings();
+        s.lr = 0.004f;
+        s.batch = 20;
+        doc().setTrainingSettings(s);
+        QTemporaryDir tmp;
+        const QString path = tmp.filePath("sincos.nnlens.json");
+        QVERIFY(window().saveAs(path));
+        QVERIFY(window().openPreset(kSpiral));
+        QVERIFY(window().openFile(path));
+        QCOMPARE(doc().trainingSettings().lr, 0.004f);
+        QCOMPARE(doc().trainingSettings().batch, 20);
+        QCOMPARE(doc().data()->size(), 100);
+        QVERIFY(!doc().isModified());
+    }
+
+    void missingLessonDataIsReportedAndTheNetworkOpens() {
+        QTemporaryDir tmp;
+        Network net = Network::initialized(2, {{1, Activation::Tanh}}, 1);
+        net.extra["data"] = {{"file", "gone.csv"}};
+        const QString path = tmp.filePath("lesson.nnlens.json");
+        writeNetwork(net, path.toStdString());
+        QVERIFY(window().openFile(path));
+        QVERIFY2(doc().lessonError().contains("gone.csv"), qPrintable(doc().lessonError()));
+        QVERIFY(window().lastError().contains("gone.csv"));
+        QCOMPARE(doc().data(), nullptr);
+        QCOMPARE(doc().filePath(), path);
+    }
+
     void lossChoicesFollowTheData() {
         spiralLesson();
         auto* reason = window().trainingPanel()->findChild<QLabel*>("lossReason");
