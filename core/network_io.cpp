@@ -195,6 +195,17 @@ std::string syntaxMessage(const json::parse_error& e, std::string_view text) {
     const std::size_t at = what.find(", column ");
     const std::size_t colon = what.find(": ", at == std::string::npos ? 0 : at);
     if (colon != std::string::npos) what = what.substr(colon + 2);
+    // nlohmann quotes the token it read ("last read: '...'"): an unterminated string makes that
+    // the rest of the file. Keep a short excerpt, as the CSV messages do.
+    constexpr std::size_t kExcerpt = 40;
+    const std::size_t quote = what.find("last read: '");
+    if (quote != std::string::npos) {
+        const std::size_t begin = quote + 12;
+        const std::size_t end = what.rfind('\'');
+        if (end != std::string::npos && end > begin && end - begin > kExcerpt) {
+            what = what.substr(0, begin + kExcerpt) + "...'" + what.substr(end + 1);
+        }
+    }
     return "line " + std::to_string(line) + ", column " + std::to_string(column) + ": " + what;
 }
 

@@ -103,6 +103,21 @@ class TestNetworkIo : public QObject {
     Q_OBJECT
 
   private slots:
+    void syntaxMessageQuotesAShortExcerpt() {
+        // #12: an unterminated 1 MB string was quoted whole in the message (a 1 MB stderr line).
+        const std::string text = "{\"name\": \"" + std::string(1 << 20, 'a');
+        QString message;
+        try {
+            nnlens::parseNetwork(text);
+        } catch (const nnlens::InputError& e) {
+            message = QString::fromStdString(e.what());
+        }
+        QVERIFY2(message.startsWith("line 1, column "), qPrintable(message.left(200)));
+        QVERIFY2(message.size() < 200, qPrintable(message.left(300)));
+        QVERIFY2(message.contains("last read: '\"aaaa") && message.contains("...'"),
+                 qPrintable(message));
+    }
+
     void formatIsExact();
     void roundTripBitExact();
     void roundTripKeepsUnknownKeys();
