@@ -128,15 +128,33 @@ std::vector<Tick> logTicks(double lo, double hi, int maxTicks) {
         }
         return ticks;
     }
-    // Less than two decades: 1, 2 and 5 times the powers of ten in range.
-    for (int e = first - 1; e <= last + 1; ++e) {
-        for (const double m : {1.0, 2.0, 5.0}) {
-            const double at = e + std::log10(m);
-            if (at < lo - 1e-9 || at > hi + 1e-9) continue;
-            ticks.push_back({at, m == 1.0 ? powerLabel(e)
-                                          : QString::fromStdString(
-                                                text::formatNumber(m * std::pow(10.0, e), 3))});
+    // Less than two decades: 1, 2 and 5 times the powers of ten in range; within a decade every
+    // multiple 1..9, so that a loss curve between 0.24 and 0.45 still has numbers on its axis.
+    const auto multiples = [&](std::initializer_list<double> ms) {
+        ticks.clear();
+        for (int e = first - 1; e <= last + 1; ++e) {
+            for (const double m : ms) {
+                const double at = e + std::log10(m);
+                if (at < lo - 1e-9 || at > hi + 1e-9) continue;
+                ticks.push_back({at, m == 1.0 ? powerLabel(e)
+                                              : QString::fromStdString(
+                                                    text::formatNumber(m * std::pow(10.0, e), 3))});
+            }
         }
+    };
+    multiples({1.0, 2.0, 5.0});
+    if (ticks.size() >= 2) return ticks;
+    multiples({1.0, 2.0, 3.0, 4.0, 5.0, 6.0, 7.0, 8.0, 9.0});
+    if (ticks.size() >= 2) return ticks;
+    // A narrower range still: plain numbers at round values, placed on the log axis.
+    ticks.clear();
+    const double vlo = std::pow(10.0, lo);
+    const double vhi = std::pow(10.0, hi);
+    const auto values = niceTicks(vlo, vhi, std::max(2, maxTicks));
+    const double step = tickStep(values);
+    for (const double v : values) {
+        if (v <= 0.0 || v < vlo * (1 - 1e-9) || v > vhi * (1 + 1e-9)) continue;
+        ticks.push_back({std::log10(v), tickLabel(v, step)});
     }
     return ticks;
 }

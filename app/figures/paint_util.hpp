@@ -63,7 +63,8 @@ struct AxesText {
     int maxTicksY = 7;
     bool grid = false;  // light grid lines at the ticks
     // Logarithmic axes: the DataAxes coordinate is log10 of the value, ticks sit at powers of
-    // ten (and 2 and 5 times them when fewer than two powers fall in the range).
+    // ten (and 2 and 5 times them when fewer than two powers fall in the range, every multiple
+    // 1..9 within a decade, and round plain numbers when even those give fewer than two).
     bool logX = false;
     bool logY = false;
 };

@@ -11,9 +11,13 @@
 #include <QDropEvent>
 #include <QFileDialog>
 #include <QFileInfo>
+#include <QHBoxLayout>
 #include <QKeyEvent>
 #include <QLabel>
 #include <QMimeData>
+#include <QPushButton>
+#include <QSignalBlocker>
+#include <QSlider>
 #include <QSplitter>
 #include <QStatusBar>
 #include <QTabWidget>
@@ -219,7 +223,40 @@ void MainWindow::buildTraining() {
     auto* lossView = new widgets::FigureView(figures::FigureKind::Loss, m_doc, this);
     lossView->setObjectName(QStringLiteral("lossView"));
     lossView->setMinimumHeight(180);
-    m_trainingPanel->plotArea()->addWidget(lossView);
+    m_trainingPanel->plotArea()->addWidget(lossView, 1);
+    // The timeline under it: scrub back through the run; Continue trains on from there.
+    auto* timelineRow = new QHBoxLayout;
+    auto* timeline = new QSlider(Qt::Horizontal, this);
+    timeline->setObjectName(QStringLiteral("timelineSlider"));
+    timeline->setToolTip(tr("Show the network as it was at an earlier epoch"));
+    timeline->setRange(0, 0);
+    auto* timelineLabel = new QLabel(tr("Epoch 0"), this);
+    timelineLabel->setMinimumWidth(80);
+    auto* continueButton = new QPushButton(tr("Continue from here"), this);
+    continueButton->setObjectName(QStringLiteral("continueButton"));
+    continueButton->setEnabled(false);
+    timelineRow->addWidget(timeline, 1);
+    timelineRow->addWidget(timelineLabel);
+    m_trainingPanel->plotArea()->addLayout(timelineRow);
+    m_trainingPanel->plotArea()->addWidget(continueButton);
+    connect(timeline, &QSlider::valueChanged, this, [this, timeline](int epoch) {
+        if (timeline->signalsBlocked()) return;
+        m_training->showEpoch(epoch);
+    });
+    connect(continueButton, &QPushButton::clicked, this,
+            [this] { m_training->continueFromShown(); });
+    connect(m_training, &model::TrainingController::progressed, timeline,
+            [this, timeline, timelineLabel, continueButton] {
+                const auto snap = m_training->snapshot();
+                const int last = snap ? snap->epoch : 0;
+                const int shown = m_training->shownEpoch();
+                const QSignalBlocker block(timeline);
+                timeline->setRange(0, last);
+                timeline->setValue(shown >= 0 ? shown : last);
+                timelineLabel->setText(shown >= 0 ? tr("Epoch %1 of %2").arg(shown).arg(last)
+                                                  : tr("Epoch %1").arg(last));
+                continueButton->setEnabled(shown >= 0 && shown < last);
+            });
     connect(m_training, &model::TrainingController::progressed, lossView, [this, lossView] {
         const model::TrainingHistory h = m_training->service()->history();
         figures::FigureOptions opt = lossView->options();

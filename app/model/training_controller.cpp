@@ -85,6 +85,8 @@ bool TrainingController::ensureRun() {
 
 bool TrainingController::play() {
     if (m_service->running()) return true;
+    // Play while the timeline shows an earlier epoch trains on from there.
+    if (m_shownEpoch >= 0) return continueFromShown();
     if (!ensureRun()) return false;
     m_service->setEpochLimit(0);
     m_service->play();

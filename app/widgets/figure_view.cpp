@@ -7,6 +7,7 @@
 #include <QKeyEvent>
 #include <QMouseEvent>
 #include <QPainter>
+#include <QToolTip>
 
 namespace nnlens::widgets {
 
@@ -22,7 +23,7 @@ FigureView::FigureView(FigureKind kind, model::Document* doc, QWidget* parent)
     m_options.style.dpi = kScreenDpi;
     setFocusPolicy(Qt::StrongFocus);
     setAttribute(Qt::WA_OpaquePaintEvent);
-    setMouseTracking(false);
+    setMouseTracking(kind == FigureKind::Loss);  // the loss plot reads out the epoch
     connect(m_doc, &model::Document::selectionChanged, this, [this](NodeRef node) {
         m_options.selected = node;
         update();
@@ -221,6 +222,19 @@ int FigureView::pointAt(QPointF pos) const {
 }
 
 void FigureView::mouseMoveEvent(QMouseEvent* event) {
+    if (m_kind == FigureKind::Loss && m_options.history) {
+        // The epoch under the mouse and its losses.
+        const auto epoch = figures::lossEpochAt(QRectF(rect()), m_options, event->position().x());
+        const auto& h = *m_options.history;
+        if (epoch && *epoch >= 1 && *epoch <= static_cast<int>(h.train.size())) {
+            const auto i = static_cast<std::size_t>(*epoch - 1);
+            QString text =
+                tr("epoch %1\ntrain loss %2").arg(*epoch).arg(double(h.train[i]), 0, 'g', 5);
+            if (i < h.val.size())
+                text += tr("\nvalidation loss %1").arg(double(h.val[i]), 0, 'g', 5);
+            QToolTip::showText(event->globalPosition().toPoint(), text, this);
+        }
+    }
     if (m_pointEditing) {
         const QPointF pos = event->position();
         if (m_dragRow >= 0) {

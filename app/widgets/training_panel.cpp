@@ -260,7 +260,7 @@ void TrainingPanel::updateFigures() {
     if (snap->batchesPerEpoch > 0 && snap->stepInEpoch > 0)
         lines += tr(" (%1/%2 of the next)").arg(snap->stepInEpoch).arg(snap->batchesPerEpoch);
     if (snap->running || snap->samplesPerSecond > 0)
-        lines += tr("<br>%1 samples/s").arg(number(std::round(snap->samplesPerSecond)));
+        lines += tr("<br>%L1 samples/s").arg(qRound64(snap->samplesPerSecond));
     lines += tr("<br>Loss: train %1").arg(snap->trainLoss ? number(*snap->trainLoss) : tr("-"));
     if (snap->valLoss) lines += tr(", validation %1").arg(number(*snap->valLoss));
     if (snap->trainAccuracy) {

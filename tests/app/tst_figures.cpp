@@ -15,6 +15,7 @@
 #include "core/network_io.hpp"
 #include "core/trainer.hpp"
 #include "figures/figures.hpp"
+#include "figures/paint_util.hpp"
 
 using namespace nnlens;
 using namespace nnlens::figures;
@@ -150,6 +151,8 @@ class TestFigures : public QObject {
     void pointsDrawnWhereTheDataAre();
     void decisionLine();
     void lossAxesMapEpochs();
+    void logAxesAlwaysHaveNumbers_data();
+    void logAxesAlwaysHaveNumbers();
     void trainingFiguresMatchCli_data();
     void trainingFiguresMatchCli();
 };
@@ -910,4 +913,38 @@ void TestFigures::trainingFiguresMatchCli() {
 }
 
 QTEST_MAIN(TestFigures)
+// A log axis over any range shows at least two labelled ticks, inside the range and in order:
+// a loss that only falls from 0.45 to 0.24 still reads off its axis.
+void TestFigures::logAxesAlwaysHaveNumbers_data() {
+    QTest::addColumn<double>("lo");
+    QTest::addColumn<double>("hi");
+    QTest::addColumn<QString>("expectLabel");
+    QTest::newRow("decades") << -4.0 << 1.0 << QStringLiteral("10\u00b9");
+    QTest::newRow("two decades") << -2.2 << -0.1 << QStringLiteral("10\u207b\u00b9");
+    QTest::newRow("0.24..0.45") << std::log10(0.24) << std::log10(0.45) << QStringLiteral("0.3");
+    QTest::newRow("0.241..0.249") << std::log10(0.241) << std::log10(0.249)
+                                  << QStringLiteral("0.244");
+    QTest::newRow("1200..1900") << std::log10(1200.0) << std::log10(1900.0)
+                                << QStringLiteral("1400");
+}
+
+void TestFigures::logAxesAlwaysHaveNumbers() {
+    QFETCH(double, lo);
+    QFETCH(double, hi);
+    QFETCH(QString, expectLabel);
+    const FigureStyle style;
+    for (const bool horizontal : {false, true}) {
+        const auto ticks = detail::axisTicks(lo, hi, 7, 300.0, horizontal, true, style);
+        QVERIFY2(ticks.size() >= 2, qPrintable(QString::number(ticks.size())));
+        QStringList labels;
+        for (std::size_t i = 0; i < ticks.size(); ++i) {
+            QVERIFY(ticks[i].at >= lo - 1e-9 && ticks[i].at <= hi + 1e-9);
+            if (i > 0) QVERIFY(ticks[i].at > ticks[i - 1].at);
+            QVERIFY(!ticks[i].label.isEmpty());
+            labels << ticks[i].label;
+        }
+        QVERIFY2(labels.contains(expectLabel), qPrintable(labels.join(' ')));
+    }
+}
+
 #include "tst_figures.moc"

@@ -312,6 +312,10 @@ class TestMainWindow : public QObject {
     }
 
     void clickingAMapSelectsItsNode() {
+        // A click hits the maps on screen: wait until they show the document's network.
+        QVERIFY(window().mapService()->waitFor(window().requestedGeneration()));
+        QTRY_VERIFY(window().graphView()->frame() &&
+                    window().graphView()->frame()->generation >= window().requestedGeneration());
         const QRect r = mapRect({1, 0});
         QTest::mouseClick(window().graphView(), Qt::LeftButton, {}, r.center());
         QCOMPARE(window().document()->selection(), (NodeRef{1, 0}));

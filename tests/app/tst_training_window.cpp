@@ -4,10 +4,12 @@
 // a bad CSV keeps the data, and the timeline shows the stored parameters bit for bit.
 #include <QCheckBox>
 #include <QDir>
+#include <QDockWidget>
 #include <QLabel>
 #include <QProcess>
 #include <QPushButton>
 #include <QSignalSpy>
+#include <QSlider>
 #include <QTemporaryDir>
 #include <QTest>
 #include <QUndoStack>
@@ -72,7 +74,10 @@ class TestTrainingWindow : public QObject {
     void shot(const QString& name) {
         // Screenshots for people, when asked for (NNLENS_SHOT_DIR); the rows never depend on it.
         const QString dir = qEnvironmentVariable("NNLENS_SHOT_DIR");
-        if (!dir.isEmpty()) window().grab().save(QDir(dir).filePath(name + ".png"));
+        if (dir.isEmpty()) return;
+        QTRY_VERIFY_WITH_TIMEOUT(
+            window().graphView()->paintedGeneration() >= window().requestedGeneration(), 20000);
+        window().grab().save(QDir(dir).filePath(name + ".png"));
     }
 
   private slots:
@@ -111,10 +116,10 @@ class TestTrainingWindow : public QObject {
         QTRY_VERIFY(!sameParameters(doc().network(), before));
         QTRY_VERIFY(window().requestedGeneration() > generation);
         QVERIFY(progressed.count() > 0);
-        shot(QStringLiteral("training-spiral"));
         QTest::keyClick(&window(), Qt::Key_Space);  // Pause
         QVERIFY(!training().running());
         QCOMPARE(play->text(), QStringLiteral("Play"));
+        shot(QStringLiteral("training-spiral"));
         QVERIFY(window().trainingPanel()->statusText().contains("Accuracy: train"));
     }
 
@@ -220,31 +225,36 @@ class TestTrainingWindow : public QObject {
         widgets::FigureView* graph = window().graphView();
         window().dataPanel()->findChild<QCheckBox*>("editPoints")->setChecked(true);
         QVERIFY(graph->pointEditing());
-        // The output map's rectangle as the figure lays it out: [-r, r]^2, x2 up.
-        const auto layout =
-            figures::layoutGraph(doc().network(), QRectF(graph->rect()), graph->options());
-        const QRectF map = layout.maps.back().front();
+        // A click lands on the maps the user sees: wait until they show the opened network
+        // (the previous one stays on screen until its maps are computed).
+        QTRY_VERIFY(graph->frame() && graph->frame()->network &&
+                    sameParameters(graph->shownNetwork(), doc().network()));
+        // The output map's rectangle as the figure lays it out now: [-r, r]^2, x2 up.
         const double r = doc().network().view.range;
         const auto pixelOf = [&](double x1, double x2) {
+            const auto layout = figures::layoutGraph(graph->shownNetwork(), QRectF(graph->rect()),
+                                                     graph->options());
+            const QRectF map = layout.maps.back().front();
             return QPointF(map.left() + (x1 + r) / (2 * r) * map.width(),
                            map.top() + (r - x2) / (2 * r) * map.height())
                 .toPoint();
         };
-        const QPoint centre = pixelOf(0, 0);
-        const QPoint right = pixelOf(1.5, 0);
-        const QPoint up = pixelOf(0, 1.0);
+        const QSize viewSize = graph->size();
+        QPoint centre = pixelOf(0, 0);
         QVERIFY(graph->inputAt(centre).has_value());
         QTest::mouseClick(graph, Qt::LeftButton, {}, centre);
         QVERIFY(doc().data());
         QCOMPARE(doc().data()->size(), 1);
         QCOMPARE(doc().data()->y(0, 0), 1.0f);
         QCOMPARE(doc().data()->labels.at(0), 1);
-        QTest::mouseClick(graph, Qt::LeftButton, Qt::ShiftModifier, right);
+        QTest::mouseClick(graph, Qt::LeftButton, Qt::ShiftModifier, pixelOf(1.5, 0));
         QCOMPARE(doc().data()->size(), 2);
         QCOMPARE(doc().data()->y(1, 0), 0.0f);
         QVERIFY(std::abs(doc().data()->x(1, 0) - 1.5f) < 0.2f);
         // Drag the first point up: one undo step for the whole drag.
         const int steps = doc().undoStack()->count();
+        centre = pixelOf(0, 0);
+        const QPoint up = pixelOf(0, 1.0);
         QTest::mousePress(graph, Qt::LeftButton, {}, centre);
         QTest::mouseMove(graph, (centre + up) / 2);
         QTest::mouseMove(graph, up);
@@ -253,11 +263,14 @@ class TestTrainingWindow : public QObject {
         QVERIFY(std::abs(doc().data()->x(0, 1) - 1.0f) < 0.2f);
         QVERIFY(std::abs(doc().data()->x(0, 0)) < 0.2f);
         // Delete the point under the mouse.
-        QTest::mouseMove(graph, right);
+        QTest::mouseMove(graph, pixelOf(1.5, 0));
         QTest::keyClick(graph, Qt::Key_Delete);
         QCOMPARE(doc().data()->size(), 1);
         doc().guardedUndo();
         QCOMPARE(doc().data()->size(), 2);
+        // The maps stay where they were while points come and go (no jumping under the mouse).
+        QCoreApplication::processEvents();
+        QCOMPARE(graph->size(), viewSize);
     }
 
     void badCsvKeepsTheData() {
@@ -313,6 +326,7 @@ class TestTrainingWindow : public QObject {
         for (int e = 0; e < 20; ++e)
             QVERIFY(training().epoch());
         QVERIFY(*training().snapshot()->trainLoss < first);
+        shot(QStringLiteral("training-sincos"));
         // Save writes the lesson with the window's settings; opening it gives them back.
         model::TrainingSettings s = doc().trainingSettings();
         s.lr = 0.004f;
@@ -340,6 +354,32 @@ class TestTrainingWindow : public QObject {
         QVERIFY(window().lastError().contains("gone.csv"));
         QCOMPARE(doc().data(), nullptr);
         QCOMPARE(doc().filePath(), path);
+    }
+
+    void timelineSliderScrubsAndContinues() {
+        spiralLesson();
+        for (int e = 0; e < 4; ++e)
+            QVERIFY(training().epoch());
+        auto* slider = window().findChild<QSlider*>("timelineSlider");
+        auto* resume = window().findChild<QPushButton*>("continueButton");
+        QVERIFY(slider && resume);
+        QCOMPARE(slider->maximum(), 4);
+        QCOMPARE(slider->value(), 4);
+        QVERIFY(!resume->isEnabled());
+        const auto timeline = training().service()->timeline();
+        slider->setValue(1);  // as a drag does
+        QCOMPARE(training().shownEpoch(), 1);
+        QVERIFY(sameParameters(doc().network(), *timeline[1].network));
+        QVERIFY(resume->isEnabled());
+        if (auto* dock = window().findChild<QDockWidget*>("trainingDock")) dock->raise();
+        shot(QStringLiteral("training-timeline"));
+        QTest::mouseClick(resume, Qt::LeftButton);
+        QVERIFY(training().running());
+        QTRY_VERIFY_WITH_TIMEOUT(training().snapshot()->epoch >= 2, 20000);
+        training().pause();
+        // The history was cut at epoch 1 and counts on from there.
+        QVERIFY(training().service()->history().trainLoss.size() >= 2);
+        QCOMPARE(slider->maximum(), training().snapshot()->epoch);
     }
 
     void lossChoicesFollowTheData() {
