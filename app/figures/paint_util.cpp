@@ -188,7 +188,7 @@ FigureStyle fittedStyle(const FigureStyle& style, QSizeF available, QSizeF desig
     const double unscaled = style.scale > 0.0 ? style.scale : 1.0;
     const double f = std::min({1.0, available.width() * unscaled / style.px(designPoints.width()),
                                available.height() * unscaled / style.px(designPoints.height())});
-    s.scale = style.scale * std::max(0.4, f);
+    s.scale = style.scale * std::max(style.minFit, f);
     return s;
 }
 

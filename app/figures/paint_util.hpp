@@ -50,7 +50,7 @@ std::vector<double> niceTicks(double lo, double hi, int maxTicks);
 std::vector<double> fittedTicks(double lo, double hi, int maxTicks, double length, bool horizontal,
                                 const FigureStyle& style);
 // `style` with its scale reduced so that a figure designed for `designPoints` fits `available`
-// pixels (at least 40 % of the scale), so small exports keep their text from overlapping.
+// pixels (at least style.minFit of the scale), so small exports keep their text from overlapping.
 FigureStyle fittedStyle(const FigureStyle& style, QSizeF available, QSizeF designPoints);
 // A tick label with as few decimals as the step needs ("-2", "0.5", "1.25"), with a real minus.
 QString tickLabel(double v, double step);

@@ -13,6 +13,9 @@ struct FigureStyle {
     double scale = 1.0;         // extra factor on fonts and lines (presentation mode: 1.5)
     bool highContrast = false;  // presentation mode: black text, heavier lines and arrows
     bool transparent = false;   // background transparent instead of white
+    // The least that a figure drawn smaller than its design may shrink text and lines to
+    // (fittedStyle): on-screen views in docks keep readable text; files keep the design's.
+    double minFit = 0.4;
 
     double px(double points) const { return points * dpi / 72.0 * scale; }
     QColor background() const { return transparent ? QColor(0, 0, 0, 0) : QColor(Qt::white); }

@@ -11,13 +11,10 @@
 #include <QDropEvent>
 #include <QFileDialog>
 #include <QFileInfo>
-#include <QHBoxLayout>
 #include <QKeyEvent>
 #include <QLabel>
 #include <QMimeData>
-#include <QPushButton>
 #include <QSignalBlocker>
-#include <QSlider>
 #include <QSplitter>
 #include <QStatusBar>
 #include <QTabWidget>
@@ -33,6 +30,7 @@
 #include "widgets/layer_editor.hpp"
 #include "widgets/plot_panels.hpp"
 #include "widgets/training_panel.hpp"
+#include "widgets/training_plots.hpp"
 
 namespace nnlens::gui {
 
@@ -219,53 +217,9 @@ void MainWindow::buildTraining() {
                     statusBar()->showMessage(text, 8000);
                 }
             });
-    // The loss plot under the run's figures: per-epoch train and validation loss, log y.
-    auto* lossView = new widgets::FigureView(figures::FigureKind::Loss, m_doc, this);
-    lossView->setObjectName(QStringLiteral("lossView"));
-    lossView->setMinimumHeight(180);
-    m_trainingPanel->plotArea()->addWidget(lossView, 1);
-    // The timeline under it: scrub back through the run; Continue trains on from there.
-    auto* timelineRow = new QHBoxLayout;
-    auto* timeline = new QSlider(Qt::Horizontal, this);
-    timeline->setObjectName(QStringLiteral("timelineSlider"));
-    timeline->setToolTip(tr("Show the network as it was at an earlier epoch"));
-    timeline->setRange(0, 0);
-    auto* timelineLabel = new QLabel(tr("Epoch 0"), this);
-    timelineLabel->setMinimumWidth(80);
-    auto* continueButton = new QPushButton(tr("Continue from here"), this);
-    continueButton->setObjectName(QStringLiteral("continueButton"));
-    continueButton->setEnabled(false);
-    timelineRow->addWidget(timeline, 1);
-    timelineRow->addWidget(timelineLabel);
-    m_trainingPanel->plotArea()->addLayout(timelineRow);
-    m_trainingPanel->plotArea()->addWidget(continueButton);
-    connect(timeline, &QSlider::valueChanged, this, [this, timeline](int epoch) {
-        if (timeline->signalsBlocked()) return;
-        m_training->showEpoch(epoch);
-    });
-    connect(continueButton, &QPushButton::clicked, this,
-            [this] { m_training->continueFromShown(); });
-    connect(m_training, &model::TrainingController::progressed, timeline,
-            [this, timeline, timelineLabel, continueButton] {
-                const auto snap = m_training->snapshot();
-                const int last = snap ? snap->epoch : 0;
-                const int shown = m_training->shownEpoch();
-                const QSignalBlocker block(timeline);
-                timeline->setRange(0, last);
-                timeline->setValue(shown >= 0 ? shown : last);
-                timelineLabel->setText(shown >= 0 ? tr("Epoch %1 of %2").arg(shown).arg(last)
-                                                  : tr("Epoch %1").arg(last));
-                continueButton->setEnabled(shown >= 0 && shown < last);
-            });
-    connect(m_training, &model::TrainingController::progressed, lossView, [this, lossView] {
-        const model::TrainingHistory h = m_training->service()->history();
-        figures::FigureOptions opt = lossView->options();
-        opt.history = std::make_shared<const figures::LossHistory>(
-            figures::LossHistory{h.trainLoss, h.valLoss});
-        opt.markEpoch.reset();
-        if (m_training->shownEpoch() > 0) opt.markEpoch = m_training->shownEpoch();
-        lossView->setOptions(opt);
-    });
+    // The loss plot with the timeline, and the fit plot for regression data, under the figures.
+    m_trainingPlots = new widgets::TrainingPlots(m_doc, m_training, this);
+    m_trainingPanel->plotArea()->addWidget(m_trainingPlots, 1);
     connect(m_training, &model::TrainingController::runningChanged, this, [this](bool on) {
         if (m_playAction) m_playAction->setText(on ? tr("&Pause") : tr("&Play"));
         // The diagram's antialiased edges cost more than all the maps: draft while training.

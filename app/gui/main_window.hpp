@@ -26,6 +26,7 @@ namespace nnlens::widgets {
 class ActivationPanel;
 class DataPanel;
 class TrainingPanel;
+class TrainingPlots;
 class ExportDialog;
 class FigureView;
 class Inspector;
@@ -52,6 +53,7 @@ class MainWindow : public QMainWindow {
     widgets::SoftmaxPanel* softmaxPanel() const { return m_softmax; }
     widgets::DataPanel* dataPanel() const { return m_data; }
     widgets::TrainingPanel* trainingPanel() const { return m_trainingPanel; }
+    widgets::TrainingPlots* trainingPlots() const { return m_trainingPlots; }
     model::TrainingController* training() const { return m_training; }
 
     // Opens `path` (a file or a ":/presets/..." resource); on failure shows the message, keeps the
@@ -150,6 +152,7 @@ class MainWindow : public QMainWindow {
     widgets::SoftmaxPanel* m_softmax = nullptr;
     widgets::DataPanel* m_data = nullptr;
     widgets::TrainingPanel* m_trainingPanel = nullptr;
+    widgets::TrainingPlots* m_trainingPlots = nullptr;
     model::TrainingController* m_training = nullptr;
     QAction* m_playAction = nullptr;
     QTabWidget* m_tabs = nullptr;

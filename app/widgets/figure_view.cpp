@@ -15,12 +15,16 @@ namespace {
 
 // Screen text a little larger than matplotlib's 100 dpi figures: readable across a room.
 constexpr double kScreenDpi = 96.0;
+// A plot in a narrow dock shrinks its text to no less than 3/4 of the design (about 10 px tick
+// labels); a smaller figure would be unreadable on a projector.
+constexpr double kScreenMinFit = 0.75;
 
 }  // namespace
 
 FigureView::FigureView(FigureKind kind, model::Document* doc, QWidget* parent)
     : QWidget(parent), m_kind(kind), m_doc(doc) {
     m_options.style.dpi = kScreenDpi;
+    m_options.style.minFit = kScreenMinFit;
     setFocusPolicy(Qt::StrongFocus);
     setAttribute(Qt::WA_OpaquePaintEvent);
     setMouseTracking(kind == FigureKind::Loss);  // the loss plot reads out the epoch
@@ -48,6 +52,7 @@ void FigureView::setOptions(const figures::FigureOptions& opt) {
     const double dpi = m_options.style.dpi;
     m_options = opt;
     m_options.style.dpi = dpi;
+    m_options.style.minFit = kScreenMinFit;
     update();
 }
 

@@ -251,6 +251,10 @@ QString TrainingPanel::statusText() const {
 }
 
 void TrainingPanel::updateFigures() {
+    // Room for the four lines a run shows from the start, so that the plots under the figures
+    // keep their size when training begins.
+    m_figures->setMinimumHeight(4 * m_figures->fontMetrics().lineSpacing() +
+                                2 * m_figures->margin());
     const auto snap = m_training->snapshot();
     if (!snap) {
         m_figures->setText(tr("Epoch 0, step 0<br>Not trained yet"));

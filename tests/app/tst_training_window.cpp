@@ -3,6 +3,7 @@
 // `nnlens-cli train`, divergence keeps finite parameters, points are added, moved and deleted,
 // a bad CSV keeps the data, and the timeline shows the stored parameters bit for bit.
 #include <QCheckBox>
+#include <QComboBox>
 #include <QDir>
 #include <QDockWidget>
 #include <QLabel>
@@ -23,12 +24,23 @@
 #include "widgets/data_panel.hpp"
 #include "widgets/figure_view.hpp"
 #include "widgets/training_panel.hpp"
+#include "widgets/training_plots.hpp"
 
 using namespace nnlens;
 
 namespace {
 
 const QString kSpiral = QStringLiteral(":/presets/spiral-2-8-8-8-1.nnlens.json");
+
+// True when every pixel has the colour of the first (nothing drawn).
+bool isBlank(const QImage& image) {
+    const QImage rgb = image.convertToFormat(QImage::Format_RGB32);
+    const QRgb first = rgb.pixel(0, 0);
+    for (int y = 0; y < rgb.height(); ++y)
+        for (int x = 0; x < rgb.width(); ++x)
+            if (rgb.pixel(x, y) != first) return false;
+    return true;
+}
 
 bool sameParameters(const Network& a, const Network& b) {
     if (a.layers.size() != b.layers.size()) return false;
@@ -341,6 +353,36 @@ class TestTrainingWindow : public QObject {
         QCOMPARE(doc().trainingSettings().batch, 20);
         QCOMPARE(doc().data()->size(), 100);
         QVERIFY(!doc().isModified());
+    }
+
+    // The notebook's fit plot in the Training dock: for regression data only, against t by
+    // default (the sincos generator's extra column), and it follows the network as it learns.
+    void fitPlotFollowsTraining() {
+        QVERIFY(window().openPreset(":/presets/lesson-sincos-2-3-1.nnlens.json"));
+        widgets::TrainingPlots* plots = window().trainingPlots();
+        QVERIFY(plots->fitView()->isVisibleTo(&window()));
+        QCOMPARE(plots->fitColumn(), QStringLiteral("t"));
+        QCOMPARE(plots->fitView()->options().fitColumn, std::string("t"));
+        QVERIFY(plots->fitView()->options().data == doc().data());
+        const QImage before = plots->fitView()->grab().toImage();
+        QVERIFY(!isBlank(before));
+        for (int e = 0; e < 30; ++e)
+            QVERIFY(training().epoch());
+        QCoreApplication::processEvents();
+        const QImage after = plots->fitView()->grab().toImage();
+        QCOMPARE(after.size(), before.size());
+        QVERIFY(after != before);  // the prediction line moved
+        if (auto* dock = window().findChild<QDockWidget*>("trainingDock")) dock->raise();
+        shot(QStringLiteral("training-sincos-fit"));
+        // The row order instead of t: the x axis changes.
+        auto* column = plots->findChild<QComboBox*>("fitColumn");
+        QVERIFY(column);
+        column->setCurrentIndex(column->findData(QString()));
+        QCOMPARE(plots->fitView()->options().fitColumn, std::string());
+        QVERIFY(plots->fitView()->grab().toImage() != after);
+        // Classification data have no fit plot.
+        spiralLesson();
+        QVERIFY(!plots->fitView()->isVisibleTo(&window()));
     }
 
     void missingLessonDataIsReportedAndTheNetworkOpens() {

@@ -1,0 +1,51 @@
+// TrainingPlots: the Training dock's figures under its controls: the loss per epoch (log y,
+// hover for the values) with the timeline slider and "Continue from here" under it, and, for
+// regression data, the fit plot (targets and predictions against the row order or a column, the
+// notebook's sin(t)cos(t) figure), in a splitter so that both show while the network learns.
+#pragma once
+
+#include <QWidget>
+
+#include "model/document.hpp"
+#include "model/training_controller.hpp"
+
+class QComboBox;
+class QLabel;
+class QPushButton;
+class QSlider;
+
+namespace nnlens::widgets {
+
+class FigureView;
+
+class TrainingPlots : public QWidget {
+    Q_OBJECT
+
+  public:
+    TrainingPlots(model::Document* doc, model::TrainingController* training,
+                  QWidget* parent = nullptr);
+
+    FigureView* lossView() const { return m_loss; }
+    FigureView* fitView() const { return m_fit; }
+    // The fit plot's x axis: "" for the row order, else an input or extra column ("x1", "t").
+    QString fitColumn() const;
+
+  private:
+    void updateTimeline();
+    void updateLoss();
+    // The fit plot follows the data: shown for regression data only, its column choices are
+    // the data's inputs and extra columns (t first when the data have it, as the notebook plots).
+    void updateFitData();
+
+    model::Document* m_doc;
+    model::TrainingController* m_training;
+    FigureView* m_loss = nullptr;
+    QSlider* m_timeline = nullptr;
+    QLabel* m_timelineLabel = nullptr;
+    QPushButton* m_continue = nullptr;
+    QWidget* m_fitPane = nullptr;
+    FigureView* m_fit = nullptr;
+    QComboBox* m_fitColumn = nullptr;
+};
+
+}  // namespace nnlens::widgets
