@@ -1,7 +1,8 @@
 // Training > Learning-rate scan, driven offscreen through the window's real widgets: a scan runs
 // to the end and leaves the network and the undo stack as they were, "Use this rate" reaches the
-// Training dock, Cancel and closing stop a long scan, no data gives a message, the exported PNG
-// equals `nnlens-cli render --figure lr-scan` of the same scan, and a scan pauses training.
+// Training dock, Cancel and closing stop a long scan, no data or a loss that does not fit gives a
+// message, the exported PNG equals `nnlens-cli render --figure lr-scan` of the same scan, and a
+// scan pauses training.
 #include <QDir>
 #include <QFile>
 #include <QLabel>
@@ -285,6 +286,23 @@ class TestLrScanDialog : public QObject {
         QVERIFY(!dialog->curve());
         QVERIFY2(test::networkDifference(doc().network(), before).isEmpty(),
                  qPrintable(test::networkDifference(doc().network(), before)));
+        QCOMPARE(doc().undoStack()->count(), undoSteps);
+    }
+
+    void aLossThatDoesNotFitIsNamed() {
+        openLesson();
+        widgets::LrScanDialog* dialog = openDialog();
+        QVERIFY(dialog);
+        // Cross-entropy over one output: the lesson's labels 0 and 1 do not fit it.
+        model::TrainingSettings s = doc().trainingSettings();
+        s.loss = {Loss::Ce, Reduction::Mean};
+        doc().setTrainingSettings(s);
+        QVERIFY(!child<QPushButton>(window().trainingPanel(), "lrScanButton")->isEnabled());
+        const int undoSteps = doc().undoStack()->count();
+        QTest::mouseClick(child<QPushButton>(dialog, "lrScanRun"), Qt::LeftButton);
+        QVERIFY(!dialog->running());
+        QVERIFY2(dialog->messageText().startsWith(QStringLiteral("Cannot scan: the data: ")),
+                 qPrintable(dialog->messageText()));
         QCOMPARE(doc().undoStack()->count(), undoSteps);
     }
 
