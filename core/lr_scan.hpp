@@ -11,6 +11,10 @@
 
 namespace nnlens {
 
+// Rates per scan: a scan needs two; the most keeps a typo from running for days.
+inline constexpr int kMinLrScanSteps = 2;
+inline constexpr int kMaxLrScanSteps = 1'000'000;
+
 struct LrScanConfig {
     double start = 1e-6;
     double stop = 1.0;

@@ -13,9 +13,8 @@ namespace nnlens::cli {
 
 namespace {
 
-// Rates per scan: a scan needs two; the most keeps a typo from running for days.
-constexpr std::int64_t kMinLrSteps = 2;
-constexpr std::int64_t kMaxLrSteps = 1'000'000;
+constexpr std::int64_t kMinLrSteps = kMinLrScanSteps;
+constexpr std::int64_t kMaxLrSteps = kMaxLrScanSteps;
 
 int runLrScan(const Args& a, Io& io) {
     const std::string dataPath = a.required("data");

@@ -21,6 +21,7 @@
 #include <QTimer>
 #include <QVBoxLayout>
 
+#include "core/error.hpp"
 #include "core/trainer.hpp"
 #include "text/number_text.hpp"
 #include "widgets/data_panel.hpp"
@@ -28,6 +29,7 @@
 #include "widgets/figure_view.hpp"
 #include "widgets/inspector.hpp"
 #include "widgets/layer_editor.hpp"
+#include "widgets/lr_scan_dialog.hpp"
 #include "widgets/plot_panels.hpp"
 #include "widgets/training_panel.hpp"
 #include "widgets/training_plots.hpp"
@@ -159,20 +161,19 @@ void MainWindow::buildViews() {
     resizeDocks({layersDock, inspectorDock}, {250, 340}, Qt::Horizontal);
 }
 
+std::unique_ptr<Backend> MainWindow::makeTrainingBackend() {
+    const auto choice = engine::backendChoiceFromName(m_backendChoice.toStdString());
+    try {
+        return engine::makeBackend(choice.value_or(engine::BackendChoice::Auto), fallbackReport());
+    } catch (const std::exception&) {
+        return std::make_unique<CpuBackend>();
+    }
+}
+
 void MainWindow::buildTraining() {
     // Training gets its own engine, made like the maps' one (the Engine menu's choice).
     m_training = new model::TrainingController(
-        m_doc,
-        [this]() -> std::unique_ptr<Backend> {
-            const auto choice = engine::backendChoiceFromName(m_backendChoice.toStdString());
-            try {
-                return engine::makeBackend(choice.value_or(engine::BackendChoice::Auto),
-                                           fallbackReport());
-            } catch (const std::exception&) {
-                return std::make_unique<CpuBackend>();
-            }
-        },
-        this);
+        m_doc, [this] { return makeTrainingBackend(); }, this);
     m_data = new widgets::DataPanel(m_doc, this);
     auto* dataDock = new QDockWidget(tr("Data"), this);
     dataDock->setObjectName(QStringLiteral("dataDock"));
@@ -193,6 +194,8 @@ void MainWindow::buildTraining() {
         inspectorDock->raise();
     }
 
+    connect(m_trainingPanel, &widgets::TrainingPanel::lrScanRequested, this,
+            [this] { showLrScan(); });
     connect(m_data, &widgets::DataPanel::message, this, [this](const QString& text, bool failure) {
         if (failure) {
             showError(text);
@@ -429,8 +432,19 @@ QImage MainWindow::exportImage(figures::FigureKind kind, QSize size,
             return m_activations->view()->renderImage(size, style);
         case figures::FigureKind::Softmax:
             return m_softmax->view()->renderImage(size, style);
+        case figures::FigureKind::LrScan: {
+            // The lr scan dialog's last finished scan.
+            figures::FigureOptions opt;
+            opt.style = style;
+            opt.scan = m_lrScan ? m_lrScan->curve() : nullptr;
+            if (!opt.scan) {
+                throw InputError(
+                    "no learning-rate scan to export yet: run one (Training > Learning-rate "
+                    "scan…)");
+            }
+            return figures::renderFigure(kind, m_doc->network(), nullptr, size, opt);
+        }
         case figures::FigureKind::Loss:
-        case figures::FigureKind::LrScan:
         case figures::FigureKind::Data:
         case figures::FigureKind::Fit: {
             // The training figures, with the window's data, history and timeline position.
@@ -468,19 +482,37 @@ QSize MainWindow::defaultExportSize(figures::FigureKind kind, double dpi) const 
 }
 
 void MainWindow::exportDialog() {
-    auto* dialog = new widgets::ExportDialog(
-        [this](figures::FigureKind kind, QSize size, const figures::FigureStyle& style) {
-            return exportImage(kind, size, style);
-        },
-        [this](figures::FigureKind kind, double dpi) { return defaultExportSize(kind, dpi); },
-        this);
-    dialog->setAttribute(Qt::WA_DeleteOnClose);
     const int tab = m_tabs->currentIndex();
-    dialog->setFigure(tab == 1                       ? figures::FigureKind::Activations
-                      : tab == 2                     ? figures::FigureKind::Softmax
-                      : m_doc->network().inputs == 2 ? figures::FigureKind::Graph
-                                                     : figures::FigureKind::Network);
+    exportDialogFor(tab == 1                       ? figures::FigureKind::Activations
+                    : tab == 2                     ? figures::FigureKind::Softmax
+                    : m_doc->network().inputs == 2 ? figures::FigureKind::Graph
+                                                   : figures::FigureKind::Network,
+                    this);
+}
+
+void MainWindow::exportDialogFor(figures::FigureKind kind, QWidget* parent) {
+    auto* dialog = new widgets::ExportDialog(
+        [this](figures::FigureKind figure, QSize size, const figures::FigureStyle& style) {
+            return exportImage(figure, size, style);
+        },
+        [this](figures::FigureKind figure, double dpi) { return defaultExportSize(figure, dpi); },
+        parent);
+    dialog->setAttribute(Qt::WA_DeleteOnClose);
+    dialog->setFigure(kind);
     dialog->open();
+}
+
+void MainWindow::showLrScan() {
+    if (!m_lrScan) {
+        m_lrScan = new widgets::LrScanDialog(
+            m_doc, m_training, [this] { return makeTrainingBackend(); }, this);
+        m_lrScan->setObjectName(QStringLiteral("lrScanDialog"));
+        connect(m_lrScan, &widgets::LrScanDialog::exportRequested, this,
+                [this] { exportDialogFor(figures::FigureKind::LrScan, m_lrScan); });
+    }
+    m_lrScan->show();
+    m_lrScan->raise();
+    m_lrScan->activateWindow();
 }
 
 // ---- presentation, backend, status ---------------------------------------------------------

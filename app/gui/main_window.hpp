@@ -31,6 +31,7 @@ class ExportDialog;
 class FigureView;
 class Inspector;
 class LayerEditor;
+class LrScanDialog;
 class SoftmaxPanel;
 }  // namespace nnlens::widgets
 
@@ -55,6 +56,9 @@ class MainWindow : public QMainWindow {
     widgets::TrainingPanel* trainingPanel() const { return m_trainingPanel; }
     widgets::TrainingPlots* trainingPlots() const { return m_trainingPlots; }
     model::TrainingController* training() const { return m_training; }
+    // Training > Learning-rate scan (made the first time it is opened; null before).
+    widgets::LrScanDialog* lrScanDialog() const { return m_lrScan; }
+    void showLrScan();
 
     // Opens `path` (a file or a ":/presets/..." resource); on failure shows the message, keeps the
     // open network and returns false.
@@ -129,7 +133,11 @@ class MainWindow : public QMainWindow {
     void showFallback(const QString& line);
     void openDialog();
     bool saveAsDialog();
+    // File > Export on the current tab's figure, or on `kind` over `parent` (the lr scan's).
     void exportDialog();
+    void exportDialogFor(figures::FigureKind kind, QWidget* parent);
+    // The engine of training and lr scans: the Engine menu's choice.
+    std::unique_ptr<Backend> makeTrainingBackend();
     void commitEditing();
     model::RecoveryAnswer askRecovery(const model::RecoveryFile& file);
 
@@ -154,7 +162,9 @@ class MainWindow : public QMainWindow {
     widgets::TrainingPanel* m_trainingPanel = nullptr;
     widgets::TrainingPlots* m_trainingPlots = nullptr;
     model::TrainingController* m_training = nullptr;
+    widgets::LrScanDialog* m_lrScan = nullptr;
     QAction* m_playAction = nullptr;
+    QAction* m_lrScanAction = nullptr;
     QTabWidget* m_tabs = nullptr;
     QMenu* m_recentMenu = nullptr;
     QAction* m_presentationAction = nullptr;

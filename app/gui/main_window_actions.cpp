@@ -21,6 +21,7 @@
 #include "widgets/figure_view.hpp"
 #include "widgets/inspector.hpp"
 #include "widgets/layer_editor.hpp"
+#include "widgets/training_panel.hpp"
 
 namespace nnlens::gui {
 
@@ -96,6 +97,14 @@ void MainWindow::buildMenus() {
     training->addAction(tr("&Epoch (one pass)"), QKeySequence(tr("Ctrl+Shift+.")), this,
                         [this] { m_training->epoch(); });
     training->addAction(tr("&Reset Parameters"), this, [this] { m_training->reset(); });
+    training->addSeparator();
+    m_lrScanAction = training->addAction(tr("&Learning-rate Scan…"), QKeySequence(tr("Ctrl+L")),
+                                         this, [this] { showLrScan(); });
+    m_lrScanAction->setObjectName(QStringLiteral("lrScanAction"));
+    m_lrScanAction->setToolTip(tr("The notebook's lr_scan: loss against a rising rate"));
+    m_lrScanAction->setEnabled(m_trainingPanel->trainable());
+    connect(m_trainingPanel, &widgets::TrainingPanel::trainableChanged, m_lrScanAction,
+            &QAction::setEnabled);
     addAction(m_playAction);  // Space works wherever the focus is (text fields keep theirs)
 
     QMenu* view = menuBar()->addMenu(tr("&View"));

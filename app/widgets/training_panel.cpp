@@ -107,8 +107,12 @@ TrainingPanel::TrainingPanel(model::Document* doc, model::TrainingController* tr
     m_lr->setDecimals(6);
     m_lr->setRange(1e-6, 10.0);
     m_lr->setSingleStep(0.001);
+    m_lrScan = new QPushButton(tr("LR scan…"), this);
+    m_lrScan->setObjectName(QStringLiteral("lrScanButton"));
+    m_lrScan->setToolTip(tr("The notebook's learning-rate scan on this network and data"));
     lrRow->addWidget(m_lrSlider, 1);
     lrRow->addWidget(m_lr);
+    lrRow->addWidget(m_lrScan);
     m_batch = new QSpinBox(this);
     m_batch->setRange(1, 1'000'000);
     m_valSplit = new QDoubleSpinBox(this);
@@ -142,6 +146,7 @@ TrainingPanel::TrainingPanel(model::Document* doc, model::TrainingController* tr
     connect(m_step, &QPushButton::clicked, this, [this] { m_training->step(); });
     connect(m_epoch, &QPushButton::clicked, this, [this] { m_training->epoch(); });
     connect(m_reset, &QPushButton::clicked, this, [this] { m_training->reset(); });
+    connect(m_lrScan, &QPushButton::clicked, this, [this] { emit lrScanRequested(); });
     connect(m_speed, &QSlider::valueChanged, this, [this](int v) {
         const double rate = speedRate(v);
         m_speedLabel->setText(rate > 0 ? tr("%1 epochs/s").arg(rate) : tr("full speed"));
@@ -240,10 +245,14 @@ void TrainingPanel::updateLossChoices() {
     m_lossReason->setText(chosenReason);
     m_lossReason->setVisible(!chosenReason.isEmpty());
     const bool canTrain = rows && rows->size() > 0 && chosenReason.isEmpty();
-    for (QPushButton* b : {m_play, m_step, m_epoch})
+    for (QPushButton* b : {m_play, m_step, m_epoch, m_lrScan})
         b->setEnabled(canTrain || m_training->running());
     m_play->setToolTip(canTrain ? tr("Train until paused (Space)")
                                 : tr("Needs data (Data dock) and a loss that fits them"));
+    if (canTrain != m_trainable) {
+        m_trainable = canTrain;
+        emit trainableChanged(canTrain);
+    }
 }
 
 QString TrainingPanel::statusText() const {

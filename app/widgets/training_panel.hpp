@@ -1,6 +1,6 @@
 // TrainingPanel: the Training dock: Play/Pause, Step, Epoch, Reset and the speed; the loss,
-// optimizer, learning rate (logarithmic slider and spin box), batch, validation split and seed;
-// and the run's figures (epoch, step, samples per second, losses, accuracy), always shown.
+// optimizer, learning rate (logarithmic slider, spin box, LR scan), batch, validation split and
+// seed; and the run's figures (epoch, step, samples per second, losses, accuracy), always shown.
 #pragma once
 
 #include <QWidget>
@@ -34,6 +34,13 @@ class TrainingPanel : public QWidget {
     QVBoxLayout* plotArea() const { return m_plotArea; }
     // For tests: the status line of the run ("epoch 12, step 480, ...").
     QString statusText() const;
+    // Whether there are data and a loss that fits them (Play, Step, Epoch and LR scan enabled).
+    bool trainable() const { return m_trainable; }
+
+  signals:
+    // "LR scan…": the window opens its learning-rate scan dialog.
+    void lrScanRequested();
+    void trainableChanged(bool trainable);
 
   private:
     void syncFromDocument();
@@ -48,6 +55,7 @@ class TrainingPanel : public QWidget {
     QPushButton* m_step = nullptr;
     QPushButton* m_epoch = nullptr;
     QPushButton* m_reset = nullptr;
+    QPushButton* m_lrScan = nullptr;
     QSlider* m_speed = nullptr;
     QLabel* m_speedLabel = nullptr;
     QComboBox* m_loss = nullptr;
@@ -62,6 +70,7 @@ class TrainingPanel : public QWidget {
     QLabel* m_figures = nullptr;
     QVBoxLayout* m_plotArea = nullptr;
     bool m_syncing = false;
+    bool m_trainable = false;
 };
 
 }  // namespace nnlens::widgets
