@@ -356,25 +356,6 @@ QString frameSizeText(QSize s) {
 
 }  // namespace
 
-std::string_view animationFormatName(AnimationFormat format) {
-    switch (format) {
-        case AnimationFormat::Apng:
-            return "apng";
-        case AnimationFormat::Gif:
-            return "gif";
-        case AnimationFormat::PngSequence:
-            return "png-sequence";
-    }
-    return "apng";
-}
-
-std::optional<AnimationFormat> animationFormatFromName(std::string_view name) {
-    for (const AnimationFormat f :
-         {AnimationFormat::Apng, AnimationFormat::Gif, AnimationFormat::PngSequence})
-        if (animationFormatName(f) == name) return f;
-    return std::nullopt;
-}
-
 std::vector<int> animationFrameIndices(int count, int maxFrames) {
     std::vector<int> picked;
     if (count <= 0) return picked;

@@ -9,8 +9,6 @@
 #include <QStringList>
 
 #include <memory>
-#include <optional>
-#include <string_view>
 #include <vector>
 
 namespace nnlens::figures {
@@ -20,9 +18,6 @@ enum class AnimationFormat {
     Gif,          // one .gif file: 256 colours per frame, looping
     PngSequence,  // a folder of frame-0000.png, frame-0001.png, ...
 };
-
-std::string_view animationFormatName(AnimationFormat format);  // "apng", "gif", "png-sequence"
-std::optional<AnimationFormat> animationFormatFromName(std::string_view name);
 
 // The frames to take from `count` timeline entries so that there are at most `maxFrames`
 // (>= 2): every k-th entry from the first, and always the last.

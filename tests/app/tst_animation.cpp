@@ -12,10 +12,9 @@
 #include <QTest>
 #include <QUndoStack>
 
-#include <cstring>
-
 #include "figures/animation.hpp"
 #include "gui/main_window.hpp"
+#include "same_network.hpp"
 #include "widgets/animation_dialog.hpp"
 #include "widgets/figure_view.hpp"
 
@@ -126,20 +125,6 @@ QByteArray writeAnimation(const QString& path, AnimationFormat format,
     QFile file(path);
     if (!file.open(QIODevice::ReadOnly)) return {};
     return file.readAll();
-}
-
-bool sameParameters(const Network& a, const Network& b) {
-    if (a.layers.size() != b.layers.size()) return false;
-    for (std::size_t l = 0; l < a.layers.size(); ++l) {
-        const Layer& x = a.layers[l];
-        const Layer& y = b.layers[l];
-        if (x.W.size() != y.W.size() || x.b.size() != y.b.size() ||
-            std::memcmp(x.W.data(), y.W.data(), sizeof(float) * std::size_t(x.W.size())) != 0 ||
-            std::memcmp(x.b.data(), y.b.data(), sizeof(float) * std::size_t(x.b.size())) != 0) {
-            return false;
-        }
-    }
-    return true;
 }
 
 }  // namespace
@@ -411,7 +396,7 @@ class TestAnimation : public QObject {
         }
         QVERIFY(!sameImage(frames.front(), frames.back()));  // the maps moved
         // The document is as it was.
-        QVERIFY(sameParameters(window.document()->network(), before));
+        QCOMPARE(test::networkDifference(window.document()->network(), before), QString());
         QCOMPARE(window.document()->undoStack()->count(), undo);
         QCOMPARE(window.document()->isModified(), modified);
 
@@ -438,9 +423,10 @@ class TestAnimation : public QObject {
         // Frame k is the figure export while the timeline shows entry k.
         for (int k = 0; k < 6; ++k) {
             window.training()->showEpoch(timeline[std::size_t(k)].epoch);
+            const Network& shown = *timeline[std::size_t(k)].network;
             QTRY_VERIFY_WITH_TIMEOUT(
-                window.graphView()->frame() && sameParameters(*window.graphView()->frame()->network,
-                                                              *timeline[std::size_t(k)].network),
+                window.graphView()->frame() &&
+                    test::networkDifference(*window.graphView()->frame()->network, shown).isEmpty(),
                 20000);
             QVERIFY2(sameImage(window.exportImage(s.kind, s.size, s.style), frames[std::size_t(k)]),
                      qPrintable(QStringLiteral("graph frame %1").arg(k)));
