@@ -161,7 +161,7 @@ void MainWindow::buildViews() {
     resizeDocks({layersDock, inspectorDock}, {250, 340}, Qt::Horizontal);
 }
 
-std::unique_ptr<Backend> MainWindow::makeTrainingBackend() {
+std::unique_ptr<Backend> MainWindow::makeEngine() {
     const auto choice = engine::backendChoiceFromName(m_backendChoice.toStdString());
     try {
         return engine::makeBackend(choice.value_or(engine::BackendChoice::Auto), fallbackReport());
@@ -173,7 +173,7 @@ std::unique_ptr<Backend> MainWindow::makeTrainingBackend() {
 void MainWindow::buildTraining() {
     // Training gets its own engine, made like the maps' one (the Engine menu's choice).
     m_training = new model::TrainingController(
-        m_doc, [this] { return makeTrainingBackend(); }, this);
+        m_doc, [this] { return makeEngine(); }, this);
     m_data = new widgets::DataPanel(m_doc, this);
     auto* dataDock = new QDockWidget(tr("Data"), this);
     dataDock->setObjectName(QStringLiteral("dataDock"));
@@ -410,57 +410,60 @@ void MainWindow::dropEvent(QDropEvent* event) {
 
 // ---- export -------------------------------------------------------------------------------
 
+widgets::FigureView* MainWindow::exportView(figures::FigureKind kind) const {
+    switch (kind) {
+        case figures::FigureKind::Unit:
+        case figures::FigureKind::NodeMap:
+            return m_inspector->unitView();
+        case figures::FigureKind::Network:
+            return m_diagram;
+        case figures::FigureKind::Activations:
+            return m_activations->view();
+        case figures::FigureKind::Softmax:
+            return m_softmax->view();
+        case figures::FigureKind::Loss:
+            return m_trainingPlots->lossView();
+        case figures::FigureKind::Fit:
+            return m_trainingPlots->fitView();  // its x column and data
+        case figures::FigureKind::Graph:
+        case figures::FigureKind::LrScan:
+        case figures::FigureKind::Data:
+            break;
+    }
+    return m_graph;  // the network figure, and the training figures with its data overlay
+}
+
+figures::FigureOptions MainWindow::exportOptions(figures::FigureKind kind,
+                                                 const figures::FigureStyle& style) const {
+    figures::FigureOptions opt = exportView(kind)->options();
+    opt.style = style;
+    if (kind == figures::FigureKind::Loss || kind == figures::FigureKind::LrScan ||
+        kind == figures::FigureKind::Data || kind == figures::FigureKind::Fit) {
+        // The training figures, with the window's data, history and timeline position.
+        const model::TrainingHistory h = m_training->service()->history();
+        opt.history = std::make_shared<const figures::LossHistory>(
+            figures::LossHistory{h.trainLoss, h.valLoss});
+        opt.markEpoch.reset();
+        if (m_training->shownEpoch() > 0) opt.markEpoch = m_training->shownEpoch();
+    }
+    // The lr scan dialog's last finished scan.
+    if (kind == figures::FigureKind::LrScan) opt.scan = m_lrScan ? m_lrScan->curve() : nullptr;
+    return opt;
+}
+
 QImage MainWindow::exportImage(figures::FigureKind kind, QSize size,
                                const figures::FigureStyle& style) {
-    switch (kind) {
-        case figures::FigureKind::Graph:
-            return m_graph->renderImage(size, style);
-        case figures::FigureKind::NodeMap: {
-            widgets::FigureView* unit = m_inspector->unitView();
-            figures::FigureOptions opt = unit->options();
-            opt.style = style;
-            const auto frame = unit->frame();
-            const bool maps = frame && !frame->maps.empty();
-            return figures::renderFigure(kind, unit->shownNetwork(), maps ? &frame->maps : nullptr,
-                                         size, opt);
-        }
-        case figures::FigureKind::Unit:
-            return m_inspector->unitView()->renderImage(size, style);
-        case figures::FigureKind::Network:
-            return m_diagram->renderImage(size, style);
-        case figures::FigureKind::Activations:
-            return m_activations->view()->renderImage(size, style);
-        case figures::FigureKind::Softmax:
-            return m_softmax->view()->renderImage(size, style);
-        case figures::FigureKind::LrScan: {
-            // The lr scan dialog's last finished scan.
-            figures::FigureOptions opt;
-            opt.style = style;
-            opt.scan = m_lrScan ? m_lrScan->curve() : nullptr;
-            if (!opt.scan) {
-                throw InputError(
-                    "no learning-rate scan to export yet: run one (Training > Learning-rate "
-                    "scan…)");
-            }
-            return figures::renderFigure(kind, m_doc->network(), nullptr, size, opt);
-        }
-        case figures::FigureKind::Loss:
-        case figures::FigureKind::Data:
-        case figures::FigureKind::Fit: {
-            // The training figures, with the window's data, history and timeline position.
-            figures::FigureOptions opt = m_graph->options();
-            opt.style = style;
-            const auto frame = m_graph->frame();
-            const bool maps = frame && !frame->maps.empty();
-            const model::TrainingHistory h = m_training->service()->history();
-            opt.history = std::make_shared<const figures::LossHistory>(
-                figures::LossHistory{h.trainLoss, h.valLoss});
-            if (m_training->shownEpoch() > 0) opt.markEpoch = m_training->shownEpoch();
-            return figures::renderFigure(kind, m_graph->shownNetwork(),
-                                         maps ? &frame->maps : nullptr, size, opt);
-        }
+    if (kind == figures::FigureKind::LrScan && !(m_lrScan && m_lrScan->curve())) {
+        throw InputError(
+            "no learning-rate scan to export yet: run one (Training > Learning-rate scan…)");
     }
-    return {};
+    const widgets::FigureView* view = exportView(kind);
+    // The maps on the screen, with the network they were computed from (the diagram draws the
+    // document's network and no maps).
+    const auto frame = view->frame();
+    const bool maps = kind != figures::FigureKind::Network && frame && !frame->maps.empty();
+    return figures::renderFigure(kind, view->shownNetwork(), maps ? &frame->maps : nullptr, size,
+                                 exportOptions(kind, style));
 }
 
 bool MainWindow::exportFigure(figures::FigureKind kind, QSize size,
@@ -505,7 +508,7 @@ void MainWindow::exportDialogFor(figures::FigureKind kind, QWidget* parent) {
 void MainWindow::showLrScan() {
     if (!m_lrScan) {
         m_lrScan = new widgets::LrScanDialog(
-            m_doc, m_training, [this] { return makeTrainingBackend(); }, this);
+            m_doc, m_training, [this] { return makeEngine(); }, this);
         m_lrScan->setObjectName(QStringLiteral("lrScanDialog"));
         connect(m_lrScan, &widgets::LrScanDialog::exportRequested, this,
                 [this] { exportDialogFor(figures::FigureKind::LrScan, m_lrScan); });

@@ -15,6 +15,7 @@
 #include "model/map_service.hpp"
 #include "model/recovery.hpp"
 #include "model/training_controller.hpp"
+#include "widgets/animation_dialog.hpp"
 
 class QAction;
 class QActionGroup;
@@ -72,6 +73,12 @@ class MainWindow : public QMainWindow {
     bool exportFigure(figures::FigureKind kind, QSize size, const figures::FigureStyle& style,
                       const QString& path);
     QSize defaultExportSize(figures::FigureKind kind, double dpi) const;
+    // Writes the training run's timeline as an animation of figure `s.kind` (animation_export.cpp):
+    // one frame per picked timeline entry, painted from that entry's stored network with maps
+    // from the window's engine, so frame k equals exportImage() while the timeline shows entry k.
+    // The document is left as it was. A progress dialog offers Cancel (nothing is left then).
+    // False, with the message shown, when it failed or was cancelled.
+    bool exportAnimation(const widgets::AnimationSettings& s);
 
     void setPresentation(bool on);
     // "network", "activations" or "softmax": the centre tab to show.
@@ -110,6 +117,8 @@ class MainWindow : public QMainWindow {
 
   signals:
     void updateShown(double ms);
+    // An animation export wrote frame `index` (0-based) of `frames`.
+    void animationFrameWritten(int index, int frames);
 
   protected:
     void closeEvent(QCloseEvent* event) override;
@@ -136,8 +145,13 @@ class MainWindow : public QMainWindow {
     // File > Export on the current tab's figure, or on `kind` over `parent` (the lr scan's).
     void exportDialog();
     void exportDialogFor(figures::FigureKind kind, QWidget* parent);
-    // The engine of training and lr scans: the Engine menu's choice.
-    std::unique_ptr<Backend> makeTrainingBackend();
+    void animationDialog();
+    // The view whose figure exportImage() paints for `kind`, and the options it paints with.
+    widgets::FigureView* exportView(figures::FigureKind kind) const;
+    figures::FigureOptions exportOptions(figures::FigureKind kind,
+                                         const figures::FigureStyle& style) const;
+    // A new engine of the Engine menu's choice (the CPU when that one cannot start).
+    std::unique_ptr<Backend> makeEngine();
     void commitEditing();
     model::RecoveryAnswer askRecovery(const model::RecoveryFile& file);
 
@@ -165,6 +179,7 @@ class MainWindow : public QMainWindow {
     widgets::LrScanDialog* m_lrScan = nullptr;
     QAction* m_playAction = nullptr;
     QAction* m_lrScanAction = nullptr;
+    QAction* m_animationAction = nullptr;
     QTabWidget* m_tabs = nullptr;
     QMenu* m_recentMenu = nullptr;
     QAction* m_presentationAction = nullptr;

@@ -49,6 +49,17 @@ void MainWindow::buildMenus() {
     file->addSeparator();
     file->addAction(tr("&Export Figure…"), QKeySequence(tr("Ctrl+E")), this,
                     &MainWindow::exportDialog);
+    // The run's kept epochs as frames: for slides. Enabled once the timeline has two entries.
+    m_animationAction =
+        file->addAction(tr("Export &Training Animation…"), this, &MainWindow::animationDialog);
+    m_animationAction->setObjectName(QStringLiteral("animationAction"));
+    m_animationAction->setToolTip(tr("The training run as an animated PNG, GIF or PNG frames"));
+    auto syncAnimation = [this] {
+        m_animationAction->setEnabled(m_training->service()->timeline().size() >= 2);
+    };
+    syncAnimation();
+    connect(file, &QMenu::aboutToShow, this, syncAnimation);
+    connect(m_training, &model::TrainingController::progressed, this, syncAnimation);
     file->addAction(tr("&Copy Network Figure"), QKeySequence(tr("Ctrl+Shift+C")), this, [this] {
         // The figure on the screen: the maps, or the diagram for a network without 2 inputs.
         widgets::FigureView* view = m_doc->network().inputs == 2 ? m_graph : m_diagram;

@@ -35,6 +35,63 @@ bool savePng(const QImage& image, const QString& path, QString* error) {
     return true;
 }
 
+FigureSizeEditor::FigureSizeEditor(QFormLayout* form, QWidget* parent) : QObject(parent) {
+    m_width = new QSpinBox(parent);
+    m_height = new QSpinBox(parent);
+    m_dpi = new QSpinBox(parent);
+    m_width->setRange(16, figures::kMaxFigurePixels);
+    m_height->setRange(16, figures::kMaxFigurePixels);
+    m_dpi->setRange(36, figures::kMaxFigureDpi);
+    m_dpi->setValue(100);
+    m_width->setSuffix(tr(" px"));
+    m_height->setSuffix(tr(" px"));
+    m_width->setObjectName(QStringLiteral("exportWidth"));
+    m_height->setObjectName(QStringLiteral("exportHeight"));
+    m_dpi->setObjectName(QStringLiteral("exportDpi"));
+    m_keepAspect = new QCheckBox(tr("Keep proportions"), parent);
+    m_keepAspect->setChecked(true);
+    auto* row = new QHBoxLayout;
+    row->addWidget(m_width);
+    row->addWidget(new QLabel(QStringLiteral("×"), parent));
+    row->addWidget(m_height);
+    row->addWidget(m_keepAspect);
+    form->addRow(tr("Size"), row);
+    form->addRow(tr("DPI (text and line size)"), m_dpi);
+
+    connect(m_dpi, &QSpinBox::valueChanged, this, [this](int dpi) {
+        const double f = m_lastDpi > 0 ? static_cast<double>(dpi) / m_lastDpi : 1.0;
+        m_lastDpi = dpi;
+        QSignalBlocker b1(m_width), b2(m_height);
+        m_width->setValue(static_cast<int>(std::lround(m_width->value() * f)));
+        m_height->setValue(static_cast<int>(std::lround(m_height->value() * f)));
+    });
+    connect(m_width, &QSpinBox::valueChanged, this, [this](int w) {
+        if (!m_keepAspect->isChecked()) return;
+        QSignalBlocker block(m_height);
+        m_height->setValue(std::max(16, static_cast<int>(std::lround(w / m_aspect))));
+    });
+    connect(m_height, &QSpinBox::valueChanged, this, [this](int h) {
+        if (!m_keepAspect->isChecked()) return;
+        QSignalBlocker block(m_width);
+        m_width->setValue(std::max(16, static_cast<int>(std::lround(h * m_aspect))));
+    });
+}
+
+void FigureSizeEditor::setSize(QSize size) {
+    m_aspect = size.height() > 0 ? static_cast<double>(size.width()) / size.height() : 1.0;
+    QSignalBlocker b1(m_width), b2(m_height);
+    m_width->setValue(size.width());
+    m_height->setValue(size.height());
+}
+
+QSize FigureSizeEditor::size() const {
+    return {m_width->value(), m_height->value()};
+}
+
+int FigureSizeEditor::dpi() const {
+    return m_dpi->value();
+}
+
 ExportDialog::ExportDialog(Renderer render, Sizer sizer, QWidget* parent)
     : QDialog(parent), m_render(std::move(render)), m_sizer(std::move(sizer)) {
     setWindowTitle(tr("Export figure"));
@@ -52,27 +109,7 @@ ExportDialog::ExportDialog(Renderer render, Sizer sizer, QWidget* parent)
     m_figure->setObjectName(QStringLiteral("exportFigure"));
     form->addRow(tr("Figure"), m_figure);
 
-    m_width = new QSpinBox(this);
-    m_height = new QSpinBox(this);
-    m_dpi = new QSpinBox(this);
-    m_width->setRange(16, figures::kMaxFigurePixels);
-    m_height->setRange(16, figures::kMaxFigurePixels);
-    m_dpi->setRange(36, figures::kMaxFigureDpi);
-    m_dpi->setValue(100);
-    m_width->setSuffix(tr(" px"));
-    m_height->setSuffix(tr(" px"));
-    m_width->setObjectName(QStringLiteral("exportWidth"));
-    m_height->setObjectName(QStringLiteral("exportHeight"));
-    m_dpi->setObjectName(QStringLiteral("exportDpi"));
-    m_keepAspect = new QCheckBox(tr("Keep proportions"), this);
-    m_keepAspect->setChecked(true);
-    auto* size = new QHBoxLayout;
-    size->addWidget(m_width);
-    size->addWidget(new QLabel(QStringLiteral("×"), this));
-    size->addWidget(m_height);
-    size->addWidget(m_keepAspect);
-    form->addRow(tr("Size"), size);
-    form->addRow(tr("DPI (text and line size)"), m_dpi);
+    m_size = new FigureSizeEditor(form, this);
     m_transparent = new QCheckBox(tr("Transparent background"), this);
     m_transparent->setObjectName(QStringLiteral("exportTransparent"));
     form->addRow(QString(), m_transparent);
@@ -92,24 +129,6 @@ ExportDialog::ExportDialog(Renderer render, Sizer sizer, QWidget* parent)
     connect(buttons, &QDialogButtonBox::rejected, this, &QDialog::reject);
 
     connect(m_figure, &QComboBox::currentIndexChanged, this, [this] { resetSize(); });
-    // A new DPI keeps the chosen size in inches: the pixels scale with it.
-    connect(m_dpi, &QSpinBox::valueChanged, this, [this](int dpi) {
-        const double f = m_lastDpi > 0 ? static_cast<double>(dpi) / m_lastDpi : 1.0;
-        m_lastDpi = dpi;
-        QSignalBlocker b1(m_width), b2(m_height);
-        m_width->setValue(static_cast<int>(std::lround(m_width->value() * f)));
-        m_height->setValue(static_cast<int>(std::lround(m_height->value() * f)));
-    });
-    connect(m_width, &QSpinBox::valueChanged, this, [this](int w) {
-        if (!m_keepAspect->isChecked()) return;
-        QSignalBlocker block(m_height);
-        m_height->setValue(std::max(16, static_cast<int>(std::lround(w / m_aspect))));
-    });
-    connect(m_height, &QSpinBox::valueChanged, this, [this](int h) {
-        if (!m_keepAspect->isChecked()) return;
-        QSignalBlocker block(m_width);
-        m_width->setValue(std::max(16, static_cast<int>(std::lround(h * m_aspect))));
-    });
     resetSize();
 }
 
@@ -122,22 +141,18 @@ figures::FigureKind ExportDialog::figure() const {
 }
 
 QSize ExportDialog::imageSize() const {
-    return {m_width->value(), m_height->value()};
+    return m_size->size();
 }
 
 figures::FigureStyle ExportDialog::style() const {
     figures::FigureStyle s;
-    s.dpi = m_dpi->value();
+    s.dpi = m_size->dpi();
     s.transparent = m_transparent->isChecked();
     return s;
 }
 
 void ExportDialog::resetSize() {
-    const QSize size = m_sizer(figure(), m_dpi->value());
-    m_aspect = size.height() > 0 ? static_cast<double>(size.width()) / size.height() : 1.0;
-    QSignalBlocker b1(m_width), b2(m_height);
-    m_width->setValue(size.width());
-    m_height->setValue(size.height());
+    m_size->setSize(m_sizer(figure(), m_size->dpi()));
 }
 
 QImage ExportDialog::render() const {
@@ -158,8 +173,9 @@ bool ExportDialog::exportTo(const QString& path, QString* error) {
 void ExportDialog::copyToClipboard() {
     try {
         QApplication::clipboard()->setImage(render());
-        m_status->setText(
-            tr("Copied %1 × %2 px to the clipboard.").arg(m_width->value()).arg(m_height->value()));
+        m_status->setText(tr("Copied %1 × %2 px to the clipboard.")
+                              .arg(imageSize().width())
+                              .arg(imageSize().height()));
     } catch (const std::exception& e) {
         m_status->setText(QString::fromUtf8(e.what()));
     }

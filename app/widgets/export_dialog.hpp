@@ -10,6 +10,7 @@
 
 class QCheckBox;
 class QComboBox;
+class QFormLayout;
 class QLabel;
 class QSpinBox;
 
@@ -17,6 +18,29 @@ namespace nnlens::widgets {
 
 // Writes `image` as PNG atomically (QSaveFile). False with a message naming the file on failure.
 bool savePng(const QImage& image, const QString& path, QString* error);
+
+// The size rows of the export dialogs: width and height in pixels (proportions kept when asked)
+// and the dpi (a new dpi keeps the size in inches: the pixels scale with it).
+class FigureSizeEditor : public QObject {
+    Q_OBJECT
+
+  public:
+    // Adds the "Size" and "DPI" rows to `form`; the spin boxes belong to `parent`.
+    FigureSizeEditor(QFormLayout* form, QWidget* parent);
+
+    // A new default size (the figure changed): its proportions are the ones kept.
+    void setSize(QSize size);
+    QSize size() const;
+    int dpi() const;
+
+  private:
+    QSpinBox* m_width = nullptr;
+    QSpinBox* m_height = nullptr;
+    QSpinBox* m_dpi = nullptr;
+    QCheckBox* m_keepAspect = nullptr;
+    double m_aspect = 1.0;
+    int m_lastDpi = 100;
+};
 
 class ExportDialog : public QDialog {
     Q_OBJECT
@@ -48,14 +72,9 @@ class ExportDialog : public QDialog {
     Renderer m_render;
     Sizer m_sizer;
     QComboBox* m_figure = nullptr;
-    QSpinBox* m_width = nullptr;
-    QSpinBox* m_height = nullptr;
-    QSpinBox* m_dpi = nullptr;
+    FigureSizeEditor* m_size = nullptr;
     QCheckBox* m_transparent = nullptr;
-    QCheckBox* m_keepAspect = nullptr;
     QLabel* m_status = nullptr;
-    double m_aspect = 1.0;
-    int m_lastDpi = 100;
 };
 
 }  // namespace nnlens::widgets

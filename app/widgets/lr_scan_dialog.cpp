@@ -164,6 +164,20 @@ LrScanDialog::LrScanDialog(model::Document* doc, model::TrainingController* trai
     });
     setRunning(false);
     resize(640, 600);
+    // A scan belongs to the network and data it ran on: another shape, other data or another
+    // file makes its rate stale (the plot stays, "Use this rate" waits for a new run).
+    const auto stale = [this] {
+        if (!m_curve || running() || !m_use->isEnabled()) return;
+        m_use->setEnabled(false);
+        showMessage(tr("The network or the data changed since this scan: run it again to use "
+                       "its rate."),
+                    false);
+    };
+    connect(m_doc, &model::Document::dataChanged, this, stale);
+    connect(m_doc, &model::Document::filePathChanged, this, stale);
+    connect(m_doc, &model::Document::networkChanged, this, [stale](model::EditHint hint) {
+        if (hint.shape) stale();
+    });
 }
 
 LrScanDialog::~LrScanDialog() {

@@ -16,6 +16,7 @@
 #include "core/network.hpp"
 #include "gui/main_window.hpp"
 #include "same_network.hpp"
+#include "test_window.hpp"
 #include "widgets/figure_view.hpp"
 
 using namespace nnlens;
@@ -96,13 +97,8 @@ class TestHostileFiles : public QObject {
         QStandardPaths::setTestModeEnabled(true);
         QVERIFY(m_tmp.isValid());
         qputenv("NNLENS_RECOVERY_DIR", QFile::encodeName(m_tmp.filePath(QStringLiteral("rec"))));
-        m_window = std::make_unique<gui::MainWindow>();
-        window().setErrorDialogs(false);
-        window().setDiscardPrompt([] { return QMessageBox::Discard; });
-        QVERIFY(window().setBackend(QStringLiteral("cpu")));
-        window().resize(1280, 800);
-        window().show();
-        QVERIFY(QTest::qWaitForWindowExposed(&window()));
+        m_window = test::makeTestWindow();
+        QVERIFY(m_window);
     }
 
     // Each row starts from the same place: a preset with one unsaved edit (one undo step).

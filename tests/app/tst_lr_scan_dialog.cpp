@@ -25,6 +25,7 @@
 
 #include "gui/main_window.hpp"
 #include "same_network.hpp"
+#include "test_window.hpp"
 #include "text/number_text.hpp"
 #include "widgets/data_panel.hpp"
 #include "widgets/export_dialog.hpp"
@@ -143,13 +144,8 @@ class TestLrScanDialog : public QObject {
     }
 
     void init() {
-        m_window = std::make_unique<gui::MainWindow>();
-        window().setErrorDialogs(false);
-        window().setDiscardPrompt([] { return QMessageBox::Discard; });
-        QVERIFY(window().setBackend(QStringLiteral("cpu")));
-        window().resize(1280, 800);
-        window().show();
-        QVERIFY(QTest::qWaitForWindowExposed(&window()));
+        m_window = test::makeTestWindow();
+        QVERIFY(m_window);
     }
     void cleanup() { m_window.reset(); }
 
@@ -227,6 +223,21 @@ class TestLrScanDialog : public QObject {
         QVERIFY2(std::abs(spin->value() - recommended) <= 5e-7,
                  qPrintable(QString::number(spin->value())));
         QCOMPARE(spin->text(), spin->textFromValue(recommended));
+    }
+
+    // A scan's rate belongs to its network and data: opening another network makes it stale.
+    void anotherNetworkMakesTheRateStale() {
+        openLesson();
+        widgets::LrScanDialog* dialog = openDialog();
+        QVERIFY(dialog);
+        QVERIFY(runToEnd(dialog));
+        auto* use = child<QPushButton>(dialog, "lrScanUse");
+        QVERIFY(use->isEnabled());
+        QVERIFY(window().openPreset(":/presets/lesson-xor-2-4-1.nnlens.json"));
+        QVERIFY(!use->isEnabled());
+        QVERIFY2(dialog->messageText().contains("run it again"), qPrintable(dialog->messageText()));
+        QVERIFY(runToEnd(dialog));
+        QVERIFY(use->isEnabled());
     }
 
     void cancelStopsALongScanAndKeepsTheNetwork() {

@@ -29,6 +29,7 @@
 #include "core/network_io.hpp"
 #include "engine/backend_choice.hpp"
 #include "gui/main_window.hpp"
+#include "test_window.hpp"
 #include "widgets/figure_view.hpp"
 #include "widgets/inspector.hpp"
 #include "widgets/layer_editor.hpp"
@@ -192,15 +193,8 @@ class TestMainWindow : public QObject {
     }
 
     void init() {
-        m_window = std::make_unique<gui::MainWindow>();
-        window().setErrorDialogs(false);
-        window().setDiscardPrompt([] { return QMessageBox::Discard; });
-        // The CPU engine whatever the machine has: the rows compare the window's pixels with
-        // `nnlens-cli render --backend cpu`, and a GPU's maps may differ in the last bit.
-        QVERIFY(window().setBackend(QStringLiteral("cpu")));
-        window().resize(1280, 800);
-        window().show();
-        QVERIFY(QTest::qWaitForWindowExposed(&window()));
+        m_window = test::makeTestWindow();
+        QVERIFY(m_window);
         open(kQuadrant);
     }
 

@@ -21,6 +21,7 @@
 #include "core/dataset.hpp"
 #include "core/network_io.hpp"
 #include "gui/main_window.hpp"
+#include "test_window.hpp"
 #include "widgets/data_panel.hpp"
 #include "widgets/figure_view.hpp"
 #include "widgets/training_panel.hpp"
@@ -94,13 +95,8 @@ class TestTrainingWindow : public QObject {
 
   private slots:
     void init() {
-        m_window = std::make_unique<gui::MainWindow>();
-        window().setErrorDialogs(false);
-        window().setDiscardPrompt([] { return QMessageBox::Discard; });
-        QVERIFY(window().setBackend(QStringLiteral("cpu")));
-        window().resize(1280, 800);
-        window().show();
-        QVERIFY(QTest::qWaitForWindowExposed(&window()));
+        m_window = test::makeTestWindow();
+        QVERIFY(m_window);
         // A new window has nothing to save (the training panel must not dirty it).
         QVERIFY2(!doc().isModified(), qPrintable(doc().undoStack()->undoText()));
     }

@@ -1,0 +1,28 @@
+// The window as the GUI tests drive it: no message boxes (errors go to the status bar and
+// lastError()), unsaved changes discarded without asking, the CPU engine whatever the machine
+// has (the rows compare pixels with `nnlens-cli --backend cpu`; a GPU's maps may differ in the
+// last bit), 1280 x 800, shown and exposed.
+#pragma once
+
+#include <QMessageBox>
+#include <QTest>
+
+#include <memory>
+
+#include "gui/main_window.hpp"
+
+namespace nnlens::test {
+
+// Null when the CPU engine cannot be chosen or the window is not exposed.
+inline std::unique_ptr<gui::MainWindow> makeTestWindow() {
+    auto window = std::make_unique<gui::MainWindow>();
+    window->setErrorDialogs(false);
+    window->setDiscardPrompt([] { return QMessageBox::Discard; });
+    if (!window->setBackend(QStringLiteral("cpu"))) return nullptr;
+    window->resize(1280, 800);
+    window->show();
+    if (!QTest::qWaitForWindowExposed(window.get())) return nullptr;
+    return window;
+}
+
+}  // namespace nnlens::test
