@@ -115,7 +115,14 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent) {
     resize(1280, 800);
 }
 
-MainWindow::~MainWindow() = default;
+MainWindow::~MainWindow() {
+    // The lr scan and the training controller end their workers and hand the document back its
+    // edit guard: before QObject deletes the children in creation order, the document first.
+    delete m_lrScan;
+    m_lrScan = nullptr;
+    delete m_training;
+    m_training = nullptr;
+}
 
 // ---- layout -------------------------------------------------------------------------------
 

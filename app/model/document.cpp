@@ -2,6 +2,7 @@
 // files are read through QFile (resource paths work) and saved atomically.
 #include "document.hpp"
 
+#include <QDir>
 #include <QFile>
 #include <QFileInfo>
 
@@ -215,7 +216,7 @@ bool Document::saveAs(const QString& path, QString* error) {
         }
         if (lesson.training || lesson.data || m_data) {
             lesson.training = specFrom(m_settings, lesson.training.value_or(TrainingSpec{}));
-            if (lesson.data) lesson.data->valSplit = m_settings.valSplit;
+            lesson.data = dataSpecFor(path);
             setLesson(out, lesson);
         }
         writeNetwork(out, QFile::encodeName(path).toStdString());
@@ -224,12 +225,55 @@ bool Document::saveAs(const QString& path, QString* error) {
         if (error) *error = QString::fromStdString(e.what());
         return false;
     }
+    m_lessonData = m_data;
+    m_lessonBase = path;
     const bool settingsWereDirty = std::exchange(m_settingsDirty, false);
     m_undo.setClean();
     if (settingsWereDirty && !isModified()) emit modifiedChanged(false);
     m_path = path;
     emit filePathChanged(m_path);
     return true;
+}
+
+std::optional<DataSpec> Document::dataSpecFor(const QString& path) const {
+    std::optional<DataSpec> spec;
+    try {
+        spec = lessonOf(m_net).data;
+    } catch (const InputError&) {
+        spec.reset();
+    }
+    const QFileInfo target(path);
+    // The lesson's own data: a generator's recipe stays, a file is named as seen from the folder
+    // the network is saved to. Also when that file could not be read (nothing is dropped).
+    const bool lessonData = m_data ? m_data == m_lessonData : !m_lessonError.isEmpty();
+    if (spec && lessonData) {
+        spec->valSplit = m_settings.valSplit;
+        if (spec->file.empty()) return spec;
+        const QString data = QString::fromStdString(
+            lessonDataPath(*spec, QFile::encodeName(m_lessonBase).toStdString()));
+        if (!data.startsWith(QLatin1Char(':'))) {
+            spec->file = QFile::encodeName(target.absoluteDir().relativeFilePath(
+                                               QFileInfo(data).absoluteFilePath()))
+                             .toStdString();
+            return spec;
+        }
+    }
+    if (!m_data) return std::nullopt;  // cleared data: the lesson has none
+    // Data edited, generated, imported or inside a preset: written next to the network (never
+    // over the lesson's own CSV), so the saved lesson opens with what the window shows.
+    QString stem = target.fileName();
+    for (const QString suffix : {QStringLiteral(".nnlens.json"), QStringLiteral(".json")}) {
+        if (stem.endsWith(suffix, Qt::CaseInsensitive)) {
+            stem.chop(suffix.size());
+            break;
+        }
+    }
+    const QString name = stem + QStringLiteral(".data.csv");
+    writeCsv(*m_data, QFile::encodeName(target.absoluteDir().filePath(name)).toStdString());
+    DataSpec written;
+    written.file = QFile::encodeName(name).toStdString();
+    written.valSplit = m_settings.valSplit;
+    return written;
 }
 
 void Document::newNetwork() {
@@ -286,6 +330,7 @@ void Document::loadLesson() {
             m_settings.valSplit = valSplit;
         }
         if (lesson.data) {
+            m_lessonBase = m_sourcePath;
             m_data = std::make_shared<const Dataset>(
                 loadLessonData(*lesson.data, QFile::encodeName(m_sourcePath).toStdString()));
             if (m_data->inputs() != m_net.inputs) {
@@ -300,6 +345,7 @@ void Document::loadLesson() {
         m_lessonError = shownText(QFileInfo(m_sourcePath).fileName() + QStringLiteral(": ") +
                                   QString::fromStdString(e.what()));
     }
+    m_lessonData = m_data;
     emit dataChanged();
     emit trainingSettingsChanged();
 }

@@ -11,6 +11,7 @@
 #include <optional>
 
 #include "core/dataset.hpp"
+#include "core/lesson.hpp"
 #include "core/network.hpp"
 #include "figures/node_ref.hpp"
 #include "training_service.hpp"
@@ -163,8 +164,15 @@ class Document : public QObject {
     TrainingSettings m_settings;
     bool m_settingsDirty = false;
     QString m_sourcePath;  // the file or resource the network came from (lesson data paths)
+    // The data as the lesson gave them, and the file its data path is relative to: Save keeps
+    // the lesson's data key while the data are these, and writes the data otherwise.
+    std::shared_ptr<const Dataset> m_lessonData;
+    QString m_lessonBase;
     QString m_lessonError;
     void loadLesson();
+    // The lesson's data key for a save to `path` (writing the data next to it when they are not
+    // the lesson's own); nullopt when there are no data.
+    std::optional<DataSpec> dataSpecFor(const QString& path) const;
     std::function<void()> m_editGuard;
 };
 

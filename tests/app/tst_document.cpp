@@ -14,6 +14,7 @@
 #include <limits>
 #include <vector>
 
+#include "core/lesson.hpp"
 #include "core/network.hpp"
 #include "core/network_io.hpp"
 #include "model/document.hpp"
@@ -187,6 +188,11 @@ class TestDocument : public QObject {
     void openMalformed();
     void saveReopen();
     void unknownKeysKept();
+    void lessonDataFileFollowsSaveAs();
+    void editedDataAreWrittenNextToTheNetwork();
+    void generatedDataKeepTheirRecipe();
+    void clearedDataLeaveTheLesson();
+    void unreadableDataFileIsKept();
     void saveUnwritable_data();
     void saveUnwritable();
     void saveWithoutPath();
@@ -770,6 +776,138 @@ void TestDocument::unknownKeysKept() {
     QCOMPARE(back.extra.dump(), std::string(R"({"teacher_notes":{"lesson":3}})"));
     QCOMPARE(back.layers[0].extra.dump(), std::string(R"({"colour":"red"})"));
     QVERIFY(sameBits(back.layers[0].W(1, 0), 3.0f));
+}
+
+namespace {
+
+// A lesson in `dir`: a 2-2-1 network whose data.file is "data.csv" (3 rows) beside it.
+QString writeLessonWithCsv(const QDir& dir) {
+    const QString csv = dir.filePath(QStringLiteral("data.csv"));
+    if (!writeBytes(csv, "x1,x2,y1\n0,0,0\n1,0,1\n0,1,1\n")) return {};
+    const QString path = dir.filePath(QStringLiteral("lesson.nnlens.json"));
+    if (!writeBytes(path, R"({"format": "nnlens.network", "version": 1, "inputs": 2,
+        "layers": [{"activation": "tanh", "weights": [[1, 0], [0, 1]], "bias": [0, 0]},
+                   {"activation": "sigmoid", "weights": [[1], [1]], "bias": [0]}],
+        "data": {"file": "data.csv", "val_split": 0.0},
+        "training": {"loss": "bce", "optimizer": "adam", "lr": 0.01}})")) {
+        return {};
+    }
+    return path;
+}
+
+std::optional<DataSpec> savedDataSpec(const QString& path) {
+    return lessonOf(readNetwork(path.toStdString())).data;
+}
+
+}  // namespace
+
+// Save As to another folder names the same data file from there: the lesson opens with its data.
+void TestDocument::lessonDataFileFollowsSaveAs() {
+    QTemporaryDir tmp;
+    QVERIFY(QDir(tmp.path()).mkpath(QStringLiteral("a")));
+    QVERIFY(QDir(tmp.path()).mkpath(QStringLiteral("b/deeper")));
+    const QString path = writeLessonWithCsv(QDir(tmp.filePath(QStringLiteral("a"))));
+    QVERIFY(!path.isEmpty());
+    Document doc;
+    QString error;
+    QVERIFY2(doc.open(path, &error), qPrintable(error));
+    QVERIFY(doc.data());
+    QCOMPARE(doc.data()->size(), 3);
+    const QString moved = tmp.filePath(QStringLiteral("b/deeper/moved.nnlens.json"));
+    QVERIFY2(doc.saveAs(moved, &error), qPrintable(error));
+    const auto spec = savedDataSpec(moved);
+    QVERIFY(spec);
+    QCOMPARE(QString::fromStdString(spec->file), QStringLiteral("../../a/data.csv"));
+    QVERIFY(!QFile::exists(tmp.filePath(QStringLiteral("b/deeper/moved.data.csv"))));
+    Document again;
+    QVERIFY2(again.open(moved, &error), qPrintable(error));
+    QVERIFY2(again.lessonError().isEmpty(), qPrintable(again.lessonError()));
+    QVERIFY(again.data());
+    QCOMPARE(again.data()->size(), 3);
+    // Saved again where it is: the path stays as it now reads.
+    QVERIFY(again.save(&error));
+    QCOMPARE(QString::fromStdString(savedDataSpec(moved)->file),
+             QStringLiteral("../../a/data.csv"));
+}
+
+// Points added in the window are saved: written beside the network, never over the lesson's CSV.
+void TestDocument::editedDataAreWrittenNextToTheNetwork() {
+    QTemporaryDir tmp;
+    const QString path = writeLessonWithCsv(QDir(tmp.path()));
+    QVERIFY(!path.isEmpty());
+    QFile original(tmp.filePath(QStringLiteral("data.csv")));
+    QVERIFY(original.open(QIODevice::ReadOnly));
+    const QByteArray before = original.readAll();
+    original.close();
+    Document doc;
+    QString error;
+    QVERIFY2(doc.open(path, &error), qPrintable(error));
+    QVERIFY(doc.addPoint(0.5f, -0.5f, true));
+    QVERIFY(doc.save(&error));
+    const auto spec = savedDataSpec(path);
+    QVERIFY(spec);
+    QCOMPARE(QString::fromStdString(spec->file), QStringLiteral("lesson.data.csv"));
+    QVERIFY(original.open(QIODevice::ReadOnly));
+    QCOMPARE(original.readAll(), before);
+    Document again;
+    QVERIFY2(again.open(path, &error), qPrintable(error));
+    QVERIFY2(again.lessonError().isEmpty(), qPrintable(again.lessonError()));
+    QCOMPARE(again.data()->size(), 4);
+    QCOMPARE(again.data()->x(3, 0), 0.5f);
+    QCOMPARE(again.data()->x(3, 1), -0.5f);
+    QCOMPARE(again.data()->y(3, 0), 1.0f);
+}
+
+// A preset's generated data keep the generator's recipe (no CSV is written).
+void TestDocument::generatedDataKeepTheirRecipe() {
+    QTemporaryDir tmp;
+    Document doc;
+    QString error;
+    QVERIFY(QDir(tmp.path()).mkpath(QStringLiteral("from")));
+    const QString source = tmp.filePath(QStringLiteral("from/sincos.nnlens.json"));
+    QVERIFY(writeBytes(source, R"({"format": "nnlens.network", "version": 1, "inputs": 2,
+        "layers": [{"activation": "tanh", "weights": [[1], [0]], "bias": [0]}],
+        "data": {"generate": {"kind": "sincos", "n": 100, "noise": 0, "seed": 1},
+                 "val_split": 0.2}})"));
+    QVERIFY2(doc.open(source, &error), qPrintable(error));
+    QVERIFY(doc.data());
+    QCOMPARE(doc.data()->size(), 100);
+    const QString path = tmp.filePath(QStringLiteral("sincos.nnlens.json"));
+    QVERIFY2(doc.saveAs(path, &error), qPrintable(error));
+    const auto spec = savedDataSpec(path);
+    QVERIFY(spec && spec->generate);
+    QVERIFY(spec->file.empty());
+    QCOMPARE(QDir(tmp.path()).entryList(QDir::Files).size(), 1);
+}
+
+// Data cleared in the window leave the saved lesson without a data key.
+void TestDocument::clearedDataLeaveTheLesson() {
+    QTemporaryDir tmp;
+    const QString path = writeLessonWithCsv(QDir(tmp.path()));
+    Document doc;
+    QString error;
+    QVERIFY2(doc.open(path, &error), qPrintable(error));
+    QVERIFY(doc.setData(nullptr, QStringLiteral("Clear data")));
+    QVERIFY(doc.save(&error));
+    QVERIFY(!savedDataSpec(path));
+    Document again;
+    QVERIFY(again.open(path, &error));
+    QCOMPARE(again.data(), nullptr);
+}
+
+// A data file that could not be read stays named in the saved lesson (nothing is dropped).
+void TestDocument::unreadableDataFileIsKept() {
+    QTemporaryDir tmp;
+    const QString path = writeLessonWithCsv(QDir(tmp.path()));
+    QVERIFY(QFile::remove(tmp.filePath(QStringLiteral("data.csv"))));
+    Document doc;
+    QString error;
+    QVERIFY2(doc.open(path, &error), qPrintable(error));
+    QVERIFY(!doc.lessonError().isEmpty());
+    QVERIFY(doc.save(&error));
+    const auto spec = savedDataSpec(path);
+    QVERIFY(spec);
+    QCOMPARE(QString::fromStdString(spec->file), QStringLiteral("data.csv"));
 }
 
 void TestDocument::saveUnwritable_data() {
