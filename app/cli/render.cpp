@@ -362,10 +362,11 @@ network (the diagram: nodes and weighted edges; any number of inputs),
 activations (the seed's plot_activations), softmax (the seed's plot_softmax),
 loss (train and validation loss per epoch from the JSON train printed),
 lr-scan (the seed's lr_scan plot from the JSON lr-scan printed), data (the
-output node's map with the data points and the decision line) and fit
+output node's map with the data points and the decision line), fit
 (targets and predictions against the row order or a column, as the seed's
-sin(t)cos(t) plot) and losses (each loss and its gradient against the
-output for the targets 0 and 1, with its formula). graph, unit, node and data need a network with 2 inputs.
+sin(t)cos(t) plot) and losses (each loss with its formula, its value and its
+gradient against the output for the targets 0 and 1). graph, unit, node and
+data need a network with 2 inputs.
 data and fit take --data, else the data the network file's lesson names.
 
 Options:

@@ -490,11 +490,14 @@ QSize MainWindow::defaultExportSize(figures::FigureKind kind, double dpi) const 
 
 void MainWindow::exportDialog() {
     const int tab = m_tabs->currentIndex();
-    exportDialogFor(tab == 1                              ? figures::FigureKind::Activations
-                    : tab == 2                            ? figures::FigureKind::Softmax
-                    : m_tabs->currentWidget() == m_losses ? figures::FigureKind::Losses
-                    : m_doc->network().inputs == 2        ? figures::FigureKind::Graph
-                                                          : figures::FigureKind::Network,
+    if (m_tabs->currentWidget() == m_losses) {
+        exportDialogFor(figures::FigureKind::Losses, this);
+        return;
+    }
+    exportDialogFor(tab == 1                       ? figures::FigureKind::Activations
+                    : tab == 2                     ? figures::FigureKind::Softmax
+                    : m_doc->network().inputs == 2 ? figures::FigureKind::Graph
+                                                   : figures::FigureKind::Network,
                     this);
 }
 
