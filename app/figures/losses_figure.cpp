@@ -206,6 +206,7 @@ void drawLossPanel(QPainter& p, const QRectF& panel, Loss loss, const FigureOpti
         }
         detail::drawAxesGrid(p, ax, style, text);
     }
+    p.save();  // the curves, clipped to the axes
     p.setRenderHint(QPainter::Antialiasing, true);
     p.setClipRect(axesRect);
     QPen zero(QColor(128, 128, 128), style.px(1.0));
@@ -243,7 +244,7 @@ void drawLossPanel(QPainter& p, const QRectF& panel, Loss loss, const FigureOpti
             p.drawPath(path);
         }
     }
-    p.setClipping(false);
+    p.restore();
     if (!bare) detail::drawAxesFrame(p, ax, style, text);
     p.restore();
 }
@@ -251,10 +252,11 @@ void drawLossPanel(QPainter& p, const QRectF& panel, Loss loss, const FigureOpti
 }  // namespace
 
 void paintLosses(QPainter& p, const QRectF& rect, const FigureOptions& figureOpt) {
-    detail::fillBackground(p, rect, figureOpt.style);
+    // Text and lines shrink with the figure (down to style.minFit) so small exports stay legible.
     FigureOptions opt = figureOpt;
     opt.style = detail::fittedStyle(figureOpt.style, rect.size(), QSizeF(820.0, 540.0));
     const FigureStyle& style = opt.style;
+    detail::fillBackground(p, rect, style);
     const double margin = style.px(6.0);
     const QRectF area = rect.adjusted(margin, margin, -margin, -margin);
     const double legendH = QFontMetricsF(style.font(kLegendPt)).height() * 1.6;
