@@ -179,10 +179,11 @@ class TestMainWindow : public QObject {
         QProcess p;
         p.start(
             QStringLiteral(NNLENS_CLI_PATH),
-            {QStringLiteral("render"), net, QStringLiteral("--figure"), figure,
-             QStringLiteral("-o"), out, QStringLiteral("--width"), QString::number(size.width()),
-             QStringLiteral("--height"), QString::number(size.height()), QStringLiteral("--dpi"),
-             QStringLiteral("100"), QStringLiteral("--backend"), QStringLiteral("cpu")} +
+            QStringList{QStringLiteral("render"), net, QStringLiteral("--figure"), figure,
+                        QStringLiteral("-o"), out, QStringLiteral("--width"),
+                        QString::number(size.width()), QStringLiteral("--height"),
+                        QString::number(size.height()), QStringLiteral("--dpi"),
+                        QStringLiteral("100"), QStringLiteral("--backend"), QStringLiteral("cpu")} +
                 extra);
         if (!p.waitForFinished(60000)) return QStringLiteral("timeout");
         if (p.exitCode() != 0) return QString::fromUtf8(p.readAllStandardError());
