@@ -70,7 +70,8 @@ QString lossFormula(Loss loss) {
             return QStringLiteral(
                 "BCE = \u2212\u03a3 [y log p + (1 \u2212 y) log(1 \u2212 p)]\np = sigmoid(x)");
         case Loss::Ce:
-            return QStringLiteral("CE = \u2212log p[label]\np = softmax(x)");
+            // y = 1: x₁'s class is the label; y = 0: another one is.
+            return QStringLiteral("CE = \u2212log p[label]\np = softmax(x),  y = 1: label 1");
     }
     return {};
 }
@@ -154,7 +155,7 @@ QString xLabel(Loss loss) {
         case Loss::BceLogits:
             return QStringLiteral("output x (a logit)");
         case Loss::Ce:
-            return QStringLiteral("logit x\u2081 (x\u2082 = x\u2083 = 0); y = 1: label 1");
+            return QStringLiteral("logit x\u2081 (x\u2082 = x\u2083 = 0)");
         default:
             return QStringLiteral("output x");
     }
