@@ -220,6 +220,15 @@ int runRender(const Args& a, Io& io) {
         }
         opt.highlight = act;
     }
+    opt.lossSigma = numberInRange(a, "sigma", 1.0, figures::kMinLossSigma, figures::kMaxLossSigma);
+    if (const auto name = a.value("loss"); name && *name != "all") {
+        const auto loss = lossFromName(*name);
+        if (!loss) {
+            a.failOption("loss",
+                         "unknown loss \"" + *name + "\" (known: all, " + knownLossNames() + ")");
+        }
+        opt.lossHighlight = loss;
+    }
     std::optional<double> valSplit;
     if (a.has("val-split")) {
         valSplit = a.number("val-split", 0.0);
@@ -331,10 +340,14 @@ int runRender(const Args& a, Io& io) {
     return kExitOk;
 }
 
+static_assert(figures::kMinLossSigma == 0.05 && figures::kMaxLossSigma == 100.0,
+              "the help text names the range of --sigma");
+
 std::string renderHelp() {
     return R"(Usage: nnlens-cli render NET --figure F -o FIG.png [--width W] [--height H]
                          [--dpi D] [--node L,N] [--transparent] [--presentation]
                          [--vlim V] [--softmax-range LO,HI] [--activation NAME]
+                         [--sigma S] [--loss NAME]
                          [--n N] [--range R] [--bins B]
                          [--history TRAIN.json] [--scan SCAN.json]
                          [--data D.csv] [--val-split F] [--fit-column C]
@@ -349,14 +362,16 @@ network (the diagram: nodes and weighted edges; any number of inputs),
 activations (the seed's plot_activations), softmax (the seed's plot_softmax),
 loss (train and validation loss per epoch from the JSON train printed),
 lr-scan (the seed's lr_scan plot from the JSON lr-scan printed), data (the
-output node's map with the data points and the decision line) and fit
+output node's map with the data points and the decision line), fit
 (targets and predictions against the row order or a column, as the seed's
-sin(t)cos(t) plot). graph, unit, node and data need a network with 2 inputs.
+sin(t)cos(t) plot) and losses (each loss with its formula, its value and its
+gradient against the output for the targets 0 and 1). graph, unit, node and
+data need a network with 2 inputs.
 data and fit take --data, else the data the network file's lesson names.
 
 Options:
   --figure F            graph, unit, node, network, activations, softmax, loss,
-                        lr-scan, data or fit
+                        lr-scan, data, fit or losses
   -o FILE               the PNG (written atomically)
   --width W, --height H size in pixels (default: the figure's size in inches
                         times dpi; one of them alone keeps that aspect)
@@ -370,6 +385,9 @@ Options:
   --softmax-range LO,HI y1 and y2 of the softmax figure (default 0,15)
   --activation NAME     the curve to emphasise in the activations figure
                         (default: the selected node's activation)
+  --sigma S             losses: chi2's sigma, from 0.05 to 100 (default 1)
+  --loss NAME           losses: the loss to emphasise (the others light), or
+                        all (default)
   --n N, --range R, --bins B
                         grid points, half-width and histogram bins of the maps
                         (default: the file's view, else 250, 3, 25)
@@ -396,9 +414,10 @@ Command renderCommand() {
             "NET --figure F -o FIG.png",
             "draw a figure of the network to a PNG",
             renderHelp(),
-            {{"figure", "output", "width", "height", "dpi", "node", "vlim", "softmax-range",
-              "activation", "n", "range", "bins", "backend", "history", "scan", "data", "val-split",
-              "fit-column", "mark-epoch"},
+            {{"figure",    "output",        "width",      "height",  "dpi",  "node",
+              "vlim",      "softmax-range", "activation", "sigma",   "loss", "n",
+              "range",     "bins",          "backend",    "history", "scan", "data",
+              "val-split", "fit-column",    "mark-epoch"},
              {"transparent", "presentation", "points", "points-on-all-maps"},
              {"NET (the network file)"}},
             runRender};

@@ -37,6 +37,8 @@ std::string_view figureName(FigureKind kind) {
             return "data";
         case FigureKind::Fit:
             return "fit";
+        case FigureKind::Losses:
+            return "losses";
     }
     return "graph";
 }
@@ -117,6 +119,8 @@ QSize defaultFigureSize(FigureKind kind, const Network& net, const FigureStyle& 
             return inches(6.0, 6.0, style);
         case FigureKind::Fit:
             return inches(8.0, 6.0, style);  // the seed's plt.figure(figsize=(8,6))
+        case FigureKind::Losses:
+            return inches(13.0, 8.5, style);  // 3 x 2 panels with their formulas
     }
     return inches(6.0, 6.0, style);
 }
@@ -308,6 +312,9 @@ QImage renderFigure(FigureKind kind, const Network& net, const MapSet* maps, QSi
             break;
         case FigureKind::Fit:
             paintFit(p, rect, net, o);
+            break;
+        case FigureKind::Losses:
+            paintLosses(p, rect, o);
             break;
     }
     p.end();

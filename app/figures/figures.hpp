@@ -16,6 +16,7 @@
 
 #include "core/activation.hpp"
 #include "core/dataset.hpp"
+#include "core/loss.hpp"
 #include "core/network.hpp"
 #include "map_set.hpp"
 #include "node_ref.hpp"
@@ -35,11 +36,12 @@ enum class FigureKind {
     LrScan,       // the seed's lr_scan plot: loss against rate, log-log, min and recommended
     Data,         // the output node's map with the data points, axes and decision line
     Fit,          // regression: targets and predictions against the row order or a column
+    Losses,       // the six losses and their gradients against the output, targets 0 and 1
 };
 inline constexpr FigureKind kAllFigures[] = {
     FigureKind::Graph,   FigureKind::Unit,    FigureKind::Activations, FigureKind::Softmax,
     FigureKind::Network, FigureKind::NodeMap, FigureKind::Loss,        FigureKind::LrScan,
-    FigureKind::Data,    FigureKind::Fit};
+    FigureKind::Data,    FigureKind::Fit,     FigureKind::Losses};
 
 std::string_view figureName(FigureKind kind);  // "graph", "unit", ..., "node", "loss", ...
 std::optional<FigureKind> figureFromName(std::string_view name);
@@ -101,6 +103,9 @@ struct FigureOptions {
     std::shared_ptr<const LrScanCurve> scan;
     // Fit figure: the x axis, "" for the row order or an input or extra column ("x1", "t").
     std::string fitColumn;
+    // Losses figure: the loss drawn strong (the others light; none: all alike) and chi2's sigma.
+    std::optional<Loss> lossHighlight;
+    double lossSigma = 1.0;
 };
 
 // The rows that train: [0, trainRows) of `data` (all of them for -1).
@@ -168,6 +173,30 @@ void paintFit(QPainter& p, const QRectF& rect, const Network& net, const FigureO
 // The output node's map with the points, axes, colour bar and decision line (points.cpp).
 void paintData(QPainter& p, const QRectF& rect, const Network& net, const MapSet& maps,
                const FigureOptions& opt);
+
+// Losses figure (losses_figure.cpp): each loss of one sample against its output x, from the
+// engine's evaluateLoss on a one-row batch (so mean and sum agree). Elementwise losses: output x,
+// target y = `target`. ce: the logits (x, 0, 0) of kLossCurveClasses classes, label 0 (the varied
+// class is right) for target 1, label 1 for target 0; the gradient is d L / d x.
+inline constexpr int kLossCurveClasses = 3;
+// chi2's sigma in the losses figure: the window's spin box and render --sigma take this range.
+inline constexpr double kMinLossSigma = 0.05;
+inline constexpr double kMaxLossSigma = 100.0;
+struct LossCurve {
+    std::vector<double> value;     // (S) L(x_s)
+    std::vector<double> gradient;  // (S) dL/dx at x_s
+};
+LossCurve lossCurve(Loss loss, double target, const std::vector<double>& xs, double sigma);
+// The axes of a loss's panel: x the output (bce: the probability in (0, 1); bce_logits, ce: the
+// logit), y clipped where the curves blow up.
+struct LossAxes {
+    double x0, x1, y0, y1;
+};
+LossAxes lossAxes(Loss loss);
+// The formula as the notebook writes it, in Unicode ("L₂ = ½ |x − y|²"); a second line after
+// '\n' says what p is (bce, bce_logits, ce).
+QString lossFormula(Loss loss);
+void paintLosses(QPainter& p, const QRectF& rect, const FigureOptions& opt);
 
 // The formula of a node with its current numbers, e.g.
 // "out = tanh(2.00 x1 + 1.00 x2 + 1.00)" (first layer) or

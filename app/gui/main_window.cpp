@@ -144,12 +144,14 @@ void MainWindow::buildViews() {
 
     m_activations = new widgets::ActivationPanel(m_doc, this);
     m_softmax = new widgets::SoftmaxPanel(m_doc, this);
+    m_losses = new widgets::LossesPanel(m_doc, this);
 
     m_tabs = new QTabWidget(this);
     m_tabs->setDocumentMode(true);
     m_tabs->addTab(maps, tr("Network"));
     m_tabs->addTab(m_activations, tr("Activations"));
     m_tabs->addTab(m_softmax, tr("Softmax"));
+    m_tabs->addTab(m_losses, tr("Losses"));
     setCentralWidget(m_tabs);
 
     m_layers = new widgets::LayerEditor(m_doc, this);
@@ -428,6 +430,8 @@ widgets::FigureView* MainWindow::exportView(figures::FigureKind kind) const {
             return m_activations->view();
         case figures::FigureKind::Softmax:
             return m_softmax->view();
+        case figures::FigureKind::Losses:
+            return m_losses->view();
         case figures::FigureKind::Loss:
             return m_trainingPlots->lossView();
         case figures::FigureKind::Fit:
@@ -493,6 +497,10 @@ QSize MainWindow::defaultExportSize(figures::FigureKind kind, double dpi) const 
 
 void MainWindow::exportDialog() {
     const int tab = m_tabs->currentIndex();
+    if (m_tabs->currentWidget() == m_losses) {
+        exportDialogFor(figures::FigureKind::Losses, this);
+        return;
+    }
     exportDialogFor(tab == 1                       ? figures::FigureKind::Activations
                     : tab == 2                     ? figures::FigureKind::Softmax
                     : m_doc->network().inputs == 2 ? figures::FigureKind::Graph
@@ -529,7 +537,7 @@ void MainWindow::showLrScan() {
 
 void MainWindow::showTab(const QString& name) {
     const QStringList names{QStringLiteral("network"), QStringLiteral("activations"),
-                            QStringLiteral("softmax")};
+                            QStringLiteral("softmax"), QStringLiteral("losses")};
     const int index = static_cast<int>(names.indexOf(name));
     if (index >= 0) m_tabs->setCurrentIndex(index);
 }

@@ -1,7 +1,9 @@
-// ActivationPanel and SoftmaxPanel: a figure view with the controls that change its options.
+// ActivationPanel, SoftmaxPanel and LossesPanel: a figure view with the controls that change its
+// options.
 #include "plot_panels.hpp"
 
 #include <QCheckBox>
+#include <QComboBox>
 #include <QDoubleSpinBox>
 #include <QGridLayout>
 #include <QHBoxLayout>
@@ -132,6 +134,59 @@ void SoftmaxPanel::setRange(double lo, double hi) {
     }
     m_lo->setValue(opt.softmaxLo);
     m_hi->setValue(opt.softmaxHi);
+}
+
+LossesPanel::LossesPanel(model::Document* doc, QWidget* parent) : QWidget(parent) {
+    auto* layout = new QVBoxLayout(this);
+    layout->setContentsMargins(4, 4, 4, 4);
+    m_view = new FigureView(figures::FigureKind::Losses, doc, this);
+    m_view->setObjectName(QStringLiteral("lossesView"));
+    layout->addWidget(m_view, 1);
+
+    auto* controls = new QHBoxLayout;
+    controls->addWidget(new QLabel(tr("chi2 \u03c3"), this));
+    m_sigma = new QDoubleSpinBox(this);
+    m_sigma->setObjectName(QStringLiteral("lossSigma"));
+    m_sigma->setRange(figures::kMinLossSigma, figures::kMaxLossSigma);
+    m_sigma->setDecimals(2);
+    m_sigma->setSingleStep(0.1);
+    m_sigma->setKeyboardTracking(false);
+    m_sigma->setValue(m_view->options().lossSigma);
+    m_sigma->setToolTip(
+        tr("The target's uncertainty in the chi-square (nnlens-cli render --sigma)"));
+    controls->addWidget(m_sigma);
+    controls->addSpacing(12);
+    controls->addWidget(new QLabel(tr("Emphasise:"), this));
+    m_highlight = new QComboBox(this);
+    m_highlight->setObjectName(QStringLiteral("lossHighlight"));
+    m_highlight->addItem(tr("all"), -1);
+    for (const LossInfo& info : kLosses) {
+        m_highlight->addItem(
+            QString::fromUtf8(info.name.data(), static_cast<int>(info.name.size())),
+            static_cast<int>(info.id));
+    }
+    m_highlight->setToolTip(
+        tr("One loss drawn strong, the others light (nnlens-cli render --loss)"));
+    controls->addWidget(m_highlight);
+    controls->addSpacing(12);
+    controls->addWidget(new QLabel(
+        tr("ce: %1 classes, logit x\u2081 varied, the others 0").arg(figures::kLossCurveClasses),
+        this));
+    controls->addStretch(1);
+    layout->addLayout(controls);
+
+    connect(m_sigma, &QDoubleSpinBox::valueChanged, this, [this](double sigma) {
+        figures::FigureOptions opt = m_view->options();
+        opt.lossSigma = sigma;
+        m_view->setOptions(opt);
+    });
+    connect(m_highlight, &QComboBox::currentIndexChanged, this, [this] {
+        figures::FigureOptions opt = m_view->options();
+        const int id = m_highlight->currentData().toInt();
+        opt.lossHighlight.reset();
+        if (id >= 0) opt.lossHighlight = static_cast<Loss>(id);
+        m_view->setOptions(opt);
+    });
 }
 
 }  // namespace nnlens::widgets

@@ -1,5 +1,6 @@
 // The activation panel (plot_activations, with a choice of curves) and the softmax panel
-// (plot_softmax, with its range and the seed's two presets).
+// (plot_softmax, with its range and the seed's two presets), and the losses panel (each loss and
+// its gradient, with chi2's sigma and the loss to emphasise).
 #pragma once
 
 #include <QWidget>
@@ -9,6 +10,7 @@
 #include "model/document.hpp"
 
 class QCheckBox;
+class QComboBox;
 class QDoubleSpinBox;
 
 namespace nnlens::widgets {
@@ -43,6 +45,21 @@ class SoftmaxPanel : public QWidget {
     FigureView* m_view = nullptr;
     QDoubleSpinBox* m_lo = nullptr;
     QDoubleSpinBox* m_hi = nullptr;
+};
+
+class LossesPanel : public QWidget {
+    Q_OBJECT
+
+  public:
+    explicit LossesPanel(model::Document* doc, QWidget* parent = nullptr);
+    FigureView* view() const { return m_view; }
+    QDoubleSpinBox* sigmaBox() const { return m_sigma; }
+    QComboBox* highlightBox() const { return m_highlight; }
+
+  private:
+    FigureView* m_view = nullptr;
+    QDoubleSpinBox* m_sigma = nullptr;
+    QComboBox* m_highlight = nullptr;
 };
 
 }  // namespace nnlens::widgets

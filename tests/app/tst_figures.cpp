@@ -155,6 +155,9 @@ class TestFigures : public QObject {
     void logAxesAlwaysHaveNumbers();
     void trainingFiguresMatchCli_data();
     void trainingFiguresMatchCli();
+    void lossCurvesComeFromTheEngine_data();
+    void lossCurvesComeFromTheEngine();
+    void lossesFigurePanels();
 };
 
 void TestFigures::names() {
@@ -185,6 +188,7 @@ void TestFigures::defaultSizes_data() {
     QTest::newRow("data 6x6 in") << FigureKind::Data << "single-unit" << QSize(600, 600);
     QTest::newRow("fit 8x6 in (the seed's figsize)")
         << FigureKind::Fit << "single-unit" << QSize(800, 600);
+    QTest::newRow("losses 13x8.5 in") << FigureKind::Losses << "single-unit" << QSize(1300, 850);
 }
 
 void TestFigures::defaultSizes() {
@@ -223,6 +227,7 @@ void TestFigures::rendersEveryFigure_data() {
         {FigureKind::Graph, "spiral-2-8-8-8-1"},  {FigureKind::Unit, "quadrant-selector"},
         {FigureKind::NodeMap, "single-unit"},     {FigureKind::Network, "nn-graph-8-4-3-2"},
         {FigureKind::Activations, "single-unit"}, {FigureKind::Softmax, "single-unit"},
+        {FigureKind::Losses, "nn-graph-8-4-3-2"},
     };
     for (const auto& f : figures) {
         const QString name = QString::fromUtf8(figureName(f.kind).data());
@@ -565,6 +570,13 @@ void TestFigures::matchesCli_data() {
     QTest::newRow("unit, node 2,1, presentation")
         << FigureKind::Unit << "quadrant-selector" << QSize(500, 500)
         << QStringList{"--node", "2,1", "--presentation"};
+    QTest::newRow("losses") << FigureKind::Losses << "nn-graph-8-4-3-2" << QSize(1000, 650)
+                            << QStringList{};
+    QTest::newRow("losses, sigma 0.5, bce emphasised, presentation")
+        << FigureKind::Losses << "single-unit" << QSize(900, 600)
+        << QStringList{"--sigma", "0.5", "--loss", "bce", "--presentation"};
+    QTest::newRow("losses, --loss all")
+        << FigureKind::Losses << "single-unit" << QSize(700, 500) << QStringList{"--loss", "all"};
 }
 
 void TestFigures::matchesCli() {
@@ -595,6 +607,9 @@ void TestFigures::matchesCli() {
         opt.style.highContrast = true;
     }
     if (extra.contains("--node")) opt.selected = {1, 0};
+    if (const auto i = extra.indexOf("--sigma"); i >= 0) opt.lossSigma = extra[i + 1].toDouble();
+    if (const auto i = extra.indexOf("--loss"); i >= 0)
+        opt.lossHighlight = lossFromName(extra[i + 1].toStdString());  // nullopt for "all"
     opt.highlight = n.layers[static_cast<std::size_t>(std::max(0, opt.selected.layer))].activation;
     const QImage expected =
         renderFigure(kind, n, nullptr, size, opt).convertToFormat(QImage::Format_ARGB32);
@@ -910,6 +925,146 @@ void TestFigures::trainingFiguresMatchCli() {
             differ += written.pixel(x, y) != expected.pixel(x, y) ? 1 : 0;
     }
     QCOMPARE(differ, 0);
+}
+
+// ---- losses --------------------------------------------------------------------------------
+
+namespace {
+
+// Spec section 3's per-sample terms, written out in double precision independently of the engine
+// (ce: logits (x, 0, 0), label 0 for target 1, else 1).
+double specLoss(Loss loss, double x, double y, double sigma) {
+    switch (loss) {
+        case Loss::Mse:
+            return (x - y) * (x - y);
+        case Loss::L2:
+            return 0.5 * (x - y) * (x - y);
+        case Loss::Chi2:
+            return (x - y) / sigma * (x - y) / sigma;
+        case Loss::Bce:
+            return -(y * std::log(x) + (1.0 - y) * std::log(1.0 - x));
+        case Loss::BceLogits: {
+            const double p = 1.0 / (1.0 + std::exp(-x));
+            return -(y * std::log(p) + (1.0 - y) * std::log(1.0 - p));
+        }
+        case Loss::Ce: {
+            const double lse = std::log(std::exp(x) + 2.0);
+            return lse - (y >= 0.5 ? x : 0.0);
+        }
+    }
+    return 0.0;
+}
+
+}  // namespace
+
+void TestFigures::lossCurvesComeFromTheEngine_data() {
+    QTest::addColumn<int>("loss");
+    QTest::addColumn<double>("sigma");
+    QTest::addColumn<QList<double>>("xs");
+    const QList<double> regression{-0.9, -0.2, 0.3, 0.7, 1.4, 1.9};
+    const QList<double> logits{-5.0, -1.3, -0.2, 0.4, 2.2, 5.5};
+    QTest::newRow("mse") << int(Loss::Mse) << 1.0 << regression;
+    QTest::newRow("l2") << int(Loss::L2) << 1.0 << regression;
+    QTest::newRow("chi2 sigma 1") << int(Loss::Chi2) << 1.0 << regression;
+    QTest::newRow("chi2 sigma 0.5") << int(Loss::Chi2) << 0.5 << regression;
+    QTest::newRow("chi2 sigma 3") << int(Loss::Chi2) << 3.0 << regression;
+    QTest::newRow("bce") << int(Loss::Bce) << 1.0 << QList<double>{0.02, 0.2, 0.5, 0.73, 0.97};
+    QTest::newRow("bce_logits") << int(Loss::BceLogits) << 1.0 << logits;
+    QTest::newRow("ce, 3 classes") << int(Loss::Ce) << 1.0 << logits;
+}
+
+// The plotted values are the engine's (evaluateLoss on one sample); checked against the spec's
+// formulas and the gradient against a central difference of them.
+void TestFigures::lossCurvesComeFromTheEngine() {
+    QFETCH(int, loss);
+    QFETCH(double, sigma);
+    QFETCH(QList<double>, xs);
+    const auto l = static_cast<Loss>(loss);
+    const std::vector<double> x(xs.begin(), xs.end());
+    for (const double y : {0.0, 1.0}) {
+        const LossCurve c = lossCurve(l, y, x, sigma);
+        QCOMPARE(c.value.size(), x.size());
+        QCOMPARE(c.gradient.size(), x.size());
+        for (std::size_t i = 0; i < x.size(); ++i) {
+            const double want = specLoss(l, x[i], y, sigma);
+            const double h = 1e-5;
+            const double slope =
+                (specLoss(l, x[i] + h, y, sigma) - specLoss(l, x[i] - h, y, sigma)) / (2.0 * h);
+            const QString where =
+                QStringLiteral("x = %1, y = %2: L %3 (want %4), dL/dx %5 (want %6)")
+                    .arg(x[i])
+                    .arg(y)
+                    .arg(c.value[i])
+                    .arg(want)
+                    .arg(c.gradient[i])
+                    .arg(slope);
+            QVERIFY2(std::abs(c.value[i] - want) <= 1e-5 + 1e-4 * std::abs(want),
+                     qPrintable(where));
+            QVERIFY2(std::abs(c.gradient[i] - slope) <= 1e-4 + 1e-3 * std::abs(slope),
+                     qPrintable(where));
+        }
+    }
+    // The formula the panel shows names the loss the notebook's way.
+    QVERIFY(!lossFormula(l).isEmpty());
+}
+
+// Six panels, each with both targets' colours; the emphasised one stays strong, the rest light.
+void TestFigures::lossesFigurePanels() {
+    const QSize size(1300, 850);
+    auto countColour = [](const QImage& img, QRgb want, const QRect& r) {
+        int n = 0;
+        for (int y = r.top(); y <= r.bottom(); ++y) {
+            for (int x = r.left(); x <= r.right(); ++x) {
+                const QRgb c = img.pixel(x, y);
+                n += std::abs(qRed(c) - qRed(want)) < 12 &&
+                             std::abs(qGreen(c) - qGreen(want)) < 12 &&
+                             std::abs(qBlue(c) - qBlue(want)) < 12
+                         ? 1
+                         : 0;
+            }
+        }
+        return n;
+    };
+    const QRgb blue = qRgb(31, 119, 180);
+    const QRgb orange = qRgb(255, 127, 14);
+    // The six cells of the 3 x 2 grid below the legend row.
+    auto cell = [&](int i) {
+        const int top = 60;
+        const int w = size.width() / 3;
+        const int h = (size.height() - top) / 2;
+        return QRect((i % 3) * w + 4, top + (i / 3) * h + 4, w - 8, h - 8);
+    };
+    FigureOptions opt;
+    const QImage all = renderFigure(FigureKind::Losses, preset("single-unit"), nullptr, size, opt);
+    QCOMPARE(all.size(), size);
+    QCOMPARE(all.pixel(0, size.height() - 1), qRgba(255, 255, 255, 255));
+    for (int i = 0; i < 6; ++i) {
+        QVERIFY2(countColour(all, blue, cell(i)) > 150, qPrintable(QString::number(i)));
+        QVERIFY2(countColour(all, orange, cell(i)) > 150, qPrintable(QString::number(i)));
+    }
+    opt.lossHighlight = Loss::Bce;
+    const QImage one = renderFigure(FigureKind::Losses, preset("single-unit"), nullptr, size, opt);
+    for (int i = 0; i < 6; ++i) {
+        const int strong = countColour(one, blue, cell(i)) + countColour(one, orange, cell(i));
+        if (kLosses[static_cast<std::size_t>(i)].id == Loss::Bce) {
+            QVERIFY2(strong > 300, qPrintable(QString::number(strong)));
+        } else {
+            QVERIFY2(strong < 20, qPrintable(QString::number(strong)));  // drawn light
+        }
+    }
+    // chi2's sigma changes its panel and no other.
+    opt.lossHighlight.reset();
+    opt.lossSigma = 0.5;
+    const QImage narrow =
+        renderFigure(FigureKind::Losses, preset("single-unit"), nullptr, size, opt);
+    for (int i = 0; i < 6; ++i) {
+        const bool chi2 = kLosses[static_cast<std::size_t>(i)].id == Loss::Chi2;
+        QCOMPARE(narrow.copy(cell(i)) != all.copy(cell(i)), chi2);
+    }
+    if (const QString dir = qEnvironmentVariable("NNLENS_SHOT_DIR"); !dir.isEmpty()) {
+        all.save(dir + "/losses-figure.png");
+        one.save(dir + "/losses-figure-bce.png");
+    }
 }
 
 QTEST_MAIN(TestFigures)

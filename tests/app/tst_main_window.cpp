@@ -33,6 +33,7 @@
 #include "widgets/figure_view.hpp"
 #include "widgets/inspector.hpp"
 #include "widgets/layer_editor.hpp"
+#include "widgets/plot_panels.hpp"
 
 using namespace nnlens;
 using figures::FigureKind;
@@ -173,14 +174,17 @@ class TestMainWindow : public QObject {
         QVERIFY(window().openPreset(preset));
         settle();
     }
-    QString cliRender(const QString& net, const QString& figure, QSize size, const QString& out) {
+    QString cliRender(const QString& net, const QString& figure, QSize size, const QString& out,
+                      const QStringList& extra = {}) {
         QProcess p;
         p.start(
             QStringLiteral(NNLENS_CLI_PATH),
-            {QStringLiteral("render"), net, QStringLiteral("--figure"), figure,
-             QStringLiteral("-o"), out, QStringLiteral("--width"), QString::number(size.width()),
-             QStringLiteral("--height"), QString::number(size.height()), QStringLiteral("--dpi"),
-             QStringLiteral("100"), QStringLiteral("--backend"), QStringLiteral("cpu")});
+            QStringList{QStringLiteral("render"), net, QStringLiteral("--figure"), figure,
+                        QStringLiteral("-o"), out, QStringLiteral("--width"),
+                        QString::number(size.width()), QStringLiteral("--height"),
+                        QString::number(size.height()), QStringLiteral("--dpi"),
+                        QStringLiteral("100"), QStringLiteral("--backend"), QStringLiteral("cpu")} +
+                extra);
         if (!p.waitForFinished(60000)) return QStringLiteral("timeout");
         if (p.exitCode() != 0) return QString::fromUtf8(p.readAllStandardError());
         return {};
@@ -440,6 +444,7 @@ class TestMainWindow : public QObject {
         QTest::newRow("network") << int(FigureKind::Network) << QSize(700, 300) << false;
         QTest::newRow("activations") << int(FigureKind::Activations) << QSize(1200, 500) << true;
         QTest::newRow("softmax") << int(FigureKind::Softmax) << QSize(1050, 300) << false;
+        QTest::newRow("losses") << int(FigureKind::Losses) << QSize(1300, 850) << true;
     }
     void exportWritesAPngOfTheRequestedSize() {
         QFETCH(int, kind);
@@ -465,6 +470,7 @@ class TestMainWindow : public QObject {
         QTest::newRow("network") << int(FigureKind::Network) << QSize(600, 300);
         QTest::newRow("activations") << int(FigureKind::Activations) << QSize(1000, 420);
         QTest::newRow("softmax") << int(FigureKind::Softmax) << QSize(900, 260);
+        QTest::newRow("losses") << int(FigureKind::Losses) << QSize(1000, 650);
     }
     void guiExportEqualsCliRender() {
         QFETCH(int, kind);
@@ -484,6 +490,42 @@ class TestMainWindow : public QObject {
         const QImage b(cli);
         QCOMPARE(a.size(), b.size());
         QVERIFY2(a == b, "GUI export and CLI render differ");
+    }
+
+    // The Losses tab: its controls repaint the figure, and its export is the CLI's render with the
+    // matching options.
+    void lossesTabControlsAndExport() {
+        window().showTab(QStringLiteral("losses"));
+        widgets::LossesPanel* panel = window().lossesPanel();
+        QVERIFY(panel->isVisible());
+        QCOMPARE(panel->view()->options().lossSigma, 1.0);
+        QVERIFY(!panel->view()->options().lossHighlight);
+        const QImage before = panel->view()->grab().toImage();
+        panel->sigmaBox()->setValue(0.5);
+        panel->highlightBox()->setCurrentIndex(panel->highlightBox()->findText("bce"));
+        QCOMPARE(panel->view()->options().lossSigma, 0.5);
+        QCOMPARE(panel->view()->options().lossHighlight, std::optional<Loss>(Loss::Bce));
+        QVERIFY(panel->view()->grab().toImage() != before);
+        if (const QString dir = qEnvironmentVariable("NNLENS_SHOT_DIR"); !dir.isEmpty())
+            window().grab().save(dir + "/losses-tab.png");
+
+        QTemporaryDir dir;
+        const QString net = dir.filePath(QStringLiteral("net.nnlens.json"));
+        QVERIFY(window().saveAs(net));
+        settle();
+        const QSize size(900, 600);
+        const QString gui = dir.filePath(QStringLiteral("gui.png"));
+        const QString cli = dir.filePath(QStringLiteral("cli.png"));
+        QVERIFY(window().exportFigure(FigureKind::Losses, size, {}, gui));
+        const QString error = cliRender(net, QStringLiteral("losses"), size, cli,
+                                        {QStringLiteral("--sigma"), QStringLiteral("0.5"),
+                                         QStringLiteral("--loss"), QStringLiteral("bce")});
+        QVERIFY2(error.isEmpty(), qPrintable(error));
+        QVERIFY2(QImage(gui) == QImage(cli), "the Losses tab's export and the CLI render differ");
+        panel->highlightBox()->setCurrentIndex(0);
+        panel->sigmaBox()->setValue(1.0);
+        QVERIFY(!panel->view()->options().lossHighlight);
+        window().showTab(QStringLiteral("network"));
     }
 
     void presentationModeEnlargesTheFigures() {

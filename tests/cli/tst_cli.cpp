@@ -944,6 +944,14 @@ void TestCli::render_data() {
         << "fit" << QStringList{"--data", "%D/sincos.csv", "--fit-column", "t"} << QSize(800, 600);
     QTest::newRow("fit from the lesson's data") << "lesson.nnlens.json"
                                                 << "fit" << QStringList{} << QSize(800, 600);
+    QTest::newRow("losses, default size 13x8.5 in")
+        << "quadrant.nnlens.json"
+        << "losses" << QStringList{} << QSize(1300, 850);
+    QTest::newRow("losses, sigma and emphasis, size typed")
+        << "three-in.nnlens.json"
+        << "losses" << QStringList{"--sigma", "0.3", "--loss",   "bce_logits",
+                                   "--width", "777", "--height", "555"}
+        << QSize(777, 555);
     QTest::newRow("graph with the lesson's points")
         << "lesson.nnlens.json"
         << "graph" << QStringList{"--points", "--n", "40", "--height", "300"} << QSize(0, 300);
@@ -1371,7 +1379,18 @@ void TestCli::badInput_data() {
     QTest::newRow("render: unknown figure")
         << QStringList(render).replaceInStrings("graph", "pie")
         << "render: --figure: unknown figure \"pie\" (known: graph, unit, activations, softmax, "
-           "network, node, loss, lr-scan, data, fit)"
+           "network, node, loss, lr-scan, data, fit, losses)"
+        << renderOut;
+    QTest::newRow("render: --sigma 0")
+        << (render + QStringList{"--sigma", "0"})
+        << "render: --sigma: 0 is out of range (must be from 0.05 to 100)" << renderOut;
+    QTest::newRow("render: --sigma not a number")
+        << (render + QStringList{"--sigma", "wide"}) << "render: --sigma: \"wide\" is not a number"
+        << renderOut;
+    QTest::newRow("render: unknown --loss")
+        << (render + QStringList{"--loss", "hinge"})
+        << "render: --loss: unknown loss \"hinge\" (known: all, mse, l2, chi2, bce, bce_logits, "
+           "ce)"
         << renderOut;
     QTest::newRow("render: missing --figure")
         << QStringList{"render", "%D/quadrant.nnlens.json", "-o", "%D/fig.png"}

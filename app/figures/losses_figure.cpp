@@ -1,0 +1,281 @@
+// The notebook's loss section as a figure: each loss of one sample and its gradient against the
+// network output, for the targets 1 and 0, with the formula as the notebook writes it. The values
+// come from the engine's evaluateLoss (core/backward.hpp), never from a formula written here.
+#include <QFontMetricsF>
+#include <QPainterPath>
+
+#include <algorithm>
+#include <cmath>
+#include <vector>
+
+#include "core/backward.hpp"
+#include "figures.hpp"
+#include "paint_util.hpp"
+
+namespace nnlens::figures {
+
+LossCurve lossCurve(Loss loss, double target, const std::vector<double>& xs, double sigma) {
+    const bool ce = loss == Loss::Ce;
+    // One sample: the output x (ce: the logits (x, 0, 0)) against the target (ce: a label).
+    Dataset one;
+    one.x = Matrix::Zero(1, 1);
+    if (ce) {
+        one.labels = {target >= 0.5 ? 0 : 1};
+    } else {
+        one.y = Matrix::Constant(1, 1, static_cast<float>(target));
+        if (loss == Loss::Chi2) one.sigma = Matrix::Constant(1, 1, static_cast<float>(sigma));
+    }
+    const LossConfig cfg{loss, defaultReduction(loss)};  // one term: mean and sum agree
+    Matrix out = Matrix::Zero(1, ce ? kLossCurveClasses : 1);
+    Matrix dout;
+    LossCurve curve;
+    curve.value.reserve(xs.size());
+    curve.gradient.reserve(xs.size());
+    for (const double x : xs) {
+        out(0, 0) = static_cast<float>(x);
+        curve.value.push_back(evaluateLoss(cfg, out, one, false, &dout));
+        curve.gradient.push_back(dout(0, 0));
+    }
+    return curve;
+}
+
+LossAxes lossAxes(Loss loss) {
+    switch (loss) {
+        case Loss::Mse:
+        case Loss::L2:
+        case Loss::Chi2:
+            return {-1.0, 2.0, -4.0, 4.0};
+        case Loss::Bce:
+            return {0.0, 1.0, -6.0, 6.0};  // p -> 0 or 1: log and gradient blow up, clipped
+        case Loss::BceLogits:
+        case Loss::Ce:
+            return {-6.0, 6.0, -1.5, 6.0};
+    }
+    return {-1.0, 2.0, -4.0, 4.0};
+}
+
+QString lossFormula(Loss loss) {
+    // x: the network output (X_out), y: the target (Y_tgt); per sample, as the figure plots it.
+    switch (loss) {
+        case Loss::Mse:
+            return QStringLiteral("MSE = (1/N) \u03a3 (x \u2212 y)\u00b2");
+        case Loss::L2:
+            return QStringLiteral("L\u2082 = \u00bd |x \u2212 y|\u00b2");
+        case Loss::Chi2:
+            return QStringLiteral("\u03c7\u00b2 = \u03a3 ((x \u2212 y) / \u03c3)\u00b2");
+        case Loss::Bce:
+            return QStringLiteral(
+                "BCE = \u2212\u03a3 [y log p + (1 \u2212 y) log(1 \u2212 p)]\np = x");
+        case Loss::BceLogits:
+            return QStringLiteral(
+                "BCE = \u2212\u03a3 [y log p + (1 \u2212 y) log(1 \u2212 p)]\np = sigmoid(x)");
+        case Loss::Ce:
+            // y = 1: x₁'s class is the label; y = 0: another one is.
+            return QStringLiteral("CE = \u2212log p[label]\np = softmax(x),  y = 1: label 1");
+    }
+    return {};
+}
+
+namespace {
+
+constexpr double kTitlePt = 12.0;
+constexpr double kFormulaPt = 11.0;
+constexpr double kLegendPt = 11.0;
+constexpr int kSamples = 401;
+
+// matplotlib's tab:blue and tab:orange: target 1 and target 0.
+QColor targetColour(int target) {
+    return target == 1 ? QColor(31, 119, 180) : QColor(255, 127, 14);
+}
+
+QString lossText(Loss l) {
+    const auto name = lossName(l);
+    return QString::fromUtf8(name.data(), static_cast<int>(name.size()));
+}
+
+QPen curvePen(int target, bool gradient, bool light, const FigureStyle& style) {
+    QColor c = targetColour(target);
+    if (light) c.setAlphaF(0.3f);
+    QPen pen(c, style.px(light ? 1.5 : 2.2), Qt::SolidLine, Qt::FlatCap, Qt::RoundJoin);
+    if (gradient) pen.setDashPattern({3.7, 1.6});
+    return pen;
+}
+
+// A font of `points` shrunk until `text` fits `width` (long formulas in narrow panels).
+QFont fittedFont(const FigureStyle& style, double points, const QString& text, double width) {
+    QFont font = style.font(points);
+    const double w = QFontMetricsF(font).horizontalAdvance(text);
+    if (w > width && w > 0.0) {
+        // Whole pixels, rounded down so that the text fits.
+        const double pixels = std::max(1.0, std::floor(font.pixelSize() * width / w));
+        font.setPixelSize(static_cast<int>(pixels));
+    }
+    return font;
+}
+
+// The legend across the top: value (solid) and gradient (dashed) for each target.
+void drawLegendRow(QPainter& p, const QRectF& row, const FigureStyle& style) {
+    const QFont font = style.font(kLegendPt);
+    const QFontMetricsF fm(font);
+    const double sample = style.px(22.0);
+    const double pad = style.px(5.0);
+    const double gap = style.px(18.0);
+    struct Entry {
+        int target;
+        bool gradient;
+        QString text;
+    };
+    const Entry entries[] = {{1, false, QStringLiteral("L, target y = 1")},
+                             {0, false, QStringLiteral("L, target y = 0")},
+                             {1, true, QStringLiteral("dL/dx, y = 1")},
+                             {0, true, QStringLiteral("dL/dx, y = 0")}};
+    double total = 0.0;
+    for (const Entry& e : entries)
+        total += sample + pad + fm.horizontalAdvance(e.text) + gap;
+    total -= gap;
+    double x = row.center().x() - total / 2.0;
+    const double y = row.center().y();
+    p.save();
+    p.setFont(font);
+    for (const Entry& e : entries) {
+        p.setPen(curvePen(e.target, e.gradient, false, style));
+        p.drawLine(QPointF(x, y), QPointF(x + sample, y));
+        x += sample + pad;
+        p.setPen(style.foreground());
+        detail::drawText(p, QPointF(x, y), Qt::AlignLeft | Qt::AlignVCenter, e.text);
+        x += fm.horizontalAdvance(e.text) + gap;
+    }
+    p.restore();
+}
+
+QString xLabel(Loss loss) {
+    switch (loss) {
+        case Loss::Bce:
+            return QStringLiteral("output p = x (a probability)");
+        case Loss::BceLogits:
+            return QStringLiteral("output x (a logit)");
+        case Loss::Ce:
+            return QStringLiteral("logit x\u2081 (x\u2082 = x\u2083 = 0)");
+        default:
+            return QStringLiteral("output x");
+    }
+}
+
+void drawLossPanel(QPainter& p, const QRectF& panel, Loss loss, const FigureOptions& opt) {
+    const FigureStyle& style = opt.style;
+    const bool light = opt.lossHighlight && *opt.lossHighlight != loss;
+    const LossAxes range = lossAxes(loss);
+    detail::AxesText text;
+    text.xLabel = xLabel(loss);
+    text.yLabel = QStringLiteral("L, dL/dx");
+    text.maxTicksX = 7;
+    text.maxTicksY = 7;
+    text.grid = true;
+    const QFont titleFont = style.font(kTitlePt, true);
+    const double titleH = QFontMetricsF(titleFont).height();
+    // Two lines for every panel (the second: what p is), so the axes of a row line up.
+    const double lineH = QFontMetricsF(style.font(kFormulaPt)).height() * 1.1;
+    const double formulaH = 2.0 * lineH;
+    const double left = detail::axesLeftMargin(style, text, range.y0, range.y1);
+    const double bottom = detail::axesBottomMargin(style, text);
+    QRectF axesRect =
+        panel.adjusted(left, titleH + formulaH + style.px(4.0), -style.px(6.0), -bottom);
+    const bool bare = axesRect.width() < 60.0 || axesRect.height() < 40.0;
+    if (bare) axesRect = panel;
+    const detail::DataAxes ax{axesRect, range.x0, range.x1, range.y0, range.y1};
+
+    p.save();
+    if (!bare) {
+        QColor fg = style.foreground();
+        if (light) fg.setAlphaF(0.45f);
+        p.setPen(fg);
+        p.setFont(titleFont);
+        QString title = lossText(loss);
+        if (loss == Loss::Chi2)
+            title += QStringLiteral("  (\u03c3 = %1)").arg(opt.lossSigma, 0, 'g', 4);
+        detail::drawText(p, QPointF(axesRect.center().x(), panel.top()),
+                         Qt::AlignHCenter | Qt::AlignTop, title);
+        const QStringList lines = lossFormula(loss).split(QLatin1Char('\n'));
+        for (int i = 0; i < lines.size(); ++i) {
+            // Over the axes, or over the whole panel when it is wider than the axes.
+            const QFont font = fittedFont(style, kFormulaPt, lines[i], panel.width());
+            const double half = QFontMetricsF(font).horizontalAdvance(lines[i]) / 2.0;
+            const double cx = std::min(axesRect.center().x(), panel.right() - half);
+            p.setFont(font);
+            detail::drawText(p, QPointF(cx, panel.top() + titleH + lineH * (i + 0.5)),
+                             Qt::AlignHCenter | Qt::AlignVCenter, lines[i]);
+        }
+        detail::drawAxesGrid(p, ax, style, text);
+    }
+    p.save();  // the curves, clipped to the axes
+    p.setRenderHint(QPainter::Antialiasing, true);
+    p.setClipRect(axesRect);
+    QPen zero(QColor(128, 128, 128), style.px(1.0));
+    zero.setDashPattern({1.0, 1.65});
+    p.setPen(zero);
+    p.drawLine(ax.map(range.x0, 0.0), ax.map(range.x1, 0.0));
+
+    // bce's output is a probability: the open interval (0, 1), its ends left out.
+    const double inset = loss == Loss::Bce ? 1e-3 : 0.0;
+    std::vector<double> xs(kSamples);
+    for (int k = 0; k < kSamples; ++k) {
+        xs[static_cast<std::size_t>(k)] =
+            range.x0 + inset + (range.x1 - range.x0 - 2.0 * inset) * k / (kSamples - 1);
+    }
+    const double span = range.y1 - range.y0;
+    const double sigma = opt.lossSigma > 0.0 && std::isfinite(opt.lossSigma) ? opt.lossSigma : 1.0;
+    for (const int target : {0, 1}) {
+        const LossCurve curve = lossCurve(loss, target, xs, sigma);
+        for (const bool gradient : {false, true}) {
+            const std::vector<double>& ys = gradient ? curve.gradient : curve.value;
+            QPainterPath path;
+            for (std::size_t k = 0; k < xs.size(); ++k) {
+                // Far outside the axes a curve is clipped anyway; keep the path finite.
+                const double y = std::isfinite(ys[k]) ? ys[k] : (ys[k] > 0 ? 1e30 : -1e30);
+                const QPointF pt =
+                    ax.map(xs[k], std::clamp(y, range.y0 - 10.0 * span, range.y1 + 10.0 * span));
+                if (k == 0) {
+                    path.moveTo(pt);
+                } else {
+                    path.lineTo(pt);
+                }
+            }
+            p.setPen(curvePen(target, gradient, light, style));
+            p.setBrush(Qt::NoBrush);
+            p.drawPath(path);
+        }
+    }
+    p.restore();
+    if (!bare) detail::drawAxesFrame(p, ax, style, text);
+    p.restore();
+}
+
+}  // namespace
+
+void paintLosses(QPainter& p, const QRectF& rect, const FigureOptions& figureOpt) {
+    // Text and lines shrink with the figure (down to style.minFit) so small exports stay legible.
+    FigureOptions opt = figureOpt;
+    opt.style = detail::fittedStyle(figureOpt.style, rect.size(), QSizeF(820.0, 540.0));
+    const FigureStyle& style = opt.style;
+    detail::fillBackground(p, rect, style);
+    const double margin = style.px(6.0);
+    const QRectF area = rect.adjusted(margin, margin, -margin, -margin);
+    const double legendH = QFontMetricsF(style.font(kLegendPt)).height() * 1.6;
+    drawLegendRow(p, QRectF(area.left(), area.top(), area.width(), legendH), style);
+
+    constexpr int kCols = 3;
+    constexpr int kRows = 2;
+    const double gapX = style.px(16.0);
+    const double gapY = style.px(12.0);
+    const double top = area.top() + legendH;
+    const double w = (area.width() - (kCols - 1) * gapX) / kCols;
+    const double h = (area.bottom() - top - (kRows - 1) * gapY) / kRows;
+    for (std::size_t i = 0; i < kLosses.size(); ++i) {
+        const int col = static_cast<int>(i) % kCols;
+        const int row = static_cast<int>(i) / kCols;
+        drawLossPanel(p, QRectF(area.left() + col * (w + gapX), top + row * (h + gapY), w, h),
+                      kLosses[i].id, opt);
+    }
+}
+
+}  // namespace nnlens::figures
