@@ -37,6 +37,8 @@ std::string_view figureName(FigureKind kind) {
             return "data";
         case FigureKind::Fit:
             return "fit";
+        case FigureKind::Flow:
+            return "flow";
     }
     return "graph";
 }
@@ -117,6 +119,11 @@ QSize defaultFigureSize(FigureKind kind, const Network& net, const FigureStyle& 
             return inches(6.0, 6.0, style);
         case FigureKind::Fit:
             return inches(8.0, 6.0, style);  // the seed's plt.figure(figsize=(8,6))
+        case FigureKind::Flow: {
+            // About 1.1 in a module and its arrow, so Linear(200, 100) stays legible.
+            const auto modules = static_cast<double>(2 * net.layers.size() + 1);
+            return inches(std::clamp(1.1 * modules, 6.0, 20.0), 3.6, style);
+        }
     }
     return inches(6.0, 6.0, style);
 }
@@ -156,6 +163,10 @@ void checkFigure(FigureKind kind, const Network& net, const FigureOptions& opt) 
             return;
         case FigureKind::Data:
         case FigureKind::Fit:
+            break;
+        case FigureKind::Flow:
+            // Optional data; when given, it must fit.
+            if (!opt.data) return;
             break;
         default:
             return;
@@ -308,6 +319,9 @@ QImage renderFigure(FigureKind kind, const Network& net, const MapSet* maps, QSi
             break;
         case FigureKind::Fit:
             paintFit(p, rect, net, o);
+            break;
+        case FigureKind::Flow:
+            paintFlow(p, rect, net, o);
             break;
     }
     p.end();

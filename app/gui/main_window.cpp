@@ -27,6 +27,7 @@
 #include "widgets/data_panel.hpp"
 #include "widgets/export_dialog.hpp"
 #include "widgets/figure_view.hpp"
+#include "widgets/flow_panel.hpp"
 #include "widgets/inspector.hpp"
 #include "widgets/layer_editor.hpp"
 #include "widgets/lr_scan_dialog.hpp"
@@ -143,6 +144,8 @@ void MainWindow::buildViews() {
     m_tabs->addTab(maps, tr("Network"));
     m_tabs->addTab(m_activations, tr("Activations"));
     m_tabs->addTab(m_softmax, tr("Softmax"));
+    m_flow = new widgets::FlowPanel(m_doc, this);
+    m_tabs->addTab(m_flow, tr("Data flow"));
     setCentralWidget(m_tabs);
 
     m_layers = new widgets::LayerEditor(m_doc, this);
@@ -421,6 +424,8 @@ widgets::FigureView* MainWindow::exportView(figures::FigureKind kind) const {
             return m_activations->view();
         case figures::FigureKind::Softmax:
             return m_softmax->view();
+        case figures::FigureKind::Flow:
+            return m_flow->view();  // its trace, data and selected module
         case figures::FigureKind::Loss:
             return m_trainingPlots->lossView();
         case figures::FigureKind::Fit:
@@ -486,6 +491,7 @@ QSize MainWindow::defaultExportSize(figures::FigureKind kind, double dpi) const 
 
 void MainWindow::exportDialog() {
     const int tab = m_tabs->currentIndex();
+    if (m_tabs->currentWidget() == m_flow) return exportDialogFor(figures::FigureKind::Flow, this);
     exportDialogFor(tab == 1                       ? figures::FigureKind::Activations
                     : tab == 2                     ? figures::FigureKind::Softmax
                     : m_doc->network().inputs == 2 ? figures::FigureKind::Graph
@@ -525,6 +531,7 @@ void MainWindow::showTab(const QString& name) {
                             QStringLiteral("softmax")};
     const int index = static_cast<int>(names.indexOf(name));
     if (index >= 0) m_tabs->setCurrentIndex(index);
+    if (name == QStringLiteral("flow")) m_tabs->setCurrentWidget(m_flow);
 }
 
 void MainWindow::setPresentation(bool on) {

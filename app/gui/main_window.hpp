@@ -34,6 +34,7 @@ class Inspector;
 class LayerEditor;
 class LrScanDialog;
 class SoftmaxPanel;
+class FlowPanel;
 }  // namespace nnlens::widgets
 
 namespace nnlens::gui {
@@ -53,6 +54,7 @@ class MainWindow : public QMainWindow {
     widgets::LayerEditor* layerEditor() const { return m_layers; }
     widgets::ActivationPanel* activationPanel() const { return m_activations; }
     widgets::SoftmaxPanel* softmaxPanel() const { return m_softmax; }
+    widgets::FlowPanel* flowPanel() const { return m_flow; }
     widgets::DataPanel* dataPanel() const { return m_data; }
     widgets::TrainingPanel* trainingPanel() const { return m_trainingPanel; }
     widgets::TrainingPlots* trainingPlots() const { return m_trainingPlots; }
@@ -172,6 +174,7 @@ class MainWindow : public QMainWindow {
     widgets::LayerEditor* m_layers = nullptr;
     widgets::ActivationPanel* m_activations = nullptr;
     widgets::SoftmaxPanel* m_softmax = nullptr;
+    widgets::FlowPanel* m_flow = nullptr;
     widgets::DataPanel* m_data = nullptr;
     widgets::TrainingPanel* m_trainingPanel = nullptr;
     widgets::TrainingPlots* m_trainingPlots = nullptr;

@@ -94,6 +94,8 @@ QSize FigureView::sizeHint() const {
         case FigureKind::Data:
         case FigureKind::Fit:
             return {480, 360};
+        case FigureKind::Flow:
+            return {640, 260};
     }
     return {400, 300};
 }
@@ -136,6 +138,9 @@ void FigureView::paintFigure(QPainter& p, const QRectF& rect, const Network& net
             break;
         case FigureKind::Fit:
             figures::paintFit(p, rect, net, opt);
+            break;
+        case FigureKind::Flow:
+            figures::paintFlow(p, rect, net, opt);
             break;
     }
 }

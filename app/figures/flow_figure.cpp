@@ -1,0 +1,330 @@
+// The data-flow figure: the network as the seed's torch.nn.Sequential modules, left to right, with
+// the tensor shapes trace(net, verbose=True) prints: forward (IN/OUT) above the arrows, backward
+// (GRAD, the gradient of the loss with respect to a module's output) below them.
+#include <QFontMetricsF>
+#include <QPainterPath>
+
+#include <algorithm>
+#include <cmath>
+#include <optional>
+
+#include "core/trace.hpp"
+#include "figures.hpp"
+#include "paint_util.hpp"
+#include "text/number_text.hpp"
+
+namespace nnlens::figures {
+
+namespace {
+
+struct Shape {
+    Eigen::Index rows = 0;
+    Eigen::Index cols = 0;
+};
+
+QString shapeText(Shape s) {
+    return QStringLiteral("(%1, %2)").arg(s.rows).arg(s.cols);
+}
+
+Shape shapeOf(const Matrix& m) {
+    return {m.rows(), m.cols()};
+}
+
+// The shapes drawn: the trace's tensors when it traced this network's modules, else the shapes a
+// trace of opt.flowSamples rows would have.
+struct FlowShapes {
+    std::vector<Module> modules;
+    std::vector<Shape> in, out;
+    std::vector<std::optional<Shape>> grad;  // none: traced without a loss
+    std::optional<float> loss;
+    bool traced = false;
+};
+
+bool traceFits(const ModuleTrace& t, const std::vector<Module>& modules, const Network& net) {
+    if (t.size() != static_cast<int>(modules.size()) || t.net.inputs != net.inputs) return false;
+    for (int m = 0; m < t.size(); ++m) {
+        const Module& mod = modules[static_cast<std::size_t>(m)];
+        const Layer& layer = net.layers[static_cast<std::size_t>(mod.layer)];
+        if (t.output(m).cols() != layer.outputs() ||
+            t.modules[static_cast<std::size_t>(m)].linear != mod.linear) {
+            return false;
+        }
+    }
+    return true;
+}
+
+FlowShapes flowShapes(const Network& net, const FigureOptions& opt) {
+    FlowShapes s;
+    s.modules = splitModules(net);
+    const ModuleTrace* t = opt.trace.get();
+    if (t && traceFits(*t, s.modules, net)) {
+        s.traced = true;
+        s.loss = t->loss();
+        for (int m = 0; m < t->size(); ++m) {
+            s.in.push_back(shapeOf(t->input(m)));
+            s.out.push_back(shapeOf(t->output(m)));
+            const Matrix* g = t->grad(m);
+            s.grad.push_back(g ? std::optional<Shape>(shapeOf(*g)) : std::nullopt);
+        }
+        return s;
+    }
+    const Eigen::Index n = std::max(1, opt.flowSamples);
+    for (const Module& mod : s.modules) {
+        const Layer& layer = net.layers[static_cast<std::size_t>(mod.layer)];
+        s.in.push_back({n, mod.linear ? layer.inputs() : layer.outputs()});
+        s.out.push_back({n, layer.outputs()});
+        s.grad.push_back(s.out.back());
+    }
+    return s;
+}
+
+// Where everything goes; layoutFlow() and paintFlow() share it.
+struct FlowGeometry {
+    std::vector<QRectF> boxes;
+    double gap = 0.0;    // arrow length between boxes (and before the first, after the last)
+    double font = 10.0;  // pixels, for the shapes and the module names
+    double titleFont = 12.0;
+    QRectF title;
+    QRectF legend;
+};
+
+FlowGeometry flowGeometry(const Network& net, const QRectF& rect, const FigureOptions& opt,
+                          const FlowShapes& s) {
+    FlowGeometry g;
+    const int n = static_cast<int>(s.modules.size());
+    const double margin = 0.03 * std::min(rect.width(), rect.height());
+    const QRectF inner = rect.adjusted(margin, margin, -margin, -margin);
+    constexpr double kGapRatio = 1.1;  // arrow length per box width
+    const double unit = inner.width() / (std::max(n, 1) + (std::max(n, 1) + 1) * kGapRatio);
+    g.gap = unit * kGapRatio;
+
+    // One text size for every label: as large as the style asks, smaller when the widest module
+    // name or shape would not fit its box or arrow.
+    const FigureStyle& style = opt.style;
+    double font = std::min(style.px(13.0), inner.height() / 12.0);
+    const QFontMetricsF probe(detail::pixelFont(style, 100.0, true));
+    for (int m = 0; m < n; ++m) {
+        double name = 0.0;
+        for (const QString& line : moduleTitle(net, m).split(QLatin1Char('\n')))
+            name = std::max(name, probe.horizontalAdvance(line) / 100.0);
+        const double shape =
+            probe.horizontalAdvance(shapeText(s.in[static_cast<std::size_t>(m)])) / 100.0;
+        font = std::min({font, 0.9 * unit / name, 0.92 * g.gap / shape});
+    }
+    g.font = std::max(4.0, font);
+    g.titleFont = std::min(style.px(12.0), std::max(g.font * 1.15, inner.height() / 16.0));
+
+    g.title = QRectF(inner.left(), inner.top(), inner.width(), g.titleFont * 1.6);
+    g.legend = QRectF(inner.left(), inner.bottom() - g.font * 1.6, inner.width(), g.font * 1.6);
+    const double top = g.title.bottom();
+    const double bottom = g.legend.top();
+    const double boxH =
+        std::clamp(unit * 0.75, g.font * 5.5, std::max(g.font * 5.5, (bottom - top) * 0.5));
+    const double cy = (top + bottom) / 2.0;
+    for (int m = 0; m < n; ++m) {
+        const double x = inner.left() + g.gap + m * (unit + g.gap);
+        g.boxes.emplace_back(x, cy - boxH / 2.0, unit, boxH);
+    }
+    return g;
+}
+
+void drawArrow(QPainter& p, QPointF from, QPointF to, const QColor& colour, double width) {
+    p.setPen(QPen(colour, width, Qt::SolidLine, Qt::FlatCap));
+    const double dir = to.x() > from.x() ? 1.0 : -1.0;
+    const double head = std::max(4.0, width * 4.0);
+    p.drawLine(from, QPointF(to.x() - dir * head * 0.8, to.y()));
+    QPainterPath tip;
+    tip.moveTo(to);
+    tip.lineTo(to.x() - dir * head, to.y() - head * 0.5);
+    tip.lineTo(to.x() - dir * head, to.y() + head * 0.5);
+    tip.closeSubpath();
+    p.fillPath(tip, colour);
+}
+
+QColor forwardColour(const FigureStyle& style) {
+    return style.foreground();
+}
+
+QColor backwardColour() {
+    return QColor(148, 103, 189);  // tab:purple
+}
+
+}  // namespace
+
+QString moduleTitle(const Network& net, int module) {
+    const std::vector<Module> modules = splitModules(net);
+    if (module < 0 || module >= static_cast<int>(modules.size())) return {};
+    const Module& mod = modules[static_cast<std::size_t>(module)];
+    const Layer& layer = net.layers[static_cast<std::size_t>(mod.layer)];
+    if (mod.linear)
+        return QStringLiteral("Linear\n(%1, %2)").arg(layer.inputs()).arg(layer.outputs());
+    switch (mod.activation) {
+        case Activation::Relu:
+            return QStringLiteral("ReLU()");
+        case Activation::Elu:
+            return QStringLiteral("ELU()");
+        case Activation::Softplus:
+            return QStringLiteral("Softplus()");
+        case Activation::Sigmoid:
+            return QStringLiteral("Sigmoid()");
+        case Activation::Tanh:
+            return QStringLiteral("Tanh()");
+        case Activation::Softsign:
+            return QStringLiteral("Softsign()");
+        case Activation::Softmax:
+            return QStringLiteral("Softmax(dim=1)");
+        case Activation::LeakyRelu:
+            return QStringLiteral("LeakyReLU()");
+        case Activation::Gelu:
+            return QStringLiteral("GELU()");
+        case Activation::Silu:
+            return QStringLiteral("SiLU()");
+        case Activation::Linear:
+            break;
+    }
+    return QStringLiteral("Identity()");
+}
+
+int defaultFlowSamples(const Network& net) {
+    return net.inputs >= 100 ? 500 : 100;
+}
+
+bool flowUsesData(const Network& net, const Dataset* data) {
+    return data && data->size() > 0 && data->inputs() == net.inputs;
+}
+
+std::shared_ptr<const ModuleTrace> traceFlow(const Network& net, const FlowSource& source) {
+    if (net.layers.empty()) return nullptr;
+    TraceConfig cfg;
+    cfg.lossScale = source.lossScale;
+    if (flowUsesData(net, source.data.get())) {
+        const Dataset& data = *source.data;
+        const bool targets = data.targets() > 0 || data.hasLabels();
+        cfg.loss = targets ? source.loss : LossConfig{Loss::Mse, Reduction::Mean};
+        return std::make_shared<const ModuleTrace>(traceModules(net, data, cfg));
+    }
+    cfg.loss = LossConfig{Loss::Mse, Reduction::Mean};
+    const Dataset normal = normalDataset(std::max(1, source.samples), net.inputs, source.seed);
+    return std::make_shared<const ModuleTrace>(traceModules(net, normal, cfg));
+}
+
+int FlowLayout::hit(QPointF p) const {
+    for (std::size_t m = 0; m < boxes.size(); ++m) {
+        if (boxes[m].contains(p)) return static_cast<int>(m);
+    }
+    return -1;
+}
+
+FlowLayout layoutFlow(const Network& net, const QRectF& rect, const FigureOptions& opt) {
+    FlowLayout layout;
+    layout.boxes = flowGeometry(net, rect, opt, flowShapes(net, opt)).boxes;
+    return layout;
+}
+
+void paintFlow(QPainter& p, const QRectF& rect, const Network& net, const FigureOptions& opt) {
+    detail::fillBackground(p, rect, opt.style);
+    const FigureStyle& style = opt.style;
+    const FlowShapes s = flowShapes(net, opt);
+    if (s.modules.empty()) {
+        detail::drawNote(p, rect, QStringLiteral("no layers: nothing flows"), style);
+        return;
+    }
+    const FlowGeometry g = flowGeometry(net, rect, opt, s);
+    const int n = static_cast<int>(s.modules.size());
+    p.save();
+
+    // Title: the batch, and the loss of a traced backward pass.
+    QString title = QStringLiteral("torch.nn.Sequential, N = %1").arg(s.in.front().rows);
+    if (s.loss) {
+        title += QStringLiteral(",  loss = ") +
+                 QString::fromStdString(text::formatNumber(*s.loss, 4, text::Digits::Significant));
+    }
+    p.setFont(detail::pixelFont(style, g.titleFont, true));
+    p.setPen(style.foreground());
+    p.drawText(g.title, Qt::AlignLeft | Qt::AlignVCenter, title);
+
+    const double lineW = std::max(1.0, style.px(1.2)) * (style.highContrast ? 1.5 : 1.0);
+    const QFont shapeFont = detail::pixelFont(style, g.font);
+    const QFont nameFont = detail::pixelFont(style, g.font, true);
+    const QFont smallFont = detail::pixelFont(style, g.font * 0.85);
+    const QColor fwd = forwardColour(style);
+    const QColor back = backwardColour();
+    const double pad = g.font * 0.3;
+
+    // Arrow i enters box i (i = n: leaves the last box towards the loss).
+    for (int i = 0; i <= n; ++i) {
+        const QRectF& ref = g.boxes[static_cast<std::size_t>(std::min(i, n - 1))];
+        const double x1 = i < n ? ref.left() : ref.right() + g.gap;
+        const double x0 = x1 - g.gap;
+        const double yF = ref.center().y() - ref.height() * 0.22;
+        const double yB = ref.center().y() + ref.height() * 0.22;
+        const double inset = g.gap * 0.06;
+        drawArrow(p, QPointF(x0 + inset, yF), QPointF(x1 - inset, yF), fwd, lineW);
+        const Shape forward =
+            i < n ? s.in[static_cast<std::size_t>(i)] : s.out[static_cast<std::size_t>(n - 1)];
+        p.setFont(shapeFont);
+        p.setPen(fwd);
+        detail::drawText(p, QPointF((x0 + x1) / 2.0, yF - pad), Qt::AlignHCenter | Qt::AlignBottom,
+                         shapeText(forward));
+        if (i == 0 || i == n) {
+            p.setFont(smallFont);
+            p.setPen(style.muted());
+            detail::drawText(p, QPointF((x0 + x1) / 2.0, ref.top() - pad),
+                             Qt::AlignHCenter | Qt::AlignBottom,
+                             i == 0 ? QStringLiteral("Xin") : QStringLiteral("Xout"));
+        }
+        // Backward: module i - 1's GRAD flows back out of arrow i.
+        if (i > 0) {
+            if (const auto grad = s.grad[static_cast<std::size_t>(i - 1)]) {
+                drawArrow(p, QPointF(x1 - inset, yB), QPointF(x0 + inset, yB), back, lineW);
+                p.setFont(shapeFont);
+                p.setPen(back);
+                detail::drawText(p, QPointF((x0 + x1) / 2.0, yB + pad),
+                                 Qt::AlignHCenter | Qt::AlignTop, shapeText(*grad));
+            }
+        }
+    }
+    if (s.grad.back()) {
+        p.setFont(smallFont);
+        p.setPen(back);
+        const QRectF& last = g.boxes.back();
+        detail::drawText(p, QPointF(last.right() + g.gap / 2.0, last.bottom() + pad),
+                         Qt::AlignHCenter | Qt::AlignTop, QStringLiteral("dL/dXout"));
+    }
+
+    // The boxes: "(m)" as print(net) numbers them, and the module.
+    for (int m = 0; m < n; ++m) {
+        const QRectF& box = g.boxes[static_cast<std::size_t>(m)];
+        const bool linear = s.modules[static_cast<std::size_t>(m)].linear;
+        p.setPen(QPen(style.foreground(), lineW));
+        p.setBrush(linear ? QColor(226, 234, 246) : QColor(250, 236, 214));
+        p.drawRoundedRect(box, g.font * 0.4, g.font * 0.4);
+        p.setFont(smallFont);
+        p.setPen(style.muted());
+        detail::drawText(p, QPointF(box.center().x(), box.top() + pad),
+                         Qt::AlignHCenter | Qt::AlignTop, QStringLiteral("(%1)").arg(m));
+        p.setFont(nameFont);
+        p.setPen(style.foreground());
+        p.drawText(box.adjusted(0, g.font, 0, 0), Qt::AlignCenter, moduleTitle(net, m));
+        if (m == opt.flowModule) {
+            p.setBrush(Qt::NoBrush);
+            p.setPen(QPen(detail::selectionColour(), lineW * 2.5));
+            const double out = lineW * 2.5;
+            p.drawRoundedRect(box.adjusted(-out, -out, out, out), g.font * 0.5, g.font * 0.5);
+        }
+    }
+
+    // Legend.
+    p.setFont(shapeFont);
+    const QString fwdText = QStringLiteral("\u2192 forward: IN / OUT shapes (above)");
+    const QString backText =
+        s.grad.back() ? QStringLiteral("\u2190 backward: GRAD = dL/d(module output) (below)")
+                      : QStringLiteral("no loss: forward only");
+    p.setPen(fwd);
+    p.drawText(g.legend, Qt::AlignLeft | Qt::AlignVCenter, fwdText);
+    p.setPen(s.grad.back() ? back : style.muted());
+    p.drawText(g.legend, Qt::AlignRight | Qt::AlignVCenter, backText);
+    p.restore();
+}
+
+}  // namespace nnlens::figures
