@@ -8,6 +8,7 @@
 #include <cmath>
 #include <optional>
 
+#include "colormap.hpp"
 #include "core/trace.hpp"
 #include "figures.hpp"
 #include "paint_util.hpp"
@@ -149,6 +150,148 @@ QColor backwardColour() {
     return QColor(148, 103, 189);  // tab:purple
 }
 
+// The chain's part of the figure: all of it, or the top when the selected module's tensors are
+// drawn below (a trace, and room for them).
+QRectF chainRect(const QRectF& rect, const FlowShapes& s) {
+    if (!s.traced || rect.height() < 300.0) return rect;
+    return QRectF(rect.left(), rect.top(), rect.width(), rect.height() * 0.45);
+}
+
+// One tensor of the selected module: its values as an image (rows = samples, columns =
+// features; a vector is one row) in the maps' diverging colours over +-max|value|, its histogram
+// and mean / std / min / max.
+struct TensorPanel {
+    QString name;
+    const float* values = nullptr;
+    Eigen::Index rows = 0;
+    Eigen::Index cols = 0;
+    const TensorSummary* summary = nullptr;
+};
+
+QImage tensorImage(const TensorPanel& t) {
+    const double vlim = std::max({std::abs(t.summary->min), std::abs(t.summary->max), 1e-12});
+    const Colormap& cmap = Colormap::diverging();
+    QImage img(static_cast<int>(t.cols), static_cast<int>(t.rows), QImage::Format_RGB32);
+    for (Eigen::Index r = 0; r < t.rows; ++r) {
+        auto* line = reinterpret_cast<QRgb*>(img.scanLine(static_cast<int>(r)));
+        for (Eigen::Index c = 0; c < t.cols; ++c) {
+            const float v = t.values[c * t.rows + r];  // column-major
+            line[c] = cmap.at(0.5 + 0.5 * static_cast<double>(v) / vlim);
+        }
+    }
+    return img;
+}
+
+QString number(double v) {
+    return QString::fromStdString(text::formatNumber(v, 3, text::Digits::Significant));
+}
+
+void drawTensorPanel(QPainter& p, const QRectF& rect, const TensorPanel& t, double font,
+                     const FigureStyle& style) {
+    const double pad = font * 0.3;
+    p.setFont(detail::pixelFont(style, font, true));
+    p.setPen(style.foreground());
+    p.drawText(QRectF(rect.left(), rect.top(), rect.width(), font * 1.4),
+               Qt::AlignHCenter | Qt::AlignVCenter, t.name);
+    const QRectF body = rect.adjusted(pad, font * 1.5, -pad, 0);
+    // mean / std / min / max: two a line, or one a line in a narrow panel.
+    const TensorSummary& m = *t.summary;
+    const QFont statsFont = detail::pixelFont(style, font * 0.85);
+    const QString pairs = QStringLiteral("mean %1  std %2\nmin %3  max %4")
+                              .arg(number(m.mean), number(m.std), number(m.min), number(m.max));
+    const QFontMetricsF fm(statsFont);
+    const bool narrow = fm.boundingRect(QRectF(0, 0, 1e6, 1e6), 0, pairs).width() > rect.width();
+    const QString stats =
+        narrow ? QStringLiteral("mean %1\nstd %2\nmin %3\nmax %4")
+                     .arg(number(m.mean), number(m.std), number(m.min), number(m.max))
+               : pairs;
+    const double statsH = fm.lineSpacing() * (narrow ? 4.2 : 2.2);
+    const double histH = std::max(font * 2.0, (body.height() - statsH) * 0.3);
+    const QRectF image(body.left(), body.top(), body.width(), body.height() - statsH - histH - pad);
+    const QRectF hist(body.left(), image.bottom() + pad, body.width(), histH);
+    if (t.rows > 0 && t.cols > 0 && image.height() > 2) {
+        p.save();
+        p.setRenderHint(QPainter::SmoothPixmapTransform, false);
+        p.drawImage(image, tensorImage(t));
+        p.restore();
+        p.setPen(QPen(style.muted(), 1.0));
+        p.setBrush(Qt::NoBrush);
+        p.drawRect(image);
+    }
+    // The histogram: bars over [min, max], the tallest filling the box.
+    const auto& counts = t.summary->hist.counts;
+    std::int64_t most = 1;
+    for (const std::int64_t c : counts)
+        most = std::max(most, c);
+    if (!counts.empty()) {
+        const double w = hist.width() / static_cast<double>(counts.size());
+        for (std::size_t i = 0; i < counts.size(); ++i) {
+            const double h =
+                hist.height() * static_cast<double>(counts[i]) / static_cast<double>(most);
+            p.fillRect(QRectF(hist.left() + static_cast<double>(i) * w, hist.bottom() - h, w, h),
+                       QColor(31, 119, 180));  // tab:blue, matplotlib's hist
+        }
+        p.setPen(QPen(style.muted(), 1.0));
+        p.drawLine(hist.bottomLeft(), hist.bottomRight());
+    }
+    p.setFont(statsFont);
+    p.setPen(style.foreground());
+    p.drawText(QRectF(rect.left(), hist.bottom() + pad, rect.width(), statsH),
+               Qt::AlignHCenter | Qt::AlignTop, stats);
+}
+
+// The selected module's tensors in `rect`, one panel each, left to right.
+void paintModuleDetail(QPainter& p, const QRectF& rect, const ModuleTrace& t, int module,
+                       double font, const FigureStyle& style) {
+    if (module < 0 || module >= t.size()) return;
+    const ModuleSummary& sum = t.summaries[static_cast<std::size_t>(module)];
+    std::vector<TensorPanel> panels;
+    auto shape = [](Eigen::Index r, Eigen::Index c) {
+        return QStringLiteral(" (%1, %2)").arg(r).arg(c);
+    };
+    auto add = [&](const QString& name, const float* v, Eigen::Index r, Eigen::Index c,
+                   const TensorSummary* s) {
+        if (s) panels.push_back({name + shape(r, c), v, r, c, s});
+    };
+    const Matrix& in = t.input(module);
+    const Matrix& out = t.output(module);
+    add(QStringLiteral("input"), in.data(), in.rows(), in.cols(), &sum.in);
+    add(QStringLiteral("output"), out.data(), out.rows(), out.cols(), &sum.out);
+    if (const Matrix* g = t.grad(module)) {
+        add(QStringLiteral("grad"), g->data(), g->rows(), g->cols(),
+            sum.grad ? &*sum.grad : nullptr);
+    }
+    if (const Matrix* w = t.weight(module)) {
+        add(QStringLiteral("W"), w->data(), w->rows(), w->cols(),
+            sum.weight ? &*sum.weight : nullptr);
+    }
+    if (const Vector* b = t.bias(module)) {
+        add(QStringLiteral("b"), b->data(), 1, b->size(), sum.bias ? &*sum.bias : nullptr);
+    }
+    if (const Matrix* w = t.weightGrad(module)) {
+        add(QStringLiteral("dW"), w->data(), w->rows(), w->cols(),
+            sum.weightGrad ? &*sum.weightGrad : nullptr);
+    }
+    if (const Vector* b = t.biasGrad(module)) {
+        add(QStringLiteral("db"), b->data(), 1, b->size(), sum.biasGrad ? &*sum.biasGrad : nullptr);
+    }
+    if (panels.empty()) return;
+    const double gap = font * 0.8;
+    const double w = (rect.width() - gap * static_cast<double>(panels.size() - 1)) /
+                     static_cast<double>(panels.size());
+    // The panel titles must fit their width.
+    const QFontMetricsF probe(detail::pixelFont(style, 100.0, true));
+    double f = font;
+    for (const TensorPanel& panel : panels)
+        f = std::min(f, 0.95 * w / (probe.horizontalAdvance(panel.name) / 100.0));
+    f = std::max(4.0, f);
+    for (std::size_t i = 0; i < panels.size(); ++i) {
+        const QRectF cell(rect.left() + static_cast<double>(i) * (w + gap), rect.top(), w,
+                          rect.height());
+        drawTensorPanel(p, cell, panels[i], f, style);
+    }
+}
+
 }  // namespace
 
 QString moduleTitle(const Network& net, int module) {
@@ -217,7 +360,8 @@ int FlowLayout::hit(QPointF p) const {
 
 FlowLayout layoutFlow(const Network& net, const QRectF& rect, const FigureOptions& opt) {
     FlowLayout layout;
-    layout.boxes = flowGeometry(net, rect, opt, flowShapes(net, opt)).boxes;
+    const FlowShapes s = flowShapes(net, opt);
+    layout.boxes = flowGeometry(net, chainRect(rect, s), opt, s).boxes;
     return layout;
 }
 
@@ -229,9 +373,20 @@ void paintFlow(QPainter& p, const QRectF& rect, const Network& net, const Figure
         detail::drawNote(p, rect, QStringLiteral("no layers: nothing flows"), style);
         return;
     }
-    const FlowGeometry g = flowGeometry(net, rect, opt, s);
+    const QRectF chain = chainRect(rect, s);
+    const FlowGeometry g = flowGeometry(net, chain, opt, s);
     const int n = static_cast<int>(s.modules.size());
     p.save();
+    if (chain != rect) {
+        // Below the chain: the selected module's tensors.
+        const double margin = 0.03 * std::min(rect.width(), rect.height());
+        const QRectF below(rect.left() + margin, chain.bottom() + g.font * 0.5,
+                           rect.width() - 2 * margin,
+                           rect.bottom() - chain.bottom() - margin - g.font * 0.5);
+        p.setPen(QPen(style.muted(), 1.0));
+        p.drawLine(QPointF(below.left(), chain.bottom()), QPointF(below.right(), chain.bottom()));
+        paintModuleDetail(p, below, *opt.trace, opt.flowModule, g.font, style);
+    }
 
     // Title: the batch, and the loss of a traced backward pass.
     QString title = QStringLiteral("torch.nn.Sequential, N = %1").arg(s.in.front().rows);

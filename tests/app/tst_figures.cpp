@@ -190,7 +190,7 @@ void TestFigures::defaultSizes_data() {
     QTest::newRow("fit 8x6 in (the seed's figsize)")
         << FigureKind::Fit << "single-unit" << QSize(800, 600);
     QTest::newRow("flow 8-4-3-2: 1.1 in a module and its arrow")
-        << FigureKind::Flow << "pytorch-primer-8-4-3-2" << QSize(770, 360);
+        << FigureKind::Flow << "pytorch-primer-8-4-3-2" << QSize(770, 640);
 }
 
 void TestFigures::defaultSizes() {

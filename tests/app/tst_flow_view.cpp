@@ -158,6 +158,10 @@ class TestFlowView : public QObject {
         QVERIFY2(error.isEmpty(), qPrintable(error));
         const QImage rendered(png);
         QCOMPARE(rendered.size(), size);
+        if (const QString shots = qEnvironmentVariable("NNLENS_SHOT_DIR"); !shots.isEmpty()) {
+            exported.save(QDir(shots).filePath(QStringLiteral("flow-export-%1.png").arg(module)));
+            rendered.save(QDir(shots).filePath(QStringLiteral("flow-render-%1.png").arg(module)));
+        }
         QCOMPARE(differing(exported, rendered), 0);
         if (preset == QStringLiteral("statistical-perspective")) {
             QCOMPARE(panel().trace()->input(0).rows(), 500);  // the notebook's N = 500
