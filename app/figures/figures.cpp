@@ -122,8 +122,8 @@ QSize defaultFigureSize(FigureKind kind, const Network& net, const FigureStyle& 
         case FigureKind::Flow: {
             // About 1.1 in a module and its arrow, so Linear(200, 100) stays legible.
             const auto modules = static_cast<double>(2 * net.layers.size() + 1);
-            // The chain on top, the selected module's tensors below.
-            return inches(std::clamp(1.1 * modules, 6.0, 20.0), 6.4, style);
+            // The chain and its gradient flow on top, the selected module's tensors below.
+            return inches(std::clamp(1.1 * modules, 6.0, 20.0), 7.2, style);
         }
     }
     return inches(6.0, 6.0, style);

@@ -6,6 +6,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <limits>
 #include <optional>
 
 #include "colormap.hpp"
@@ -39,6 +40,8 @@ struct FlowShapes {
     std::vector<std::optional<Shape>> grad;  // none: traced without a loss
     std::optional<float> loss;
     bool traced = false;
+    // Traced with a loss: the RMS of each module's GRAD, sqrt(mean^2 + std^2) (gradient flow).
+    std::vector<double> gradRms;
 };
 
 bool traceFits(const ModuleTrace& t, const std::vector<Module>& modules, const Network& net) {
@@ -67,6 +70,12 @@ FlowShapes flowShapes(const Network& net, const FigureOptions& opt) {
             const Matrix* g = t->grad(m);
             s.grad.push_back(g ? std::optional<Shape>(shapeOf(*g)) : std::nullopt);
         }
+        for (const ModuleSummary& sum : t->summaries) {
+            if (!sum.grad) break;
+            s.gradRms.push_back(
+                std::sqrt(sum.grad->mean * sum.grad->mean + sum.grad->std * sum.grad->std));
+        }
+        if (s.gradRms.size() != s.modules.size()) s.gradRms.clear();
         return s;
     }
     const Eigen::Index n = std::max(1, opt.flowSamples);
@@ -87,6 +96,7 @@ struct FlowGeometry {
     double titleFont = 12.0;
     QRectF title;
     QRectF legend;
+    QRectF chart;  // the gradient-flow chart under the boxes; empty without one
 };
 
 FlowGeometry flowGeometry(const Network& net, const QRectF& rect, const FigureOptions& opt,
@@ -121,7 +131,13 @@ FlowGeometry flowGeometry(const Network& net, const QRectF& rect, const FigureOp
     const double bottom = g.legend.top();
     const double boxH =
         std::clamp(unit * 0.75, g.font * 5.5, std::max(g.font * 5.5, (bottom - top) * 0.5));
-    const double cy = (top + bottom) / 2.0;
+    double cy = (top + bottom) / 2.0;
+    if (!s.gradRms.empty() && bottom - top >= boxH + g.font * 10.0) {
+        // The boxes higher up, the gradient-flow chart under them.
+        cy = top + g.font * 2.0 + boxH / 2.0;
+        const double chartTop = cy + boxH / 2.0 + g.font * 3.0;
+        g.chart = QRectF(inner.left(), chartTop, inner.width(), bottom - g.font * 0.3 - chartTop);
+    }
     for (int m = 0; m < n; ++m) {
         const double x = inner.left() + g.gap + m * (unit + g.gap);
         g.boxes.emplace_back(x, cy - boxH / 2.0, unit, boxH);
@@ -150,11 +166,71 @@ QColor backwardColour() {
     return QColor(148, 103, 189);  // tab:purple
 }
 
+QString number(double v) {
+    return QString::fromStdString(text::formatNumber(v, 3, text::Digits::Significant));
+}
+
+// The gradient flow: a bar under each module for the RMS of its GRAD on a log axis, so a
+// gradient that vanishes (or explodes) on its way back shows at a glance.
+void paintGradientChart(QPainter& p, const FlowGeometry& g, const FlowShapes& s,
+                        const FigureStyle& style) {
+    const QRectF& r = g.chart;
+    double lo = std::numeric_limits<double>::infinity();
+    double hi = -lo;
+    for (const double v : s.gradRms) {
+        if (v > 0.0 && std::isfinite(v)) {
+            lo = std::min(lo, std::log10(v));
+            hi = std::max(hi, std::log10(v));
+        }
+    }
+    const QFont font = detail::pixelFont(style, g.font * 0.85);
+    p.setFont(font);
+    p.setPen(style.foreground());
+    detail::drawText(p, r.topLeft(), Qt::AlignLeft | Qt::AlignTop,
+                     QStringLiteral("RMS of GRAD (log)"));
+    if (!(hi >= lo)) return;  // every gradient 0 or not finite
+    lo = std::floor(lo);
+    hi = std::max(lo + 1.0, std::ceil(hi));
+    const QRectF plot(r.left(), r.top() + g.font * 2.6, r.width(), r.height() - g.font * 2.6);
+    if (plot.height() < 4.0) return;
+    auto py = [&](double logValue) {
+        return plot.bottom() - (logValue - lo) / (hi - lo) * plot.height();
+    };
+    // Powers of ten: dashed lines, labelled left of the first box.
+    const double perDecade = plot.height() / (hi - lo);
+    const int step = std::max(1, static_cast<int>(std::ceil(g.font * 1.3 / perDecade)));
+    const double left = g.boxes.front().left() - g.gap * 0.1;
+    for (int k = static_cast<int>(lo); k <= static_cast<int>(hi); k += step) {
+        const double y = py(k);
+        p.setPen(QPen(style.muted(), 1.0, Qt::DashLine));
+        p.drawLine(QPointF(left, y), QPointF(g.boxes.back().right(), y));
+        p.setPen(style.muted());
+        detail::drawText(p, QPointF(left - g.font * 0.3, y), Qt::AlignRight | Qt::AlignVCenter,
+                         QStringLiteral("1e%1").arg(k));
+    }
+    for (std::size_t m = 0; m < s.gradRms.size() && m < g.boxes.size(); ++m) {
+        const double v = s.gradRms[m];
+        const QRectF& box = g.boxes[m];
+        const double w = box.width() * 0.45;
+        p.setPen(style.foreground());
+        if (!(v > 0.0 && std::isfinite(v))) {
+            detail::drawText(p, QPointF(box.center().x(), plot.bottom()),
+                             Qt::AlignHCenter | Qt::AlignBottom, number(v));
+            continue;
+        }
+        const double top = py(std::log10(v));
+        p.fillRect(QRectF(box.center().x() - w / 2.0, top, w, plot.bottom() - top),
+                   backwardColour());
+        detail::drawText(p, QPointF(box.center().x(), top - g.font * 0.2),
+                         Qt::AlignHCenter | Qt::AlignBottom, number(v));
+    }
+}
+
 // The chain's part of the figure: all of it, or the top when the selected module's tensors are
 // drawn below (a trace, and room for them).
 QRectF chainRect(const QRectF& rect, const FlowShapes& s) {
     if (!s.traced || rect.height() < 300.0) return rect;
-    return QRectF(rect.left(), rect.top(), rect.width(), rect.height() * 0.45);
+    return QRectF(rect.left(), rect.top(), rect.width(), rect.height() * 0.5);
 }
 
 // One tensor of the selected module: its values as an image (rows = samples, columns =
@@ -180,10 +256,6 @@ QImage tensorImage(const TensorPanel& t) {
         }
     }
     return img;
-}
-
-QString number(double v) {
-    return QString::fromStdString(text::formatNumber(v, 3, text::Digits::Significant));
 }
 
 void drawTensorPanel(QPainter& p, const QRectF& rect, const TensorPanel& t, double font,
@@ -468,6 +540,8 @@ void paintFlow(QPainter& p, const QRectF& rect, const Network& net, const Figure
             p.drawRoundedRect(box.adjusted(-out, -out, out, out), g.font * 0.5, g.font * 0.5);
         }
     }
+
+    if (!g.chart.isEmpty()) paintGradientChart(p, g, s, style);
 
     // Legend.
     p.setFont(shapeFont);

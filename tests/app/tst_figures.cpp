@@ -146,6 +146,7 @@ class TestFigures : public QObject {
     void flowLayout_data();
     void flowLayout();
     void flowDrawsTheSelectionAndGradients();
+    void flowGradientChart();
     void matchesCli_data();
     void matchesCli();
     void trainingFigures_data();
@@ -190,7 +191,7 @@ void TestFigures::defaultSizes_data() {
     QTest::newRow("fit 8x6 in (the seed's figsize)")
         << FigureKind::Fit << "single-unit" << QSize(800, 600);
     QTest::newRow("flow 8-4-3-2: 1.1 in a module and its arrow")
-        << FigureKind::Flow << "pytorch-primer-8-4-3-2" << QSize(770, 640);
+        << FigureKind::Flow << "pytorch-primer-8-4-3-2" << QSize(770, 720);
 }
 
 void TestFigures::defaultSizes() {
@@ -640,6 +641,46 @@ void TestFigures::flowDrawsTheSelectionAndGradients() {
     auto forwardOnly = std::make_shared<ModuleTrace>(traceModules(n, normal, TraceConfig{}));
     opt.trace = forwardOnly;
     QCOMPARE(purple(renderFigure(FigureKind::Flow, n, nullptr, size, opt)), 0);
+}
+
+// The gradient flow under the boxes: one purple bar under each module, taller for a larger RMS
+// of its GRAD (log axis).
+void TestFigures::flowGradientChart() {
+    const Network n = preset("statistical-perspective");
+    const QSize size(1000, 720);
+    FigureOptions opt;
+    FlowSource source;
+    source.samples = 500;
+    opt.trace = traceFlow(n, source);
+    opt.flowModule = -1;
+    const QImage img = renderFigure(FigureKind::Flow, n, nullptr, size, opt);
+    const FlowLayout layout = layoutFlow(n, QRectF(QPointF(0, 0), size), opt);
+    QCOMPARE(layout.boxes.size(), std::size_t{5});
+    auto barHeight = [&](const QRectF& box) {
+        const int x = static_cast<int>(box.center().x());
+        int longest = 0;
+        int run = 0;
+        for (int y = static_cast<int>(box.bottom()) + 2; y < size.height() / 2; ++y) {
+            const QRgb c = img.pixel(x, y);
+            const bool purple =
+                qAbs(qRed(c) - 148) < 20 && qAbs(qGreen(c) - 103) < 20 && qAbs(qBlue(c) - 189) < 20;
+            run = purple ? run + 1 : 0;
+            longest = std::max(longest, run);
+        }
+        return longest;
+    };
+    std::vector<double> rms;
+    std::vector<int> heights;
+    for (int m = 0; m < 5; ++m) {
+        const TensorSummary& g = *opt.trace->summaries[static_cast<std::size_t>(m)].grad;
+        rms.push_back(std::sqrt(g.mean * g.mean + g.std * g.std));
+        heights.push_back(barHeight(layout.boxes[static_cast<std::size_t>(m)]));
+        QVERIFY2(heights.back() >= 3, qPrintable(QString::number(heights.back())));
+    }
+    const auto big = std::max_element(rms.begin(), rms.end()) - rms.begin();
+    const auto small = std::min_element(rms.begin(), rms.end()) - rms.begin();
+    QVERIFY(rms[static_cast<std::size_t>(big)] > 2.0 * rms[static_cast<std::size_t>(small)]);
+    QVERIFY(heights[static_cast<std::size_t>(big)] > heights[static_cast<std::size_t>(small)]);
 }
 
 void TestFigures::matchesCli_data() {

@@ -56,18 +56,19 @@ class TestFlowView : public QObject {
         m_window->grab().save(QDir(dir).filePath(name + ".png"));
     }
 
-    // nnlens-cli render NET --figure flow at `size` with `extra`; "" or the error.
-    QString cliRender(const QString& net, QSize size, const QStringList& extra,
-                      const QString& out) {
-        QProcess p;
-        p.start(QStringLiteral(NNLENS_CLI_PATH),
-                QStringList{"render", net, "--figure", "flow", "-o", out, "--width",
-                            QString::number(size.width()), "--height",
-                            QString::number(size.height()), "--backend", "cpu"} +
-                    extra);
-        if (!p.waitForFinished(60000)) return QStringLiteral("timeout");
-        if (p.exitCode() != 0) return QString::fromUtf8(p.readAllStandardError());
-        return {};
+    // nnlens-cli render NET --figure flow at `size` with `extra`: its stderr when it fails.
+    static QString cliRender(const QString& net, QSize size, const QStringList& extra,
+                             const QString& out) {
+        QProcess cli;
+        cli.start(QStringLiteral(NNLENS_CLI_PATH),
+                  QStringList{"render", net, "--figure", "flow", "-o", out, "--width",
+                              QString::number(size.width()), "--height",
+                              QString::number(size.height()), "--backend", "cpu"} +
+                      extra);
+        const bool finished = cli.waitForFinished(60000);
+        return !finished             ? QStringLiteral("nnlens-cli render did not finish")
+               : cli.exitCode() == 0 ? QString()
+                                     : QString::fromUtf8(cli.readAllStandardError());
     }
 
   private slots:

@@ -950,11 +950,11 @@ void TestCli::render_data() {
     QTest::newRow("flow, N 20, seed 4, loss scale 100, module 3, 1.1 in a module")
         << "quadrant.nnlens.json"
         << "flow" << QStringList{"--n", "20", "--seed", "4", "--loss-scale", "100", "--module", "3"}
-        << QSize(600, 640);
+        << QSize(600, 720);
     QTest::newRow("flow on --data with targets and --loss")
         << "quadrant.nnlens.json"
         << "flow" << QStringList{"--data", "%D/regression.csv", "--loss", "mse", "--width", "500"}
-        << QSize(500, 533);
+        << QSize(500, 600);
     QTest::newRow("graph with the lesson's points")
         << "lesson.nnlens.json"
         << "graph" << QStringList{"--points", "--n", "40", "--height", "300"} << QSize(0, 300);
