@@ -136,7 +136,7 @@ FlowGeometry flowGeometry(const Network& net, const QRectF& rect, const FigureOp
         // The boxes higher up, the gradient-flow chart under them.
         cy = top + g.font * 2.0 + boxH / 2.0;
         const double chartTop = cy + boxH / 2.0 + g.font * 3.0;
-        g.chart = QRectF(inner.left(), chartTop, inner.width(), bottom - g.font * 0.3 - chartTop);
+        g.chart = QRectF(inner.left(), chartTop, inner.width(), bottom - g.font * 0.8 - chartTop);
     }
     for (int m = 0; m < n; ++m) {
         const double x = inner.left() + g.gap + m * (unit + g.gap);
@@ -258,25 +258,27 @@ QImage tensorImage(const TensorPanel& t) {
     return img;
 }
 
+QString pairedStats(const TensorSummary& m) {
+    return QStringLiteral("mean %1  std %2\nmin %3  max %4")
+        .arg(number(m.mean), number(m.std), number(m.min), number(m.max));
+}
+
+// `narrow`: mean / std / min / max one a line (every panel alike, so the images line up).
 void drawTensorPanel(QPainter& p, const QRectF& rect, const TensorPanel& t, double font,
-                     const FigureStyle& style) {
+                     bool narrow, const FigureStyle& style) {
     const double pad = font * 0.3;
     p.setFont(detail::pixelFont(style, font, true));
     p.setPen(style.foreground());
     p.drawText(QRectF(rect.left(), rect.top(), rect.width(), font * 1.4),
                Qt::AlignHCenter | Qt::AlignVCenter, t.name);
     const QRectF body = rect.adjusted(pad, font * 1.5, -pad, 0);
-    // mean / std / min / max: two a line, or one a line in a narrow panel.
     const TensorSummary& m = *t.summary;
     const QFont statsFont = detail::pixelFont(style, font * 0.85);
-    const QString pairs = QStringLiteral("mean %1  std %2\nmin %3  max %4")
-                              .arg(number(m.mean), number(m.std), number(m.min), number(m.max));
     const QFontMetricsF fm(statsFont);
-    const bool narrow = fm.boundingRect(QRectF(0, 0, 1e6, 1e6), 0, pairs).width() > rect.width();
     const QString stats =
         narrow ? QStringLiteral("mean %1\nstd %2\nmin %3\nmax %4")
                      .arg(number(m.mean), number(m.std), number(m.min), number(m.max))
-               : pairs;
+               : pairedStats(m);
     const double statsH = fm.lineSpacing() * (narrow ? 4.2 : 2.2);
     const double histH = std::max(font * 2.0, (body.height() - statsH) * 0.3);
     const QRectF image(body.left(), body.top(), body.width(), body.height() - statsH - histH - pad);
@@ -357,10 +359,16 @@ void paintModuleDetail(QPainter& p, const QRectF& rect, const ModuleTrace& t, in
     for (const TensorPanel& panel : panels)
         f = std::min(f, 0.95 * w / (probe.horizontalAdvance(panel.name) / 100.0));
     f = std::max(4.0, f);
+    const QFontMetricsF fm(detail::pixelFont(style, f * 0.85));
+    bool narrow = false;
+    for (const TensorPanel& panel : panels) {
+        const QRectF need = fm.boundingRect(QRectF(0, 0, 1e6, 1e6), 0, pairedStats(*panel.summary));
+        narrow = narrow || need.width() > w;
+    }
     for (std::size_t i = 0; i < panels.size(); ++i) {
         const QRectF cell(rect.left() + static_cast<double>(i) * (w + gap), rect.top(), w,
                           rect.height());
-        drawTensorPanel(p, cell, panels[i], f, style);
+        drawTensorPanel(p, cell, panels[i], f, narrow, style);
     }
 }
 

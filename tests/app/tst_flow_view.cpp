@@ -106,8 +106,12 @@ class TestFlowView : public QObject {
         const auto layout = figures::layoutFlow(m_window->document()->network(),
                                                 QRectF(view->rect()), view->options());
         QCOMPARE(layout.boxes.size(), std::size_t{5});
+        const QImage before = view->grab().toImage();
         QTest::mouseClick(view, Qt::LeftButton, {}, layout.boxes[3].center().toPoint());
         QCOMPARE(panel().module(), 3);
+        // The outline and the tensors under the chain follow: module 3's ReLU has no W panel,
+        // so the picture changes.
+        QVERIFY(view->grab().toImage() != before);
         QCOMPARE(view->options().flowModule, 3);
         // A click between boxes keeps the selection.
         const QPointF between((layout.boxes[0].right() + layout.boxes[1].left()) / 2.0,
