@@ -20,7 +20,9 @@
 
 #include "core/grid.hpp"
 #include "core/lesson.hpp"
+#include "core/limits.hpp"
 #include "core/network_io.hpp"
+#include "core/trace.hpp"
 #include "core/trainer.hpp"
 #include "figures/figures.hpp"
 #include "gui_scope.hpp"
@@ -175,6 +177,48 @@ std::shared_ptr<const figures::LrScanCurve> scanOption(const std::string& path) 
     return s;
 }
 
+// The flow figure's options (--n, --seed, --loss, --reduction, --loss-scale, --module) before the
+// network is read; the others refuse them. --module is checked against the network later.
+struct FlowArgs {
+    std::optional<int> samples;  // --n: normal inputs of N rows
+    std::optional<std::uint64_t> seed;
+    std::optional<LossConfig> loss;
+    float lossScale = 1.0f;
+    std::optional<std::int64_t> module;
+};
+
+FlowArgs flowArgs(const Args& a, figures::FigureKind kind) {
+    FlowArgs f;
+    if (kind != figures::FigureKind::Flow) {
+        for (const char* option : {"seed", "loss", "reduction", "loss-scale", "module"}) {
+            // --loss also names the losses figure's emphasised loss.
+            if (kind == figures::FigureKind::Losses && std::string_view(option) == "loss") continue;
+            if (a.has(option)) a.failOption(option, "only for --figure flow");
+        }
+        return f;
+    }
+    if (a.has("n")) f.samples = static_cast<int>(integerInRange(a, "n", 100, 1, kMaxGeneratedRows));
+    if (a.has("seed")) f.seed = seedOption(a, 0);
+    if (a.has("loss")) {
+        f.loss = lossOption(a);
+    } else if (a.has("reduction")) {
+        a.failOption("reduction", "needs --loss");
+    }
+    f.lossScale = static_cast<float>(positiveNumber(a, "loss-scale", 1.0, kMaxLossScaleOption));
+    if (a.has("module")) {
+        f.module = integerInRange(a, "module", 0, 0, std::numeric_limits<int>::max());
+    }
+    return f;
+}
+
+// The lesson's training loss (mse, mean without one), as the window's Training settings have it.
+LossConfig lessonLoss(const Lesson& lesson) {
+    if (!lesson.training) return {};
+    const Loss loss = lossFromName(lesson.training->loss).value_or(Loss::Mse);
+    const auto reduction = reductionFromName(lesson.training->reduction);
+    return {loss, reduction.value_or(defaultReduction(loss))};
+}
+
 int runRender(const Args& a, Io& io) {
     using namespace nnlens::figures;
     // Every option is checked before the network is read, so a bad flag is reported as such.
@@ -221,7 +265,7 @@ int runRender(const Args& a, Io& io) {
         opt.highlight = act;
     }
     opt.lossSigma = numberInRange(a, "sigma", 1.0, figures::kMinLossSigma, figures::kMaxLossSigma);
-    if (const auto name = a.value("loss"); name && *name != "all") {
+    if (const auto name = a.value("loss"); *kind == FigureKind::Losses && name && *name != "all") {
         const auto loss = lossFromName(*name);
         if (!loss) {
             a.failOption("loss",
@@ -242,7 +286,8 @@ int runRender(const Args& a, Io& io) {
         opt.markEpoch = static_cast<int>(
             integerInRange(a, "mark-epoch", 1, 1, std::numeric_limits<int>::max()));
     }
-    checkGridOptions(a);
+    const FlowArgs flow = flowArgs(a, *kind);
+    if (*kind != FigureKind::Flow) checkGridOptions(a);  // flow: --n is the number of samples
     auto backend = backendOption(a, io.err);
     checkOutputFolder(a);
 
@@ -269,7 +314,8 @@ int runRender(const Args& a, Io& io) {
     if (const auto path = a.value("data")) {
         opt.data = std::make_shared<const Dataset>(loadData(*path));
     } else if (lesson.data &&
-               (*kind == FigureKind::Data || *kind == FigureKind::Fit || a.has("points"))) {
+               (*kind == FigureKind::Data || *kind == FigureKind::Fit || a.has("points") ||
+                (*kind == FigureKind::Flow && !flow.samples && !flow.seed))) {
         opt.data = std::make_shared<const Dataset>(loadLessonData(*lesson.data, netPath));
     }
     if (opt.data) {
@@ -287,6 +333,29 @@ int runRender(const Args& a, Io& io) {
         net.view = cfg;
     }
     opt.selected = nodeOption(a, net);
+    if (*kind == FigureKind::Flow) {
+        const int modules = static_cast<int>(splitModules(net).size());
+        if (flow.module && *flow.module >= modules) {
+            a.failOption("module", std::to_string(*flow.module) +
+                                       " is out of range (the network has " +
+                                       std::to_string(modules) + " modules, 0.." +
+                                       std::to_string(modules - 1) + ")");
+        }
+        FlowSource source;
+        // --n or --seed: normal inputs; else the data (--data or the lesson's) when it fits.
+        if (!flow.samples && !flow.seed) source.data = opt.data;
+        source.samples = flow.samples.value_or(defaultFlowSamples(net));
+        source.seed = flow.seed.value_or(0);
+        source.loss = flow.loss.value_or(lessonLoss(lesson));
+        source.lossScale = flow.lossScale;
+        try {
+            opt.trace = traceFlow(net, source);
+        } catch (const InputError& e) {
+            throw InputError(netPath + ": " + e.what());
+        }
+        opt.flowSamples = source.samples;
+        opt.flowModule = static_cast<int>(flow.module.value_or(0));
+    }
     if (!opt.highlight && !net.layers.empty()) {
         opt.highlight = net.layers[static_cast<std::size_t>(opt.selected.layer)].activation;
     }
@@ -352,6 +421,8 @@ std::string renderHelp() {
                          [--history TRAIN.json] [--scan SCAN.json]
                          [--data D.csv] [--val-split F] [--fit-column C]
                          [--points] [--points-on-all-maps] [--mark-epoch E]
+                         [--seed S] [--loss L] [--reduction R] [--loss-scale K]
+                         [--module I]
 
 Draws a figure of the network into a PNG, with the same code the GUI exports
 with, and prints
@@ -364,14 +435,16 @@ loss (train and validation loss per epoch from the JSON train printed),
 lr-scan (the seed's lr_scan plot from the JSON lr-scan printed), data (the
 output node's map with the data points and the decision line), fit
 (targets and predictions against the row order or a column, as the seed's
-sin(t)cos(t) plot) and losses (each loss with its formula, its value and its
-gradient against the output for the targets 0 and 1). graph, unit, node and
-data need a network with 2 inputs.
+sin(t)cos(t) plot), losses (each loss with its formula, its value and its
+gradient against the output for the targets 0 and 1) and flow (the seed's
+torch.nn.Sequential modules left to right, with the shapes its trace(net,
+verbose=True) prints: IN/OUT above the arrows, GRAD below). graph, unit, node
+and data need a network with 2 inputs.
 data and fit take --data, else the data the network file's lesson names.
 
 Options:
   --figure F            graph, unit, node, network, activations, softmax, loss,
-                        lr-scan, data, fit or losses
+                        lr-scan, data, fit, losses or flow
   -o FILE               the PNG (written atomically)
   --width W, --height H size in pixels (default: the figure's size in inches
                         times dpi; one of them alone keeps that aspect)
@@ -402,6 +475,17 @@ Options:
                         of the data (t); default: the row order
   --points              graph, unit, node: the lesson's data points too
   --points-on-all-maps  the points on every map, not only the output layer's
+  flow: the data traced: --data D.csv, else the lesson's data, else (and with
+  --n or --seed) N standard normal inputs, the seed's torch.randn(N, D)
+  --n N                 flow: N normal inputs (default 100; 500 for 100 inputs
+                        and more)
+  --seed S              flow: the normal inputs' seed (default 0)
+  --loss L, --reduction R
+                        flow, data with targets: the loss (default: the
+                        lesson's, else mse); without targets always the
+                        seed's mean(Xout ** 2)
+  --loss-scale K        flow: the loss times K, > 0 (default 1; the seed's 100)
+  --module I            flow: the module outlined, 0-based (default 0)
   --backend NAME        cpu, cuda or auto (default auto), for the maps
   -h, --help            show this help
 )";
@@ -414,10 +498,11 @@ Command renderCommand() {
             "NET --figure F -o FIG.png",
             "draw a figure of the network to a PNG",
             renderHelp(),
-            {{"figure",    "output",        "width",      "height",  "dpi",  "node",
-              "vlim",      "softmax-range", "activation", "sigma",   "loss", "n",
-              "range",     "bins",          "backend",    "history", "scan", "data",
-              "val-split", "fit-column",    "mark-epoch"},
+            {{"figure", "output",    "width",         "height",     "dpi",
+              "node",   "vlim",      "softmax-range", "activation", "n",
+              "range",  "bins",      "backend",       "history",    "scan",
+              "data",   "val-split", "fit-column",    "mark-epoch", "seed",
+              "loss",   "reduction", "loss-scale",    "module",     "sigma"},
              {"transparent", "presentation", "points", "points-on-all-maps"},
              {"NET (the network file)"}},
             runRender};

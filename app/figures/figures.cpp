@@ -39,6 +39,8 @@ std::string_view figureName(FigureKind kind) {
             return "fit";
         case FigureKind::Losses:
             return "losses";
+        case FigureKind::Flow:
+            return "flow";
     }
     return "graph";
 }
@@ -121,6 +123,12 @@ QSize defaultFigureSize(FigureKind kind, const Network& net, const FigureStyle& 
             return inches(8.0, 6.0, style);  // the seed's plt.figure(figsize=(8,6))
         case FigureKind::Losses:
             return inches(13.0, 8.5, style);  // 3 x 2 panels with their formulas
+        case FigureKind::Flow: {
+            // About 1.1 in a module and its arrow, so Linear(200, 100) stays legible.
+            const auto modules = static_cast<double>(2 * net.layers.size() + 1);
+            // The chain and its gradient flow on top, the selected module's tensors below.
+            return inches(std::clamp(1.1 * modules, 6.0, 20.0), 7.2, style);
+        }
     }
     return inches(6.0, 6.0, style);
 }
@@ -160,6 +168,10 @@ void checkFigure(FigureKind kind, const Network& net, const FigureOptions& opt) 
             return;
         case FigureKind::Data:
         case FigureKind::Fit:
+            break;
+        case FigureKind::Flow:
+            // Optional data; when given, it must fit.
+            if (!opt.data) return;
             break;
         default:
             return;
@@ -315,6 +327,9 @@ QImage renderFigure(FigureKind kind, const Network& net, const MapSet* maps, QSi
             break;
         case FigureKind::Losses:
             paintLosses(p, rect, o);
+            break;
+        case FigureKind::Flow:
+            paintFlow(p, rect, net, o);
             break;
     }
     p.end();

@@ -22,6 +22,10 @@
 #include "node_ref.hpp"
 #include "style.hpp"
 
+namespace nnlens {
+struct ModuleTrace;  // core/trace.hpp
+}
+
 namespace nnlens::figures {
 
 // The figures `nnlens-cli render --figure` and File > Export know.
@@ -37,11 +41,12 @@ enum class FigureKind {
     Data,         // the output node's map with the data points, axes and decision line
     Fit,          // regression: targets and predictions against the row order or a column
     Losses,       // the six losses and their gradients against the output, targets 0 and 1
+    Flow,         // the data flow: torch.nn.Sequential's modules, IN/OUT and GRAD shapes
 };
 inline constexpr FigureKind kAllFigures[] = {
     FigureKind::Graph,   FigureKind::Unit,    FigureKind::Activations, FigureKind::Softmax,
     FigureKind::Network, FigureKind::NodeMap, FigureKind::Loss,        FigureKind::LrScan,
-    FigureKind::Data,    FigureKind::Fit,     FigureKind::Losses};
+    FigureKind::Data,    FigureKind::Fit,     FigureKind::Losses,      FigureKind::Flow};
 
 std::string_view figureName(FigureKind kind);  // "graph", "unit", ..., "node", "loss", ...
 std::optional<FigureKind> figureFromName(std::string_view name);
@@ -106,6 +111,11 @@ struct FigureOptions {
     // Losses figure: the loss drawn strong (the others light; none: all alike) and chi2's sigma.
     std::optional<Loss> lossHighlight;
     double lossSigma = 1.0;
+    // Flow figure: the trace whose shapes it draws (null: the shapes from the network with
+    // flowSamples rows), and the selected module (outlined; -1 none).
+    std::shared_ptr<const ModuleTrace> trace;
+    int flowSamples = 100;
+    int flowModule = 0;
 };
 
 // The rows that train: [0, trainRows) of `data` (all of them for -1).
@@ -197,6 +207,35 @@ LossAxes lossAxes(Loss loss);
 // '\n' says what p is (bce, bce_logits, ce).
 QString lossFormula(Loss loss);
 void paintLosses(QPainter& p, const QRectF& rect, const FigureOptions& opt);
+
+// The flow figure (flow_figure.cpp): one box per torch.nn.Sequential module, left to right.
+struct FlowLayout {
+    std::vector<QRectF> boxes;  // per module
+    // The module whose box contains `p`, or -1.
+    int hit(QPointF p) const;
+};
+FlowLayout layoutFlow(const Network& net, const QRectF& rect, const FigureOptions& opt);
+void paintFlow(QPainter& p, const QRectF& rect, const Network& net, const FigureOptions& opt);
+// What the flow figure traces (the window's Data flow tab and nnlens-cli render --figure flow):
+// `data` when it has the network's inputs and rows, else the seed's torch.randn(samples, D) drawn
+// with `seed`; `loss` when that data has targets, else the seed's torch.mean(Xout ** 2) (mse,
+// mean, against zeros); times lossScale.
+struct FlowSource {
+    std::shared_ptr<const Dataset> data;
+    int samples = 100;
+    std::uint64_t seed = 0;
+    LossConfig loss;
+    float lossScale = 1.0f;
+};
+// The seed's N: 500 for its statistical perspective's 100 inputs and more, else 100.
+int defaultFlowSamples(const Network& net);
+// Whether `data` is what the flow traces (not null, rows, the network's inputs).
+bool flowUsesData(const Network& net, const Dataset* data);
+// Throws InputError (checkData's message) when the data's targets do not fit the network.
+std::shared_ptr<const ModuleTrace> traceFlow(const Network& net, const FlowSource& source);
+
+// The module as the seed's print(net) names it, shortened: "Linear\n(8, 4)" (two lines), "ReLU()".
+QString moduleTitle(const Network& net, int module);
 
 // The formula of a node with its current numbers, e.g.
 // "out = tanh(2.00 x1 + 1.00 x2 + 1.00)" (first layer) or

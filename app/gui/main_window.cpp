@@ -27,6 +27,7 @@
 #include "widgets/data_panel.hpp"
 #include "widgets/export_dialog.hpp"
 #include "widgets/figure_view.hpp"
+#include "widgets/flow_panel.hpp"
 #include "widgets/inspector.hpp"
 #include "widgets/layer_editor.hpp"
 #include "widgets/lr_scan_dialog.hpp"
@@ -152,6 +153,8 @@ void MainWindow::buildViews() {
     m_tabs->addTab(m_activations, tr("Activations"));
     m_tabs->addTab(m_softmax, tr("Softmax"));
     m_tabs->addTab(m_losses, tr("Losses"));
+    m_flow = new widgets::FlowPanel(m_doc, this);
+    m_tabs->addTab(m_flow, tr("Data flow"));
     setCentralWidget(m_tabs);
 
     m_layers = new widgets::LayerEditor(m_doc, this);
@@ -432,6 +435,8 @@ widgets::FigureView* MainWindow::exportView(figures::FigureKind kind) const {
             return m_softmax->view();
         case figures::FigureKind::Losses:
             return m_losses->view();
+        case figures::FigureKind::Flow:
+            return m_flow->view();  // its trace, data and selected module
         case figures::FigureKind::Loss:
             return m_trainingPlots->lossView();
         case figures::FigureKind::Fit:
@@ -501,6 +506,7 @@ void MainWindow::exportDialog() {
         exportDialogFor(figures::FigureKind::Losses, this);
         return;
     }
+    if (m_tabs->currentWidget() == m_flow) return exportDialogFor(figures::FigureKind::Flow, this);
     exportDialogFor(tab == 1                       ? figures::FigureKind::Activations
                     : tab == 2                     ? figures::FigureKind::Softmax
                     : m_doc->network().inputs == 2 ? figures::FigureKind::Graph
@@ -536,8 +542,10 @@ void MainWindow::showLrScan() {
 // ---- presentation, backend, status ---------------------------------------------------------
 
 void MainWindow::showTab(const QString& name) {
+    // In the tabs' order.
     const QStringList names{QStringLiteral("network"), QStringLiteral("activations"),
-                            QStringLiteral("softmax"), QStringLiteral("losses")};
+                            QStringLiteral("softmax"), QStringLiteral("losses"),
+                            QStringLiteral("flow")};
     const int index = static_cast<int>(names.indexOf(name));
     if (index >= 0) m_tabs->setCurrentIndex(index);
 }

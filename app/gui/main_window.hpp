@@ -35,6 +35,7 @@ class LayerEditor;
 class LrScanDialog;
 class SoftmaxPanel;
 class LossesPanel;
+class FlowPanel;
 }  // namespace nnlens::widgets
 
 namespace nnlens::gui {
@@ -55,6 +56,7 @@ class MainWindow : public QMainWindow {
     widgets::ActivationPanel* activationPanel() const { return m_activations; }
     widgets::SoftmaxPanel* softmaxPanel() const { return m_softmax; }
     widgets::LossesPanel* lossesPanel() const { return m_losses; }
+    widgets::FlowPanel* flowPanel() const { return m_flow; }
     widgets::DataPanel* dataPanel() const { return m_data; }
     widgets::TrainingPanel* trainingPanel() const { return m_trainingPanel; }
     widgets::TrainingPlots* trainingPlots() const { return m_trainingPlots; }
@@ -175,6 +177,7 @@ class MainWindow : public QMainWindow {
     widgets::ActivationPanel* m_activations = nullptr;
     widgets::SoftmaxPanel* m_softmax = nullptr;
     widgets::LossesPanel* m_losses = nullptr;
+    widgets::FlowPanel* m_flow = nullptr;
     widgets::DataPanel* m_data = nullptr;
     widgets::TrainingPanel* m_trainingPanel = nullptr;
     widgets::TrainingPlots* m_trainingPlots = nullptr;

@@ -262,7 +262,7 @@ std::optional<DataSpec> Document::dataSpecFor(const QString& path) const {
     // Data edited, generated, imported or inside a preset: written next to the network (never
     // over the lesson's own CSV), so the saved lesson opens with what the window shows.
     QString stem = target.fileName();
-    for (const QString suffix : {QStringLiteral(".nnlens.json"), QStringLiteral(".json")}) {
+    for (const QString& suffix : {QStringLiteral(".nnlens.json"), QStringLiteral(".json")}) {
         if (stem.endsWith(suffix, Qt::CaseInsensitive)) {
             stem.chop(suffix.size());
             break;

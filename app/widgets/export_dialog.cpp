@@ -107,6 +107,8 @@ ExportDialog::ExportDialog(Renderer render, Sizer sizer, QWidget* parent)
     m_figure->addItem(tr("Softmax panel"), static_cast<int>(figures::FigureKind::Softmax));
     m_figure->addItem(tr("Losses panel"), static_cast<int>(figures::FigureKind::Losses));
     m_figure->addItem(tr("Learning-rate scan"), static_cast<int>(figures::FigureKind::LrScan));
+    m_figure->addItem(tr("Data flow (modules and shapes)"),
+                      static_cast<int>(figures::FigureKind::Flow));
     m_figure->setObjectName(QStringLiteral("exportFigure"));
     form->addRow(tr("Figure"), m_figure);
 

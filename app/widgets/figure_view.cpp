@@ -96,6 +96,8 @@ QSize FigureView::sizeHint() const {
             return {480, 360};
         case FigureKind::Losses:
             return {720, 480};
+        case FigureKind::Flow:
+            return {640, 260};
     }
     return {400, 300};
 }
@@ -141,6 +143,9 @@ void FigureView::paintFigure(QPainter& p, const QRectF& rect, const Network& net
             break;
         case FigureKind::Losses:
             figures::paintLosses(p, rect, opt);
+            break;
+        case FigureKind::Flow:
+            figures::paintFlow(p, rect, net, opt);
             break;
     }
 }

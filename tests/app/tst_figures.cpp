@@ -13,6 +13,7 @@
 #include "core/error.hpp"
 #include "core/lesson.hpp"
 #include "core/network_io.hpp"
+#include "core/trace.hpp"
 #include "core/trainer.hpp"
 #include "figures/figures.hpp"
 #include "figures/paint_util.hpp"
@@ -142,6 +143,10 @@ class TestFigures : public QObject {
     void softmaxPanelsStackWhenTall();
     void nodeFormula_data();
     void nodeFormula();
+    void flowLayout_data();
+    void flowLayout();
+    void flowDrawsTheSelectionAndGradients();
+    void flowGradientChart();
     void matchesCli_data();
     void matchesCli();
     void trainingFigures_data();
@@ -189,6 +194,8 @@ void TestFigures::defaultSizes_data() {
     QTest::newRow("fit 8x6 in (the seed's figsize)")
         << FigureKind::Fit << "single-unit" << QSize(800, 600);
     QTest::newRow("losses 13x8.5 in") << FigureKind::Losses << "single-unit" << QSize(1300, 850);
+    QTest::newRow("flow 8-4-3-2: 1.1 in a module and its arrow")
+        << FigureKind::Flow << "pytorch-primer-8-4-3-2" << QSize(770, 720);
 }
 
 void TestFigures::defaultSizes() {
@@ -227,7 +234,7 @@ void TestFigures::rendersEveryFigure_data() {
         {FigureKind::Graph, "spiral-2-8-8-8-1"},  {FigureKind::Unit, "quadrant-selector"},
         {FigureKind::NodeMap, "single-unit"},     {FigureKind::Network, "nn-graph-8-4-3-2"},
         {FigureKind::Activations, "single-unit"}, {FigureKind::Softmax, "single-unit"},
-        {FigureKind::Losses, "nn-graph-8-4-3-2"},
+        {FigureKind::Losses, "nn-graph-8-4-3-2"}, {FigureKind::Flow, "pytorch-primer-8-4-3-2"},
     };
     for (const auto& f : figures) {
         const QString name = QString::fromUtf8(figureName(f.kind).data());
@@ -558,6 +565,128 @@ void TestFigures::nodeFormula() {
     QCOMPARE(got, formula);
 }
 
+void TestFigures::flowLayout_data() {
+    QTest::addColumn<QString>("net");
+    QTest::addColumn<QStringList>("titles");  // print(net)'s modules, shortened
+    QTest::newRow("8-4-3-2 relu relu linear: 5 modules")
+        << "pytorch-primer-8-4-3-2"
+        << QStringList{"Linear\n(8, 4)", "ReLU()", "Linear\n(4, 3)", "ReLU()", "Linear\n(3, 2)"};
+    QTest::newRow("100-200-100-10 tanh relu linear: 5 modules")
+        << "statistical-perspective"
+        << QStringList{"Linear\n(100, 200)", "Tanh()", "Linear\n(200, 100)", "ReLU()",
+                       "Linear\n(100, 10)"};
+    QTest::newRow("2-8-8-8-1 spiral: 8 modules")
+        << "spiral-2-8-8-8-1"
+        << QStringList{"Linear\n(2, 8)", "Tanh()", "Linear\n(8, 8)", "Tanh()",
+                       "Linear\n(8, 8)", "Tanh()", "Linear\n(8, 1)", "Tanh()"};
+}
+
+void TestFigures::flowLayout() {
+    QFETCH(QString, net);
+    QFETCH(QStringList, titles);
+    const Network n = preset(net);
+    QStringList got;
+    for (int m = 0; m < static_cast<int>(titles.size()); ++m)
+        got << moduleTitle(n, m);
+    QCOMPARE(got, titles);
+    for (const QSize size : {QSize(1200, 400), QSize(640, 260), QSize(300, 150)}) {
+        const QRectF rect(QPointF(0, 0), size);
+        FigureOptions opt;
+        const FlowLayout layout = layoutFlow(n, rect, opt);
+        // One box per module, left to right, apart, inside the figure, each hit at its centre.
+        QCOMPARE(static_cast<int>(layout.boxes.size()), static_cast<int>(titles.size()));
+        for (std::size_t m = 0; m < layout.boxes.size(); ++m) {
+            const QRectF& box = layout.boxes[m];
+            QVERIFY(rect.contains(box));
+            QVERIFY(box.width() > 10 && box.height() > 10);
+            if (m > 0) QVERIFY(box.left() > layout.boxes[m - 1].right() + 5);
+            QCOMPARE(layout.hit(box.center()), static_cast<int>(m));
+        }
+        QCOMPARE(layout.hit(QPointF(1, 1)), -1);
+    }
+}
+
+// The selected module's box is outlined in the selection colour; with a loss the backward
+// arrows (purple) are drawn, without one (a trace without gradients) they are not.
+void TestFigures::flowDrawsTheSelectionAndGradients() {
+    const Network n = preset("pytorch-primer-8-4-3-2");
+    const QSize size(900, 400);
+    FigureOptions opt;
+    auto orangeAround = [&](const QImage& img, int module) {
+        const QRectF box =
+            layoutFlow(n, QRectF(QPointF(0, 0), size), opt).boxes[static_cast<std::size_t>(module)];
+        int orange = 0;
+        for (int x = static_cast<int>(box.left()); x < static_cast<int>(box.right()); ++x) {
+            for (int dy = -6; dy <= 0; ++dy) {
+                const QRgb c = img.pixel(x, static_cast<int>(box.top()) + dy);
+                orange += qRed(c) > 200 && qGreen(c) > 60 && qGreen(c) < 160 && qBlue(c) < 80;
+            }
+        }
+        return orange;
+    };
+    auto purple = [](const QImage& img) {
+        int count = 0;
+        for (int y = 0; y < img.height(); ++y) {
+            for (int x = 0; x < img.width(); ++x) {
+                const QRgb c = img.pixel(x, y);
+                count += qAbs(qRed(c) - 148) < 20 && qAbs(qGreen(c) - 103) < 20 &&
+                         qAbs(qBlue(c) - 189) < 20;
+            }
+        }
+        return count;
+    };
+    opt.flowModule = 2;
+    const QImage selected2 = renderFigure(FigureKind::Flow, n, nullptr, size, opt);
+    QVERIFY(orangeAround(selected2, 2) > 20);
+    QCOMPARE(orangeAround(selected2, 1), 0);
+    QVERIFY(purple(selected2) > 100);  // no trace: every shape, GRAD included
+
+    Dataset normal = normalDataset(100, 8, 0);
+    auto forwardOnly = std::make_shared<ModuleTrace>(traceModules(n, normal, TraceConfig{}));
+    opt.trace = forwardOnly;
+    QCOMPARE(purple(renderFigure(FigureKind::Flow, n, nullptr, size, opt)), 0);
+}
+
+// The gradient flow under the boxes: one purple bar under each module, taller for a larger RMS
+// of its GRAD (log axis).
+void TestFigures::flowGradientChart() {
+    const Network n = preset("statistical-perspective");
+    const QSize size(1000, 720);
+    FigureOptions opt;
+    FlowSource source;
+    source.samples = 500;
+    opt.trace = traceFlow(n, source);
+    opt.flowModule = -1;
+    const QImage img = renderFigure(FigureKind::Flow, n, nullptr, size, opt);
+    const FlowLayout layout = layoutFlow(n, QRectF(QPointF(0, 0), size), opt);
+    QCOMPARE(layout.boxes.size(), std::size_t{5});
+    auto barHeight = [&](const QRectF& box) {
+        const int x = static_cast<int>(box.center().x());
+        int longest = 0;
+        int run = 0;
+        for (int y = static_cast<int>(box.bottom()) + 2; y < size.height() / 2; ++y) {
+            const QRgb c = img.pixel(x, y);
+            const bool purple =
+                qAbs(qRed(c) - 148) < 20 && qAbs(qGreen(c) - 103) < 20 && qAbs(qBlue(c) - 189) < 20;
+            run = purple ? run + 1 : 0;
+            longest = std::max(longest, run);
+        }
+        return longest;
+    };
+    std::vector<double> rms;
+    std::vector<int> heights;
+    for (int m = 0; m < 5; ++m) {
+        const TensorSummary& g = *opt.trace->summaries[static_cast<std::size_t>(m)].grad;
+        rms.push_back(std::sqrt(g.mean * g.mean + g.std * g.std));
+        heights.push_back(barHeight(layout.boxes[static_cast<std::size_t>(m)]));
+        QVERIFY2(heights.back() >= 3, qPrintable(QString::number(heights.back())));
+    }
+    const auto big = std::max_element(rms.begin(), rms.end()) - rms.begin();
+    const auto small = std::min_element(rms.begin(), rms.end()) - rms.begin();
+    QVERIFY(rms[static_cast<std::size_t>(big)] > 2.0 * rms[static_cast<std::size_t>(small)]);
+    QVERIFY(heights[static_cast<std::size_t>(big)] > heights[static_cast<std::size_t>(small)]);
+}
+
 void TestFigures::matchesCli_data() {
     QTest::addColumn<FigureKind>("kind");
     QTest::addColumn<QString>("net");
@@ -577,6 +706,12 @@ void TestFigures::matchesCli_data() {
         << QStringList{"--sigma", "0.5", "--loss", "bce", "--presentation"};
     QTest::newRow("losses, --loss all")
         << FigureKind::Losses << "single-unit" << QSize(700, 500) << QStringList{"--loss", "all"};
+    QTest::newRow("flow 8-4-3-2, module 2, loss scale 100")
+        << FigureKind::Flow << "pytorch-primer-8-4-3-2" << QSize(900, 400)
+        << QStringList{"--module", "2", "--loss-scale", "100"};
+    QTest::newRow("flow 100-200-100-10, N 50, seed 3")
+        << FigureKind::Flow << "statistical-perspective" << QSize(800, 300)
+        << QStringList{"--n", "50", "--seed", "3"};
 }
 
 void TestFigures::matchesCli() {
@@ -611,6 +746,20 @@ void TestFigures::matchesCli() {
     if (const auto i = extra.indexOf("--loss"); i >= 0)
         opt.lossHighlight = lossFromName(extra[i + 1].toStdString());  // nullopt for "all"
     opt.highlight = n.layers[static_cast<std::size_t>(std::max(0, opt.selected.layer))].activation;
+    if (kind == FigureKind::Flow) {
+        // The CLI's defaults: normal inputs, N from the network, seed 0, mse, module 0.
+        auto value = [&extra](const char* option, double fallback) {
+            const auto at = extra.indexOf(QString::fromUtf8(option));
+            return at >= 0 ? extra.at(at + 1).toDouble() : fallback;
+        };
+        FlowSource source;
+        source.samples = static_cast<int>(value("--n", defaultFlowSamples(n)));
+        source.seed = static_cast<std::uint64_t>(value("--seed", 0));
+        source.lossScale = static_cast<float>(value("--loss-scale", 1.0));
+        opt.trace = traceFlow(n, source);
+        opt.flowSamples = source.samples;
+        opt.flowModule = static_cast<int>(value("--module", 0));
+    }
     const QImage expected =
         renderFigure(kind, n, nullptr, size, opt).convertToFormat(QImage::Format_ARGB32);
     QImage written(png);

@@ -952,6 +952,17 @@ void TestCli::render_data() {
         << "losses" << QStringList{"--sigma", "0.3", "--loss",   "bce_logits",
                                    "--width", "777", "--height", "555"}
         << QSize(777, 555);
+    QTest::newRow("flow of three inputs, the size typed")
+        << "three-in.nnlens.json"
+        << "flow" << QStringList{"--width", "700", "--height", "300"} << QSize(700, 300);
+    QTest::newRow("flow, N 20, seed 4, loss scale 100, module 3, 1.1 in a module")
+        << "quadrant.nnlens.json"
+        << "flow" << QStringList{"--n", "20", "--seed", "4", "--loss-scale", "100", "--module", "3"}
+        << QSize(600, 720);
+    QTest::newRow("flow on --data with targets and --loss")
+        << "quadrant.nnlens.json"
+        << "flow" << QStringList{"--data", "%D/regression.csv", "--loss", "mse", "--width", "500"}
+        << QSize(500, 600);
     QTest::newRow("graph with the lesson's points")
         << "lesson.nnlens.json"
         << "graph" << QStringList{"--points", "--n", "40", "--height", "300"} << QSize(0, 300);
@@ -1379,7 +1390,7 @@ void TestCli::badInput_data() {
     QTest::newRow("render: unknown figure")
         << QStringList(render).replaceInStrings("graph", "pie")
         << "render: --figure: unknown figure \"pie\" (known: graph, unit, activations, softmax, "
-           "network, node, loss, lr-scan, data, fit, losses)"
+           "network, node, loss, lr-scan, data, fit, losses, flow)"
         << renderOut;
     QTest::newRow("render: --sigma 0")
         << (render + QStringList{"--sigma", "0"})
@@ -1388,7 +1399,8 @@ void TestCli::badInput_data() {
         << (render + QStringList{"--sigma", "wide"}) << "render: --sigma: \"wide\" is not a number"
         << renderOut;
     QTest::newRow("render: unknown --loss")
-        << (render + QStringList{"--loss", "hinge"})
+        << (QStringList(render).replaceInStrings("graph", "losses") +
+            QStringList{"--loss", "hinge"})
         << "render: --loss: unknown loss \"hinge\" (known: all, mse, l2, chi2, bce, bce_logits, "
            "ce)"
         << renderOut;
@@ -1411,6 +1423,12 @@ void TestCli::badInput_data() {
     QTest::newRow("render: --node node out of range")
         << (render + QStringList{"--node", "2,2"})
         << "render: --node: node 2 is out of range (layer 2 has 1 nodes)" << renderOut;
+    QTest::newRow("render: flow --module out of range")
+        << QStringList(render).replaceInStrings("graph", "flow") + QStringList{"--module", "4"}
+        << "render: --module: 4 is out of range (the network has 4 modules, 0..3)" << renderOut;
+    QTest::newRow("render: --module of a graph")
+        << (render + QStringList{"--module", "1"}) << "render: --module: only for --figure flow"
+        << renderOut;
     QTest::newRow("render: graph of three inputs")
         << QStringList{"render", "%D/three-in.nnlens.json", "--figure", "graph", "-o", "%D/fig.png"}
         << "three-in.nnlens.json: the graph figure needs a network with 2 inputs; this one has 3 "

@@ -1,0 +1,567 @@
+// The data-flow figure: the network as the seed's torch.nn.Sequential modules, left to right, with
+// the tensor shapes trace(net, verbose=True) prints: forward (IN/OUT) above the arrows, backward
+// (GRAD, the gradient of the loss with respect to a module's output) below them.
+#include <QFontMetricsF>
+#include <QPainterPath>
+
+#include <algorithm>
+#include <cmath>
+#include <limits>
+#include <optional>
+
+#include "colormap.hpp"
+#include "core/trace.hpp"
+#include "figures.hpp"
+#include "paint_util.hpp"
+#include "text/number_text.hpp"
+
+namespace nnlens::figures {
+
+namespace {
+
+struct Shape {
+    Eigen::Index rows = 0;
+    Eigen::Index cols = 0;
+};
+
+QString shapeText(Shape s) {
+    return QStringLiteral("(%1, %2)").arg(s.rows).arg(s.cols);
+}
+
+Shape shapeOf(const Matrix& m) {
+    return {m.rows(), m.cols()};
+}
+
+// The shapes drawn: the trace's tensors when it traced this network's modules, else the shapes a
+// trace of opt.flowSamples rows would have.
+struct FlowShapes {
+    std::vector<Module> modules;
+    std::vector<Shape> in, out;
+    std::vector<std::optional<Shape>> grad;  // none: traced without a loss
+    std::optional<float> loss;
+    bool traced = false;
+    // Traced with a loss: the RMS of each module's GRAD, sqrt(mean^2 + std^2) (gradient flow).
+    std::vector<double> gradRms;
+};
+
+bool traceFits(const ModuleTrace& t, const std::vector<Module>& modules, const Network& net) {
+    if (t.size() != static_cast<int>(modules.size()) || t.net.inputs != net.inputs) return false;
+    for (int m = 0; m < t.size(); ++m) {
+        const Module& mod = modules[static_cast<std::size_t>(m)];
+        const Layer& layer = net.layers[static_cast<std::size_t>(mod.layer)];
+        if (t.output(m).cols() != layer.outputs() ||
+            t.modules[static_cast<std::size_t>(m)].linear != mod.linear) {
+            return false;
+        }
+    }
+    return true;
+}
+
+FlowShapes flowShapes(const Network& net, const FigureOptions& opt) {
+    FlowShapes s;
+    s.modules = splitModules(net);
+    const ModuleTrace* t = opt.trace.get();
+    if (t && traceFits(*t, s.modules, net)) {
+        s.traced = true;
+        s.loss = t->loss();
+        for (int m = 0; m < t->size(); ++m) {
+            s.in.push_back(shapeOf(t->input(m)));
+            s.out.push_back(shapeOf(t->output(m)));
+            const Matrix* g = t->grad(m);
+            s.grad.push_back(g ? std::optional<Shape>(shapeOf(*g)) : std::nullopt);
+        }
+        for (const ModuleSummary& sum : t->summaries) {
+            if (!sum.grad) break;
+            s.gradRms.push_back(
+                std::sqrt(sum.grad->mean * sum.grad->mean + sum.grad->std * sum.grad->std));
+        }
+        if (s.gradRms.size() != s.modules.size()) s.gradRms.clear();
+        return s;
+    }
+    const Eigen::Index n = std::max(1, opt.flowSamples);
+    for (const Module& mod : s.modules) {
+        const Layer& layer = net.layers[static_cast<std::size_t>(mod.layer)];
+        s.in.push_back({n, mod.linear ? layer.inputs() : layer.outputs()});
+        s.out.push_back({n, layer.outputs()});
+        s.grad.push_back(s.out.back());
+    }
+    return s;
+}
+
+// Where everything goes; layoutFlow() and paintFlow() share it.
+struct FlowGeometry {
+    std::vector<QRectF> boxes;
+    double gap = 0.0;    // arrow length between boxes (and before the first, after the last)
+    double font = 10.0;  // pixels, for the shapes and the module names
+    double titleFont = 12.0;
+    QRectF title;
+    QRectF legend;
+    QRectF chart;  // the gradient-flow chart under the boxes; empty without one
+};
+
+FlowGeometry flowGeometry(const Network& net, const QRectF& rect, const FigureOptions& opt,
+                          const FlowShapes& s) {
+    FlowGeometry g;
+    const int n = static_cast<int>(s.modules.size());
+    const double margin = 0.03 * std::min(rect.width(), rect.height());
+    const QRectF inner = rect.adjusted(margin, margin, -margin, -margin);
+    constexpr double kGapRatio = 1.1;  // arrow length per box width
+    const double unit = inner.width() / (std::max(n, 1) + (std::max(n, 1) + 1) * kGapRatio);
+    g.gap = unit * kGapRatio;
+
+    // One text size for every label: as large as the style asks, smaller when the widest module
+    // name or shape would not fit its box or arrow.
+    const FigureStyle& style = opt.style;
+    double font = std::min(style.px(13.0), inner.height() / 12.0);
+    const QFontMetricsF probe(detail::pixelFont(style, 100.0, true));
+    for (int m = 0; m < n; ++m) {
+        double name = 0.0;
+        for (const QString& line : moduleTitle(net, m).split(QLatin1Char('\n')))
+            name = std::max(name, probe.horizontalAdvance(line) / 100.0);
+        const double shape =
+            probe.horizontalAdvance(shapeText(s.in[static_cast<std::size_t>(m)])) / 100.0;
+        font = std::min({font, 0.9 * unit / name, 0.92 * g.gap / shape});
+    }
+    g.font = std::max(4.0, font);
+    g.titleFont = std::min(style.px(12.0), std::max(g.font * 1.15, inner.height() / 16.0));
+
+    g.title = QRectF(inner.left(), inner.top(), inner.width(), g.titleFont * 1.6);
+    g.legend = QRectF(inner.left(), inner.bottom() - g.font * 1.6, inner.width(), g.font * 1.6);
+    const double top = g.title.bottom();
+    const double bottom = g.legend.top();
+    const double boxH =
+        std::clamp(unit * 0.75, g.font * 5.5, std::max(g.font * 5.5, (bottom - top) * 0.5));
+    double cy = (top + bottom) / 2.0;
+    if (!s.gradRms.empty() && bottom - top >= boxH + g.font * 10.0) {
+        // The boxes higher up, the gradient-flow chart under them.
+        cy = top + g.font * 2.0 + boxH / 2.0;
+        const double chartTop = cy + boxH / 2.0 + g.font * 3.0;
+        g.chart = QRectF(inner.left(), chartTop, inner.width(), bottom - g.font * 0.8 - chartTop);
+    }
+    for (int m = 0; m < n; ++m) {
+        const double x = inner.left() + g.gap + m * (unit + g.gap);
+        g.boxes.emplace_back(x, cy - boxH / 2.0, unit, boxH);
+    }
+    return g;
+}
+
+void drawArrow(QPainter& p, QPointF from, QPointF to, const QColor& colour, double width) {
+    p.setPen(QPen(colour, width, Qt::SolidLine, Qt::FlatCap));
+    const double dir = to.x() > from.x() ? 1.0 : -1.0;
+    const double head = std::max(4.0, width * 4.0);
+    p.drawLine(from, QPointF(to.x() - dir * head * 0.8, to.y()));
+    QPainterPath tip;
+    tip.moveTo(to);
+    tip.lineTo(to.x() - dir * head, to.y() - head * 0.5);
+    tip.lineTo(to.x() - dir * head, to.y() + head * 0.5);
+    tip.closeSubpath();
+    p.fillPath(tip, colour);
+}
+
+QColor forwardColour(const FigureStyle& style) {
+    return style.foreground();
+}
+
+QColor backwardColour() {
+    return QColor(148, 103, 189);  // tab:purple
+}
+
+QString number(double v) {
+    return QString::fromStdString(text::formatNumber(v, 3, text::Digits::Significant));
+}
+
+// The gradient flow: a bar under each module for the RMS of its GRAD on a log axis, so a
+// gradient that vanishes (or explodes) on its way back shows at a glance.
+void paintGradientChart(QPainter& p, const FlowGeometry& g, const FlowShapes& s,
+                        const FigureStyle& style) {
+    const QRectF& r = g.chart;
+    double lo = std::numeric_limits<double>::infinity();
+    double hi = -lo;
+    for (const double v : s.gradRms) {
+        if (v > 0.0 && std::isfinite(v)) {
+            lo = std::min(lo, std::log10(v));
+            hi = std::max(hi, std::log10(v));
+        }
+    }
+    const QFont font = detail::pixelFont(style, g.font * 0.85);
+    p.setFont(font);
+    p.setPen(style.foreground());
+    detail::drawText(p, r.topLeft(), Qt::AlignLeft | Qt::AlignTop,
+                     QStringLiteral("RMS of GRAD (log)"));
+    if (!(hi >= lo)) return;  // every gradient 0 or not finite
+    lo = std::floor(lo);
+    hi = std::max(lo + 1.0, std::ceil(hi));
+    const QRectF plot(r.left(), r.top() + g.font * 2.6, r.width(), r.height() - g.font * 2.6);
+    if (plot.height() < 4.0) return;
+    auto py = [&](double logValue) {
+        return plot.bottom() - (logValue - lo) / (hi - lo) * plot.height();
+    };
+    // Powers of ten: dashed lines, labelled left of the first box.
+    const double perDecade = plot.height() / (hi - lo);
+    const int step = std::max(1, static_cast<int>(std::ceil(g.font * 1.3 / perDecade)));
+    const double left = g.boxes.front().left() - g.gap * 0.1;
+    for (int k = static_cast<int>(lo); k <= static_cast<int>(hi); k += step) {
+        const double y = py(k);
+        p.setPen(QPen(style.muted(), 1.0, Qt::DashLine));
+        p.drawLine(QPointF(left, y), QPointF(g.boxes.back().right(), y));
+        p.setPen(style.muted());
+        detail::drawText(p, QPointF(left - g.font * 0.3, y), Qt::AlignRight | Qt::AlignVCenter,
+                         QStringLiteral("1e%1").arg(k));
+    }
+    for (std::size_t m = 0; m < s.gradRms.size() && m < g.boxes.size(); ++m) {
+        const double v = s.gradRms[m];
+        const QRectF& box = g.boxes[m];
+        const double w = box.width() * 0.45;
+        p.setPen(style.foreground());
+        if (!(v > 0.0 && std::isfinite(v))) {
+            detail::drawText(p, QPointF(box.center().x(), plot.bottom()),
+                             Qt::AlignHCenter | Qt::AlignBottom, number(v));
+            continue;
+        }
+        const double top = py(std::log10(v));
+        p.fillRect(QRectF(box.center().x() - w / 2.0, top, w, plot.bottom() - top),
+                   backwardColour());
+        detail::drawText(p, QPointF(box.center().x(), top - g.font * 0.2),
+                         Qt::AlignHCenter | Qt::AlignBottom, number(v));
+    }
+}
+
+// The chain's part of the figure: all of it, or the top when the selected module's tensors are
+// drawn below (a trace, and room for them).
+QRectF chainRect(const QRectF& rect, const FlowShapes& s) {
+    if (!s.traced || rect.height() < 300.0) return rect;
+    return QRectF(rect.left(), rect.top(), rect.width(), rect.height() * 0.5);
+}
+
+// One tensor of the selected module: its values as an image (rows = samples, columns =
+// features; a vector is one row) in the maps' diverging colours over +-max|value|, its histogram
+// and mean / std / min / max.
+struct TensorPanel {
+    QString name;
+    const float* values = nullptr;
+    Eigen::Index rows = 0;
+    Eigen::Index cols = 0;
+    const TensorSummary* summary = nullptr;
+};
+
+QImage tensorImage(const TensorPanel& t) {
+    const double vlim = std::max({std::abs(t.summary->min), std::abs(t.summary->max), 1e-12});
+    const Colormap& cmap = Colormap::diverging();
+    QImage img(static_cast<int>(t.cols), static_cast<int>(t.rows), QImage::Format_RGB32);
+    for (Eigen::Index r = 0; r < t.rows; ++r) {
+        auto* line = reinterpret_cast<QRgb*>(img.scanLine(static_cast<int>(r)));
+        for (Eigen::Index c = 0; c < t.cols; ++c) {
+            const float v = t.values[c * t.rows + r];  // column-major
+            line[c] = cmap.at(0.5 + 0.5 * static_cast<double>(v) / vlim);
+        }
+    }
+    return img;
+}
+
+QString pairedStats(const TensorSummary& m) {
+    return QStringLiteral("mean %1  std %2\nmin %3  max %4")
+        .arg(number(m.mean), number(m.std), number(m.min), number(m.max));
+}
+
+// `narrow`: mean / std / min / max one a line (every panel alike, so the images line up).
+void drawTensorPanel(QPainter& p, const QRectF& rect, const TensorPanel& t, double font,
+                     bool narrow, const FigureStyle& style) {
+    const double pad = font * 0.3;
+    p.setFont(detail::pixelFont(style, font, true));
+    p.setPen(style.foreground());
+    p.drawText(QRectF(rect.left(), rect.top(), rect.width(), font * 1.4),
+               Qt::AlignHCenter | Qt::AlignVCenter, t.name);
+    const QRectF body = rect.adjusted(pad, font * 1.5, -pad, 0);
+    const TensorSummary& m = *t.summary;
+    const QFont statsFont = detail::pixelFont(style, font * 0.85);
+    const QFontMetricsF fm(statsFont);
+    const QString stats =
+        narrow ? QStringLiteral("mean %1\nstd %2\nmin %3\nmax %4")
+                     .arg(number(m.mean), number(m.std), number(m.min), number(m.max))
+               : pairedStats(m);
+    const double statsH = fm.lineSpacing() * (narrow ? 4.2 : 2.2);
+    const double histH = std::max(font * 2.0, (body.height() - statsH) * 0.3);
+    const QRectF image(body.left(), body.top(), body.width(), body.height() - statsH - histH - pad);
+    const QRectF hist(body.left(), image.bottom() + pad, body.width(), histH);
+    if (t.rows > 0 && t.cols > 0 && image.height() > 2) {
+        p.save();
+        p.setRenderHint(QPainter::SmoothPixmapTransform, false);
+        p.drawImage(image, tensorImage(t));
+        p.restore();
+        p.setPen(QPen(style.muted(), 1.0));
+        p.setBrush(Qt::NoBrush);
+        p.drawRect(image);
+    }
+    // The histogram: bars over [min, max], the tallest filling the box.
+    const auto& counts = t.summary->hist.counts;
+    std::int64_t most = 1;
+    for (const std::int64_t c : counts)
+        most = std::max(most, c);
+    if (!counts.empty()) {
+        const double w = hist.width() / static_cast<double>(counts.size());
+        for (std::size_t i = 0; i < counts.size(); ++i) {
+            const double h =
+                hist.height() * static_cast<double>(counts[i]) / static_cast<double>(most);
+            p.fillRect(QRectF(hist.left() + static_cast<double>(i) * w, hist.bottom() - h, w, h),
+                       QColor(31, 119, 180));  // tab:blue, matplotlib's hist
+        }
+        p.setPen(QPen(style.muted(), 1.0));
+        p.drawLine(hist.bottomLeft(), hist.bottomRight());
+    }
+    p.setFont(statsFont);
+    p.setPen(style.foreground());
+    p.drawText(QRectF(rect.left(), hist.bottom() + pad, rect.width(), statsH),
+               Qt::AlignHCenter | Qt::AlignTop, stats);
+}
+
+// The selected module's tensors in `rect`, one panel each, left to right.
+void paintModuleDetail(QPainter& p, const QRectF& rect, const ModuleTrace& t, int module,
+                       double font, const FigureStyle& style) {
+    if (module < 0 || module >= t.size()) return;
+    const ModuleSummary& sum = t.summaries[static_cast<std::size_t>(module)];
+    std::vector<TensorPanel> panels;
+    auto shape = [](Eigen::Index r, Eigen::Index c) {
+        return QStringLiteral(" (%1, %2)").arg(r).arg(c);
+    };
+    auto add = [&](const QString& name, const float* v, Eigen::Index r, Eigen::Index c,
+                   const TensorSummary* s) {
+        if (s) panels.push_back({name + shape(r, c), v, r, c, s});
+    };
+    const Matrix& in = t.input(module);
+    const Matrix& out = t.output(module);
+    add(QStringLiteral("input"), in.data(), in.rows(), in.cols(), &sum.in);
+    add(QStringLiteral("output"), out.data(), out.rows(), out.cols(), &sum.out);
+    if (const Matrix* g = t.grad(module)) {
+        add(QStringLiteral("grad"), g->data(), g->rows(), g->cols(),
+            sum.grad ? &*sum.grad : nullptr);
+    }
+    if (const Matrix* w = t.weight(module)) {
+        add(QStringLiteral("W"), w->data(), w->rows(), w->cols(),
+            sum.weight ? &*sum.weight : nullptr);
+    }
+    if (const Vector* b = t.bias(module)) {
+        add(QStringLiteral("b"), b->data(), 1, b->size(), sum.bias ? &*sum.bias : nullptr);
+    }
+    if (const Matrix* w = t.weightGrad(module)) {
+        add(QStringLiteral("dW"), w->data(), w->rows(), w->cols(),
+            sum.weightGrad ? &*sum.weightGrad : nullptr);
+    }
+    if (const Vector* b = t.biasGrad(module)) {
+        add(QStringLiteral("db"), b->data(), 1, b->size(), sum.biasGrad ? &*sum.biasGrad : nullptr);
+    }
+    if (panels.empty()) return;
+    const double gap = font * 0.8;
+    const double w = (rect.width() - gap * static_cast<double>(panels.size() - 1)) /
+                     static_cast<double>(panels.size());
+    // The panel titles must fit their width.
+    const QFontMetricsF probe(detail::pixelFont(style, 100.0, true));
+    double f = font;
+    for (const TensorPanel& panel : panels)
+        f = std::min(f, 0.95 * w / (probe.horizontalAdvance(panel.name) / 100.0));
+    f = std::max(4.0, f);
+    const QFontMetricsF fm(detail::pixelFont(style, f * 0.85));
+    bool narrow = false;
+    for (const TensorPanel& panel : panels) {
+        const QRectF need = fm.boundingRect(QRectF(0, 0, 1e6, 1e6), 0, pairedStats(*panel.summary));
+        narrow = narrow || need.width() > w;
+    }
+    for (std::size_t i = 0; i < panels.size(); ++i) {
+        const QRectF cell(rect.left() + static_cast<double>(i) * (w + gap), rect.top(), w,
+                          rect.height());
+        drawTensorPanel(p, cell, panels[i], f, narrow, style);
+    }
+}
+
+}  // namespace
+
+QString moduleTitle(const Network& net, int module) {
+    const std::vector<Module> modules = splitModules(net);
+    if (module < 0 || module >= static_cast<int>(modules.size())) return {};
+    const Module& mod = modules[static_cast<std::size_t>(module)];
+    const Layer& layer = net.layers[static_cast<std::size_t>(mod.layer)];
+    if (mod.linear)
+        return QStringLiteral("Linear\n(%1, %2)").arg(layer.inputs()).arg(layer.outputs());
+    switch (mod.activation) {
+        case Activation::Relu:
+            return QStringLiteral("ReLU()");
+        case Activation::Elu:
+            return QStringLiteral("ELU()");
+        case Activation::Softplus:
+            return QStringLiteral("Softplus()");
+        case Activation::Sigmoid:
+            return QStringLiteral("Sigmoid()");
+        case Activation::Tanh:
+            return QStringLiteral("Tanh()");
+        case Activation::Softsign:
+            return QStringLiteral("Softsign()");
+        case Activation::Softmax:
+            return QStringLiteral("Softmax(dim=1)");
+        case Activation::LeakyRelu:
+            return QStringLiteral("LeakyReLU()");
+        case Activation::Gelu:
+            return QStringLiteral("GELU()");
+        case Activation::Silu:
+            return QStringLiteral("SiLU()");
+        case Activation::Linear:
+            break;
+    }
+    return QStringLiteral("Identity()");
+}
+
+int defaultFlowSamples(const Network& net) {
+    return net.inputs >= 100 ? 500 : 100;
+}
+
+bool flowUsesData(const Network& net, const Dataset* data) {
+    return data && data->size() > 0 && data->inputs() == net.inputs;
+}
+
+std::shared_ptr<const ModuleTrace> traceFlow(const Network& net, const FlowSource& source) {
+    if (net.layers.empty()) return nullptr;
+    TraceConfig cfg;
+    cfg.lossScale = source.lossScale;
+    if (flowUsesData(net, source.data.get())) {
+        const Dataset& data = *source.data;
+        const bool targets = data.targets() > 0 || data.hasLabels();
+        cfg.loss = targets ? source.loss : LossConfig{Loss::Mse, Reduction::Mean};
+        return std::make_shared<const ModuleTrace>(traceModules(net, data, cfg));
+    }
+    cfg.loss = LossConfig{Loss::Mse, Reduction::Mean};
+    const Dataset normal = normalDataset(std::max(1, source.samples), net.inputs, source.seed);
+    return std::make_shared<const ModuleTrace>(traceModules(net, normal, cfg));
+}
+
+int FlowLayout::hit(QPointF p) const {
+    for (std::size_t m = 0; m < boxes.size(); ++m) {
+        if (boxes[m].contains(p)) return static_cast<int>(m);
+    }
+    return -1;
+}
+
+FlowLayout layoutFlow(const Network& net, const QRectF& rect, const FigureOptions& opt) {
+    FlowLayout layout;
+    const FlowShapes s = flowShapes(net, opt);
+    layout.boxes = flowGeometry(net, chainRect(rect, s), opt, s).boxes;
+    return layout;
+}
+
+void paintFlow(QPainter& p, const QRectF& rect, const Network& net, const FigureOptions& opt) {
+    detail::fillBackground(p, rect, opt.style);
+    const FigureStyle& style = opt.style;
+    const FlowShapes s = flowShapes(net, opt);
+    if (s.modules.empty()) {
+        detail::drawNote(p, rect, QStringLiteral("no layers: nothing flows"), style);
+        return;
+    }
+    const QRectF chain = chainRect(rect, s);
+    const FlowGeometry g = flowGeometry(net, chain, opt, s);
+    const int n = static_cast<int>(s.modules.size());
+    p.save();
+    if (chain != rect) {
+        // Below the chain: the selected module's tensors.
+        const double margin = 0.03 * std::min(rect.width(), rect.height());
+        const QRectF below(rect.left() + margin, chain.bottom() + g.font * 0.5,
+                           rect.width() - 2 * margin,
+                           rect.bottom() - chain.bottom() - margin - g.font * 0.5);
+        p.setPen(QPen(style.muted(), 1.0));
+        p.drawLine(QPointF(below.left(), chain.bottom()), QPointF(below.right(), chain.bottom()));
+        paintModuleDetail(p, below, *opt.trace, opt.flowModule, g.font, style);
+    }
+
+    // Title: the batch, and the loss of a traced backward pass.
+    QString title = QStringLiteral("torch.nn.Sequential, N = %1").arg(s.in.front().rows);
+    if (s.loss) {
+        title += QStringLiteral(",  loss = ") +
+                 QString::fromStdString(text::formatNumber(*s.loss, 4, text::Digits::Significant));
+    }
+    p.setFont(detail::pixelFont(style, g.titleFont, true));
+    p.setPen(style.foreground());
+    p.drawText(g.title, Qt::AlignLeft | Qt::AlignVCenter, title);
+
+    const double lineW = std::max(1.0, style.px(1.2)) * (style.highContrast ? 1.5 : 1.0);
+    const QFont shapeFont = detail::pixelFont(style, g.font);
+    const QFont nameFont = detail::pixelFont(style, g.font, true);
+    const QFont smallFont = detail::pixelFont(style, g.font * 0.85);
+    const QColor fwd = forwardColour(style);
+    const QColor back = backwardColour();
+    const double pad = g.font * 0.3;
+
+    // Arrow i enters box i (i = n: leaves the last box towards the loss).
+    for (int i = 0; i <= n; ++i) {
+        const QRectF& ref = g.boxes[static_cast<std::size_t>(std::min(i, n - 1))];
+        const double x1 = i < n ? ref.left() : ref.right() + g.gap;
+        const double x0 = x1 - g.gap;
+        const double yF = ref.center().y() - ref.height() * 0.22;
+        const double yB = ref.center().y() + ref.height() * 0.22;
+        const double inset = g.gap * 0.06;
+        drawArrow(p, QPointF(x0 + inset, yF), QPointF(x1 - inset, yF), fwd, lineW);
+        const Shape forward =
+            i < n ? s.in[static_cast<std::size_t>(i)] : s.out[static_cast<std::size_t>(n - 1)];
+        p.setFont(shapeFont);
+        p.setPen(fwd);
+        detail::drawText(p, QPointF((x0 + x1) / 2.0, yF - pad), Qt::AlignHCenter | Qt::AlignBottom,
+                         shapeText(forward));
+        if (i == 0 || i == n) {
+            p.setFont(smallFont);
+            p.setPen(style.muted());
+            detail::drawText(p, QPointF((x0 + x1) / 2.0, ref.top() - pad),
+                             Qt::AlignHCenter | Qt::AlignBottom,
+                             i == 0 ? QStringLiteral("Xin") : QStringLiteral("Xout"));
+        }
+        // Backward: module i - 1's GRAD flows back out of arrow i.
+        if (i > 0) {
+            if (const auto grad = s.grad[static_cast<std::size_t>(i - 1)]) {
+                drawArrow(p, QPointF(x1 - inset, yB), QPointF(x0 + inset, yB), back, lineW);
+                p.setFont(shapeFont);
+                p.setPen(back);
+                detail::drawText(p, QPointF((x0 + x1) / 2.0, yB + pad),
+                                 Qt::AlignHCenter | Qt::AlignTop, shapeText(*grad));
+            }
+        }
+    }
+    if (s.grad.back()) {
+        p.setFont(smallFont);
+        p.setPen(back);
+        const QRectF& last = g.boxes.back();
+        detail::drawText(p, QPointF(last.right() + g.gap / 2.0, last.bottom() + pad),
+                         Qt::AlignHCenter | Qt::AlignTop, QStringLiteral("dL/dXout"));
+    }
+
+    // The boxes: "(m)" as print(net) numbers them, and the module.
+    for (int m = 0; m < n; ++m) {
+        const QRectF& box = g.boxes[static_cast<std::size_t>(m)];
+        const bool linear = s.modules[static_cast<std::size_t>(m)].linear;
+        p.setPen(QPen(style.foreground(), lineW));
+        p.setBrush(linear ? QColor(226, 234, 246) : QColor(250, 236, 214));
+        p.drawRoundedRect(box, g.font * 0.4, g.font * 0.4);
+        p.setFont(smallFont);
+        p.setPen(style.muted());
+        detail::drawText(p, QPointF(box.center().x(), box.top() + pad),
+                         Qt::AlignHCenter | Qt::AlignTop, QStringLiteral("(%1)").arg(m));
+        p.setFont(nameFont);
+        p.setPen(style.foreground());
+        p.drawText(box.adjusted(0, g.font, 0, 0), Qt::AlignCenter, moduleTitle(net, m));
+        if (m == opt.flowModule) {
+            p.setBrush(Qt::NoBrush);
+            p.setPen(QPen(detail::selectionColour(), lineW * 2.5));
+            const double out = lineW * 2.5;
+            p.drawRoundedRect(box.adjusted(-out, -out, out, out), g.font * 0.5, g.font * 0.5);
+        }
+    }
+
+    if (!g.chart.isEmpty()) paintGradientChart(p, g, s, style);
+
+    // Legend.
+    p.setFont(shapeFont);
+    const QString fwdText = QStringLiteral("\u2192 forward: IN / OUT shapes (above)");
+    const QString backText =
+        s.grad.back() ? QStringLiteral("\u2190 backward: GRAD = dL/d(module output) (below)")
+                      : QStringLiteral("no loss: forward only");
+    p.setPen(fwd);
+    p.drawText(g.legend, Qt::AlignLeft | Qt::AlignVCenter, fwdText);
+    p.setPen(s.grad.back() ? back : style.muted());
+    p.drawText(g.legend, Qt::AlignRight | Qt::AlignVCenter, backText);
+    p.restore();
+}
+
+}  // namespace nnlens::figures

@@ -1,0 +1,180 @@
+// The Data flow tab driven offscreen: shown by name, traced on the notebook's inputs, a module
+// box clicked, the controls followed, and File > Export equal to nnlens-cli render --figure flow.
+#include <QComboBox>
+#include <QDir>
+#include <QDoubleSpinBox>
+#include <QProcess>
+#include <QSettings>
+#include <QSpinBox>
+#include <QStandardPaths>
+#include <QTabWidget>
+#include <QTemporaryDir>
+#include <QTest>
+
+#include "core/trace.hpp"
+#include "figures/figures.hpp"
+#include "model/document.hpp"
+#include "test_window.hpp"
+#include "widgets/figure_view.hpp"
+#include "widgets/flow_panel.hpp"
+
+using namespace nnlens;
+using figures::FigureKind;
+
+namespace {
+
+QString presetFile(const QString& name) {
+    return QStringLiteral(NNLENS_SOURCE_DIR) + "/resources/presets/" + name + ".nnlens.json";
+}
+
+// Pixels that differ between two images of one size.
+int differing(QImage a, QImage b) {
+    a = a.convertToFormat(QImage::Format_ARGB32);
+    b = b.convertToFormat(QImage::Format_ARGB32);
+    if (a.size() != b.size()) return -1;
+    int n = 0;
+    for (int y = 0; y < a.height(); ++y) {
+        for (int x = 0; x < a.width(); ++x)
+            n += a.pixel(x, y) != b.pixel(x, y) ? 1 : 0;
+    }
+    return n;
+}
+
+}  // namespace
+
+class TestFlowView : public QObject {
+    Q_OBJECT
+
+    std::unique_ptr<gui::MainWindow> m_window;
+
+    widgets::FlowPanel& panel() { return *m_window->flowPanel(); }
+
+    void shot(const QString& name) {
+        // Screenshots for people, when asked for (NNLENS_SHOT_DIR); the rows never depend on it.
+        const QString dir = qEnvironmentVariable("NNLENS_SHOT_DIR");
+        if (dir.isEmpty()) return;
+        m_window->grab().save(QDir(dir).filePath(name + ".png"));
+    }
+
+    // nnlens-cli render NET --figure flow at `size` with `extra`: its stderr when it fails.
+    static QString cliRender(const QString& net, QSize size, const QStringList& extra,
+                             const QString& out) {
+        QProcess cli;
+        cli.start(QStringLiteral(NNLENS_CLI_PATH),
+                  QStringList{"render", net, "--figure", "flow", "-o", out, "--width",
+                              QString::number(size.width()), "--height",
+                              QString::number(size.height()), "--backend", "cpu"} +
+                      extra);
+        const bool finished = cli.waitForFinished(60000);
+        return !finished             ? QStringLiteral("nnlens-cli render did not finish")
+               : cli.exitCode() == 0 ? QString()
+                                     : QString::fromUtf8(cli.readAllStandardError());
+    }
+
+  private slots:
+    void initTestCase() {
+        QStandardPaths::setTestModeEnabled(true);
+        QSettings().clear();
+        m_window = test::makeTestWindow();
+        QVERIFY(m_window);
+    }
+    void cleanupTestCase() { m_window.reset(); }
+
+    void tabShowsTheNotebooksShapes() {
+        QVERIFY(
+            m_window->openPreset(QStringLiteral(":/presets/pytorch-primer-8-4-3-2.nnlens.json")));
+        m_window->showTab(QStringLiteral("flow"));
+        auto* tabs = m_window->findChild<QTabWidget*>();
+        QVERIFY(tabs);
+        QCOMPARE(tabs->currentWidget(), static_cast<QWidget*>(&panel()));
+        QVERIFY(panel().view()->isVisible());
+        // The notebook's N = 100 normal inputs, traced with mean(Xout ** 2).
+        QCOMPARE(panel().samples()->value(), 100);
+        const auto trace = panel().trace();
+        QVERIFY2(trace, qPrintable(panel().status()));
+        QCOMPARE(trace->size(), 5);
+        QCOMPARE(trace->input(0).rows(), 100);
+        QCOMPARE(trace->input(0).cols(), 8);
+        QCOMPARE(trace->output(4).cols(), 2);
+        QVERIFY(trace->grad(4) && trace->loss());
+        QCOMPARE(panel().module(), 0);
+        shot(QStringLiteral("flow-8-4-3-2"));
+    }
+
+    void clickSelectsModule() {
+        widgets::FigureView* view = panel().view();
+        const auto layout = figures::layoutFlow(m_window->document()->network(),
+                                                QRectF(view->rect()), view->options());
+        QCOMPARE(layout.boxes.size(), std::size_t{5});
+        const QImage before = view->grab().toImage();
+        QTest::mouseClick(view, Qt::LeftButton, {}, layout.boxes[3].center().toPoint());
+        QCOMPARE(panel().module(), 3);
+        // The outline and the tensors under the chain follow: module 3's ReLU has no W panel,
+        // so the picture changes.
+        QVERIFY(view->grab().toImage() != before);
+        QCOMPARE(view->options().flowModule, 3);
+        // A click between boxes keeps the selection.
+        const QPointF between((layout.boxes[0].right() + layout.boxes[1].left()) / 2.0,
+                              layout.boxes[0].top() - 2.0);
+        QTest::mouseClick(view, Qt::LeftButton, {}, between.toPoint());
+        QCOMPARE(panel().module(), 3);
+    }
+
+    void controlsRetrace() {
+        const float before = *panel().trace()->loss();
+        panel().lossScale()->setValue(100.0);
+        QVERIFY(panel().trace());
+        QCOMPARE(*panel().trace()->loss(), before * 100.0f);
+        panel().samples()->setValue(37);
+        QCOMPARE(panel().trace()->input(0).rows(), 37);
+        panel().samples()->setValue(100);
+        panel().lossScale()->setValue(1.0);
+    }
+
+    void exportEqualsRender_data() {
+        QTest::addColumn<QString>("preset");
+        QTest::addColumn<int>("module");
+        QTest::addColumn<double>("scale");
+        QTest::addColumn<QSize>("size");
+        QTest::newRow("8-4-3-2, module 3")
+            << "pytorch-primer-8-4-3-2" << 3 << 1.0 << QSize(900, 420);
+        QTest::newRow("8-4-3-2, loss scale 100, module 0")
+            << "pytorch-primer-8-4-3-2" << 0 << 100.0 << QSize(640, 300);
+        QTest::newRow("100-200-100-10 (N = 500), module 4")
+            << "statistical-perspective" << 4 << 1.0 << QSize(1000, 400);
+    }
+    void exportEqualsRender() {
+        QFETCH(QString, preset);
+        QFETCH(int, module);
+        QFETCH(double, scale);
+        QFETCH(QSize, size);
+        QVERIFY(m_window->openPreset(":/presets/" + preset + ".nnlens.json"));
+        m_window->showTab(QStringLiteral("flow"));
+        panel().setModule(module);
+        panel().lossScale()->setValue(scale);
+        QVERIFY(panel().trace());
+        const QImage exported = m_window->exportImage(FigureKind::Flow, size, {});
+        QTemporaryDir dir;
+        QVERIFY(dir.isValid());
+        const QString png = dir.filePath("flow.png");
+        QStringList extra{"--module", QString::number(module)};
+        if (scale != 1.0) extra << "--loss-scale" << QString::number(scale);
+        const QString error = cliRender(presetFile(preset), size, extra, png);
+        QVERIFY2(error.isEmpty(), qPrintable(error));
+        const QImage rendered(png);
+        QCOMPARE(rendered.size(), size);
+        if (const QString shots = qEnvironmentVariable("NNLENS_SHOT_DIR"); !shots.isEmpty()) {
+            exported.save(QDir(shots).filePath(QStringLiteral("flow-export-%1.png").arg(module)));
+            rendered.save(QDir(shots).filePath(QStringLiteral("flow-render-%1.png").arg(module)));
+        }
+        QCOMPARE(differing(exported, rendered), 0);
+        if (preset == QStringLiteral("statistical-perspective")) {
+            QCOMPARE(panel().trace()->input(0).rows(), 500);  // the notebook's N = 500
+            shot(QStringLiteral("flow-100-200-100-10"));
+        }
+        panel().lossScale()->setValue(1.0);
+    }
+};
+
+QTEST_MAIN(TestFlowView)
+#include "tst_flow_view.moc"
