@@ -133,10 +133,14 @@ Dataset sincosSet(int n, double noise, std::uint64_t seed) {
 // ---------------------------------------------------------------------------------------------
 // CSV
 
+// Blanks around a field: spaces, tabs and carriage returns (a "\r" before a comma would otherwise
+// stay in a header name that the line reader, which drops a final "\r", reads differently once
+// written back).
 std::string_view trim(std::string_view s) {
-    while (!s.empty() && (s.front() == ' ' || s.front() == '\t'))
+    const auto blank = [](char c) { return c == ' ' || c == '\t' || c == '\r'; };
+    while (!s.empty() && blank(s.front()))
         s.remove_prefix(1);
-    while (!s.empty() && (s.back() == ' ' || s.back() == '\t'))
+    while (!s.empty() && blank(s.back()))
         s.remove_suffix(1);
     return s;
 }
