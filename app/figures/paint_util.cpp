@@ -521,4 +521,38 @@ void drawNote(QPainter& p, const QRectF& rect, const QString& text, const Figure
     p.restore();
 }
 
+double drawHeading(QPainter& p, const QRectF& area, const QString& title, double titlePt,
+                   const QString& line, double linePt, const FigureStyle& style) {
+    p.save();
+    p.setPen(style.foreground());
+    const QFont titleFont = style.font(titlePt, true);
+    p.setFont(titleFont);
+    drawText(p, QPointF(area.center().x(), area.top()), Qt::AlignHCenter | Qt::AlignTop, title);
+    QFont lineFont = style.font(linePt);
+    const double width = QFontMetricsF(lineFont).horizontalAdvance(line);
+    if (width > area.width()) {
+        lineFont.setPixelSize(
+            std::max(6, static_cast<int>(lineFont.pixelSize() * area.width() / width)));
+    }
+    p.setFont(lineFont);
+    const double lineTop = area.top() + QFontMetricsF(titleFont).height() + style.px(3.0);
+    drawText(p, QPointF(area.center().x(), lineTop), Qt::AlignHCenter | Qt::AlignTop, line);
+    p.restore();
+    return lineTop + QFontMetricsF(lineFont).height() + style.px(8.0);
+}
+
+TitledMap layoutTitledMap(const QRectF& area, double top, double range, float vlim,
+                          const AxesText& axes, const FigureStyle& style) {
+    const double left = axesLeftMargin(style, axes, -range, range);
+    const double bottom = axesBottomMargin(style, axes);
+    const double barGap = style.px(10.0);
+    const double bar = colourBarWidth(style, -vlim, vlim);
+    const double side = std::floor(
+        std::max(1.0, std::min(area.width() - left - barGap - bar, area.bottom() - top - bottom)));
+    const double blockW = left + side + barGap + bar;
+    const double x = std::round(area.left() + (area.width() - blockW) / 2.0 + left);
+    const double y = std::round(top + (area.bottom() - top - bottom - side) / 2.0);
+    return {QRectF(x, y, side, side), QRectF(x + side + barGap, y, bar, side)};
+}
+
 }  // namespace nnlens::figures::detail

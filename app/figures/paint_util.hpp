@@ -114,6 +114,18 @@ void drawMapLabel(QPainter& p, const QRectF& rect, const MapCell& cell, const Fi
 void drawSelection(QPainter& p, const QRectF& rect, const FigureStyle& style);
 // A note in the middle of `rect` ("no maps", ...).
 void drawNote(QPainter& p, const QRectF& rect, const QString& text, const FigureStyle& style);
+// A figure's centred bold title and under it one line, shrunk to the width rather than cut
+// (the unit's formula, the data figure's counts). Returns the top of what follows.
+double drawHeading(QPainter& p, const QRectF& area, const QString& title, double titlePt,
+                   const QString& line, double linePt, const FigureStyle& style);
+// The square map of a titled map figure (unit, data) below `top`, centred with room for its axes
+// (`axes`, -range..range) left and below and for the colour bar (+-vlim) on its right.
+struct TitledMap {
+    QRectF map;
+    QRectF bar;
+};
+TitledMap layoutTitledMap(const QRectF& area, double top, double range, float vlim,
+                          const AxesText& axes, const FigureStyle& style);
 
 // "LYR1-NODE2" (1-based, as the seed labels its maps).
 QString nodeLabel(int layer, int node);

@@ -273,42 +273,13 @@ void paintData(QPainter& p, const QRectF& rect, const Network& net, const MapSet
             }
         }
     }
-    p.save();
-    p.setPen(style.foreground());
-    const QFont titleFont = style.font(16.0, true);
-    p.setFont(titleFont);
-    const QFontMetricsF tfm(titleFont);
-    detail::drawText(p, QPointF(area.center().x(), area.top()), Qt::AlignHCenter | Qt::AlignTop,
-                     title);
-    QFont subFont = style.font(11.0);
-    const double sw = QFontMetricsF(subFont).horizontalAdvance(subtitle);
-    if (sw > area.width()) {
-        subFont.setPixelSize(
-            std::max(6, static_cast<int>(subFont.pixelSize() * area.width() / sw)));
-    }
-    p.setFont(subFont);
-    const QFontMetricsF sfm(subFont);
-    const double subTop = area.top() + tfm.height() + style.px(3.0);
-    detail::drawText(p, QPointF(area.center().x(), subTop), Qt::AlignHCenter | Qt::AlignTop,
-                     subtitle);
-    p.restore();
-
+    const double top = detail::drawHeading(p, area, title, 16.0, subtitle, 11.0, style);
     const double r = maps.config.range;
-    const float vlim = maps.vlim;
     detail::AxesText axes;
     axes.xLabel = QStringLiteral("x1");
     axes.yLabel = QStringLiteral("x2");
-    const double left = detail::axesLeftMargin(style, axes, -r, r);
-    const double bottom = detail::axesBottomMargin(style, axes);
-    const double barGap = style.px(10.0);
-    const double bar = detail::colourBarWidth(style, -vlim, vlim);
-    const double top = subTop + sfm.height() + style.px(8.0);
-    const double side = std::floor(
-        std::max(1.0, std::min(area.width() - left - barGap - bar, area.bottom() - top - bottom)));
-    const double blockW = left + side + barGap + bar;
-    const double x = std::round(area.left() + (area.width() - blockW) / 2.0 + left);
-    const double y = std::round(top + (area.bottom() - top - bottom - side) / 2.0);
-    const QRectF mapRect(x, y, side, side);
+    const detail::TitledMap layout = detail::layoutTitledMap(area, top, r, maps.vlim, axes, style);
+    const QRectF& mapRect = layout.map;
 
     detail::MapCell cell;
     cell.layer = node.layer;
@@ -318,7 +289,7 @@ void paintData(QPainter& p, const QRectF& rect, const Network& net, const MapSet
     detail::drawMapCell(p, mapRect, net, maps, cell, style);
     detail::drawDataOverlay(p, mapRect, r, net, node.layer, node.node, overlay, opt, style);
     detail::drawAxesFrame(p, detail::DataAxes{mapRect, -r, r, -r, r}, style, axes);
-    paintColourBar(p, QRectF(mapRect.right() + barGap, mapRect.top(), bar, side), vlim, style);
+    paintColourBar(p, layout.bar, maps.vlim, style);
 }
 
 }  // namespace nnlens::figures

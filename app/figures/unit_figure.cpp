@@ -36,43 +36,14 @@ void paintUnit(QPainter& p, const QRectF& rect, const Network& net, const MapSet
     const QRectF area = rect.adjusted(margin, margin, -margin, -margin);
 
     // Title and formula; the formula shrinks to fit the width rather than being cut.
-    p.save();
-    p.setPen(style.foreground());
-    const QFont titleFont = style.font(kTitlePt, true);
-    p.setFont(titleFont);
-    const QFontMetricsF tfm(titleFont);
-    detail::drawText(p, QPointF(area.center().x(), area.top()), Qt::AlignHCenter | Qt::AlignTop,
-                     detail::nodeLabel(node.layer, node.node));
-    const QString formula = nodeFormula(net, node);
-    QFont formulaFont = style.font(kFormulaPt);
-    const double fw = QFontMetricsF(formulaFont).horizontalAdvance(formula);
-    if (fw > area.width()) {
-        formulaFont.setPixelSize(
-            std::max(6, static_cast<int>(formulaFont.pixelSize() * area.width() / fw)));
-    }
-    p.setFont(formulaFont);
-    const QFontMetricsF ffm(formulaFont);
-    const double formulaTop = area.top() + tfm.height() + style.px(3.0);
-    detail::drawText(p, QPointF(area.center().x(), formulaTop), Qt::AlignHCenter | Qt::AlignTop,
-                     formula);
-    p.restore();
-
+    const double top = detail::drawHeading(p, area, detail::nodeLabel(node.layer, node.node),
+                                           kTitlePt, nodeFormula(net, node), kFormulaPt, style);
     const double r = maps.config.range;
-    const float vlim = maps.vlim;
     detail::AxesText axes;
     axes.xLabel = QStringLiteral("x1");
     axes.yLabel = QStringLiteral("x2");
-    const double left = detail::axesLeftMargin(style, axes, -r, r);
-    const double bottom = detail::axesBottomMargin(style, axes);
-    const double barGap = style.px(10.0);
-    const double bar = detail::colourBarWidth(style, -vlim, vlim);
-    const double top = formulaTop + ffm.height() + style.px(8.0);
-    const double side = std::floor(
-        std::max(1.0, std::min(area.width() - left - barGap - bar, area.bottom() - top - bottom)));
-    const double blockW = left + side + barGap + bar;
-    const double x = std::round(area.left() + (area.width() - blockW) / 2.0 + left);
-    const double y = std::round(top + (area.bottom() - top - bottom - side) / 2.0);
-    const QRectF mapRect(x, y, side, side);
+    const detail::TitledMap layout = detail::layoutTitledMap(area, top, r, maps.vlim, axes, style);
+    const QRectF& mapRect = layout.map;
 
     detail::MapCell cell;
     cell.layer = node.layer;
@@ -85,7 +56,7 @@ void paintUnit(QPainter& p, const QRectF& rect, const Network& net, const MapSet
                                 detail::makeDataOverlay(net, opt), opt, style);
     }
     detail::drawAxesFrame(p, detail::DataAxes{mapRect, -r, r, -r, r}, style, axes);
-    paintColourBar(p, QRectF(mapRect.right() + barGap, mapRect.top(), bar, side), vlim, style);
+    paintColourBar(p, layout.bar, maps.vlim, style);
 }
 
 }  // namespace nnlens::figures
