@@ -2,6 +2,7 @@
 #include "network_io.hpp"
 
 #include "grid.hpp"
+#include "json_text.hpp"
 
 #include <fcntl.h>
 #include <pthread.h>
@@ -178,36 +179,6 @@ class ParseBudget {
     bool m_inLayers = false;
     bool m_unknownTop = false;
 };
-
-// "line L, column C: <what nlohmann says>", from the byte count the parser had read.
-std::string syntaxMessage(const json::parse_error& e, std::string_view text) {
-    const std::size_t read = std::min<std::size_t>(e.byte, text.size() + 1);
-    const std::size_t last = read > 0 ? read - 1 : 0;  // index of the last character read
-    const std::size_t scanned = std::min(last, text.size());
-    const std::size_t line =
-        1 + static_cast<std::size_t>(std::count(text.begin(), text.begin() + scanned, '\n'));
-    const std::size_t newline = text.substr(0, scanned).rfind('\n');
-    const std::size_t column = newline == std::string_view::npos ? last + 1 : last - newline;
-
-    std::string what = e.what();
-    // nlohmann: "[json.exception.parse_error.101] parse error at line 1, column 2: syntax error
-    // ..."
-    const std::size_t at = what.find(", column ");
-    const std::size_t colon = what.find(": ", at == std::string::npos ? 0 : at);
-    if (colon != std::string::npos) what = what.substr(colon + 2);
-    // nlohmann quotes the token it read ("last read: '...'"): an unterminated string makes that
-    // the rest of the file. Keep a short excerpt, as the CSV messages do.
-    constexpr std::size_t kExcerpt = 40;
-    const std::size_t quote = what.find("last read: '");
-    if (quote != std::string::npos) {
-        const std::size_t begin = quote + 12;
-        const std::size_t end = what.rfind('\'');
-        if (end != std::string::npos && end > begin && end - begin > kExcerpt) {
-            what = what.substr(0, begin + kExcerpt) + "...'" + what.substr(end + 1);
-        }
-    }
-    return "line " + std::to_string(line) + ", column " + std::to_string(column) + ": " + what;
-}
 
 // The value of an integral JSON number (2 and 2.0 alike); nullopt for anything else.
 std::optional<std::int64_t> asInteger(const json& v) {
@@ -413,13 +384,47 @@ void appendList(std::string& out, const float* values, Eigen::Index n, Eigen::In
 
 }  // namespace
 
+void checkJsonDepth(std::string_view text) {
+    scanJson(text, false);
+}
+
+// "line L, column C: <what nlohmann says>", from the byte count the parser had read.
+std::string jsonSyntaxMessage(const json::parse_error& e, std::string_view text) {
+    const std::size_t read = std::min<std::size_t>(e.byte, text.size() + 1);
+    const std::size_t last = read > 0 ? read - 1 : 0;  // index of the last character read
+    const std::size_t scanned = std::min(last, text.size());
+    const std::size_t line =
+        1 + static_cast<std::size_t>(std::count(text.begin(), text.begin() + scanned, '\n'));
+    const std::size_t newline = text.substr(0, scanned).rfind('\n');
+    const std::size_t column = newline == std::string_view::npos ? last + 1 : last - newline;
+
+    std::string what = e.what();
+    // nlohmann: "[json.exception.parse_error.101] parse error at line 1, column 2: syntax error
+    // ..."
+    const std::size_t at = what.find(", column ");
+    const std::size_t colon = what.find(": ", at == std::string::npos ? 0 : at);
+    if (colon != std::string::npos) what = what.substr(colon + 2);
+    // nlohmann quotes the token it read ("last read: '...'"): an unterminated string makes that
+    // the rest of the file. Keep a short excerpt, as the CSV messages do.
+    constexpr std::size_t kExcerpt = 40;
+    const std::size_t quote = what.find("last read: '");
+    if (quote != std::string::npos) {
+        const std::size_t begin = quote + 12;
+        const std::size_t end = what.rfind('\'');
+        if (end != std::string::npos && end > begin && end - begin > kExcerpt) {
+            what = what.substr(0, begin + kExcerpt) + "...'" + what.substr(end + 1);
+        }
+    }
+    return "line " + std::to_string(line) + ", column " + std::to_string(column) + ": " + what;
+}
+
 Network parseNetwork(std::string_view text) {
     json doc;
     scanJson(text, false);
     try {
         doc = json::parse(text.begin(), text.end(), ParseBudget());
     } catch (const json::parse_error& e) {
-        throw InputError(syntaxMessage(e, text));
+        throw InputError(jsonSyntaxMessage(e, text));
     } catch (const json::out_of_range&) {
         // A number beyond double range (1e400): find it to name its place.
         scanJson(text, true);

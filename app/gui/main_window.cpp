@@ -24,6 +24,7 @@
 #include "core/error.hpp"
 #include "core/trainer.hpp"
 #include "text/number_text.hpp"
+#include "widgets/caption_panel.hpp"
 #include "widgets/data_panel.hpp"
 #include "widgets/export_dialog.hpp"
 #include "widgets/figure_view.hpp"
@@ -155,7 +156,16 @@ void MainWindow::buildViews() {
     m_tabs->addTab(m_losses, tr("Losses"));
     m_flow = new widgets::FlowPanel(m_doc, this);
     m_tabs->addTab(m_flow, tr("Data flow"));
-    setCentralWidget(m_tabs);
+
+    // The caption above the tabs: the network's description or the lesson step's words.
+    m_caption = new widgets::CaptionPanel(this);
+    auto* centre = new QWidget(this);
+    auto* centreLayout = new QVBoxLayout(centre);
+    centreLayout->setContentsMargins(0, 0, 0, 0);
+    centreLayout->setSpacing(0);
+    centreLayout->addWidget(m_caption);
+    centreLayout->addWidget(m_tabs, 1);
+    setCentralWidget(centre);
 
     m_layers = new widgets::LayerEditor(m_doc, this);
     auto* layersDock = new QDockWidget(tr("Layers"), this);
@@ -305,6 +315,7 @@ bool MainWindow::openFile(const QString& path) {
     m_training->forget();
     m_layers->resetColourLimit();
     showLesson();
+    if (!m_stepping) endLesson();  // the user opened another network: the lesson is over
     addRecent(QFileInfo(path).absoluteFilePath());
     statusBar()->showMessage(tr("Opened %1").arg(m_doc->displayName()), 3000);
     return true;
@@ -320,6 +331,7 @@ bool MainWindow::openPreset(const QString& path) {
     m_training->forget();
     m_layers->resetColourLimit();
     showLesson();
+    if (!m_stepping) endLesson();
     return true;
 }
 
@@ -541,13 +553,19 @@ void MainWindow::showLrScan() {
 
 // ---- presentation, backend, status ---------------------------------------------------------
 
-void MainWindow::showTab(const QString& name) {
+QStringList MainWindow::tabNames() {
     // In the tabs' order.
-    const QStringList names{QStringLiteral("network"), QStringLiteral("activations"),
-                            QStringLiteral("softmax"), QStringLiteral("losses"),
-                            QStringLiteral("flow")};
-    const int index = static_cast<int>(names.indexOf(name));
+    return {QStringLiteral("network"), QStringLiteral("activations"), QStringLiteral("softmax"),
+            QStringLiteral("losses"), QStringLiteral("flow")};
+}
+
+void MainWindow::showTab(const QString& name) {
+    const int index = static_cast<int>(tabNames().indexOf(name));
     if (index >= 0) m_tabs->setCurrentIndex(index);
+}
+
+QString MainWindow::currentTabName() const {
+    return tabNames().value(m_tabs->currentIndex());
 }
 
 void MainWindow::setPresentation(bool on) {

@@ -7,8 +7,11 @@
 #include <QMessageBox>
 
 #include <functional>
+#include <map>
 #include <memory>
+#include <optional>
 
+#include "core/lesson_plan.hpp"
 #include "engine/backend_choice.hpp"
 #include "figures/figures.hpp"
 #include "model/document.hpp"
@@ -36,6 +39,7 @@ class LrScanDialog;
 class SoftmaxPanel;
 class LossesPanel;
 class FlowPanel;
+class CaptionPanel;
 }  // namespace nnlens::widgets
 
 namespace nnlens::gui {
@@ -85,8 +89,30 @@ class MainWindow : public QMainWindow {
     bool exportAnimation(const widgets::AnimationSettings& s);
 
     void setPresentation(bool on);
-    // "network", "activations" or "softmax": the centre tab to show.
+    // The centre tabs' names in their order ("network", "activations", ...), as showTab(), the
+    // --tab option and a lesson step's "tab" take them.
+    static QStringList tabNames();
+    // The centre tab to show, by its name (unknown names are ignored).
     void showTab(const QString& name);
+    QString currentTabName() const;
+
+    // ---- lessons (lesson_steps.cpp): a plan of steps walked like slides ------------------
+    widgets::CaptionPanel* captionPanel() const { return m_caption; }
+    // Opens a lesson plan (a *.nnlens-lesson.json file or ":/lessons/..."), after "save
+    // changes?", at its first step. On failure shows the message (the place named), keeps the
+    // open network and any lesson that was open, and returns false.
+    bool openLessonPlan(const QString& path);
+    // Step `index` (0-based): its network (with the edits made there earlier in this lesson),
+    // tab, selected node and caption. The step left keeps its edits in memory.
+    bool goToStep(int index);
+    bool nextStep();
+    bool previousStep();
+    // The step's network as the lesson has it, as one undo step.
+    bool resetStep();
+    void endLesson();
+    bool lessonOpen() const { return m_plan.has_value(); }
+    int lessonStep() const { return m_step; }
+    int lessonStepCount() const { return m_plan ? static_cast<int>(m_plan->steps.size()) : 0; }
     bool presentation() const { return m_presentation; }
     // "auto", "cpu" or "cuda"; false (with the reason shown) when that backend is unavailable.
     bool setBackend(const QString& name);
@@ -132,6 +158,9 @@ class MainWindow : public QMainWindow {
 
   private:
     void buildViews();
+    // The caption: the lesson step's words, else the network's description (lesson_steps.cpp).
+    void updateCaption();
+    void buildLessonMenu(QMenu* menu);
     void buildTraining();
     // The data set's points on the maps (training rows filled, validation rows hollow).
     void updateDataOverlay();
@@ -187,6 +216,14 @@ class MainWindow : public QMainWindow {
     QAction* m_lrScanAction = nullptr;
     QAction* m_animationAction = nullptr;
     QTabWidget* m_tabs = nullptr;
+    widgets::CaptionPanel* m_caption = nullptr;
+    QAction* m_captionAction = nullptr;
+    QList<QAction*> m_lessonActions;  // enabled while a lesson is open
+    std::optional<LessonPlan> m_plan;
+    QString m_planPath;
+    int m_step = -1;
+    bool m_stepping = false;  // a lesson step is being opened (not the user opening a file)
+    std::map<int, Network> m_stepEdits;  // the network of each step left with unsaved edits
     QMenu* m_recentMenu = nullptr;
     QAction* m_presentationAction = nullptr;
     QActionGroup* m_backendGroup = nullptr;

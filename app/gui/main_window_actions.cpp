@@ -39,10 +39,12 @@ void MainWindow::buildMenus() {
         m_training->forget();
         m_doc->newNetwork();
         m_layers->resetColourLimit();
+        endLesson();
     });
     file->addAction(tr("&Open…"), QKeySequence::Open, this, &MainWindow::openDialog);
     m_recentMenu = file->addMenu(tr("Open &Recent"));
     buildPresetMenu(file->addMenu(tr("&Presets")));
+    buildLessonMenu(menuBar()->addMenu(tr("&Lesson")));
     file->addSeparator();
     file->addAction(tr("&Save"), QKeySequence::Save, this, [this] { save(); });
     file->addAction(tr("Save &As…"), QKeySequence::SaveAs, this, [this] { saveAsDialog(); });
@@ -124,6 +126,15 @@ void MainWindow::buildMenus() {
     m_presentationAction->setShortcut(QKeySequence(Qt::Key_F11));
     connect(m_presentationAction, &QAction::toggled, this, &MainWindow::setPresentation);
     view->addSeparator();
+    // The caption above the figures (the notebook's words); remembered across sessions.
+    m_captionAction = view->addAction(tr("&Caption"));
+    m_captionAction->setObjectName(QStringLiteral("captionAction"));
+    m_captionAction->setCheckable(true);
+    m_captionAction->setChecked(QSettings().value(QStringLiteral("view/caption"), true).toBool());
+    connect(m_captionAction, &QAction::toggled, this, [this](bool on) {
+        QSettings().setValue(QStringLiteral("view/caption"), on);
+        updateCaption();
+    });
     auto* colourBar = view->addAction(tr("Colour &Bar"));
     colourBar->setCheckable(true);
     colourBar->setChecked(true);

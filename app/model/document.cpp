@@ -173,6 +173,10 @@ std::optional<Network> readDocument(const QString& path, QString* error) {
 
 }  // namespace
 
+std::optional<Network> Document::readNetwork(const QString& path, QString* error) {
+    return readDocument(path, error);
+}
+
 bool Document::open(const QString& path, QString* error) {
     std::optional<Network> net = readDocument(path, error);
     if (!net) return false;
@@ -638,6 +642,10 @@ bool Document::reinitialize(std::uint64_t seed) {
     initialize(next, seed);
     return pushNetwork(std::move(next), QStringLiteral("Reset parameters (seed %1)").arg(seed),
                        EditHint{0, -1, false});
+}
+
+bool Document::replaceNetwork(const Network& net, const QString& text) {
+    return pushNetwork(net, text, EditHint{0, -1, true});
 }
 
 bool Document::pushNetwork(Network next, const QString& text, EditHint hint) {

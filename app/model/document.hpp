@@ -64,6 +64,8 @@ class Document : public QObject {
     bool saveAs(const QString& path, QString* error);
     // A preset is opened as a new, unnamed document (Save asks for a name).
     bool openPreset(const QString& path, QString* error);
+    // Reads a network file or resource without opening it; the message as open() gives it.
+    static std::optional<Network> readNetwork(const QString& path, QString* error);
     // A fresh 2-2-1 tanh network (the quadrant selector's shape) with default initialisation.
     void newNetwork();
     // Replaces the network (a fresh document: clears undo, no path).
@@ -95,6 +97,8 @@ class Document : public QObject {
     bool removeNode(int layer, int node);     // removes that node (its column and next row)
     bool setView(const GridConfig& view);
     bool setName(const QString& name);
+    // Replaces the whole network as one undo step named `text` (a lesson step's Reset).
+    bool replaceNetwork(const Network& net, const QString& text);
     // Re-draws every parameter (default initialisation, a new seed each time).
     bool reinitialize();
     // The same with a given seed (training's Reset: the same seed gives the same start).

@@ -1,0 +1,247 @@
+// MainWindow's lessons: a lesson plan (core/lesson_plan.hpp) walked step by step like slides
+// (Page Down / Page Up), each step a network, a tab, a selected node and a caption, shown in the
+// caption panel above the figures. Edits made at a step stay with it while the lesson is open;
+// Reset Step brings the lesson's network back as one undo step.
+#include "main_window.hpp"
+
+#include <QAction>
+#include <QDir>
+#include <QFile>
+#include <QFileDialog>
+#include <QFileInfo>
+#include <QMenu>
+#include <QStatusBar>
+
+#include "core/error.hpp"
+#include "widgets/caption_panel.hpp"
+#include "widgets/layer_editor.hpp"
+
+namespace nnlens::gui {
+
+namespace {
+
+std::vector<std::string> stdTabNames() {
+    std::vector<std::string> out;
+    for (const QString& name : MainWindow::tabNames())
+        out.push_back(name.toStdString());
+    return out;
+}
+
+// The file or resource a step opens: "preset:NAME" is the built-in ":/presets/NAME.nnlens.json".
+QString stepSource(const LessonStep& step, const QString& planPath) {
+    if (const auto preset = lessonStepPreset(step)) {
+        return QStringLiteral(":/presets/%1.nnlens.json").arg(QString::fromStdString(*preset));
+    }
+    // Resources (":/lessons/...") are not file system paths: resolve against their folder here.
+    if (planPath.startsWith(QLatin1Char(':')) &&
+        !QFileInfo(QString::fromStdString(step.network)).isAbsolute()) {
+        return QFileInfo(planPath).dir().filePath(QString::fromStdString(step.network));
+    }
+    return QString::fromStdString(lessonStepPath(step, planPath.toStdString()));
+}
+
+// Reads and parses a plan; on failure sets `error` to "<file name>: <message>".
+std::optional<LessonPlan> readPlan(const QString& path, QString* error) {
+    const QString name = QFileInfo(path).fileName();
+    QFile file(path);
+    if (!file.open(QIODevice::ReadOnly)) {
+        *error = QStringLiteral("%1: cannot open (%2)").arg(name, file.errorString());
+        return std::nullopt;
+    }
+    const QByteArray bytes = file.read(kMaxLessonPlanBytes + 1);
+    try {
+        return parseLessonPlan(
+            std::string_view(bytes.constData(), static_cast<std::size_t>(bytes.size())),
+            stdTabNames());
+    } catch (const InputError& e) {
+        *error = model::shownText(name + QStringLiteral(": ") + QString::fromStdString(e.what()));
+        return std::nullopt;
+    }
+}
+
+}  // namespace
+
+void MainWindow::buildLessonMenu(QMenu* menu) {
+    // The built-in lessons, by their titles.
+    const QDir dir(QStringLiteral(":/lessons"));
+    for (const QString& entry :
+         dir.entryList({QStringLiteral("*.nnlens-lesson.json")}, QDir::Files, QDir::Name)) {
+        const QString path = dir.filePath(entry);
+        QString error;
+        const std::optional<LessonPlan> plan = readPlan(path, &error);
+        const QString title = plan && !plan->title.empty() ? QString::fromStdString(plan->title)
+                                                           : QFileInfo(entry).baseName();
+        QAction* action = menu->addAction(title, this, [this, path] { openLessonPlan(path); });
+        action->setObjectName(QStringLiteral("lesson:") + QFileInfo(entry).baseName());
+        if (plan) action->setToolTip(QString::fromStdString(plan->description));
+    }
+    menu->addAction(tr("&Open Lesson…"), this, [this] {
+        const QString path = QFileDialog::getOpenFileName(
+            this, tr("Open lesson"), QString(),
+            tr("nnlens lessons (*.nnlens-lesson.json);;JSON files (*.json);;All files (*)"));
+        if (!path.isEmpty()) openLessonPlan(path);
+    });
+    menu->addSeparator();
+    auto add = [&](const QString& text, const QKeySequence& key, auto slot, const char* name) {
+        QAction* a = menu->addAction(text, this, slot);
+        a->setShortcut(key);
+        a->setObjectName(QString::fromLatin1(name));
+        a->setEnabled(false);
+        addAction(a);  // the shortcut works wherever the focus is
+        m_lessonActions.append(a);
+        return a;
+    };
+    add(
+        tr("&Next Step"), QKeySequence(Qt::Key_PageDown), [this] { nextStep(); }, "nextStepAction");
+    add(
+        tr("&Previous Step"), QKeySequence(Qt::Key_PageUp), [this] { previousStep(); },
+        "previousStepAction");
+    add(
+        tr("&Reset Step"), QKeySequence(), [this] { resetStep(); }, "resetStepAction");
+    add(
+        tr("&End Lesson"), QKeySequence(), [this] { endLesson(); }, "endLessonAction");
+
+    connect(m_caption, &widgets::CaptionPanel::nextRequested, this, [this] { nextStep(); });
+    connect(m_caption, &widgets::CaptionPanel::previousRequested, this, [this] { previousStep(); });
+    connect(m_caption, &widgets::CaptionPanel::resetRequested, this, [this] { resetStep(); });
+    connect(m_caption, &widgets::CaptionPanel::endRequested, this, [this] { endLesson(); });
+    // A network opened or reshaped: its description (outside a lesson) may have changed.
+    connect(m_doc, &model::Document::networkChanged, this, [this](model::EditHint hint) {
+        if (hint.shape) updateCaption();
+    });
+    updateCaption();
+}
+
+bool MainWindow::openLessonPlan(const QString& path) {
+    QString error;
+    std::optional<LessonPlan> plan = readPlan(path, &error);
+    if (!plan) {
+        showError(error);
+        return false;
+    }
+    if (!maybeSave()) return false;
+    // The step's network must open before the lesson replaces the one that is open.
+    const std::optional<LessonPlan> before = std::exchange(m_plan, std::move(plan));
+    const QString beforePath = std::exchange(m_planPath, path);
+    const int beforeStep = std::exchange(m_step, -1);
+    auto beforeEdits = std::exchange(m_stepEdits, {});
+    if (!goToStep(0)) {
+        m_plan = before;
+        m_planPath = beforePath;
+        m_step = beforeStep;
+        m_stepEdits = std::move(beforeEdits);
+        updateCaption();
+        return false;
+    }
+    return true;
+}
+
+bool MainWindow::goToStep(int index) {
+    if (!m_plan || index < 0 || index >= lessonStepCount()) return false;
+    const LessonStep& step = m_plan->steps[static_cast<std::size_t>(index)];
+    const QString source = stepSource(step, m_planPath);
+    QString error;
+    std::optional<Network> original = model::Document::readNetwork(source, &error);
+    if (!original) {
+        showError(tr("Step %1 of the lesson: %2").arg(index + 1).arg(error));
+        return false;
+    }
+    commitEditing();
+    m_training->pause();
+    // The step left keeps its edits for when the lesson comes back to it.
+    if (m_step >= 0 && m_step != index && m_doc->isModified()) {
+        m_stepEdits[m_step] = m_doc->network();
+    }
+    m_stepping = true;
+    const bool preset = source.startsWith(QLatin1Char(':'));
+    const bool opened = preset ? m_doc->openPreset(source, &error) : m_doc->open(source, &error);
+    m_stepping = false;
+    if (!opened) {
+        showError(tr("Step %1 of the lesson: %2").arg(index + 1).arg(error));
+        return false;
+    }
+    m_training->forget();
+    m_layers->resetColourLimit();
+    showLesson();
+    const auto edited = m_stepEdits.find(index);
+    if (edited != m_stepEdits.end()) {
+        m_doc->restore(edited->second, m_doc->filePath());
+        statusBar()->showMessage(
+            tr("Step %1 shows your edits; Reset Step brings back the lesson's network.")
+                .arg(index + 1),
+            6000);
+    }
+    m_step = index;
+    showTab(QString::fromStdString(step.tab));
+    if (step.selectLayer && step.selectNode) {
+        m_doc->setSelection(figures::NodeRef{*step.selectLayer - 1, *step.selectNode - 1});
+    }
+    for (QAction* a : m_lessonActions)
+        a->setEnabled(true);
+    updateCaption();
+    return true;
+}
+
+bool MainWindow::nextStep() {
+    return m_plan && m_step + 1 < lessonStepCount() && goToStep(m_step + 1);
+}
+
+bool MainWindow::previousStep() {
+    return m_plan && m_step > 0 && goToStep(m_step - 1);
+}
+
+bool MainWindow::resetStep() {
+    if (!m_plan || m_step < 0) return false;
+    const LessonStep& step = m_plan->steps[static_cast<std::size_t>(m_step)];
+    QString error;
+    const std::optional<Network> original =
+        model::Document::readNetwork(stepSource(step, m_planPath), &error);
+    if (!original) {
+        showError(tr("Step %1 of the lesson: %2").arg(m_step + 1).arg(error));
+        return false;
+    }
+    m_training->pause();
+    m_stepEdits.erase(m_step);
+    if (!m_doc->replaceNetwork(*original, tr("Reset Step"))) return false;
+    if (step.selectLayer && step.selectNode) {
+        m_doc->setSelection(figures::NodeRef{*step.selectLayer - 1, *step.selectNode - 1});
+    }
+    showTab(QString::fromStdString(step.tab));
+    statusBar()->showMessage(
+        tr("Step %1 is as the lesson has it (Undo brings your edits back).").arg(m_step + 1), 6000);
+    return true;
+}
+
+void MainWindow::endLesson() {
+    if (!m_plan) return;
+    m_plan.reset();
+    m_planPath.clear();
+    m_step = -1;
+    m_stepEdits.clear();
+    for (QAction* a : m_lessonActions)
+        a->setEnabled(false);
+    updateCaption();
+}
+
+void MainWindow::updateCaption() {
+    if (!m_caption) return;
+    const Network& net = m_doc->network();
+    QString title = model::shownText(QString::fromStdString(net.name));
+    QString text = model::shownText(QString::fromStdString(net.description));
+    if (m_plan && m_step >= 0) {
+        const LessonStep& step = m_plan->steps[static_cast<std::size_t>(m_step)];
+        if (!step.title.empty()) title = model::shownText(QString::fromStdString(step.title));
+        if (!step.caption.empty()) {
+            text = model::shownText(QString::fromStdString(step.caption));
+        }
+        m_caption->setStep(m_step, lessonStepCount(),
+                           model::shownText(QString::fromStdString(m_plan->title)));
+    } else {
+        m_caption->setStep(0, 0, {});
+    }
+    m_caption->setCaption(title, text);
+    const bool wanted = !m_captionAction || m_captionAction->isChecked();
+    m_caption->setVisible(wanted && m_caption->hasContent());
+}
+
+}  // namespace nnlens::gui

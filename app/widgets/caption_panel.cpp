@@ -1,0 +1,132 @@
+#include "caption_panel.hpp"
+
+#include <QApplication>
+#include <QEvent>
+#include <QHBoxLayout>
+#include <QLabel>
+#include <QToolButton>
+#include <QVBoxLayout>
+
+namespace nnlens::widgets {
+
+namespace {
+// The caption is read from the back of a room: a little larger than the window's text.
+constexpr double kCaptionScale = 1.2;
+constexpr double kTitleScale = 1.35;
+}  // namespace
+
+CaptionPanel::CaptionPanel(QWidget* parent) : QFrame(parent) {
+    setObjectName(QStringLiteral("captionPanel"));
+    setFrameShape(QFrame::StyledPanel);
+    setAutoFillBackground(true);
+    setBackgroundRole(QPalette::Base);
+
+    m_title = new QLabel(this);
+    m_title->setObjectName(QStringLiteral("captionTitle"));
+    m_title->setTextFormat(Qt::PlainText);
+    m_title->setWordWrap(true);
+    m_text = new QLabel(this);
+    m_text->setObjectName(QStringLiteral("captionText"));
+    m_text->setTextFormat(Qt::PlainText);
+    m_text->setWordWrap(true);
+    m_text->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    m_text->setAlignment(Qt::AlignLeft | Qt::AlignTop);
+
+    auto* words = new QVBoxLayout;
+    words->setSpacing(2);
+    words->addWidget(m_title);
+    words->addWidget(m_text);
+
+    m_lessonRow = new QWidget(this);
+    auto* row = new QHBoxLayout(m_lessonRow);
+    row->setContentsMargins(0, 0, 0, 0);
+    auto makeButton = [this](const QString& text, const QString& tip, const QString& name) {
+        auto* b = new QToolButton(m_lessonRow);
+        b->setText(text);
+        b->setToolTip(tip);
+        b->setObjectName(name);
+        b->setToolButtonStyle(Qt::ToolButtonTextOnly);
+        b->setAutoRaise(true);
+        return b;
+    };
+    m_previous = makeButton(tr("◀ Previous"), tr("The previous step (Page Up)"),
+                            QStringLiteral("lessonPrevious"));
+    m_step = new QLabel(m_lessonRow);
+    m_step->setObjectName(QStringLiteral("lessonStep"));
+    m_next =
+        makeButton(tr("Next ▶"), tr("The next step (Page Down)"), QStringLiteral("lessonNext"));
+    m_reset = makeButton(tr("Reset Step"),
+                         tr("Bring this step's network back as the lesson has it (undoable)"),
+                         QStringLiteral("lessonReset"));
+    m_end = makeButton(tr("End Lesson"), tr("Leave the lesson; the open network stays"),
+                       QStringLiteral("lessonEnd"));
+    row->addWidget(m_previous);
+    row->addWidget(m_step);
+    row->addWidget(m_next);
+    row->addSpacing(12);
+    row->addWidget(m_reset);
+    row->addWidget(m_end);
+    row->addStretch(1);
+    connect(m_previous, &QToolButton::clicked, this, &CaptionPanel::previousRequested);
+    connect(m_next, &QToolButton::clicked, this, &CaptionPanel::nextRequested);
+    connect(m_reset, &QToolButton::clicked, this, &CaptionPanel::resetRequested);
+    connect(m_end, &QToolButton::clicked, this, &CaptionPanel::endRequested);
+    m_lessonRow->hide();
+
+    auto* layout = new QVBoxLayout(this);
+    layout->setContentsMargins(10, 6, 10, 6);
+    layout->setSpacing(4);
+    layout->addWidget(m_lessonRow);
+    layout->addLayout(words);
+    updateFonts();
+}
+
+void CaptionPanel::setCaption(const QString& title, const QString& text) {
+    m_title->setText(title);
+    m_title->setVisible(!title.isEmpty());
+    m_text->setText(text);
+    m_text->setVisible(!text.isEmpty());
+}
+
+void CaptionPanel::setStep(int index, int count, const QString& lesson) {
+    m_lessonRow->setVisible(count > 0);
+    if (count <= 0) return;
+    m_step->setText(lesson.isEmpty()
+                        ? tr("Step %1 of %2").arg(index + 1).arg(count)
+                        : tr("%1: step %2 of %3").arg(lesson).arg(index + 1).arg(count));
+    m_previous->setEnabled(index > 0);
+    m_next->setEnabled(index + 1 < count);
+}
+
+bool CaptionPanel::hasContent() const {
+    return !m_text->text().isEmpty() || !m_lessonRow->isHidden();
+}
+
+bool CaptionPanel::event(QEvent* event) {
+    // Presentation mode changes the window's font: the caption grows with it.
+    const bool font =
+        event->type() == QEvent::FontChange || event->type() == QEvent::ApplicationFontChange;
+    const bool handled = QFrame::event(event);
+    if (font) updateFonts();
+    return handled;
+}
+
+void CaptionPanel::updateFonts() {
+    // The panel's own font (the window's, which presentation mode enlarges), scaled.
+    const QFont base = font();
+    auto scaled = [&base](double factor) {
+        QFont f = base;
+        if (base.pointSizeF() > 0) {
+            f.setPointSizeF(base.pointSizeF() * factor);
+        } else {
+            f.setPixelSize(qRound(base.pixelSize() * factor));
+        }
+        return f;
+    };
+    m_text->setFont(scaled(kCaptionScale));
+    QFont title = scaled(kTitleScale);
+    title.setBold(true);
+    m_title->setFont(title);
+}
+
+}  // namespace nnlens::widgets

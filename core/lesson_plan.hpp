@@ -1,0 +1,46 @@
+// Lesson plans (*.nnlens-lesson.json): an ordered list of steps a teacher walks through like
+// slides, each a network, a tab, a selected node and a caption. The format is in the README.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace nnlens {
+
+inline constexpr std::string_view kLessonPlanFormat = "nnlens.lesson";
+// A lesson plan is words and file names: a megabyte is thousands of steps.
+inline constexpr std::int64_t kMaxLessonPlanBytes = std::int64_t{1} << 20;
+inline constexpr int kMaxLessonSteps = 1000;
+
+struct LessonStep {
+    std::string title;    // "The building block"
+    std::string network;  // "preset:NAME" (a built-in preset) or a path relative to the plan
+    std::string tab;      // the window's tab ("network" when absent)
+    // The node selected when the step opens, 1-based as the maps label it (LYR1-NODE1).
+    std::optional<int> selectLayer;
+    std::optional<int> selectNode;
+    std::string caption;  // the words shown with the step; "" = the network's description
+};
+
+struct LessonPlan {
+    std::string title;
+    std::string description;
+    std::vector<LessonStep> steps;  // at least one
+};
+
+// Parses a lesson plan. `tabs` are the tab names a step may give (the first is the default).
+// Throws InputError naming the place: "line 3, column 9: syntax error ...", "steps[2].tab:
+// unknown tab \"netwrk\" (known: network, activations, ...)", "steps[0]: unknown key \"tabb\"",
+// "steps[1].network: expected a string". Steps are counted from 0, as the JSON array is.
+LessonPlan parseLessonPlan(std::string_view text, const std::vector<std::string>& tabs);
+
+// The file a step's network names: "preset:NAME" stays as it is; a relative path is taken from
+// the folder of `planPath` (absolute paths as they are).
+std::string lessonStepPath(const LessonStep& step, const std::string& planPath);
+// "single-unit" for "preset:single-unit"; nullopt for a file.
+std::optional<std::string> lessonStepPreset(const LessonStep& step);
+
+}  // namespace nnlens

@@ -1,0 +1,270 @@
+// The window's lessons and caption, driven offscreen: the built-in notebook lesson opens at its
+// first step, Page Down / Page Up walk it (network, tab, selection and caption of every step), a
+// step keeps its edits while the lesson is open and Reset Step brings the lesson's network back as
+// one undo step, a bad plan or a missing step network leaves the open network as it was, opening
+// another network ends the lesson, and the caption follows the description, hides, and grows in
+// presentation mode.
+#include <QAction>
+#include <QDir>
+#include <QFile>
+#include <QLabel>
+#include <QSettings>
+#include <QStandardPaths>
+#include <QTabWidget>
+#include <QTemporaryDir>
+#include <QTest>
+#include <QToolButton>
+
+#include <memory>
+
+#include "core/lesson_plan.hpp"
+#include "core/network.hpp"
+#include "same_network.hpp"
+#include "test_window.hpp"
+#include "widgets/caption_panel.hpp"
+#include "widgets/figure_view.hpp"
+#include "widgets/inspector.hpp"
+
+using namespace nnlens;
+
+namespace {
+
+const QString kNotebook = QStringLiteral(":/lessons/notebook.nnlens-lesson.json");
+const QString kQuadrant = QStringLiteral(":/presets/quadrant-selector.nnlens.json");
+
+void writeText(const QString& path, const QByteArray& text) {
+    QFile f(path);
+    QVERIFY(f.open(QIODevice::WriteOnly));
+    f.write(text);
+}
+
+LessonPlan notebookPlan() {
+    QFile f(kNotebook);
+    if (!f.open(QIODevice::ReadOnly)) return {};
+    std::vector<std::string> tabs;
+    for (const QString& t : gui::MainWindow::tabNames())
+        tabs.push_back(t.toStdString());
+    return parseLessonPlan(f.readAll().toStdString(), tabs);
+}
+
+}  // namespace
+
+class TestLessonWindow : public QObject {
+    Q_OBJECT
+
+    std::unique_ptr<gui::MainWindow> m_window;
+    gui::MainWindow& window() { return *m_window; }
+    widgets::CaptionPanel* caption() { return window().captionPanel(); }
+
+  private slots:
+    void initTestCase() {
+        QStandardPaths::setTestModeEnabled(true);
+        QSettings().clear();
+    }
+
+    void init() {
+        m_window = test::makeTestWindow();
+        QVERIFY(m_window);
+        QVERIFY(window().openPreset(kQuadrant));
+    }
+
+    void cleanup() { m_window.reset(); }
+
+    void captionShowsTheNetworksDescription() {
+        QVERIFY(caption()->isVisible());
+        QCOMPARE(caption()->titleLabel()->text(), QStringLiteral("Quadrant selector"));
+        QVERIFY(caption()->textLabel()->text().contains(QStringLiteral("picks a quadrant")));
+        QVERIFY(!caption()->stepLabel()->isVisible());
+        // Above the figures, the full width of the centre.
+        QVERIFY(caption()->geometry().bottom() <=
+                window().graphView()->mapTo(caption()->parentWidget(), QPoint(0, 0)).y());
+    }
+
+    void captionHidesFromTheViewMenuAndForAWordlessNetwork() {
+        auto* action = window().findChild<QAction*>(QStringLiteral("captionAction"));
+        QVERIFY(action);
+        action->setChecked(false);
+        QVERIFY(caption()->isHidden());
+        QCOMPARE(QSettings().value(QStringLiteral("view/caption")).toBool(), false);
+        action->setChecked(true);
+        QVERIFY(caption()->isVisible());
+        // A network with no description has nothing to say: no empty panel.
+        Network net = window().document()->network();
+        net.description.clear();
+        window().document()->setNetwork(net);
+        QVERIFY(caption()->isHidden());
+    }
+
+    void captionGrowsInPresentationMode() {
+        const int normal = QFontInfo(caption()->textLabel()->font()).pixelSize();
+        const int normalWindow = QFontInfo(window().font()).pixelSize();
+        QVERIFY2(normal > normalWindow, "the caption is larger than the window's text");
+        auto shownSize = [this] { return QFontInfo(caption()->textLabel()->font()).pixelSize(); };
+        window().setPresentation(true);
+        // The font change reaches the widgets through the event loop, as on the screen.
+        QTRY_VERIFY2(shownSize() > normal,
+                     qPrintable(QStringLiteral("%1 -> %2").arg(normal).arg(shownSize())));
+        window().setPresentation(false);
+        QTRY_COMPARE(shownSize(), normal);
+    }
+
+    void builtInLessonOpensAtItsFirstStep() {
+        auto* menuAction = window().findChild<QAction*>(QStringLiteral("lesson:notebook"));
+        QVERIFY(menuAction);
+        menuAction->trigger();
+        QVERIFY(window().lessonOpen());
+        QCOMPARE(window().lessonStep(), 0);
+        const LessonPlan plan = notebookPlan();
+        QCOMPARE(window().lessonStepCount(), static_cast<int>(plan.steps.size()));
+        QCOMPARE(QString::fromStdString(window().document()->network().name),
+                 QStringLiteral("Single unit"));
+        QCOMPARE(caption()->titleLabel()->text(), QStringLiteral("The building block"));
+        QCOMPARE(caption()->textLabel()->text(), QString::fromStdString(plan.steps[0].caption));
+        QVERIFY(caption()->stepLabel()->isVisible());
+        QVERIFY(caption()->stepLabel()->text().contains(
+            QStringLiteral("step 1 of %1").arg(plan.steps.size())));
+        QVERIFY(!caption()->previousButton()->isEnabled());
+        QVERIFY(caption()->nextButton()->isEnabled());
+        // Opened as a preset: nothing to save, no file name taken.
+        QVERIFY(!window().document()->isModified());
+        QVERIFY(window().document()->filePath().isEmpty());
+    }
+
+    void pageDownAndPageUpWalkEveryStep() {
+        QVERIFY(window().openLessonPlan(kNotebook));
+        const LessonPlan plan = notebookPlan();
+        // With the focus in a slider, which has its own Page Up/Down: the lesson's keys win.
+        window().inspector()->setFocus();
+        for (std::size_t i = 0; i < plan.steps.size(); ++i) {
+            const LessonStep& step = plan.steps[i];
+            QCOMPARE(window().lessonStep(), static_cast<int>(i));
+            QCOMPARE(window().currentTabName(), QString::fromStdString(step.tab));
+            QCOMPARE(caption()->textLabel()->text(), QString::fromStdString(step.caption));
+            // The step's network: the preset it names.
+            const QString preset = QString::fromStdString(*lessonStepPreset(step));
+            QString error;
+            const auto expected = model::Document::readNetwork(
+                QStringLiteral(":/presets/%1.nnlens.json").arg(preset), &error);
+            QVERIFY2(expected, qPrintable(error));
+            QCOMPARE(window().document()->network().name, expected->name);
+            if (step.selectLayer) {
+                QCOMPARE(window().document()->selection().layer, *step.selectLayer - 1);
+                QCOMPARE(window().document()->selection().node, *step.selectNode - 1);
+            }
+            QTest::keyClick(&window(), Qt::Key_PageDown);
+        }
+        // Past the last step nothing happens.
+        QCOMPARE(window().lessonStep(), static_cast<int>(plan.steps.size()) - 1);
+        QVERIFY(!caption()->nextButton()->isEnabled());
+        QTest::keyClick(&window(), Qt::Key_PageUp);
+        QCOMPARE(window().lessonStep(), static_cast<int>(plan.steps.size()) - 2);
+        caption()->previousButton()->click();
+        QCOMPARE(window().lessonStep(), static_cast<int>(plan.steps.size()) - 3);
+    }
+
+    void aLessonStepAsTheClassSeesIt() {
+        QVERIFY(window().openLessonPlan(kNotebook));
+        QVERIFY(window().goToStep(6));  // the quadrant selector, output node selected
+        QTest::qWait(300);              // the maps arrive from their worker
+        // The caption and its lesson row fit the window: nothing cut off on the right.
+        const QRect shown = caption()->rect().translated(caption()->mapTo(&window(), QPoint()));
+        QVERIFY(window().rect().contains(shown));
+        QVERIFY(caption()->nextButton()->isVisible() && caption()->resetButton()->isVisible());
+        QVERIFY(caption()->textLabel()->height() >=
+                caption()->textLabel()->heightForWidth(caption()->textLabel()->width()));
+        const QString dir = qEnvironmentVariable("NNLENS_SHOT_DIR");
+        if (!dir.isEmpty()) window().grab().save(dir + QStringLiteral("/lesson-step.png"));
+    }
+
+    void aStepKeepsItsEditsAndResetBringsTheLessonBack() {
+        QVERIFY(window().openLessonPlan(kNotebook));
+        model::Document* doc = window().document();
+        const float original = doc->parameter({0, 0, 0});
+        QVERIFY(doc->setParameter({0, 0, 0}, 3.25f));
+        QVERIFY(window().nextStep());
+        QVERIFY(window().previousStep());
+        QCOMPARE(doc->parameter({0, 0, 0}), 3.25f);
+        QVERIFY(doc->isModified());
+        // Reset Step: the lesson's value, and Undo brings the edit back.
+        caption()->resetButton()->click();
+        QCOMPARE(doc->parameter({0, 0, 0}), original);
+        doc->guardedUndo();
+        QCOMPARE(doc->parameter({0, 0, 0}), 3.25f);
+        doc->guardedRedo();
+        QCOMPARE(doc->parameter({0, 0, 0}), original);
+        // A reset step comes back as the lesson has it.
+        QVERIFY(window().nextStep());
+        QVERIFY(window().previousStep());
+        QCOMPARE(doc->parameter({0, 0, 0}), original);
+    }
+
+    void aBadPlanKeepsTheOpenNetwork_data() {
+        QTest::addColumn<QByteArray>("text");
+        QTest::addColumn<QString>("message");
+        QTest::newRow("syntax") << QByteArray("{\"format\": \"nnlens.lesson\",\n  oops}")
+                                << QStringLiteral("bad.nnlens-lesson.json: line 2, column 3");
+        QTest::newRow("unknown tab")
+            << QByteArray(R"({"format": "nnlens.lesson", "version": 1, "steps": [
+                {"network": "preset:single-unit", "tab": "netwrk"}]})")
+            << QStringLiteral(R"(bad.nnlens-lesson.json: steps[0].tab: unknown tab "netwrk")");
+        QTest::newRow("missing step network")
+            << QByteArray(R"({"format": "nnlens.lesson", "version": 1, "steps": [
+                {"network": "gone.nnlens.json"}]})")
+            << QStringLiteral("Step 1 of the lesson: gone.nnlens.json: cannot open");
+        QTest::newRow("unknown preset")
+            << QByteArray(R"({"format": "nnlens.lesson", "version": 1, "steps": [
+                {"network": "preset:no-such-preset"}]})")
+            << QStringLiteral("Step 1 of the lesson: no-such-preset.nnlens.json: cannot open");
+    }
+    void aBadPlanKeepsTheOpenNetwork() {
+        QFETCH(QByteArray, text);
+        QFETCH(QString, message);
+        QTemporaryDir dir;
+        const QString path = dir.filePath(QStringLiteral("bad.nnlens-lesson.json"));
+        writeText(path, text);
+        QVERIFY(window().document()->setParameter({0, 0, 0}, 1.75f));
+        const Network before = window().document()->network();
+        QVERIFY(!window().openLessonPlan(path));
+        QVERIFY2(window().lastError().contains(message), qPrintable(window().lastError()));
+        QVERIFY(!window().lessonOpen());
+        QCOMPARE(test::networkDifference(window().document()->network(), before), QString());
+        QVERIFY(window().document()->isModified());
+        QCOMPARE(caption()->titleLabel()->text(), QStringLiteral("Quadrant selector"));
+    }
+
+    void stepFilesAreRelativeToThePlan() {
+        QTemporaryDir dir;
+        QVERIFY(QDir(dir.path()).mkpath(QStringLiteral("nets")));
+        QFile::copy(QStringLiteral(":/presets/single-unit.nnlens.json"),
+                    dir.filePath(QStringLiteral("nets/unit.nnlens.json")));
+        const QString plan = dir.filePath(QStringLiteral("week1.nnlens-lesson.json"));
+        writeText(plan, R"({"format": "nnlens.lesson", "version": 1, "title": "Week 1",
+            "steps": [{"title": "Mine", "network": "nets/unit.nnlens.json", "tab": "softmax",
+                       "caption": "My words."}]})");
+        QVERIFY2(window().openLessonPlan(plan), qPrintable(window().lastError()));
+        QCOMPARE(
+            QFileInfo(window().document()->filePath()).canonicalFilePath(),
+            QFileInfo(dir.filePath(QStringLiteral("nets/unit.nnlens.json"))).canonicalFilePath());
+        QCOMPARE(window().currentTabName(), QStringLiteral("softmax"));
+        QCOMPARE(caption()->textLabel()->text(), QStringLiteral("My words."));
+        QVERIFY(caption()->stepLabel()->text().startsWith(QStringLiteral("Week 1: step 1 of 1")));
+    }
+
+    void openingAnotherNetworkEndsTheLesson() {
+        QVERIFY(window().openLessonPlan(kNotebook));
+        auto* next = window().findChild<QAction*>(QStringLiteral("nextStepAction"));
+        QVERIFY(next && next->isEnabled());
+        QVERIFY(window().openPreset(kQuadrant));
+        QVERIFY(!window().lessonOpen());
+        QVERIFY(!next->isEnabled());
+        QVERIFY(!caption()->stepLabel()->isVisible());
+        QCOMPARE(caption()->titleLabel()->text(), QStringLiteral("Quadrant selector"));
+        // Page Down does nothing without a lesson.
+        QTest::keyClick(&window(), Qt::Key_PageDown);
+        QCOMPARE(QString::fromStdString(window().document()->network().name),
+                 QStringLiteral("Quadrant selector"));
+    }
+};
+
+QTEST_MAIN(TestLessonWindow)
+#include "tst_lesson_window.moc"

@@ -1,0 +1,168 @@
+// Tests for lesson plans (*.nnlens-lesson.json): the README's example parses, every malformed plan
+// is refused with its place named, step paths resolve against the plan's folder, and the built-in
+// notebook lesson is valid and names only presets that exist.
+#include <QDir>
+#include <QFile>
+#include <QTest>
+
+#include <string>
+#include <vector>
+
+#include "core/error.hpp"
+#include "core/lesson_plan.hpp"
+
+using nnlens::InputError;
+
+namespace {
+
+const std::vector<std::string> kTabs{"network", "activations", "softmax", "losses", "flow"};
+
+// A plan whose single step is `step` (a JSON object's inside).
+std::string planWith(const std::string& step) {
+    return R"({"format": "nnlens.lesson", "version": 1, "title": "T", "steps": [{)" + step + "}]}";
+}
+
+std::string readText(const QString& path) {
+    QFile f(path);
+    if (!f.open(QIODevice::ReadOnly)) return {};
+    return f.readAll().toStdString();
+}
+
+}  // namespace
+
+class TestLessonPlan : public QObject {
+    Q_OBJECT
+
+  private slots:
+    void parsesAStep() {
+        const nnlens::LessonPlan plan = nnlens::parseLessonPlan(
+            R"json({"format": "nnlens.lesson", "version": 1, "title": "Units",
+                "description": "Two steps",
+                "steps": [
+                  {"title": "Block", "network": "preset:single-unit", "tab": "network",
+                   "select": {"layer": 1, "node": 1}, "caption": "f(x) = φ(x · w + b)"},
+                  {"network": "nets/deep.nnlens.json"}]})json",
+            kTabs);
+        QCOMPARE(plan.title, std::string("Units"));
+        QCOMPARE(plan.description, std::string("Two steps"));
+        QCOMPARE(plan.steps.size(), std::size_t{2});
+        const nnlens::LessonStep& a = plan.steps[0];
+        QCOMPARE(a.title, std::string("Block"));
+        QCOMPARE(a.network, std::string("preset:single-unit"));
+        QCOMPARE(a.tab, std::string("network"));
+        QCOMPARE(a.selectLayer.value_or(0), 1);
+        QCOMPARE(a.selectNode.value_or(0), 1);
+        QCOMPARE(a.caption, std::string("f(x) = φ(x · w + b)"));
+        QCOMPARE(nnlens::lessonStepPreset(a).value_or(""), std::string("single-unit"));
+        // Defaults: the first tab, no selection, no caption (the network's description shows).
+        const nnlens::LessonStep& b = plan.steps[1];
+        QCOMPARE(b.tab, std::string("network"));
+        QVERIFY(!b.selectLayer && !b.selectNode);
+        QVERIFY(b.caption.empty());
+        QVERIFY(!nnlens::lessonStepPreset(b));
+    }
+
+    void refusesWithThePlaceNamed_data() {
+        QTest::addColumn<QString>("text");
+        QTest::addColumn<QString>("message");
+        QTest::newRow("syntax error names line and column")
+            << QString("{\"format\": \"nnlens.lesson\",\n \"version\": 1,\n \"steps\": [}")
+            << QString("line 3, column 12: syntax error");
+        QTest::newRow("not an object") << QString("[1, 2]") << QString("expected a JSON object");
+        QTest::newRow("wrong format")
+            << QString(R"({"format": "nnlens.network", "version": 1, "steps": []})")
+            << QString(R"("format": expected "nnlens.lesson", got "nnlens.network")");
+        QTest::newRow("missing version") << QString(R"({"format": "nnlens.lesson", "steps": []})")
+                                         << QString(R"("version": expected 1)");
+        QTest::newRow("unknown top key")
+            << QString(R"({"format": "nnlens.lesson", "version": 1, "stepz": []})")
+            << QString(R"(unknown key "stepz")");
+        QTest::newRow("no steps")
+            << QString(R"({"format": "nnlens.lesson", "version": 1, "steps": []})")
+            << QString(R"("steps": expected a list of at least one step)");
+        QTest::newRow("step not an object")
+            << QString(R"({"format": "nnlens.lesson", "version": 1, "steps": [3]})")
+            << QString("steps[0]: expected an object, got 3");
+        QTest::newRow("step without network") << QString::fromStdString(planWith(R"("title": "x")"))
+                                              << QString(R"(steps[0]: "network" is missing)");
+        QTest::newRow("network not a string")
+            << QString::fromStdString(planWith(R"("network": 5)"))
+            << QString("steps[0].network: expected a string, got 5");
+        QTest::newRow("preset without a name")
+            << QString::fromStdString(planWith(R"("network": "preset:")"))
+            << QString(R"(steps[0].network: "preset:" needs a preset's name)");
+        QTest::newRow("unknown step key")
+            << QString::fromStdString(planWith(R"("network": "a.json", "tabb": "network")"))
+            << QString(R"(steps[0]: unknown key "tabb")");
+        QTest::newRow("unknown tab")
+            << QString::fromStdString(planWith(R"("network": "a.json", "tab": "netwrk")"))
+            << QString(R"(steps[0].tab: unknown tab "netwrk" (known: network, activations)");
+        QTest::newRow("select not an object")
+            << QString::fromStdString(planWith(R"("network": "a.json", "select": [1, 1])"))
+            << QString("steps[0].select: expected {\"layer\": L, \"node\": N}");
+        QTest::newRow("select zero-based")
+            << QString::fromStdString(
+                   planWith(R"("network": "a.json", "select": {"layer": 0, "node": 1})"))
+            << QString("steps[0].select.layer: expected a whole number >= 1, got 0");
+        QTest::newRow("select missing node")
+            << QString::fromStdString(planWith(R"("network": "a.json", "select": {"layer": 2})"))
+            << QString(R"(steps[0].select: give both "layer" and "node")");
+        QTest::newRow("deep nesting refused before parsing")
+            << QString(std::string(200, '[').c_str()) << QString("too deeply nested");
+    }
+    void refusesWithThePlaceNamed() {
+        QFETCH(QString, text);
+        QFETCH(QString, message);
+        try {
+            nnlens::parseLessonPlan(text.toStdString(), kTabs);
+            QFAIL("accepted");
+        } catch (const InputError& e) {
+            const QString what = QString::fromUtf8(e.what());
+            QVERIFY2(what.contains(message), qPrintable(what));
+        }
+    }
+
+    void refusesAnOversizedPlan() {
+        const std::string big(static_cast<std::size_t>(nnlens::kMaxLessonPlanBytes) + 1, ' ');
+        QVERIFY_THROWS_EXCEPTION(InputError, nnlens::parseLessonPlan(big, kTabs));
+    }
+
+    void stepPathsResolveAgainstThePlan() {
+        nnlens::LessonStep step;
+        step.network = "nets/deep.nnlens.json";
+        QCOMPARE(nnlens::lessonStepPath(step, "/home/t/course/week1.nnlens-lesson.json"),
+                 std::string("/home/t/course/nets/deep.nnlens.json"));
+        step.network = "../shared/a.nnlens.json";
+        QCOMPARE(nnlens::lessonStepPath(step, "/home/t/course/week1.nnlens-lesson.json"),
+                 std::string("/home/t/shared/a.nnlens.json"));
+        step.network = "/abs/b.nnlens.json";
+        QCOMPARE(nnlens::lessonStepPath(step, "/home/t/course/week1.nnlens-lesson.json"),
+                 std::string("/abs/b.nnlens.json"));
+        step.network = "preset:quadrant-selector";
+        QCOMPARE(nnlens::lessonStepPath(step, "/home/t/x.nnlens-lesson.json"),
+                 std::string("preset:quadrant-selector"));
+    }
+
+    void builtInLessonsAreValid() {
+        const QDir dir(QStringLiteral(NNLENS_SOURCE_DIR "/resources/lessons"));
+        const QStringList files = dir.entryList({QStringLiteral("*.nnlens-lesson.json")});
+        QVERIFY(!files.isEmpty());
+        for (const QString& file : files) {
+            const nnlens::LessonPlan plan =
+                nnlens::parseLessonPlan(readText(dir.filePath(file)), kTabs);
+            QVERIFY(!plan.title.empty());
+            for (const nnlens::LessonStep& step : plan.steps) {
+                QVERIFY2(!step.caption.empty() && !step.title.empty(), step.network.c_str());
+                const auto preset = nnlens::lessonStepPreset(step);
+                QVERIFY2(preset, step.network.c_str());
+                QVERIFY2(QFile::exists(QStringLiteral(NNLENS_SOURCE_DIR "/resources/presets/%1"
+                                                                        ".nnlens.json")
+                                           .arg(QString::fromStdString(*preset))),
+                         step.network.c_str());
+            }
+        }
+    }
+};
+
+QTEST_GUILESS_MAIN(TestLessonPlan)
+#include "tst_lesson_plan.moc"
