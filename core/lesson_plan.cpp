@@ -65,9 +65,9 @@ LessonStep parseStep(const json& j, const std::string& where,
     if (!j.is_object()) throw InputError(where + ": expected an object, got " + shownValue(j));
     for (const auto& [key, value] : j.items()) {
         if (key != "title" && key != "network" && key != "tab" && key != "select" &&
-            key != "caption") {
+            key != "caption" && key != "arrows") {
             throw InputError(where + ": unknown key \"" + key +
-                             "\" (known: title, network, tab, select, caption)");
+                             "\" (known: title, network, tab, select, caption, arrows)");
         }
     }
     LessonStep step;
@@ -101,6 +101,12 @@ LessonStep parseStep(const json& j, const std::string& where,
         step.selectNode = positive(*sel, "node", at);
     }
     step.caption = text(j, "caption", where, false);
+    if (const auto arrows = j.find("arrows"); arrows != j.end()) {
+        if (!arrows->is_boolean()) {
+            throw InputError(where + ".arrows: expected true or false, got " + shownValue(*arrows));
+        }
+        step.arrows = arrows->get<bool>();
+    }
     return step;
 }
 

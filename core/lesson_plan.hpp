@@ -23,6 +23,9 @@ struct LessonStep {
     std::optional<int> selectLayer;
     std::optional<int> selectNode;
     std::string caption;  // the words shown with the step; "" = the network's description
+    // false: the weight arrows hidden until View > Weight Arrows shows them (the notebook's arrow
+    // exercise); absent or true: shown.
+    bool arrows = true;
 };
 
 struct LessonPlan {

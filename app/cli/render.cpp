@@ -193,6 +193,8 @@ FlowArgs flowArgs(const Args& a, figures::FigureKind kind) {
         for (const char* option : {"seed", "loss", "reduction", "loss-scale", "module"}) {
             // --loss also names the losses figure's emphasised loss.
             if (kind == figures::FigureKind::Losses && std::string_view(option) == "loss") continue;
+            // --seed also shuffles the quiz figure's maps.
+            if (kind == figures::FigureKind::Quiz && std::string_view(option) == "seed") continue;
             if (a.has(option)) a.failOption(option, "only for --figure flow");
         }
         return f;
@@ -287,6 +289,13 @@ int runRender(const Args& a, Io& io) {
             integerInRange(a, "mark-epoch", 1, 1, std::numeric_limits<int>::max()));
     }
     const FlowArgs flow = flowArgs(a, *kind);
+    if (*kind == FigureKind::Quiz) {
+        if (a.has("seed")) opt.quizOrder = figures::quizOrder(seedOption(a, 0));
+        opt.quizReveal = a.has("reveal");
+    } else if (a.has("reveal")) {
+        a.failOption("reveal", "only for --figure quiz");
+    }
+    opt.arrows = !a.has("no-arrows");
     if (*kind != FigureKind::Flow) checkGridOptions(a);  // flow: --n is the number of samples
     auto backend = backendOption(a, io.err);
     checkOutputFolder(a);
@@ -422,7 +431,7 @@ std::string renderHelp() {
                          [--data D.csv] [--val-split F] [--fit-column C]
                          [--points] [--points-on-all-maps] [--mark-epoch E]
                          [--seed S] [--loss L] [--reduction R] [--loss-scale K]
-                         [--module I]
+                         [--module I] [--reveal] [--no-arrows]
 
 Draws a figure of the network into a PNG, with the same code the GUI exports
 with, and prints
@@ -438,13 +447,15 @@ output node's map with the data points and the decision line), fit
 sin(t)cos(t) plot), losses (each loss with its formula, its value and its
 gradient against the output for the targets 0 and 1) and flow (the seed's
 torch.nn.Sequential modules left to right, with the shapes its trace(net,
-verbose=True) prints: IN/OUT above the arrows, GRAD below). graph, unit, node
-and data need a network with 2 inputs.
+verbose=True) prints: IN/OUT above the arrows, GRAD below) and quiz (the
+seed's "which activation?" exercise: one unit under the six activations,
+with the selected first-layer node's w and b, else w = [2, 1], b = 1).
+graph, unit, node and data need a network with 2 inputs.
 data and fit take --data, else the data the network file's lesson names.
 
 Options:
   --figure F            graph, unit, node, network, activations, softmax, loss,
-                        lr-scan, data, fit, losses or flow
+                        lr-scan, data, fit, losses, flow or quiz
   -o FILE               the PNG (written atomically)
   --width W, --height H size in pixels (default: the figure's size in inches
                         times dpi; one of them alone keeps that aspect)
@@ -486,6 +497,11 @@ Options:
                         seed's mean(Xout ** 2)
   --loss-scale K        flow: the loss times K, > 0 (default 1; the seed's 100)
   --module I            flow: the module outlined, 0-based (default 0)
+  --seed S              quiz: the maps in an order shuffled with S (default:
+                        the seed's order, (a) linear to (f) elu)
+  --reveal              quiz: the activations' names under the maps
+  --no-arrows           graph, unit, node, quiz: no weight arrows (the seed's
+                        arrow exercise)
   --backend NAME        cpu, cuda or auto (default auto), for the maps
   -h, --help            show this help
 )";
@@ -503,7 +519,7 @@ Command renderCommand() {
               "range",  "bins",      "backend",       "history",    "scan",
               "data",   "val-split", "fit-column",    "mark-epoch", "seed",
               "loss",   "reduction", "loss-scale",    "module",     "sigma"},
-             {"transparent", "presentation", "points", "points-on-all-maps"},
+             {"transparent", "presentation", "points", "points-on-all-maps", "reveal", "no-arrows"},
              {"NET (the network file)"}},
             runRender};
 }

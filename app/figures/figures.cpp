@@ -41,6 +41,8 @@ std::string_view figureName(FigureKind kind) {
             return "losses";
         case FigureKind::Flow:
             return "flow";
+        case FigureKind::Quiz:
+            return "quiz";
     }
     return "graph";
 }
@@ -129,6 +131,8 @@ QSize defaultFigureSize(FigureKind kind, const Network& net, const FigureStyle& 
             // The chain and its gradient flow on top, the selected module's tensors below.
             return inches(std::clamp(1.1 * modules, 6.0, 20.0), 7.2, style);
         }
+        case FigureKind::Quiz:
+            return inches(12.0, 3.6, style);  // six maps side by side, a slide's width
     }
     return inches(6.0, 6.0, style);
 }
@@ -330,6 +334,9 @@ QImage renderFigure(FigureKind kind, const Network& net, const MapSet* maps, QSi
             break;
         case FigureKind::Flow:
             paintFlow(p, rect, net, o);
+            break;
+        case FigureKind::Quiz:
+            paintQuiz(p, rect, net, o);
             break;
     }
     p.end();

@@ -8,6 +8,8 @@
 #include <QSize>
 #include <QString>
 
+#include <array>
+#include <cstdint>
 #include <memory>
 #include <optional>
 #include <string>
@@ -42,11 +44,13 @@ enum class FigureKind {
     Fit,          // regression: targets and predictions against the row order or a column
     Losses,       // the six losses and their gradients against the output, targets 0 and 1
     Flow,         // the data flow: torch.nn.Sequential's modules, IN/OUT and GRAD shapes
+    Quiz,         // which activation? one unit under the six activations, names hidden
 };
 inline constexpr FigureKind kAllFigures[] = {
     FigureKind::Graph,   FigureKind::Unit,    FigureKind::Activations, FigureKind::Softmax,
     FigureKind::Network, FigureKind::NodeMap, FigureKind::Loss,        FigureKind::LrScan,
-    FigureKind::Data,    FigureKind::Fit,     FigureKind::Losses,      FigureKind::Flow};
+    FigureKind::Data,    FigureKind::Fit,     FigureKind::Losses,      FigureKind::Flow,
+    FigureKind::Quiz};
 
 std::string_view figureName(FigureKind kind);  // "graph", "unit", ..., "node", "loss", ...
 std::optional<FigureKind> figureFromName(std::string_view name);
@@ -80,6 +84,9 @@ struct FigureOptions {
     NodeRef selected;        // outlined in graph/network, drawn by unit/node (default: 0,0)
     bool colourBar = true;   // graph: the colour bar on the right
     bool histograms = true;  // graph/unit: histograms on layers after the first (n_bins > 0)
+    // graph/unit/node/quiz: the weight arrow on first-layer maps (off: the notebook's arrow
+    // exercise, until the teacher shows it).
+    bool arrows = true;
     // A quick picture while a slider is dragged: the diagram's edges without antialiasing (wide
     // translucent antialiased lines cost more than all the maps together). Never in exports.
     bool draft = false;
@@ -116,6 +123,10 @@ struct FigureOptions {
     std::shared_ptr<const ModuleTrace> trace;
     int flowSamples = 100;
     int flowModule = 0;
+    // Quiz figure: the activations in the order shown (empty: notebookQuizOrder()),
+    // and whether their names are shown.
+    std::vector<Activation> quizOrder;
+    bool quizReveal = false;
 };
 
 // The rows that train: [0, trainRows) of `data` (all of them for -1).
@@ -233,6 +244,26 @@ int defaultFlowSamples(const Network& net);
 bool flowUsesData(const Network& net, const Dataset* data);
 // Throws InputError (checkData's message) when the data's targets do not fit the network.
 std::shared_ptr<const ModuleTrace> traceFlow(const Network& net, const FlowSource& source);
+
+// The quiz figure (quiz_figure.cpp): the notebook's exercise "identify which activation function
+// was used to make each plot", one unit with the same w and b in each map.
+struct QuizUnit {
+    std::array<float, 2> w{2.0f, 1.0f};  // the notebook's w = [2, 1] and b = 1 ...
+    float b = 1.0f;
+    bool fromNetwork = false;  // ... or the selected first-layer node's
+};
+// The selected node's w and b when it is a first-layer node of a 2-input network, else the
+// notebook's.
+QuizUnit quizUnit(const Network& net, NodeRef node);
+// The seed's exercise's order: (a) linear, (b) tanh, (c) relu, (d) softsign, (e) sigmoid, (f) elu.
+std::vector<Activation> notebookQuizOrder();
+// Those six in an order drawn from `seed` (the same on every platform).
+std::vector<Activation> quizOrder(std::uint64_t seed);
+// "(a)" .. "(f)": the map's label.
+QString quizLetter(int index);
+// Where paintQuiz draws each map, in the order shown (empty when `rect` is too small).
+std::vector<QRectF> layoutQuiz(const QRectF& rect, const Network& net, const FigureOptions& opt);
+void paintQuiz(QPainter& p, const QRectF& rect, const Network& net, const FigureOptions& opt);
 
 // The module as the seed's print(net) names it, shortened: "Linear\n(8, 4)" (two lines), "ReLU()".
 QString moduleTitle(const Network& net, int module);

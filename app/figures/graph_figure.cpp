@@ -121,6 +121,7 @@ void paintGraph(QPainter& p, const QRectF& rect, const Network& net, const MapSe
     const double side = layout.maps.front().front().width();
     detail::MapCell cell;
     cell.histograms = opt.histograms;
+    cell.arrow = opt.arrows;
     cell.labelPixels = labelPixels(side, opt.style);
     const detail::DataOverlay overlay = detail::makeDataOverlay(net, opt);
     for (std::size_t l = 0; l < layout.maps.size(); ++l) {
@@ -172,6 +173,7 @@ void paintNodeMap(QPainter& p, const QRectF& rect, const Network& net, const Map
     cell.layer = node.layer;
     cell.node = node.node;
     cell.histograms = opt.histograms;
+    cell.arrow = opt.arrows;
     cell.labelPixels = labelPixels(side, opt.style);
     if (!detail::overlayOnLayer(net, node.layer, opt)) {
         detail::drawMapCell(p, square, net, maps, cell, opt.style);

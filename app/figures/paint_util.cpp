@@ -482,7 +482,7 @@ void drawMapCell(QPainter& p, const QRectF& rect, const Network& net, const MapS
     const DataAxes ax{rect, -r, r, -r, r};
     if (l == 0 && j < maps.arrows.size() && maps.arrows[j]) {
         drawZeroLine(p, ax, *maps.arrows[j], style);
-        drawWeightArrow(p, ax, *maps.arrows[j], style);
+        if (cell.arrow) drawWeightArrow(p, ax, *maps.arrows[j], style);
     } else if (l > 0 && cell.histograms && maps.config.bins > 0 && l < maps.hist.size() &&
                j < maps.hist[l].size() && l < net.layers.size()) {
         drawHistogramOverlay(p, rect, maps.hist[l][j], net.layers[l].activation, r, style);

@@ -103,6 +103,7 @@ struct MapCell {
     int node = 0;
     bool histograms = true;
     bool label = true;
+    bool arrow = true;  // the weight arrow of a first-layer node (the s = 0 line stays)
     double labelPixels = 16.0;
 };
 void drawMapCell(QPainter& p, const QRectF& rect, const Network& net, const MapSet& maps,

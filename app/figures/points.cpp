@@ -285,6 +285,7 @@ void paintData(QPainter& p, const QRectF& rect, const Network& net, const MapSet
     cell.layer = node.layer;
     cell.node = node.node;
     cell.histograms = false;  // the points are the subject here
+    cell.arrow = opt.arrows;
     cell.label = false;
     detail::drawMapCell(p, mapRect, net, maps, cell, style);
     detail::drawDataOverlay(p, mapRect, r, net, node.layer, node.node, overlay, opt, style);

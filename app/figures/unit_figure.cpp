@@ -49,6 +49,7 @@ void paintUnit(QPainter& p, const QRectF& rect, const Network& net, const MapSet
     cell.layer = node.layer;
     cell.node = node.node;
     cell.histograms = opt.histograms;
+    cell.arrow = opt.arrows;
     cell.label = false;
     detail::drawMapCell(p, mapRect, net, maps, cell, style);
     if (detail::overlayOnLayer(net, node.layer, opt)) {

@@ -172,6 +172,7 @@ bool MainWindow::goToStep(int index) {
             6000);
     }
     m_step = index;
+    if (m_arrowsAction) m_arrowsAction->setChecked(step.arrows);
     showTab(QString::fromStdString(step.tab));
     if (step.selectLayer && step.selectNode) {
         m_doc->setSelection(figures::NodeRef{*step.selectLayer - 1, *step.selectNode - 1});
@@ -220,6 +221,7 @@ void MainWindow::endLesson() {
     m_stepEdits.clear();
     for (QAction* a : m_lessonActions)
         a->setEnabled(false);
+    if (m_arrowsAction) m_arrowsAction->setChecked(true);  // no exercise outside the lesson
     updateCaption();
 }
 

@@ -33,6 +33,7 @@
 #include "widgets/layer_editor.hpp"
 #include "widgets/lr_scan_dialog.hpp"
 #include "widgets/plot_panels.hpp"
+#include "widgets/quiz_panel.hpp"
 #include "widgets/training_panel.hpp"
 #include "widgets/training_plots.hpp"
 
@@ -156,6 +157,8 @@ void MainWindow::buildViews() {
     m_tabs->addTab(m_losses, tr("Losses"));
     m_flow = new widgets::FlowPanel(m_doc, this);
     m_tabs->addTab(m_flow, tr("Data flow"));
+    m_quiz = new widgets::QuizPanel(m_doc, this);
+    m_tabs->addTab(m_quiz, tr("Quiz"));
 
     // The caption above the tabs: the network's description or the lesson step's words.
     m_caption = new widgets::CaptionPanel(this);
@@ -449,6 +452,8 @@ widgets::FigureView* MainWindow::exportView(figures::FigureKind kind) const {
             return m_losses->view();
         case figures::FigureKind::Flow:
             return m_flow->view();  // its trace, data and selected module
+        case figures::FigureKind::Quiz:
+            return m_quiz->view();  // its order and whether the names show
         case figures::FigureKind::Loss:
             return m_trainingPlots->lossView();
         case figures::FigureKind::Fit:
@@ -519,6 +524,7 @@ void MainWindow::exportDialog() {
         return;
     }
     if (m_tabs->currentWidget() == m_flow) return exportDialogFor(figures::FigureKind::Flow, this);
+    if (m_tabs->currentWidget() == m_quiz) return exportDialogFor(figures::FigureKind::Quiz, this);
     exportDialogFor(tab == 1                       ? figures::FigureKind::Activations
                     : tab == 2                     ? figures::FigureKind::Softmax
                     : m_doc->network().inputs == 2 ? figures::FigureKind::Graph
@@ -556,7 +562,7 @@ void MainWindow::showLrScan() {
 QStringList MainWindow::tabNames() {
     // In the tabs' order.
     return {QStringLiteral("network"), QStringLiteral("activations"), QStringLiteral("softmax"),
-            QStringLiteral("losses"), QStringLiteral("flow")};
+            QStringLiteral("losses"),  QStringLiteral("flow"),        QStringLiteral("quiz")};
 }
 
 void MainWindow::showTab(const QString& name) {

@@ -40,6 +40,7 @@ class SoftmaxPanel;
 class LossesPanel;
 class FlowPanel;
 class CaptionPanel;
+class QuizPanel;
 }  // namespace nnlens::widgets
 
 namespace nnlens::gui {
@@ -61,6 +62,7 @@ class MainWindow : public QMainWindow {
     widgets::SoftmaxPanel* softmaxPanel() const { return m_softmax; }
     widgets::LossesPanel* lossesPanel() const { return m_losses; }
     widgets::FlowPanel* flowPanel() const { return m_flow; }
+    widgets::QuizPanel* quizPanel() const { return m_quiz; }
     widgets::DataPanel* dataPanel() const { return m_data; }
     widgets::TrainingPanel* trainingPanel() const { return m_trainingPanel; }
     widgets::TrainingPlots* trainingPlots() const { return m_trainingPlots; }
@@ -207,6 +209,7 @@ class MainWindow : public QMainWindow {
     widgets::SoftmaxPanel* m_softmax = nullptr;
     widgets::LossesPanel* m_losses = nullptr;
     widgets::FlowPanel* m_flow = nullptr;
+    widgets::QuizPanel* m_quiz = nullptr;
     widgets::DataPanel* m_data = nullptr;
     widgets::TrainingPanel* m_trainingPanel = nullptr;
     widgets::TrainingPlots* m_trainingPlots = nullptr;
@@ -218,6 +221,7 @@ class MainWindow : public QMainWindow {
     QTabWidget* m_tabs = nullptr;
     widgets::CaptionPanel* m_caption = nullptr;
     QAction* m_captionAction = nullptr;
+    QAction* m_arrowsAction = nullptr;
     QList<QAction*> m_lessonActions;  // enabled while a lesson is open
     std::optional<LessonPlan> m_plan;
     QString m_planPath;

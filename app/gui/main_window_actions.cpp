@@ -135,6 +135,23 @@ void MainWindow::buildMenus() {
         QSettings().setValue(QStringLiteral("view/caption"), on);
         updateCaption();
     });
+    // The notebook's arrow exercise: the arrows hidden until the class has guessed.
+    m_arrowsAction = view->addAction(tr("Weight &Arrows"));
+    m_arrowsAction->setObjectName(QStringLiteral("arrowsAction"));
+    m_arrowsAction->setCheckable(true);
+    m_arrowsAction->setChecked(true);
+    m_arrowsAction->setShortcut(QKeySequence(tr("Ctrl+Shift+A")));
+    m_arrowsAction->setToolTip(
+        tr("The weight arrow w on first-layer maps (hide it for the "
+           "notebook's arrow exercise)"));
+    connect(m_arrowsAction, &QAction::toggled, this, [this](bool on) {
+        for (widgets::FigureView* v : findChildren<widgets::FigureView*>()) {
+            if (v->options().arrows == on) continue;
+            figures::FigureOptions opt = v->options();
+            opt.arrows = on;
+            v->setOptions(opt);
+        }
+    });
     auto* colourBar = view->addAction(tr("Colour &Bar"));
     colourBar->setCheckable(true);
     colourBar->setChecked(true);

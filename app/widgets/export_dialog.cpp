@@ -109,6 +109,7 @@ ExportDialog::ExportDialog(Renderer render, Sizer sizer, QWidget* parent)
     m_figure->addItem(tr("Learning-rate scan"), static_cast<int>(figures::FigureKind::LrScan));
     m_figure->addItem(tr("Data flow (modules and shapes)"),
                       static_cast<int>(figures::FigureKind::Flow));
+    m_figure->addItem(tr("Which activation? (quiz)"), static_cast<int>(figures::FigureKind::Quiz));
     m_figure->setObjectName(QStringLiteral("exportFigure"));
     form->addRow(tr("Figure"), m_figure);
 

@@ -98,6 +98,8 @@ QSize FigureView::sizeHint() const {
             return {720, 480};
         case FigureKind::Flow:
             return {640, 260};
+        case FigureKind::Quiz:
+            return {760, 380};
     }
     return {400, 300};
 }
@@ -146,6 +148,9 @@ void FigureView::paintFigure(QPainter& p, const QRectF& rect, const Network& net
             break;
         case FigureKind::Flow:
             figures::paintFlow(p, rect, net, opt);
+            break;
+        case FigureKind::Quiz:
+            figures::paintQuiz(p, rect, net, opt);
             break;
     }
 }

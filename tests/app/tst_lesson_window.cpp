@@ -15,6 +15,7 @@
 #include <QTest>
 #include <QToolButton>
 
+#include <algorithm>
 #include <memory>
 
 #include "core/lesson_plan.hpp"
@@ -174,6 +175,24 @@ class TestLessonWindow : public QObject {
                 caption()->textLabel()->heightForWidth(caption()->textLabel()->width()));
         const QString dir = qEnvironmentVariable("NNLENS_SHOT_DIR");
         if (!dir.isEmpty()) window().grab().save(dir + QStringLiteral("/lesson-step.png"));
+    }
+
+    void theArrowExerciseHidesTheArrowUntilShown() {
+        QVERIFY(window().openLessonPlan(kNotebook));
+        auto* arrows = window().findChild<QAction*>(QStringLiteral("arrowsAction"));
+        QVERIFY(arrows && arrows->isChecked());
+        const LessonPlan plan = notebookPlan();
+        const auto exercise = std::find_if(plan.steps.begin(), plan.steps.end(),
+                                           [](const LessonStep& s) { return !s.arrows; });
+        QVERIFY(exercise != plan.steps.end());
+        QVERIFY(window().goToStep(static_cast<int>(exercise - plan.steps.begin())));
+        QVERIFY(!arrows->isChecked());
+        QVERIFY(!window().graphView()->options().arrows);
+        arrows->trigger();  // the class has guessed
+        QVERIFY(window().graphView()->options().arrows);
+        arrows->trigger();
+        QVERIFY(window().nextStep());  // the next step shows them again
+        QVERIFY(window().graphView()->options().arrows);
     }
 
     void aStepKeepsItsEditsAndResetBringsTheLessonBack() {

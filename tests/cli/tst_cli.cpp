@@ -1390,7 +1390,7 @@ void TestCli::badInput_data() {
     QTest::newRow("render: unknown figure")
         << QStringList(render).replaceInStrings("graph", "pie")
         << "render: --figure: unknown figure \"pie\" (known: graph, unit, activations, softmax, "
-           "network, node, loss, lr-scan, data, fit, losses, flow)"
+           "network, node, loss, lr-scan, data, fit, losses, flow, quiz)"
         << renderOut;
     QTest::newRow("render: --sigma 0")
         << (render + QStringList{"--sigma", "0"})

@@ -15,7 +15,7 @@ using nnlens::InputError;
 
 namespace {
 
-const std::vector<std::string> kTabs{"network", "activations", "softmax", "losses", "flow"};
+const std::vector<std::string> kTabs{"network", "activations", "softmax", "losses", "flow", "quiz"};
 
 // A plan whose single step is `step` (a JSON object's inside).
 std::string planWith(const std::string& step) {
@@ -40,7 +40,8 @@ class TestLessonPlan : public QObject {
                 "description": "Two steps",
                 "steps": [
                   {"title": "Block", "network": "preset:single-unit", "tab": "network",
-                   "select": {"layer": 1, "node": 1}, "caption": "f(x) = φ(x · w + b)"},
+                   "select": {"layer": 1, "node": 1}, "caption": "f(x) = φ(x · w + b)",
+                   "arrows": false},
                   {"network": "nets/deep.nnlens.json"}]})json",
             kTabs);
         QCOMPARE(plan.title, std::string("Units"));
@@ -54,11 +55,13 @@ class TestLessonPlan : public QObject {
         QCOMPARE(a.selectNode.value_or(0), 1);
         QCOMPARE(a.caption, std::string("f(x) = φ(x · w + b)"));
         QCOMPARE(nnlens::lessonStepPreset(a).value_or(""), std::string("single-unit"));
+        QVERIFY(!a.arrows);
         // Defaults: the first tab, no selection, no caption (the network's description shows).
         const nnlens::LessonStep& b = plan.steps[1];
         QCOMPARE(b.tab, std::string("network"));
         QVERIFY(!b.selectLayer && !b.selectNode);
         QVERIFY(b.caption.empty());
+        QVERIFY(b.arrows);
         QVERIFY(!nnlens::lessonStepPreset(b));
     }
 
@@ -107,6 +110,9 @@ class TestLessonPlan : public QObject {
         QTest::newRow("select missing node")
             << QString::fromStdString(planWith(R"("network": "a.json", "select": {"layer": 2})"))
             << QString(R"(steps[0].select: give both "layer" and "node")");
+        QTest::newRow("arrows not a boolean")
+            << QString::fromStdString(planWith(R"("network": "a.json", "arrows": "no")"))
+            << QString(R"(steps[0].arrows: expected true or false, got "no")");
         QTest::newRow("deep nesting refused before parsing")
             << QString(std::string(200, '[').c_str()) << QString("too deeply nested");
     }
