@@ -74,6 +74,9 @@ QJsonObject flowWhileTraining(MainWindow& window, double seconds) {
         traceMs.push_back(ms);
         paintMs.push_back(flow->view()->lastPaintMs());  // the paint of the trace before
     });
+    int snapshots = 0;  // networks the document showed: what the flow could follow at most
+    QObject::connect(window.document(), &model::Document::networkChanged, &guard,
+                     [&] { ++snapshots; });
     PaintCounter counter;
     flow->view()->installEventFilter(&counter);
     QElapsedTimer clock;
@@ -89,6 +92,7 @@ QJsonObject flowWhileTraining(MainWindow& window, double seconds) {
     window.showTab(QStringLiteral("network"));
     return QJsonObject{
         {QStringLiteral("seconds"), elapsed},
+        {QStringLiteral("snapshots_per_s"), static_cast<double>(snapshots) / elapsed},
         {QStringLiteral("updates_per_s"), static_cast<double>(traceMs.size()) / elapsed},
         {QStringLiteral("paints_per_s"), static_cast<double>(counter.paints) / elapsed},
         {QStringLiteral("trace_ms"), summary(traceMs)},
