@@ -1,11 +1,13 @@
 // The network diagram: inputs and nodes as circles, edges as thick as |w| and coloured by its
-// sign, the activation under each column; any input dimension.
+// sign, the activation under each column; any input dimension. A layer next to a cut column
+// (more than kMaxShown nodes) shows its whole weight matrix as an image instead of edges.
 #include <QFontMetricsF>
 
 #include <algorithm>
 #include <cmath>
 #include <tuple>
 
+#include "colormap.hpp"
 #include "figures.hpp"
 #include "paint_util.hpp"
 
@@ -17,6 +19,7 @@ namespace {
 constexpr int kMaxShown = 24;
 constexpr double kHeaderPt = 12.0;
 constexpr double kEdgeHitPixels = 4.0;
+constexpr double kMatrixStrip = 6.0;  // points: the height of a matrix's colour strip
 
 int columnSize(const Network& net, int c) {
     return c == 0 ? net.inputs : net.layers[static_cast<std::size_t>(c - 1)].outputs();
@@ -50,6 +53,49 @@ QString columnTitle(const Network& net, int c) {
     const int n = columnSize(net, c);
     return c == 0 ? QStringLiteral("inputs (%1)").arg(n)
                   : QStringLiteral("layer %1 (%2)").arg(c).arg(n);
+}
+
+QString moreText(int hidden) {
+    return QStringLiteral("+%1 more").arg(hidden);
+}
+
+// The font of the input names, the "+N more" marks and the matrices' labels.
+QFont smallFont(const FigureStyle& style, double radius) {
+    return detail::pixelFont(style,
+                             std::min(style.px(11.0), std::max(radius * 1.4, style.px(6.0))));
+}
+
+// A layer is drawn as its weight matrix when either of its columns is cut: its edges would show
+// only part of W, and at 100 x 200 they would be thinner than a pixel anyway.
+bool matrixLayer(const Network& net, int layer) {
+    return columnSize(net, layer) > kMaxShown || columnSize(net, layer + 1) > kMaxShown;
+}
+
+// The largest |w| of a layer: the ends of its matrix's colour scale (0 when all are 0 or NaN).
+float layerLimit(const Layer& layer) {
+    float vlim = 0.0f;
+    for (Eigen::Index k = 0; k < layer.W.size(); ++k) {
+        const float a = std::abs(layer.W.data()[k]);
+        if (a > vlim) vlim = a;  // NaN compares false: skipped
+    }
+    return std::isfinite(vlim) ? vlim : 0.0f;
+}
+
+// W (n_in, n_out) as an image n_out wide and n_in tall: row i is input i, column j node j; the
+// maps' diverging scale over [-vlim, vlim] (white at 0).
+QImage weightImage(const Layer& layer, float vlim) {
+    const int rows = layer.inputs();
+    const int cols = layer.outputs();
+    QImage img(cols, rows, QImage::Format_ARGB32_Premultiplied);
+    const Colormap& cmap = Colormap::diverging();
+    for (int i = 0; i < rows; ++i) {
+        auto* line = reinterpret_cast<QRgb*>(img.scanLine(i));
+        for (int j = 0; j < cols; ++j) {
+            const float w = layer.W(i, j);
+            line[j] = cmap.at(vlim > 0.0f ? 0.5 + 0.5 * static_cast<double>(w / vlim) : 0.5);
+        }
+    }
+    return img;
 }
 
 }  // namespace
@@ -113,6 +159,30 @@ DiagramLayout layoutDiagram(const Network& net, const QRectF& rect, const Figure
             column.emplace_back(x, cy + (i - (count - 1) / 2.0) * dy);
         layout.shown[static_cast<std::size_t>(c)] = shown;
     }
+
+    // Matrices fill the gap between their columns, clear of the nodes and the "+N more" marks,
+    // with a line for their label above and a colour strip with its ends below.
+    layout.matrices.assign(net.layers.size(), QRectF());
+    const QFontMetricsF small(smallFont(style, layout.radius));
+    auto clearance = [&](int c) {
+        double half = layout.radius + style.px(6.0);
+        const int n = columnSize(net, c);
+        const int shown = layout.shown[static_cast<std::size_t>(c)];
+        if (n > shown) {
+            half =
+                std::max(half, small.horizontalAdvance(moreText(n - shown)) / 2.0 + style.px(6.0));
+        }
+        return half;
+    };
+    for (int c = 1; c < columns; ++c) {
+        if (!matrixLayer(net, c - 1)) continue;
+        const double x0 = left + (c - 1) * dx + clearance(c - 1);
+        const double x1 = left + c * dx - clearance(c);
+        const double y0 = top + small.height() + style.px(3.0);
+        const double y1 = bottom - kMatrixStrip * style.px(1.0) - small.height() - style.px(6.0);
+        if (x1 - x0 < 4.0 || y1 - y0 < 4.0) continue;  // no room: the cut edges as before
+        layout.matrices[static_cast<std::size_t>(c - 1)] = QRectF(x0, y0, x1 - x0, y1 - y0);
+    }
     return layout;
 }
 
@@ -128,9 +198,24 @@ DiagramLayout::Hit DiagramLayout::hit(const Network& net, QPointF p) const {
             }
         }
     }
+    // A matrix cell: the edge from input row i to node column j.
+    for (std::size_t l = 0; l < matrices.size() && l < net.layers.size(); ++l) {
+        const QRectF& m = matrices[l];
+        if (m.isEmpty() || !m.contains(p)) continue;
+        const Layer& layer = net.layers[l];
+        const int i = std::clamp(static_cast<int>((p.y() - m.top()) / m.height() * layer.inputs()),
+                                 0, layer.inputs() - 1);
+        const int j = std::clamp(static_cast<int>((p.x() - m.left()) / m.width() * layer.outputs()),
+                                 0, layer.outputs() - 1);
+        h.kind = Hit::Edge;
+        h.node = {static_cast<int>(l), j};
+        h.input = i;
+        return h;
+    }
     double best = kEdgeHitPixels;
     const std::size_t layers = std::min(net.layers.size() + 1, nodes.size());
     for (std::size_t c = 1; c < layers; ++c) {
+        if (c - 1 < matrices.size() && !matrices[c - 1].isEmpty()) continue;
         for (std::size_t j = 0; j < nodes[c].size(); ++j) {
             for (std::size_t i = 0; i < nodes[c - 1].size(); ++i) {
                 const double d = distanceToSegment(p, nodes[c - 1][i], nodes[c][j]);
@@ -146,6 +231,79 @@ DiagramLayout::Hit DiagramLayout::hit(const Network& net, QPointF p) const {
     return h;
 }
 
+namespace {
+
+// Each matrix layer: its label ("W1 (100 × 200)"), W as an image (one cell per weight, nearest
+// neighbour), the selected node's incoming column and outgoing row outlined, and a colour strip
+// from -max|w| to +max|w| under it.
+void paintMatrices(QPainter& p, const DiagramLayout& layout, const Network& net,
+                   const FigureOptions& opt, const FigureStyle& style, const QFont& font) {
+    const QFontMetricsF metrics(font);
+    for (std::size_t l = 0; l < layout.matrices.size() && l < net.layers.size(); ++l) {
+        const QRectF& m = layout.matrices[l];
+        if (m.isEmpty()) continue;
+        const Layer& layer = net.layers[l];
+        const float vlim = layerLimit(layer);
+        p.save();
+        p.setRenderHint(QPainter::Antialiasing, false);
+        p.setRenderHint(QPainter::SmoothPixmapTransform, false);
+        p.drawImage(m, weightImage(layer, vlim));
+        p.setPen(QPen(style.muted(), 1.0));
+        p.setBrush(Qt::NoBrush);
+        p.drawRect(m);
+
+        const NodeRef sel = opt.selected;
+        const double cw = m.width() / layer.outputs();
+        const double ch = m.height() / layer.inputs();
+        const double pen = std::max(2.0, style.px(1.5));
+        p.setPen(QPen(detail::selectionColour(), pen));
+        if (sel.layer == static_cast<int>(l) && sel.node >= 0 && sel.node < layer.outputs())
+            p.drawRect(QRectF(m.left() + sel.node * cw, m.top(), cw, m.height()));
+        if (sel.layer + 1 == static_cast<int>(l) && sel.node >= 0 && sel.node < layer.inputs())
+            p.drawRect(QRectF(m.left(), m.top() + sel.node * ch, m.width(), ch));
+
+        // The label above, the colour strip and its ends below.
+        p.setFont(font);
+        p.setPen(style.foreground());
+        QString label = QStringLiteral("W%1 (%2 \u00d7 %3)")
+                            .arg(l + 1)
+                            .arg(layer.inputs())
+                            .arg(layer.outputs());
+        // The label may reach over the gap's free width, up to the circles on either side.
+        double room = m.width();
+        if (l + 1 < layout.nodes.size() && !layout.nodes[l].empty() &&
+            !layout.nodes[l + 1].empty()) {
+            room = std::max(room, layout.nodes[l + 1].front().x() - layout.nodes[l].front().x() -
+                                      2.0 * layout.radius - style.px(8.0));
+        }
+        if (metrics.horizontalAdvance(label) > room) label = QStringLiteral("W%1").arg(l + 1);
+        detail::drawText(p, QPointF(m.center().x(), m.top() - style.px(3.0)),
+                         Qt::AlignHCenter | Qt::AlignBottom, label);
+        const QRectF strip(m.left(), m.bottom() + style.px(3.0), m.width(),
+                           kMatrixStrip * style.px(1.0));
+        QImage bar(256, 1, QImage::Format_ARGB32_Premultiplied);
+        for (int k = 0; k < 256; ++k)
+            bar.setPixel(k, 0, Colormap::diverging().at(k / 255.0));
+        p.drawImage(strip, bar);
+        p.setPen(style.muted());
+        const QString end = QString::number(static_cast<double>(vlim), 'g', 2);
+        const QString low = QStringLiteral("\u2212") + end;
+        const QString high = QStringLiteral("+") + end;
+        const QPointF under(strip.left(), strip.bottom() + style.px(1.0));
+        if (metrics.horizontalAdvance(low + high) + style.px(6.0) <= strip.width()) {
+            detail::drawText(p, under, Qt::AlignLeft | Qt::AlignTop, low);
+            detail::drawText(p, QPointF(strip.right(), under.y()), Qt::AlignRight | Qt::AlignTop,
+                             high);
+        } else {
+            detail::drawText(p, QPointF(strip.center().x(), under.y()),
+                             Qt::AlignHCenter | Qt::AlignTop, QStringLiteral("\u00b1") + end);
+        }
+        p.restore();
+    }
+}
+
+}  // namespace
+
 void paintDiagram(QPainter& p, const QRectF& rect, const Network& net, const FigureOptions& opt) {
     const FigureStyle style = diagramStyle(net, rect, opt.style);
     detail::fillBackground(p, rect, style);
@@ -156,10 +314,14 @@ void paintDiagram(QPainter& p, const QRectF& rect, const Network& net, const Fig
 
     // Edges: thickness and opacity follow |w| / max |w|, colour its sign; strongest on top.
     float maxAbs = 0.0f;
-    for (const Layer& l : net.layers)
-        if (l.W.size() > 0) maxAbs = std::max(maxAbs, l.W.cwiseAbs().maxCoeff());
+    for (std::size_t k = 0; k < net.layers.size(); ++k) {
+        const Layer& l = net.layers[k];
+        if (l.W.size() > 0 && layout.matrices[k].isEmpty())
+            maxAbs = std::max(maxAbs, l.W.cwiseAbs().maxCoeff());
+    }
     std::vector<std::tuple<float, QPointF, QPointF, bool>> edges;
     for (int c = 1; c < columns; ++c) {
+        if (!layout.matrices[static_cast<std::size_t>(c - 1)].isEmpty()) continue;
         const Layer& layer = net.layers[static_cast<std::size_t>(c - 1)];
         const auto& from = layout.nodes[static_cast<std::size_t>(c - 1)];
         const auto& to = layout.nodes[static_cast<std::size_t>(c)];
@@ -209,8 +371,8 @@ void paintDiagram(QPainter& p, const QRectF& rect, const Network& net, const Fig
     // Nodes: inputs white, layer nodes tinted with their activation's colour.
     const double outline = style.px(style.highContrast ? 1.6 : 1.0);
     const double r = layout.radius;
-    const double labelPx = std::min(style.px(11.0), std::max(r * 1.4, style.px(6.0)));
-    const QFont labelFont = detail::pixelFont(style, labelPx);
+    const QFont labelFont = smallFont(style, r);
+    paintMatrices(p, layout, net, opt, style, labelFont);
     for (int c = 0; c < columns; ++c) {
         const QColor fill =
             c == 0 ? QColor(Qt::white)
@@ -248,8 +410,7 @@ void paintDiagram(QPainter& p, const QRectF& rect, const Network& net, const Fig
             p.setPen(style.muted());
             p.setFont(labelFont);
             detail::drawText(p, QPointF(last.x(), last.y() + dy),
-                             Qt::AlignHCenter | Qt::AlignVCenter,
-                             QStringLiteral("+%1 more").arg(n - shown));
+                             Qt::AlignHCenter | Qt::AlignVCenter, moreText(n - shown));
         }
     }
 

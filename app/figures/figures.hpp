@@ -157,7 +157,12 @@ struct DiagramLayout {
     std::vector<std::vector<QPointF>> nodes;  // column 0: inputs; column l + 1: layer l
     std::vector<int> shown;                   // per column: nodes drawn (large layers are cut)
     double radius = 10.0;
-    // What is under `p`: a node (column >= 1 means layer column - 1) or an edge.
+    // Per layer: where its weight matrix W (n_in rows, n_out columns) is drawn as an image
+    // instead of edges, when a column at either end is cut (its edges would be too many and too
+    // thin to see); an empty rectangle where the edges are drawn.
+    std::vector<QRectF> matrices;
+    // What is under `p`: a node (column >= 1 means layer column - 1) or an edge (a matrix cell
+    // is the edge from input row i to node column j).
     struct Hit {
         enum Kind { None, Node, Edge } kind = None;
         NodeRef node;    // Node: the node; Edge: the receiving node

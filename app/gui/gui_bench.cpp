@@ -16,6 +16,7 @@
 #include "model/training_controller.hpp"
 #include "widgets/data_panel.hpp"
 #include "widgets/figure_view.hpp"
+#include "widgets/flow_panel.hpp"
 #include "widgets/inspector.hpp"
 
 namespace nnlens::gui {
@@ -49,6 +50,54 @@ bool waitForPaint(MainWindow& window, std::uint64_t generation, int timeoutMs) {
         if (timer.elapsed() > timeoutMs) return false;
     }
     return true;
+}
+
+// Counts the paint events a widget receives.
+class PaintCounter : public QObject {
+  public:
+    int paints = 0;
+    bool eventFilter(QObject* watched, QEvent* event) override {
+        if (event->type() == QEvent::Paint) ++paints;
+        return QObject::eventFilter(watched, event);
+    }
+};
+
+// Trains on for `seconds` with the Data flow tab shown: how often a new trace reaches the
+// screen, and what a trace and a paint cost.
+QJsonObject flowWhileTraining(MainWindow& window, double seconds) {
+    model::TrainingController& training = *window.training();
+    widgets::FlowPanel* flow = window.flowPanel();
+    window.showTab(QStringLiteral("flow"));
+    std::vector<double> traceMs, paintMs;
+    QObject guard;
+    QObject::connect(flow, &widgets::FlowPanel::traceShown, &guard, [&](double ms) {
+        traceMs.push_back(ms);
+        paintMs.push_back(flow->view()->lastPaintMs());  // the paint of the trace before
+    });
+    int snapshots = 0;  // networks the document showed: what the flow could follow at most
+    QObject::connect(window.document(), &model::Document::networkChanged, &guard,
+                     [&] { ++snapshots; });
+    PaintCounter counter;
+    flow->view()->installEventFilter(&counter);
+    QElapsedTimer clock;
+    clock.start();
+    if (!training.play()) return {{QStringLiteral("error"), window.lastError()}};
+    QTimer heartbeat;
+    heartbeat.start(20);
+    while (static_cast<double>(clock.elapsed()) < seconds * 1000.0)
+        QApplication::processEvents(QEventLoop::WaitForMoreEvents);
+    const double elapsed = static_cast<double>(clock.nsecsElapsed()) / 1e9;
+    training.pause();
+    flow->view()->removeEventFilter(&counter);
+    window.showTab(QStringLiteral("network"));
+    return QJsonObject{
+        {QStringLiteral("seconds"), elapsed},
+        {QStringLiteral("snapshots_per_s"), static_cast<double>(snapshots) / elapsed},
+        {QStringLiteral("updates_per_s"), static_cast<double>(traceMs.size()) / elapsed},
+        {QStringLiteral("paints_per_s"), static_cast<double>(counter.paints) / elapsed},
+        {QStringLiteral("trace_ms"), summary(traceMs)},
+        {QStringLiteral("paint_ms"), summary(paintMs)},
+    };
 }
 
 }  // namespace
@@ -168,6 +217,7 @@ QJsonObject runTrainBench(MainWindow& window, const QString& dataPath, double li
     });
 
     training.setEpochsPerSecond(0.0);
+    const int tracesBefore = window.flowPanel()->traceRequests();
     clock.start();
     tick.start(16);
     if (!training.play()) return {{QStringLiteral("error"), window.lastError()}};
@@ -213,7 +263,12 @@ QJsonObject runTrainBench(MainWindow& window, const QString& dataPath, double li
         {QStringLiteral("gui_lag_ms_max"), percentile(lags, 1.0)},
         {QStringLiteral("backend"), training.service()->backendName()},
         {QStringLiteral("grid"), doc.network().view.n},
+        // Data flow traces asked for while its tab was hidden (none should be).
+        {QStringLiteral("flow_traces_while_hidden"),
+         window.flowPanel()->traceRequests() - tracesBefore},
     };
+    // Then the same run goes on with the Data flow tab shown.
+    result.insert(QStringLiteral("flow_tab"), flowWhileTraining(window, 2.0));
     return result;
 }
 

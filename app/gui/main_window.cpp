@@ -451,7 +451,8 @@ widgets::FigureView* MainWindow::exportView(figures::FigureKind kind) const {
         case figures::FigureKind::Losses:
             return m_losses->view();
         case figures::FigureKind::Flow:
-            return m_flow->view();  // its trace, data and selected module
+            m_flow->waitForTrace();  // traced only while shown: it may be out of date
+            return m_flow->view();   // its trace, data and selected module
         case figures::FigureKind::Quiz:
             return m_quiz->view();  // its order and whether the names show
         case figures::FigureKind::Loss:

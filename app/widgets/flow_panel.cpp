@@ -1,6 +1,6 @@
-// FlowPanel: the flow figure, its trace recomputed on the GUI thread whenever the network, the
-// data, the training loss or a control changes (a trace of 100-200-100-10 with 500 rows takes a few
-// ms).
+// FlowPanel: the flow figure, its trace recomputed by the FlowService's worker whenever the
+// network, the data, the training loss or a control changes while the tab is visible (requests
+// coalesce, so it follows training at the screen's pace); the GUI thread only paints.
 #include "flow_panel.hpp"
 
 #include <QComboBox>
@@ -8,15 +8,16 @@
 #include <QHBoxLayout>
 #include <QLabel>
 #include <QMouseEvent>
+#include <QShowEvent>
 #include <QSignalBlocker>
 #include <QSpinBox>
 #include <QVBoxLayout>
 
 #include <algorithm>
 
-#include "core/error.hpp"
 #include "core/trace.hpp"
 #include "figure_view.hpp"
+#include "model/flow_service.hpp"
 #include "model/training_service.hpp"
 
 namespace nnlens::widgets {
@@ -64,10 +65,17 @@ FlowPanel::FlowPanel(model::Document* doc, QWidget* parent) : QWidget(parent), m
         tr("The loss times K (the seed's 100 * torch.mean(Xout ** 2)): every "
            "gradient scales by K"));
     row->addWidget(m_scale);
+    row->addStretch(1);
+    layout->addLayout(row);
+    // The status on a line of its own, wrapped: a long message must not widen the window.
     m_status = new QLabel(this);
     m_status->setObjectName(QStringLiteral("flowStatus"));
-    row->addWidget(m_status, 1);
-    layout->addLayout(row);
+    m_status->setWordWrap(true);
+    layout->addWidget(m_status);
+
+    m_service = new model::FlowService(this);
+    connect(m_service, &model::FlowService::traced, this,
+            [this](const std::shared_ptr<const model::FlowFrame>& frame) { showTrace(frame); });
 
     connect(m_data, &QComboBox::currentIndexChanged, this, [this] { retrace(); });
     connect(m_samples, &QSpinBox::valueChanged, this, [this] { retrace(); });
@@ -127,30 +135,54 @@ QString FlowPanel::status() const {
 
 void FlowPanel::retrace() {
     const Network& net = m_doc->network();
-    const figures::FlowSource s = source();
-    const bool usesData = figures::flowUsesData(net, s.data.get());
+    const bool usesData = figures::flowUsesData(net, source().data.get());
     m_samples->setEnabled(!usesData);
     m_seed->setEnabled(!usesData);
-    figures::FigureOptions opt = m_view->options();
-    opt.flowSamples = s.samples;
-    QString status;
-    try {
-        opt.trace = figures::traceFlow(net, s);
-        if (m_data->currentIndex() == kDataSet && !usesData) {
-            status = tr("no data set with %1 inputs: random normal inputs").arg(net.inputs);
-        } else if (usesData && s.data->targets() == 0 && !s.data->hasLabels()) {
-            status = tr("no targets: loss = mean(Xout ** 2)");
-        } else if (usesData) {
-            status = tr("loss: %1").arg(QString::fromUtf8(lossName(s.loss.loss).data()));
-        } else {
-            status = tr("loss = mean(Xout ** 2)");
-        }
-    } catch (const InputError& e) {
-        opt.trace.reset();
-        status = QString::fromUtf8(e.what());
+    m_stale = true;
+    if (isVisible()) requestTrace();
+}
+
+void FlowPanel::requestTrace() {
+    const Network& net = m_doc->network();
+    const figures::FlowSource s = source();
+    const bool usesData = figures::flowUsesData(net, s.data.get());
+    if (m_data->currentIndex() == kDataSet && !usesData) {
+        m_requestedStatus = tr("no data set with %1 inputs: random normal inputs").arg(net.inputs);
+    } else if (usesData && s.data->targets() == 0 && !s.data->hasLabels()) {
+        m_requestedStatus = tr("no targets: loss = mean(Xout ** 2)");
+    } else if (usesData) {
+        m_requestedStatus = tr("loss: %1").arg(QString::fromUtf8(lossName(s.loss.loss).data()));
+    } else {
+        m_requestedStatus = tr("loss = mean(Xout ** 2)");
     }
-    m_status->setText(status);
+    m_requestedSamples = s.samples;
+    m_stale = false;
+    ++m_traceRequests;
+    m_requested = m_service->request(net, s);
+}
+
+void FlowPanel::showTrace(const std::shared_ptr<const model::FlowFrame>& frame) {
+    // Frames arrive in order; one already shown (by waitForTrace) is skipped.
+    if (!frame || frame->generation <= m_shown) return;
+    m_shown = frame->generation;
+    figures::FigureOptions opt = m_view->options();
+    opt.flowSamples = m_requestedSamples;
+    opt.trace = frame->trace;
+    m_status->setText(frame->error.isEmpty() ? m_requestedStatus : frame->error);
     m_view->setOptions(opt);
+    emit traceShown(frame->traceMs);
+}
+
+bool FlowPanel::waitForTrace(int timeoutMs) {
+    if (m_stale) requestTrace();
+    if (!m_service->waitFor(m_requested, timeoutMs)) return false;
+    showTrace(m_service->latest());
+    return m_shown >= m_requested;
+}
+
+void FlowPanel::showEvent(QShowEvent* event) {
+    QWidget::showEvent(event);
+    if (m_stale) requestTrace();
 }
 
 bool FlowPanel::eventFilter(QObject* watched, QEvent* event) {

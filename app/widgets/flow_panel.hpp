@@ -1,6 +1,8 @@
 // The Data flow tab: the seed's torch.nn.Sequential modules with the shapes trace(net) prints,
 // traced live on the document's data or on random normal inputs, and the controls that choose
-// them (data, N, seed, loss scale). Clicking a module box selects it.
+// them (data, N, seed, loss scale). Clicking a module box selects it. Traces run on a worker
+// (model::FlowService), only while the tab is visible; a change made while it is hidden is
+// traced once when it shows.
 #pragma once
 
 #include <QString>
@@ -15,6 +17,11 @@ class QComboBox;
 class QDoubleSpinBox;
 class QLabel;
 class QSpinBox;
+
+namespace nnlens::model {
+class FlowService;
+struct FlowFrame;
+}  // namespace nnlens::model
 
 namespace nnlens::widgets {
 
@@ -37,18 +44,28 @@ class FlowPanel : public QWidget {
     QSpinBox* samples() const { return m_samples; }
     QSpinBox* seed() const { return m_seed; }
     QDoubleSpinBox* lossScale() const { return m_scale; }
-    // The last trace (null when it failed: status() says why).
+    // The last trace shown (null when it failed: status() says why).
     std::shared_ptr<const ModuleTrace> trace() const;
     QString status() const;
+    // Traces now when the shown trace is out of date (even while the tab is hidden: the export
+    // needs it) and waits until it is shown; false when it did not finish within `timeoutMs`.
+    bool waitForTrace(int timeoutMs = 10000);
+    // Traces asked of the worker so far (none while the tab is hidden).
+    int traceRequests() const { return m_traceRequests; }
 
   signals:
     void moduleChanged(int module);
+    // A new trace is shown (the worker's time for it).
+    void traceShown(double traceMs);
 
   protected:
     bool eventFilter(QObject* watched, QEvent* event) override;
+    void showEvent(QShowEvent* event) override;
 
   private:
     void retrace();
+    void requestTrace();
+    void showTrace(const std::shared_ptr<const model::FlowFrame>& frame);
     void networkShapeMaybeChanged();
 
     model::Document* m_doc;
@@ -59,6 +76,13 @@ class FlowPanel : public QWidget {
     QDoubleSpinBox* m_scale = nullptr;
     QLabel* m_status = nullptr;
     int m_inputs = -1;  // the network's inputs the N default was chosen for
+    model::FlowService* m_service = nullptr;
+    bool m_stale = true;            // changed since the last request (made while hidden)
+    std::uint64_t m_requested = 0;  // the newest request's generation
+    std::uint64_t m_shown = 0;      // the generation of the trace shown
+    int m_requestedSamples = 100;   // the newest request's N
+    QString m_requestedStatus;      // what the status line says once it is shown
+    int m_traceRequests = 0;
 };
 
 }  // namespace nnlens::widgets

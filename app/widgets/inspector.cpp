@@ -1,15 +1,17 @@
-// Inspector: sliders map [lo, hi] onto 1000 steps; a press-to-release drag is one undo step.
+// Inspector: sliders map [lo, hi] onto 1000 steps; a press-to-release drag is one undo step. Rows
+// sit at fixed heights in a scroll area and get their widgets when they come into view, so that
+// selecting a node with 200 inputs makes a screenful of sliders, not 600 widgets.
 #include "inspector.hpp"
 
 #include <QDoubleSpinBox>
 #include <QEvent>
 #include <QFormLayout>
-#include <QGridLayout>
 #include <QGroupBox>
 #include <QHBoxLayout>
 #include <QKeyEvent>
 #include <QLabel>
 #include <QScrollArea>
+#include <QScrollBar>
 #include <QSignalBlocker>
 #include <QSlider>
 #include <QVBoxLayout>
@@ -24,6 +26,9 @@ namespace nnlens::widgets {
 namespace {
 
 constexpr int kSliderSteps = 1000;
+// Rows made below the viewport's last one, and before the scroll area has a size.
+constexpr int kRowsAhead = 4;
+constexpr int kFirstRows = 24;
 
 QString inputName(int layer, int input) {
     return layer == 0 ? QStringLiteral("x%1").arg(input + 1) : QStringLiteral("h%1").arg(input + 1);
@@ -53,15 +58,17 @@ Inspector::Inspector(model::Document* doc, QWidget* parent) : QWidget(parent), m
     m_formula->setObjectName(QStringLiteral("formula"));
     layout->addWidget(m_formula);
 
-    auto* scroll = new QScrollArea(this);
-    scroll->setWidgetResizable(true);
-    scroll->setFrameShape(QFrame::NoFrame);
-    m_rowsBox = new QWidget(scroll);
-    m_grid = new QGridLayout(m_rowsBox);
-    m_grid->setContentsMargins(0, 0, 0, 0);
-    m_grid->setColumnStretch(1, 1);
-    scroll->setWidget(m_rowsBox);
-    layout->addWidget(scroll, 2);
+    m_scroll = new QScrollArea(this);
+    m_scroll->setWidgetResizable(true);
+    m_scroll->setFrameShape(QFrame::NoFrame);
+    m_scroll->setObjectName(QStringLiteral("inspectorRows"));
+    m_rowsBox = new QWidget(m_scroll);
+    m_scroll->setWidget(m_rowsBox);
+    m_rowsBox->installEventFilter(this);
+    m_scroll->viewport()->installEventFilter(this);
+    connect(m_scroll->verticalScrollBar(), &QScrollBar::valueChanged, this,
+            [this] { ensureVisibleRows(); });
+    layout->addWidget(m_scroll, 2);
 
     auto* rangeBox = new QHBoxLayout;
     rangeBox->addWidget(new QLabel(tr("Slider range"), this));
@@ -112,11 +119,17 @@ void Inspector::setSliderRange(double lo, double hi) {
     refreshValues();
 }
 
-QSlider* Inspector::slider(int row) const {
+QSlider* Inspector::slider(int row) {
+    ensureRow(row);
     return m_rows.at(static_cast<std::size_t>(row)).slider;
 }
-QDoubleSpinBox* Inspector::spinBox(int row) const {
+QDoubleSpinBox* Inspector::spinBox(int row) {
+    ensureRow(row);
     return m_rows.at(static_cast<std::size_t>(row)).spin;
+}
+int Inspector::builtRowCount() const {
+    return static_cast<int>(
+        std::count_if(m_rows.begin(), m_rows.end(), [](const Row& r) { return r.slider; }));
 }
 model::ParamRef Inspector::parameterOfRow(int row) const {
     return m_rows.at(static_cast<std::size_t>(row)).param;
@@ -142,6 +155,19 @@ void Inspector::rebuild() {
         refreshValues();
         return;
     }
+    if (valid && inputs == m_shownInputs && !m_rows.empty()) {
+        // Another node with as many inputs: the rows (and their widgets) now edit its numbers.
+        m_shown = sel;
+        for (std::size_t i = 0; i < m_rows.size(); ++i) {
+            Row& r = m_rows[i];
+            r.param.layer = sel.layer;
+            r.param.node = sel.node;
+            if (r.name) r.name->setText(rowName(static_cast<int>(i)));
+        }
+        fitRange(true);
+        refreshValues();
+        return;
+    }
     m_shown = sel;
     m_shownInputs = inputs;
     for (Row& r : m_rows) {
@@ -150,59 +176,97 @@ void Inspector::rebuild() {
         delete r.spin;
     }
     m_rows.clear();
-    for (int i = 0; i < m_grid->rowCount(); ++i)
-        m_grid->setRowStretch(i, 0);
     m_focusedRow = -1;
+    m_rowsBox->setMinimumHeight(0);
     if (!valid) {
         m_title->setText(tr("No node selected"));
         m_formula->clear();
         return;
     }
-    // Very wide layers get the first rows only: sliders for 4096 inputs help nobody.
-    constexpr int kMaxRows = 256;
-    const int shownInputs = std::min(inputs, kMaxRows);
-    for (int i = 0; i <= shownInputs; ++i) {
-        const bool bias = i == shownInputs;
-        Row r;
-        r.param = model::ParamRef{sel.layer, sel.node, bias ? -1 : i};
-        r.name = new QLabel(bias ? tr("bias b") : tr("w from %1").arg(inputName(sel.layer, i)),
-                            m_rowsBox);
-        r.slider = new QSlider(Qt::Horizontal, m_rowsBox);
-        r.slider->setRange(0, kSliderSteps);
-        r.slider->setPageStep(kSliderSteps / 20);
-        r.slider->setObjectName(bias ? QStringLiteral("slider-bias")
-                                     : QStringLiteral("slider-w%1").arg(i + 1));
-        r.spin = new QDoubleSpinBox(m_rowsBox);
-        r.spin->setRange(-1e6, 1e6);
-        r.spin->setDecimals(3);
-        r.spin->setSingleStep(0.05);
-        r.spin->setKeyboardTracking(false);
-        r.spin->setObjectName(bias ? QStringLiteral("spin-bias")
-                                   : QStringLiteral("spin-w%1").arg(i + 1));
-        const int row = static_cast<int>(m_rows.size());
-        m_grid->addWidget(r.name, row, 0);
-        m_grid->addWidget(r.slider, row, 1);
-        m_grid->addWidget(r.spin, row, 2);
-        r.slider->installEventFilter(this);
-        r.spin->installEventFilter(this);
-        connect(r.slider, &QSlider::sliderPressed, this, [this] {
-            m_dragId = m_doc->beginDrag();
-            emit dragging(true);
-        });
-        connect(r.slider, &QSlider::sliderReleased, this, [this] {
-            m_dragId = 0;
-            emit dragging(false);
-        });
-        connect(r.slider, &QSlider::valueChanged, this,
-                [this, row](int position) { setValue(row, sliderValue(position), true); });
-        connect(r.spin, &QDoubleSpinBox::valueChanged, this,
-                [this, row](double v) { setValue(row, v, false); });
-        m_rows.push_back(r);
-    }
-    m_grid->setRowStretch(static_cast<int>(m_rows.size()), 1);
+    for (int i = 0; i <= inputs; ++i)
+        m_rows.push_back(Row{model::ParamRef{sel.layer, sel.node, i == inputs ? -1 : i}});
     fitRange(true);
-    m_focusedRow = static_cast<int>(m_rows.size()) - 1;
+    // The first row sets the height of all; the bias (last) row is always there.
+    ensureRow(0);
+    m_rowsBox->setMinimumHeight(m_rowHeight * rowCount());
+    ensureRow(rowCount() - 1);
+    m_scroll->verticalScrollBar()->setValue(0);
+    ensureVisibleRows();
+    m_focusedRow = rowCount() - 1;
     refreshValues();
+}
+
+QString Inspector::rowName(int row) const {
+    const model::ParamRef& param = m_rows.at(static_cast<std::size_t>(row)).param;
+    return param.input < 0 ? tr("bias b")
+                           : tr("w from %1").arg(inputName(param.layer, param.input));
+}
+
+void Inspector::ensureRow(int row) {
+    if (row < 0 || row >= rowCount()) return;
+    Row& r = m_rows[static_cast<std::size_t>(row)];
+    if (r.slider) return;
+    const bool bias = r.param.input < 0;
+    r.name = new QLabel(rowName(row), m_rowsBox);
+    r.slider = new QSlider(Qt::Horizontal, m_rowsBox);
+    r.slider->setRange(0, kSliderSteps);
+    r.slider->setPageStep(kSliderSteps / 20);
+    r.slider->setObjectName(bias ? QStringLiteral("slider-bias")
+                                 : QStringLiteral("slider-w%1").arg(row + 1));
+    r.spin = new QDoubleSpinBox(m_rowsBox);
+    r.spin->setRange(-1e6, 1e6);
+    r.spin->setDecimals(3);
+    r.spin->setSingleStep(0.05);
+    r.spin->setKeyboardTracking(false);
+    r.spin->setObjectName(bias ? QStringLiteral("spin-bias")
+                               : QStringLiteral("spin-w%1").arg(row + 1));
+    if (m_rowHeight == 0) {
+        // Every row is as tall as a spin box; the names as wide as the widest one can be.
+        m_rowHeight = std::max(r.spin->sizeHint().height(), r.slider->sizeHint().height()) + 4;
+        m_spinWidth = r.spin->sizeHint().width();
+        m_nameWidth = r.name->fontMetrics().horizontalAdvance(tr("w from h0000")) + 6;
+    }
+    r.slider->installEventFilter(this);
+    r.spin->installEventFilter(this);
+    connect(r.slider, &QSlider::sliderPressed, this, [this] {
+        m_dragId = m_doc->beginDrag();
+        emit dragging(true);
+    });
+    connect(r.slider, &QSlider::sliderReleased, this, [this] {
+        m_dragId = 0;
+        emit dragging(false);
+    });
+    connect(r.slider, &QSlider::valueChanged, this,
+            [this, row](int position) { setValue(row, sliderValue(position), true); });
+    connect(r.spin, &QDoubleSpinBox::valueChanged, this,
+            [this, row](double v) { setValue(row, v, false); });
+    placeRow(row);
+    showRowValue(row);
+    r.name->show();
+    r.slider->show();
+    r.spin->show();
+}
+
+void Inspector::placeRow(int row) {
+    const Row& r = m_rows.at(static_cast<std::size_t>(row));
+    if (!r.slider) return;
+    const int y = row * m_rowHeight;
+    const int h = m_rowHeight - 4;
+    const int width = m_rowsBox->width();
+    const int sliderWidth = std::max(20, width - m_nameWidth - m_spinWidth - 12);
+    r.name->setGeometry(0, y, m_nameWidth, h);
+    r.slider->setGeometry(m_nameWidth + 6, y, sliderWidth, h);
+    r.spin->setGeometry(width - m_spinWidth, y, m_spinWidth, h);
+}
+
+void Inspector::ensureVisibleRows() {
+    if (m_rows.empty() || m_rowHeight <= 0) return;
+    const int top = m_scroll->verticalScrollBar()->value();
+    const int height = m_scroll->viewport()->height();
+    const int first = std::max(0, top / m_rowHeight);
+    const int last = height > 0 ? (top + height) / m_rowHeight + kRowsAhead : kFirstRows;
+    for (int row = first; row <= std::min(last, rowCount() - 1); ++row)
+        ensureRow(row);
 }
 
 void Inspector::fitRange(bool allowShrink) {
@@ -237,8 +301,11 @@ void Inspector::fitRange(bool allowShrink) {
 void Inspector::focusParameter(int input) {
     const int row = input < 0 ? rowCount() - 1 : input;
     if (row < 0 || row >= rowCount()) return;
+    ensureRow(row);
     m_focusedRow = row;
-    m_rows[static_cast<std::size_t>(row)].slider->setFocus(Qt::OtherFocusReason);
+    QSlider* s = m_rows[static_cast<std::size_t>(row)].slider;
+    m_scroll->ensureWidgetVisible(s, 0, m_rowHeight);
+    s->setFocus(Qt::OtherFocusReason);
 }
 
 void Inspector::changeEvent(QEvent* event) {
@@ -266,18 +333,23 @@ void Inspector::refreshValues() {
                          .arg(sel.node + 1)
                          .arg(QString::fromUtf8(activationName(layer.activation).data())));
     m_formula->setText(figures::nodeFormula(net, sel));
-    for (Row& r : m_rows) {
-        const float v = m_doc->parameter(r.param);
-        QSignalBlocker bs(r.slider), bp(r.spin);
-        if (!r.slider->isSliderDown()) r.slider->setValue(sliderPosition(v));
-        r.spin->setValue(v);
-    }
+    for (int row = 0; row < rowCount(); ++row)
+        showRowValue(row);
+}
+
+void Inspector::showRowValue(int row) {
+    const Row& r = m_rows.at(static_cast<std::size_t>(row));
+    if (!r.slider) return;
+    const float v = m_doc->parameter(r.param);
+    QSignalBlocker bs(r.slider), bp(r.spin);
+    if (!r.slider->isSliderDown()) r.slider->setValue(sliderPosition(v));
+    r.spin->setValue(v);
 }
 
 void Inspector::setValue(int row, double value, bool fromSlider) {
     const Row& r = m_rows.at(static_cast<std::size_t>(row));
     // Only a press-and-drag merges; keyboard steps on a slider are one undo step each.
-    const int drag = fromSlider && r.slider->isSliderDown() ? m_dragId : 0;
+    const int drag = fromSlider && r.slider && r.slider->isSliderDown() ? m_dragId : 0;
     m_focusedRow = row;
     if (!m_doc->setParameter(r.param, static_cast<float>(value), drag)) refreshValues();
 }
@@ -291,10 +363,17 @@ void Inspector::nudge(int steps) {
 }
 
 bool Inspector::eventFilter(QObject* watched, QEvent* event) {
-    if (event->type() == QEvent::FocusIn) {
+    if (event->type() == QEvent::Resize &&
+        (watched == m_rowsBox || watched == m_scroll->viewport())) {
+        if (watched == m_rowsBox) {
+            for (int row = 0; row < rowCount(); ++row)
+                placeRow(row);
+        }
+        ensureVisibleRows();
+    } else if (event->type() == QEvent::FocusIn) {
         for (int i = 0; i < rowCount(); ++i) {
-            if (watched == m_rows[static_cast<std::size_t>(i)].slider ||
-                watched == m_rows[static_cast<std::size_t>(i)].spin) {
+            const Row& r = m_rows[static_cast<std::size_t>(i)];
+            if (r.slider && (watched == r.slider || watched == r.spin)) {
                 m_focusedRow = i;
             }
         }

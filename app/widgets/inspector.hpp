@@ -1,5 +1,6 @@
 // Inspector: the selected node's incoming weights and bias on sliders and spin boxes, its large
-// single-unit view and its formula.
+// single-unit view and its formula. The rows of a wide node (200 weights) are made as they
+// scroll into view, and kept while another node with as many inputs is selected.
 #pragma once
 
 #include <QWidget>
@@ -9,8 +10,8 @@
 #include "model/document.hpp"
 
 class QDoubleSpinBox;
-class QGridLayout;
 class QLabel;
+class QScrollArea;
 class QSlider;
 
 namespace nnlens::widgets {
@@ -29,10 +30,13 @@ class Inspector : public QWidget {
     double sliderLo() const { return m_lo; }
     double sliderHi() const { return m_hi; }
 
-    // The rows shown now: one per incoming weight, then the bias.
+    // The rows of the selected node: one per incoming weight, then the bias. A row's widgets
+    // are made when it scrolls into view or is asked for here.
     int rowCount() const { return static_cast<int>(m_rows.size()); }
-    QSlider* slider(int row) const;
-    QDoubleSpinBox* spinBox(int row) const;
+    QSlider* slider(int row);
+    QDoubleSpinBox* spinBox(int row);
+    // How many rows have their widgets now (the visible ones, the bias and those asked for).
+    int builtRowCount() const;
     model::ParamRef parameterOfRow(int row) const;
     // The row whose slider or spin box had focus last (the bias by default).
     int focusedRow() const { return m_focusedRow; }
@@ -57,8 +61,13 @@ class Inspector : public QWidget {
         QDoubleSpinBox* spin = nullptr;
     };
 
-    void rebuild();        // the selected node's rows
-    void refreshValues();  // values from the document, no edits
+    void rebuild();              // the selected node's rows
+    void refreshValues();        // values from the document, no edits
+    void ensureRow(int row);     // makes the row's widgets (placed, shown, with its values)
+    void ensureVisibleRows();    // the rows in (and just below) the scroll area's viewport
+    void placeRow(int row);      // the row's widgets at its place in m_rowsBox
+    void showRowValue(int row);  // the row's slider and spin box from the document
+    QString rowName(int row) const;
     void fitRange(bool allowShrink);
     void setValue(int row, double value, bool fromSlider);
     int sliderPosition(double value) const;
@@ -67,8 +76,11 @@ class Inspector : public QWidget {
     model::Document* m_doc;
     QLabel* m_title = nullptr;
     QLabel* m_formula = nullptr;
-    QWidget* m_rowsBox = nullptr;
-    QGridLayout* m_grid = nullptr;
+    QScrollArea* m_scroll = nullptr;
+    QWidget* m_rowsBox = nullptr;  // no layout: rows are placed at row * m_rowHeight
+    int m_rowHeight = 0;
+    int m_nameWidth = 0;
+    int m_spinWidth = 0;
     FigureView* m_unit = nullptr;
     QDoubleSpinBox* m_loSpin = nullptr;
     QDoubleSpinBox* m_hiSpin = nullptr;

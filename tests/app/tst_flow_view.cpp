@@ -88,6 +88,7 @@ class TestFlowView : public QObject {
         QVERIFY(tabs);
         QCOMPARE(tabs->currentWidget(), static_cast<QWidget*>(&panel()));
         QVERIFY(panel().view()->isVisible());
+        QVERIFY(panel().waitForTrace());  // traced on the worker
         // The notebook's N = 100 normal inputs, traced with mean(Xout ** 2).
         QCOMPARE(panel().samples()->value(), 100);
         const auto trace = panel().trace();
@@ -123,9 +124,11 @@ class TestFlowView : public QObject {
     void controlsRetrace() {
         const float before = *panel().trace()->loss();
         panel().lossScale()->setValue(100.0);
+        QVERIFY(panel().waitForTrace());
         QVERIFY(panel().trace());
         QCOMPARE(*panel().trace()->loss(), before * 100.0f);
         panel().samples()->setValue(37);
+        QVERIFY(panel().waitForTrace());
         QCOMPARE(panel().trace()->input(0).rows(), 37);
         panel().samples()->setValue(100);
         panel().lossScale()->setValue(1.0);
@@ -152,6 +155,7 @@ class TestFlowView : public QObject {
         m_window->showTab(QStringLiteral("flow"));
         panel().setModule(module);
         panel().lossScale()->setValue(scale);
+        QVERIFY(panel().waitForTrace());
         QVERIFY(panel().trace());
         const QImage exported = m_window->exportImage(FigureKind::Flow, size, {});
         QTemporaryDir dir;
