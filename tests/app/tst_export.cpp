@@ -287,8 +287,10 @@ class TestExport : public QObject {
         QVERIFY2(dialog->exportTo(path, &error), qPrintable(error));
         const QImage img(path);
         QCOMPARE(img.size(), size);
-        if (const QString shots = qEnvironmentVariable("NNLENS_SHOT_DIR"); !shots.isEmpty())
+        if (const QString shots = qEnvironmentVariable("NNLENS_SHOT_DIR"); !shots.isEmpty()) {
             img.save(shots + "/export-single-unit-default.png");
+            dialog->grab().save(shots + "/export-dialog.png");
+        }
         figures::FigureOptions opt;
         opt.style = dialog->style();
         const figures::GraphLayout layout = figures::layoutGraph(
