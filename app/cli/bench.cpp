@@ -1,7 +1,6 @@
 // nnlens-cli bench: times grid maps, single-node map updates and training on one backend.
 #include "bench.hpp"
 
-#include <QBuffer>
 #include <QByteArray>
 #include <QImage>
 
@@ -20,6 +19,7 @@
 #include "core/trainer.hpp"
 #include "figures/figures.hpp"
 #include "figures/map_set.hpp"
+#include "figures/png.hpp"
 #include "gui_scope.hpp"
 #include "json.hpp"
 #include "text/number_text.hpp"
@@ -224,16 +224,45 @@ BenchResult runBench(Backend& backend, bool quick, bool large, std::ostream& log
                 figures::renderFigure(figures::FigureKind::Graph, net, nullptr, size, figureOpt);
             paint.push_back(millisecondsSince(t0));
             t0 = Clock::now();
-            QByteArray png;
-            QBuffer buffer(&png);
-            buffer.open(QIODevice::WriteOnly);
-            img.save(&buffer, "PNG");
+            const QByteArray png = figures::encodePng(img);
             encode.push_back(millisecondsSince(t0));
         }
         r.renderGraphMs = median(paint);
         r.renderGraphPngMs = median(encode);
         log << "bench: graph figure 2400x1200 painted in " << text::formatNumber(r.renderGraphMs)
             << " ms, PNG in " << text::formatNumber(r.renderGraphPngMs) << " ms\n"
+            << std::flush;
+    }
+    // #13: the network figure of 2-8-8-8-1 as a tall slide, 1200 x 2400, as render writes it:
+    // maps on this backend, painted, encoded as PNG. Medians.
+    {
+        const GuiScope gui;
+        const Network tall = benchNetwork();
+        const QSize size(1200, 2400);
+        const figures::FigureOptions figureOpt;
+        std::vector<double> total, mapsMs, paint, encode;
+        for (int i = 0; i < (quick ? 1 : 7); ++i) {
+            const auto t0 = Clock::now();
+            const figures::MapSet maps =
+                figures::computeMapSet(tall, std::nullopt, evaluator.get());
+            const auto t1 = Clock::now();
+            const QImage img =
+                figures::renderFigure(figures::FigureKind::Graph, tall, &maps, size, figureOpt);
+            const auto t2 = Clock::now();
+            const QByteArray png = figures::encodePng(img);
+            mapsMs.push_back(std::chrono::duration<double, std::milli>(t1 - t0).count());
+            paint.push_back(std::chrono::duration<double, std::milli>(t2 - t1).count());
+            encode.push_back(millisecondsSince(t2));
+            total.push_back(millisecondsSince(t0));
+        }
+        r.renderTallMs = median(total);
+        r.renderTallMapsMs = median(mapsMs);
+        r.renderTallPaintMs = median(paint);
+        r.renderTallPngMs = median(encode);
+        log << "bench: graph figure 1200x2400 in " << text::formatNumber(r.renderTallMs)
+            << " ms (maps " << text::formatNumber(r.renderTallMapsMs) << ", painting "
+            << text::formatNumber(r.renderTallPaintMs) << ", PNG "
+            << text::formatNumber(r.renderTallPngMs) << ")\n"
             << std::flush;
     }
     // The seed's statistical perspective: 100-200-100-10 (tanh, relu, linear) on N = 500
@@ -271,11 +300,17 @@ Json benchJson(const BenchResult& r, std::string_view backendName) {
               {"render_graph_ms", jsonNumber(r.renderGraphMs)},
               {"render_graph_png_ms", jsonNumber(r.renderGraphPngMs)},
               {"trace_ms", jsonNumber(r.traceMs)},
+              {"render_graph_2x8x8x8x1_1200x2400_ms", jsonNumber(r.renderTallMs)},
+              {"render_graph_2x8x8x8x1_1200x2400_parts_ms",
+               {{"maps", jsonNumber(r.renderTallMapsMs)},
+                {"paint", jsonNumber(r.renderTallPaintMs)},
+                {"png", jsonNumber(r.renderTallPngMs)}}},
               {"targets",
                {{"grid_ms", jsonNumber(kTargetGridMs)},
                 {"grid_update_ms", jsonNumber(kTargetGridUpdateMs)},
                 {"train_samples_per_s", jsonNumber(kTargetTrainSamplesPerS)},
-                {"trace_ms", jsonNumber(kTargetTraceMs)}}},
+                {"trace_ms", jsonNumber(kTargetTraceMs)},
+                {"render_graph_2x8x8x8x1_1200x2400_ms", jsonNumber(kTargetRenderTallMs)}}},
               {"machine",
                {{"threads", static_cast<std::int64_t>(std::thread::hardware_concurrency())},
                 {"cpu", cpuModel()},
@@ -324,6 +359,9 @@ of training (MSE, Adam, batch 10, 500 spiral points), best of 3 runs of about
 a second each; live_update_ms: a first-layer weight changed, every layer
 recomputed and every map coloured; render_graph_ms and render_graph_png_ms:
 the network figure at 2400 x 1200 painted, then encoded as PNG (medians of 5);
+render_graph_2x8x8x8x1_1200x2400_ms: what render --figure graph --width 1200
+--height 2400 does for the network, maps, painting and PNG (median of 7; its
+parts in render_graph_2x8x8x8x1_1200x2400_parts_ms);
 trace_ms: nnlens-cli trace's work on the seed's statistical-perspective
 network (100-200-100-10, tanh, relu, linear) with 500 standard normal inputs
 and mse: forward, backward and every tensor's statistics (median of 30).

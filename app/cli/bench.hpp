@@ -28,6 +28,12 @@ struct BenchResult {
     double largeGridMs = 0.0;  // median compute of a 2-16-16-16-1 tanh at n 2048, maps on the host
     double renderGraphMs = 0.0;     // the 2-8-8-8-1 network figure at 2400 x 1200, painted
     double renderGraphPngMs = 0.0;  // the same image encoded as PNG
+    // What render --figure graph --width 1200 --height 2400 does for a 2-8-8-8-1 network (#13):
+    // maps, painting and PNG encoding, median; and each part's median.
+    double renderTallMs = 0.0;
+    double renderTallMapsMs = 0.0;
+    double renderTallPaintMs = 0.0;
+    double renderTallPngMs = 0.0;
     // traceModules on the statistical-perspective network (100-200-100-10 tanh, relu, linear)
     // with N = 500 normal inputs and mse: forward, backward and every statistic, median.
     double traceMs = 0.0;
@@ -42,7 +48,8 @@ struct BenchResult {
 inline constexpr double kTargetGridMs = 1.5;
 inline constexpr double kTargetGridUpdateMs = 0.5;
 inline constexpr double kTargetTrainSamplesPerS = 5e6;
-inline constexpr double kTargetTraceMs = 10.0;  // the data-flow issue's target
+inline constexpr double kTargetTraceMs = 10.0;        // the data-flow issue's target
+inline constexpr double kTargetRenderTallMs = 100.0;  // #13: the tall network figure, maps to PNG
 
 // Runs the three measurements on `backend`; `quick` runs each only a few times (for tests);
 // `large` adds the big grid and the 1 M-point training run. One line per measurement goes to

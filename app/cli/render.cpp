@@ -2,7 +2,6 @@
 // PNG saved atomically, JSON out.
 #include "command.hpp"
 
-#include <QBuffer>
 #include <QCoreApplication>
 #include <QElapsedTimer>
 #include <QGuiApplication>
@@ -25,6 +24,7 @@
 #include "core/trace.hpp"
 #include "core/trainer.hpp"
 #include "figures/figures.hpp"
+#include "figures/png.hpp"
 #include "gui_scope.hpp"
 #include "json.hpp"
 
@@ -242,6 +242,7 @@ int runRender(const Args& a, Io& io) {
                                 rangeText(kMinDpi, figures::kMaxFigureDpi) + ")");
     }
     opt.style.transparent = a.has("transparent");
+    opt.showSelection = a.has("show-selection");
     if (a.has("presentation")) {
         opt.style.scale = 1.5;
         opt.style.highContrast = true;
@@ -398,11 +399,8 @@ int runRender(const Args& a, Io& io) {
 
     // Encoded in memory, then written as every -o file is (writeFileAtomic: through a symbolic
     // link, its temporary file removed by SIGINT/SIGTERM).
-    QByteArray png;
-    QBuffer buffer(&png);
-    if (!buffer.open(QIODevice::WriteOnly) || !img.save(&buffer, "PNG")) {
-        throw std::runtime_error(output + ": cannot encode the PNG");
-    }
+    const QByteArray png = encodePng(img);
+    if (png.isEmpty()) throw std::runtime_error(output + ": cannot encode the PNG");
     writeFileAtomic(output,
                     std::string_view(png.constData(), static_cast<std::size_t>(png.size())));
     const double ms = static_cast<double>(timer.nsecsElapsed()) / 1e6;
@@ -423,7 +421,8 @@ static_assert(figures::kMinLossSigma == 0.05 && figures::kMaxLossSigma == 100.0,
 
 std::string renderHelp() {
     return R"(Usage: nnlens-cli render NET --figure F -o FIG.png [--width W] [--height H]
-                         [--dpi D] [--node L,N] [--transparent] [--presentation]
+                         [--dpi D] [--node L,N] [--show-selection]
+                         [--transparent] [--presentation]
                          [--vlim V] [--softmax-range LO,HI] [--activation NAME]
                          [--sigma S] [--loss NAME]
                          [--n N] [--range R] [--bins B]
@@ -460,8 +459,12 @@ Options:
   --width W, --height H size in pixels (default: the figure's size in inches
                         times dpi; one of them alone keeps that aspect)
   --dpi D               dots per inch, )" +
-           rangeText(kMinDpi, figures::kMaxFigureDpi) + R"( (default 100)
+           rangeText(kMinDpi, figures::kMaxFigureDpi) + R"( (default 100): the size of
+                        text and lines; --width and --height stay the pixels
+                        written, without them the size is inches times dpi
   --node L,N            the selected node, 1-based layer and node (default 1,1)
+  --show-selection      graph, network: the selected node's frame as the
+                        window draws it (default: none, a figure for a slide)
   --transparent         transparent background instead of white
   --presentation        larger text and heavier lines, for a projector
   --vlim V              fixed colour limit of the maps, > 0, at most 1e30
@@ -519,7 +522,8 @@ Command renderCommand() {
               "range",  "bins",      "backend",       "history",    "scan",
               "data",   "val-split", "fit-column",    "mark-epoch", "seed",
               "loss",   "reduction", "loss-scale",    "module",     "sigma"},
-             {"transparent", "presentation", "points", "points-on-all-maps", "reveal", "no-arrows"},
+             {"transparent", "presentation", "points", "points-on-all-maps", "reveal", "no-arrows",
+              "show-selection"},
              {"NET (the network file)"}},
             runRender};
 }

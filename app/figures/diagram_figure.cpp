@@ -320,6 +320,8 @@ void paintDiagram(QPainter& p, const QRectF& rect, const Network& net, const Fig
             maxAbs = std::max(maxAbs, l.W.cwiseAbs().maxCoeff());
     }
     std::vector<std::tuple<float, QPointF, QPointF, bool>> edges;
+    // w = 0 exactly has neither sign: a grey dashed hairline says "connected, no weight" (#13).
+    std::vector<QLineF> zeros;
     for (int c = 1; c < columns; ++c) {
         if (!layout.matrices[static_cast<std::size_t>(c - 1)].isEmpty()) continue;
         const Layer& layer = net.layers[static_cast<std::size_t>(c - 1)];
@@ -328,6 +330,10 @@ void paintDiagram(QPainter& p, const QRectF& rect, const Network& net, const Fig
         for (std::size_t j = 0; j < to.size(); ++j) {
             for (std::size_t i = 0; i < from.size(); ++i) {
                 const float w = layer.W(static_cast<Eigen::Index>(i), static_cast<Eigen::Index>(j));
+                if (w == 0.0f) {
+                    zeros.emplace_back(from[i], to[j]);
+                    continue;
+                }
                 edges.emplace_back(maxAbs > 0.0f ? std::abs(w) / maxAbs : 0.0f, from[i], to[j],
                                    w >= 0.0f);
             }
@@ -335,6 +341,10 @@ void paintDiagram(QPainter& p, const QRectF& rect, const Network& net, const Fig
     }
     std::stable_sort(edges.begin(), edges.end(),
                      [](const auto& a, const auto& b) { return std::get<0>(a) < std::get<0>(b); });
+    if (!zeros.empty()) {
+        p.setPen(QPen(style.muted(), style.px(0.8), Qt::DashLine, Qt::FlatCap));
+        p.drawLines(zeros.data(), static_cast<int>(zeros.size()));
+    }
     const double maxWidth = std::min(style.px(4.0), layout.radius * 0.8);
     // Edges of one sign and nearly the same strength (32 steps) share a pen and go to the
     // rasteriser in one drawLines call: a slider drag repaints the diagram every frame.
@@ -381,8 +391,8 @@ void paintDiagram(QPainter& p, const QRectF& rect, const Network& net, const Fig
                              0.65);
         for (std::size_t i = 0; i < layout.nodes[static_cast<std::size_t>(c)].size(); ++i) {
             const QPointF centre = layout.nodes[static_cast<std::size_t>(c)][i];
-            const bool selected =
-                c >= 1 && opt.selected.layer == c - 1 && opt.selected.node == static_cast<int>(i);
+            const bool selected = opt.showSelection && c >= 1 && opt.selected.layer == c - 1 &&
+                                  opt.selected.node == static_cast<int>(i);
             p.setBrush(fill);
             p.setPen(QPen(style.foreground(), outline));
             p.drawEllipse(centre, r, r);

@@ -81,7 +81,12 @@ inline std::vector<Activation> seedActivations() {
 
 struct FigureOptions {
     FigureStyle style;
-    NodeRef selected;        // outlined in graph/network, drawn by unit/node (default: 0,0)
+    NodeRef selected;  // outlined in graph/network, drawn by unit/node (default: 0,0)
+    // The selected node's frame (graph) and ring (network): a mark of the window, not of the
+    // figure. Off by default, so exports and render --figure give a figure for a slide;
+    // the window's views turn it on (FigureView), export and render on request
+    // (the export dialog's checkbox, render --show-selection).
+    bool showSelection = false;
     bool colourBar = true;   // graph: the colour bar on the right
     bool histograms = true;  // graph/unit: histograms on layers after the first (n_bins > 0)
     // graph/unit/node/quiz: the weight arrow on first-layer maps (off: the notebook's arrow

@@ -49,12 +49,16 @@ NodeRef GraphLayout::hit(QPointF p) const {
 
 namespace {
 
-// The colour bar's style: at most 9 % of the figure's width, so large text (presentation mode)
-// does not leave the maps a corner of the figure.
+// The colour bar's style: at most a quarter of the figure's width, so large text (presentation
+// mode) does not leave the maps a corner of the figure. (A one-column figure's default size gives
+// the bar about 22 %; a cap of 9 % shrank its labels to 6 px, #13.)
+constexpr double kMaxBarShare = 0.25;
 FigureStyle colourBarStyle(const FigureStyle& style, double width) {
     FigureStyle s = style;
     const double bar = detail::colourBarWidth(style, -1.0, 1.0);
-    if (bar > 0.09 * width && bar > 0.0) s.scale *= std::max(0.4, 0.09 * width / bar);
+    if (bar > kMaxBarShare * width && bar > 0.0) {
+        s.scale *= std::max(0.4, kMaxBarShare * width / bar);
+    }
     return s;
 }
 
@@ -142,7 +146,8 @@ void paintGraph(QPainter& p, const QRectF& rect, const Network& net, const MapSe
         }
     }
     const NodeRef sel = opt.selected;
-    if (sel.valid() && static_cast<std::size_t>(sel.layer) < layout.maps.size() &&
+    if (opt.showSelection && sel.valid() &&
+        static_cast<std::size_t>(sel.layer) < layout.maps.size() &&
         static_cast<std::size_t>(sel.node) <
             layout.maps[static_cast<std::size_t>(sel.layer)].size()) {
         detail::drawSelection(

@@ -7,6 +7,8 @@
 
 #include <algorithm>
 #include <cmath>
+#include <optional>
+#include <utility>
 
 #include "text/number_text.hpp"
 
@@ -383,17 +385,57 @@ void drawZeroLine(QPainter& p, const DataAxes& ax, const Arrow& a, const FigureS
     p.drawLine(from, to);
 }
 
+// The part [t0, t1] of the segment from + t d, t in [0, 1], inside `r` (Liang-Barsky); nullopt
+// when the segment misses it.
+std::optional<std::pair<double, double>> clipSegment(QPointF from, QPointF d, const QRectF& r) {
+    double t0 = 0.0;
+    double t1 = 1.0;
+    const double q[4][2] = {{-d.x(), from.x() - r.left()},
+                            {d.x(), r.right() - from.x()},
+                            {-d.y(), from.y() - r.top()},
+                            {d.y(), r.bottom() - from.y()}};
+    for (const auto& [pk, qk] : q) {
+        if (pk == 0.0) {
+            if (qk < 0.0) return std::nullopt;
+            continue;
+        }
+        const double t = qk / pk;
+        if (pk < 0.0) {
+            t0 = std::max(t0, t);
+        } else {
+            t1 = std::min(t1, t);
+        }
+    }
+    if (t0 > t1) return std::nullopt;
+    return std::make_pair(t0, t1);
+}
+
 // The seed's arrow: w drawn from -b w / |w|^2 (where s = 0), black, lw 3, with a filled head.
+// An arrow that leaves the map (large |w|) ends at the map's edge with its head there, so its
+// direction stays readable (#13); one inside the map is drawn as the seed draws it.
 void drawWeightArrow(QPainter& p, const DataAxes& ax, const Arrow& a, const FigureStyle& style) {
     const QPointF from = ax.map(a.origin[0], a.origin[1]);
-    const QPointF to = ax.map(a.origin[0] + a.w[0], a.origin[1] + a.w[1]);
-    const QPointF d = to - from;
-    const double len = std::hypot(d.x(), d.y());
+    QPointF to = ax.map(a.origin[0] + a.w[0], a.origin[1] + a.w[1]);
+    QPointF d = to - from;
+    double len = std::hypot(d.x(), d.y());
     if (len < 1.0) return;
+    const double lw = style.px(3.0) * (style.highContrast ? 1.3 : 1.0);
+    double visible = len;
+    // The head's half width and a pixel from the edge: a head there stays whole.
+    const double inset = 0.5 * std::max(3.2 * lw, style.px(9.0)) + 1.0;
+    const QRectF inner = ax.rect.adjusted(inset, inset, -inset, -inset);
+    if (!inner.contains(to) && inner.isValid()) {
+        if (const auto part = clipSegment(from, d, inner)) {
+            to = from + d * part->second;
+            visible = (part->second - part->first) * len;
+            d = to - from;
+            len = std::hypot(d.x(), d.y());
+            if (len < 1.0 || visible < 1.0) return;
+        }
+    }
     const QPointF u = d / len;
     const QPointF n(-u.y(), u.x());
-    const double lw = style.px(3.0) * (style.highContrast ? 1.3 : 1.0);
-    const double head = std::min(std::max(3.2 * lw, style.px(9.0)), 0.5 * len);
+    const double head = std::min(std::max(3.2 * lw, style.px(9.0)), 0.5 * visible);
     const double half = 0.5 * head;
     const QPointF base = to - u * head;
     p.setPen(QPen(Qt::black, lw, Qt::SolidLine, Qt::FlatCap, Qt::MiterJoin));

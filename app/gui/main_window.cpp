@@ -471,6 +471,7 @@ figures::FigureOptions MainWindow::exportOptions(figures::FigureKind kind,
                                                  const figures::FigureStyle& style) const {
     figures::FigureOptions opt = exportView(kind)->options();
     opt.style = style;
+    opt.showSelection = false;  // a figure for a slide: no marks of the window (#13)
     if (kind == figures::FigureKind::Loss || kind == figures::FigureKind::LrScan ||
         kind == figures::FigureKind::Data || kind == figures::FigureKind::Fit) {
         // The training figures, with the window's data, history and timeline position.
@@ -486,7 +487,7 @@ figures::FigureOptions MainWindow::exportOptions(figures::FigureKind kind,
 }
 
 QImage MainWindow::exportImage(figures::FigureKind kind, QSize size,
-                               const figures::FigureStyle& style) {
+                               const figures::FigureStyle& style, bool showSelection) {
     if (kind == figures::FigureKind::LrScan && !(m_lrScan && m_lrScan->curve())) {
         throw InputError(
             "no learning-rate scan to export yet: run one (Training > Learning-rate scan…)");
@@ -496,8 +497,10 @@ QImage MainWindow::exportImage(figures::FigureKind kind, QSize size,
     // document's network and no maps).
     const auto frame = view->frame();
     const bool maps = kind != figures::FigureKind::Network && frame && !frame->maps.empty();
+    figures::FigureOptions opt = exportOptions(kind, style);
+    opt.showSelection = showSelection;
     return figures::renderFigure(kind, view->shownNetwork(), maps ? &frame->maps : nullptr, size,
-                                 exportOptions(kind, style));
+                                 opt);
 }
 
 bool MainWindow::exportFigure(figures::FigureKind kind, QSize size,
@@ -535,9 +538,8 @@ void MainWindow::exportDialog() {
 
 void MainWindow::exportDialogFor(figures::FigureKind kind, QWidget* parent) {
     auto* dialog = new widgets::ExportDialog(
-        [this](figures::FigureKind figure, QSize size, const figures::FigureStyle& style) {
-            return exportImage(figure, size, style);
-        },
+        [this](figures::FigureKind figure, QSize size, const figures::FigureStyle& style,
+               bool showSelection) { return exportImage(figure, size, style, showSelection); },
         [this](figures::FigureKind figure, double dpi) { return defaultExportSize(figure, dpi); },
         parent);
     dialog->setAttribute(Qt::WA_DeleteOnClose);

@@ -77,8 +77,9 @@ class MainWindow : public QMainWindow {
     bool openPreset(const QString& path);
     bool save();
     bool saveAs(const QString& path);
-    // The figure `kind` as the export would write it.
-    QImage exportImage(figures::FigureKind kind, QSize size, const figures::FigureStyle& style);
+    // The figure `kind` as the export would write it (the selected node's frame only when asked).
+    QImage exportImage(figures::FigureKind kind, QSize size, const figures::FigureStyle& style,
+                       bool showSelection = false);
     // Saves figure `kind` as a PNG (the File > Export path without the dialog).
     bool exportFigure(figures::FigureKind kind, QSize size, const figures::FigureStyle& style,
                       const QString& path);

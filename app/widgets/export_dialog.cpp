@@ -1,4 +1,5 @@
-// ExportDialog: sizes default to the figure's matplotlib-like size at the chosen dpi.
+// ExportDialog: sizes default to the figure's matplotlib-like size at the chosen dpi; the last
+// export's settings are remembered.
 #include "export_dialog.hpp"
 
 #include <QApplication>
@@ -13,19 +14,24 @@
 #include <QLabel>
 #include <QPushButton>
 #include <QSaveFile>
+#include <QSettings>
 #include <QSignalBlocker>
 #include <QSpinBox>
 #include <QVBoxLayout>
 
+#include <algorithm>
 #include <cmath>
 
 #include "core/error.hpp"
+#include "figures/png.hpp"
 
 namespace nnlens::widgets {
 
 bool savePng(const QImage& image, const QString& path, QString* error) {
     QSaveFile file(path);
-    if (!file.open(QIODevice::WriteOnly) || !image.save(&file, "PNG") || !file.commit()) {
+    const QByteArray png = figures::encodePng(image);
+    if (png.isEmpty() || !file.open(QIODevice::WriteOnly) || file.write(png) != png.size() ||
+        !file.commit()) {
         if (error) {
             *error = QObject::tr("%1: cannot write the PNG (%2)")
                          .arg(QFileInfo(path).fileName(), file.errorString());
@@ -43,12 +49,14 @@ FigureSizeEditor::FigureSizeEditor(QFormLayout* form, QWidget* parent) : QObject
     m_height->setRange(16, figures::kMaxFigurePixels);
     m_dpi->setRange(36, figures::kMaxFigureDpi);
     m_dpi->setValue(100);
+    m_dpi->setToolTip(tr("The size of text and lines; the pixel size stays as typed"));
     m_width->setSuffix(tr(" px"));
     m_height->setSuffix(tr(" px"));
     m_width->setObjectName(QStringLiteral("exportWidth"));
     m_height->setObjectName(QStringLiteral("exportHeight"));
     m_dpi->setObjectName(QStringLiteral("exportDpi"));
     m_keepAspect = new QCheckBox(tr("Keep proportions"), parent);
+    m_keepAspect->setObjectName(QStringLiteral("exportKeepAspect"));
     m_keepAspect->setChecked(true);
     auto* row = new QHBoxLayout;
     row->addWidget(m_width);
@@ -58,13 +66,6 @@ FigureSizeEditor::FigureSizeEditor(QFormLayout* form, QWidget* parent) : QObject
     form->addRow(tr("Size"), row);
     form->addRow(tr("DPI (text and line size)"), m_dpi);
 
-    connect(m_dpi, &QSpinBox::valueChanged, this, [this](int dpi) {
-        const double f = m_lastDpi > 0 ? static_cast<double>(dpi) / m_lastDpi : 1.0;
-        m_lastDpi = dpi;
-        QSignalBlocker b1(m_width), b2(m_height);
-        m_width->setValue(static_cast<int>(std::lround(m_width->value() * f)));
-        m_height->setValue(static_cast<int>(std::lround(m_height->value() * f)));
-    });
     connect(m_width, &QSpinBox::valueChanged, this, [this](int w) {
         if (!m_keepAspect->isChecked()) return;
         QSignalBlocker block(m_height);
@@ -74,6 +75,12 @@ FigureSizeEditor::FigureSizeEditor(QFormLayout* form, QWidget* parent) : QObject
         if (!m_keepAspect->isChecked()) return;
         QSignalBlocker block(m_width);
         m_width->setValue(std::max(16, static_cast<int>(std::lround(h * m_aspect))));
+    });
+    // Proportions kept from here on are the ones on the screen now.
+    connect(m_keepAspect, &QCheckBox::toggled, this, [this](bool on) {
+        if (on && m_height->value() > 0) {
+            m_aspect = static_cast<double>(m_width->value()) / m_height->value();
+        }
     });
 }
 
@@ -91,6 +98,32 @@ QSize FigureSizeEditor::size() const {
 int FigureSizeEditor::dpi() const {
     return m_dpi->value();
 }
+
+void FigureSizeEditor::setDpi(int dpi) {
+    m_dpi->setValue(dpi);
+}
+
+bool FigureSizeEditor::keepAspect() const {
+    return m_keepAspect->isChecked();
+}
+
+void FigureSizeEditor::setKeepAspect(bool on) {
+    m_keepAspect->setChecked(on);
+}
+
+void FigureSizeEditor::setWidth(int width) {
+    m_width->setValue(width);
+}
+
+namespace {
+
+// QSettings keys: export/<figure>/width, ... (the figure's render name).
+QString figureKey(figures::FigureKind kind, const char* name) {
+    return QStringLiteral("export/%1/%2")
+        .arg(QString::fromUtf8(figures::figureName(kind).data()), QString::fromUtf8(name));
+}
+
+}  // namespace
 
 ExportDialog::ExportDialog(Renderer render, Sizer sizer, QWidget* parent)
     : QDialog(parent), m_render(std::move(render)), m_sizer(std::move(sizer)) {
@@ -114,9 +147,18 @@ ExportDialog::ExportDialog(Renderer render, Sizer sizer, QWidget* parent)
     form->addRow(tr("Figure"), m_figure);
 
     m_size = new FigureSizeEditor(form, this);
+    const QSettings settings;
     m_transparent = new QCheckBox(tr("Transparent background"), this);
     m_transparent->setObjectName(QStringLiteral("exportTransparent"));
+    m_transparent->setChecked(settings.value(QStringLiteral("export/transparent"), false).toBool());
     form->addRow(QString(), m_transparent);
+    m_selection = new QCheckBox(tr("Frame the selected node (as on the screen)"), this);
+    m_selection->setObjectName(QStringLiteral("exportShowSelection"));
+    m_selection->setToolTip(
+        tr("The network figure and diagram mark the selected node as the "
+           "window does; a figure for a slide usually goes without"));
+    m_selection->setChecked(settings.value(QStringLiteral("export/showSelection"), false).toBool());
+    form->addRow(QString(), m_selection);
     layout->addLayout(form);
 
     m_status = new QLabel(this);
@@ -155,12 +197,44 @@ figures::FigureStyle ExportDialog::style() const {
     return s;
 }
 
+bool ExportDialog::showSelection() const {
+    return m_selection->isChecked();
+}
+
+// The figure's last export when there is one, else its default size at kDefaultDpi. With
+// proportions kept only the width is taken: the height follows the figure's proportions now (a
+// network with more layers is wider).
 void ExportDialog::resetSize() {
-    m_size->setSize(m_sizer(figure(), m_size->dpi()));
+    const QSettings settings;
+    const figures::FigureKind kind = figure();
+    const int dpi = std::clamp(settings.value(figureKey(kind, "dpi"), kDefaultDpi).toInt(), 36,
+                               figures::kMaxFigureDpi);
+    const bool keep = settings.value(figureKey(kind, "keepAspect"), true).toBool();
+    m_size->setDpi(dpi);
+    m_size->setKeepAspect(false);
+    m_size->setSize(m_sizer(kind, dpi));
+    const int width = settings.value(figureKey(kind, "width"), 0).toInt();
+    const int height = settings.value(figureKey(kind, "height"), 0).toInt();
+    if (!keep && width > 0 && height > 0) {
+        m_size->setSize(QSize(width, height));
+    }
+    m_size->setKeepAspect(keep);
+    if (keep && width > 0) m_size->setWidth(width);
+}
+
+void ExportDialog::remember() const {
+    QSettings settings;
+    const figures::FigureKind kind = figure();
+    settings.setValue(figureKey(kind, "width"), imageSize().width());
+    settings.setValue(figureKey(kind, "height"), imageSize().height());
+    settings.setValue(figureKey(kind, "dpi"), m_size->dpi());
+    settings.setValue(figureKey(kind, "keepAspect"), m_size->keepAspect());
+    settings.setValue(QStringLiteral("export/transparent"), m_transparent->isChecked());
+    settings.setValue(QStringLiteral("export/showSelection"), m_selection->isChecked());
 }
 
 QImage ExportDialog::render() const {
-    return m_render(figure(), imageSize(), style());
+    return m_render(figure(), imageSize(), style(), showSelection());
 }
 
 bool ExportDialog::exportTo(const QString& path, QString* error) {
@@ -171,12 +245,15 @@ bool ExportDialog::exportTo(const QString& path, QString* error) {
         if (error) *error = QString::fromUtf8(e.what());
         return false;
     }
-    return savePng(image, path, error);
+    if (!savePng(image, path, error)) return false;
+    remember();
+    return true;
 }
 
 void ExportDialog::copyToClipboard() {
     try {
         QApplication::clipboard()->setImage(render());
+        remember();
         m_status->setText(tr("Copied %1 × %2 px to the clipboard.")
                               .arg(imageSize().width())
                               .arg(imageSize().height()));

@@ -20,7 +20,8 @@ namespace nnlens::widgets {
 bool savePng(const QImage& image, const QString& path, QString* error);
 
 // The size rows of the export dialogs: width and height in pixels (proportions kept when asked)
-// and the dpi (a new dpi keeps the size in inches: the pixels scale with it).
+// and the dpi. The pixels typed are the pixels written: a new dpi changes the size of text and
+// lines only (#13: width 1600, then dpi 150, wrote 2400 px).
 class FigureSizeEditor : public QObject {
     Q_OBJECT
 
@@ -32,6 +33,11 @@ class FigureSizeEditor : public QObject {
     void setSize(QSize size);
     QSize size() const;
     int dpi() const;
+    void setDpi(int dpi);
+    bool keepAspect() const;
+    void setKeepAspect(bool on);
+    // Sets the width as typed: with proportions kept, the height follows.
+    void setWidth(int width);
 
   private:
     QSpinBox* m_width = nullptr;
@@ -39,41 +45,51 @@ class FigureSizeEditor : public QObject {
     QSpinBox* m_dpi = nullptr;
     QCheckBox* m_keepAspect = nullptr;
     double m_aspect = 1.0;
-    int m_lastDpi = 100;
 };
 
 class ExportDialog : public QDialog {
     Q_OBJECT
 
   public:
-    // Paints figure `kind` at `size` with `style` (the window's views do it, so an export shows
-    // exactly what is on the screen, at the asked size).
-    using Renderer =
-        std::function<QImage(figures::FigureKind kind, QSize size, const figures::FigureStyle&)>;
+    // Paints figure `kind` at `size` with `style`, the selected node framed when
+    // `showSelection` (the window's views do it, so an export shows what is on the screen, at
+    // the asked size, without the window's marks unless asked).
+    using Renderer = std::function<QImage(figures::FigureKind kind, QSize size,
+                                          const figures::FigureStyle&, bool showSelection)>;
     // The default size of `kind` at `dpi`.
     using Sizer = std::function<QSize(figures::FigureKind kind, double dpi)>;
 
+    // The dpi of a first export: text and lines half again as large as matplotlib's 100 dpi
+    // figure, so labels read on a slide (a one-unit network: 580 x 450 px, 20 px tick labels).
+    static constexpr int kDefaultDpi = 150;
+
+    // The dialog starts from the settings of its last export (QSettings, group "export": dpi,
+    // size and proportions per figure; background and selection for all).
     ExportDialog(Renderer render, Sizer sizer, QWidget* parent = nullptr);
 
     void setFigure(figures::FigureKind kind);
     figures::FigureKind figure() const;
     QSize imageSize() const;
     figures::FigureStyle style() const;
+    bool showSelection() const;
     QImage render() const;
 
-    // Saves to `path` (no file dialog); false with `error` set on failure.
+    // Saves to `path` (no file dialog); false with `error` set on failure. A success remembers
+    // the settings.
     bool exportTo(const QString& path, QString* error);
     void copyToClipboard();
 
   private:
     void resetSize();
     void saveAs();
+    void remember() const;
 
     Renderer m_render;
     Sizer m_sizer;
     QComboBox* m_figure = nullptr;
     FigureSizeEditor* m_size = nullptr;
     QCheckBox* m_transparent = nullptr;
+    QCheckBox* m_selection = nullptr;
     QLabel* m_status = nullptr;
 };
 

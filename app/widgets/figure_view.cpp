@@ -25,6 +25,7 @@ FigureView::FigureView(FigureKind kind, model::Document* doc, QWidget* parent)
     : QWidget(parent), m_kind(kind), m_doc(doc) {
     m_options.style.dpi = kScreenDpi;
     m_options.style.minFit = kScreenMinFit;
+    m_options.showSelection = true;  // the window marks the selected node; figures do not
     setFocusPolicy(Qt::StrongFocus);
     setAttribute(Qt::WA_OpaquePaintEvent);
     setMouseTracking(kind == FigureKind::Loss);  // the loss plot reads out the epoch
@@ -70,6 +71,7 @@ const Network& FigureView::shownNetwork() const {
 QImage FigureView::renderImage(QSize size, const figures::FigureStyle& style) const {
     figures::FigureOptions opt = m_options;
     opt.style = style;
+    opt.showSelection = false;  // a figure to paste on a slide, as render draws it
     const Network& net = shownNetwork();
     const bool maps = figures::figureNeedsMaps(m_kind) && m_frame && !m_frame->maps.empty();
     return figures::renderFigure(m_kind, net, maps ? &m_frame->maps : nullptr, size, opt);

@@ -34,7 +34,8 @@ class FigureView : public QWidget {
     // Screen style (presentation mode turns on scale and contrast).
     void setPresentation(bool on);
 
-    // The figure as an image of `size`, painted by the same code as nnlens-cli render.
+    // The figure as an image of `size`, painted by the same code as nnlens-cli render (without
+    // the selection's frame, as render draws it).
     QImage renderImage(QSize size, const figures::FigureStyle& style) const;
     // The network the figure shows (the frame's snapshot for map figures, else the document's).
     const Network& shownNetwork() const;

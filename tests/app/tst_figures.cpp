@@ -3,6 +3,7 @@
 #include <QImage>
 #include <QProcess>
 #include <QSet>
+#include <QStandardPaths>
 #include <QTemporaryDir>
 #include <QTest>
 
@@ -17,6 +18,7 @@
 #include "core/trainer.hpp"
 #include "figures/figures.hpp"
 #include "figures/paint_util.hpp"
+#include "figures/png.hpp"
 
 using namespace nnlens;
 using namespace nnlens::figures;
@@ -119,6 +121,51 @@ QList<QRect> findSoftmaxPanels(const QImage& img) {
     return panels;
 }
 
+// Pixels of exactly the selection frame's colour (drawn without antialiasing in the graph, and
+// inside the diagram's 3 px ring).
+int selectionPixels(const QImage& img) {
+    const QRgb frame = detail::selectionColour().rgb();
+    int n = 0;
+    for (int y = 0; y < img.height(); ++y) {
+        for (int x = 0; x < img.width(); ++x)
+            n += (img.pixel(x, y) | 0xff000000u) == frame ? 1 : 0;
+    }
+    return n;
+}
+
+// The map of a one-unit network whose top row is all blue and bottom row all red (w1 < 0 large):
+// the first row with a long blue run and the last with a long red run.
+QRect findMap(const QImage& img) {
+    auto run = [&](int y, bool (*colour)(QRgb)) {
+        int best = 0, bestStart = -1, start = -1;
+        for (int x = 0; x <= img.width(); ++x) {
+            if (x < img.width() && colour(img.pixel(x, y))) {
+                if (start < 0) start = x;
+                continue;
+            }
+            if (start >= 0 && x - start > best) {
+                best = x - start;
+                bestStart = start;
+            }
+            start = -1;
+        }
+        return std::make_pair(bestStart, best);
+    };
+    int top = -1, bottom = -1, left = -1, right = -1;
+    for (int y = 0; y < img.height() && top < 0; ++y) {
+        const auto [x, n] = run(y, isBlue);
+        if (n > 80) {
+            top = y;
+            left = x;
+            right = x + n - 1;
+        }
+    }
+    for (int y = img.height() - 1; y >= 0 && bottom < 0; --y) {
+        if (run(y, isRed).second > 80) bottom = y;
+    }
+    return QRect(QPoint(left, top), QPoint(right, bottom));
+}
+
 }  // namespace
 
 class TestFigures : public QObject {
@@ -163,6 +210,13 @@ class TestFigures : public QObject {
     void lossCurvesComeFromTheEngine_data();
     void lossCurvesComeFromTheEngine();
     void lossesFigurePanels();
+    void selectionFrameOnlyWhenAsked_data();
+    void selectionFrameOnlyWhenAsked();
+    void arrowHeadStaysOnTheMap_data();
+    void arrowHeadStaysOnTheMap();
+    void zeroWeightEdgeIsNeutral();
+    void pngKeepsEveryPixel_data();
+    void pngKeepsEveryPixel();
 };
 
 void TestFigures::names() {
@@ -363,6 +417,7 @@ void TestFigures::graphLabelsAndSelection() {
     const Network net = preset("quadrant-selector");
     FigureOptions opt;
     opt.selected = {1, 0};
+    opt.showSelection = true;
     const QSize size(700, 600);
     const QImage img = renderFigure(FigureKind::Graph, net, nullptr, size, opt);
     const GraphLayout layout = layoutGraph(net, QRectF(QPointF(0, 0), QSizeF(size)), opt);
@@ -1214,6 +1269,182 @@ void TestFigures::lossesFigurePanels() {
         all.save(dir + "/losses-figure.png");
         one.save(dir + "/losses-figure-bce.png");
     }
+}
+
+// #13: a figure for a slide has no marks of the window: no selection frame unless asked.
+void TestFigures::selectionFrameOnlyWhenAsked_data() {
+    QTest::addColumn<FigureKind>("kind");
+    QTest::addColumn<QString>("net");
+    QTest::addColumn<QSize>("size");
+    QTest::newRow("graph, quadrant selector")
+        << FigureKind::Graph << "quadrant-selector" << QSize(700, 600);
+    QTest::newRow("graph, 2-8-8-8-1")
+        << FigureKind::Graph << "spiral-2-8-8-8-1" << QSize(600, 1000);
+    QTest::newRow("network, quadrant selector")
+        << FigureKind::Network << "quadrant-selector" << QSize(600, 300);
+    QTest::newRow("network, 8-4-3-2")
+        << FigureKind::Network << "nn-graph-8-4-3-2" << QSize(800, 490);
+}
+
+void TestFigures::selectionFrameOnlyWhenAsked() {
+    QFETCH(FigureKind, kind);
+    QFETCH(QString, net);
+    QFETCH(QSize, size);
+    const Network n = preset(net);
+    FigureOptions opt;
+    opt.selected = {1, 0};
+    QCOMPARE(selectionPixels(renderFigure(kind, n, nullptr, size, opt)), 0);
+    opt.showSelection = true;
+    const int framed = selectionPixels(renderFigure(kind, n, nullptr, size, opt));
+    QVERIFY2(framed > 100, qPrintable(QString::number(framed)));
+}
+
+// #13: for large |w| the arrow used to leave the map with its head, leaving a shaft without a
+// direction. Its head now sits inside the map at the edge where w points.
+void TestFigures::arrowHeadStaysOnTheMap_data() {
+    QTest::addColumn<FigureKind>("kind");
+    QTest::addColumn<QSize>("size");
+    QTest::newRow("unit figure") << FigureKind::Unit << QSize(600, 600);
+    QTest::newRow("graph figure (nn_graph_draw2d)") << FigureKind::Graph << QSize(580, 450);
+    QTest::newRow("node map") << FigureKind::NodeMap << QSize(400, 400);
+}
+
+void TestFigures::arrowHeadStaysOnTheMap() {
+    QFETCH(FigureKind, kind);
+    QFETCH(QSize, size);
+    Network net = Network::initialized(2, {{1, Activation::Tanh}}, 0);
+    net.layers[0].W(0, 0) = 2.0f;
+    net.layers[0].W(1, 0) = -5.0f;
+    net.layers[0].b(0) = 0.0f;  // the arrow starts at the centre
+    const QImage img = renderFigure(kind, net, nullptr, size, FigureOptions{});
+    if (const QString dir = qEnvironmentVariable("NNLENS_SHOT_DIR"); !dir.isEmpty()) {
+        img.save(dir + "/arrow-" + QString::fromUtf8(figureName(kind).data()) + ".png");
+    }
+    const QRect map = findMap(img);
+    QVERIFY2(map.width() > 150 && std::abs(map.width() - map.height()) <= 3,
+             qPrintable(QStringLiteral("%1,%2 %3x%4")
+                            .arg(map.x())
+                            .arg(map.y())
+                            .arg(map.width())
+                            .arg(map.height())));
+    // w = (2, -5) from the centre leaves [-3, 3]^2 through the bottom edge at x1 = 1.2.
+    const QPointF centre = QRectF(map).center();
+    const QPointF exit(centre.x() + 1.2 / 3.0 * map.width() / 2.0, map.bottom());
+    const QPointF d = exit - centre;
+    const double len = std::hypot(d.x(), d.y());
+    const QPointF u = d / len;
+    const QPointF normal(-u.y(), u.x());
+    // How wide the dark arrow is across its axis, `back` pixels before the exit.
+    auto width = [&](double back) {
+        const QPointF c = exit - u * back;
+        int dark = 0;
+        for (int k = -25; k <= 25; ++k) {
+            const QPoint q = (c + normal * k).toPoint();
+            if (map.adjusted(1, 1, -1, -1).contains(q) && isDark(img.pixel(q))) ++dark;
+        }
+        return dark;
+    };
+    const int shaft = width(0.5 * len);
+    QVERIFY2(shaft >= 2, qPrintable(QString::number(shaft)));
+    int head = 0;
+    for (double back = 1.0; back < 40.0; back += 1.0)
+        head = std::max(head, width(back));
+    // The head: twice the shaft's width near the edge, inside the map.
+    QVERIFY2(head >= 2 * shaft,
+             qPrintable(QStringLiteral("head %1 px wide, shaft %2 px").arg(head).arg(shaft)));
+    // ... and only there: the origin's end is the shaft's width (the direction reads w's way).
+    for (double back = 0.4 * len; back < 0.9 * len; back += 3.0)
+        QVERIFY2(width(back) < 2 * shaft, qPrintable(QString::number(back)));
+}
+
+// #13: a weight of exactly 0 was a faint red hairline (the positive colour): it has no sign.
+// It is a grey dashed line now: neutral colours along it, and gaps.
+void TestFigures::zeroWeightEdgeIsNeutral() {
+    Network net = preset("quadrant-selector");
+    net.layers[0].W(0, 1) = 0.0f;  // x1 -> layer 1 node 2
+    QVERIFY(net.layers[0].W(1, 0) != 0.0f);
+    FigureOptions opt;
+    const QSize size(600, 300);
+    const QImage img = renderFigure(FigureKind::Network, net, nullptr, size, opt);
+    const DiagramLayout layout = layoutDiagram(net, QRectF(QPointF(0, 0), QSizeF(size)), opt);
+    const QPointF from = layout.nodes[0][0];
+    const QPointF to = layout.nodes[1][1];
+    int drawn = 0, gaps = 0, samples = 0;
+    for (double t = 0.2; t <= 0.8; t += 0.005) {
+        if (t > 0.4 && t < 0.6) continue;  // where x2 -> node 1 crosses it
+        const QRgb c = img.pixel((from + (to - from) * t).toPoint());
+        ++samples;
+        QVERIFY2(std::abs(qRed(c) - qBlue(c)) <= 8 && std::abs(qRed(c) - qGreen(c)) <= 8,
+                 qPrintable(QStringLiteral("t %1: %2").arg(t).arg(rgbText(c))));
+        if (qGray(c) < 215) ++drawn;
+        if (qGray(c) > 245) ++gaps;
+    }
+    QVERIFY2(drawn >= samples / 5, qPrintable(QStringLiteral("%1 of %2").arg(drawn).arg(samples)));
+    QVERIFY2(gaps >= samples / 10, qPrintable(QStringLiteral("%1 of %2").arg(gaps).arg(samples)));
+}
+
+// #13: the fast PNG writer (render, File > Export, bench) loses nothing: the pixels, the alpha
+// and the dpi come back, from Qt's reader and from ImageMagick's.
+void TestFigures::pngKeepsEveryPixel_data() {
+    QTest::addColumn<FigureKind>("kind");
+    QTest::addColumn<QSize>("size");
+    QTest::addColumn<bool>("transparent");
+    QTest::addColumn<double>("dpi");
+    QTest::newRow("graph 2-8-8-8-1, 600 x 1200, opaque")
+        << FigureKind::Graph << QSize(600, 1200) << false << 100.0;
+    QTest::newRow("unit, transparent, 150 dpi")
+        << FigureKind::Unit << QSize(450, 450) << true << 150.0;
+    QTest::newRow("network, 1 x 1 px") << FigureKind::Network << QSize(1, 1) << false << 72.0;
+}
+
+void TestFigures::pngKeepsEveryPixel() {
+    QFETCH(FigureKind, kind);
+    QFETCH(QSize, size);
+    QFETCH(bool, transparent);
+    QFETCH(double, dpi);
+    FigureOptions opt;
+    opt.style.transparent = transparent;
+    opt.style.dpi = dpi;
+    const QImage img = renderFigure(kind, preset("spiral-2-8-8-8-1"), nullptr, size, opt);
+    const QByteArray png = encodePng(img);
+    QVERIFY(png.startsWith("\x89PNG\r\n\x1a\n"));
+    QImage back;
+    QVERIFY(back.loadFromData(png, "PNG"));
+    QCOMPARE(back.size(), size);
+    QCOMPARE(back.hasAlphaChannel(), transparent);
+    QCOMPARE(back.dotsPerMeterX(), img.dotsPerMeterX());
+    QCOMPARE(back.dotsPerMeterY(), img.dotsPerMeterY());
+    const QImage a = img.convertToFormat(QImage::Format_ARGB32);
+    const QImage b = back.convertToFormat(QImage::Format_ARGB32);
+    int differ = 0;
+    for (int y = 0; y < size.height(); ++y) {
+        for (int x = 0; x < size.width(); ++x)
+            differ += a.pixel(x, y) != b.pixel(x, y) ? 1 : 0;
+    }
+    QCOMPARE(differ, 0);
+    if (transparent) QCOMPARE(qAlpha(back.pixel(0, 0)), 0);
+
+    // ImageMagick reads it as the same PNG (where it is installed).
+    const QString identify = QStandardPaths::findExecutable(QStringLiteral("identify"));
+    if (identify.isEmpty()) return;
+    QTemporaryDir dir;
+    const QString path = dir.filePath(QStringLiteral("fig.png"));
+    QFile file(path);
+    QVERIFY(file.open(QIODevice::WriteOnly));
+    QCOMPARE(file.write(png), png.size());
+    file.close();
+    QProcess p;
+    p.start(identify, {QStringLiteral("-regard-warnings"), QStringLiteral("-format"),
+                       QStringLiteral("%m %w %h %[opaque]"), path});
+    QVERIFY(p.waitForFinished(30000));
+    QVERIFY2(p.exitCode() == 0, p.readAllStandardError().constData());
+    const QString expected =
+        QStringLiteral("PNG %1 %2 %3")
+            .arg(size.width())
+            .arg(size.height())
+            .arg(transparent ? QStringLiteral("false") : QStringLiteral("true"));
+    // ImageMagick 6 writes "true", 7 "True".
+    QCOMPARE(QString::fromUtf8(p.readAllStandardOutput()).trimmed().toLower(), expected.toLower());
 }
 
 QTEST_MAIN(TestFigures)

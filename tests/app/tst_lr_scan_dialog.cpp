@@ -343,7 +343,8 @@ class TestLrScanDialog : public QObject {
         widgets::ExportDialog* exporter = nullptr;
         QTRY_VERIFY((exporter = dialog->findChild<widgets::ExportDialog*>()) != nullptr);
         QCOMPARE(exporter->figure(), figures::FigureKind::LrScan);
-        QCOMPARE(exporter->imageSize(), QSize(640, 480));  // the seed's figsize at 100 dpi
+        // The seed's figsize at the export's 150 dpi for slides.
+        QCOMPARE(exporter->imageSize(), QSize(960, 720));
         auto* width = child<QSpinBox>(exporter, "exportWidth");
         width->selectAll();
         QTest::keyClicks(width, QStringLiteral("800"));
@@ -367,8 +368,8 @@ class TestLrScanDialog : public QObject {
                                                   ".nnlens.json"),
                  QStringLiteral("--figure"), QStringLiteral("lr-scan"), QStringLiteral("--scan"),
                  scan, QStringLiteral("-o"), cli, QStringLiteral("--width"), QStringLiteral("800"),
-                 QStringLiteral("--height"), QStringLiteral("600"), QStringLiteral("--backend"),
-                 QStringLiteral("cpu")});
+                 QStringLiteral("--height"), QStringLiteral("600"), QStringLiteral("--dpi"),
+                 QStringLiteral("150"), QStringLiteral("--backend"), QStringLiteral("cpu")});
         QVERIFY(p.waitForFinished(60000));
         QVERIFY2(p.exitCode() == 0, p.readAllStandardError().constData());
         const QImage b(cli);
