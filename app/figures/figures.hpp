@@ -42,11 +42,13 @@ enum class FigureKind {
     Fit,          // regression: targets and predictions against the row order or a column
     Losses,       // the six losses and their gradients against the output, targets 0 and 1
     Flow,         // the data flow: torch.nn.Sequential's modules, IN/OUT and GRAD shapes
+    Stats,        // the statistical perspective: histograms and scatters of the traced tensors
 };
 inline constexpr FigureKind kAllFigures[] = {
     FigureKind::Graph,   FigureKind::Unit,    FigureKind::Activations, FigureKind::Softmax,
     FigureKind::Network, FigureKind::NodeMap, FigureKind::Loss,        FigureKind::LrScan,
-    FigureKind::Data,    FigureKind::Fit,     FigureKind::Losses,      FigureKind::Flow};
+    FigureKind::Data,    FigureKind::Fit,     FigureKind::Losses,      FigureKind::Flow,
+    FigureKind::Stats};
 
 std::string_view figureName(FigureKind kind);  // "graph", "unit", ..., "node", "loss", ...
 std::optional<FigureKind> figureFromName(std::string_view name);
@@ -116,6 +118,10 @@ struct FigureOptions {
     std::shared_ptr<const ModuleTrace> trace;
     int flowSamples = 100;
     int flowModule = 0;
+    // Stats figure (stats_figure.hpp): the histograms' bins, and the Linear module whose W
+    // against dW is drawn (-1: defaultStatsModule, the notebook's net[2]). It draws opt.trace.
+    int statsBins = 50;
+    int statsModule = -1;
 };
 
 // The rows that train: [0, trainRows) of `data` (all of them for -1).

@@ -32,6 +32,7 @@
 #include "widgets/layer_editor.hpp"
 #include "widgets/lr_scan_dialog.hpp"
 #include "widgets/plot_panels.hpp"
+#include "widgets/stats_panel.hpp"
 #include "widgets/training_panel.hpp"
 #include "widgets/training_plots.hpp"
 
@@ -155,6 +156,8 @@ void MainWindow::buildViews() {
     m_tabs->addTab(m_losses, tr("Losses"));
     m_flow = new widgets::FlowPanel(m_doc, this);
     m_tabs->addTab(m_flow, tr("Data flow"));
+    m_stats = new widgets::StatsPanel(m_doc, m_flow, this);
+    m_tabs->addTab(m_stats, tr("Statistics"));
     setCentralWidget(m_tabs);
 
     m_layers = new widgets::LayerEditor(m_doc, this);
@@ -437,6 +440,8 @@ widgets::FigureView* MainWindow::exportView(figures::FigureKind kind) const {
             return m_losses->view();
         case figures::FigureKind::Flow:
             return m_flow->view();  // its trace, data and selected module
+        case figures::FigureKind::Stats:
+            return m_stats->view();  // the flow's trace, the bins and the W-vs-dW module
         case figures::FigureKind::Loss:
             return m_trainingPlots->lossView();
         case figures::FigureKind::Fit:
@@ -507,6 +512,8 @@ void MainWindow::exportDialog() {
         return;
     }
     if (m_tabs->currentWidget() == m_flow) return exportDialogFor(figures::FigureKind::Flow, this);
+    if (m_tabs->currentWidget() == m_stats)
+        return exportDialogFor(figures::FigureKind::Stats, this);
     exportDialogFor(tab == 1                       ? figures::FigureKind::Activations
                     : tab == 2                     ? figures::FigureKind::Softmax
                     : m_doc->network().inputs == 2 ? figures::FigureKind::Graph
@@ -545,7 +552,7 @@ void MainWindow::showTab(const QString& name) {
     // In the tabs' order.
     const QStringList names{QStringLiteral("network"), QStringLiteral("activations"),
                             QStringLiteral("softmax"), QStringLiteral("losses"),
-                            QStringLiteral("flow")};
+                            QStringLiteral("flow"),    QStringLiteral("stats")};
     const int index = static_cast<int>(names.indexOf(name));
     if (index >= 0) m_tabs->setCurrentIndex(index);
 }

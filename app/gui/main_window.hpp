@@ -36,6 +36,7 @@ class LrScanDialog;
 class SoftmaxPanel;
 class LossesPanel;
 class FlowPanel;
+class StatsPanel;
 }  // namespace nnlens::widgets
 
 namespace nnlens::gui {
@@ -57,6 +58,7 @@ class MainWindow : public QMainWindow {
     widgets::SoftmaxPanel* softmaxPanel() const { return m_softmax; }
     widgets::LossesPanel* lossesPanel() const { return m_losses; }
     widgets::FlowPanel* flowPanel() const { return m_flow; }
+    widgets::StatsPanel* statsPanel() const { return m_stats; }
     widgets::DataPanel* dataPanel() const { return m_data; }
     widgets::TrainingPanel* trainingPanel() const { return m_trainingPanel; }
     widgets::TrainingPlots* trainingPlots() const { return m_trainingPlots; }
@@ -178,6 +180,7 @@ class MainWindow : public QMainWindow {
     widgets::SoftmaxPanel* m_softmax = nullptr;
     widgets::LossesPanel* m_losses = nullptr;
     widgets::FlowPanel* m_flow = nullptr;
+    widgets::StatsPanel* m_stats = nullptr;
     widgets::DataPanel* m_data = nullptr;
     widgets::TrainingPanel* m_trainingPanel = nullptr;
     widgets::TrainingPlots* m_trainingPlots = nullptr;

@@ -9,6 +9,8 @@
 #include <QPainter>
 #include <QToolTip>
 
+#include "figures/stats_figure.hpp"
+
 namespace nnlens::widgets {
 
 namespace {
@@ -98,6 +100,8 @@ QSize FigureView::sizeHint() const {
             return {720, 480};
         case FigureKind::Flow:
             return {640, 260};
+        case FigureKind::Stats:
+            return {800, 480};
     }
     return {400, 300};
 }
@@ -146,6 +150,9 @@ void FigureView::paintFigure(QPainter& p, const QRectF& rect, const Network& net
             break;
         case FigureKind::Flow:
             figures::paintFlow(p, rect, net, opt);
+            break;
+        case FigureKind::Stats:
+            figures::paintStats(p, rect, net, opt);
             break;
     }
 }

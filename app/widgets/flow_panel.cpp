@@ -151,6 +151,7 @@ void FlowPanel::retrace() {
     }
     m_status->setText(status);
     m_view->setOptions(opt);
+    emit traced();
 }
 
 bool FlowPanel::eventFilter(QObject* watched, QEvent* event) {

@@ -43,6 +43,8 @@ class FlowPanel : public QWidget {
 
   signals:
     void moduleChanged(int module);
+    // After every retrace (trace() and status() are new; the Statistics tab draws this trace).
+    void traced();
 
   protected:
     bool eventFilter(QObject* watched, QEvent* event) override;
