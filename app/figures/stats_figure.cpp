@@ -188,7 +188,8 @@ CellGeometry cellGeometry(const QRectF& cell, const PlotAxes& a, const FigureSty
     const detail::DataAxes ax = scaledAxes(a.valid ? a : none, QRectF());
     const double left = detail::axesLeftMargin(style, text, ax.y0, ax.y1);
     const double bottom = detail::axesBottomMargin(style, text);
-    const double pad = style.px(4.0);
+    // Room for the y axis' "1e-3" above the axes, under the subtitle.
+    const double pad = style.px(4.0) + (a.valid && a.ey != 0 ? subH : 0.0);
     g.axes = QRectF(cell.left() + left, g.sub.bottom() + pad,
                     std::max(1.0, cell.width() - left - style.px(8.0)),
                     std::max(1.0, cell.bottom() - bottom - g.sub.bottom() - pad));
