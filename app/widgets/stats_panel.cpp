@@ -94,22 +94,24 @@ StatsPanel::StatsPanel(model::Document* doc, FlowPanel* flow, QWidget* parent)
         tr("The Linear module whose weights are plotted against their gradients "
            "(the notebook's learning-rate insight)"));
     row->addWidget(m_module);
-    // The Data flow tab's trace settings, shared.
-    row->addWidget(new QLabel(tr("Data:"), this));
+    // The Data flow tab's trace settings, shared: the loss scale beside the plots it moves, the
+    // data on a second row (one row would make the window wider than a laptop's screen).
+    auto* row2 = new QHBoxLayout;
+    row2->addWidget(new QLabel(tr("Data:"), this));
     m_data = new QComboBox(this);
     m_data->setObjectName(QStringLiteral("statsData"));
     mirror(m_data, flow->dataChoice());
-    row->addWidget(m_data);
-    row->addWidget(new QLabel(tr("N:"), this));
+    row2->addWidget(m_data);
+    row2->addWidget(new QLabel(tr("N:"), this));
     m_samples = new QSpinBox(this);
     m_samples->setObjectName(QStringLiteral("statsSamples"));
     mirror(m_samples, flow->samples());
-    row->addWidget(m_samples);
-    row->addWidget(new QLabel(tr("Seed:"), this));
+    row2->addWidget(m_samples);
+    row2->addWidget(new QLabel(tr("Seed:"), this));
     m_seed = new QSpinBox(this);
     m_seed->setObjectName(QStringLiteral("statsSeed"));
     mirror(m_seed, flow->seed());
-    row->addWidget(m_seed);
+    row2->addWidget(m_seed);
     row->addWidget(new QLabel(tr("Loss scale:"), this));
     m_scale = new QDoubleSpinBox(this);
     m_scale->setObjectName(QStringLiteral("statsLossScale"));
@@ -117,8 +119,12 @@ StatsPanel::StatsPanel(model::Document* doc, FlowPanel* flow, QWidget* parent)
     row->addWidget(m_scale);
     m_status = new QLabel(this);
     m_status->setObjectName(QStringLiteral("statsStatus"));
-    row->addWidget(m_status, 1);
+    // The controls keep their width; the status takes what is left (its tooltip says it all).
+    m_status->setSizePolicy(QSizePolicy::Ignored, QSizePolicy::Preferred);
+    row2->addWidget(m_status, 1);
+    row->addStretch(1);
     layout->addLayout(row);
+    layout->addLayout(row2);
 
     connect(m_bins, &QSpinBox::valueChanged, this, [this](int bins) {
         figures::FigureOptions opt = m_view->options();
@@ -191,6 +197,7 @@ void StatsPanel::followTrace() {
     m_samples->setEnabled(m_flow->samples()->isEnabled());
     m_seed->setEnabled(m_flow->seed()->isEnabled());
     m_status->setText(m_flow->status());
+    m_status->setToolTip(m_flow->status());
 }
 
 int StatsPanel::plotAt(QPointF pos) const {
