@@ -25,6 +25,7 @@
 #include "core/trainer.hpp"
 #include "figures/figures.hpp"
 #include "figures/png.hpp"
+#include "figures/stats_figure.hpp"
 #include "gui_scope.hpp"
 #include "json.hpp"
 
@@ -189,13 +190,13 @@ struct FlowArgs {
 
 FlowArgs flowArgs(const Args& a, figures::FigureKind kind) {
     FlowArgs f;
-    if (kind != figures::FigureKind::Flow) {
+    if (kind != figures::FigureKind::Flow && kind != figures::FigureKind::Stats) {
         for (const char* option : {"seed", "loss", "reduction", "loss-scale", "module"}) {
             // --loss also names the losses figure's emphasised loss.
             if (kind == figures::FigureKind::Losses && std::string_view(option) == "loss") continue;
             // --seed also shuffles the quiz figure's maps.
             if (kind == figures::FigureKind::Quiz && std::string_view(option) == "seed") continue;
-            if (a.has(option)) a.failOption(option, "only for --figure flow");
+            if (a.has(option)) a.failOption(option, "only for --figure flow or stats");
         }
         return f;
     }
@@ -297,7 +298,12 @@ int runRender(const Args& a, Io& io) {
         a.failOption("reveal", "only for --figure quiz");
     }
     opt.arrows = !a.has("no-arrows");
-    if (*kind != FigureKind::Flow) checkGridOptions(a);  // flow: --n is the number of samples
+    const bool traced = *kind == FigureKind::Flow || *kind == FigureKind::Stats;
+    if (!traced) checkGridOptions(a);  // flow, stats: --n is the number of samples
+    // stats: --bins is the histograms' (as trace's).
+    if (*kind == FigureKind::Stats) {
+        opt.statsBins = static_cast<int>(integerInRange(a, "bins", opt.statsBins, 1, kMaxBins));
+    }
     auto backend = backendOption(a, io.err);
     checkOutputFolder(a);
 
@@ -323,9 +329,8 @@ int runRender(const Args& a, Io& io) {
     const Lesson lesson = lessonOf(net);
     if (const auto path = a.value("data")) {
         opt.data = std::make_shared<const Dataset>(loadData(*path));
-    } else if (lesson.data &&
-               (*kind == FigureKind::Data || *kind == FigureKind::Fit || a.has("points") ||
-                (*kind == FigureKind::Flow && !flow.samples && !flow.seed))) {
+    } else if (lesson.data && (*kind == FigureKind::Data || *kind == FigureKind::Fit ||
+                               a.has("points") || (traced && !flow.samples && !flow.seed))) {
         opt.data = std::make_shared<const Dataset>(loadLessonData(*lesson.data, netPath));
     }
     if (opt.data) {
@@ -343,13 +348,28 @@ int runRender(const Args& a, Io& io) {
         net.view = cfg;
     }
     opt.selected = nodeOption(a, net);
-    if (*kind == FigureKind::Flow) {
+    if (traced) {
         const int modules = static_cast<int>(splitModules(net).size());
         if (flow.module && *flow.module >= modules) {
             a.failOption("module", std::to_string(*flow.module) +
                                        " is out of range (the network has " +
                                        std::to_string(modules) + " modules, 0.." +
                                        std::to_string(modules - 1) + ")");
+        }
+        if (*kind == FigureKind::Stats && flow.module) {
+            const int m = static_cast<int>(*flow.module);
+            if (!isLinearModule(net, m)) {
+                std::string linear;
+                for (int k = 0; k < modules; ++k) {
+                    if (isLinearModule(net, k))
+                        linear += (linear.empty() ? "" : ", ") + std::to_string(k);
+                }
+                a.failOption("module", std::to_string(m) +
+                                           " is not a Linear module (W against dW needs one; "
+                                           "this network's: " +
+                                           linear + ")");
+            }
+            opt.statsModule = m;
         }
         FlowSource source;
         // --n or --seed: normal inputs; else the data (--data or the lesson's) when it fits.
@@ -418,6 +438,7 @@ int runRender(const Args& a, Io& io) {
 
 static_assert(figures::kMinLossSigma == 0.05 && figures::kMaxLossSigma == 100.0,
               "the help text names the range of --sigma");
+static_assert(kMaxBins == 1024, "the help text names the range of --bins for stats");
 
 std::string renderHelp() {
     return R"(Usage: nnlens-cli render NET --figure F -o FIG.png [--width W] [--height H]
@@ -444,17 +465,20 @@ lr-scan (the seed's lr_scan plot from the JSON lr-scan printed), data (the
 output node's map with the data points and the decision line), fit
 (targets and predictions against the row order or a column, as the seed's
 sin(t)cos(t) plot), losses (each loss with its formula, its value and its
-gradient against the output for the targets 0 and 1) and flow (the seed's
+gradient against the output for the targets 0 and 1), flow (the seed's
 torch.nn.Sequential modules left to right, with the shapes its trace(net,
-verbose=True) prints: IN/OUT above the arrows, GRAD below) and quiz (the
-seed's "which activation?" exercise: one unit under the six activations,
-with the selected first-layer node's w and b, else w = [2, 1], b = 1).
-graph, unit, node and data need a network with 2 inputs.
+verbose=True) prints: IN/OUT above the arrows, GRAD below), stats (the
+seed's statistical perspective of that trace: histograms of the input, of
+each Linear module's W and b with the bound +-n_in^-1/2 and of each module's
+output; each activation's input against its output; a Linear module's W
+against dW) and quiz (the seed's "which activation?" exercise: one unit under
+the six activations, with the selected first-layer node's w and b, else
+w = [2, 1], b = 1). graph, unit, node and data need a network with 2 inputs.
 data and fit take --data, else the data the network file's lesson names.
 
 Options:
   --figure F            graph, unit, node, network, activations, softmax, loss,
-                        lr-scan, data, fit, losses, flow or quiz
+                        lr-scan, data, fit, losses, flow, stats or quiz
   -o FILE               the PNG (written atomically)
   --width W, --height H size in pixels (default: the figure's size in inches
                         times dpi; one of them alone keeps that aspect)
@@ -489,17 +513,22 @@ Options:
                         of the data (t); default: the row order
   --points              graph, unit, node: the lesson's data points too
   --points-on-all-maps  the points on every map, not only the output layer's
-  flow: the data traced: --data D.csv, else the lesson's data, else (and with
-  --n or --seed) N standard normal inputs, the seed's torch.randn(N, D)
-  --n N                 flow: N normal inputs (default 100; 500 for 100 inputs
-                        and more)
-  --seed S              flow: the normal inputs' seed (default 0)
+  flow, stats: the data traced: --data D.csv, else the lesson's data, else
+  (and with --n or --seed) N standard normal inputs, the seed's
+  torch.randn(N, D)
+  --n N                 flow, stats: N normal inputs (default 100; 500 for 100
+                        inputs and more)
+  --seed S              flow, stats: the normal inputs' seed (default 0)
   --loss L, --reduction R
-                        flow, data with targets: the loss (default: the
+                        flow, stats, data with targets: the loss (default: the
                         lesson's, else mse); without targets always the
                         seed's mean(Xout ** 2)
-  --loss-scale K        flow: the loss times K, > 0 (default 1; the seed's 100)
-  --module I            flow: the module outlined, 0-based (default 0)
+  --loss-scale K        flow, stats: the loss times K, > 0 (default 1; the
+                        seed's 100)
+  --module I            flow: the module outlined, 0-based (default 0);
+                        stats: the Linear module whose W is drawn against dW
+                        (default: the second, the seed's net[2])
+  --bins B              stats: the histograms' bins, 1 to 1024 (default 50)
   --seed S              quiz: the maps in an order shuffled with S (default:
                         the seed's order, (a) linear to (f) elu)
   --reveal              quiz: the activations' names under the maps

@@ -11,6 +11,7 @@
 #include "core/error.hpp"
 #include "core/grid.hpp"
 #include "paint_util.hpp"
+#include "stats_figure.hpp"
 #include "text/number_text.hpp"
 
 namespace nnlens::figures {
@@ -41,6 +42,8 @@ std::string_view figureName(FigureKind kind) {
             return "losses";
         case FigureKind::Flow:
             return "flow";
+        case FigureKind::Stats:
+            return "stats";
         case FigureKind::Quiz:
             return "quiz";
     }
@@ -131,6 +134,8 @@ QSize defaultFigureSize(FigureKind kind, const Network& net, const FigureStyle& 
             // The chain and its gradient flow on top, the selected module's tensors below.
             return inches(std::clamp(1.1 * modules, 6.0, 20.0), 7.2, style);
         }
+        case FigureKind::Stats:
+            return defaultStatsSize(net, style);
         case FigureKind::Quiz:
             return inches(12.0, 3.6, style);  // six maps side by side, a slide's width
     }
@@ -174,6 +179,7 @@ void checkFigure(FigureKind kind, const Network& net, const FigureOptions& opt) 
         case FigureKind::Fit:
             break;
         case FigureKind::Flow:
+        case FigureKind::Stats:
             // Optional data; when given, it must fit.
             if (!opt.data) return;
             break;
@@ -334,6 +340,9 @@ QImage renderFigure(FigureKind kind, const Network& net, const MapSet* maps, QSi
             break;
         case FigureKind::Flow:
             paintFlow(p, rect, net, o);
+            break;
+        case FigureKind::Stats:
+            paintStats(p, rect, net, o);
             break;
         case FigureKind::Quiz:
             paintQuiz(p, rect, net, o);

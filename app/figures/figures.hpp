@@ -44,13 +44,14 @@ enum class FigureKind {
     Fit,          // regression: targets and predictions against the row order or a column
     Losses,       // the six losses and their gradients against the output, targets 0 and 1
     Flow,         // the data flow: torch.nn.Sequential's modules, IN/OUT and GRAD shapes
+    Stats,        // the statistical perspective: histograms and scatters of the traced tensors
     Quiz,         // which activation? one unit under the six activations, names hidden
 };
 inline constexpr FigureKind kAllFigures[] = {
     FigureKind::Graph,   FigureKind::Unit,    FigureKind::Activations, FigureKind::Softmax,
     FigureKind::Network, FigureKind::NodeMap, FigureKind::Loss,        FigureKind::LrScan,
     FigureKind::Data,    FigureKind::Fit,     FigureKind::Losses,      FigureKind::Flow,
-    FigureKind::Quiz};
+    FigureKind::Stats,   FigureKind::Quiz};
 
 std::string_view figureName(FigureKind kind);  // "graph", "unit", ..., "node", "loss", ...
 std::optional<FigureKind> figureFromName(std::string_view name);
@@ -128,6 +129,10 @@ struct FigureOptions {
     std::shared_ptr<const ModuleTrace> trace;
     int flowSamples = 100;
     int flowModule = 0;
+    // Stats figure (stats_figure.hpp): the histograms' bins, and the Linear module whose W
+    // against dW is drawn (-1: defaultStatsModule, the notebook's net[2]). It draws opt.trace.
+    int statsBins = 50;
+    int statsModule = -1;
     // Quiz figure: the activations in the order shown (empty: notebookQuizOrder()),
     // and whether their names are shown.
     std::vector<Activation> quizOrder;

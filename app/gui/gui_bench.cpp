@@ -5,6 +5,7 @@
 #include <QElapsedTimer>
 #include <QJsonArray>
 #include <QSlider>
+#include <QSpinBox>
 #include <QThread>
 #include <QTimer>
 
@@ -12,12 +13,15 @@
 #include <vector>
 
 #include "core/dataset.hpp"
+#include "core/trace.hpp"
+#include "figures/stats_figure.hpp"
 #include "main_window.hpp"
 #include "model/training_controller.hpp"
 #include "widgets/data_panel.hpp"
 #include "widgets/figure_view.hpp"
 #include "widgets/flow_panel.hpp"
 #include "widgets/inspector.hpp"
+#include "widgets/stats_panel.hpp"
 
 namespace nnlens::gui {
 
@@ -141,7 +145,7 @@ QJsonObject runGuiBench(MainWindow& window, int frames) {
     QStringList shape{QString::number(net.inputs)};
     for (const auto& layer : net.layers)
         shape << QString::number(layer.outputs());
-    return QJsonObject{
+    QJsonObject result{
         {QStringLiteral("network"), shape.join(QLatin1Char('-'))},
         {QStringLiteral("grid"), net.view.n},
         {QStringLiteral("frames"), frames},
@@ -160,6 +164,66 @@ QJsonObject runGuiBench(MainWindow& window, int frames) {
         // The GUI thread's own work inside QSlider::setValue (document, undo, widgets).
         {QStringLiteral("set_value_ms"), summary(setValue)},
         {QStringLiteral("undo_steps"), window.document()->undoStack()->count()},
+    };
+    result.insert(QStringLiteral("stats"), runStatsBench(window, std::max(10, frames / 4)));
+    return result;
+}
+
+QJsonObject runStatsBench(MainWindow& window, int repaints) {
+    // The notebook's 100-200-100-10 with N = 500 normal inputs on the Statistics tab.
+    window.setErrorDialogs(false);
+    if (!window.openPreset(QStringLiteral(":/presets/statistical-perspective.nnlens.json"))) {
+        return {{QStringLiteral("error"), window.lastError()}};
+    }
+    window.resize(1280, 800);
+    window.show();
+    window.showTab(QStringLiteral("stats"));
+    widgets::FigureView* view = window.statsPanel()->view();
+    QApplication::processEvents();
+    const Network net = window.document()->network();
+    figures::FlowSource source;
+    source.samples = figures::defaultFlowSamples(net);
+    std::vector<double> trace, statistic, allStatistics, repaint, repaintBins;
+    std::shared_ptr<const ModuleTrace> traced;
+    QElapsedTimer timer;
+    for (int i = 0; i < repaints; ++i) {
+        timer.start();
+        traced = figures::traceFlow(net, source);
+        trace.push_back(static_cast<double>(timer.nsecsElapsed()) / 1e6);
+        // Each plot's statistic (a histogram's summary, a scatter's ranges), alone and together,
+        // in 64 bins: computed anew (in the trace's 50 bins the plots take the trace's).
+        const auto plots = figures::statsPlots(net, figures::defaultStatsModule(net));
+        QElapsedTimer all;
+        all.start();
+        for (const figures::StatsPlot& plot : plots) {
+            timer.start();
+            const figures::StatsPlotData data = figures::statsPlotData(*traced, plot, 64);
+            statistic.push_back(static_cast<double>(timer.nsecsElapsed()) / 1e6);
+            if (!data.hist && data.count == 0 && plot.kind != figures::StatsPlotKind::WeightGrad) {
+                return {{QStringLiteral("error"), QStringLiteral("a plot without data")}};
+            }
+        }
+        allStatistics.push_back(static_cast<double>(all.nsecsElapsed()) / 1e6);
+        // The tab's repaint as the screen shows it: in the trace's 50 bins, and in 64 bins
+        // (every histogram summarised again inside the paint).
+        window.statsPanel()->bins()->setValue(50);
+        view->repaint();
+        repaint.push_back(view->lastPaintMs());
+        window.statsPanel()->bins()->setValue(64);
+        view->repaint();
+        repaintBins.push_back(view->lastPaintMs());
+    }
+    window.statsPanel()->bins()->setValue(50);
+    return QJsonObject{
+        {QStringLiteral("network"), QStringLiteral("100-200-100-10")},
+        {QStringLiteral("samples"), source.samples},
+        {QStringLiteral("view"), QStringLiteral("%1x%2").arg(view->width()).arg(view->height())},
+        {QStringLiteral("repaints"), repaints},
+        {QStringLiteral("trace_ms"), summary(trace)},
+        {QStringLiteral("statistic_ms"), summary(statistic)},
+        {QStringLiteral("all_statistics_ms"), summary(allStatistics)},
+        {QStringLiteral("stats_repaint_ms"), summary(repaint)},
+        {QStringLiteral("stats_repaint_64_bins_ms"), summary(repaintBins)},
     };
 }
 

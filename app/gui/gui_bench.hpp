@@ -9,8 +9,13 @@ class MainWindow;
 
 // Opens the 2-8-8-8-1 tanh preset at 250 x 250 in `window` (shown), moves the bias slider of
 // LYR1-NODE1 `frames` times as a drag does, and times each step from QSlider::setValue to the end
-// of the paint that shows its maps. Returns the figures (median, p90, max, ...).
+// of the paint that shows its maps. Returns the figures (median, p90, max, ...), and under
+// "stats" runStatsBench's.
 QJsonObject runGuiBench(MainWindow& window, int frames);
+
+// The Statistics tab on the 100-200-100-10 preset with N = 500 (runGuiBench's "stats"): `repaints`
+// times the trace, each plot's statistic, all of them, and the tab's repaint (median, p90, ...).
+QJsonObject runStatsBench(MainWindow& window, int repaints);
 
 // nnlens --bench train: opens the spiral preset with `dataset spiral --n 500 --noise 0.1 --seed 1`
 // (or the CSV `dataPath`), mse, Adam lr 0.01, batch 10, maps at 250 x 250 in a 1280 x 800 window,

@@ -42,7 +42,8 @@ int main(int argc, char** argv) {
                                      QStringLiteral("name"), QStringLiteral("auto"));
     const QCommandLineOption bench(
         QStringLiteral("bench"),
-        QStringLiteral("Time slider change to repaint on the 2-8-8-8-1 preset; print JSON. "
+        QStringLiteral("Time slider change to repaint on the 2-8-8-8-1 preset and the "
+                       "Statistics tab on 100-200-100-10 (\"stats\"); print JSON. "
                        "\"--bench train\": train the spiral lesson with Play at full speed "
                        "and time it (to 95 % accuracy or 30 s)."));
     const QCommandLineOption benchData(
@@ -52,9 +53,10 @@ int main(int argc, char** argv) {
     const QCommandLineOption frames(QStringLiteral("frames"),
                                     QStringLiteral("Slider steps for --bench (default 200)."),
                                     QStringLiteral("n"), QStringLiteral("200"));
-    const QCommandLineOption tab(QStringLiteral("tab"),
-                                 QStringLiteral("Centre tab: network, activations or softmax."),
-                                 QStringLiteral("name"), QStringLiteral("network"));
+    const QCommandLineOption tab(
+        QStringLiteral("tab"),
+        QStringLiteral("Centre tab: network, activations, softmax, losses, flow or stats."),
+        QStringLiteral("name"), QStringLiteral("network"));
     parser.addOptions({presentation, backend, bench, benchData, frames, tab});
     parser.process(app);
 

@@ -34,6 +34,7 @@
 #include "widgets/lr_scan_dialog.hpp"
 #include "widgets/plot_panels.hpp"
 #include "widgets/quiz_panel.hpp"
+#include "widgets/stats_panel.hpp"
 #include "widgets/training_panel.hpp"
 #include "widgets/training_plots.hpp"
 
@@ -157,6 +158,8 @@ void MainWindow::buildViews() {
     m_tabs->addTab(m_losses, tr("Losses"));
     m_flow = new widgets::FlowPanel(m_doc, this);
     m_tabs->addTab(m_flow, tr("Data flow"));
+    m_stats = new widgets::StatsPanel(m_doc, m_flow, this);
+    m_tabs->addTab(m_stats, tr("Statistics"));
     m_quiz = new widgets::QuizPanel(m_doc, this);
     m_tabs->addTab(m_quiz, tr("Quiz"));
 
@@ -453,6 +456,9 @@ widgets::FigureView* MainWindow::exportView(figures::FigureKind kind) const {
         case figures::FigureKind::Flow:
             m_flow->waitForTrace();  // traced only while shown: it may be out of date
             return m_flow->view();   // its trace, data and selected module
+        case figures::FigureKind::Stats:
+            m_flow->waitForTrace();  // the flow's trace, the bins and the W-vs-dW module
+            return m_stats->view();
         case figures::FigureKind::Quiz:
             return m_quiz->view();  // its order and whether the names show
         case figures::FigureKind::Loss:
@@ -528,6 +534,8 @@ void MainWindow::exportDialog() {
         return;
     }
     if (m_tabs->currentWidget() == m_flow) return exportDialogFor(figures::FigureKind::Flow, this);
+    if (m_tabs->currentWidget() == m_stats)
+        return exportDialogFor(figures::FigureKind::Stats, this);
     if (m_tabs->currentWidget() == m_quiz) return exportDialogFor(figures::FigureKind::Quiz, this);
     exportDialogFor(tab == 1                       ? figures::FigureKind::Activations
                     : tab == 2                     ? figures::FigureKind::Softmax
@@ -565,7 +573,8 @@ void MainWindow::showLrScan() {
 QStringList MainWindow::tabNames() {
     // In the tabs' order.
     return {QStringLiteral("network"), QStringLiteral("activations"), QStringLiteral("softmax"),
-            QStringLiteral("losses"),  QStringLiteral("flow"),        QStringLiteral("quiz")};
+            QStringLiteral("losses"),  QStringLiteral("flow"),        QStringLiteral("stats"),
+            QStringLiteral("quiz")};
 }
 
 void MainWindow::showTab(const QString& name) {

@@ -41,6 +41,7 @@ class LossesPanel;
 class FlowPanel;
 class CaptionPanel;
 class QuizPanel;
+class StatsPanel;
 }  // namespace nnlens::widgets
 
 namespace nnlens::gui {
@@ -63,6 +64,7 @@ class MainWindow : public QMainWindow {
     widgets::LossesPanel* lossesPanel() const { return m_losses; }
     widgets::FlowPanel* flowPanel() const { return m_flow; }
     widgets::QuizPanel* quizPanel() const { return m_quiz; }
+    widgets::StatsPanel* statsPanel() const { return m_stats; }
     widgets::DataPanel* dataPanel() const { return m_data; }
     widgets::TrainingPanel* trainingPanel() const { return m_trainingPanel; }
     widgets::TrainingPlots* trainingPlots() const { return m_trainingPlots; }
@@ -211,6 +213,7 @@ class MainWindow : public QMainWindow {
     widgets::LossesPanel* m_losses = nullptr;
     widgets::FlowPanel* m_flow = nullptr;
     widgets::QuizPanel* m_quiz = nullptr;
+    widgets::StatsPanel* m_stats = nullptr;
     widgets::DataPanel* m_data = nullptr;
     widgets::TrainingPanel* m_trainingPanel = nullptr;
     widgets::TrainingPlots* m_trainingPlots = nullptr;

@@ -142,6 +142,8 @@ ExportDialog::ExportDialog(Renderer render, Sizer sizer, QWidget* parent)
     m_figure->addItem(tr("Learning-rate scan"), static_cast<int>(figures::FigureKind::LrScan));
     m_figure->addItem(tr("Data flow (modules and shapes)"),
                       static_cast<int>(figures::FigureKind::Flow));
+    m_figure->addItem(tr("Statistics (the whole page)"),
+                      static_cast<int>(figures::FigureKind::Stats));
     m_figure->addItem(tr("Which activation? (quiz)"), static_cast<int>(figures::FigureKind::Quiz));
     m_figure->setObjectName(QStringLiteral("exportFigure"));
     form->addRow(tr("Figure"), m_figure);

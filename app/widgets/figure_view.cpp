@@ -9,6 +9,8 @@
 #include <QPainter>
 #include <QToolTip>
 
+#include "figures/stats_figure.hpp"
+
 namespace nnlens::widgets {
 
 namespace {
@@ -100,6 +102,8 @@ QSize FigureView::sizeHint() const {
             return {720, 480};
         case FigureKind::Flow:
             return {640, 260};
+        case FigureKind::Stats:
+            return {800, 480};
         case FigureKind::Quiz:
             return {760, 380};
     }
@@ -150,6 +154,9 @@ void FigureView::paintFigure(QPainter& p, const QRectF& rect, const Network& net
             break;
         case FigureKind::Flow:
             figures::paintFlow(p, rect, net, opt);
+            break;
+        case FigureKind::Stats:
+            figures::paintStats(p, rect, net, opt);
             break;
         case FigureKind::Quiz:
             figures::paintQuiz(p, rect, net, opt);

@@ -139,7 +139,12 @@ void FlowPanel::retrace() {
     m_samples->setEnabled(!usesData);
     m_seed->setEnabled(!usesData);
     m_stale = true;
-    if (isVisible()) requestTrace();
+    if (isVisible() || m_watchers > 0) requestTrace();
+}
+
+void FlowPanel::setWatched(bool on) {
+    m_watchers = std::max(0, m_watchers + (on ? 1 : -1));
+    if (on && m_stale) requestTrace();
 }
 
 void FlowPanel::requestTrace() {
@@ -171,6 +176,7 @@ void FlowPanel::showTrace(const std::shared_ptr<const model::FlowFrame>& frame) 
     m_status->setText(frame->error.isEmpty() ? m_requestedStatus : frame->error);
     m_view->setOptions(opt);
     emit traceShown(frame->traceMs);
+    emit traced();
 }
 
 bool FlowPanel::waitForTrace(int timeoutMs) {

@@ -50,6 +50,9 @@ class FlowPanel : public QWidget {
     // Traces now when the shown trace is out of date (even while the tab is hidden: the export
     // needs it) and waits until it is shown; false when it did not finish within `timeoutMs`.
     bool waitForTrace(int timeoutMs = 10000);
+    // Another view of this trace is shown (the Statistics tab) or hidden: while one is, the
+    // trace follows the network as it does while this tab is shown.
+    void setWatched(bool on);
     // Traces asked of the worker so far (none while the tab is hidden).
     int traceRequests() const { return m_traceRequests; }
 
@@ -57,6 +60,8 @@ class FlowPanel : public QWidget {
     void moduleChanged(int module);
     // A new trace is shown (the worker's time for it).
     void traceShown(double traceMs);
+    // After every retrace (trace() and status() are new; the Statistics tab draws this trace).
+    void traced();
 
   protected:
     bool eventFilter(QObject* watched, QEvent* event) override;
@@ -69,6 +74,7 @@ class FlowPanel : public QWidget {
     void networkShapeMaybeChanged();
 
     model::Document* m_doc;
+    int m_watchers = 0;  // other views of the trace that are shown
     FigureView* m_view = nullptr;
     QComboBox* m_data = nullptr;
     QSpinBox* m_samples = nullptr;

@@ -19,6 +19,7 @@
 #include "figures/figures.hpp"
 #include "figures/paint_util.hpp"
 #include "figures/png.hpp"
+#include "figures/stats_figure.hpp"
 
 using namespace nnlens;
 using namespace nnlens::figures;
@@ -217,6 +218,12 @@ class TestFigures : public QObject {
     void zeroWeightEdgeIsNeutral();
     void pngKeepsEveryPixel_data();
     void pngKeepsEveryPixel();
+    void statsPlotsInTheNotebooksOrder_data();
+    void statsPlotsInTheNotebooksOrder();
+    void statsHistogramsMatchBruteForce_data();
+    void statsHistogramsMatchBruteForce();
+    void statsWeightGradScalesWithTheLossScale();
+    void statsLayoutAndBars();
 };
 
 void TestFigures::names() {
@@ -250,6 +257,10 @@ void TestFigures::defaultSizes_data() {
     QTest::newRow("losses 13x8.5 in") << FigureKind::Losses << "single-unit" << QSize(1300, 850);
     QTest::newRow("flow 8-4-3-2: 1.1 in a module and its arrow")
         << FigureKind::Flow << "pytorch-primer-8-4-3-2" << QSize(770, 720);
+    QTest::newRow("stats 100-200-100-10: 15 plots, 5 x 3 of 3.2 x 2.6 in and the title")
+        << FigureKind::Stats << "statistical-perspective" << QSize(1600, 815);
+    QTest::newRow("stats 2-8-8-8-1: 22 plots, 6 x 4")
+        << FigureKind::Stats << "spiral-2-8-8-8-1" << QSize(1920, 1075);
 }
 
 void TestFigures::defaultSizes() {
@@ -285,10 +296,11 @@ void TestFigures::rendersEveryFigure_data() {
         FigureKind kind;
         const char* net;
     } figures[] = {
-        {FigureKind::Graph, "spiral-2-8-8-8-1"},  {FigureKind::Unit, "quadrant-selector"},
-        {FigureKind::NodeMap, "single-unit"},     {FigureKind::Network, "nn-graph-8-4-3-2"},
-        {FigureKind::Activations, "single-unit"}, {FigureKind::Softmax, "single-unit"},
-        {FigureKind::Losses, "nn-graph-8-4-3-2"}, {FigureKind::Flow, "pytorch-primer-8-4-3-2"},
+        {FigureKind::Graph, "spiral-2-8-8-8-1"},       {FigureKind::Unit, "quadrant-selector"},
+        {FigureKind::NodeMap, "single-unit"},          {FigureKind::Network, "nn-graph-8-4-3-2"},
+        {FigureKind::Activations, "single-unit"},      {FigureKind::Softmax, "single-unit"},
+        {FigureKind::Losses, "nn-graph-8-4-3-2"},      {FigureKind::Flow, "pytorch-primer-8-4-3-2"},
+        {FigureKind::Stats, "pytorch-primer-8-4-3-2"},
     };
     for (const auto& f : figures) {
         const QString name = QString::fromUtf8(figureName(f.kind).data());
@@ -767,6 +779,15 @@ void TestFigures::matchesCli_data() {
     QTest::newRow("flow 100-200-100-10, N 50, seed 3")
         << FigureKind::Flow << "statistical-perspective" << QSize(800, 300)
         << QStringList{"--n", "50", "--seed", "3"};
+    QTest::newRow("stats 100-200-100-10")
+        << FigureKind::Stats << "statistical-perspective" << QSize(1600, 815) << QStringList{};
+    QTest::newRow("stats 8-4-3-2, module 4, 12 bins, loss scale 100, N 64, seed 2")
+        << FigureKind::Stats << "pytorch-primer-8-4-3-2" << QSize(900, 640)
+        << QStringList{"--module", "4",   "--bins", "12",     "--loss-scale",
+                       "100",      "--n", "64",     "--seed", "2"};
+    QTest::newRow("stats 2-8-8-8-1, presentation")
+        << FigureKind::Stats << "spiral-2-8-8-8-1" << QSize(1200, 800)
+        << QStringList{"--presentation"};
 }
 
 void TestFigures::matchesCli() {
@@ -801,7 +822,7 @@ void TestFigures::matchesCli() {
     if (const auto i = extra.indexOf("--loss"); i >= 0)
         opt.lossHighlight = lossFromName(extra[i + 1].toStdString());  // nullopt for "all"
     opt.highlight = n.layers[static_cast<std::size_t>(std::max(0, opt.selected.layer))].activation;
-    if (kind == FigureKind::Flow) {
+    if (kind == FigureKind::Flow || kind == FigureKind::Stats) {
         // The CLI's defaults: normal inputs, N from the network, seed 0, mse, module 0.
         auto value = [&extra](const char* option, double fallback) {
             const auto at = extra.indexOf(QString::fromUtf8(option));
@@ -814,6 +835,8 @@ void TestFigures::matchesCli() {
         opt.trace = traceFlow(n, source);
         opt.flowSamples = source.samples;
         opt.flowModule = static_cast<int>(value("--module", 0));
+        opt.statsModule = static_cast<int>(value("--module", -1));
+        opt.statsBins = static_cast<int>(value("--bins", 50));
     }
     const QImage expected =
         renderFigure(kind, n, nullptr, size, opt).convertToFormat(QImage::Format_ARGB32);
@@ -1483,3 +1506,223 @@ void TestFigures::logAxesAlwaysHaveNumbers() {
 }
 
 #include "tst_figures.moc"
+
+// ---- the stats figure ----------------------------------------------------------------------
+
+namespace {
+
+std::shared_ptr<const ModuleTrace> statsTraceOf(const Network& n, float lossScale = 1.0f) {
+    FlowSource source;
+    source.samples = defaultFlowSamples(n);
+    source.lossScale = lossScale;
+    return traceFlow(n, source);
+}
+
+}  // namespace
+
+void TestFigures::statsPlotsInTheNotebooksOrder_data() {
+    QTest::addColumn<QString>("net");
+    QTest::addColumn<QStringList>("titles");
+    QTest::newRow("100-200-100-10: the notebook's page")
+        << "statistical-perspective" << QStringList{"Input (net[0].input)",
+                                                    "(0) Linear(100, 200) W",
+                                                    "(0) Linear(100, 200) b",
+                                                    "(0) Linear(100, 200) out",
+                                                    "(1) Tanh() in \u2192 out",
+                                                    "(1) Tanh() out",
+                                                    "(2) Linear(200, 100) W",
+                                                    "(2) Linear(200, 100) b",
+                                                    "(2) Linear(200, 100) out",
+                                                    "(3) ReLU() in \u2192 out",
+                                                    "(3) ReLU() out",
+                                                    "(4) Linear(100, 10) W",
+                                                    "(4) Linear(100, 10) b",
+                                                    "(4) Linear(100, 10) out",
+                                                    "(2) Linear(200, 100) W vs dW"};
+    QTest::newRow("single unit: one Linear, W vs dW of it")
+        << "single-unit"
+        << QStringList{"Input (net[0].input)",    "(0) Linear(2, 1) W",       "(0) Linear(2, 1) b",
+                       "(0) Linear(2, 1) out",    "(1) Tanh() in \u2192 out", "(1) Tanh() out",
+                       "(0) Linear(2, 1) W vs dW"};
+}
+
+void TestFigures::statsPlotsInTheNotebooksOrder() {
+    QFETCH(QString, net);
+    QFETCH(QStringList, titles);
+    const Network n = preset(net);
+    QStringList got;
+    for (const StatsPlot& plot : statsPlots(n, defaultStatsModule(n)))
+        got << statsPlotTitle(n, plot);
+    QCOMPARE(got, titles);
+    QCOMPARE(statsPlots(Network{}, -1).size(), std::size_t{0});
+    // An activation module has no W: its W-vs-dW plot is left out, the default one is drawn.
+    FigureOptions opt;
+    opt.statsModule = 1;
+    QCOMPARE(statsModule(n, opt), defaultStatsModule(n));
+}
+
+void TestFigures::statsHistogramsMatchBruteForce_data() {
+    QTest::addColumn<QString>("net");
+    QTest::addColumn<int>("bins");
+    QTest::newRow("100-200-100-10, 50 bins") << "statistical-perspective" << 50;
+    QTest::newRow("100-200-100-10, 7 bins") << "statistical-perspective" << 7;
+    QTest::newRow("100-200-100-10, 1 bin") << "statistical-perspective" << 1;
+    QTest::newRow("8-4-3-2, 13 bins") << "pytorch-primer-8-4-3-2" << 13;
+}
+
+// Every histogram of the page against numpy.histogram written out plainly (searchsorted on edges
+// in double, the last bin closed), mean and std in double, and the bound n_in^-1/2 with every
+// PyTorch-initialised W and b inside it.
+void TestFigures::statsHistogramsMatchBruteForce() {
+    QFETCH(QString, net);
+    QFETCH(int, bins);
+    const Network n = preset(net);
+    const auto trace = statsTraceOf(n);
+    const std::vector<Module> modules = splitModules(n);
+    int checked = 0;
+    for (const StatsPlot& plot : statsPlots(n, defaultStatsModule(n))) {
+        const StatsPlotData d = statsPlotData(*trace, plot, bins);
+        std::vector<double> values;
+        auto take = [&values](const float* v, Eigen::Index count) { values.assign(v, v + count); };
+        const int m = plot.module;
+        switch (plot.kind) {
+            case StatsPlotKind::Input:
+                take(trace->input(0).data(), trace->input(0).size());
+                break;
+            case StatsPlotKind::Output:
+                take(trace->output(m).data(), trace->output(m).size());
+                break;
+            case StatsPlotKind::Weight:
+                take(n.layers[static_cast<std::size_t>(modules[static_cast<std::size_t>(m)].layer)]
+                         .W.data(),
+                     trace->weight(m)->size());
+                break;
+            case StatsPlotKind::Bias:
+                take(trace->bias(m)->data(), trace->bias(m)->size());
+                break;
+            case StatsPlotKind::Curve:
+            case StatsPlotKind::WeightGrad:
+                QVERIFY(!d.hist);
+                QVERIFY(d.count > 0);
+                continue;
+        }
+        QVERIFY(d.hist);
+        const double lo = *std::min_element(values.begin(), values.end());
+        const double hi = *std::max_element(values.begin(), values.end());
+        std::vector<double> edges(static_cast<std::size_t>(bins) + 1);
+        for (int k = 0; k <= bins; ++k)
+            edges[static_cast<std::size_t>(k)] = lo + (hi - lo) * k / bins;
+        edges.back() = hi;
+        std::vector<std::int64_t> counts(static_cast<std::size_t>(bins), 0);
+        double sum = 0.0;
+        for (const double v : values) {
+            sum += v;
+            auto at = std::upper_bound(edges.begin(), edges.end(), v) - edges.begin() - 1;
+            if (v == hi) at = bins - 1;
+            ++counts[static_cast<std::size_t>(at)];
+        }
+        const double mean = sum / static_cast<double>(values.size());
+        double var = 0.0;
+        for (const double v : values)
+            var += (v - mean) * (v - mean);
+        const double sd = std::sqrt(var / static_cast<double>(values.size()));
+        const QString what = statsPlotTitle(n, plot);
+        QVERIFY2(d.hist->hist.counts == counts, qPrintable(what));
+        QCOMPARE(d.hist->min, lo);
+        QCOMPARE(d.hist->max, hi);
+        QVERIFY2(std::abs(d.hist->mean - mean) <= 1e-9 * std::max(1.0, std::abs(mean)),
+                 qPrintable(what));
+        QVERIFY2(std::abs(d.hist->std - sd) <= 1e-9 * std::max(1.0, sd), qPrintable(what));
+        if (plot.kind == StatsPlotKind::Weight || plot.kind == StatsPlotKind::Bias) {
+            const int nIn =
+                n.layers[static_cast<std::size_t>(modules[static_cast<std::size_t>(m)].layer)]
+                    .inputs();
+            QVERIFY(d.bound);
+            QCOMPARE(*d.bound, 1.0 / std::sqrt(static_cast<double>(nIn)));
+            QVERIFY2(-*d.bound <= lo && hi <= *d.bound, qPrintable(what));
+        } else {
+            QVERIFY(!d.bound);
+        }
+        ++checked;
+    }
+    QVERIFY(checked >= 5);
+    QVERIFY_THROWS_EXCEPTION(InputError, statsPlotData(*trace, {StatsPlotKind::Input, 0}, 0));
+}
+
+// The notebook's learning-rate insight: 100 * loss gives the same W and 100 times the dW.
+void TestFigures::statsWeightGradScalesWithTheLossScale() {
+    const Network n = preset("statistical-perspective");
+    const StatsPlot plot{StatsPlotKind::WeightGrad, 2};
+    const auto one = statsTraceOf(n, 1.0f);
+    const auto hundred = statsTraceOf(n, 100.0f);
+    const StatsPlotData a = statsPlotData(*one, plot, 50);
+    const StatsPlotData b = statsPlotData(*hundred, plot, 50);
+    QCOMPARE(a.count, std::int64_t{200 * 100});
+    QCOMPARE(b.count, a.count);
+    // |b - 100 a| <= atol + rtol |100 a|, atol from the largest gradient (float sums round).
+    const double largest = 100.0 * std::max(std::abs(a.ySummary->min), std::abs(a.ySummary->max));
+    for (std::int64_t k = 0; k < a.count; ++k) {
+        QCOMPARE(b.x[k], a.x[k]);
+        const double expected = 100.0 * a.y[k];
+        QVERIFY(std::abs(b.y[k] - expected) <= 1e-5 * largest + 1e-4 * std::abs(expected));
+    }
+    QVERIFY(std::abs(b.ySummary->max - 100.0 * a.ySummary->max) <=
+            1e-4 * std::abs(100.0 * a.ySummary->max));
+    // The picture moves: the dW axis' labels (the dots keep their places on autoscaled axes).
+    FigureOptions opt;
+    opt.trace = one;
+    const QImage img1 = renderFigure(FigureKind::Stats, n, nullptr, QSize(1200, 700), opt);
+    opt.trace = hundred;
+    const QImage img100 = renderFigure(FigureKind::Stats, n, nullptr, QSize(1200, 700), opt);
+    const StatsLayout layout = layoutStats(n, QRectF(0, 0, 1200, 700), opt);
+    const QRect cell = layout.cells.back().toAlignedRect();
+    QVERIFY(img1.copy(cell) != img100.copy(cell));
+    QCOMPARE(img1.copy(layout.cells[1].toAlignedRect()),
+             img100.copy(layout.cells[1].toAlignedRect()));
+}
+
+void TestFigures::statsLayoutAndBars() {
+    const Network n = preset("statistical-perspective");
+    FigureOptions opt;
+    opt.trace = statsTraceOf(n);
+    const QRectF rect(0, 0, 1600, 815);
+    const StatsLayout layout = layoutStats(n, rect, opt);
+    QCOMPARE(layout.columns, 5);
+    QCOMPARE(layout.rows, 3);
+    for (std::size_t i = 0; i < layout.cells.size(); ++i) {
+        QVERIFY(rect.contains(layout.cells[i]));
+        QVERIFY(layout.cells[i].contains(layout.axes[i]));
+        QVERIFY(layout.axes[i].width() > 150 && layout.axes[i].height() > 120);
+        QCOMPARE(layout.hit(layout.axes[i].center()), static_cast<int>(i));
+        for (std::size_t j = i + 1; j < layout.cells.size(); ++j)
+            QVERIFY(!layout.cells[i].intersects(layout.cells[j]));
+    }
+    QCOMPARE(layout.hit(QPointF(-5, -5)), -1);
+    // The bars: one per bin, side by side over the axes, the tallest reaching 1/1.05 of it.
+    const QImage img = renderFigure(FigureKind::Stats, n, nullptr, rect.size().toSize(), opt);
+    for (const int bins : {50, 9}) {
+        opt.statsBins = bins;
+        const StatsPlotData d = statsPlotData(*opt.trace, layout.plots[0], bins);
+        const auto bars = statsBars(d, layout.axes[0]);
+        QCOMPARE(static_cast<int>(bars.size()), bins);
+        double top = layout.axes[0].bottom();
+        for (std::size_t k = 0; k < bars.size(); ++k) {
+            if (k > 0) QVERIFY(std::abs(bars[k].left() - bars[k - 1].right()) < 1e-6);
+            const QRectF box = layout.axes[0].adjusted(-0.5, -0.5, 0.5, 0.5);
+            QVERIFY(box.left() <= bars[k].left() && bars[k].right() <= box.right());
+            QVERIFY(box.top() <= bars[k].top() && bars[k].bottom() <= box.bottom());
+            top = std::min(top, bars[k].top());
+        }
+        QVERIFY(std::abs((layout.axes[0].bottom() - top) * 1.05 - layout.axes[0].height()) < 1e-6);
+    }
+    // The bound lines of W: red inside the axes at +-0.1 (the 100-input module), above the bars.
+    const StatsPlotData w = statsPlotData(*opt.trace, layout.plots[1], 50);
+    QCOMPARE(*w.bound, 0.1);
+    int red = 0;
+    const QRect box = layout.axes[1].toAlignedRect();
+    for (int x = box.left(); x <= box.right(); ++x) {
+        const QRgb c = img.pixel(x, box.top() + 3);
+        red += qRed(c) > 180 && qGreen(c) < 90 && qBlue(c) < 90 ? 1 : 0;
+    }
+    QVERIFY2(red >= 2, qPrintable(QString::number(red)));
+}

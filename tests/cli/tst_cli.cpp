@@ -963,6 +963,21 @@ void TestCli::render_data() {
         << "quadrant.nnlens.json"
         << "flow" << QStringList{"--data", "%D/regression.csv", "--loss", "mse", "--width", "500"}
         << QSize(500, 600);
+    QTest::newRow("stats, default size: 12 plots, 5 x 3 of 3.2 x 2.6 in")
+        << "quadrant.nnlens.json"
+        << "stats" << QStringList{} << QSize(1600, 815);
+    QTest::newRow("stats, the size typed")
+        << "three-in.nnlens.json"
+        << "stats" << QStringList{"--width", "900", "--height", "500"} << QSize(900, 500);
+    QTest::newRow("stats, N 60, seed 2, bins 8, module 2, loss scale 100, width only")
+        << "quadrant.nnlens.json"
+        << "stats" << QStringList{"--n",      "60", "--seed",       "2",   "--bins",  "8",
+                                  "--module", "2",  "--loss-scale", "100", "--width", "800"}
+        << QSize(800, 408);
+    QTest::newRow("stats on --data with targets, transparent")
+        << "quadrant.nnlens.json"
+        << "stats" << QStringList{"--data", "%D/regression.csv", "--loss", "mse", "--transparent"}
+        << QSize(1600, 815);
     QTest::newRow("graph with the lesson's points")
         << "lesson.nnlens.json"
         << "graph" << QStringList{"--points", "--n", "40", "--height", "300"} << QSize(0, 300);
@@ -1390,7 +1405,7 @@ void TestCli::badInput_data() {
     QTest::newRow("render: unknown figure")
         << QStringList(render).replaceInStrings("graph", "pie")
         << "render: --figure: unknown figure \"pie\" (known: graph, unit, activations, softmax, "
-           "network, node, loss, lr-scan, data, fit, losses, flow, quiz)"
+           "network, node, loss, lr-scan, data, fit, losses, flow, stats, quiz)"
         << renderOut;
     QTest::newRow("render: --sigma 0")
         << (render + QStringList{"--sigma", "0"})
@@ -1427,8 +1442,22 @@ void TestCli::badInput_data() {
         << QStringList(render).replaceInStrings("graph", "flow") + QStringList{"--module", "4"}
         << "render: --module: 4 is out of range (the network has 4 modules, 0..3)" << renderOut;
     QTest::newRow("render: --module of a graph")
-        << (render + QStringList{"--module", "1"}) << "render: --module: only for --figure flow"
+        << (render + QStringList{"--module", "1"})
+        << "render: --module: only for --figure flow or stats" << renderOut;
+    QTest::newRow("render: stats --module of an activation module")
+        << QStringList(render).replaceInStrings("graph", "stats") + QStringList{"--module", "1"}
+        << "render: --module: 1 is not a Linear module (W against dW needs one; this network's: "
+           "0, 2)"
         << renderOut;
+    QTest::newRow("render: stats --module out of range")
+        << QStringList(render).replaceInStrings("graph", "stats") + QStringList{"--module", "9"}
+        << "render: --module: 9 is out of range (the network has 4 modules, 0..3)" << renderOut;
+    QTest::newRow("render: stats --bins 0")
+        << QStringList(render).replaceInStrings("graph", "stats") + QStringList{"--bins", "0"}
+        << "render: --bins: 0 is out of range (must be 1 to 1024)" << renderOut;
+    QTest::newRow("render: stats --loss-scale 0")
+        << QStringList(render).replaceInStrings("graph", "stats") + QStringList{"--loss-scale", "0"}
+        << "render: --loss-scale: 0 is out of range" << renderOut;
     QTest::newRow("render: graph of three inputs")
         << QStringList{"render", "%D/three-in.nnlens.json", "--figure", "graph", "-o", "%D/fig.png"}
         << "three-in.nnlens.json: the graph figure needs a network with 2 inputs; this one has 3 "

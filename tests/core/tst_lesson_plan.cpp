@@ -15,7 +15,8 @@ using nnlens::InputError;
 
 namespace {
 
-const std::vector<std::string> kTabs{"network", "activations", "softmax", "losses", "flow", "quiz"};
+const std::vector<std::string> kTabs{"network", "activations", "softmax", "losses",
+                                     "flow",    "stats",       "quiz"};
 
 // A plan whose single step is `step` (a JSON object's inside).
 std::string planWith(const std::string& step) {
