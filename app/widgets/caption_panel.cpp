@@ -2,10 +2,15 @@
 
 #include <QApplication>
 #include <QEvent>
+#include <QFontMetrics>
 #include <QHBoxLayout>
 #include <QLabel>
+#include <QScrollArea>
+#include <QScrollBar>
 #include <QToolButton>
 #include <QVBoxLayout>
+
+#include <algorithm>
 
 namespace nnlens::widgets {
 
@@ -13,6 +18,8 @@ namespace {
 // The caption is read from the back of a room: a little larger than the window's text.
 constexpr double kCaptionScale = 1.2;
 constexpr double kTitleScale = 1.35;
+// A long description scrolls below this many lines, so the figures keep the room.
+constexpr int kMaxLines = 4;
 }  // namespace
 
 CaptionPanel::CaptionPanel(QWidget* parent) : QFrame(parent) {
@@ -35,7 +42,16 @@ CaptionPanel::CaptionPanel(QWidget* parent) : QFrame(parent) {
     auto* words = new QVBoxLayout;
     words->setSpacing(2);
     words->addWidget(m_title);
-    words->addWidget(m_text);
+    m_scroll = new QScrollArea(this);
+    m_scroll->setObjectName(QStringLiteral("captionScroll"));
+    m_scroll->setWidget(m_text);
+    m_scroll->setWidgetResizable(true);
+    m_scroll->setFrameShape(QFrame::NoFrame);
+    m_scroll->setHorizontalScrollBarPolicy(Qt::ScrollBarAlwaysOff);
+    m_scroll->setSizePolicy(QSizePolicy::Expanding, QSizePolicy::Fixed);
+    m_scroll->viewport()->setAutoFillBackground(false);
+    m_text->setAutoFillBackground(false);
+    words->addWidget(m_scroll);
 
     m_lessonRow = new QWidget(this);
     auto* row = new QHBoxLayout(m_lessonRow);
@@ -85,7 +101,23 @@ void CaptionPanel::setCaption(const QString& title, const QString& text) {
     m_title->setText(title);
     m_title->setVisible(!title.isEmpty());
     m_text->setText(text);
-    m_text->setVisible(!text.isEmpty());
+    m_scroll->setVisible(!text.isEmpty());
+    updateTextHeight();
+}
+
+void CaptionPanel::resizeEvent(QResizeEvent* event) {
+    QFrame::resizeEvent(event);
+    updateTextHeight();
+}
+
+void CaptionPanel::updateTextHeight() {
+    const int width =
+        std::max(50, m_scroll->width() - m_scroll->verticalScrollBar()->sizeHint().width());
+    const int full = m_text->heightForWidth(width);
+    const int most = QFontMetrics(m_text->font()).lineSpacing() * kMaxLines + 4;
+    m_scroll->setFixedHeight(std::max(1, std::min(full, most)));
+    m_scroll->setVerticalScrollBarPolicy(full > most ? Qt::ScrollBarAsNeeded
+                                                     : Qt::ScrollBarAlwaysOff);
 }
 
 void CaptionPanel::setStep(int index, int count, const QString& lesson) {
@@ -127,6 +159,7 @@ void CaptionPanel::updateFonts() {
     QFont title = scaled(kTitleScale);
     title.setBold(true);
     m_title->setFont(title);
+    updateTextHeight();
 }
 
 }  // namespace nnlens::widgets

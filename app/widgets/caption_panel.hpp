@@ -7,6 +7,7 @@
 #include <QFrame>
 
 class QLabel;
+class QScrollArea;
 class QToolButton;
 
 namespace nnlens::widgets {
@@ -40,12 +41,16 @@ class CaptionPanel : public QFrame {
 
   protected:
     bool event(QEvent* event) override;
+    void resizeEvent(QResizeEvent* event) override;
 
   private:
     void updateFonts();
+    // The text's height: all of it, up to kMaxLines lines; a longer caption scrolls.
+    void updateTextHeight();
 
     QLabel* m_title = nullptr;
     QLabel* m_text = nullptr;
+    QScrollArea* m_scroll = nullptr;
     QWidget* m_lessonRow = nullptr;
     QLabel* m_step = nullptr;
     QToolButton* m_previous = nullptr;

@@ -4,10 +4,12 @@
 // one undo step, a bad plan or a missing step network leaves the open network as it was, opening
 // another network ends the lesson, and the caption follows the description, hides, and grows in
 // presentation mode.
+#include <QAbstractScrollArea>
 #include <QAction>
 #include <QDir>
 #include <QFile>
 #include <QLabel>
+#include <QScrollBar>
 #include <QSettings>
 #include <QStandardPaths>
 #include <QTabWidget>
@@ -94,6 +96,23 @@ class TestLessonWindow : public QObject {
         net.description.clear();
         window().document()->setNetwork(net);
         QVERIFY(caption()->isHidden());
+    }
+
+    void aLongDescriptionScrollsAndLeavesTheFiguresRoom() {
+        QVERIFY(
+            window().openPreset(QStringLiteral(":/presets/statistical-perspective.nnlens.json")));
+        QCoreApplication::processEvents();
+        auto* scroll = caption()->findChild<QAbstractScrollArea*>(QStringLiteral("captionScroll"));
+        QVERIFY(scroll);
+        const int line = QFontMetrics(caption()->textLabel()->font()).lineSpacing();
+        QVERIFY2(scroll->height() <= 4 * line + 4, qPrintable(QString::number(scroll->height())));
+        QVERIFY(scroll->verticalScrollBar()->maximum() > 0);  // the rest is a scroll away
+        QVERIFY(caption()->height() < window().height() / 4);
+        // A short one shows whole, with no scroll bar.
+        QVERIFY(window().openPreset(kQuadrant));
+        QCoreApplication::processEvents();
+        QCOMPARE(scroll->verticalScrollBar()->maximum(), 0);
+        QVERIFY(scroll->height() >= line);
     }
 
     void captionGrowsInPresentationMode() {

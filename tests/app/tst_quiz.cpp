@@ -202,6 +202,11 @@ class TestQuiz : public QObject {
         QTest::qWait(50);
         const QImage b = quiz->view()->grab().toImage();
         QVERIFY(a != b);
+        quiz->revealButton()->click();
+        QTest::qWait(50);
+        const QString shots = qEnvironmentVariable("NNLENS_SHOT_DIR");
+        if (!shots.isEmpty()) window->grab().save(shots + QStringLiteral("/quiz.png"));
+        quiz->revealButton()->click();
         // View > Weight Arrows reaches the quiz as every map view.
         auto* arrows = window->findChild<QAction*>(QStringLiteral("arrowsAction"));
         QVERIFY(arrows && arrows->isChecked());
