@@ -107,7 +107,7 @@ QFont fittedFont(const FigureStyle& style, double points, const QString& text, d
     const double w = QFontMetricsF(font).horizontalAdvance(text);
     if (w > width && w > 0.0) {
         // Whole pixels, rounded down so that the text fits.
-        const double pixels = std::max(1.0, std::floor(font.pixelSize() * width / w));
+        const double pixels = style.textPx(std::max(1.0, std::floor(font.pixelSize() * width / w)));
         font.setPixelSize(static_cast<int>(pixels));
     }
     return font;
