@@ -60,7 +60,8 @@ weight and the bias (a drag is one undo step; + and &minus; nudge).</p>
 <p>The network layer by layer: nodes, activation, add, insert, remove and reorder layers, and
 the maps' range, grid and colour limit.</p>
 <h3>Activations</h3>
-<p>The notebook's activation functions &phi;(s) and their derivatives side by side.</p>
+<p>The notebook's plot_activations: each activation &phi;(s) over s, the ones unbounded
+above in one panel and the saturating ones in the other.</p>
 <h3>Softmax</h3>
 <p>The notebook's softmax: p_j = exp(X_out^j) / &Sigma;_k exp(X_out^k) turns the C output
 values into category probabilities; as in plot_softmax, each panel shows one p_j over a grid of

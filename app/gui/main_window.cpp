@@ -641,13 +641,15 @@ void MainWindow::setPresentation(bool on) {
         v->setPresentation(on, textPx);
     if (on) {
         showFullScreen();
-        // The docks as wide as their larger text needs (up to a third of the screen each), so that
-        // their panels do not scroll sideways.
+        // The docks as wide as their larger text needs, so that their panels do not scroll
+        // sideways: up to a third of the screen each, a quarter on a screen narrower than 1600 px
+        // (the figures keep about half of it).
         QTimer::singleShot(0, this, [this] {
             if (!m_presentation) return;
             QList<QDockWidget*> docks;
             QList<int> widths;
-            const int most = width() / 3;
+            const int screenWidth = screen() ? screen()->geometry().width() : width();
+            const int most = screenWidth / (screenWidth >= 1600 ? 3 : 4);
             for (QDockWidget* dock : findChildren<QDockWidget*>()) {
                 const auto* area = qobject_cast<QScrollArea*>(dock->widget());
                 if (!dock->isVisible() || dock->isFloating() || !area || !area->widget()) continue;
