@@ -11,6 +11,7 @@
 #include <QDropEvent>
 #include <QFileDialog>
 #include <QFileInfo>
+#include <QHash>
 #include <QKeyEvent>
 #include <QLabel>
 #include <QMimeData>
@@ -91,6 +92,23 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent) {
     // visible, so one shown before the window (a file opened from the command line) drew over it.
     connect(statusBar(), &QStatusBar::messageChanged, m_selectionLabel,
             [this](const QString& message) { m_selectionLabel->setVisible(message.isEmpty()); });
+    // The centre's minimum width is the shown tab's, not the widest tab's: a tab's row of controls
+    // neither forces the window wider nor makes the maps scroll.
+    QHash<QWidget*, QSizePolicy::Policy> policies;
+    for (int i = 0; i < m_tabs->count(); ++i)
+        policies.insert(m_tabs->widget(i), m_tabs->widget(i)->sizePolicy().horizontalPolicy());
+    const auto onlyShownTab = [this, policies] {
+        for (int i = 0; i < m_tabs->count(); ++i) {
+            QWidget* page = m_tabs->widget(i);
+            QSizePolicy policy = page->sizePolicy();
+            policy.setHorizontalPolicy(i == m_tabs->currentIndex()
+                                           ? policies.value(page, QSizePolicy::Preferred)
+                                           : QSizePolicy::Ignored);
+            page->setSizePolicy(policy);
+        }
+    };
+    connect(m_tabs, &QTabWidget::currentChanged, this, onlyShownTab);
+    onlyShownTab();
     setCentralWidget(scrollable(takeCentralWidget(), this));
     for (QDockWidget* dock : findChildren<QDockWidget*>()) {
         if (!qobject_cast<QScrollArea*>(dock->widget()))

@@ -176,12 +176,12 @@ class TestPresentation : public QObject {
             {static_cast<int>(window().document()->network().layers.size()) - 1, 0});
         window().showTab(tab);
         // The maps of this network, not of the one before.
-        const std::size_t layers = window().document()->network().layers.size();
-        QTRY_VERIFY(window().graphView()->frame() && window().graphView()->frame()->network &&
-                    window().graphView()->frame()->network->layers.size() == layers);
+        QTRY_VERIFY(window().graphView()->frame() &&
+                    window().graphView()->frame()->generation == window().requestedGeneration());
         QTest::qWait(50);
         const auto normal = paintedTexts(window());
         QVERIFY(!normal.empty());
+        saveShot(window(), QStringLiteral("normal-%1-%2").arg(tab, QFileInfo(preset).baseName()));
 
         window().setPresentation(true);
         QTRY_COMPARE(window().geometry().size(), screen().size());
