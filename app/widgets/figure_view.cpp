@@ -66,7 +66,9 @@ void FigureView::setPresentation(bool on, double textPx) {
     m_options.style.scale = scale;
     m_options.style.highContrast = on;
     m_options.style.minFit = on ? std::max(kScreenMinFit, 1.0 / scale) : kScreenMinFit;
-    m_options.style.minTextPx = on ? std::max(textPx, tickPx) : 0.0;
+    // The data flow figure sizes its text to fit a box per module (a floor would pile labels on
+    // each other): there the fit wins, at presentation mode's larger scale.
+    m_options.style.minTextPx = on && m_kind != FigureKind::Flow ? std::max(textPx, tickPx) : 0.0;
     update();
 }
 
