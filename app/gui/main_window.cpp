@@ -636,6 +636,8 @@ void MainWindow::setPresentation(bool on) {
         m_stateBeforePresentation = windowState();
         m_geometryBeforePresentation = geometry();
         m_docksBeforePresentation = saveState();
+        if (auto* split = qobject_cast<QSplitter*>(m_diagram->parentWidget()))
+            m_splitBeforePresentation = split->saveState();
     }
     const double textPx = presentationTextPx();
     m_presentation = on;
@@ -657,8 +659,11 @@ void MainWindow::setPresentation(bool on) {
         dock->setFont(on ? titleFont : QFont());
     for (widgets::FigureView* v : findChildren<widgets::FigureView*>())
         v->setPresentation(on, textPx);
+    auto* split = qobject_cast<QSplitter*>(m_diagram->parentWidget());
     if (on) {
         showFullScreen();
+        // The diagram gets room for its larger labels: a quarter of the height beside the maps.
+        if (split && m_graph->isVisible() && m_diagram->isVisible()) split->setSizes({3000, 1000});
         // The docks as wide as their larger text needs, so that their panels do not scroll
         // sideways: up to a third of the screen each, a quarter on a screen narrower than 1600 px
         // (the figures keep about half of it).
@@ -688,6 +693,7 @@ void MainWindow::setPresentation(bool on) {
     if (!(m_stateBeforePresentation & (Qt::WindowMaximized | Qt::WindowFullScreen)))
         setGeometry(m_geometryBeforePresentation);
     restoreState(m_docksBeforePresentation);
+    if (split) split->restoreState(m_splitBeforePresentation);
     // Once the menu and status bars have their normal height again, the docks' sizes once more.
     QTimer::singleShot(0, this, [this] {
         if (!m_presentation) restoreState(m_docksBeforePresentation);

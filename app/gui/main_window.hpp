@@ -217,6 +217,7 @@ class MainWindow : public QMainWindow {
     QFont m_normalFont;
     QRect m_geometryBeforePresentation;
     QByteArray m_docksBeforePresentation;
+    QByteArray m_splitBeforePresentation;
     QWidget* m_help = nullptr;
     QElapsedTimer m_clock;
     std::uint64_t m_requested = 0;

@@ -13,6 +13,7 @@
 #include <QPushButton>
 #include <QScreen>
 #include <QSignalSpy>
+#include <QSplitter>
 #include <QStatusBar>
 #include <QTemporaryDir>
 #include <QTest>
@@ -243,6 +244,9 @@ class TestPresentation : public QObject {
                  qPrintable(QString::number(window().frameGeometry().width())));
         const QRect before = window().geometry();
         const QByteArray docks = window().saveState();
+        auto* split = qobject_cast<QSplitter*>(window().diagramView()->parentWidget());
+        QVERIFY(split);
+        const QList<int> splitSizes = split->sizes();
         const Qt::WindowStates state = window().windowState();
 
         QTest::keyClick(&window(), Qt::Key_F11);
@@ -272,6 +276,7 @@ class TestPresentation : public QObject {
         QTRY_COMPARE(window().geometry(), before);
         QCOMPARE(window().windowState(), state);
         QTRY_COMPARE(window().saveState(), docks);
+        QCOMPARE(split->sizes(), splitSizes);
         QVERIFY(!window().findChild<QDockWidget*>(QStringLiteral("layersDock"))->isVisible());
         QCOMPARE(QApplication::font().pointSizeF(), QFont().pointSizeF());
     }
