@@ -123,7 +123,10 @@ FlowGeometry flowGeometry(const Network& net, const QRectF& rect, const FigureOp
         font = std::min({font, 0.9 * unit / name, 0.92 * g.gap / shape});
     }
     g.font = std::max(4.0, font);
-    g.titleFont = std::min(style.px(12.0), std::max(g.font * 1.15, inner.height() / 16.0));
+    // The title has the whole width: never smaller than at the normal scale (presentation mode's
+    // larger controls leave the view a little shorter).
+    g.titleFont = std::min(style.px(12.0), std::max({g.font * 1.15, inner.height() / 16.0,
+                                                     style.px(12.0) / std::max(1.0, style.scale)}));
 
     g.title = QRectF(inner.left(), inner.top(), inner.width(), g.titleFont * 1.6);
     g.legend = QRectF(inner.left(), inner.bottom() - g.font * 1.6, inner.width(), g.font * 1.6);

@@ -107,7 +107,7 @@ QFont fittedFont(const FigureStyle& style, double points, const QString& text, d
     const double w = QFontMetricsF(font).horizontalAdvance(text);
     if (w > width && w > 0.0) {
         // Whole pixels, rounded down so that the text fits.
-        const double pixels = std::max(1.0, std::floor(font.pixelSize() * width / w));
+        const double pixels = style.textPx(std::max(1.0, std::floor(font.pixelSize() * width / w)));
         font.setPixelSize(static_cast<int>(pixels));
     }
     return font;
@@ -202,8 +202,13 @@ void drawLossPanel(QPainter& p, const QRectF& panel, Loss loss, const FigureOpti
             const double half = QFontMetricsF(font).horizontalAdvance(lines[i]) / 2.0;
             const double cx = std::min(axesRect.center().x(), panel.right() - half);
             p.setFont(font);
+            // Text that presentation mode keeps large is cut at its panel, never drawn over the
+            // neighbour's.
+            p.save();
+            p.setClipRect(panel);
             detail::drawText(p, QPointF(cx, panel.top() + titleH + lineH * (i + 0.5)),
                              Qt::AlignHCenter | Qt::AlignVCenter, lines[i]);
+            p.restore();
         }
         detail::drawAxesGrid(p, ax, style, text);
     }

@@ -4,6 +4,7 @@
 #include <QFontMetricsF>
 #include <QPainterPath>
 #include <QPolygonF>
+#include <QStringList>
 
 #include <algorithm>
 #include <cmath>
@@ -39,7 +40,7 @@ void fillBackground(QPainter& p, const QRectF& rect, const FigureStyle& style) {
 
 QFont pixelFont(const FigureStyle& style, double pixels, bool bold) {
     QFont f = style.font(10.0, bold);
-    f.setPixelSize(std::max(1, static_cast<int>(std::lround(pixels))));
+    f.setPixelSize(std::max(1, static_cast<int>(std::lround(style.textPx(pixels)))));
     return f;
 }
 
@@ -541,8 +542,18 @@ void drawMapLabel(QPainter& p, const QRectF& rect, const MapCell& cell,
     // The seed puts the label's baseline at 90 % of the height; keep it inside small maps.
     const double baseline =
         std::max(rect.top() + 0.1 * rect.height(), rect.top() + fm.ascent() + 2.0);
-    drawHaloText(p, QPointF(rect.center().x(), baseline), Qt::AlignHCenter,
-                 nodeLabel(cell.layer, cell.node), font, Qt::black, QColor(255, 255, 255, 150));
+    const QString label = nodeLabel(cell.layer, cell.node);
+    if (style.minTextPx > 0.0 && fm.horizontalAdvance(label) > 0.96 * rect.width()) {
+        // Presentation mode keeps the label's size on small maps: LYRi above NODEj.
+        const int dash = static_cast<int>(label.indexOf(QLatin1Char('-')));
+        drawHaloText(p, QPointF(rect.center().x(), baseline), Qt::AlignHCenter, label.left(dash),
+                     font, Qt::black, QColor(255, 255, 255, 150));
+        drawHaloText(p, QPointF(rect.center().x(), baseline + fm.lineSpacing()), Qt::AlignHCenter,
+                     label.mid(dash + 1), font, Qt::black, QColor(255, 255, 255, 150));
+        return;
+    }
+    drawHaloText(p, QPointF(rect.center().x(), baseline), Qt::AlignHCenter, label, font, Qt::black,
+                 QColor(255, 255, 255, 150));
 }
 
 void drawSelection(QPainter& p, const QRectF& rect, const FigureStyle& style) {
@@ -571,16 +582,40 @@ double drawHeading(QPainter& p, const QRectF& area, const QString& title, double
     p.setFont(titleFont);
     drawText(p, QPointF(area.center().x(), area.top()), Qt::AlignHCenter | Qt::AlignTop, title);
     QFont lineFont = style.font(linePt);
+    QStringList lines{line};
     const double width = QFontMetricsF(lineFont).horizontalAdvance(line);
     if (width > area.width()) {
-        lineFont.setPixelSize(
-            std::max(6, static_cast<int>(lineFont.pixelSize() * area.width() / width)));
+        const int shrunk =
+            std::max(6, static_cast<int>(lineFont.pixelSize() * area.width() / width));
+        if (shrunk >= style.minTextPx) {
+            lineFont.setPixelSize(shrunk);
+        } else {
+            // Presentation mode keeps its text size: the line breaks between words instead.
+            lineFont.setPixelSize(static_cast<int>(style.textPx(shrunk) + 0.5));
+            const QFontMetricsF fm(lineFont);
+            lines.clear();
+            QString current;
+            for (const QString& word : line.split(QLatin1Char(' '), Qt::SkipEmptyParts)) {
+                const QString wider = current.isEmpty() ? word : current + QLatin1Char(' ') + word;
+                if (!current.isEmpty() && fm.horizontalAdvance(wider) > area.width()) {
+                    lines.push_back(current);
+                    current = word;
+                } else {
+                    current = wider;
+                }
+            }
+            if (!current.isEmpty()) lines.push_back(current);
+        }
     }
     p.setFont(lineFont);
-    const double lineTop = area.top() + QFontMetricsF(titleFont).height() + style.px(3.0);
-    drawText(p, QPointF(area.center().x(), lineTop), Qt::AlignHCenter | Qt::AlignTop, line);
+    const double lineH = QFontMetricsF(lineFont).height();
+    double lineTop = area.top() + QFontMetricsF(titleFont).height() + style.px(3.0);
+    for (const QString& text : lines) {
+        drawText(p, QPointF(area.center().x(), lineTop), Qt::AlignHCenter | Qt::AlignTop, text);
+        lineTop += lineH;
+    }
     p.restore();
-    return lineTop + QFontMetricsF(lineFont).height() + style.px(8.0);
+    return lineTop + style.px(8.0);
 }
 
 TitledMap layoutTitledMap(const QRectF& area, double top, double range, float vlim,

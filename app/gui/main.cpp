@@ -75,9 +75,8 @@ int main(int argc, char** argv) {
         return result.contains(QStringLiteral("error")) ? 1 : 0;
     }
     const QStringList files = parser.positionalArguments();
-    if (files.isEmpty()) {
-        window.openPreset(QStringLiteral(":/presets/quadrant-selector.nnlens.json"));
-    } else if (!window.openFile(files.front())) {
+    // A file that cannot be read leaves the example open, as a plain start does.
+    if (!window.openAtStart(files.value(0))) {
         std::fprintf(stderr, "nnlens: %s\n", qPrintable(window.lastError()));
     }
     window.showTab(parser.value(tab));

@@ -11,12 +11,17 @@
 #include <QDropEvent>
 #include <QFileDialog>
 #include <QFileInfo>
+#include <QHash>
 #include <QKeyEvent>
 #include <QLabel>
 #include <QMimeData>
+#include <QScreen>
+#include <QScrollArea>
+#include <QScrollBar>
 #include <QSignalBlocker>
 #include <QSplitter>
 #include <QStatusBar>
+#include <QTabBar>
 #include <QTabWidget>
 #include <QTimer>
 #include <QVBoxLayout>
@@ -46,6 +51,21 @@ bool isNetworkFile(const QString& path) {
     return path.endsWith(QStringLiteral(".json"), Qt::CaseInsensitive);
 }
 
+// `content` in a scroll area that gives it all the room there is and scrolls only below its
+// minimum size: a panel's minimum (larger in presentation mode) never forces the window wider
+// than the screen.
+QScrollArea* scrollable(QWidget* content, QWidget* parent) {
+    auto* area = new QScrollArea(parent);
+    area->setObjectName(content->objectName() + QStringLiteral("Scroll"));
+    area->setWidgetResizable(true);
+    area->setFrameShape(QFrame::NoFrame);
+    area->setWidget(content);
+    return area;
+}
+
+// The example a plain start opens.
+const QString kExample = QStringLiteral(":/presets/quadrant-selector.nnlens.json");
+
 }  // namespace
 
 MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent) {
@@ -66,10 +86,40 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent) {
     m_frameLabel = new QLabel(this);
     m_selectionLabel = new QLabel(this);
     m_frameLabel->setObjectName(QStringLiteral("frameTime"));
+    m_selectionLabel->setObjectName(QStringLiteral("selectionLabel"));
     m_backendLabel->setObjectName(QStringLiteral("backendLabel"));
     statusBar()->addWidget(m_selectionLabel, 1);
     statusBar()->addPermanentWidget(m_frameLabel);
     statusBar()->addPermanentWidget(m_backendLabel);
+    // A message hides the selection: QStatusBar hides its normal widgets itself only when they are
+    // visible, so one shown before the window (a file opened from the command line) drew over it.
+    connect(statusBar(), &QStatusBar::messageChanged, m_selectionLabel,
+            [this](const QString& message) { m_selectionLabel->setVisible(message.isEmpty()); });
+    // The centre's minimum width is the shown tab's, not the widest tab's: a tab's row of controls
+    // neither forces the window wider nor makes the maps scroll.
+    QHash<QWidget*, QSizePolicy::Policy> policies;
+    for (int i = 0; i < m_tabs->count(); ++i)
+        policies.insert(m_tabs->widget(i), m_tabs->widget(i)->sizePolicy().horizontalPolicy());
+    const auto onlyShownTab = [this, policies] {
+        for (int i = 0; i < m_tabs->count(); ++i) {
+            QWidget* page = m_tabs->widget(i);
+            QSizePolicy policy = page->sizePolicy();
+            policy.setHorizontalPolicy(i == m_tabs->currentIndex()
+                                           ? policies.value(page, QSizePolicy::Preferred)
+                                           : QSizePolicy::Ignored);
+            page->setSizePolicy(policy);
+        }
+    };
+    connect(m_tabs, &QTabWidget::currentChanged, this, onlyShownTab);
+    onlyShownTab();
+    setCentralWidget(scrollable(takeCentralWidget(), this));
+    for (QDockWidget* dock : findChildren<QDockWidget*>()) {
+        if (!qobject_cast<QScrollArea*>(dock->widget()))
+            dock->setWidget(scrollable(dock->widget(), dock));
+    }
+    // The minimum size computed before the wrapping goes with it.
+    layout()->invalidate();
+    layout()->activate();
 
     connect(m_doc, &model::Document::networkChanged, this,
             [this](model::EditHint hint) { requestMaps(hint); });
@@ -108,6 +158,8 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent) {
         opt.draft = active;
         m_diagram->setOptions(opt);
     });
+    connect(m_layers, &widgets::LayerEditor::message, this,
+            [this](const QString& text) { statusBar()->showMessage(text, 10000); });
     connect(m_layers, &widgets::LayerEditor::colourLimitChanged, this, [this] {
         requestMaps({0, -1, false});
     });
@@ -120,6 +172,7 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent) {
 }
 
 MainWindow::~MainWindow() {
+    if (m_presentation) QApplication::setFont(m_normalFont);  // the application outlives us
     // The lr scan and the training controller end their workers and hand the document back its
     // edit guard: before QObject deletes the children in creation order, the document first.
     delete m_lrScan;
@@ -325,6 +378,19 @@ bool MainWindow::openFile(const QString& path) {
     addRecent(QFileInfo(path).absoluteFilePath());
     statusBar()->showMessage(tr("Opened %1").arg(m_doc->displayName()), 3000);
     return true;
+}
+
+bool MainWindow::openAtStart(const QString& path) {
+    if (path.isEmpty()) return openPreset(kExample);
+    const bool dialogs = m_errorDialogs;
+    m_errorDialogs = false;  // one dialog, after the example is open
+    const bool opened = openFile(path);
+    m_errorDialogs = dialogs;
+    if (opened) return true;
+    const QString error = m_lastError;
+    openPreset(kExample);
+    showError(error);
+    return false;
 }
 
 bool MainWindow::openPreset(const QString& path) {
@@ -586,24 +652,88 @@ QString MainWindow::currentTabName() const {
     return tabNames().value(m_tabs->currentIndex());
 }
 
+double MainWindow::presentationTextPx() const {
+    // Back-row legibility: 24 px on a 1080-line projector (2.2 % of the height).
+    constexpr double kBackRowPx = 24.0;
+    constexpr double kBackRowLines = 1080.0;
+    const QScreen* shown = screen() ? screen() : QGuiApplication::primaryScreen();
+    const double lines = shown ? shown->geometry().height() : kBackRowLines;
+    const double normal = QFontInfo(m_normalFont).pixelSize();
+    return std::max(kBackRowPx * lines / kBackRowLines, 1.25 * normal);
+}
+
 void MainWindow::setPresentation(bool on) {
     if (on == m_presentation) return;
-    m_presentation = on;
     {
         const QSignalBlocker block(m_presentationAction);
         m_presentationAction->setChecked(on);
     }
-    QFont font = m_normalFont;
-    if (on) font.setPointSizeF(m_normalFont.pointSizeF() * 1.4);
-    QApplication::setFont(font);
-    for (widgets::FigureView* v : findChildren<widgets::FigureView*>())
-        v->setPresentation(on);
     if (on) {
         m_stateBeforePresentation = windowState();
-        showFullScreen();
-    } else {
-        setWindowState(m_stateBeforePresentation);
+        m_geometryBeforePresentation = geometry();
+        m_docksBeforePresentation = saveState();
+        if (auto* split = qobject_cast<QSplitter*>(m_diagram->parentWidget()))
+            m_splitBeforePresentation = split->saveState();
     }
+    const double textPx = presentationTextPx();
+    m_presentation = on;
+    QFont font = m_normalFont;
+    if (on)
+        font.setPointSizeF(m_normalFont.pointSizeF() * textPx /
+                           QFontInfo(m_normalFont).pixelSize());
+    QApplication::setFont(font);
+    // The docks' titles and tab bars (QMainWindow's own) keep the font they were made with unless
+    // given one.
+    for (QTabBar* bar : findChildren<QTabBar*>()) {
+        if (bar->parentWidget() == this) bar->setFont(on ? font : QFont());
+    }
+    // A dock whose font equals the application's paints its title in the font it was made with:
+    // presentation mode's differs (in a strategy that changes no glyph).
+    QFont titleFont = font;
+    titleFont.setStyleStrategy(QFont::PreferAntialias);
+    for (QDockWidget* dock : findChildren<QDockWidget*>())
+        dock->setFont(on ? titleFont : QFont());
+    for (widgets::FigureView* v : findChildren<widgets::FigureView*>())
+        v->setPresentation(on, textPx);
+    auto* split = qobject_cast<QSplitter*>(m_diagram->parentWidget());
+    if (on) {
+        showFullScreen();
+        // The diagram gets room for its larger labels: a quarter of the height beside the maps.
+        if (split && m_graph->isVisible() && m_diagram->isVisible()) split->setSizes({3000, 1000});
+        // The docks as wide as their larger text needs, so that their panels do not scroll
+        // sideways: up to a third of the screen each, a quarter on a screen narrower than 1600 px
+        // (the figures keep about half of it).
+        QTimer::singleShot(0, this, [this] {
+            if (!m_presentation) return;
+            QList<QDockWidget*> docks;
+            QList<int> widths;
+            const int screenWidth = screen() ? screen()->geometry().width() : width();
+            const int most = screenWidth / (screenWidth >= 1600 ? 3 : 4);
+            for (QDockWidget* dock : findChildren<QDockWidget*>()) {
+                const auto* area = qobject_cast<QScrollArea*>(dock->widget());
+                if (!dock->isVisible() || dock->isFloating() || !area || !area->widget()) continue;
+                const int needs = area->widget()->minimumSizeHint().width() +
+                                  area->verticalScrollBar()->sizeHint().width();
+                docks << dock;
+                widths << std::clamp(needs, dock->width(), std::max(dock->width(), most));
+            }
+            resizeDocks(docks, widths, Qt::Horizontal);
+        });
+        return;
+    }
+    // The fonts' new minimum sizes first, then the layout as it was.
+    QApplication::sendPostedEvents(nullptr, QEvent::LayoutRequest);
+    // geometry(), not saveGeometry(): restoreGeometry() places the frame, which a platform
+    // without decorations (offscreen) puts elsewhere.
+    setWindowState(m_stateBeforePresentation);
+    if (!(m_stateBeforePresentation & (Qt::WindowMaximized | Qt::WindowFullScreen)))
+        setGeometry(m_geometryBeforePresentation);
+    restoreState(m_docksBeforePresentation);
+    if (split) split->restoreState(m_splitBeforePresentation);
+    // Once the menu and status bars have their normal height again, the docks' sizes once more.
+    QTimer::singleShot(0, this, [this] {
+        if (!m_presentation) restoreState(m_docksBeforePresentation);
+    });
 }
 
 bool MainWindow::setBackend(const QString& name) {

@@ -76,6 +76,9 @@ class MainWindow : public QMainWindow {
     // Opens `path` (a file or a ":/presets/..." resource); on failure shows the message, keeps the
     // open network and returns false.
     bool openFile(const QString& path);
+    // `nnlens FILE`: opens FILE; when it cannot be read, the built-in example (as a plain start)
+    // with FILE's message in the status bar. An empty path opens the example.
+    bool openAtStart(const QString& path);
     bool openPreset(const QString& path);
     bool save();
     bool saveAs(const QString& path);
@@ -93,7 +96,17 @@ class MainWindow : public QMainWindow {
     // False, with the message shown, when it failed or was cancelled.
     bool exportAnimation(const widgets::AnimationSettings& s);
 
+    // Presentation mode (F11): full screen, larger text and figures; leaving it (Esc, F11)
+    // restores the geometry, window state and docks it started from.
     void setPresentation(bool on);
+    // The least text size of presentation mode on the window's screen, in pixels: 24 px on a
+    // 1080-line projector, in proportion elsewhere, and never less than 1.25 x the normal text.
+    double presentationTextPx() const;
+    // Help > Contents (F1): what each view shows, and every shortcut of the window's actions.
+    void showHelp();
+    QWidget* helpWindow() const { return m_help; }
+    // "Save As<tab>Ctrl+Shift+S" for every action with a shortcut (menu order).
+    QStringList shortcutList() const;
     // The centre tabs' names in their order ("network", "activations", ...), as showTab(), the
     // --tab option and a lesson step's "tab" take them.
     static QStringList tabNames();
@@ -247,6 +260,10 @@ class MainWindow : public QMainWindow {
     bool m_showDiagram = true;
     Qt::WindowStates m_stateBeforePresentation = Qt::WindowNoState;
     QFont m_normalFont;
+    QRect m_geometryBeforePresentation;
+    QByteArray m_docksBeforePresentation;
+    QByteArray m_splitBeforePresentation;
+    QWidget* m_help = nullptr;
     QElapsedTimer m_clock;
     std::uint64_t m_requested = 0;
     qint64 m_requestedAtNs = 0;

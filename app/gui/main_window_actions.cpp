@@ -47,7 +47,9 @@ void MainWindow::buildMenus() {
     buildLessonMenu(menuBar()->addMenu(tr("&Lesson")));
     file->addSeparator();
     file->addAction(tr("&Save"), QKeySequence::Save, this, [this] { save(); });
-    file->addAction(tr("Save &As…"), QKeySequence::SaveAs, this, [this] { saveAsDialog(); });
+    // Explicit: QKeySequence::SaveAs is empty on some platforms (X11 without a desktop's theme).
+    file->addAction(tr("Save &As…"), QKeySequence(tr("Ctrl+Shift+S")), this,
+                    [this] { saveAsDialog(); });
     file->addSeparator();
     file->addAction(tr("&Export Figure…"), QKeySequence(tr("Ctrl+E")), this,
                     &MainWindow::exportDialog);
@@ -221,6 +223,8 @@ void MainWindow::buildMenus() {
     syncBackendMenu();
 
     QMenu* help = menuBar()->addMenu(tr("&Help"));
+    help->addAction(tr("&Contents"), QKeySequence(Qt::Key_F1), this, &MainWindow::showHelp)
+        ->setObjectName(QStringLiteral("helpAction"));
     help->addAction(tr("&Reading the Maps"), this, [this] {
         QMessageBox::information(
             this, tr("Reading the maps"),

@@ -2,6 +2,7 @@
 #include "commands.hpp"
 
 #include <utility>
+#include <vector>
 
 namespace nnlens::model {
 
@@ -67,6 +68,56 @@ void DataCommand::undo() {
 
 void DataCommand::redo() {
     m_doc->applyData(m_after);
+}
+
+namespace {
+
+// "input 3" or "inputs 4-5" (1-based).
+QString inputRange(Eigen::Index first, Eigen::Index last) {
+    return first == last ? QStringLiteral("input %1").arg(first)
+                         : QStringLiteral("inputs %1-%2").arg(first).arg(last);
+}
+
+}  // namespace
+
+QStringList describeLayerMove(const Network& net, int from, int to) {
+    QStringList lines;
+    const int layers = static_cast<int>(net.layers.size());
+    if (from < 0 || from >= layers || to < 0 || to >= layers || from == to) return lines;
+    std::vector<int> order(static_cast<std::size_t>(layers));  // new position -> old index
+    for (int i = 0; i < layers; ++i)
+        order[static_cast<std::size_t>(i)] = i;
+    order.erase(order.begin() + from);
+    order.insert(order.begin() + to, from);
+    Eigen::Index receives = net.inputs;
+    for (int pos = 0; pos < layers; ++pos) {
+        const int old = order[static_cast<std::size_t>(pos)];
+        const Layer& l = net.layers[static_cast<std::size_t>(old)];
+        const Eigen::Index had = l.W.rows();
+        const Eigen::Index nodes = l.W.cols();
+        const QString name = pos == old
+                                 ? QStringLiteral("Layer %1").arg(old + 1)
+                                 : QStringLiteral("Layer %1 (now %2)").arg(old + 1).arg(pos + 1);
+        if (receives < had) {
+            lines.push_back(QStringLiteral("%1 receives %2 inputs instead of %3: its %4 weights "
+                                           "from %5 are dropped.")
+                                .arg(name)
+                                .arg(receives)
+                                .arg(had)
+                                .arg((had - receives) * nodes)
+                                .arg(inputRange(receives + 1, had)));
+        } else if (receives > had) {
+            lines.push_back(QStringLiteral("%1 receives %2 inputs instead of %3: %4 new weights "
+                                           "from %5 are drawn at random.")
+                                .arg(name)
+                                .arg(receives)
+                                .arg(had)
+                                .arg((receives - had) * nodes)
+                                .arg(inputRange(had + 1, receives)));
+        }
+        receives = nodes;
+    }
+    return lines;
 }
 
 }  // namespace nnlens::model

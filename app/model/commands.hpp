@@ -3,6 +3,7 @@
 #pragma once
 
 #include <QString>
+#include <QStringList>
 #include <QUndoCommand>
 
 #include "document.hpp"
@@ -70,5 +71,11 @@ class DataCommand : public QUndoCommand {
     std::shared_ptr<const Dataset> m_after;
     int m_dragId;
 };
+
+// What moving layer `from` to position `to` (0-based) does to the weights: a layer that then
+// receives fewer inputs keeps the weights from the first ones and drops the rest, one that
+// receives more keeps its weights and gets new ones drawn at random (Document::moveLayer). One
+// sentence per such layer, naming it and the weights; empty when every layer keeps its inputs.
+QStringList describeLayerMove(const Network& net, int from, int to);
 
 }  // namespace nnlens::model

@@ -52,16 +52,26 @@ void FigureView::setFrame(std::shared_ptr<const model::MapFrame> frame) {
 }
 
 void FigureView::setOptions(const figures::FigureOptions& opt) {
-    const double dpi = m_options.style.dpi;
+    const figures::FigureStyle screen = m_options.style;
     m_options = opt;
-    m_options.style.dpi = dpi;
-    m_options.style.minFit = kScreenMinFit;
+    m_options.style.dpi = screen.dpi;
+    m_options.style.minFit = screen.minFit;
+    m_options.style.minTextPx = screen.minTextPx;
     update();
 }
 
-void FigureView::setPresentation(bool on) {
-    m_options.style.scale = on ? 1.5 : 1.0;
+void FigureView::setPresentation(bool on, double textPx) {
+    // The figures grow so that their smallest design text (10 pt tick labels) reaches `textPx`;
+    // fitting them into a view never shrinks them below the normal screen's scale, and no text
+    // below `textPx`.
+    const double tickPx = 10.0 * kScreenDpi / 72.0;
+    const double scale = on ? std::max(1.25, textPx / tickPx) : 1.0;
+    m_options.style.scale = scale;
     m_options.style.highContrast = on;
+    m_options.style.minFit = on ? std::max(kScreenMinFit, 1.0 / scale) : kScreenMinFit;
+    // The data flow figure sizes its text to fit a box per module (a floor would pile labels on
+    // each other): there the fit wins, at presentation mode's larger scale.
+    m_options.style.minTextPx = on && m_kind != FigureKind::Flow ? std::max(textPx, tickPx) : 0.0;
     update();
 }
 

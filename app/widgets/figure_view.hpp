@@ -31,8 +31,9 @@ class FigureView : public QWidget {
     figures::FigureOptions& options() { return m_options; }
     const figures::FigureOptions& options() const { return m_options; }
     void setOptions(const figures::FigureOptions& opt);
-    // Screen style (presentation mode turns on scale and contrast).
-    void setPresentation(bool on);
+    // Screen style: presentation mode turns on scale and contrast and keeps every text at least
+    // `textPx` pixels (and no smaller than on the normal screen).
+    void setPresentation(bool on, double textPx = 24.0);
 
     // The figure as an image of `size`, painted by the same code as nnlens-cli render (without
     // the selection's frame, as render draws it).

@@ -12,6 +12,7 @@
 #include <QHeaderView>
 #include <QLabel>
 #include <QLocale>
+#include <QMessageBox>
 #include <QPushButton>
 #include <QSignalBlocker>
 #include <QSpinBox>
@@ -19,6 +20,7 @@
 #include <QVBoxLayout>
 
 #include "core/grid.hpp"
+#include "model/commands.hpp"
 
 namespace nnlens::widgets {
 
@@ -91,17 +93,8 @@ LayerEditor::LayerEditor(model::Document* doc, QWidget* parent) : QWidget(parent
         if (m_doc->insertLayer(layer, 2, Activation::Tanh)) m_doc->setSelection({layer, 0});
     });
     connect(m_remove, &QPushButton::clicked, this, [this] { m_doc->removeLayer(currentLayer()); });
-    connect(m_up, &QPushButton::clicked, this, [this] {
-        const int l = currentLayer();
-        if (l > 0 && m_doc->moveLayer(l, l - 1)) m_doc->setSelection({l - 1, 0});
-    });
-    connect(m_down, &QPushButton::clicked, this, [this] {
-        const int l = currentLayer();
-        if (l + 1 < static_cast<int>(m_doc->network().layers.size()) &&
-            m_doc->moveLayer(l, l + 1)) {
-            m_doc->setSelection({l + 1, 0});
-        }
-    });
+    connect(m_up, &QPushButton::clicked, this, [this] { moveCurrentLayer(-1); });
+    connect(m_down, &QPushButton::clicked, this, [this] { moveCurrentLayer(1); });
     connect(m_addNode, &QPushButton::clicked, this, [this] {
         const int l = currentLayer();
         if (l < 0) return;
@@ -299,6 +292,33 @@ void LayerEditor::refreshView() {
     m_range->setEnabled(maps);
     m_grid->setEnabled(maps);
     m_bins->setEnabled(maps);
+}
+
+void LayerEditor::moveCurrentLayer(int delta) {
+    const int from = currentLayer();
+    const int to = from + delta;
+    if (from < 0 || to < 0 || to >= static_cast<int>(m_doc->network().layers.size())) return;
+    // Layers of other widths reshape the weights: say so before, and after in the status bar.
+    const QStringList changes = model::describeLayerMove(m_doc->network(), from, to);
+    if (!changes.isEmpty()) {
+        const bool go = m_confirmMove
+                            ? m_confirmMove(changes)
+                            : QMessageBox::question(
+                                  this, tr("Move layer"),
+                                  tr("Moving layer %1 to position %2 reshapes weights:\n\n%3\n\n"
+                                     "Undo brings them back.")
+                                      .arg(from + 1)
+                                      .arg(to + 1)
+                                      .arg(changes.join(QLatin1Char('\n')))) == QMessageBox::Yes;
+        if (!go) return;
+    }
+    if (!m_doc->moveLayer(from, to)) return;
+    m_doc->setSelection({to, 0});
+    emit message(
+        changes.isEmpty()
+            ? tr("Moved layer %1 to position %2; every weight kept.").arg(from + 1).arg(to + 1)
+            : tr("Moved layer %1 to position %2. ").arg(from + 1).arg(to + 1) +
+                  changes.join(QLatin1Char(' ')));
 }
 
 }  // namespace nnlens::widgets

@@ -4,6 +4,8 @@
 
 #include <QWidget>
 
+#include <functional>
+
 #include "model/document.hpp"
 
 class QCheckBox;
@@ -27,9 +29,15 @@ class LayerEditor : public QWidget {
     void setDataColourLimit(float vlim);  // shown while the limit is automatic
     // Back to the automatic limit (a newly opened network brings its own scale).
     void resetColourLimit();
+    // How a layer move that reshapes weights is confirmed (tests answer without a dialog): gets
+    // the sentences naming what changes, true to go on. Default: a question box.
+    using MoveConfirm = std::function<bool(const QStringList&)>;
+    void setMoveConfirm(MoveConfirm confirm) { m_confirmMove = std::move(confirm); }
 
   signals:
     void colourLimitChanged();
+    // A line for the status bar (what a layer move changed).
+    void message(const QString& text);
 
   protected:
     bool eventFilter(QObject* watched, QEvent* event) override;
@@ -37,7 +45,10 @@ class LayerEditor : public QWidget {
   private:
     void refresh();
     void refreshView();
-    int currentLayer() const;  // the table's selected layer (0-based), or the document's selection
+    int currentLayer() const;
+    // Move up (-1) / Move down (+1) of the current layer, saying first what it reshapes.
+    void moveCurrentLayer(int delta);
+    MoveConfirm m_confirmMove;  // the table's selected layer (0-based), or the document's selection
 
     model::Document* m_doc;
     QLabel* m_summary = nullptr;
