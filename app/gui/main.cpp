@@ -34,7 +34,8 @@ int main(int argc, char** argv) {
     parser.addVersionOption();
     parser.addPositionalArgument(
         QStringLiteral("file"),
-        QStringLiteral("A network file (*.nnlens.json); default: the quadrant selector preset."));
+        QStringLiteral("A network file (*.nnlens.json) or a lesson (*.nnlens-lesson.json, opened "
+                       "at its first step); default: the quadrant selector preset."));
     const QCommandLineOption presentation(QStringLiteral("presentation"),
                                           QStringLiteral("Start in presentation mode (F11)."));
     const QCommandLineOption backend(QStringLiteral("backend"),
@@ -55,7 +56,7 @@ int main(int argc, char** argv) {
                                     QStringLiteral("n"), QStringLiteral("200"));
     const QCommandLineOption tab(
         QStringLiteral("tab"),
-        QStringLiteral("Centre tab: network, activations, softmax, losses, flow or stats."),
+        QStringLiteral("Centre tab: network, activations, softmax, losses, flow, stats or quiz."),
         QStringLiteral("name"), QStringLiteral("network"));
     parser.addOptions({presentation, backend, bench, benchData, frames, tab});
     parser.process(app);
@@ -79,7 +80,7 @@ int main(int argc, char** argv) {
     if (!window.openAtStart(files.value(0))) {
         std::fprintf(stderr, "nnlens: %s\n", qPrintable(window.lastError()));
     }
-    window.showTab(parser.value(tab));
+    if (parser.isSet(tab)) window.showTab(parser.value(tab));  // a lesson step names its own
     window.show();
     if (parser.isSet(presentation)) window.setPresentation(true);
     // Once the window is up: what a crash or a power loss left unsaved.

@@ -382,6 +382,15 @@ bool MainWindow::openFile(const QString& path) {
 
 bool MainWindow::openAtStart(const QString& path) {
     if (path.isEmpty()) return openPreset(kExample);
+    if (path.endsWith(QStringLiteral(".nnlens-lesson.json"), Qt::CaseInsensitive)) {
+        // A lesson plan (a double click in a file manager): its first step, over the example.
+        openPreset(kExample);
+        const bool dialogs = std::exchange(m_errorDialogs, false);
+        const bool opened = openLessonPlan(path);
+        m_errorDialogs = dialogs;
+        if (!opened) showError(m_lastError);
+        return opened;
+    }
     const bool dialogs = m_errorDialogs;
     m_errorDialogs = false;  // one dialog, after the example is open
     const bool opened = openFile(path);

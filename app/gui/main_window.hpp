@@ -77,7 +77,8 @@ class MainWindow : public QMainWindow {
     // open network and returns false.
     bool openFile(const QString& path);
     // `nnlens FILE`: opens FILE; when it cannot be read, the built-in example (as a plain start)
-    // with FILE's message in the status bar. An empty path opens the example.
+    // with FILE's message in the status bar. An empty path opens the example; a lesson plan
+    // (*.nnlens-lesson.json) opens at its first step.
     bool openAtStart(const QString& path);
     bool openPreset(const QString& path);
     bool save();

@@ -288,6 +288,27 @@ class TestLessonWindow : public QObject {
         QVERIFY(caption()->stepLabel()->text().startsWith(QStringLiteral("Week 1: step 1 of 1")));
     }
 
+    void aLessonFileGivenAtStartOpensItsFirstStep() {
+        QTemporaryDir dir;
+        const QString plan = dir.filePath(QStringLiteral("class.nnlens-lesson.json"));
+        QFile::copy(kNotebook, plan);
+        QVERIFY(window().openAtStart(plan));
+        QVERIFY(window().lessonOpen());
+        QCOMPARE(window().lessonStep(), 0);
+        QCOMPARE(caption()->titleLabel()->text(), QStringLiteral("The building block"));
+        // A broken one: the built-in example, and the lesson's message naming its place.
+        window().endLesson();
+        const QString bad = dir.filePath(QStringLiteral("broken.nnlens-lesson.json"));
+        writeText(bad, R"({"format": "nnlens.lesson", "version": 1, "steps": 3})");
+        QVERIFY(!window().openAtStart(bad));
+        QVERIFY(!window().lessonOpen());
+        QVERIFY2(window().lastError().contains(QStringLiteral("broken.nnlens-lesson.json: "
+                                                              "\"steps\": expected a list")),
+                 qPrintable(window().lastError()));
+        QCOMPARE(QString::fromStdString(window().document()->network().name),
+                 QStringLiteral("Quadrant selector"));
+    }
+
     void openingAnotherNetworkEndsTheLesson() {
         QVERIFY(window().openLessonPlan(kNotebook));
         auto* next = window().findChild<QAction*>(QStringLiteral("nextStepAction"));

@@ -22,12 +22,16 @@ check_tree() {  # ROOT: the installed files a desktop needs
   [ -x "$root/bin/nnlens" ] && [ -x "$root/bin/nnlens-cli" ] || fail "$root: programs not executable"
   grep -qx 'Exec=nnlens %f' "$root/share/applications/nnlens.desktop" || fail "desktop entry: Exec"
   grep -qx 'Icon=nnlens' "$root/share/applications/nnlens.desktop" || fail "desktop entry: Icon"
-  grep -qx 'MimeType=application/x-nnlens;' "$root/share/applications/nnlens.desktop" ||
+  grep -qx 'MimeType=application/x-nnlens;application/x-nnlens-lesson;' \
+    "$root/share/applications/nnlens.desktop" ||
     fail "desktop entry: MimeType"
   grep -q 'mime-type type="application/x-nnlens"' "$root/share/mime/packages/nnlens.xml" ||
     fail "MIME type: application/x-nnlens"
   grep -q 'glob pattern="\*.nnlens.json"' "$root/share/mime/packages/nnlens.xml" ||
     fail "MIME type: the *.nnlens.json glob"
+  grep -q 'glob pattern="\*.nnlens-lesson.json"' "$root/share/mime/packages/nnlens.xml" ||
+    fail "MIME type: the *.nnlens-lesson.json glob"
+  [ -f "$root/share/doc/nnlens/examples/notebook.nnlens-lesson.json" ] || fail "the lesson example"
   # The installed programs run from where they were installed.
   "$root/bin/nnlens-cli" --version | grep -q '^nnlens-cli [0-9]' || fail "$root: nnlens-cli --version"
   QT_QPA_PLATFORM=offscreen "$root/bin/nnlens" --version | grep -q '^nnlens [0-9]' ||
