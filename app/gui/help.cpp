@@ -73,6 +73,22 @@ gradients.</p>
 <h3>Data flow</h3>
 <p>The notebook's trace(): each module's input and output sizes on the forward pass (X,
 S = X W + b, Out = &phi;(S)) and the gradients on the backward pass.</p>
+<h3>Statistics</h3>
+<p>The notebook's statistical perspective of the same trace: histograms of the input, of each
+Linear module's W and b (PyTorch's bound &plusmn;n_in<sup>&minus;1/2</sup> dashed) and of every
+module's output; each activation's input against its output; a Linear module's W against dW,
+which grows with the loss scale (the notebook's <b>100 *</b> example). Right-click a plot to
+export it alone.</p>
+<h3>Quiz</h3>
+<p>The notebook's exercise: which activation made each map? Six maps of one unit with the same
+w and b (the selected first-layer node's), names hidden in a random order; Reveal shows them,
+Shuffle asks again. View &gt; Weight Arrows hides the arrows for the arrow exercise: how does
+the arrow relate to w0, w1 and b?</p>
+<h3>Lessons and the caption</h3>
+<p>Above the tabs, the caption shows the network's description or the lesson step's words
+(View &gt; Caption hides it). Lesson &gt; a lesson walks through steps like slides: Page Down and
+Page Up; edits stay with their step, Reset Step brings the lesson's network back (Undo returns
+the edits). A lesson is a small JSON file (*.nnlens-lesson.json; see the README).</p>
 <h3>Training and the lr scan</h3>
 <p>The Data and Training docks: a data set, an optimiser and Play, Step and Epoch; the loss
 plot with its timeline and, for regression, the fit. Training &gt; Learning-rate scan is the

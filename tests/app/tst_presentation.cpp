@@ -426,7 +426,8 @@ class TestPresentation : public QObject {
             help->findChild<QTextBrowser*>(QStringLiteral("helpText"))->toPlainText();
         for (const char* term :
              {"s = x W + b", "out = φ(s)", "nn_graph_draw2d", "arrow", "decision line", "histogram",
-              "softmax", "Losses", "Data flow", "Training", "lr_scan"}) {
+              "softmax", "Losses", "Data flow", "Training", "lr_scan", "Statistics", "Quiz",
+              "Lessons", "Page Down", "n_in"}) {
             QVERIFY2(text.contains(QString::fromUtf8(term)), term);
         }
         const QStringList list = window().shortcutList();
