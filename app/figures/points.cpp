@@ -59,7 +59,7 @@ QColor pointColour(const DataOverlay& o, int row) {
     const Dataset& data = *o.data;
     if (o.classification) {
         const int c = std::max(0, rowClass(data, row));
-        if (multiClass(data) && data.targets() != 1) return QColor::fromRgb(kTab10[c % 10]);
+        if (o.multiClass && data.targets() != 1) return QColor::fromRgb(kTab10[c % 10]);
         return c == 1 ? highClassColour() : lowClassColour();
     }
     if (data.targets() == 0) return QColor(128, 128, 128);
@@ -68,7 +68,7 @@ QColor pointColour(const DataOverlay& o, int row) {
     return QColor::fromRgb(Colormap::viridis().at(t));
 }
 
-DataOverlay makeDataOverlay(const Network& net, const FigureOptions& opt) {
+DataOverlay makeDataOverlay(const Network& net, const FigureOptions& opt, bool all) {
     DataOverlay o;
     if (!opt.data || opt.data->size() == 0 || opt.data->inputs() != 2 || net.inputs != 2 ||
         net.layers.empty()) {
@@ -76,14 +76,39 @@ DataOverlay makeDataOverlay(const Network& net, const FigureOptions& opt) {
     }
     o.data = opt.data.get();
     o.trainRows = trainingRowCount(opt);
-    if (opt.outputs && opt.outputs->rows() == o.data->size() &&
-        opt.outputs->cols() == net.outputs()) {
-        o.outputs = *opt.outputs;
-    } else {
-        o.outputs = forward(net, o.data->x).output();
-    }
+    const int n = o.data->size();
+    const int stride = (n + kMaxDrawnPoints - 1) / kMaxDrawnPoints;
+    o.shown.reserve(static_cast<std::size_t>((n + stride - 1) / stride));
+    for (int i = 0; i < n; i += stride)
+        o.shown.push_back(i);
     o.classification = isClassification(*o.data);
-    o.wrong = misclassified(o.outputs, *o.data);
+    o.multiClass = multiClass(*o.data);
+    if (opt.outputs && opt.outputs->rows() == n && opt.outputs->cols() == net.outputs()) {
+        o.outputs = *opt.outputs;
+        o.wrong = misclassified(o.outputs, *o.data);
+    } else if (all || stride == 1) {
+        o.outputs = forward(net, o.data->x).output();
+        o.wrong = misclassified(o.outputs, *o.data);
+    } else {
+        // Only the shown rows through the network (a slider drag repaints every frame).
+        Dataset sample;
+        sample.x.resize(static_cast<Eigen::Index>(o.shown.size()), o.data->x.cols());
+        sample.y.resize(static_cast<Eigen::Index>(o.shown.size()), o.data->y.cols());
+        for (std::size_t k = 0; k < o.shown.size(); ++k) {
+            const auto i = static_cast<Eigen::Index>(o.shown[k]);
+            sample.x.row(static_cast<Eigen::Index>(k)) = o.data->x.row(i);
+            sample.y.row(static_cast<Eigen::Index>(k)) = o.data->y.row(i);
+            if (o.data->hasLabels()) {
+                sample.labels.push_back(o.data->labels[static_cast<std::size_t>(o.shown[k])]);
+            }
+        }
+        const std::vector<bool> wrong = misclassified(forward(net, sample.x).output(), sample);
+        o.wrong.assign(static_cast<std::size_t>(n), false);
+        for (std::size_t k = 0; k < o.shown.size() && k < wrong.size(); ++k)
+            o.wrong[static_cast<std::size_t>(o.shown[k])] = wrong[k];
+    }
+    if (o.wrong.size() != static_cast<std::size_t>(n))
+        o.wrong.assign(static_cast<std::size_t>(n), false);
     if (!o.classification && o.data->targets() > 0) {
         o.targetLo = o.data->y.col(0).minCoeff();
         o.targetHi = o.data->y.col(0).maxCoeff();
@@ -188,8 +213,7 @@ void drawDataOverlay(QPainter& p, const QRectF& rect, double range, const Networ
     const double r = std::clamp(rect.width() / 85.0, 1.3, style.px(3.5));
     const double line = std::max(0.6, r / 3.5);
     const QColor outline(25, 25, 25);
-    const int n = o.data->size();
-    for (int i = 0; i < n; ++i) {
+    for (const int i : o.shown) {
         const double x = o.data->x(i, 0);
         const double y = o.data->x(i, 1);
         if (!(std::abs(x) <= range && std::abs(y) <= range)) continue;
@@ -212,7 +236,7 @@ void drawDataOverlay(QPainter& p, const QRectF& rect, double range, const Networ
         // A cross over each misclassified point, dark on a light edge.
         const double k = r * 1.25;
         std::vector<QLineF> crosses;
-        for (int i = 0; i < n; ++i) {
+        for (const int i : o.shown) {
             if (!o.wrong[static_cast<std::size_t>(i)]) continue;
             const double x = o.data->x(i, 0);
             const double y = o.data->x(i, 1);
@@ -246,7 +270,7 @@ void paintData(QPainter& p, const QRectF& rect, const Network& net, const MapSet
                          style);
         return;
     }
-    const detail::DataOverlay overlay = detail::makeDataOverlay(net, opt);
+    const detail::DataOverlay overlay = detail::makeDataOverlay(net, opt, true);
 
     const double margin = style.px(8.0);
     const QRectF area = rect.adjusted(margin, margin, -margin, -margin);
@@ -258,6 +282,9 @@ void paintData(QPainter& p, const QRectF& rect, const Network& net, const MapSet
         const int train = overlay.trainRows;
         subtitle = QStringLiteral("%1 training points (filled)").arg(train);
         if (n > train) subtitle += QStringLiteral(", %1 validation (hollow)").arg(n - train);
+        if (overlay.shown.size() < static_cast<std::size_t>(n)) {
+            subtitle += QStringLiteral("; %1 drawn").arg(overlay.shown.size());
+        }
         const auto number = [](double v) {
             return QString::fromStdString(text::formatNumber(100.0 * v, 3)) + QStringLiteral(" %");
         };

@@ -14,12 +14,21 @@ namespace nnlens::figures::detail {
 
 // What every map of one painting shares: the network's outputs on the points and which rows are
 // misclassified, computed once.
+// At most this many points are drawn on a map: beyond it (100 000 rows on a 250 px map) points
+// cover each other, and drawing them all took most of a frame. An even stride through the rows
+// keeps the training and validation rows in proportion.
+inline constexpr int kMaxDrawnPoints = 4000;
+
 struct DataOverlay {
     const Dataset* data = nullptr;  // null: nothing to draw
     int trainRows = 0;
-    Matrix outputs;           // (N, K) the network's outputs on data->x
-    std::vector<bool> wrong;  // (N) misclassified (all false for regression data)
+    std::vector<int> shown;   // the rows drawn: all, or every k-th of more than kMaxDrawnPoints
+    Matrix outputs;           // (N, K) the network's outputs on data->x (empty unless `all`)
+    std::vector<bool> wrong;  // (N) misclassified, for the shown rows at least
     bool classification = false;
+    // Labels beyond 0/1 (tab10 colours per class), found once: pointColour runs per point, and a
+    // scan of the labels per point made 100 000 points take seconds a frame.
+    bool multiClass = false;
     float targetLo = 0.0f;  // regression: the colour scale of the targets
     float targetHi = 1.0f;
 
@@ -27,8 +36,9 @@ struct DataOverlay {
 };
 
 // The overlay for `net`; empty without opt.data or when the data do not have the network's 2
-// inputs.
-DataOverlay makeDataOverlay(const Network& net, const FigureOptions& opt);
+// inputs. The network's outputs and the misclassified marks are computed for the shown rows
+// only, unless `all` (the data figure's accuracy needs every row) or opt.outputs has them.
+DataOverlay makeDataOverlay(const Network& net, const FigureOptions& opt, bool all = false);
 // Whether layer `layer`'s maps carry the points.
 bool overlayOnLayer(const Network& net, int layer, const FigureOptions& opt);
 // The points (and, for classification data on an output node of a sigmoid or tanh layer, the

@@ -19,6 +19,7 @@
 #include "figures/figures.hpp"
 #include "figures/paint_util.hpp"
 #include "figures/png.hpp"
+#include "figures/points.hpp"
 #include "figures/stats_figure.hpp"
 
 using namespace nnlens;
@@ -202,6 +203,7 @@ class TestFigures : public QObject {
     void trainingFiguresNeedTheirInput_data();
     void trainingFiguresNeedTheirInput();
     void pointsDrawnWhereTheDataAre();
+    void manyPointsAreDrawnAsAnEvenSample();
     void decisionLine();
     void lossAxesMapEpochs();
     void logAxesAlwaysHaveNumbers_data();
@@ -1003,6 +1005,39 @@ void TestFigures::trainingFiguresNeedTheirInput() {
 
 // On the single unit's map (out = tanh(2 x1 + x2 + 1) over [-3, 3]^2): training points filled in
 // their class colour, a validation point hollow, a misclassified point crossed in red.
+// 100 000 rows: an even stride of at most kMaxDrawnPoints rows is drawn (train and validation in
+// proportion), its misclassified marks as the whole data's at those rows; the data figure still
+// counts the accuracy over every row.
+void TestFigures::manyPointsAreDrawnAsAnEvenSample() {
+    const Network net = preset("spiral-2-8-8-8-1");
+    const auto data = std::make_shared<const Dataset>(generateDataset("spiral", 100000, 0.1, 1));
+    FigureOptions opt;
+    opt.data = data;
+    opt.trainRows = 80000;
+    const detail::DataOverlay sample = detail::makeDataOverlay(net, opt);
+    QVERIFY(!sample.shown.empty());
+    QVERIFY(sample.shown.size() <= static_cast<std::size_t>(detail::kMaxDrawnPoints));
+    QVERIFY(sample.shown.size() >= static_cast<std::size_t>(detail::kMaxDrawnPoints) * 9 / 10);
+    const auto validation =
+        std::count_if(sample.shown.begin(), sample.shown.end(), [](int i) { return i >= 80000; });
+    QVERIFY(std::abs(static_cast<double>(validation) / static_cast<double>(sample.shown.size()) -
+                     0.2) < 0.01);
+    const detail::DataOverlay full = detail::makeDataOverlay(net, opt, true);
+    QCOMPARE(full.shown, sample.shown);
+    QCOMPARE(full.outputs.rows(), Eigen::Index{100000});
+    int marked = 0;
+    for (const int i : sample.shown) {
+        QCOMPARE(sample.wrong[static_cast<std::size_t>(i)],
+                 full.wrong[static_cast<std::size_t>(i)]);
+        marked += sample.wrong[static_cast<std::size_t>(i)];
+    }
+    QVERIFY(marked > 0);  // the untrained network misclassifies some
+    // 4 000 rows or fewer: every row drawn.
+    FigureOptions few;
+    few.data = std::make_shared<const Dataset>(generateDataset("spiral", 4000, 0.1, 1));
+    QCOMPARE(detail::makeDataOverlay(net, few).shown.size(), std::size_t{4000});
+}
+
 void TestFigures::pointsDrawnWhereTheDataAre() {
     const Network net = preset("single-unit");
     auto data = std::make_shared<Dataset>();
