@@ -393,12 +393,23 @@ void paintGraph(QPainter& p, const QRectF& rect, const Network& net, const MapSe
     cell.arrow = opt.arrows;
     const detail::DataOverlay overlay = detail::makeDataOverlay(net, opt);
     double labelSide = -1.0;
+    double largest = 0.0;
+    for (const auto& column : layout.maps) {
+        for (const QRectF& r : column)
+            largest = std::max(largest, r.width());
+    }
     for (std::size_t l = 0; l < layout.maps.size(); ++l) {
         for (std::size_t j = 0; j < layout.maps[l].size(); ++j) {
             // Per map: the focus layout draws maps of two sizes.
             if (layout.maps[l][j].width() != labelSide) {
                 labelSide = layout.maps[l][j].width();
                 cell.labelPixels = labelPixels(labelSide, opt.style);
+                // The focus layout's small maps go without a label that would not fit them
+                // (presentation mode keeps labels large): their place names them.
+                cell.label =
+                    labelSide >= largest ||
+                    QFontMetricsF(detail::pixelFont(opt.style, cell.labelPixels))
+                            .horizontalAdvance(QStringLiteral("NODE8")) <= 0.96 * labelSide;
             }
             cell.layer = static_cast<int>(l);
             cell.node = static_cast<int>(j);
@@ -412,7 +423,7 @@ void paintGraph(QPainter& p, const QRectF& rect, const Network& net, const MapSe
             detail::drawMapCell(p, layout.maps[l][j], net, maps, bare, opt.style);
             detail::drawDataOverlay(p, layout.maps[l][j], maps.config.range, net, cell.layer,
                                     cell.node, overlay, opt, opt.style);
-            detail::drawMapLabel(p, layout.maps[l][j], cell, opt.style);
+            if (cell.label) detail::drawMapLabel(p, layout.maps[l][j], cell, opt.style);
         }
     }
     const NodeRef sel = opt.selected;

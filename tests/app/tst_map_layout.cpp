@@ -60,13 +60,14 @@ const char* actionName(MapLayout layout) {
 }
 
 // nnlens-cli render; "" on success, else what went wrong.
-QString cliRender(const QString& net, const QString& out, const QStringList& extra) {
+QString cliRender(const QString& net, const QString& out, const QStringList& extra,
+                  const QString& figure = QStringLiteral("graph")) {
     QProcess p;
-    p.start(QStringLiteral(NNLENS_CLI_PATH),
-            QStringList{QStringLiteral("render"), net, QStringLiteral("--figure"),
-                        QStringLiteral("graph"), QStringLiteral("-o"), out,
-                        QStringLiteral("--backend"), QStringLiteral("cpu")} +
-                extra);
+    p.start(
+        QStringLiteral(NNLENS_CLI_PATH),
+        QStringList{QStringLiteral("render"), net, QStringLiteral("--figure"), figure,
+                    QStringLiteral("-o"), out, QStringLiteral("--backend"), QStringLiteral("cpu")} +
+            extra);
     if (!p.waitForFinished(60000)) return QStringLiteral("timeout");
     if (p.exitCode() != 0) return QString::fromUtf8(p.readAllStandardError());
     return {};
@@ -220,7 +221,12 @@ class TestMapLayout : public QObject {
             }
             QVERIFY(colourBar.isEmpty() || QRectF(graph()->rect()).contains(colourBar));
         }
-        if (presentation) graph()->setPresentation(false);
+        if (presentation) {
+            window().document()->setSelection({1, 0});
+            QTRY_VERIFY(graph()->paintedGeneration() >= window().requestedGeneration());
+            shot(QStringLiteral("map-layout-presentation-") + layoutName(layout));
+            graph()->setPresentation(false);
+        }
     }
 
     // A click on the centre of each map selects its node; on the output maps point editing adds a
@@ -353,15 +359,21 @@ class TestMapLayout : public QObject {
     void renderRefusesUnknownLayouts_data() {
         QTest::addColumn<QStringList>("args");
         QTest::addColumn<QString>("message");
+        QTest::addColumn<QString>("figure");
         QTest::newRow("unknown name")
-            << QStringList{"--map-layout", "wide"} << QStringLiteral("unknown map layout \"wide\"");
+            << QStringList{"--map-layout", "wide"} << QStringLiteral("unknown map layout \"wide\"")
+            << QStringLiteral("graph");
+        QTest::newRow("not the graph figure")
+            << QStringList{"--map-layout", "fill"} << QStringLiteral("only for --figure graph")
+            << QStringLiteral("unit");
     }
     void renderRefusesUnknownLayouts() {
         QFETCH(QStringList, args);
         QFETCH(QString, message);
+        QFETCH(QString, figure);
         QTemporaryDir dir;
         const QString error =
-            cliRender(presetFile(kQuadrant), dir.filePath(QStringLiteral("x.png")), args);
+            cliRender(presetFile(kQuadrant), dir.filePath(QStringLiteral("x.png")), args, figure);
         QVERIFY2(error.contains(message), qPrintable(error));
     }
 };
