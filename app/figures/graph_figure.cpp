@@ -158,9 +158,9 @@ BandFit fitBands(const std::vector<int>& nodes, double width, double height, dou
     const int depth = static_cast<int>(nodes.size());
     BandFit best;
     // One band unless more give maps at least 10 % larger (the notebook's left to right reads
-    // best); deep networks try one band only.
+    // best); networks deeper than 6 layers try one band only (2^5 splits at most).
     constexpr double kBandGain = 1.1;
-    const int cutsMax = depth <= 10 ? depth - 1 : 0;
+    const int cutsMax = depth <= 6 ? depth - 1 : 0;
     for (unsigned mask = 0; mask < (1u << cutsMax); ++mask) {
         BandFit fit;
         fit.first.push_back(0);
