@@ -298,6 +298,15 @@ int runRender(const Args& a, Io& io) {
         a.failOption("reveal", "only for --figure quiz");
     }
     opt.arrows = !a.has("no-arrows");
+    if (const auto name = a.value("map-layout")) {
+        const auto layout = figures::mapLayoutFromName(*name);
+        if (!layout) {
+            a.failOption("map-layout",
+                         "unknown map layout \"" + *name + "\" (known: notebook, fill, focus)");
+        }
+        if (*kind != FigureKind::Graph) a.failOption("map-layout", "only for --figure graph");
+        opt.mapLayout = *layout;
+    }
     const bool traced = *kind == FigureKind::Flow || *kind == FigureKind::Stats;
     if (!traced) checkGridOptions(a);  // flow, stats: --n is the number of samples
     // stats: --bins is the histograms' (as trace's).
@@ -452,6 +461,7 @@ std::string renderHelp() {
                          [--points] [--points-on-all-maps] [--mark-epoch E]
                          [--seed S] [--loss L] [--reduction R] [--loss-scale K]
                          [--module I] [--reveal] [--no-arrows]
+                         [--map-layout notebook|fill|focus]
 
 Draws a figure of the network into a PNG, with the same code the GUI exports
 with, and prints
@@ -534,6 +544,10 @@ Options:
   --reveal              quiz: the activations' names under the maps
   --no-arrows           graph, unit, node, quiz: no weight arrows (the seed's
                         arrow exercise)
+  --map-layout L        graph: notebook (default; one column per layer, one
+                        map per node, as the seed), fill (each layer a grid,
+                        the maps as large as the figure allows) or focus (the
+                        --node's layer large, the others small)
   --backend NAME        cpu, cuda or auto (default auto), for the maps
   -h, --help            show this help
 )";
@@ -546,11 +560,11 @@ Command renderCommand() {
             "NET --figure F -o FIG.png",
             "draw a figure of the network to a PNG",
             renderHelp(),
-            {{"figure", "output",    "width",         "height",     "dpi",
-              "node",   "vlim",      "softmax-range", "activation", "n",
-              "range",  "bins",      "backend",       "history",    "scan",
-              "data",   "val-split", "fit-column",    "mark-epoch", "seed",
-              "loss",   "reduction", "loss-scale",    "module",     "sigma"},
+            {{"figure",     "output",        "width",      "height",    "dpi",        "node",
+              "vlim",       "softmax-range", "activation", "n",         "range",      "bins",
+              "backend",    "history",       "scan",       "data",      "val-split",  "fit-column",
+              "mark-epoch", "seed",          "loss",       "reduction", "loss-scale", "module",
+              "sigma",      "map-layout"},
              {"transparent", "presentation", "points", "points-on-all-maps", "reveal", "no-arrows",
               "show-selection"},
              {"NET (the network file)"}},

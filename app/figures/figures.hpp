@@ -80,6 +80,16 @@ inline std::vector<Activation> seedActivations() {
     return six;
 }
 
+// How the graph figure places its maps (#13: a 2-8-8-8-1 network's maps were 70 px on a
+// 1280 x 800 screen, one row per node).
+enum class MapLayout {
+    Notebook,  // nn_graph_draw2d: one column per layer, one map per node (exports' default)
+    Fill,      // each layer a grid of maps, all maps as large as the area allows
+    Focus,     // the selected node's layer a large grid, the other layers small columns
+};
+std::string_view mapLayoutName(MapLayout layout);  // "notebook", "fill", "focus"
+std::optional<MapLayout> mapLayoutFromName(std::string_view name);
+
 struct FigureOptions {
     FigureStyle style;
     NodeRef selected;  // outlined in graph/network, drawn by unit/node (default: 0,0)
@@ -137,6 +147,8 @@ struct FigureOptions {
     // and whether their names are shown.
     std::vector<Activation> quizOrder;
     bool quizReveal = false;
+    // Graph figure: where the maps go (the window's View > Map Layout, render --map-layout).
+    MapLayout mapLayout = MapLayout::Notebook;
 };
 
 // The rows that train: [0, trainRows) of `data` (all of them for -1).

@@ -4,6 +4,8 @@
 
 #include <algorithm>
 #include <cmath>
+#include <optional>
+#include <vector>
 
 #include "figures.hpp"
 #include "paint_util.hpp"
@@ -64,6 +66,259 @@ FigureStyle colourBarStyle(const FigureStyle& style, double width) {
 
 }  // namespace
 
+namespace {
+
+double gapFor(double side) {
+    return std::max(2.0, std::round(side * kGapFraction));
+}
+
+// Layers side by side, each a grid of maps filled column by column (nodes down, then the next
+// sub-column): the most rows any layer uses, and per layer its sub-columns and rows.
+struct GridFit {
+    double side = 0.0;
+    double gap = 2.0;
+    std::vector<int> cols, rows;
+    double width = 0.0;   // all layers with `layerGap` between them
+    double height = 0.0;  // the tallest layer
+};
+
+GridFit makeFit(const std::vector<int>& nodes, int rowsAtMost, double side, double layerGap) {
+    GridFit g;
+    int columns = 0;
+    int tallest = 0;
+    for (const int n : nodes) {
+        const int c = std::max(1, (n + rowsAtMost - 1) / rowsAtMost);
+        const int r = std::max(1, (n + c - 1) / c);
+        g.cols.push_back(c);
+        g.rows.push_back(r);
+        columns += c;
+        tallest = std::max(tallest, r);
+    }
+    const int k = static_cast<int>(nodes.size());
+    g.side = side;
+    g.gap = gapFor(side);
+    g.width = columns * side + (columns - k) * g.gap + (k - 1) * layerGap;
+    g.height = tallest * side + (tallest - 1) * g.gap;
+    return g;
+}
+
+// The grids whose maps are largest within width x height (and no larger than maxSide); on a tie
+// the one with more rows, the notebook's look.
+GridFit fitGrids(const std::vector<int>& nodes, double width, double height, double layerGap,
+                 double maxSide) {
+    GridFit best;
+    best.side = -1.0;
+    int most = 1;
+    for (const int n : nodes)
+        most = std::max(most, n);
+    const int k = static_cast<int>(nodes.size());
+    for (int rowsAtMost = most; rowsAtMost >= 1; --rowsAtMost) {
+        const GridFit shape = makeFit(nodes, rowsAtMost, 1.0, layerGap);
+        int columns = 0;
+        for (const int c : shape.cols)
+            columns += c;
+        int tallest = 0;
+        for (const int r : shape.rows)
+            tallest = std::max(tallest, r);
+        const double room = width - (k - 1) * layerGap;
+        double side = std::min(room / (columns + (columns - k) * kGapFraction),
+                               height / (tallest + (tallest - 1) * kGapFraction));
+        const double gap = gapFor(side);
+        side = std::floor(std::min({(room - (columns - k) * gap) / columns,
+                                    (height - (tallest - 1) * gap) / tallest, maxSide}));
+        side = std::max(1.0, side);
+        if (side > best.side) best = makeFit(nodes, rowsAtMost, side, layerGap);
+    }
+    return best;
+}
+
+// The fill layout's bands: consecutive layers side by side in a band, bands one below the other
+// (a wide area: one band, the notebook's left to right; a tall one: several).
+struct BandFit {
+    std::vector<int> first;  // per band: its first layer
+    std::vector<GridFit> grids;
+    double side = 0.0;
+    double width = 0.0, height = 0.0;
+};
+
+// A band's grids at maps of `side`: the fewest rows whose width fits; none when none fits.
+std::optional<GridFit> bandAt(const std::vector<int>& part, double side, double width,
+                              double layerGap) {
+    int most = 1;
+    for (const int n : part)
+        most = std::max(most, n);
+    for (int rows = 1; rows <= most; ++rows) {
+        GridFit g = makeFit(part, rows, side, layerGap);
+        if (g.width <= width) return g;
+    }
+    return std::nullopt;
+}
+
+BandFit fitBands(const std::vector<int>& nodes, double width, double height, double layerGap) {
+    const int depth = static_cast<int>(nodes.size());
+    BandFit best;
+    // One band unless more give maps at least 10 % larger (the notebook's left to right reads
+    // best); networks deeper than 6 layers try one band only (2^5 splits at most).
+    constexpr double kBandGain = 1.1;
+    const int cutsMax = depth <= 6 ? depth - 1 : 0;
+    for (unsigned mask = 0; mask < (1u << cutsMax); ++mask) {
+        BandFit fit;
+        fit.first.push_back(0);
+        for (int l = 1; l < depth; ++l) {
+            if (mask & (1u << (l - 1))) fit.first.push_back(l);
+        }
+        std::vector<std::vector<int>> parts;
+        for (std::size_t b = 0; b < fit.first.size(); ++b) {
+            const int end = b + 1 < fit.first.size() ? fit.first[b + 1] : depth;
+            parts.emplace_back(nodes.begin() + fit.first[b], nodes.begin() + end);
+        }
+        // The largest whole-pixel side at which every band fits the width and all the height.
+        const auto fits = [&](double side, std::vector<GridFit>* out) {
+            double total = (static_cast<double>(parts.size()) - 1) * layerGap;
+            for (const auto& part : parts) {
+                const auto g = bandAt(part, side, width, layerGap);
+                if (!g) return false;
+                total += g->height;
+                if (out) out->push_back(*g);
+            }
+            return total <= height;
+        };
+        double lo = 1.0, hi = std::max(1.0, std::floor(std::min(width, height)));
+        if (!fits(lo, nullptr)) continue;
+        while (hi - lo > 0.5) {
+            const double mid = std::floor((lo + hi + 1.0) / 2.0);
+            if (fits(mid, nullptr)) {
+                lo = mid;
+            } else {
+                hi = mid - 1.0;
+            }
+        }
+        fits(lo, &fit.grids);
+        fit.side = lo;
+        fit.height = (static_cast<double>(fit.grids.size()) - 1) * layerGap;
+        for (const GridFit& g : fit.grids) {
+            fit.width = std::max(fit.width, g.width);
+            fit.height += g.height;
+        }
+        const double need = fit.grids.size() > 1 ? best.side * kBandGain : best.side;
+        if (best.grids.empty() || fit.side > need) best = fit;
+    }
+    return best;
+}
+
+// Places layer `l`'s maps as the fit's grid `i`, its top left at x and vertically centred on
+// a block from y0 of height blockH; returns the grid's width.
+double placeLayer(GraphLayout& layout, int l, int n, const GridFit& fit, std::size_t i, double x,
+                  double y0, double blockH) {
+    const int rows = fit.rows[i];
+    const double h = rows * fit.side + (rows - 1) * fit.gap;
+    const double top = std::round(y0 + (blockH - h) / 2.0);
+    auto& maps = layout.maps[static_cast<std::size_t>(l)];
+    for (int j = 0; j < n; ++j) {
+        maps.emplace_back(x + (j / rows) * (fit.side + fit.gap),
+                          top + (j % rows) * (fit.side + fit.gap), fit.side, fit.side);
+    }
+    return fit.cols[i] * fit.side + (fit.cols[i] - 1) * fit.gap;
+}
+
+// The layer the focus layout draws large: the selected node's, else the output layer.
+int focusLayer(const Network& net, NodeRef sel) {
+    const int depth = static_cast<int>(net.layers.size());
+    if (sel.valid() && sel.layer < depth &&
+        sel.node < net.layers[static_cast<std::size_t>(sel.layer)].outputs()) {
+        return sel.layer;
+    }
+    return depth - 1;
+}
+
+// The fill and focus layouts within `area` less the colour bar's `reserved` width.
+void layoutGrids(GraphLayout& layout, const Network& net, const QRectF& area, double reserved,
+                 const FigureOptions& opt, double& x0, double& y0, double& blockW, double& blockH,
+                 double& side) {
+    const int depth = static_cast<int>(net.layers.size());
+    const double layerGap = std::round(opt.style.px(10.0));
+    const double width = area.width() - reserved;
+    std::vector<int> nodes;
+    for (const Layer& l : net.layers)
+        nodes.push_back(l.outputs());
+    layout.maps.resize(static_cast<std::size_t>(depth));
+    if (opt.mapLayout == MapLayout::Fill || depth == 1) {
+        const BandFit fit = fitBands(nodes, width, area.height(), layerGap);
+        if (fit.grids.empty()) return;
+        blockW = fit.width;
+        blockH = fit.height;
+        side = fit.side;
+        x0 = std::round(area.left() + (width - blockW) / 2.0);
+        y0 = std::round(area.top() + (area.height() - blockH) / 2.0);
+        double y = y0;
+        for (std::size_t b = 0; b < fit.grids.size(); ++b) {
+            const GridFit& g = fit.grids[b];
+            const int first = fit.first[b];
+            double x = std::round(x0 + (blockW - g.width) / 2.0);
+            for (std::size_t i = 0; i < g.cols.size(); ++i) {
+                const int l = first + static_cast<int>(i);
+                x += placeLayer(layout, l, nodes[static_cast<std::size_t>(l)], g, i, x, y,
+                                g.height) +
+                     layerGap;
+            }
+            y += g.height + layerGap;
+        }
+        return;
+    }
+    // Focus: the other layers in about 30 % of the width, their maps at most half the large
+    // ones' side; the focused layer's grid in the rest.
+    const int f = focusLayer(net, opt.selected);
+    std::vector<int> others;
+    for (int l = 0; l < depth; ++l) {
+        if (l != f) others.push_back(nodes[static_cast<std::size_t>(l)]);
+    }
+    const std::vector<int> focused{nodes[static_cast<std::size_t>(f)]};
+    constexpr double kSmallShare = 0.3;
+    GridFit small = fitGrids(others, kSmallShare * width, area.height(), layerGap, 1e9);
+    GridFit big = fitGrids(focused, width - small.width - layerGap, area.height(), 0.0, 1e9);
+    if (small.side > std::floor(big.side / 2.0)) {
+        small = fitGrids(others, kSmallShare * width, area.height(), layerGap,
+                         std::max(1.0, std::floor(big.side / 2.0)));
+        big = fitGrids(focused, width - small.width - layerGap, area.height(), 0.0, 1e9);
+    }
+    blockW = small.width + layerGap + big.width;
+    blockH = std::max(small.height, big.height);
+    side = big.side;
+    x0 = std::round(area.left() + (width - blockW) / 2.0);
+    y0 = std::round(area.top() + (area.height() - blockH) / 2.0);
+    double x = x0;
+    std::size_t i = 0;
+    for (int l = 0; l < depth; ++l) {
+        const int n = nodes[static_cast<std::size_t>(l)];
+        if (l == f) {
+            x += placeLayer(layout, l, n, big, 0, x, y0, blockH) + layerGap;
+        } else {
+            x += placeLayer(layout, l, n, small, i++, x, y0, blockH) + layerGap;
+        }
+    }
+}
+
+}  // namespace
+
+std::string_view mapLayoutName(MapLayout layout) {
+    switch (layout) {
+        case MapLayout::Notebook:
+            return "notebook";
+        case MapLayout::Fill:
+            return "fill";
+        case MapLayout::Focus:
+            return "focus";
+    }
+    return "notebook";
+}
+
+std::optional<MapLayout> mapLayoutFromName(std::string_view name) {
+    for (const MapLayout m : {MapLayout::Notebook, MapLayout::Fill, MapLayout::Focus}) {
+        if (mapLayoutName(m) == name) return m;
+    }
+    return std::nullopt;
+}
+
 GraphLayout layoutGraph(const Network& net, const QRectF& rect, const FigureOptions& opt) {
     GraphLayout layout;
     const int depth = static_cast<int>(net.layers.size());
@@ -80,6 +335,17 @@ GraphLayout layoutGraph(const Network& net, const QRectF& rect, const FigureOpti
     const double bar = opt.colourBar ? std::ceil(detail::colourBarWidth(barStyle, -1.0, 1.0)) : 0.0;
     const double reserved = opt.colourBar ? bar + barGap : 0.0;
 
+    if (opt.mapLayout != MapLayout::Notebook) {
+        double x0 = 0.0, y0 = 0.0, blockW = 0.0, blockH = 0.0, side = 1.0;
+        layoutGrids(layout, net, area, reserved, opt, x0, y0, blockW, blockH, side);
+        if (opt.colourBar) {
+            const double gap = gapFor(side);
+            const double h = std::min(blockH, std::max(2.0 * side + gap, barStyle.px(300.0)));
+            layout.colourBar =
+                QRectF(x0 + blockW + barGap, std::round(y0 + (blockH - h) / 2.0), bar, h);
+        }
+        return layout;
+    }
     // Whole pixels everywhere, so every map is drawn block for block and the gaps stay even.
     double side = std::min((area.width() - reserved) / (depth + (depth - 1) * kGapFraction),
                            area.height() / (rows + (rows - 1) * kGapFraction));
@@ -122,14 +388,29 @@ void paintGraph(QPainter& p, const QRectF& rect, const Network& net, const MapSe
     }
     const GraphLayout layout = layoutGraph(net, rect, opt);
     if (layout.maps.empty() || layout.maps.front().empty()) return;
-    const double side = layout.maps.front().front().width();
     detail::MapCell cell;
     cell.histograms = opt.histograms;
     cell.arrow = opt.arrows;
-    cell.labelPixels = labelPixels(side, opt.style);
     const detail::DataOverlay overlay = detail::makeDataOverlay(net, opt);
+    double labelSide = -1.0;
+    double largest = 0.0;
+    for (const auto& column : layout.maps) {
+        for (const QRectF& r : column)
+            largest = std::max(largest, r.width());
+    }
     for (std::size_t l = 0; l < layout.maps.size(); ++l) {
         for (std::size_t j = 0; j < layout.maps[l].size(); ++j) {
+            // Per map: the focus layout draws maps of two sizes.
+            if (layout.maps[l][j].width() != labelSide) {
+                labelSide = layout.maps[l][j].width();
+                cell.labelPixels = labelPixels(labelSide, opt.style);
+                // The focus layout's small maps go without a label that would not fit them
+                // (presentation mode keeps labels large): their place names them.
+                cell.label =
+                    labelSide >= largest ||
+                    QFontMetricsF(detail::pixelFont(opt.style, cell.labelPixels))
+                            .horizontalAdvance(QStringLiteral("NODE8")) <= 0.96 * labelSide;
+            }
             cell.layer = static_cast<int>(l);
             cell.node = static_cast<int>(j);
             if (overlay.empty() || !detail::overlayOnLayer(net, cell.layer, opt)) {
@@ -142,7 +423,7 @@ void paintGraph(QPainter& p, const QRectF& rect, const Network& net, const MapSe
             detail::drawMapCell(p, layout.maps[l][j], net, maps, bare, opt.style);
             detail::drawDataOverlay(p, layout.maps[l][j], maps.config.range, net, cell.layer,
                                     cell.node, overlay, opt, opt.style);
-            detail::drawMapLabel(p, layout.maps[l][j], cell, opt.style);
+            if (cell.label) detail::drawMapLabel(p, layout.maps[l][j], cell, opt.style);
         }
     }
     const NodeRef sel = opt.selected;

@@ -182,6 +182,44 @@ void MainWindow::buildMenus() {
             v->setOptions(opt);
         }
     });
+    // Deep networks on a small screen (#13): the maps sized to the area, or one layer large.
+    // File > Export draws what the view shows; remembered across sessions.
+    QMenu* mapLayout = view->addMenu(tr("Map &Layout"));
+    auto* mapLayouts = new QActionGroup(this);
+    const figures::MapLayout saved =
+        figures::mapLayoutFromName(
+            QSettings().value(QStringLiteral("view/mapLayout")).toString().toStdString())
+            .value_or(figures::MapLayout::Notebook);
+    const struct {
+        figures::MapLayout layout;
+        QString text, name, tip;
+    } layouts[] = {
+        {figures::MapLayout::Notebook, tr("&Notebook (One Column per Layer)"),
+         QStringLiteral("mapLayoutNotebook"), tr("One map per node down each layer's column")},
+        {figures::MapLayout::Fill, tr("&Fill the Area"), QStringLiteral("mapLayoutFill"),
+         tr("Each layer a grid, the maps as large as the area allows")},
+        {figures::MapLayout::Focus, tr("F&ocus on the Selected Layer"),
+         QStringLiteral("mapLayoutFocus"),
+         tr("The selected node's layer large, the other layers small")}};
+    for (const auto& entry : layouts) {
+        QAction* a = mapLayout->addAction(entry.text);
+        a->setObjectName(entry.name);
+        a->setToolTip(entry.tip);
+        a->setCheckable(true);
+        a->setChecked(entry.layout == saved);
+        mapLayouts->addAction(a);
+        const figures::MapLayout layout = entry.layout;
+        connect(a, &QAction::toggled, this, [this, layout](bool on) {
+            if (!on) return;
+            figures::FigureOptions opt = m_graph->options();
+            opt.mapLayout = layout;
+            m_graph->setOptions(opt);
+            const std::string_view name = figures::mapLayoutName(layout);
+            QSettings().setValue(QStringLiteral("view/mapLayout"),
+                                 QString::fromUtf8(name.data(), qsizetype(name.size())));
+        });
+    }
+    m_graph->options().mapLayout = saved;
     view->addSeparator();
     // Node navigation from anywhere (plain arrows do it while a figure has focus).
     const struct {
