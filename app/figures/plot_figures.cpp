@@ -41,8 +41,8 @@ void drawLegend(QPainter& p, const QRectF& axes, const std::vector<Activation>& 
                      pad + rowH * static_cast<double>(curves.size()) + pad * 0.5);
     p.save();
     p.setRenderHint(QPainter::Antialiasing, true);
-    p.setPen(QPen(QColor(204, 204, 204), style.px(0.8)));
-    p.setBrush(QColor(255, 255, 255, 204));
+    p.setPen(QPen(style.legendFrame(), style.px(0.8)));
+    p.setBrush(style.legendFill(204));
     p.drawRoundedRect(box, style.px(2.0), style.px(2.0));
     p.setFont(font);
     for (std::size_t i = 0; i < curves.size(); ++i) {

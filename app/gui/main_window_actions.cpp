@@ -182,6 +182,7 @@ void MainWindow::buildMenus() {
             v->setOptions(opt);
         }
     });
+    buildThemeMenu(view->addMenu(tr("&Theme")));
     view->addSeparator();
     // Node navigation from anywhere (plain arrows do it while a figure has focus).
     const struct {
