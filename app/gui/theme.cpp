@@ -19,10 +19,15 @@ namespace {
 
 const QString kThemeKey = QStringLiteral("view/theme");
 
-// The style the application started with, restored by Light.
-QString& startStyle() {
-    static QString name;
-    return name;
+// The style and palette the application started with (the platform's), restored by Light.
+struct StartLook {
+    QString style;
+    QPalette palette;
+    bool changed = false;  // a theme other than Light was applied
+};
+StartLook& startLook() {
+    static StartLook look;
+    return look;
 }
 
 QPalette darkPalette() {
@@ -105,12 +110,17 @@ std::optional<Theme> themeFromName(const QString& name) {
 }
 
 void applyThemePalette(Theme theme) {
-    if (startStyle().isEmpty() && QApplication::style())
-        startStyle() = QApplication::style()->name();
+    StartLook& start = startLook();
+    if (!start.changed) {
+        if (theme == Theme::Light) return;  // the platform's look, untouched
+        start.style = QApplication::style()->name();
+        start.palette = QApplication::palette();
+        start.changed = true;
+    }
     if (theme == Theme::Light) {
-        if (QApplication::style()->name() != startStyle())
-            QApplication::setStyle(QStyleFactory::create(startStyle()));
-        QApplication::setPalette(QApplication::style()->standardPalette());
+        if (QApplication::style()->name() != start.style)
+            QApplication::setStyle(QStyleFactory::create(start.style));
+        QApplication::setPalette(start.palette);
         return;
     }
     // Fusion draws with the palette alone (a platform style may draw its own colours).
