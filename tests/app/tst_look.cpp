@@ -18,7 +18,9 @@
 #include "figures/figures.hpp"
 #include "test_window.hpp"
 #include "widgets/figure_view.hpp"
+#include "widgets/flow_panel.hpp"
 #include "widgets/plot_panels.hpp"
+#include "widgets/quiz_panel.hpp"
 #include "widgets/stats_panel.hpp"
 
 using namespace nnlens;
@@ -396,7 +398,10 @@ class TestLook : public QObject {
                 widgets::FigureView* view;
             } tabs[] = {{QStringLiteral("network"), window->graphView()},
                         {QStringLiteral("softmax"), window->softmaxPanel()->view()},
-                        {QStringLiteral("stats"), window->statsPanel()->view()}};
+                        {QStringLiteral("stats"), window->statsPanel()->view()},
+                        {QStringLiteral("losses"), window->lossesPanel()->view()},
+                        {QStringLiteral("flow"), window->flowPanel()->view()},
+                        {QStringLiteral("quiz"), window->quizPanel()->view()}};
             for (const auto& tab : tabs) {
                 window->showTab(tab.tab);
                 if (tab.tab == QStringLiteral("network")) settle(*window);
