@@ -260,6 +260,7 @@ int runRender(const Args& a, Io& io) {
         opt.softmaxLo = range->first;
         opt.softmaxHi = range->second;
     }
+    opt.softmaxPerPanel = a.has("softmax-per-panel");
     if (const auto name = a.value("activation")) {
         const auto act = activationFromName(*name);
         if (!act) {
@@ -454,6 +455,7 @@ std::string renderHelp() {
                          [--dpi D] [--node L,N] [--show-selection]
                          [--transparent] [--presentation]
                          [--vlim V] [--softmax-range LO,HI] [--activation NAME]
+                         [--softmax-per-panel]
                          [--sigma S] [--loss NAME]
                          [--n N] [--range R] [--bins B]
                          [--history TRAIN.json] [--scan SCAN.json]
@@ -504,6 +506,9 @@ Options:
   --vlim V              fixed colour limit of the maps, > 0, at most 1e30
                         (default: the largest |out| in the network)
   --softmax-range LO,HI y1 and y2 of the softmax figure (default 0,15)
+  --softmax-per-panel   softmax: each panel's colours span its own min..max
+                        of p, the notebook's imshow default, without a colour
+                        bar (default: one scale 0..1 with a colour bar)
   --activation NAME     the curve to emphasise in the activations figure
                         (default: the selected node's activation)
   --sigma S             losses: chi2's sigma, from 0.05 to 100 (default 1)
@@ -566,7 +571,7 @@ Command renderCommand() {
               "mark-epoch", "seed",          "loss",       "reduction", "loss-scale", "module",
               "sigma",      "map-layout"},
              {"transparent", "presentation", "points", "points-on-all-maps", "reveal", "no-arrows",
-              "show-selection"},
+              "show-selection", "softmax-per-panel"},
              {"NET (the network file)"}},
             runRender};
 }

@@ -114,6 +114,10 @@ struct FigureOptions {
     double softmaxLo = 0.0;
     double softmaxHi = 15.0;
     int softmaxN = 100;
+    // Softmax panel's colours: false, one fixed scale 0..1 with a colour bar (p's own range);
+    // true, the notebook's imshow default: each panel spans its own min..max of p (viridis),
+    // without a colour bar (one bar cannot serve three scales), the range in each title.
+    bool softmaxPerPanel = false;
 
     // Data points (graph, unit, node, data, fit): drawn on the output layer's maps (every map
     // with pointsOnAllMaps); rows [0, trainRows) train, the rest validate (-1: all train).

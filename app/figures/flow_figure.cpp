@@ -535,7 +535,11 @@ void paintFlow(QPainter& p, const QRectF& rect, const Network& net, const Figure
         const QRectF& box = g.boxes[static_cast<std::size_t>(m)];
         const bool linear = s.modules[static_cast<std::size_t>(m)].linear;
         p.setPen(QPen(style.foreground(), lineW));
-        p.setBrush(linear ? QColor(226, 234, 246) : QColor(250, 236, 214));
+        // Pale blue and orange boxes; their dark shades under the Dark theme's light text.
+        if (style.dark)
+            p.setBrush(linear ? QColor(38, 52, 76) : QColor(76, 56, 32));
+        else
+            p.setBrush(linear ? QColor(226, 234, 246) : QColor(250, 236, 214));
         p.drawRoundedRect(box, g.font * 0.4, g.font * 0.4);
         p.setFont(smallFont);
         p.setPen(style.muted());

@@ -262,7 +262,7 @@ void drawAxesGrid(QPainter& p, const DataAxes& ax, const FigureStyle& style, con
     if (!t.grid) return;
     p.save();
     p.setRenderHint(QPainter::Antialiasing, true);
-    p.setPen(QPen(QColor(0, 0, 0, style.highContrast ? 40 : 22), style.px(0.8)));
+    p.setPen(QPen(style.faint(style.highContrast ? 40 : 22), style.px(0.8)));
     for (const Tick& k : axisTicks(ax.x0, ax.x1, t.maxTicksX, ax.rect.width(), true, t.logX, style))
         p.drawLine(QPointF(ax.px(k.at), ax.rect.top()), QPointF(ax.px(k.at), ax.rect.bottom()));
     for (const Tick& k :

@@ -41,8 +41,8 @@ void drawLegend(QPainter& p, const QRectF& axes, const std::vector<Activation>& 
                      pad + rowH * static_cast<double>(curves.size()) + pad * 0.5);
     p.save();
     p.setRenderHint(QPainter::Antialiasing, true);
-    p.setPen(QPen(QColor(204, 204, 204), style.px(0.8)));
-    p.setBrush(QColor(255, 255, 255, 204));
+    p.setPen(QPen(style.legendFrame(), style.px(0.8)));
+    p.setBrush(style.legendFill(204));
     p.drawRoundedRect(box, style.px(2.0), style.px(2.0));
     p.setFont(font);
     for (std::size_t i = 0; i < curves.size(); ++i) {
@@ -205,8 +205,9 @@ void paintSoftmax(QPainter& p, const QRectF& rect, const FigureOptions& opt) {
     const double left = detail::axesLeftMargin(style, text, lo, hi);
     const double bottom = detail::axesBottomMargin(style, text);
     const double gap = style.px(12.0);
-    const double barGap = style.px(12.0);
-    const double bar = detail::colourBarWidth(style, 0.0, 1.0);
+    const bool perPanel = opt.softmaxPerPanel;
+    const double bar = perPanel ? 0.0 : detail::colourBarWidth(style, 0.0, 1.0);
+    const double barSpace = style.px(12.0);  // also room for the last panel's tick label
     // Three panels in a row (the seed's figure), or 2 x 2 or a column when the space is tall: the
     // arrangement that gives the largest panels.
     int cols = 3;
@@ -214,7 +215,7 @@ void paintSoftmax(QPainter& p, const QRectF& rect, const FigureOptions& opt) {
     for (const int c : {3, 2, 1}) {
         const int r = (3 + c - 1) / c;
         const double s = std::floor(
-            std::max(1.0, std::min((area.width() - c * left - (c - 1) * gap - barGap - bar) / c,
+            std::max(1.0, std::min((area.width() - c * left - (c - 1) * gap - barSpace - bar) / c,
                                    (area.height() - r * (titleH + bottom) - (r - 1) * gap) / r)));
         if (s > side * 1.05) {
             side = s;
@@ -223,7 +224,7 @@ void paintSoftmax(QPainter& p, const QRectF& rect, const FigureOptions& opt) {
     }
     const int rows = (3 + cols - 1) / cols;
     const double cellH = titleH + side + bottom;
-    const double blockW = cols * (left + side) + (cols - 1) * gap + barGap + bar;
+    const double blockW = cols * (left + side) + (cols - 1) * gap + barSpace + bar;
     const double blockH = rows * cellH + (rows - 1) * gap;
     const double x0 = std::round(area.left() + (area.width() - blockW) / 2.0);
     const double y0 = std::round(area.top() + (area.height() - blockH) / 2.0) + titleH;
@@ -234,8 +235,21 @@ void paintSoftmax(QPainter& p, const QRectF& rect, const FigureOptions& opt) {
         const QRectF axesRect(std::round(x0 + left + col * (left + side + gap)),
                               std::round(y0 + row * (cellH + gap)), side, side);
         const detail::DataAxes ax{axesRect, lo, hi, lo, hi};
-        const QImage img = heatmapImage(prob[static_cast<std::size_t>(k)].data(), n, 0.0f, 1.0f,
-                                        Colormap::viridis());
+        const std::vector<float>& pk = prob[static_cast<std::size_t>(k)];
+        float vmin = 0.0f;
+        float vmax = 1.0f;
+        if (perPanel) {
+            // matplotlib's Normalize on the panel's own data: its min is the darkest colour, its
+            // max the brightest (a constant panel: the middle of the map, as matplotlib does).
+            const auto [mn, mx] = std::minmax_element(pk.begin(), pk.end());
+            vmin = *mn;
+            vmax = *mx;
+            if (!(vmax > vmin)) {
+                vmin -= 0.5f;
+                vmax += 0.5f;
+            }
+        }
+        const QImage img = heatmapImage(pk.data(), n, vmin, vmax, Colormap::viridis());
         p.save();
         p.setRenderHint(QPainter::SmoothPixmapTransform, false);
         p.drawImage(axesRect, img);
@@ -254,11 +268,17 @@ void paintSoftmax(QPainter& p, const QRectF& rect, const FigureOptions& opt) {
         p.setPen(style.foreground());
         p.setFont(style.font(kTitlePt, true));
         detail::drawText(p, QPointF(axesRect.center().x(), axesRect.top() - style.px(4.0)),
-                         Qt::AlignHCenter | Qt::AlignBottom, QStringLiteral("p%1").arg(k + 1));
+                         Qt::AlignHCenter | Qt::AlignBottom,
+                         perPanel ? QStringLiteral("p%1: %2 to %3")
+                                        .arg(k + 1)
+                                        .arg(static_cast<double>(vmin), 0, 'f', 2)
+                                        .arg(static_cast<double>(vmax), 0, 'f', 2)
+                                  : QStringLiteral("p%1").arg(k + 1));
         p.restore();
     }
-    const double barX = x0 + cols * (left + side) + (cols - 1) * gap + barGap;
-    detail::drawColourBar(p, QRectF(barX, y0, bar, side), 0.0, 1.0, Colormap::viridis(), style);
+    const double barX = x0 + cols * (left + side) + (cols - 1) * gap + barSpace;
+    if (!perPanel)
+        detail::drawColourBar(p, QRectF(barX, y0, bar, side), 0.0, 1.0, Colormap::viridis(), style);
 }
 
 }  // namespace nnlens::figures

@@ -267,8 +267,11 @@ void drawPlot(QPainter& p, const QRectF& cell, const ModuleTrace& t, const Stats
     if (d.hist) {
         p.save();
         p.setRenderHint(QPainter::Antialiasing, false);  // bars that meet without seams
-        for (const QRectF& bar : statsBars(d, g.axes))
+        for (QRectF bar : statsBars(d, g.axes)) {
+            // A bin narrower than a pixel still shows (without antialiasing it could round away).
+            if (bar.width() < 1.0) bar.setWidth(1.0);
             p.fillRect(bar, histColour());
+        }
         p.restore();
         if (d.bound) {
             p.save();

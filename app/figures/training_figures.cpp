@@ -56,8 +56,8 @@ void drawLegend(QPainter& p, const QRectF& axes, const std::vector<LegendEntry>&
                      pad + rowH * static_cast<double>(entries.size()) + pad * 0.5);
     p.save();
     p.setRenderHint(QPainter::Antialiasing, true);
-    p.setPen(QPen(QColor(204, 204, 204), style.px(0.8)));
-    p.setBrush(QColor(255, 255, 255, 215));
+    p.setPen(QPen(style.legendFrame(), style.px(0.8)));
+    p.setBrush(style.legendFill(215));
     p.drawRoundedRect(box, style.px(2.0), style.px(2.0));
     p.setFont(font);
     for (std::size_t i = 0; i < entries.size(); ++i) {
@@ -231,7 +231,7 @@ void paintLoss(QPainter& p, const QRectF& rect, const FigureOptions& opt) {
             p,
             QPointF(right ? x + style.px(3.0) : x - style.px(3.0), area.bottom() - style.px(3.0)),
             (right ? Qt::AlignLeft : Qt::AlignRight) | Qt::AlignBottom, label, p.font(),
-            style.foreground(), QColor(255, 255, 255, 200));
+            style.foreground(), style.legendFill(200));
     }
     detail::drawAxesFrame(p, ax, style, text);
     std::vector<LegendEntry> legend{{LegendEntry::Line, kBlue, QStringLiteral("train")}};
@@ -318,7 +318,7 @@ void paintLrScan(QPainter& p, const QRectF& rect, const FigureOptions& opt) {
         const QPointF at(right ? anchor.x() + style.px(7.0) : anchor.x() - style.px(7.0),
                          anchor.y());
         detail::drawHaloText(p, at, (right ? Qt::AlignLeft : Qt::AlignRight) | vertical, label,
-                             font, colour, QColor(255, 255, 255, 220));
+                             font, colour, style.legendFill(220));
     };
     if (hasMin) {
         place(

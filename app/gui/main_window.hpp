@@ -14,6 +14,7 @@
 #include "core/lesson_plan.hpp"
 #include "engine/backend_choice.hpp"
 #include "figures/figures.hpp"
+#include "gui/theme.hpp"
 #include "model/document.hpp"
 #include "model/map_service.hpp"
 #include "model/recovery.hpp"
@@ -133,6 +134,10 @@ class MainWindow : public QMainWindow {
     int lessonStep() const { return m_step; }
     int lessonStepCount() const { return m_plan ? static_cast<int>(m_plan->steps.size()) : 0; }
     bool presentation() const { return m_presentation; }
+    // View > Theme (theme.cpp): the widgets' palette and the figures on the screen (exports stay
+    // light); remembered in QSettings "view/theme".
+    void setTheme(Theme theme);
+    Theme theme() const { return m_theme; }
     // "auto", "cpu" or "cuda"; false (with the reason shown) when that backend is unavailable.
     bool setBackend(const QString& name);
     // Computes the maps with `backend` from now on (setBackend's second half; tests hand in
@@ -270,6 +275,9 @@ class MainWindow : public QMainWindow {
     qint64 m_requestedAtNs = 0;
     double m_lastUpdateMs = 0.0;
     double m_lastComputeMs = 0.0;
+    void buildThemeMenu(QMenu* menu);
+    QActionGroup* m_themeGroup = nullptr;
+    Theme m_theme = Theme::Light;
 };
 
 }  // namespace nnlens::gui

@@ -220,6 +220,7 @@ void MainWindow::buildMenus() {
         });
     }
     m_graph->options().mapLayout = saved;
+    buildThemeMenu(view->addMenu(tr("&Theme")));
     view->addSeparator();
     // Node navigation from anywhere (plain arrows do it while a figure has focus).
     const struct {

@@ -20,6 +20,9 @@ constexpr double kScreenDpi = 96.0;
 // A plot in a narrow dock shrinks its text to no less than 3/4 of the design (about 10 px tick
 // labels); a smaller figure would be unreadable on a projector.
 constexpr double kScreenMinFit = 0.75;
+// View > Theme's choice, for views made after it.
+bool screenDark = false;
+bool screenContrast = false;
 
 }  // namespace
 
@@ -44,6 +47,19 @@ FigureView::FigureView(FigureKind kind, model::Document* doc, QWidget* parent)
         }
     });
     m_options.selected = m_doc->selection();
+    setTheme(screenDark, screenContrast);
+}
+
+void FigureView::setScreenTheme(bool dark, bool highContrast) {
+    screenDark = dark;
+    screenContrast = highContrast;
+}
+
+void FigureView::setTheme(bool dark, bool highContrast) {
+    m_themeContrast = highContrast;
+    m_options.style.dark = dark;
+    m_options.style.highContrast = m_presentation || highContrast;
+    update();
 }
 
 void FigureView::setFrame(std::shared_ptr<const model::MapFrame> frame) {
@@ -57,6 +73,8 @@ void FigureView::setOptions(const figures::FigureOptions& opt) {
     m_options.style.dpi = screen.dpi;
     m_options.style.minFit = screen.minFit;
     m_options.style.minTextPx = screen.minTextPx;
+    m_options.style.dark = screen.dark;  // the theme's, as the screen shows it
+    m_options.style.highContrast = screen.highContrast;
     update();
 }
 
@@ -67,7 +85,9 @@ void FigureView::setPresentation(bool on, double textPx) {
     const double tickPx = 10.0 * kScreenDpi / 72.0;
     const double scale = on ? std::max(1.25, textPx / tickPx) : 1.0;
     m_options.style.scale = scale;
-    m_options.style.highContrast = on;
+    m_presentation = on;
+    // Leaving presentation mode returns to the theme's contrast.
+    m_options.style.highContrast = on || m_themeContrast;
     m_options.style.minFit = on ? std::max(kScreenMinFit, 1.0 / scale) : kScreenMinFit;
     // The data flow figure sizes its text to fit a box per module (a floor would pile labels on
     // each other): there the fit wins, at presentation mode's larger scale.

@@ -34,6 +34,11 @@ class FigureView : public QWidget {
     // Screen style: presentation mode turns on scale and contrast and keeps every text at least
     // `textPx` pixels (and no smaller than on the normal screen).
     void setPresentation(bool on, double textPx = 24.0);
+    // The window's theme (View > Theme): dark figures, or high contrast (black on white, heavier
+    // lines) also outside presentation mode. The maps' colours are the same in every theme.
+    void setTheme(bool dark, bool highContrast);
+    // The theme of views made from now on (a dialog's figure made after the choice).
+    static void setScreenTheme(bool dark, bool highContrast);
 
     // The figure as an image of `size`, painted by the same code as nnlens-cli render (without
     // the selection's frame, as render draws it).
@@ -79,6 +84,8 @@ class FigureView : public QWidget {
     int pointAt(QPointF pos) const;
 
     bool m_pointEditing = false;
+    bool m_presentation = false;
+    bool m_themeContrast = false;
     int m_dragRow = -1;
     int m_dragId = 0;
     int m_hoverRow = -1;

@@ -115,6 +115,20 @@ SoftmaxPanel::SoftmaxPanel(model::Document* doc, QWidget* parent) : QWidget(pare
     controls->addWidget(narrow);
     controls->addStretch(1);
     layout->addLayout(controls);
+    // A row of its own: the range's row already fills a 1280-pixel window's centre.
+    m_perPanel = new QCheckBox(tr("Per-panel colours (the notebook's imshow: each panel from "
+                                  "its own min to max)"),
+                               this);
+    m_perPanel->setObjectName(QStringLiteral("softmaxPerPanel"));
+    m_perPanel->setToolTip(
+        tr("Each panel's colours span its own min..max of p, as the notebook's imshow does "
+           "(off: one scale 0..1 with a colour bar)"));
+    layout->addWidget(m_perPanel);
+    connect(m_perPanel, &QCheckBox::toggled, this, [this](bool on) {
+        figures::FigureOptions opt = m_view->options();
+        opt.softmaxPerPanel = on;
+        m_view->setOptions(opt);
+    });
 
     auto edited = [this] { setRange(m_lo->value(), m_hi->value()); };
     connect(m_lo, &QDoubleSpinBox::valueChanged, this, edited);

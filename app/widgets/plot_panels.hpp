@@ -40,9 +40,12 @@ class SoftmaxPanel : public QWidget {
     explicit SoftmaxPanel(model::Document* doc, QWidget* parent = nullptr);
     FigureView* view() const { return m_view; }
     void setRange(double lo, double hi);
+    // The notebook's per-panel colour scaling (its imshow default) instead of the fixed 0..1.
+    QCheckBox* perPanelBox() const { return m_perPanel; }
 
   private:
     FigureView* m_view = nullptr;
+    QCheckBox* m_perPanel = nullptr;
     QDoubleSpinBox* m_lo = nullptr;
     QDoubleSpinBox* m_hi = nullptr;
 };
