@@ -94,6 +94,11 @@ the edits). A lesson is a small JSON file (*.nnlens-lesson.json; see the README)
 plot with its timeline and, for regression, the fit. Training &gt; Learning-rate scan is the
 notebook's <b>lr_scan</b>: the loss against a rising learning rate, to pick one just below
 where the loss falls fastest.</p>
+<h3>Map layout and themes</h3>
+<p>View &gt; Map Layout: the notebook's one column per layer (the default, and what exports draw
+unless chosen), Fill the Area (each layer a grid, larger maps for deep networks) or Focus on the
+Selected Layer. View &gt; Theme: Light, Dark or High contrast; the maps keep their colours and
+exports stay light.</p>
 <h3>Presentation mode</h3>
 <p>F11: full screen with text and figures large enough for the back row; Esc or F11 restores
 the window as it was.</p>
