@@ -314,8 +314,28 @@ void Inspector::changeEvent(QEvent* event) {
         titleFont.setBold(true);
         titleFont.setPointSizeF(font().pointSizeF() * 1.2);
         m_title->setFont(titleFont);
+        // The rows' widgets have their new font once this event is through.
+        QMetaObject::invokeMethod(
+            this, [this] { updateRowMetrics(); }, Qt::QueuedConnection);
     }
     QWidget::changeEvent(event);
+}
+
+void Inspector::updateRowMetrics() {
+    const auto built =
+        std::find_if(m_rows.begin(), m_rows.end(), [](const Row& r) { return r.slider; });
+    if (built == m_rows.end()) {
+        m_rowHeight = 0;  // the first row built measures them
+        return;
+    }
+    m_rowHeight =
+        std::max(built->spin->sizeHint().height(), built->slider->sizeHint().height()) + 4;
+    m_spinWidth = built->spin->sizeHint().width();
+    m_nameWidth = built->name->fontMetrics().horizontalAdvance(tr("w from h0000")) + 6;
+    m_rowsBox->setMinimumHeight(m_rowHeight * rowCount());
+    for (int row = 0; row < static_cast<int>(m_rows.size()); ++row)
+        placeRow(row);
+    ensureVisibleRows();
 }
 
 void Inspector::refreshValues() {

@@ -61,11 +61,14 @@ class Inspector : public QWidget {
         QDoubleSpinBox* spin = nullptr;
     };
 
-    void rebuild();              // the selected node's rows
-    void refreshValues();        // values from the document, no edits
-    void ensureRow(int row);     // makes the row's widgets (placed, shown, with its values)
-    void ensureVisibleRows();    // the rows in (and just below) the scroll area's viewport
-    void placeRow(int row);      // the row's widgets at its place in m_rowsBox
+    void rebuild();            // the selected node's rows
+    void refreshValues();      // values from the document, no edits
+    void ensureRow(int row);   // makes the row's widgets (placed, shown, with its values)
+    void ensureVisibleRows();  // the rows in (and just below) the scroll area's viewport
+    void placeRow(int row);    // the row's widgets at its place in m_rowsBox
+    // Row height and the name and spin box widths from the rows' font (again after a font change:
+    // presentation mode's larger text must not be cut).
+    void updateRowMetrics();
     void showRowValue(int row);  // the row's slider and spin box from the document
     QString rowName(int row) const;
     void fitRange(bool allowShrink);

@@ -28,6 +28,7 @@
 #include "model/commands.hpp"
 #include "test_window.hpp"
 #include "widgets/figure_view.hpp"
+#include "widgets/inspector.hpp"
 #include "widgets/layer_editor.hpp"
 
 using namespace nnlens;
@@ -454,6 +455,31 @@ class TestPresentation : public QObject {
         QCOMPARE(saveAs->shortcut(), QKeySequence(QStringLiteral("Ctrl+Shift+S")));
         QVERIFY(text.contains(QStringLiteral("Ctrl+Shift+S")));
         saveShot(*help, QStringLiteral("help"));
+    }
+
+    // The inspector's weight names ("w from h1") whole in both modes: the rows are measured
+    // again when presentation mode enlarges the font.
+    void inspectorNamesAreNeverCut() {
+        window().document()->setSelection({1, 0});
+        for (const bool on : {false, true, false}) {
+            window().setPresentation(on);
+            QTest::qWait(50);
+            int checked = 0;
+            for (const QLabel* label : window().inspector()->findChildren<QLabel*>()) {
+                if (!label->isVisible() || !label->text().startsWith(QStringLiteral("w from")))
+                    continue;
+                ++checked;
+                const QFontMetrics fm(label->font());
+                QVERIFY2(label->width() >= fm.horizontalAdvance(label->text()),
+                         qPrintable(QStringLiteral("%1: %2 < %3 px (presentation %4)")
+                                        .arg(label->text())
+                                        .arg(label->width())
+                                        .arg(fm.horizontalAdvance(label->text()))
+                                        .arg(on)));
+                QVERIFY(label->height() >= fm.height());
+            }
+            QVERIFY(checked >= 2);
+        }
     }
 };
 
