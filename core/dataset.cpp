@@ -554,8 +554,12 @@ std::string formatCsv(const Dataset& data) {
     if (data.hasLabels()) names.emplace_back("label");
     const auto extras = std::min<Eigen::Index>(static_cast<Eigen::Index>(data.extraNames.size()),
                                                data.extra.cols());
-    for (Eigen::Index e = 0; e < extras; ++e)
-        names.push_back(data.extraNames[static_cast<std::size_t>(e)]);
+    for (Eigen::Index e = 0; e < extras; ++e) {
+        // A name that reading would change (one that starts and ends with a double quote loses
+        // that pair) is written inside one more pair, so it reads back as it is (fuzz_csv).
+        const std::string& name = data.extraNames[static_cast<std::size_t>(e)];
+        names.push_back(cleanField(name) == name ? name : '"' + name + '"');
+    }
     for (std::size_t c = 0; c < names.size(); ++c)
         out += (c > 0 ? "," : "") + names[c];
     out += '\n';

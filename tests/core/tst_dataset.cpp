@@ -313,6 +313,16 @@ void TestDataset::formatIsExact() {
     two.sigma << 1.0f, 2.0f;
     QCOMPARE(QString::fromStdString(nnlens::formatCsv(two)),
              QStringLiteral("x1,y1,y2,sigma1,sigma2\n4,0.25,0.25,1,2\n"));
+
+    // An extra column whose name starts and ends with a double quote (reading takes one pair
+    // off) is written inside one more pair, so that it reads back as it is (found by fuzz_csv).
+    const Dataset quoted = nnlens::parseCsv("x1,\"\"\"note\"\"\",t\n1,2,3\n", "q.csv");
+    QCOMPARE(quoted.extraNames.size(), std::size_t{2});
+    QCOMPARE(QString::fromStdString(quoted.extraNames[0]), QStringLiteral("\"\"note\"\""));
+    const std::string text = nnlens::formatCsv(quoted);
+    QCOMPARE(QString::fromStdString(text), QStringLiteral("x1,\"\"\"note\"\"\",t\n1,2,3\n"));
+    QCOMPARE(nnlens::parseCsv(text, "again.csv").extraNames, quoted.extraNames);
+    QCOMPARE(nnlens::formatCsv(nnlens::parseCsv(text, "again.csv")), text);
 }
 
 void TestDataset::roundTripBitExact_data() {
