@@ -574,48 +574,59 @@ void drawNote(QPainter& p, const QRectF& rect, const QString& text, const Figure
     p.restore();
 }
 
-double drawHeading(QPainter& p, const QRectF& area, const QString& title, double titlePt,
-                   const QString& line, double linePt, const FigureStyle& style) {
-    p.save();
-    p.setPen(style.foreground());
-    const QFont titleFont = style.font(titlePt, true);
-    p.setFont(titleFont);
-    drawText(p, QPointF(area.center().x(), area.top()), Qt::AlignHCenter | Qt::AlignTop, title);
-    QFont lineFont = style.font(linePt);
-    QStringList lines{line};
-    const double width = QFontMetricsF(lineFont).horizontalAdvance(line);
+Heading layoutHeading(const QRectF& area, double titlePt, const QString& line, double linePt,
+                      const FigureStyle& style) {
+    Heading h;
+    h.titleFont = style.font(titlePt, true);
+    h.lineFont = style.font(linePt);
+    h.lines = QStringList{line};
+    const double width = QFontMetricsF(h.lineFont).horizontalAdvance(line);
     if (width > area.width()) {
         const int shrunk =
-            std::max(6, static_cast<int>(lineFont.pixelSize() * area.width() / width));
+            std::max(6, static_cast<int>(h.lineFont.pixelSize() * area.width() / width));
         if (shrunk >= style.minTextPx) {
-            lineFont.setPixelSize(shrunk);
+            h.lineFont.setPixelSize(shrunk);
         } else {
             // Presentation mode keeps its text size: the line breaks between words instead.
-            lineFont.setPixelSize(static_cast<int>(style.textPx(shrunk) + 0.5));
-            const QFontMetricsF fm(lineFont);
-            lines.clear();
+            h.lineFont.setPixelSize(static_cast<int>(style.textPx(shrunk) + 0.5));
+            const QFontMetricsF fm(h.lineFont);
+            h.lines.clear();
             QString current;
             for (const QString& word : line.split(QLatin1Char(' '), Qt::SkipEmptyParts)) {
                 const QString wider = current.isEmpty() ? word : current + QLatin1Char(' ') + word;
                 if (!current.isEmpty() && fm.horizontalAdvance(wider) > area.width()) {
-                    lines.push_back(current);
+                    h.lines.push_back(current);
                     current = word;
                 } else {
                     current = wider;
                 }
             }
-            if (!current.isEmpty()) lines.push_back(current);
+            if (!current.isEmpty()) h.lines.push_back(current);
         }
     }
-    p.setFont(lineFont);
-    const double lineH = QFontMetricsF(lineFont).height();
-    double lineTop = area.top() + QFontMetricsF(titleFont).height() + style.px(3.0);
-    for (const QString& text : lines) {
+    h.lineTop = area.top() + QFontMetricsF(h.titleFont).height() + style.px(3.0);
+    h.bottom = h.lineTop +
+               QFontMetricsF(h.lineFont).height() * static_cast<double>(h.lines.size()) +
+               style.px(8.0);
+    return h;
+}
+
+double drawHeading(QPainter& p, const QRectF& area, const QString& title, double titlePt,
+                   const QString& line, double linePt, const FigureStyle& style) {
+    const Heading h = layoutHeading(area, titlePt, line, linePt, style);
+    p.save();
+    p.setPen(style.foreground());
+    p.setFont(h.titleFont);
+    drawText(p, QPointF(area.center().x(), area.top()), Qt::AlignHCenter | Qt::AlignTop, title);
+    p.setFont(h.lineFont);
+    const double lineH = QFontMetricsF(h.lineFont).height();
+    double lineTop = h.lineTop;
+    for (const QString& text : h.lines) {
         drawText(p, QPointF(area.center().x(), lineTop), Qt::AlignHCenter | Qt::AlignTop, text);
         lineTop += lineH;
     }
     p.restore();
-    return lineTop + style.px(8.0);
+    return h.bottom;
 }
 
 TitledMap layoutTitledMap(const QRectF& area, double top, double range, float vlim,

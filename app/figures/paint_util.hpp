@@ -10,6 +10,7 @@
 #include <QRectF>
 #include <QSizeF>
 #include <QString>
+#include <QStringList>
 
 #include <vector>
 
@@ -115,6 +116,19 @@ void drawMapLabel(QPainter& p, const QRectF& rect, const MapCell& cell, const Fi
 void drawSelection(QPainter& p, const QRectF& rect, const FigureStyle& style);
 // A note in the middle of `rect` ("no maps", ...).
 void drawNote(QPainter& p, const QRectF& rect, const QString& text, const FigureStyle& style);
+// Where drawHeading puts a figure's title and the line under it: the fonts, the line (shrunk to
+// the width, or broken between words where presentation mode keeps its text size), the line's
+// top and the top of what follows. Figures that lay out below a heading without painting it
+// (hit tests) use this, so the two never disagree.
+struct Heading {
+    QFont titleFont;
+    QFont lineFont;
+    QStringList lines;
+    double lineTop = 0.0;
+    double bottom = 0.0;
+};
+Heading layoutHeading(const QRectF& area, double titlePt, const QString& line, double linePt,
+                      const FigureStyle& style);
 // A figure's centred bold title and under it one line, shrunk to the width rather than cut
 // (the unit's formula, the data figure's counts). Returns the top of what follows.
 double drawHeading(QPainter& p, const QRectF& area, const QString& title, double titlePt,

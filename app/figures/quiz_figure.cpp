@@ -1,6 +1,5 @@
 // The notebook's "which activation?" exercise: one unit f(x) = phi(x . w + b) with the same w and
 // b under each of the seed's six activations, in a shuffled order, the names hidden until revealed.
-#include <QFontMetricsF>
 
 #include <algorithm>
 #include <cmath>
@@ -103,19 +102,6 @@ std::vector<QRectF> quizMaps(const QuizGeometry& g, double top, int n) {
     return maps;
 }
 
-// The bottom of the heading, as drawHeading lays out the title and `line`.
-double headingBottom(const QuizGeometry& g, const QString& line) {
-    const QFont title = g.style.font(kTitlePt, true);
-    QFont lineFont = g.style.font(kLinePt);
-    const double width = QFontMetricsF(lineFont).horizontalAdvance(line);
-    if (width > g.area.width()) {
-        lineFont.setPixelSize(
-            std::max(6, static_cast<int>(lineFont.pixelSize() * g.area.width() / width)));
-    }
-    return g.area.top() + QFontMetricsF(title).height() + g.style.px(3.0) +
-           QFontMetricsF(lineFont).height() + g.style.px(8.0);
-}
-
 QString quizLine(const Network& net, const FigureOptions& opt) {
     const QuizUnit unit = quizUnit(net, opt.selected);
     auto number = [](double v) {
@@ -133,7 +119,8 @@ QString quizLine(const Network& net, const FigureOptions& opt) {
 std::vector<QRectF> layoutQuiz(const QRectF& rect, const Network& net, const FigureOptions& opt) {
     const QuizGeometry g = quizGeometry(rect, opt);
     const int n = static_cast<int>(opt.quizOrder.empty() ? 6 : opt.quizOrder.size());
-    return quizMaps(g, headingBottom(g, quizLine(net, opt)), n);
+    return quizMaps(
+        g, detail::layoutHeading(g.area, kTitlePt, quizLine(net, opt), kLinePt, g.style).bottom, n);
 }
 
 void paintQuiz(QPainter& p, const QRectF& rect, const Network& net, const FigureOptions& opt) {

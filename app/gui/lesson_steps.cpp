@@ -59,6 +59,15 @@ std::optional<LessonPlan> readPlan(const QString& path, QString* error) {
     }
 }
 
+// The step's tab and selected node (1-based in the file, as the maps label it).
+void showStepView(MainWindow& window, const LessonStep& step) {
+    window.showTab(QString::fromStdString(step.tab));
+    if (step.selectLayer && step.selectNode) {
+        window.document()->setSelection(
+            figures::NodeRef{*step.selectLayer - 1, *step.selectNode - 1});
+    }
+}
+
 }  // namespace
 
 void MainWindow::buildLessonMenu(QMenu* menu) {
@@ -173,10 +182,7 @@ bool MainWindow::goToStep(int index) {
     }
     m_step = index;
     if (m_arrowsAction) m_arrowsAction->setChecked(step.arrows);
-    showTab(QString::fromStdString(step.tab));
-    if (step.selectLayer && step.selectNode) {
-        m_doc->setSelection(figures::NodeRef{*step.selectLayer - 1, *step.selectNode - 1});
-    }
+    showStepView(*this, step);
     for (QAction* a : m_lessonActions)
         a->setEnabled(true);
     updateCaption();
@@ -204,10 +210,7 @@ bool MainWindow::resetStep() {
     m_training->pause();
     m_stepEdits.erase(m_step);
     if (!m_doc->replaceNetwork(*original, tr("Reset Step"))) return false;
-    if (step.selectLayer && step.selectNode) {
-        m_doc->setSelection(figures::NodeRef{*step.selectLayer - 1, *step.selectNode - 1});
-    }
-    showTab(QString::fromStdString(step.tab));
+    showStepView(*this, step);
     statusBar()->showMessage(
         tr("Step %1 is as the lesson has it (Undo brings your edits back).").arg(m_step + 1), 6000);
     return true;
