@@ -53,7 +53,15 @@ class TrainingSession {
 
     // The network with the current parameters.
     virtual Network network() const = 0;
+    // Replaces the parameters with `net`'s, which must have network()'s layers, sizes and
+    // activations (InputError otherwise); the optimizer state (moments, step count) is kept, as
+    // assigning to a parameter's data in PyTorch keeps it: an edit made while training runs.
+    virtual void setParameters(const Network& net) = 0;
 };
+
+// Throws InputError unless `net` has `have`'s inputs, layers, sizes and activations (what
+// TrainingSession::setParameters accepts).
+void checkSameShape(const Network& have, const Network& net);
 
 class Backend {
   public:

@@ -42,6 +42,7 @@ class CpuTrainingSession final : public TrainingSession {
     void saveState() override;
     void restoreState() override;
     Network network() const override;
+    void setParameters(const Network& net) override;
 
   private:
     void gather(std::span<const int> rows);
@@ -228,7 +229,32 @@ Network CpuTrainingSession::network() const {
     return net;
 }
 
+void CpuTrainingSession::setParameters(const Network& net) {
+    checkSameShape(m_template, net);
+    float* p = m_params[m_current].data();
+    for (std::size_t l = 0; l < m_slots.size(); ++l) {
+        const Slot& s = m_slots[l];
+        Eigen::Map<Matrix>(p + s.w, s.in, s.out) = net.layers[l].W;
+        VectorMap(p + s.b, s.out) = net.layers[l].b;
+    }
+}
+
 }  // namespace
+
+void checkSameShape(const Network& have, const Network& net) {
+    bool same = have.inputs == net.inputs && have.layers.size() == net.layers.size();
+    for (std::size_t l = 0; same && l < net.layers.size(); ++l) {
+        same = have.layers[l].inputs() == net.layers[l].inputs() &&
+               have.layers[l].outputs() == net.layers[l].outputs() &&
+               net.layers[l].b.size() == net.layers[l].outputs() &&
+               have.layers[l].activation == net.layers[l].activation;
+    }
+    if (!same) {
+        throw InputError(
+            "the new parameters do not fit the training session's network (its layers, sizes or "
+            "activations differ)");
+    }
+}
 
 Trace CpuBackend::forward(const Network& net, const Matrix& x) {
     return nnlens::forward(net, x);

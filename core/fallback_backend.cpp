@@ -96,6 +96,20 @@ class FallbackSession final : public TrainingSession {
         return m_cpu->network();
     }
 
+    void setParameters(const Network& net) override {
+        checkSameShape(m_last, net);
+        if (m_primary) {
+            try {
+                m_primary->setParameters(net);
+                m_last = net;
+                return;
+            } catch (const BackendFailure& e) {
+                switchOver(e);
+            }
+        }
+        m_cpu->setParameters(net);
+    }
+
   private:
     // The device's session keeps a host copy of its last good parameters (network() reads it
     // even when the device is gone); the CPU session starts from there.

@@ -1,6 +1,7 @@
 // The training loop: Keras' per-epoch bookkeeping over any backend's TrainingSession.
 #include "trainer.hpp"
 
+#include <algorithm>
 #include <cmath>
 #include <string>
 
@@ -13,11 +14,16 @@ int trainingRows(int n, double valSplit) {
     return static_cast<int>(std::floor(static_cast<double>(n) * (1.0 - valSplit)));
 }
 
-BatchSampler::BatchSampler(int n, int batch, bool shuffle, std::uint64_t seed)
-    : m_n(n), m_batch(batch), m_shuffle(shuffle), m_seed(seed) {}
+BatchSampler::BatchSampler(int n, int batch, bool shuffle, std::uint64_t seed, int firstPass)
+    : m_n(n),
+      m_batch(batch),
+      m_shuffle(shuffle),
+      m_seed(seed),
+      m_passes(firstPass),
+      m_firstPass(firstPass) {}
 
 std::span<const int> BatchSampler::next(bool* newPass) {
-    const bool starting = m_passes == 0 || m_pos >= m_n;
+    const bool starting = m_passes == m_firstPass || m_pos >= m_n;
     if (starting) {
         if (m_shuffle) {
             // A fresh permutation per pass, from a generator seeded by (seed, pass).
@@ -59,7 +65,7 @@ std::vector<int> range(int begin, int end) {
 }  // namespace
 
 TrainLoop::TrainLoop(TrainingSession& session, int rows, const TrainConfig& cfg)
-    : m_session(session) {
+    : m_session(&session) {
     if (cfg.batch < 1) throw InputError("batch size must be at least 1");
     if (!(cfg.valSplit >= 0.0 && cfg.valSplit < 1.0)) {
         throw InputError("validation split must be in [0, 1)");
@@ -67,12 +73,31 @@ TrainLoop::TrainLoop(TrainingSession& session, int rows, const TrainConfig& cfg)
     m_nTrain = trainingRows(rows, cfg.valSplit);
     if (m_nTrain < 1) throw InputError("no rows left for training after the validation split");
     m_valRows = range(m_nTrain, rows);
-    m_batchesPerEpoch = (m_nTrain + cfg.batch - 1) / cfg.batch;
-    m_sampler = std::make_unique<BatchSampler>(m_nTrain, cfg.batch, cfg.shuffle, cfg.seed);
+    // A batch larger than the rows is all the rows (PyTorch's DataLoader), and no sum overflows.
+    const int batch = std::min(cfg.batch, m_nTrain);
+    m_batchesPerEpoch = (m_nTrain + batch - 1) / batch;
+    m_sampler = std::make_unique<BatchSampler>(m_nTrain, batch, cfg.shuffle, cfg.seed);
     m_group.reserve(kStepsPerCall);
 }
 
 TrainLoop::~TrainLoop() = default;
+
+void TrainLoop::reconfigure(int rows, const TrainConfig& cfg) {
+    if (cfg.batch < 1) throw InputError("batch size must be at least 1");
+    if (!(cfg.valSplit >= 0.0 && cfg.valSplit < 1.0)) {
+        throw InputError("validation split must be in [0, 1)");
+    }
+    const int nTrain = trainingRows(rows, cfg.valSplit);
+    if (nTrain < 1) throw InputError("no rows left for training after the validation split");
+    const int batch = std::min(cfg.batch, nTrain);
+    m_nTrain = nTrain;
+    m_valRows = range(nTrain, rows);
+    m_batchesPerEpoch = (nTrain + batch - 1) / batch;
+    m_sampler = std::make_unique<BatchSampler>(nTrain, batch, cfg.shuffle, cfg.seed,
+                                               m_sampler ? m_sampler->passes() : 0);
+    m_sum = 0.0;
+    m_stepInEpoch = 0;
+}
 
 int TrainLoop::passesBegun() const {
     return m_sampler->passes();
@@ -88,7 +113,7 @@ std::optional<EpochRecord> TrainLoop::advance(int maxSteps) {
         m_group.clear();
         for (int k = 0; k < count; ++k)
             m_group.push_back(m_sampler->next());
-        for (const TrainingSession::StepResult& r : m_session.steps(m_group)) {
+        for (const TrainingSession::StepResult& r : m_session->steps(m_group)) {
             if (!r.ok) {
                 m_diverged = true;
                 m_stopReason = describeStop(m_steps + 1, m_sampler->passes(), r.loss);
@@ -105,7 +130,7 @@ std::optional<EpochRecord> TrainLoop::advance(int maxSteps) {
     record.epoch = ++m_epochsDone;
     record.step = m_steps;
     record.trainLoss = static_cast<float>(m_sum / m_batchesPerEpoch);
-    if (!m_valRows.empty()) record.valLoss = m_session.evaluate(m_valRows);
+    if (!m_valRows.empty()) record.valLoss = m_session->evaluate(m_valRows);
     m_sum = 0.0;
     m_stepInEpoch = 0;
     return record;

@@ -76,6 +76,16 @@ class TrainLoop {
     TrainLoop(const TrainLoop&) = delete;
     TrainLoop& operator=(const TrainLoop&) = delete;
 
+    // A change of settings while the loop runs (the window's live knobs): from the next batch on,
+    // the loop visits `rows` rows with `cfg`'s batch size, validation split, shuffling and seed.
+    // The epoch in progress is given up (its steps stay counted, its loss is not recorded) and a
+    // new pass begins, numbered after the passes so far (so its shuffle differs from the first
+    // pass's). Throws InputError as the constructor does, leaving the loop as it was.
+    void reconfigure(int rows, const TrainConfig& cfg);
+    // Goes on with another session (a new loss or optimizer, new data): the pass in progress
+    // continues, its loss so far kept.
+    void setSession(TrainingSession& session) { m_session = &session; }
+
     // Runs at most `maxSteps` steps of the current epoch (fewer when it ends first). Returns the
     // epoch's record when these steps completed it (the validation loss is taken then). After a
     // divergence it does nothing: diverged() and stopReason() say why, and the session holds the
@@ -93,7 +103,7 @@ class TrainLoop {
     const std::vector<int>& validationRows() const { return m_valRows; }
 
   private:
-    TrainingSession& m_session;
+    TrainingSession* m_session;
     int m_nTrain = 0;
     int m_batchesPerEpoch = 0;
     std::vector<int> m_valRows;
@@ -111,7 +121,8 @@ class TrainLoop {
 // every pass when `shuffle`.
 class BatchSampler {
   public:
-    BatchSampler(int n, int batch, bool shuffle, std::uint64_t seed);
+    // `firstPass`: the number of passes already made (a sampler that takes over from another).
+    BatchSampler(int n, int batch, bool shuffle, std::uint64_t seed, int firstPass = 0);
     // The next batch; sets `newPass` when it starts a new pass over the data.
     std::span<const int> next(bool* newPass = nullptr);
     int passes() const { return m_passes; }
@@ -122,6 +133,7 @@ class BatchSampler {
     bool m_shuffle;
     std::uint64_t m_seed;
     int m_passes = 0;
+    int m_firstPass = 0;
     int m_pos = 0;
     std::vector<int> m_order;
 };

@@ -187,6 +187,12 @@ class DeviceNet {
         unflatten(m_hostParams, m_layers, net);
         return net;
     }
+    // Uploads `net`'s parameters (the same layers and sizes, checked by the caller).
+    void setParameters(const Network& net) {
+        std::vector<LayerDesc> layers;
+        flatten(net, m_hostParams, layers);
+        m_params.upload(m_hostParams.data(), m_hostParams.size());
+    }
     // The network as of the last successful download (for a device that is gone).
     Network lastNetwork() const {
         Network net = m_net;
@@ -354,6 +360,11 @@ class DeviceTrainingSession final : public CudaTrainingSession {
         copy(m_v, m_savedV);
         m_steps = m_savedSteps;
         m_opt.lr = m_savedLr;
+    }
+
+    void setParameters(const Network& net) override {
+        checkSameShape(m_dev.lastNetwork(), net);
+        m_dev.setParameters(net);
     }
 
     Network network() const override {

@@ -141,13 +141,15 @@ std::vector<T> numberList(const nlohmann::json& j, const std::string& key, const
 std::shared_ptr<const figures::LossHistory> historyOption(const std::string& path) {
     const nlohmann::json j = readResultJson(path);
     auto h = std::make_shared<figures::LossHistory>();
-    h->train = numberList<float>(j, "train_loss", path, true);
-    h->val = numberList<float>(j, "val_loss", path, false);
-    if (h->train.empty()) throw InputError(path + ": \"train_loss\": the list is empty");
-    if (!h->val.empty() && h->val.size() != h->train.size()) {
-        throw InputError(path + ": \"val_loss\": has " + std::to_string(h->val.size()) +
-                         " values but \"train_loss\" has " + std::to_string(h->train.size()));
+    const std::vector<float> train = numberList<float>(j, "train_loss", path, true);
+    const std::vector<float> val = numberList<float>(j, "val_loss", path, false);
+    if (train.empty()) throw InputError(path + ": \"train_loss\": the list is empty");
+    if (!val.empty() && val.size() != train.size()) {
+        throw InputError(path + ": \"val_loss\": has " + std::to_string(val.size()) +
+                         " values but \"train_loss\" has " + std::to_string(train.size()));
     }
+    h->train = nnlens::EpochSeries(train);
+    h->val = nnlens::EpochSeries(val);
     return h;
 }
 
@@ -320,9 +322,9 @@ int runRender(const Args& a, Io& io) {
     // The figures of a run read the CLI's own results and data.
     if (const auto path = a.value("history")) {
         opt.history = historyOption(*path);
-        if (opt.markEpoch && *opt.markEpoch > static_cast<int>(opt.history->train.size())) {
+        if (opt.markEpoch && *opt.markEpoch > opt.history->train.epochs()) {
             a.failOption("mark-epoch", rawValue(a, "mark-epoch") + " is out of range (" + *path +
-                                           " has " + std::to_string(opt.history->train.size()) +
+                                           " has " + std::to_string(opt.history->train.epochs()) +
                                            " epochs)");
         }
     }

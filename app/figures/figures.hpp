@@ -18,6 +18,7 @@
 
 #include "core/activation.hpp"
 #include "core/dataset.hpp"
+#include "core/epoch_series.hpp"
 #include "core/loss.hpp"
 #include "core/network.hpp"
 #include "map_set.hpp"
@@ -58,10 +59,16 @@ std::optional<FigureKind> figureFromName(std::string_view name);
 // Whether the figure needs grid maps (and so a network with 2 inputs).
 bool figureNeedsMaps(FigureKind kind);
 
-// A training run's losses per epoch (the train command's "train_loss" and "val_loss").
+// A training run's losses per epoch (the train command's "train_loss" and "val_loss"; a long
+// run's later epochs in min/max buckets, EpochSeries) and the changes made while it ran.
 struct LossHistory {
-    std::vector<float> train;  // (E)
-    std::vector<float> val;    // (E) or empty without a validation split
+    nnlens::EpochSeries train;  // (E)
+    nnlens::EpochSeries val;    // (E) or empty without a validation split
+    struct Change {
+        double epoch = 0.0;  // where it took effect (epochs done + the running epoch's fraction)
+        QString text;        // "learning rate 0.01 → 0.003"
+    };
+    std::vector<Change> changes;  // a thin vertical line each
 };
 
 // A learning-rate scan (the lr-scan command's result).

@@ -119,6 +119,18 @@ std::pair<double, double> logRange(std::initializer_list<const std::vector<float
     return {lo - pad, hi + pad};
 }
 
+// The same over every point's minimum and maximum.
+std::pair<double, double> logRange(std::initializer_list<const nnlens::EpochSeries*> curves) {
+    std::vector<float> values;
+    for (const nnlens::EpochSeries* c : curves) {
+        for (const nnlens::EpochSeries::Point& p : c->points()) {
+            values.push_back(p.min);
+            values.push_back(p.max);
+        }
+    }
+    return logRange({&values});
+}
+
 // A polyline through (x_i, log10 v_i), broken where a value is not positive and finite.
 QPainterPath logCurve(const detail::DataAxes& ax, const std::vector<float>& values,
                       const std::function<double(std::size_t)>& xOf) {
@@ -139,6 +151,37 @@ QPainterPath logCurve(const detail::DataAxes& ax, const std::vector<float>& valu
         }
     }
     return path;
+}
+
+// A loss curve: a line through each point's mean (one epoch's value in the head) at the middle
+// of its epochs, and for buckets a lighter band from their minimum to their maximum, so that a
+// spike inside a bucket still shows.
+void drawLossCurve(QPainter& p, const detail::DataAxes& ax, const nnlens::EpochSeries& curve,
+                   const QColor& colour, const FigureStyle& style) {
+    const std::vector<nnlens::EpochSeries::Point> points = curve.points();
+    std::vector<float> means;
+    std::vector<double> xs;
+    means.reserve(points.size());
+    xs.reserve(points.size());
+    QPainterPath band;
+    for (const nnlens::EpochSeries::Point& pt : points) {
+        const double x = 0.5 * (pt.first + pt.last);
+        means.push_back(pt.first == pt.last ? pt.value : pt.mean);
+        xs.push_back(x);
+        if (pt.first != pt.last && std::isfinite(pt.min) && std::isfinite(pt.max) &&
+            pt.min > 0.0f && pt.max > pt.min) {
+            band.moveTo(ax.map(x, std::log10(static_cast<double>(pt.min))));
+            band.lineTo(ax.map(x, std::log10(static_cast<double>(pt.max))));
+        }
+    }
+    if (!band.isEmpty()) {
+        QColor light = colour;
+        light.setAlpha(90);
+        p.setPen(QPen(light, style.px(1.0), Qt::SolidLine, Qt::FlatCap));
+        p.drawPath(band);
+    }
+    p.setPen(QPen(colour, style.px(1.5), Qt::SolidLine, Qt::RoundCap, Qt::RoundJoin));
+    p.drawPath(logCurve(ax, means, [&](std::size_t i) { return xs[i]; }));
 }
 
 detail::AxesText lossAxesText() {
@@ -167,7 +210,7 @@ namespace {
 
 // Epochs 1..E on the x axis (1..2 for a single epoch, so the axis has a length).
 double lastEpochOnAxis(const FigureOptions& opt) {
-    const auto e = opt.history ? static_cast<double>(opt.history->train.size()) : 1.0;
+    const auto e = opt.history ? static_cast<double>(opt.history->train.epochs()) : 1.0;
     return std::max(2.0, e);
 }
 
@@ -177,7 +220,7 @@ std::optional<int> lossEpochAt(const QRectF& rect, const FigureOptions& opt, dou
     if (!opt.history || opt.history->train.empty()) return std::nullopt;
     const QRectF area = lossPlotArea(rect, opt);
     const double last = lastEpochOnAxis(opt);
-    const auto n = static_cast<int>(opt.history->train.size());
+    const int n = opt.history->train.epochs();
     if (!(area.width() > 0.0) || !std::isfinite(x)) return 1;
     const double epoch = 1.0 + (x - area.left()) / area.width() * (last - 1.0);
     return static_cast<int>(std::lround(std::clamp(epoch, 1.0, static_cast<double>(n))));
@@ -201,30 +244,34 @@ void paintLoss(QPainter& p, const QRectF& rect, const FigureOptions& opt) {
     detail::drawAxesGrid(p, ax, style, text);
     p.setRenderHint(QPainter::Antialiasing, true);
     p.setClipRect(area.adjusted(-1, -1, 1, 1));
-    const auto epochOf = [](std::size_t i) { return static_cast<double>(i + 1); };
     p.setBrush(Qt::NoBrush);
-    if (!h.val.empty()) {
-        p.setPen(QPen(kOrange, style.px(1.5), Qt::SolidLine, Qt::RoundCap, Qt::RoundJoin));
-        p.drawPath(logCurve(ax, h.val, epochOf));
-    }
-    p.setPen(QPen(kBlue, style.px(1.5), Qt::SolidLine, Qt::RoundCap, Qt::RoundJoin));
-    p.drawPath(logCurve(ax, h.train, epochOf));
-    if (h.train.size() == 1 && h.train[0] > 0.0f) {  // one epoch: a dot, not an empty line
+    if (!h.val.empty()) drawLossCurve(p, ax, h.val, kOrange, style);
+    drawLossCurve(p, ax, h.train, kBlue, style);
+    if (h.train.epochs() == 1 && h.train.last() > 0.0f) {  // one epoch: a dot, not an empty line
         p.setBrush(kBlue);
-        p.drawEllipse(ax.map(1.0, std::log10(h.train[0])), style.px(2.5), style.px(2.5));
+        p.setPen(Qt::NoPen);
+        p.drawEllipse(ax.map(1.0, std::log10(h.train.last())), style.px(2.5), style.px(2.5));
+    }
+    // The changes made while it ran: a thin grey line each (their text on hover).
+    if (!h.changes.empty()) {
+        QColor grey = style.foreground();
+        grey.setAlpha(110);
+        p.setPen(QPen(grey, style.px(0.8), Qt::SolidLine, Qt::FlatCap));
+        for (const LossHistory::Change& c : h.changes) {
+            const double x = ax.px(std::clamp(c.epoch, 1.0, last));
+            p.drawLine(QPointF(x, area.top()), QPointF(x, area.bottom()));
+        }
     }
     p.setClipping(false);
     if (opt.markEpoch) {
-        const int e = std::clamp(*opt.markEpoch, 1, static_cast<int>(h.train.size()));
+        const int e = std::clamp(*opt.markEpoch, 1, h.train.epochs());
         const double x = ax.px(e);
         QPen pen(style.foreground(), style.px(1.0), Qt::DashLine);
         p.setPen(pen);
         p.drawLine(QPointF(x, area.top()), QPointF(x, area.bottom()));
         p.setFont(style.font(9.0));
-        QString label = QStringLiteral("epoch %1: %2").arg(e).arg(number(h.train[e - 1]));
-        if (static_cast<std::size_t>(e) <= h.val.size()) {
-            label += QStringLiteral(" / ") + number(h.val[static_cast<std::size_t>(e - 1)]);
-        }
+        QString label = QStringLiteral("epoch %1: %2").arg(e).arg(number(h.train.at(e).value));
+        if (e <= h.val.epochs()) label += QStringLiteral(" / ") + number(h.val.at(e).value);
         const double w = QFontMetricsF(p.font()).horizontalAdvance(label);
         const bool right = x + style.px(3.0) + w <= area.right() - style.px(2.0);
         detail::drawHaloText(

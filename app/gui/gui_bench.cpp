@@ -3,13 +3,17 @@
 
 #include <QApplication>
 #include <QElapsedTimer>
+#include <QFile>
 #include <QJsonArray>
 #include <QSlider>
 #include <QSpinBox>
 #include <QThread>
 #include <QTimer>
 
+#include <unistd.h>
+
 #include <algorithm>
+#include <functional>
 #include <vector>
 
 #include "core/dataset.hpp"
@@ -26,6 +30,25 @@
 namespace nnlens::gui {
 
 namespace {
+
+// The resident set size in MB (/proc/self/statm), 0 where there is none.
+double rssMb() {
+    QFile statm(QStringLiteral("/proc/self/statm"));
+    if (!statm.open(QIODevice::ReadOnly)) return 0.0;
+    const QList<QByteArray> fields = statm.readAll().split(' ');
+    if (fields.size() < 2) return 0.0;
+    return fields[1].toDouble() * static_cast<double>(sysconf(_SC_PAGESIZE)) / (1024.0 * 1024.0);
+}
+
+// Processes events for `ms` (sleeping in the event loop).
+void runFor(int ms) {
+    QElapsedTimer t;
+    t.start();
+    QTimer heartbeat;
+    heartbeat.start(10);
+    while (t.elapsed() < ms)
+        QApplication::processEvents(QEventLoop::WaitForMoreEvents);
+}
 
 double percentile(std::vector<double> v, double q) {
     if (v.empty()) return 0.0;
@@ -227,7 +250,8 @@ QJsonObject runStatsBench(MainWindow& window, int repaints) {
     };
 }
 
-QJsonObject runTrainBench(MainWindow& window, const QString& dataPath, double limitSeconds) {
+QJsonObject runTrainBench(MainWindow& window, const QString& dataPath, double limitSeconds,
+                          double soakSeconds) {
     window.setErrorDialogs(false);
     window.resize(1280, 800);
     window.openPreset(QStringLiteral(":/presets/spiral-2-8-8-8-1.nnlens.json"));
@@ -290,13 +314,25 @@ QJsonObject runTrainBench(MainWindow& window, const QString& dataPath, double li
     // Training reaches the target long before a frame rate can be measured (tens of ms), so
     // Play goes on for at least kDrawSeconds: fps, frame intervals and GUI lag are taken over
     // that whole time, while the maps follow the training at full speed.
-    constexpr double kDrawSeconds = 3.0;
-    while ((toTarget < 0.0 || static_cast<double>(clock.elapsed()) < kDrawSeconds * 1000.0) &&
+    const double drawSeconds = std::max(3.0, soakSeconds);
+    limitSeconds = std::max(limitSeconds, drawSeconds);
+    double rssStart = 0.0;  // after the first second (allocations of the start settle)
+    double rssStartAt = 0.0;
+    while ((toTarget < 0.0 || static_cast<double>(clock.elapsed()) < drawSeconds * 1000.0) &&
            static_cast<double>(clock.elapsed()) < limitSeconds * 1000.0) {
         QApplication::processEvents(QEventLoop::WaitForMoreEvents);
+        if (rssStart == 0.0 && clock.elapsed() >= 1000) {
+            rssStart = rssMb();
+            rssStartAt = static_cast<double>(clock.nsecsElapsed()) / 1e9;
+        }
     }
     const double seconds = static_cast<double>(clock.nsecsElapsed()) / 1e9;
-    training.pause();
+    const double rssEnd = rssMb();
+    // Pause, as the button does: from the click to the button's flip (runningChanged).
+    QElapsedTimer pauseClock;
+    pauseClock.start();
+    training.togglePlay();
+    const double firstPauseMs = static_cast<double>(pauseClock.nsecsElapsed()) / 1e6;
     tick.stop();
     const auto snap = training.snapshot();
     const std::int64_t steps = snap ? snap->step : 0;
@@ -325,12 +361,64 @@ QJsonObject runTrainBench(MainWindow& window, const QString& dataPath, double li
         {QStringLiteral("frame_interval_ms_median"), percentile(intervals, 0.5)},
         {QStringLiteral("gui_lag_ms_p99"), percentile(lags, 0.99)},
         {QStringLiteral("gui_lag_ms_max"), percentile(lags, 1.0)},
+        {QStringLiteral("pause_ms"), firstPauseMs},
+        {QStringLiteral("rss_mb"), rssEnd},
+        {QStringLiteral("rss_growth_mb_per_min"),
+         seconds > rssStartAt + 0.5 ? (rssEnd - rssStart) / (seconds - rssStartAt) * 60.0
+                                    : QJsonValue()},
         {QStringLiteral("backend"), training.service()->backendName()},
         {QStringLiteral("grid"), doc.network().view.n},
         // Data flow traces asked for while its tab was hidden (none should be).
         {QStringLiteral("flow_traces_while_hidden"),
          window.flowPanel()->traceRequests() - tracesBefore},
     };
+    // Live changes while it plays: the frames shown in the second after each (Playground's
+    // knobs), and Pause five more times (a Play of 0.3 s before each).
+    QJsonObject live;
+    std::size_t painted = paints.size();
+    const auto framesFor = [&](const QString& what, const std::function<void()>& change) {
+        change();
+        const std::size_t before = paints.size();
+        QElapsedTimer t;
+        t.start();
+        runFor(1000);
+        const double fps = static_cast<double>(paints.size() - before) * 1e9 /
+                           static_cast<double>(t.nsecsElapsed());
+        const auto s = training.snapshot();
+        live.insert(what,
+                    QJsonObject{{QStringLiteral("fps"), fps},
+                                {QStringLiteral("epoch"), s ? s->epoch : 0},
+                                {QStringLiteral("batches_per_epoch"), s ? s->batchesPerEpoch : 0}});
+    };
+    training.play();
+    runFor(300);
+    framesFor(QStringLiteral("lr"), [&] {
+        model::TrainingSettings s = doc.trainingSettings();
+        s.lr = 0.003f;
+        doc.setTrainingSettings(s);
+    });
+    framesFor(QStringLiteral("batch"), [&] {
+        model::TrainingSettings s = doc.trainingSettings();
+        s.batch = 32;
+        doc.setTrainingSettings(s);
+    });
+    framesFor(QStringLiteral("optimizer"), [&] {
+        model::TrainingSettings s = doc.trainingSettings();
+        s.optimizer = OptimizerKind::Momentum;
+        doc.setTrainingSettings(s);
+    });
+    std::vector<double> pauses{firstPauseMs};
+    for (int i = 0; i < 5; ++i) {
+        if (!training.playing()) training.play();
+        runFor(300);
+        QElapsedTimer t;
+        t.start();
+        training.togglePlay();
+        pauses.push_back(static_cast<double>(t.nsecsElapsed()) / 1e6);
+    }
+    live.insert(QStringLiteral("pause_ms"), summary(pauses));
+    live.insert(QStringLiteral("frames"), static_cast<double>(paints.size() - painted));
+    result.insert(QStringLiteral("live"), live);
     // Then the same run goes on with the Data flow tab shown.
     result.insert(QStringLiteral("flow_tab"), flowWhileTraining(window, 2.0));
     return result;

@@ -22,6 +22,10 @@ QJsonObject runStatsBench(MainWindow& window, int repaints);
 // presses Play at full speed and stops at 95 % training accuracy or after `limitSeconds`. Returns
 // seconds_to_target, accuracy, steps, samples_per_s, fps, frame_interval_ms_p90 and
 // gui_lag_ms_p99 (the worst lateness of a 16 ms GUI-thread timer).
-QJsonObject runTrainBench(MainWindow& window, const QString& dataPath, double limitSeconds = 30.0);
+// Play lasts at least `soakSeconds` (3 s at the least): pause_ms (the click to the button's flip)
+// and rss_growth_mb_per_min are taken over it; then "live" changes lr, batch and optimizer while it
+// plays (frames shown in the second after each) and pauses five more times.
+QJsonObject runTrainBench(MainWindow& window, const QString& dataPath, double limitSeconds = 30.0,
+                          double soakSeconds = 3.0);
 
 }  // namespace nnlens::gui

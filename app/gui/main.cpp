@@ -58,7 +58,12 @@ int main(int argc, char** argv) {
         QStringLiteral("tab"),
         QStringLiteral("Centre tab: network, activations, softmax, losses, flow, stats or quiz."),
         QStringLiteral("name"), QStringLiteral("network"));
-    parser.addOptions({presentation, backend, bench, benchData, frames, tab});
+    const QCommandLineOption benchSeconds(
+        QStringLiteral("bench-seconds"),
+        QStringLiteral("--bench train: how long Play runs (a soak: memory growth, Pause at the "
+                       "end); at least 3"),
+        QStringLiteral("seconds"), QStringLiteral("3"));
+    parser.addOptions({presentation, backend, bench, benchData, frames, tab, benchSeconds});
     parser.process(app);
 
     nnlens::gui::MainWindow window;
@@ -70,7 +75,8 @@ int main(int argc, char** argv) {
     if (parser.isSet(bench)) {
         const bool train = parser.positionalArguments().value(0) == QStringLiteral("train");
         const QJsonObject result =
-            train ? nnlens::gui::runTrainBench(window, parser.value(benchData))
+            train ? nnlens::gui::runTrainBench(window, parser.value(benchData), 30.0,
+                                               parser.value(benchSeconds).toDouble())
                   : nnlens::gui::runGuiBench(window, parser.value(frames).toInt());
         std::printf("%s\n", QJsonDocument(result).toJson(QJsonDocument::Indented).constData());
         return result.contains(QStringLiteral("error")) ? 1 : 0;

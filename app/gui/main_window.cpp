@@ -556,9 +556,7 @@ figures::FigureOptions MainWindow::exportOptions(figures::FigureKind kind,
     if (kind == figures::FigureKind::Loss || kind == figures::FigureKind::LrScan ||
         kind == figures::FigureKind::Data || kind == figures::FigureKind::Fit) {
         // The training figures, with the window's data, history and timeline position.
-        const model::TrainingHistory h = m_training->service()->history();
-        opt.history = std::make_shared<const figures::LossHistory>(
-            figures::LossHistory{h.trainLoss, h.valLoss});
+        opt.history = widgets::lossHistoryOf(m_training->service()->history());
         opt.markEpoch.reset();
         if (m_training->shownEpoch() > 0) opt.markEpoch = m_training->shownEpoch();
     }

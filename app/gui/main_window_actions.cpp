@@ -1,5 +1,6 @@
 // MainWindow's menus and actions: File (presets, recent files), Edit, View, Engine and Help.
 #include "main_window.hpp"
+#include "space_key.hpp"
 
 #include <QAction>
 #include <QActionGroup>
@@ -120,7 +121,10 @@ void MainWindow::buildMenus() {
     m_lrScanAction->setEnabled(m_trainingPanel->trainable());
     connect(m_trainingPanel, &widgets::TrainingPanel::trainableChanged, m_lrScanAction,
             &QAction::setEnabled);
-    addAction(m_playAction);  // Space works wherever the focus is (text fields keep theirs)
+    addAction(m_playAction);
+    // Space works wherever the focus is (text being typed keeps it): buttons, check boxes and
+    // number fields would otherwise take it.
+    new SpaceKey(this);
 
     QMenu* view = menuBar()->addMenu(tr("&View"));
     m_presentationAction = view->addAction(tr("&Presentation Mode"));

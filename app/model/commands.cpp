@@ -7,18 +7,20 @@
 namespace nnlens::model {
 
 NetworkCommand::NetworkCommand(Document* doc, Network before, Network after, const QString& text,
-                               EditHint hint)
+                               EditHint hint, Mode mode)
     : QUndoCommand(text),
       m_doc(doc),
       m_before(std::move(before)),
       m_after(std::move(after)),
-      m_hint(hint) {}
+      m_hint(hint),
+      m_skipRedo(mode == Mode::AlreadyApplied) {}
 
 void NetworkCommand::undo() {
     m_doc->applyNetwork(m_before, m_hint);
 }
 
 void NetworkCommand::redo() {
+    if (std::exchange(m_skipRedo, false)) return;
     m_doc->applyNetwork(m_after, m_hint);
 }
 

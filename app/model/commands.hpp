@@ -14,8 +14,11 @@ namespace nnlens::model {
 // both directions report (an activation change: that layer; layers, nodes or view: shape).
 class NetworkCommand : public QUndoCommand {
   public:
-    NetworkCommand(Document* doc, Network before, Network after, const QString& text,
-                   EditHint hint);
+    // AlreadyApplied: the document holds `after` already (a training segment), so the push's
+    // redo changes nothing and emits nothing; later redos apply it.
+    enum class Mode { Apply, AlreadyApplied };
+    NetworkCommand(Document* doc, Network before, Network after, const QString& text, EditHint hint,
+                   Mode mode = Mode::Apply);
 
     void undo() override;
     void redo() override;
@@ -25,6 +28,7 @@ class NetworkCommand : public QUndoCommand {
     Network m_before;
     Network m_after;
     EditHint m_hint;
+    bool m_skipRedo = false;
 };
 
 // One weight or bias from `oldValue` to `newValue`. Commands with the same dragId (> 0) on the

@@ -330,6 +330,8 @@ void Document::loadLesson() {
         const double valSplit = lesson.data ? lesson.data->valSplit : 0.0;
         if (lesson.training) {
             m_settings = settingsFrom(*lesson.training, valSplit);
+            // A lesson's Play trains its epochs and pauses (Keras' fit(epochs=...)).
+            m_settings.stopAtEpochs = true;
         } else {
             m_settings.valSplit = valSplit;
         }
@@ -768,12 +770,13 @@ bool Document::removePoint(int row) {
 
 void Document::showTrainingNetwork(const Network& net) {
     m_net = net;
-    emit networkChanged(EditHint{0, -1, false});
+    emit networkChanged(EditHint{0, -1, false, true});
 }
 
 bool Document::commitTraining(const Network& before, const QString& text) {
-    // No guard: this is how the guard itself ends a run.
-    m_undo.push(new NetworkCommand(this, before, m_net, text, EditHint{0, -1, false}));
+    // No guard: this is how the guard itself ends a run segment. The network is already shown.
+    m_undo.push(new NetworkCommand(this, before, m_net, text, EditHint{0, -1, false},
+                                   NetworkCommand::Mode::AlreadyApplied));
     return true;
 }
 

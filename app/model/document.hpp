@@ -31,9 +31,10 @@ struct ParamRef {
 
 // What an edit touched, so the maps recompute only downstream of it (GridEvaluator::update).
 struct EditHint {
-    int layer = 0;       // first layer whose values may have changed
-    int node = -1;       // >= 0: only this node of `layer` changed
-    bool shape = false;  // layers, nodes or view changed: recompute everything
+    int layer = 0;          // first layer whose values may have changed
+    int node = -1;          // >= 0: only this node of `layer` changed
+    bool shape = false;     // layers, nodes or view changed: recompute everything
+    bool training = false;  // training shows its parameters (showTrainingNetwork): not an edit
 };
 
 // `text` with control characters (ESC, CR, BEL, ..., line separators) written as \xNN or \uNNNN:
@@ -123,8 +124,9 @@ class Document : public QObject {
     bool movePoint(int row, float x1, float x2, int dragId = 0);
     bool removePoint(int row);
 
-    // Training shows its parameters without an undo step per frame; commitTraining() then makes
-    // the whole run from `before` to the current network one undo step.
+    // Training shows its parameters without an undo step per frame (networkChanged's hint says
+    // `training`); commitTraining() then makes the run segment from `before` to the current
+    // network one undo step, without emitting networkChanged (what it shows does not change).
     void showTrainingNetwork(const Network& net);
     bool commitTraining(const Network& before, const QString& text);
     // Called before every user edit (parameters, layers, data, undo and redo through

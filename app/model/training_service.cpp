@@ -3,6 +3,7 @@
 #include "training_service.hpp"
 
 #include <QMetaObject>
+#include <QStringList>
 
 #ifdef __linux__
 #include <sys/resource.h>
@@ -20,7 +21,9 @@
 
 #include "core/error.hpp"
 #include "core/forward.hpp"
+#include "core/loss.hpp"
 #include "core/metrics.hpp"
+#include "core/optimizer.hpp"
 
 namespace nnlens::model {
 
@@ -46,6 +49,13 @@ std::size_t networkBytes(const Network& net) {
 constexpr std::int64_t kPublishIntervalNs = 15'000'000;
 // A chunk of steps between checks for Pause and new settings.
 constexpr double kChunkSeconds = 0.003;
+// The accuracy (a forward pass over every row) is taken at most this often while playing: on
+// 100 000 rows it would otherwise cost more than the training it reports on.
+constexpr std::int64_t kAccuracyIntervalNs = 250'000'000;
+
+QString number(double v) {
+    return QString::number(v, 'g', 4);
+}
 
 }  // namespace
 
@@ -80,7 +90,19 @@ bool Timeline::wants(int epoch) const {
     return epoch == 0 || epoch % stride(epoch) == 0;
 }
 
+void Timeline::setTip(Entry entry) {
+    m_tip = std::move(entry);
+}
+
+std::vector<Timeline::Entry> Timeline::withTip() const {
+    std::vector<Entry> all = m_entries;
+    if (m_tip && m_tip->network && (all.empty() || m_tip->step > all.back().step))
+        all.push_back(*m_tip);
+    return all;
+}
+
 void Timeline::add(Entry entry) {
+    m_tip.reset();
     if (!entry.network || !wants(entry.epoch)) return;
     if (!m_entries.empty() && m_entries.back().epoch >= entry.epoch) truncate(entry.epoch - 1);
     m_bytes += networkBytes(*entry.network);
@@ -101,12 +123,14 @@ void Timeline::add(Entry entry) {
 }
 
 void Timeline::clear() {
+    m_tip.reset();
     m_entries.clear();
     m_bytes = 0;
     m_extraShift = 0;
 }
 
 void Timeline::truncate(int epoch) {
+    m_tip.reset();
     while (!m_entries.empty() && m_entries.back().epoch > epoch) {
         m_bytes -= networkBytes(*m_entries.back().network);
         m_entries.pop_back();
@@ -171,11 +195,18 @@ bool TrainingService::start(const Network& net, std::shared_ptr<const Dataset> d
     m_loop = std::move(loop);
     m_data = std::move(data);
     m_settings = settings;
-    m_newLr.reset();
+    m_pendingSettings.reset();
+    m_pendingNetwork.reset();
+    m_pendingData.reset();
+    m_appliedGeneration = m_generation;
+    m_trainAccuracy.reset();
+    m_valAccuracy.reset();
+    m_lastAccuracyNs = 0;
     if (keepHistoryFrom >= 0) {
-        const auto keep = static_cast<std::size_t>(keepHistoryFrom);
-        if (m_history.trainLoss.size() > keep) m_history.trainLoss.resize(keep);
-        if (m_history.valLoss.size() > keep) m_history.valLoss.resize(keep);
+        m_history.trainLoss.truncate(keepHistoryFrom);
+        m_history.valLoss.truncate(keepHistoryFrom);
+        std::erase_if(m_history.changes,
+                      [&](const RunChange& c) { return c.epoch > keepHistoryFrom; });
         m_timeline.truncate(keepHistoryFrom);
         m_epochOffset = keepHistoryFrom;
         m_stepOffset = 0;
@@ -196,9 +227,10 @@ bool TrainingService::start(const Network& net, std::shared_ptr<const Dataset> d
     snap->epoch = m_epochOffset;
     snap->step = m_stepOffset;
     snap->batchesPerEpoch = m_loop->batchesPerEpoch();
-    if (!m_history.trainLoss.empty()) snap->trainLoss = m_history.trainLoss.back();
-    if (!m_history.valLoss.empty()) snap->valLoss = m_history.valLoss.back();
+    if (!m_history.trainLoss.empty()) snap->trainLoss = m_history.trainLoss.last();
+    if (!m_history.valLoss.empty()) snap->valLoss = m_history.valLoss.last();
     snap->serial = ++m_serial;
+    snap->generation = m_appliedGeneration;
     m_latest = std::move(snap);
     return true;
 }
@@ -258,6 +290,12 @@ void TrainingService::pause() {
     m_wake.notify_all();
     m_idle.wait(lock, [&] { return !m_busy; });
     m_stopRequested = false;
+    // Changes that came after the worker's last batch: the paused run holds them too.
+    if (m_pendingSettings || m_pendingNetwork || m_pendingData) {
+        applyPendingLocked();
+        lock.unlock();
+        if (m_loop) publish(true, false);
+    }
 }
 
 bool TrainingService::running() const {
@@ -273,10 +311,175 @@ void TrainingService::setEpochsPerSecond(double rate) {
     m_wake.notify_all();
 }
 
-void TrainingService::setLearningRate(float lr) {
+void TrainingService::changeSettings(const TrainingSettings& settings) {
+    bool idle = false;
+    {
+        std::lock_guard lock(m_mutex);
+        m_pendingSettings = settings;
+        idle = !m_busy && m_loop;
+        if (idle) applyPendingLocked();
+    }
+    if (idle) publish(true, false);
+}
+
+std::uint64_t TrainingService::changeNetwork(const Network& net) {
+    bool idle = false;
+    std::uint64_t generation = 0;
+    {
+        std::lock_guard lock(m_mutex);
+        m_pendingNetwork = net;
+        generation = ++m_generation;
+        idle = !m_busy && m_loop;
+        if (idle) applyPendingLocked();
+    }
+    if (idle) publish(true, false);
+    return generation;
+}
+
+std::uint64_t TrainingService::generation() const {
     std::lock_guard lock(m_mutex);
-    m_settings.lr = lr;
-    m_newLr = lr;
+    return m_generation;
+}
+
+void TrainingService::changeData(std::shared_ptr<const Dataset> data) {
+    if (!data) return;
+    bool idle = false;
+    {
+        std::lock_guard lock(m_mutex);
+        m_pendingData = std::move(data);
+        idle = !m_busy && m_loop;
+        if (idle) applyPendingLocked();
+    }
+    if (idle) publish(true, false);
+}
+
+TrainingSettings TrainingService::settings() const {
+    std::lock_guard lock(m_mutex);
+    return m_settings;
+}
+
+void TrainingService::markLocked(const QString& text) {
+    RunChange c;
+    c.step = m_stepOffset + m_loop->steps();
+    c.epoch = m_epochOffset + m_loop->epochsDone() +
+              (m_loop->batchesPerEpoch() > 0
+                   ? double(m_loop->stepInEpoch()) / double(m_loop->batchesPerEpoch())
+                   : 0.0);
+    c.text = text;
+    // Changes at the same step (a slider dragged between two batches) keep only the newest.
+    if (!m_history.changes.empty() && m_history.changes.back().step == c.step)
+        m_history.changes.back() = c;
+    else if (m_history.changes.size() < 4096)
+        m_history.changes.push_back(c);
+    notifyChanged(text, false);
+}
+
+void TrainingService::notifyChanged(const QString& text, bool failure) {
+    QMetaObject::invokeMethod(
+        this, [this, text, failure] { emit changed(text, failure); }, Qt::QueuedConnection);
+}
+
+void TrainingService::applyPendingLocked() {
+    if (!m_loop || !m_session) {
+        m_pendingSettings.reset();
+        m_pendingNetwork.reset();
+        m_pendingData.reset();
+        return;
+    }
+    // The session after a change: a new one (loss, optimizer, structure, data) replaces the old
+    // only once the loop is bound to it; the old one goes before the data it reads.
+    const auto replaceSession = [&](std::unique_ptr<TrainingSession> next) {
+        m_loop->setSession(*next);
+        m_session = std::move(next);
+    };
+    if (m_pendingData) {
+        std::shared_ptr<const Dataset> data = std::exchange(m_pendingData, nullptr);
+        try {
+            auto next = m_backend->startTraining(m_session->network(), *data, m_settings.loss,
+                                                 m_settings.optimizerConfig());
+            m_loop->reconfigure(data->size(), m_settings.trainConfig());
+            replaceSession(std::move(next));
+            m_data = std::move(data);
+            m_trainAccuracy.reset();
+            m_valAccuracy.reset();
+            m_lastAccuracyNs = 0;
+            markLocked(tr("data: %n rows (optimizer state restarted)", nullptr, m_data->size()));
+        } catch (const std::exception& e) {
+            notifyChanged(tr("The run keeps its data: %1").arg(QString::fromStdString(e.what())),
+                          true);
+        }
+    }
+    if (m_pendingNetwork) {
+        const Network net = *std::exchange(m_pendingNetwork, std::nullopt);
+        try {
+            try {
+                m_session->setParameters(net);
+            } catch (const InputError&) {
+                // Layers, nodes or activations changed: a fresh session on the new structure.
+                auto next = m_backend->startTraining(net, *m_data, m_settings.loss,
+                                                     m_settings.optimizerConfig());
+                replaceSession(std::move(next));
+                markLocked(tr("network structure edited (optimizer state restarted)"));
+            }
+            m_appliedGeneration = m_generation;
+            m_lastAccuracyNs = 0;
+        } catch (const std::exception& e) {
+            m_appliedGeneration = m_generation;
+            notifyChanged(tr("The run cannot take the edited network: %1")
+                              .arg(QString::fromStdString(e.what())),
+                          true);
+        }
+    }
+    if (m_pendingSettings) {
+        const TrainingSettings next = *std::exchange(m_pendingSettings, std::nullopt);
+        const TrainingSettings old = m_settings;
+        QStringList what;
+        try {
+            const bool newOptimizer = next.loss.loss != old.loss.loss ||
+                                      next.loss.reduction != old.loss.reduction ||
+                                      next.optimizer != old.optimizer;
+            const bool newPass = next.batch != old.batch || next.valSplit != old.valSplit ||
+                                 next.shuffle != old.shuffle || next.seed != old.seed;
+            std::unique_ptr<TrainingSession> session;
+            if (newOptimizer) {
+                session = m_backend->startTraining(m_session->network(), *m_data, next.loss,
+                                                   next.optimizerConfig());
+            }
+            if (newPass) m_loop->reconfigure(m_data->size(), next.trainConfig());
+            if (session) replaceSession(std::move(session));
+            if (!newOptimizer && next.lr != old.lr) m_session->setLearningRate(next.lr);
+            m_settings = next;
+            if (next.loss.loss != old.loss.loss) {
+                const LossInfo& a = lossInfo(old.loss.loss);
+                const LossInfo& b = lossInfo(next.loss.loss);
+                what << tr("loss %1 → %2")
+                            .arg(QString::fromUtf8(a.name.data(), qsizetype(a.name.size())),
+                                 QString::fromUtf8(b.name.data(), qsizetype(b.name.size())));
+            }
+            if (next.optimizer != old.optimizer) {
+                const OptimizerInfo& a = optimizerInfo(old.optimizer);
+                const OptimizerInfo& b = optimizerInfo(next.optimizer);
+                what << tr("optimizer %1 → %2")
+                            .arg(QString::fromUtf8(a.name.data(), qsizetype(a.name.size())),
+                                 QString::fromUtf8(b.name.data(), qsizetype(b.name.size())));
+            }
+            if (next.lr != old.lr)
+                what << tr("learning rate %1 → %2").arg(number(old.lr), number(next.lr));
+            if (next.batch != old.batch) what << tr("batch %1 → %2").arg(old.batch).arg(next.batch);
+            if (next.valSplit != old.valSplit)
+                what << tr("validation split %1 → %2")
+                            .arg(number(old.valSplit), number(next.valSplit));
+            if (next.shuffle != old.shuffle)
+                what << (next.shuffle ? tr("shuffling on") : tr("shuffling off"));
+            if (next.seed != old.seed) what << tr("seed %1 → %2").arg(old.seed).arg(next.seed);
+            if (newOptimizer) what << tr("optimizer state restarted");
+            if (newPass) m_lastAccuracyNs = 0;
+            if (!what.isEmpty()) markLocked(what.join(QStringLiteral("; ")));
+        } catch (const std::exception& e) {
+            notifyChanged(
+                tr("The run keeps its settings: %1").arg(QString::fromStdString(e.what())), true);
+        }
+    }
 }
 
 void TrainingService::setEpochLimit(int epochs) {
@@ -296,7 +499,7 @@ TrainingHistory TrainingService::history() const {
 
 std::vector<Timeline::Entry> TrainingService::timeline() const {
     std::lock_guard lock(m_mutex);
-    return m_timeline.entries();
+    return m_timeline.withTip();
 }
 
 QString TrainingService::backendName() const {
@@ -333,9 +536,6 @@ void TrainingService::run() {
 void TrainingService::runCommand(Command cmd, std::unique_lock<std::mutex>& lock) {
     if (!m_loop || m_loop->diverged()) return;
     TrainLoop& loop = *m_loop;
-    TrainingSession& session = *m_session;
-    const int batch = m_settings.batch;
-    const int rows = loop.trainRows();
     QString stopReason;
     bool failure = false;
 
@@ -353,7 +553,11 @@ void TrainingService::runCommand(Command cmd, std::unique_lock<std::mutex>& lock
             {
                 std::lock_guard guard(m_mutex);
                 if (m_stopRequested || m_quit) break;
-                if (m_newLr) session.setLearningRate(*std::exchange(m_newLr, std::nullopt));
+                if (m_pendingSettings || m_pendingNetwork || m_pendingData) {
+                    applyPendingLocked();
+                    // A change shows at once, even at a slow speed.
+                    m_lastPublishNs = 0;
+                }
                 rate = m_rate;
                 limit = m_epochLimit;
             }
@@ -370,16 +574,17 @@ void TrainingService::runCommand(Command cmd, std::unique_lock<std::mutex>& lock
                     static_cast<double>(nowNs() - t0) * 1e-9 / static_cast<double>(done);
                 secondsPerStep = 0.7 * secondsPerStep + 0.3 * perStep;
                 // A batch is `batch` rows except the pass's last (rows % batch when not 0).
-                m_samplesSincePublish += std::min<std::int64_t>(done * batch, done * rows);
+                const std::int64_t batch = std::min(m_settings.batch, loop.trainRows());
+                m_samplesSincePublish += done * batch;
             }
             if (record) {
                 std::lock_guard guard(m_mutex);
-                m_history.trainLoss.push_back(record->trainLoss);
-                if (record->valLoss) m_history.valLoss.push_back(*record->valLoss);
+                m_history.trainLoss.append(record->trainLoss);
+                if (record->valLoss) m_history.valLoss.append(*record->valLoss);
                 const int epoch = m_epochOffset + record->epoch;
                 if (m_timeline.wants(epoch)) {
                     m_timeline.add({epoch, m_stepOffset + record->step,
-                                    std::make_shared<const Network>(session.network())});
+                                    std::make_shared<const Network>(m_session->network())});
                 }
             }
             if (loop.diverged()) {
@@ -392,8 +597,8 @@ void TrainingService::runCommand(Command cmd, std::unique_lock<std::mutex>& lock
             if (cmd == Command::Play && record) {
                 const int epochs = loop.epochsDone() - runStartEpoch;
                 if (limit > 0 && m_epochOffset + loop.epochsDone() >= limit) {
-                    stopReason = tr("reached %1 epochs").arg(limit);
                     finished = true;
+                    stopReason = tr("reached %1 epochs").arg(limit);
                 } else if (rate > 0.0) {
                     // The speed control: epoch k of this run ends no earlier than k / rate s.
                     const auto due = Clock::time_point(std::chrono::nanoseconds(
@@ -411,7 +616,10 @@ void TrainingService::runCommand(Command cmd, std::unique_lock<std::mutex>& lock
     }
     publish(true, false);
     lock.lock();
-    if (!stopReason.isEmpty()) {
+    // Where the run stands is the timeline's last entry (a pause inside an epoch included).
+    m_timeline.setTip({m_epochOffset + loop.epochsDone(), m_stepOffset + loop.steps(),
+                       m_latest ? m_latest->network : nullptr});
+    if (finished || !stopReason.isEmpty()) {
         // The GUI hears of it once the worker is idle again (queued after the last snapshot).
         QMetaObject::invokeMethod(
             this, [this, stopReason, failure] { emit stopped(stopReason, failure); },
@@ -441,16 +649,21 @@ void TrainingService::publish(bool force, bool running) {
     snap->stepInEpoch = loop.stepInEpoch();
     snap->batchesPerEpoch = loop.batchesPerEpoch();
     snap->samplesPerSecond = m_samplesPerSecond;
-    if (isClassification(*m_data)) {
+    if (isClassification(*m_data) && (!running || now - m_lastAccuracyNs >= kAccuracyIntervalNs)) {
         const Trace trace = forward(*snap->network, m_data->x);
-        snap->trainAccuracy = accuracy(trace.output(), *m_data, 0, loop.trainRows());
+        m_trainAccuracy = accuracy(trace.output(), *m_data, 0, loop.trainRows());
+        m_valAccuracy.reset();
         if (loop.trainRows() < m_data->size())
-            snap->valAccuracy = accuracy(trace.output(), *m_data, loop.trainRows(), m_data->size());
+            m_valAccuracy = accuracy(trace.output(), *m_data, loop.trainRows(), m_data->size());
+        m_lastAccuracyNs = now;
     }
+    snap->trainAccuracy = m_trainAccuracy;
+    snap->valAccuracy = m_valAccuracy;
     {
         std::lock_guard lock(m_mutex);
-        if (!m_history.trainLoss.empty()) snap->trainLoss = m_history.trainLoss.back();
-        if (!m_history.valLoss.empty()) snap->valLoss = m_history.valLoss.back();
+        if (!m_history.trainLoss.empty()) snap->trainLoss = m_history.trainLoss.last();
+        if (!m_history.valLoss.empty()) snap->valLoss = m_history.valLoss.last();
+        snap->generation = m_appliedGeneration;
         snap->running = running;
         snap->serial = ++m_serial;
         m_latest = std::move(snap);

@@ -1,8 +1,10 @@
-// TrainingService: trains the document's network on a worker thread (the engine's TrainingSession
-// driven by core's TrainLoop, so the window's run equals `nnlens-cli train` with the same settings
-// and seed). Play, Pause, Step and Epoch are commands to the worker; the parameters come back at
-// the screen's pace as snapshots that coalesce (the newest wins, no frame queues up); every epoch's
-// losses go to the history and a thinned set of parameter snapshots to the timeline.
+// TrainingService: the run, trained on a worker thread (the engine's TrainingSession driven by
+// core's TrainLoop, so a run without changes equals `nnlens-cli train` with the same settings and
+// seed bit for bit). Play, Pause, Step and Epoch are commands to the worker; settings, parameters
+// and data change live (applied before the worker's next batch, or at once while it is idle); the
+// parameters come back at the screen's pace as snapshots that coalesce (the newest wins, no frame
+// queues up); every epoch's losses go to a bounded history (EpochSeries) with the changes marked,
+// and a thinned set of parameter snapshots to the timeline.
 #pragma once
 
 #include <QObject>
@@ -19,6 +21,7 @@
 #include <vector>
 
 #include "core/backend.hpp"
+#include "core/epoch_series.hpp"
 #include "core/trainer.hpp"
 
 namespace nnlens::model {
@@ -29,7 +32,9 @@ struct TrainingSettings {
     OptimizerKind optimizer = OptimizerKind::Adam;
     float lr = 0.01f;
     int batch = 10;
-    int epochs = 100;  // the lesson's run length (Play runs on until paused)
+    int epochs = 100;  // the lesson's run length: each Play trains this many epochs when
+                       // stopAtEpochs (a lesson's "training"), else Play runs until paused
+    bool stopAtEpochs = false;
     double valSplit = 0.0;
     std::uint64_t seed = 0;
     bool shuffle = true;
@@ -39,7 +44,8 @@ struct TrainingSettings {
     bool operator==(const TrainingSettings& o) const {
         return loss.loss == o.loss.loss && loss.reduction == o.loss.reduction &&
                optimizer == o.optimizer && lr == o.lr && batch == o.batch && epochs == o.epochs &&
-               valSplit == o.valSplit && seed == o.seed && shuffle == o.shuffle;
+               valSplit == o.valSplit && seed == o.seed && shuffle == o.shuffle &&
+               stopAtEpochs == o.stopAtEpochs;
     }
 };
 
@@ -56,13 +62,22 @@ struct TrainingSnapshot {
     std::optional<double> valAccuracy;
     double samplesPerSecond = 0.0;  // over the last publishing interval while running
     bool running = false;
-    std::uint64_t serial = 0;  // increases with every snapshot
+    std::uint64_t serial = 0;      // increases with every snapshot
+    std::uint64_t generation = 0;  // the last network change (changeNetwork) it includes
 };
 
-// Per-epoch figures of the current run (epoch e is index e - 1).
+// A change made while the run lives (a setting, the structure, the data), marked on the loss plot.
+struct RunChange {
+    double epoch = 0.0;     // where it took effect: epochs done + the running epoch's fraction
+    std::int64_t step = 0;  // steps done before it
+    QString text;           // "learning rate 0.01 → 0.003"
+};
+
+// The run's figures per epoch (bounded: see EpochSeries) and its changes.
 struct TrainingHistory {
-    std::vector<float> trainLoss;
-    std::vector<float> valLoss;  // empty without validation rows
+    EpochSeries trainLoss;
+    EpochSeries valLoss;  // empty without validation rows
+    std::vector<RunChange> changes;
 };
 
 // Parameters kept at epoch ends with bounded memory: every epoch up to 64, then every 2nd up to
@@ -71,7 +86,7 @@ struct TrainingHistory {
 class Timeline {
   public:
     struct Entry {
-        int epoch = 0;
+        int epoch = 0;  // epochs done
         std::int64_t step = 0;
         std::shared_ptr<const Network> network;
     };
@@ -85,6 +100,11 @@ class Timeline {
     // Drops the entries after `epoch` (Continue from here).
     void truncate(int epoch);
     const std::vector<Entry>& entries() const { return m_entries; }
+    // Where the run paused (perhaps inside an epoch): shown as the last entry until the run goes
+    // on, so that the timeline's end is the network the epoch counter names.
+    void setTip(Entry entry);
+    // The entries and, after them, the tip when it is later than the last.
+    std::vector<Entry> withTip() const;
     // The kept entry nearest to `epoch` (at or before it when possible); null when empty.
     const Entry* nearest(int epoch) const;
     std::size_t bytes() const { return m_bytes; }
@@ -95,6 +115,7 @@ class Timeline {
     std::size_t m_bytes = 0;
     int m_extraShift = 0;  // doublings forced by the budget
     std::vector<Entry> m_entries;
+    std::optional<Entry> m_tip;
 };
 
 class TrainingService : public QObject {
@@ -118,16 +139,30 @@ class TrainingService : public QObject {
 
     void play();
     // Stops the worker after its current chunk of steps (a few ms) and waits for it; the latest
-    // snapshot then holds the final parameters.
+    // snapshot then holds the final parameters (the timeline's tip too).
     void pause();
-    void stepOnce();   // one minibatch
-    void epochOnce();  // the rest of the running epoch, or one whole epoch
+    void stepOnce();   // one minibatch, on the worker (returns at once; stopped() at its end)
+    void epochOnce();  // the rest of the running epoch, or one whole epoch (likewise)
     bool running() const;
     // Epochs per second while playing; 0: as fast as the engine goes.
     void setEpochsPerSecond(double rate);
-    void setLearningRate(float lr);
-    // Play stops by itself after this many epochs (0: never).
+    // Play stops by itself once this many epochs are done in all (0: never).
     void setEpochLimit(int epochs);
+
+    // Live changes, applied by the worker before its next batch (at once while it is idle) and
+    // marked in the history. Settings: a new learning rate keeps the optimizer state (PyTorch's
+    // param_group['lr']); batch size, validation split, shuffling and seed begin a new pass from
+    // the current parameters; a new loss or optimizer restarts the optimizer state. A refused
+    // change (no rows left, say) keeps the old settings and says why in changeRefused().
+    void changeSettings(const TrainingSettings& settings);
+    // New parameters (the same layers and sizes: the optimizer state is kept), or a new structure
+    // (a fresh session from it; the loop, the epochs and the history go on). Returns the change's
+    // generation: snapshots older than it (TrainingSnapshot::generation) predate the edit.
+    std::uint64_t changeNetwork(const Network& net);
+    std::uint64_t generation() const;
+    // New data (shared, read-only): a fresh session on them from the current parameters.
+    void changeData(std::shared_ptr<const Dataset> data);
+    TrainingSettings settings() const;
 
     std::shared_ptr<const TrainingSnapshot> latest() const;
     TrainingHistory history() const;
@@ -141,15 +176,23 @@ class TrainingService : public QObject {
     // A new snapshot is there (latest()); one at a time: the next is sent only after the receiver
     // got this one, so a slow GUI never builds a queue.
     void progressed();
-    // Play or a command ended by itself: divergence (the engine's reason, the parameters are the
-    // last finite ones), the epoch limit, or an engine error.
+    // Play, Step or Epoch ended by itself (not by pause()): its end (reason empty), divergence
+    // (the engine's reason, the parameters are the last finite ones), the epoch limit, or an
+    // engine error. The latest snapshot then holds the final parameters.
     void stopped(const QString& reason, bool failure);
+    // A live change took effect (the text of its mark), or was refused (failure).
+    void changed(const QString& text, bool failure);
 
   private:
     enum class Command { None, Play, Step, Epoch };
     void run();
     void publish(bool force, bool running = true);
     void runCommand(Command cmd, std::unique_lock<std::mutex>& lock);
+    // Applies the pending changes; the caller holds m_mutex and owns the session (the worker, or
+    // anyone while the worker is idle).
+    void applyPendingLocked();
+    void markLocked(const QString& text);
+    void notifyChanged(const QString& text, bool failure);
 
     BackendFactory m_factory;
     mutable std::mutex m_mutex;
@@ -169,7 +212,11 @@ class TrainingService : public QObject {
     bool m_quit = false;
     double m_rate = 0.0;
     int m_epochLimit = 0;
-    std::optional<float> m_newLr;
+    std::optional<TrainingSettings> m_pendingSettings;
+    std::optional<Network> m_pendingNetwork;
+    std::shared_ptr<const Dataset> m_pendingData;
+    std::uint64_t m_generation = 0;         // of the last changeNetwork()
+    std::uint64_t m_appliedGeneration = 0;  // of the parameters the session holds
     std::shared_ptr<const TrainingSnapshot> m_latest;
     std::uint64_t m_serial = 0;
     TrainingHistory m_history;
@@ -179,6 +226,9 @@ class TrainingService : public QObject {
     std::int64_t m_lastPublishNs = 0;
     std::int64_t m_samplesSincePublish = 0;
     double m_samplesPerSecond = 0.0;
+    std::int64_t m_lastAccuracyNs = 0;
+    std::optional<double> m_trainAccuracy;
+    std::optional<double> m_valAccuracy;
     std::thread m_thread;
 };
 

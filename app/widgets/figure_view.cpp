@@ -285,12 +285,29 @@ void FigureView::mouseMoveEvent(QMouseEvent* event) {
         // The epoch under the mouse and its losses.
         const auto epoch = figures::lossEpochAt(QRectF(rect()), m_options, event->position().x());
         const auto& h = *m_options.history;
-        if (epoch && *epoch >= 1 && *epoch <= static_cast<int>(h.train.size())) {
-            const auto i = static_cast<std::size_t>(*epoch - 1);
+        if (epoch && *epoch >= 1 && *epoch <= h.train.epochs()) {
+            const auto describe = [](const nnlens::EpochSeries::Point& p) {
+                if (p.first == p.last) return QString::number(double(p.value), 'g', 5);
+                return tr("%1 (mean of epochs %2-%3, min %4, max %5)")
+                    .arg(double(p.mean), 0, 'g', 5)
+                    .arg(p.first)
+                    .arg(p.last)
+                    .arg(double(p.min), 0, 'g', 5)
+                    .arg(double(p.max), 0, 'g', 5);
+            };
             QString text =
-                tr("epoch %1\ntrain loss %2").arg(*epoch).arg(double(h.train[i]), 0, 'g', 5);
-            if (i < h.val.size())
-                text += tr("\nvalidation loss %1").arg(double(h.val[i]), 0, 'g', 5);
+                tr("epoch %1\ntrain loss %2").arg(*epoch).arg(describe(h.train.at(*epoch)));
+            if (*epoch <= h.val.epochs())
+                text += tr("\nvalidation loss %1").arg(describe(h.val.at(*epoch)));
+            // The changes within a few pixels of the mouse: their new values.
+            const QRectF area = figures::lossPlotArea(QRectF(rect()), m_options);
+            const double perEpoch =
+                area.width() / std::max(1.0, double(std::max(2, h.train.epochs())) - 1.0);
+            for (const figures::LossHistory::Change& c : h.changes) {
+                const double x = area.left() + (c.epoch - 1.0) * perEpoch;
+                if (std::abs(x - event->position().x()) <= 4.0)
+                    text += tr("\nat epoch %1: %2").arg(c.epoch, 0, 'f', 1).arg(c.text);
+            }
             QToolTip::showText(event->globalPosition().toPoint(), text, this);
         }
     }

@@ -48,16 +48,19 @@ FlowPanel::FlowPanel(model::Document* doc, QWidget* parent) : QWidget(parent), m
     row->addWidget(new QLabel(tr("N:"), this));
     m_samples = new QSpinBox(this);
     m_samples->setObjectName(QStringLiteral("flowSamples"));
+    m_samples->setAccessibleName(tr("Samples N"));
     m_samples->setRange(1, 100000);
     row->addWidget(m_samples);
     row->addWidget(new QLabel(tr("Seed:"), this));
     m_seed = new QSpinBox(this);
     m_seed->setObjectName(QStringLiteral("flowSeed"));
+    m_seed->setAccessibleName(tr("Sample seed"));
     m_seed->setRange(0, 1000000);
     row->addWidget(m_seed);
     row->addWidget(new QLabel(tr("Loss scale:"), this));
     m_scale = new QDoubleSpinBox(this);
     m_scale->setObjectName(QStringLiteral("flowLossScale"));
+    m_scale->setAccessibleName(tr("Loss scale"));
     m_scale->setDecimals(3);
     m_scale->setRange(0.001, 1e6);  // as nnlens-cli trace --loss-scale
     m_scale->setValue(1.0);

@@ -82,6 +82,8 @@ Inspector::Inspector(model::Document* doc, QWidget* parent) : QWidget(parent), m
     }
     m_loSpin->setObjectName(QStringLiteral("sliderLo"));
     m_hiSpin->setObjectName(QStringLiteral("sliderHi"));
+    m_loSpin->setAccessibleName(tr("Slider range, lowest value"));
+    m_hiSpin->setAccessibleName(tr("Slider range, highest value"));
     m_loSpin->setValue(m_lo);
     m_hiSpin->setValue(m_hi);
     auto rangeChanged = [this] {
@@ -162,7 +164,10 @@ void Inspector::rebuild() {
             Row& r = m_rows[i];
             r.param.layer = sel.layer;
             r.param.node = sel.node;
-            if (r.name) r.name->setText(rowName(static_cast<int>(i)));
+            if (r.name) {
+                r.name->setText(rowName(static_cast<int>(i)));
+                nameRow(static_cast<int>(i));
+            }
         }
         fitRange(true);
         refreshValues();
@@ -202,6 +207,17 @@ QString Inspector::rowName(int row) const {
                            : tr("w from %1").arg(inputName(param.layer, param.input));
 }
 
+void Inspector::nameRow(int row) {
+    // What a screen reader says: the parameter and its node ("w from x1 of LYR1-NODE1").
+    Row& r = m_rows[static_cast<std::size_t>(row)];
+    const QString node =
+        QStringLiteral("LYR%1-NODE%2").arg(r.param.layer + 1).arg(r.param.node + 1);
+    const QString name = tr("%1 of %2").arg(rowName(row), node);
+    r.slider->setAccessibleName(tr("%1, slider").arg(name));
+    r.spin->setAccessibleName(name);
+    r.name->setBuddy(r.spin);
+}
+
 void Inspector::ensureRow(int row) {
     if (row < 0 || row >= rowCount()) return;
     Row& r = m_rows[static_cast<std::size_t>(row)];
@@ -226,6 +242,7 @@ void Inspector::ensureRow(int row) {
         m_spinWidth = r.spin->sizeHint().width();
         m_nameWidth = r.name->fontMetrics().horizontalAdvance(tr("w from h0000")) + 6;
     }
+    nameRow(row);
     r.slider->installEventFilter(this);
     r.spin->installEventFilter(this);
     connect(r.slider, &QSlider::sliderPressed, this, [this] {

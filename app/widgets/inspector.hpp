@@ -61,9 +61,10 @@ class Inspector : public QWidget {
         QDoubleSpinBox* spin = nullptr;
     };
 
-    void rebuild();            // the selected node's rows
-    void refreshValues();      // values from the document, no edits
-    void ensureRow(int row);   // makes the row's widgets (placed, shown, with its values)
+    void rebuild();        // the selected node's rows
+    void refreshValues();  // values from the document, no edits
+    void ensureRow(int row);
+    void nameRow(int row);     // makes the row's widgets (placed, shown, with its values)
     void ensureVisibleRows();  // the rows in (and just below) the scroll area's viewport
     void placeRow(int row);    // the row's widgets at its place in m_rowsBox
     // Row height and the name and spin box widths from the rows' font (again after a font change:

@@ -229,6 +229,7 @@ void LayerEditor::refresh() {
             nodes->setRange(1, kMaxNodes);
             nodes->setKeyboardTracking(false);
             nodes->setObjectName(QStringLiteral("nodes-%1").arg(l + 1));
+            nodes->setAccessibleName(tr("Nodes in layer %1").arg(l + 1));
             nodes->setFocusPolicy(Qt::StrongFocus);
             nodes->installEventFilter(this);
             m_table->setCellWidget(l, kNodes, nodes);
@@ -251,6 +252,7 @@ void LayerEditor::refresh() {
                              a);
             }
             act->setObjectName(QStringLiteral("activation-%1").arg(l + 1));
+            act->setAccessibleName(tr("Activation of layer %1").arg(l + 1));
             act->setFocusPolicy(Qt::StrongFocus);
             act->installEventFilter(this);
             m_table->setCellWidget(l, kActivation, act);

@@ -100,7 +100,9 @@ SoftmaxPanel::SoftmaxPanel(model::Document* doc, QWidget* parent) : QWidget(pare
         s->setKeyboardTracking(false);
     }
     m_lo->setObjectName(QStringLiteral("softmaxLo"));
+    m_lo->setAccessibleName(tr("Lowest y"));
     m_hi->setObjectName(QStringLiteral("softmaxHi"));
+    m_hi->setAccessibleName(tr("Highest y"));
     controls->addWidget(m_lo);
     controls->addWidget(new QLabel(tr("to"), this));
     controls->addWidget(m_hi);
@@ -161,6 +163,7 @@ LossesPanel::LossesPanel(model::Document* doc, QWidget* parent) : QWidget(parent
     controls->addWidget(new QLabel(tr("chi2 \u03c3"), this));
     m_sigma = new QDoubleSpinBox(this);
     m_sigma->setObjectName(QStringLiteral("lossSigma"));
+    m_sigma->setAccessibleName(tr("Sigma"));
     m_sigma->setRange(figures::kMinLossSigma, figures::kMaxLossSigma);
     m_sigma->setDecimals(2);
     m_sigma->setSingleStep(0.1);

@@ -82,6 +82,7 @@ StatsPanel::StatsPanel(model::Document* doc, FlowPanel* flow, QWidget* parent)
     row->addWidget(new QLabel(tr("Bins:"), this));
     m_bins = new QSpinBox(this);
     m_bins->setObjectName(QStringLiteral("statsBins"));
+    m_bins->setAccessibleName(tr("Histogram bins"));
     m_bins->setRange(1, 200);
     m_bins->setValue(m_view->options().statsBins);
     m_bins->setToolTip(tr("The histograms' bins (the notebook's plt.hist(..., bins=50))"));
@@ -105,16 +106,19 @@ StatsPanel::StatsPanel(model::Document* doc, FlowPanel* flow, QWidget* parent)
     row2->addWidget(new QLabel(tr("N:"), this));
     m_samples = new QSpinBox(this);
     m_samples->setObjectName(QStringLiteral("statsSamples"));
+    m_samples->setAccessibleName(tr("Samples N"));
     mirror(m_samples, flow->samples());
     row2->addWidget(m_samples);
     row2->addWidget(new QLabel(tr("Seed:"), this));
     m_seed = new QSpinBox(this);
     m_seed->setObjectName(QStringLiteral("statsSeed"));
+    m_seed->setAccessibleName(tr("Sample seed"));
     mirror(m_seed, flow->seed());
     row2->addWidget(m_seed);
     row->addWidget(new QLabel(tr("Loss scale:"), this));
     m_scale = new QDoubleSpinBox(this);
     m_scale->setObjectName(QStringLiteral("statsLossScale"));
+    m_scale->setAccessibleName(tr("Loss scale"));
     mirror(m_scale, flow->lossScale());
     row->addWidget(m_scale);
     m_status = new QLabel(this);

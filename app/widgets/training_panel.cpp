@@ -7,6 +7,7 @@
 #include <QFormLayout>
 #include <QHBoxLayout>
 #include <QLabel>
+#include <QProgressBar>
 #include <QPushButton>
 #include <QSignalBlocker>
 #include <QSlider>
@@ -47,6 +48,22 @@ double TrainingPanel::speedRate(int position) {
     return rates[static_cast<std::size_t>(std::clamp(position, 0, kSpeedSteps - 1))];
 }
 
+int TrainingPanel::watchableSpeed(int epochs) {
+    // The run spread over about kWatchSeconds: long enough to watch the maps take shape in a
+    // lecture, short enough to keep the room (the step nearest in ratio; full speed past 500/s).
+    int best = kSpeedSteps - 1;
+    double bestDistance = INFINITY;
+    for (int i = 0; i < kSpeedSteps - 1; ++i) {
+        const double seconds = std::max(1, epochs) / speedRate(i);
+        const double distance = std::abs(std::log(seconds / kWatchSeconds));
+        if (distance < bestDistance) {
+            bestDistance = distance;
+            best = i;
+        }
+    }
+    return bestDistance < std::log(2.0) ? best : kSpeedSteps - 1;
+}
+
 TrainingPanel::TrainingPanel(model::Document* doc, model::TrainingController* training,
                              QWidget* parent)
     : QWidget(parent), m_doc(doc), m_training(training) {
@@ -56,11 +73,15 @@ TrainingPanel::TrainingPanel(model::Document* doc, model::TrainingController* tr
     m_play = new QPushButton(tr("Play"), this);
     m_play->setObjectName(QStringLiteral("playButton"));
     m_play->setToolTip(tr("Train until paused (Space)"));
+    m_play->setAccessibleName(tr("Play"));
     m_step = new QPushButton(tr("Step"), this);
+    m_step->setObjectName(QStringLiteral("stepButton"));
     m_step->setToolTip(tr("One minibatch"));
     m_epoch = new QPushButton(tr("Epoch"), this);
+    m_epoch->setObjectName(QStringLiteral("epochButton"));
     m_epoch->setToolTip(tr("One pass over the training rows"));
     m_reset = new QPushButton(tr("Reset"), this);
+    m_reset->setObjectName(QStringLiteral("resetButton"));
     m_reset->setToolTip(
         tr("Re-initialise every parameter with the seed (PyTorch's default rule) and forget the "
            "run"));
@@ -73,12 +94,24 @@ TrainingPanel::TrainingPanel(model::Document* doc, model::TrainingController* tr
     m_speed->setObjectName(QStringLiteral("speedSlider"));
     m_speed->setRange(0, kSpeedSteps - 1);
     m_speed->setValue(kSpeedSteps - 1);
+    m_speed->setAccessibleName(tr("Training speed"));
+    m_speed->setToolTip(tr("Epochs per second while playing; the right end is full speed"));
     m_speedLabel = new QLabel(this);
     m_speedLabel->setMinimumWidth(90);
-    speedRow->addWidget(new QLabel(tr("Speed"), this));
+    auto* speedName = new QLabel(tr("Speed"), this);
+    speedName->setBuddy(m_speed);
+    speedRow->addWidget(speedName);
     speedRow->addWidget(m_speed, 1);
     speedRow->addWidget(m_speedLabel);
     layout->addLayout(speedRow);
+
+    // A lesson's Play trains its epochs and pauses: how far this Play has come.
+    m_progress = new QProgressBar(this);
+    m_progress->setObjectName(QStringLiteral("playProgress"));
+    m_progress->setAccessibleName(tr("Training progress"));
+    m_progress->setTextVisible(true);
+    m_progress->setVisible(false);
+    layout->addWidget(m_progress);
 
     auto* form = new QFormLayout;
     m_loss = new QComboBox(this);
@@ -93,7 +126,10 @@ TrainingPanel::TrainingPanel(model::Document* doc, model::TrainingController* tr
     m_lossReason = new QLabel(this);
     m_lossReason->setWordWrap(true);
     m_lossReason->setObjectName(QStringLiteral("lossReason"));
+    m_loss->setAccessibleName(tr("Loss"));
     m_optimizer = new QComboBox(this);
+    m_optimizer->setObjectName(QStringLiteral("optimizerCombo"));
+    m_optimizer->setAccessibleName(tr("Optimizer"));
     for (const OptimizerInfo& info : kOptimizers) {
         m_optimizer->addItem(QString::fromUtf8(info.name.data(), qsizetype(info.name.size())),
                              static_cast<int>(info.id));
@@ -101,34 +137,60 @@ TrainingPanel::TrainingPanel(model::Document* doc, model::TrainingController* tr
     auto* lrRow = new QHBoxLayout;
     m_lrSlider = new QSlider(Qt::Horizontal, this);
     m_lrSlider->setRange(0, static_cast<int>((kLrMaxExp - kLrMinExp) * kLrStepsPerDecade));
+    m_lrSlider->setObjectName(QStringLiteral("lrSlider"));
     m_lrSlider->setToolTip(tr("Learning rate, logarithmic: 1e-5 to 1"));
+    m_lrSlider->setAccessibleName(tr("Learning rate slider"));
     m_lr = new QDoubleSpinBox(this);
     m_lr->setObjectName(QStringLiteral("lrSpin"));
+    m_lr->setAccessibleName(tr("Learning rate"));
     m_lr->setDecimals(6);
     m_lr->setRange(1e-6, 10.0);
     m_lr->setSingleStep(0.001);
+    // A typed rate takes effect when it is complete (Enter or leaving the box), not per key.
+    m_lr->setKeyboardTracking(false);
     m_lrScan = new QPushButton(tr("LR scan…"), this);
     m_lrScan->setObjectName(QStringLiteral("lrScanButton"));
     m_lrScan->setToolTip(tr("The notebook's learning-rate scan on this network and data"));
+    m_lrScan->setAccessibleName(tr("Learning-rate scan"));
     lrRow->addWidget(m_lrSlider, 1);
     lrRow->addWidget(m_lr);
     lrRow->addWidget(m_lrScan);
     m_batch = new QSpinBox(this);
+    m_batch->setObjectName(QStringLiteral("batchSpin"));
+    m_batch->setAccessibleName(tr("Batch size"));
     m_batch->setRange(1, 1'000'000);
+    m_batch->setKeyboardTracking(false);
+    m_epochsPerPlay = new QSpinBox(this);
+    m_epochsPerPlay->setObjectName(QStringLiteral("epochsPerPlaySpin"));
+    m_epochsPerPlay->setAccessibleName(tr("Epochs per Play"));
+    m_epochsPerPlay->setRange(0, 10'000'000);
+    m_epochsPerPlay->setSpecialValueText(tr("until paused"));
+    m_epochsPerPlay->setKeyboardTracking(false);
+    m_epochsPerPlay->setToolTip(
+        tr("Play trains this many epochs and pauses (a lesson's \"epochs\", Keras' "
+           "fit(epochs=...)); 0: until paused"));
     m_valSplit = new QDoubleSpinBox(this);
+    m_valSplit->setObjectName(QStringLiteral("valSplitSpin"));
+    m_valSplit->setAccessibleName(tr("Validation split"));
+    m_valSplit->setKeyboardTracking(false);
     m_valSplit->setRange(0.0, 0.95);
     m_valSplit->setSingleStep(0.05);
     m_valSplit->setDecimals(2);
     m_valSplit->setToolTip(tr("Keras' validation_split: the last fraction of the rows validates"));
     m_seed = new QSpinBox(this);
+    m_seed->setObjectName(QStringLiteral("seedSpin"));
+    m_seed->setAccessibleName(tr("Seed"));
+    m_seed->setKeyboardTracking(false);
     m_seed->setRange(0, 1'000'000'000);
     m_seed->setToolTip(tr("Shuffling and Reset's initialisation"));
     m_shuffle = new QCheckBox(tr("Shuffle each epoch"), this);
+    m_shuffle->setObjectName(QStringLiteral("shuffleCheck"));
     form->addRow(tr("Loss"), m_loss);
     form->addRow(QString(), m_lossReason);
     form->addRow(tr("Optimizer"), m_optimizer);
     form->addRow(tr("Learning rate"), lrRow);
     form->addRow(tr("Batch size"), m_batch);
+    form->addRow(tr("Epochs per Play"), m_epochsPerPlay);
     form->addRow(tr("Validation split"), m_valSplit);
     form->addRow(tr("Seed"), m_seed);
     form->addRow(QString(), m_shuffle);
@@ -163,6 +225,7 @@ TrainingPanel::TrainingPanel(model::Document* doc, model::TrainingController* tr
     for (QComboBox* box : {m_loss, m_optimizer})
         connect(box, &QComboBox::currentIndexChanged, this, [this] { applySettings(); });
     connect(m_batch, &QSpinBox::valueChanged, this, [this] { applySettings(); });
+    connect(m_epochsPerPlay, &QSpinBox::valueChanged, this, [this] { applySettings(); });
     connect(m_valSplit, &QDoubleSpinBox::valueChanged, this, [this] { applySettings(); });
     connect(m_seed, &QSpinBox::valueChanged, this, [this] { applySettings(); });
     connect(m_shuffle, &QCheckBox::toggled, this, [this] { applySettings(); });
@@ -172,10 +235,15 @@ TrainingPanel::TrainingPanel(model::Document* doc, model::TrainingController* tr
     connect(m_doc, &model::Document::networkChanged, this, [this](model::EditHint hint) {
         if (hint.shape || hint.node < 0) updateLossChoices();
     });
-    connect(m_training, &model::TrainingController::progressed, this, [this] { updateFigures(); });
+    connect(m_training, &model::TrainingController::progressed, this, [this] {
+        updateFigures();
+        updateProgress();
+    });
     connect(m_training, &model::TrainingController::runningChanged, this, [this](bool on) {
         m_play->setText(on ? tr("Pause") : tr("Play"));
+        m_play->setAccessibleName(on ? tr("Pause") : tr("Play"));
         updateFigures();
+        updateProgress();
     });
     syncFromDocument();
     updateFigures();
@@ -200,8 +268,40 @@ void TrainingPanel::syncFromDocument() {
     m_valSplit->setValue(s.valSplit);
     m_seed->setValue(static_cast<int>(s.seed));
     m_shuffle->setChecked(s.shuffle);
+    m_epochsPerPlay->setValue(s.stopAtEpochs ? s.epochs : 0);
+    // A lesson opened (or its epochs changed): the speed that makes its run watchable; a plain
+    // network trains at full speed. A speed chosen by hand stays until then.
+    const int lessonEpochs = s.stopAtEpochs ? s.epochs : 0;
+    if (lessonEpochs != m_lessonEpochs) {
+        m_lessonEpochs = lessonEpochs;
+        m_speed->setValue(lessonEpochs > 0 ? watchableSpeed(lessonEpochs) : kSpeedSteps - 1);
+    }
     m_syncing = false;
     updateLossChoices();
+    updateProgress();
+}
+
+void TrainingPanel::updateProgress() {
+    // Shown while Play stops by itself (a lesson), so that the dock does not jump when it starts.
+    const model::TrainingSettings& s = m_doc->trainingSettings();
+    const int target = m_training->playTarget();
+    const bool show = s.stopAtEpochs || target > 0;
+    if (show) {
+        const auto snap = m_training->snapshot();
+        const int now = snap ? snap->epoch : 0;
+        if (target > 0) {
+            const int start = m_training->playStartEpoch();
+            m_progress->setRange(0, std::max(1, target - start));
+            m_progress->setValue(std::clamp(now - start, 0, target - start));
+            m_progress->setFormat(tr("Epoch %1 of %2").arg(now).arg(target));
+        } else {
+            m_progress->setRange(0, std::max(1, s.epochs));
+            m_progress->setValue(0);
+            m_progress->setFormat(
+                tr("Play trains epochs %1 to %2").arg(now + 1).arg(now + s.epochs));
+        }
+    }
+    if (m_progress->isVisibleTo(this) != show) m_progress->setVisible(show);
 }
 
 void TrainingPanel::applySettings() {
@@ -215,6 +315,8 @@ void TrainingPanel::applySettings() {
     s.valSplit = m_valSplit->value();
     s.seed = static_cast<std::uint64_t>(m_seed->value());
     s.shuffle = m_shuffle->isChecked();
+    s.stopAtEpochs = m_epochsPerPlay->value() > 0;
+    if (s.stopAtEpochs) s.epochs = m_epochsPerPlay->value();
     m_doc->setTrainingSettings(s);
 }
 
@@ -247,8 +349,11 @@ void TrainingPanel::updateLossChoices() {
     const bool canTrain = rows && rows->size() > 0 && chosenReason.isEmpty();
     for (QPushButton* b : {m_play, m_step, m_epoch, m_lrScan})
         b->setEnabled(canTrain || m_training->running());
-    m_play->setToolTip(canTrain ? tr("Train until paused (Space)")
-                                : tr("Needs data (Data dock) and a loss that fits them"));
+    const model::TrainingSettings& settings = m_doc->trainingSettings();
+    m_play->setToolTip(!canTrain ? tr("Needs data (Data dock) and a loss that fits them")
+                       : settings.stopAtEpochs ? tr("Train %n more epochs, then pause (Space)",
+                                                    nullptr, settings.epochs)
+                                               : tr("Train until paused (Space)"));
     if (canTrain != m_trainable) {
         m_trainable = canTrain;
         emit trainableChanged(canTrain);

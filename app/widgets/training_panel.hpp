@@ -15,6 +15,7 @@ class QLabel;
 class QPushButton;
 class QSlider;
 class QSpinBox;
+class QProgressBar;
 class QVBoxLayout;
 
 namespace nnlens::widgets {
@@ -29,6 +30,9 @@ class TrainingPanel : public QWidget {
     // The speed slider's rates: epochs per second, 0 for "as fast as the engine goes".
     static double speedRate(int position);
     static constexpr int kSpeedSteps = 10;
+    // The speed step that spreads `epochs` over about kWatchSeconds (a lesson's default speed).
+    static int watchableSpeed(int epochs);
+    static constexpr double kWatchSeconds = 8.0;
 
     // The plot area under the figures (the window puts the loss plot and timeline there).
     QVBoxLayout* plotArea() const { return m_plotArea; }
@@ -48,6 +52,7 @@ class TrainingPanel : public QWidget {
     void updateFigures();
     void applySettings();
     void setLrFromSlider(int position);
+    void updateProgress();
 
     model::Document* m_doc;
     model::TrainingController* m_training;
@@ -65,6 +70,9 @@ class TrainingPanel : public QWidget {
     QSpinBox* m_batch = nullptr;
     QDoubleSpinBox* m_valSplit = nullptr;
     QSpinBox* m_seed = nullptr;
+    QSpinBox* m_epochsPerPlay = nullptr;
+    QProgressBar* m_progress = nullptr;
+    int m_lessonEpochs = -1;  // the epochs per Play the speed was last chosen for
     QCheckBox* m_shuffle = nullptr;
     QLabel* m_lossReason = nullptr;
     QLabel* m_figures = nullptr;

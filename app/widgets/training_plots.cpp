@@ -15,6 +15,16 @@
 
 namespace nnlens::widgets {
 
+std::shared_ptr<const figures::LossHistory> lossHistoryOf(const model::TrainingHistory& h) {
+    auto out = std::make_shared<figures::LossHistory>();
+    out->train = h.trainLoss;
+    out->val = h.valLoss;
+    out->changes.reserve(h.changes.size());
+    for (const model::RunChange& c : h.changes)
+        out->changes.push_back({c.epoch, c.text});
+    return out;
+}
+
 TrainingPlots::TrainingPlots(model::Document* doc, model::TrainingController* training,
                              QWidget* parent)
     : QWidget(parent), m_doc(doc), m_training(training) {
@@ -36,6 +46,7 @@ TrainingPlots::TrainingPlots(model::Document* doc, model::TrainingController* tr
     auto* timelineRow = new QHBoxLayout;
     m_timeline = new QSlider(Qt::Horizontal, lossPane);
     m_timeline->setObjectName(QStringLiteral("timelineSlider"));
+    m_timeline->setAccessibleName(tr("Timeline: the epoch shown"));
     m_timeline->setToolTip(tr("Show the network as it was at an earlier epoch"));
     m_timeline->setRange(0, 0);
     m_timelineLabel = new QLabel(tr("Epoch 0"), lossPane);
@@ -107,10 +118,8 @@ void TrainingPlots::updateTimeline() {
 }
 
 void TrainingPlots::updateLoss() {
-    const model::TrainingHistory h = m_training->service()->history();
     figures::FigureOptions opt = m_loss->options();
-    opt.history =
-        std::make_shared<const figures::LossHistory>(figures::LossHistory{h.trainLoss, h.valLoss});
+    opt.history = lossHistoryOf(m_training->service()->history());
     opt.markEpoch.reset();
     if (m_training->shownEpoch() > 0) opt.markEpoch = m_training->shownEpoch();
     m_loss->setOptions(opt);

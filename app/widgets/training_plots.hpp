@@ -6,6 +6,7 @@
 
 #include <QWidget>
 
+#include "figures/figures.hpp"
 #include "model/document.hpp"
 #include "model/training_controller.hpp"
 
@@ -17,6 +18,9 @@ class QSlider;
 namespace nnlens::widgets {
 
 class FigureView;
+
+// The run's history as the loss figure draws it (the curves and the changes' marks).
+std::shared_ptr<const figures::LossHistory> lossHistoryOf(const model::TrainingHistory& h);
 
 class TrainingPlots : public QWidget {
     Q_OBJECT

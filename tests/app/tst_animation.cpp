@@ -368,7 +368,7 @@ class TestAnimation : public QObject {
         QVERIFY(window.openPreset(kLesson));
         QVERIFY(!action->isEnabled());  // nothing trained yet
         for (int e = 0; e < 5; ++e)
-            QVERIFY(window.training()->epoch());
+            QVERIFY(test::trainEpoch(*window.training()));
         const auto timeline = window.training()->service()->timeline();
         QCOMPARE(int(timeline.size()), 6);
         QVERIFY(action->isEnabled());
@@ -441,7 +441,7 @@ class TestAnimation : public QObject {
         gui::MainWindow& window = *m_window;
         QVERIFY(window.openPreset(kLesson));
         for (int e = 0; e < 3; ++e)
-            QVERIFY(window.training()->epoch());
+            QVERIFY(test::trainEpoch(*window.training()));
         QTemporaryDir tmp;
         widgets::AnimationSettings s;
         s.kind = figures::FigureKind::Network;  // no maps: quick frames
@@ -476,7 +476,7 @@ class TestAnimation : public QObject {
         gui::MainWindow& window = *m_window;
         QVERIFY(window.openPreset(kLesson));
         for (int e = 0; e < 2; ++e)
-            QVERIFY(window.training()->epoch());
+            QVERIFY(test::trainEpoch(*window.training()));
         auto* action = window.findChild<QAction*>("animationAction");
         QVERIFY(action && action->isEnabled());
         action->trigger();

@@ -874,8 +874,8 @@ namespace {
 std::shared_ptr<const LossHistory> sampleHistory() {
     auto h = std::make_shared<LossHistory>();
     for (int e = 0; e < 500; ++e) {
-        h->train.push_back(0.5f * std::exp(-0.01f * static_cast<float>(e)) + 0.001f);
-        h->val.push_back(0.6f * std::exp(-0.008f * static_cast<float>(e)) + 0.002f);
+        h->train.append(0.5f * std::exp(-0.01f * static_cast<float>(e)) + 0.001f);
+        h->val.append(0.6f * std::exp(-0.008f * static_cast<float>(e)) + 0.002f);
     }
     return h;
 }
@@ -1164,8 +1164,8 @@ void TestFigures::trainingFiguresMatchCli() {
     opt.highlight = n.layers.front().activation;
     if (kind == FigureKind::Loss) {
         auto h = std::make_shared<LossHistory>();
-        h->train = {0.5f, 0.25f, 0.125f, 0.1f};
-        h->val = {0.6f, 0.3f, 0.2f, 0.2f};
+        h->train = EpochSeries({0.5f, 0.25f, 0.125f, 0.1f});
+        h->val = EpochSeries({0.6f, 0.3f, 0.2f, 0.2f});
         opt.history = h;
     } else {
         const Lesson lesson = lessonOf(n);

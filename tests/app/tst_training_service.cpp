@@ -33,6 +33,14 @@ bool sameParameters(const Network& a, const Network& b) {
     return true;
 }
 
+// A short run's values, one per epoch (no bucket yet).
+std::vector<float> valuesOf(const EpochSeries& c) {
+    std::vector<float> v;
+    for (const EpochSeries::Point& p : c.points())
+        v.push_back(p.value);
+    return v;
+}
+
 bool finite(const Network& n) {
     for (const Layer& l : n.layers)
         if (!l.W.allFinite() || !l.b.allFinite()) return false;
@@ -75,6 +83,8 @@ class TestTrainingService : public QObject {
         QVERIFY(service.waitIdle());
         QCOMPARE(service.latest()->epoch, 1);
         service.setEpochLimit(6);
+        // Step's and Epoch's own ends (queued) are not the limit's.
+        QCoreApplication::processEvents();
         QSignalSpy stopped(&service, &TrainingService::stopped);
         service.play();
         QVERIFY(stopped.wait(20000));
@@ -89,8 +99,8 @@ class TestTrainingService : public QObject {
         const TrainResult r = train(*session, data->size(), cfg);
         QVERIFY(sameParameters(*snap->network, session->network()));
         const TrainingHistory h = service.history();
-        QCOMPARE(h.trainLoss, r.trainLoss);
-        QCOMPARE(h.valLoss, r.valLoss);
+        QCOMPARE(valuesOf(h.trainLoss), r.trainLoss);
+        QCOMPARE(valuesOf(h.valLoss), r.valLoss);
         QCOMPARE(snap->step, r.steps);
         QVERIFY(snap->trainAccuracy.has_value());  // spiral has class targets
         QCOMPARE(snap->valAccuracy.has_value(), valSplit > 0);
@@ -100,6 +110,78 @@ class TestTrainingService : public QObject {
         QCOMPARE(timeline.front().epoch, 0);
         QVERIFY(sameParameters(*timeline.front().network, net));
         QVERIFY(sameParameters(*timeline.back().network, session->network()));
+    }
+
+    // Changes made while a run lives reach the engine exactly as the engine's own calls would:
+    // a learning rate by setLearningRate (optimizer state kept), edited parameters by
+    // setParameters, a batch size by TrainLoop::reconfigure; each is marked in the history.
+    void liveChangesEqualTheEngineCalls() {
+        auto data = std::make_shared<const Dataset>(generateDataset("spiral", 100, 0.1, 1));
+        TrainingSettings s;
+        s.seed = 4;
+        const Network net = spiralNet();
+        Network edited = net;
+        edited.layers[0].W(0, 0) = 1.5f;
+
+        TrainingService service;
+        QString error;
+        QVERIFY2(service.start(net, data, s, &error), qPrintable(error));
+        const auto steps = [&](int n) {
+            for (int i = 0; i < n; ++i) {
+                service.stepOnce();
+                QVERIFY(service.waitIdle());
+            }
+        };
+        steps(7);
+        TrainingSettings faster = s;
+        faster.lr = 0.05f;
+        service.changeSettings(faster);
+        steps(5);
+        const std::uint64_t generation = service.changeNetwork(edited);
+        QCOMPARE(service.latest()->generation, generation);
+        QCOMPARE(service.latest()->network->layers[0].W(0, 0), 1.5f);
+        steps(6);
+        TrainingSettings bigger = faster;
+        bigger.batch = 25;
+        service.changeSettings(bigger);
+        QCOMPARE(service.latest()->batchesPerEpoch, 4);
+        steps(9);
+
+        auto session = CpuBackend().startTraining(net, *data, s.loss, s.optimizerConfig());
+        TrainLoop loop(*session, data->size(), s.trainConfig());
+        const auto advance = [&](int n) {
+            for (int i = 0; i < n; ++i)
+                loop.advance(1);
+        };
+        advance(7);
+        session->setLearningRate(0.05f);
+        advance(5);
+        session->setParameters(edited);
+        advance(6);
+        loop.reconfigure(data->size(), bigger.trainConfig());
+        advance(9);
+        QVERIFY(sameParameters(*service.latest()->network, session->network()));
+        QCOMPARE(service.latest()->step, loop.steps());
+        QCOMPARE(service.latest()->epoch, loop.epochsDone());
+        const TrainingHistory h = service.history();
+        QCOMPARE(int(h.changes.size()), 2);
+        QVERIFY(h.changes[0].text.contains("learning rate"));
+        QCOMPARE(h.changes[0].step, std::int64_t(7));
+        QVERIFY(h.changes[1].text.contains("batch 10 → 25"));
+        // A new optimizer restarts its state: a fresh session from the current parameters.
+        TrainingSettings momentum = bigger;
+        momentum.optimizer = OptimizerKind::Momentum;
+        service.changeSettings(momentum);
+        QVERIFY(service.history().changes.back().text.contains("optimizer state restarted"));
+        QVERIFY(sameParameters(*service.latest()->network, session->network()));
+        // A refused change keeps the old settings.
+        QSignalSpy changed(&service, &TrainingService::changed);
+        TrainingSettings bad = momentum;
+        bad.valSplit = 0.999;
+        service.changeSettings(bad);
+        QTRY_VERIFY(!changed.isEmpty());
+        QVERIFY(changed.last().at(1).toBool());
+        QCOMPARE(service.settings().valSplit, 0.0);
     }
 
     void pauseStopsPlay() {

@@ -11,6 +11,7 @@
 
 #include "compare.hpp"
 #include "core/backend.hpp"
+#include "core/error.hpp"
 #include "core/lr_scan.hpp"
 #include "core/random.hpp"
 #include "core/trainer.hpp"
@@ -203,6 +204,44 @@ class BackendConformance : public QObject {
                 NNLENS_CLOSE(got.layers[l].b(j), wantB(j), fd::kGradAtol, 1e-4);
             }
         }
+    }
+
+    // Parameters set while a session runs (the window's live edits): network() gives them back
+    // exactly; the optimizer state is kept (Adam's second step from the same parameters is not
+    // its first), SGD has none (the same step again); another shape is refused.
+    void setParametersKeepsTheOptimizerState_data() {
+        QTest::addColumn<OptimizerKind>("kind");
+        QTest::newRow("sgd") << OptimizerKind::Sgd;
+        QTest::newRow("adam") << OptimizerKind::Adam;
+    }
+    void setParametersKeepsTheOptimizerState() {
+        QFETCH(OptimizerKind, kind);
+        const Network net =
+            Network::initialized(2, {{4, Activation::Tanh}, {1, Activation::Linear}}, 3);
+        const Dataset d = regressionData(16, 2, 1, 5);
+        const std::vector<int> rows = {0, 1, 2, 3, 4, 5, 6, 7};
+        const LossConfig loss{Loss::Mse, Reduction::Mean};
+        auto a = m_backend->startTraining(net, d, loss, {kind, 0.05f});
+        QVERIFY(a->step(rows).ok);
+        a->setParameters(net);
+        const Network back = a->network();
+        for (std::size_t l = 0; l < net.layers.size(); ++l) {
+            QVERIFY(back.layers[l].W == net.layers[l].W);
+            QVERIFY(back.layers[l].b == net.layers[l].b);
+        }
+        QVERIFY(a->step(rows).ok);
+        auto b = m_backend->startTraining(net, d, loss, {kind, 0.05f});
+        QVERIFY(b->step(rows).ok);
+        const Network ga = a->network();
+        const Network gb = b->network();
+        const bool same = ga.layers[0].W == gb.layers[0].W && ga.layers[1].W == gb.layers[1].W;
+        QCOMPARE(same, kind == OptimizerKind::Sgd);
+        Network other =
+            Network::initialized(2, {{5, Activation::Tanh}, {1, Activation::Linear}}, 3);
+        QVERIFY_THROWS_EXCEPTION(InputError, a->setParameters(other));
+        other = net;
+        other.layers[0].activation = Activation::Relu;
+        QVERIFY_THROWS_EXCEPTION(InputError, a->setParameters(other));
     }
 
     void forwardMatchesReference_data() { activationRows(); }

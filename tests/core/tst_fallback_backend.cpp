@@ -41,6 +41,10 @@ class FlakySession final : public TrainingSession {
     void restoreState() override { m_inner->restoreState(); }
     // A real device keeps a host copy of its last good step; the wrapped CPU session is that.
     Network network() const override { return m_inner->network(); }
+    void setParameters(const Network& net) override {
+        m_budget.spend("setParameters");
+        m_inner->setParameters(net);
+    }
 
   private:
     std::unique_ptr<TrainingSession> m_inner;

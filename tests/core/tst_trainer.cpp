@@ -83,6 +83,51 @@ class TestTrainer : public QObject {
         QVERIFY(first != other);   // the seed matters
     }
 
+    // A setting changed while the loop runs (the window's live knobs): the next batch begins a
+    // new pass with the new batch size and split; the steps and epochs done stay counted; a bad
+    // change is refused and leaves the loop as it was. A batch over the rows is all the rows.
+    void trainLoopReconfiguresAtTheNextBatch() {
+        const Dataset d = line(40);
+        const Network net =
+            Network::initialized(1, {{3, Activation::Tanh}, {1, Activation::Linear}}, 2);
+        CpuBackend cpu;
+        auto session =
+            cpu.startTraining(net, d, {Loss::Mse, Reduction::Mean}, {OptimizerKind::Adam, 0.01f});
+        TrainConfig cfg;
+        cfg.batch = 4;
+        TrainLoop loop(*session, d.size(), cfg);
+        QCOMPARE(loop.batchesPerEpoch(), 10);
+        QVERIFY(loop.advance(10).has_value());
+        QVERIFY(!loop.advance(3).has_value());
+        QCOMPARE(loop.stepInEpoch(), 3);
+        cfg.batch = 8;
+        cfg.valSplit = 0.2;
+        loop.reconfigure(d.size(), cfg);
+        QCOMPARE(loop.batchesPerEpoch(), 4);  // 32 training rows
+        QCOMPARE(loop.trainRows(), 32);
+        QCOMPARE(int(loop.validationRows().size()), 8);
+        QCOMPARE(loop.stepInEpoch(), 0);
+        QCOMPARE(loop.steps(), std::int64_t(13));
+        QCOMPARE(loop.epochsDone(), 1);
+        const auto record = loop.advance(100);
+        QVERIFY(record.has_value());
+        QCOMPARE(record->epoch, 2);
+        QCOMPARE(record->step, std::int64_t(17));
+        QVERIFY(record->valLoss.has_value());
+        TrainConfig bad = cfg;
+        bad.valSplit = 1.5;
+        QVERIFY_THROWS_EXCEPTION(InputError, loop.reconfigure(d.size(), bad));
+        QCOMPARE(loop.batchesPerEpoch(), 4);
+        cfg.batch = 2147483647;  // clamped to the rows, no overflow
+        loop.reconfigure(d.size(), cfg);
+        QCOMPARE(loop.batchesPerEpoch(), 1);
+        TrainConfig huge;
+        huge.batch = 2147483647;
+        TrainLoop again(*session, d.size(), huge);
+        QCOMPARE(again.batchesPerEpoch(), 1);
+        QVERIFY(again.advance(1).has_value());
+    }
+
     void trainLoopInPiecesEqualsTrain_data() {
         QTest::addColumn<int>("chunk");
         QTest::addColumn<double>("valSplit");
