@@ -49,7 +49,14 @@ class Pool {
 
     void run(std::int64_t n, int chunks,
              const std::function<void(std::int64_t, std::int64_t)>& fn) {
-        std::unique_lock call(m_callMutex);  // one parallel region at a time
+        // One parallel region at a time. A second caller (training while the maps compute, say)
+        // does not wait for the pool: it runs its range on its own thread, which is a core's
+        // worth of work already, so neither waits on the other's region.
+        std::unique_lock call(m_callMutex, std::try_to_lock);
+        if (!call.owns_lock()) {
+            fn(0, n);
+            return;
+        }
         {
             std::lock_guard lock(m_mutex);
             m_fn = &fn;

@@ -84,6 +84,13 @@ void TrainingController::onDocumentNetwork(EditHint hint) {
 }
 
 bool TrainingController::ensureRun() {
+    if (m_haveRun && m_service->diverged()) {
+        // After a divergence (and perhaps a smaller rate) the run goes on from the last finite
+        // parameters, the window's network, with its history and a fresh optimizer state.
+        const auto latest = m_service->latest();
+        m_resumeFrom = latest ? latest->epoch : 0;
+        return continueFromShown(false);
+    }
     if (m_haveRun) return true;
     const std::shared_ptr<const Dataset> data = m_doc->data();
     if (!data || data->size() == 0) {

@@ -240,6 +240,11 @@ bool TrainingService::hasRun() const {
     return m_loop != nullptr;
 }
 
+bool TrainingService::diverged() const {
+    std::lock_guard lock(m_mutex);
+    return m_loop && m_loop->diverged();
+}
+
 void TrainingService::clear() {
     pause();
     std::lock_guard lock(m_mutex);

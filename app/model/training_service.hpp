@@ -134,6 +134,9 @@ class TrainingService : public QObject {
     bool start(const Network& net, std::shared_ptr<const Dataset> data,
                const TrainingSettings& settings, QString* error, int keepHistoryFrom = -1);
     bool hasRun() const;
+    // The run stopped on a divergence (its session holds the last finite parameters); a new
+    // start() is needed to go on.
+    bool diverged() const;
     // Forgets the run (the next start() begins at epoch 0).
     void clear();
 

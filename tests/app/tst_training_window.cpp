@@ -252,6 +252,8 @@ class TestTrainingWindow : public QObject {
         QVERIFY(window().requestedGeneration() > generation);
         QVERIFY(!sameParameters(doc().network(), atChange));
         training().pause();
+        if (auto* dock = window().findChild<QDockWidget*>("trainingDock")) dock->raise();
+        shot(QStringLiteral("training-live-lr"));
         const auto snap = training().snapshot();
         QVERIFY(sameParameters(doc().network(), *snap->network));
         const auto timeline = training().service()->timeline();
@@ -477,6 +479,18 @@ class TestTrainingWindow : public QObject {
         QVERIFY(message.last().at(1).toBool());
         QVERIFY(finite(doc().network()));
         QVERIFY(window().lastError().contains("diverged"));
+        // Back to the parameters before the run (its last finite ones are huge), a smaller
+        // rate, and Play goes on (a fresh optimizer state, the epochs counted on).
+        doc().guardedUndo();
+        QVERIFY(finite(doc().network()));
+        s.lr = 0.001f;
+        doc().setTrainingSettings(s);
+        const int epoch = training().snapshot()->epoch;
+        QVERIFY(training().play());
+        QTRY_VERIFY_WITH_TIMEOUT(training().snapshot()->epoch > epoch + 2, 20000);
+        QVERIFY(training().playing());
+        training().pause();
+        QVERIFY(finite(doc().network()));
     }
 
     void pointsAreAddedMovedAndDeleted() {

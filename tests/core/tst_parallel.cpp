@@ -80,6 +80,33 @@ class TestParallel : public QObject {
         });
         QCOMPARE(total.load(), std::int64_t(6400));
     }
+
+    // Two threads' regions (the maps' worker and training's, say) never wait on each other: a
+    // region whose chunk waits for another thread's whole parallelFor still ends (with one lock
+    // for all regions, the second call would wait for the first, which waits for it).
+    void anotherThreadsCallDoesNotWait() {
+        if (parallelThreads() < 2) QSKIP("one core: every region runs on its caller");
+        std::atomic<bool> otherDone{false};
+        std::atomic<bool> timedOut{false};
+        std::atomic<std::int64_t> otherTotal{0};
+        std::thread other;
+        parallelFor(2, 1, [&](std::int64_t b, std::int64_t) {
+            if (b != 0) return;
+            other = std::thread([&] {
+                parallelFor(1000, 10, [&](std::int64_t b2, std::int64_t e2) {
+                    otherTotal.fetch_add(e2 - b2);
+                });
+                otherDone = true;
+            });
+            const auto until = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+            while (!otherDone && std::chrono::steady_clock::now() < until)
+                std::this_thread::sleep_for(std::chrono::milliseconds(1));
+            timedOut = !otherDone;
+        });
+        other.join();
+        QVERIFY(!timedOut);
+        QCOMPARE(otherTotal.load(), std::int64_t(1000));
+    }
 };
 
 QTEST_GUILESS_MAIN(TestParallel)
