@@ -163,8 +163,9 @@ LayerEditor::LayerEditor(model::Document* doc, QWidget* parent) : QWidget(parent
     });
 
     connect(doc, &model::Document::networkChanged, this, [this](model::EditHint hint) {
-        // A weight or bias changes nothing in the table: skip the work while a slider moves.
-        if (hint.shape || hint.node < 0) refresh();
+        // A weight or bias changes nothing in the table: skip the work while a slider moves or
+        // training shows its parameters (a frame each).
+        if (!hint.training && (hint.shape || hint.node < 0)) refresh();
     });
     connect(doc, &model::Document::filePathChanged, this, [this] { refresh(); });
     connect(doc, &model::Document::selectionChanged, this, [this](model::NodeRef sel) {

@@ -233,7 +233,8 @@ TrainingPanel::TrainingPanel(model::Document* doc, model::TrainingController* tr
     connect(m_doc, &model::Document::trainingSettingsChanged, this, [this] { syncFromDocument(); });
     connect(m_doc, &model::Document::dataChanged, this, [this] { updateLossChoices(); });
     connect(m_doc, &model::Document::networkChanged, this, [this](model::EditHint hint) {
-        if (hint.shape || hint.node < 0) updateLossChoices();
+        // Training's frames keep the shapes (checkData over every row would cost each frame).
+        if (!hint.training && (hint.shape || hint.node < 0)) updateLossChoices();
     });
     connect(m_training, &model::TrainingController::progressed, this, [this] {
         updateFigures();
