@@ -401,9 +401,10 @@ class TestTrainingWindow : public QObject {
 #if !defined(__SANITIZE_ADDRESS__)
         QVERIFY2(rssEnd - rssStart < 100.0, qPrintable(QString::number(rssEnd - rssStart)));
 #endif
-        // The loss plot hovers a decimated point: its range is named.
-        QVERIFY(h.trainLoss.at(training().snapshot()->epoch).last >
-                h.trainLoss.at(training().snapshot()->epoch).first);
+        // The loss plot hovers a decimated point: its range is named (every bucket but the last
+        // is full, so the first after the head covers bucketWidth() epochs).
+        const EpochSeries::Point bucket = h.trainLoss.at(EpochSeries::kHead + 1);
+        QCOMPARE(bucket.last - bucket.first + 1, h.trainLoss.bucketWidth());
     }
 
     // Every control says what it is to a screen reader (its accessible name).
