@@ -29,8 +29,6 @@
 
 namespace nnlens::gui {
 
-namespace {
-
 // The resident set size in MB (/proc/self/statm), 0 where there is none.
 double rssMb() {
     QFile statm(QStringLiteral("/proc/self/statm"));
@@ -39,6 +37,8 @@ double rssMb() {
     if (fields.size() < 2) return 0.0;
     return fields[1].toDouble() * static_cast<double>(sysconf(_SC_PAGESIZE)) / (1024.0 * 1024.0);
 }
+
+namespace {
 
 // Processes events for `ms` (sleeping in the event loop).
 void runFor(int ms) {

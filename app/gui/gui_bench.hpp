@@ -17,6 +17,9 @@ QJsonObject runGuiBench(MainWindow& window, int frames);
 // times the trace, each plot's statistic, all of them, and the tab's repaint (median, p90, ...).
 QJsonObject runStatsBench(MainWindow& window, int repaints);
 
+// The process's resident set size in MB (/proc/self/statm), 0 where there is none.
+double rssMb();
+
 // nnlens --bench train: opens the spiral preset with `dataset spiral --n 500 --noise 0.1 --seed 1`
 // (or the CSV `dataPath`), mse, Adam lr 0.01, batch 10, maps at 250 x 250 in a 1280 x 800 window,
 // presses Play at full speed and stops at 95 % training accuracy or after `limitSeconds`. Returns

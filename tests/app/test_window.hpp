@@ -4,7 +4,6 @@
 // last bit), 1280 x 800, shown and exposed.
 #pragma once
 
-#include <QFile>
 #include <QMessageBox>
 #include <QTest>
 
@@ -25,14 +24,6 @@ inline std::unique_ptr<gui::MainWindow> makeTestWindow() {
     window->show();
     if (!QTest::qWaitForWindowExposed(window.get())) return nullptr;
     return window;
-}
-
-// The resident set size in MB (/proc/self/statm), 0 where there is none.
-inline double rssMb() {
-    QFile statm(QStringLiteral("/proc/self/statm"));
-    if (!statm.open(QIODevice::ReadOnly)) return 0.0;
-    const QList<QByteArray> fields = statm.readAll().split(' ');
-    return fields.size() < 2 ? 0.0 : fields[1].toDouble() * 4096.0 / (1024.0 * 1024.0);
 }
 
 // Step and Epoch run on the worker and return at once: these wait for their end (false when the

@@ -29,6 +29,7 @@
 #include "core/dataset.hpp"
 #include "core/epoch_series.hpp"
 #include "core/network_io.hpp"
+#include "gui/gui_bench.hpp"
 #include "gui/main_window.hpp"
 #include "test_window.hpp"
 #include "widgets/data_panel.hpp"
@@ -383,12 +384,12 @@ class TestTrainingWindow : public QObject {
         doc().setTrainingSettings(s);
         QVERIFY(training().play());
         QTest::qWait(1000);
-        const double rssStart = test::rssMb();
+        const double rssStart = gui::rssMb();
         QTRY_VERIFY_WITH_TIMEOUT(
             training().snapshot()->epoch > EpochSeries::kHead + 4 * EpochSeries::kMaxBuckets,
             60000);
         QTest::qWait(3000);
-        const double rssEnd = test::rssMb();
+        const double rssEnd = gui::rssMb();
         QVERIFY(training().playing());
         training().pause();
         const model::TrainingHistory h = training().service()->history();
