@@ -310,6 +310,7 @@ void MainWindow::buildTraining() {
         figures::FigureOptions opt = m_diagram->options();
         opt.draft = on;
         m_diagram->setOptions(opt);
+        if (!on && m_draftMaps) requestMaps(model::EditHint{0, -1, false, true});
     });
 }
 
@@ -339,8 +340,15 @@ void MainWindow::updateDataOverlay() {
 // ---- maps ---------------------------------------------------------------------------------
 
 void MainWindow::requestMaps(model::EditHint hint) {
+    // While training plays, the maps change every frame and are seen in motion: they are computed
+    // on a grid of at most kPlayingGrid points a side (the maps' size on a 1920 x 1080 screen in
+    // the default layout, a quarter of the work at the default 250), and at the file's grid again
+    // as soon as it pauses. A paused, stepped or scrubbed network is always drawn in full.
+    constexpr int kPlayingGrid = 128;
+    m_draftMaps = hint.training && m_training && m_training->playing();
     m_requestedAtNs = m_clock.nsecsElapsed();
-    m_requested = m_maps->request(m_doc->network(), hint, m_layers->fixedColourLimit());
+    m_requested = m_maps->request(m_doc->network(), hint, m_layers->fixedColourLimit(),
+                                  m_draftMaps ? kPlayingGrid : 0);
     if (hint.shape) {
         // Without 2 inputs there are no maps: the diagram is the picture of the network then.
         m_graph->setVisible(m_doc->network().inputs == 2);

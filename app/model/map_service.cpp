@@ -51,9 +51,9 @@ MapService::~MapService() {
 }
 
 std::uint64_t MapService::request(const Network& net, EditHint hint,
-                                  std::optional<float> fixedLimit) {
+                                  std::optional<float> fixedLimit, int maxGrid) {
     // Copied outside the lock: a large network must not stall the worker.
-    Request next{net, hint, fixedLimit, 0};
+    Request next{net, hint, fixedLimit, 0, maxGrid};
     std::uint64_t generation = 0;
     {
         std::lock_guard lock(m_mutex);
@@ -133,7 +133,8 @@ void MapService::run() {
                 haveMaps = false;
             } else {
                 if (!evaluator) evaluator = m_backend->gridEvaluator();
-                const GridConfig cfg = net.view;
+                GridConfig cfg = net.view;
+                if (req.maxGrid > 0) cfg.n = std::min(cfg.n, req.maxGrid);
                 const bool full = !haveMaps || req.hint.shape || !sameConfig(cfg, lastConfig) ||
                                   req.hint.layer < 0 || req.hint.layer >= layers;
                 haveMaps = false;  // until this request has succeeded

@@ -34,9 +34,11 @@ class MapService : public QObject {
     ~MapService() override;  // stops and joins the worker
 
     // Queues a recompute of `net` (copied). Returns the request's generation. A network that
-    // cannot have maps (inputs != 2, no layers) yields a frame with an empty MapSet.
+    // cannot have maps (inputs != 2, no layers) yields a frame with an empty MapSet. `maxGrid` > 0
+    // caps the grid's side for this frame (a draft while training plays; the frame's
+    // maps.config says the side used).
     std::uint64_t request(const Network& net, EditHint hint,
-                          std::optional<float> fixedLimit = std::nullopt);
+                          std::optional<float> fixedLimit = std::nullopt, int maxGrid = 0);
     // Swaps the engine (the next request recomputes everything).
     void setBackend(std::unique_ptr<Backend> backend);
     QString backendName() const;
@@ -58,6 +60,7 @@ class MapService : public QObject {
         EditHint hint;
         std::optional<float> fixedLimit;
         std::uint64_t generation = 0;
+        int maxGrid = 0;
     };
 
     mutable std::mutex m_mutex;

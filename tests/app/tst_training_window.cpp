@@ -154,6 +154,34 @@ class TestTrainingWindow : public QObject {
         QVERIFY(sameParameters(doc().network(), *snap->network));
     }
 
+    void mapsAreDraftedWhilePlayingAndFullWhenPaused() {
+        spiralLesson();
+        const int n = doc().network().view.n;
+        QVERIFY(n > 128);
+        const auto side = [&] {
+            const auto frame = window().graphView()->frame();
+            return frame && !frame->maps.empty() ? frame->maps.config.n : -1;
+        };
+        QTRY_COMPARE(side(), n);
+        QVERIFY(training().play());
+        // The frames of the moving network: at most 128 points a side.
+        QTRY_VERIFY_WITH_TIMEOUT(window().graphView()->frame() &&
+                                     window().graphView()->frame()->generation > 1 && side() == 128,
+                                 20000);
+        training().pause();
+        // The paused network is drawn at the file's grid, from exactly the paused parameters.
+        QTRY_VERIFY_WITH_TIMEOUT(side() == n && window().graphView()->frame()->generation >=
+                                                    window().requestedGeneration(),
+                                 20000);
+        QVERIFY(sameParameters(*window().graphView()->frame()->network, doc().network()));
+        // A step is not a run: its frame is full.
+        QVERIFY(training().step());
+        QTRY_VERIFY_WITH_TIMEOUT(!training().running(), 20000);
+        QTRY_VERIFY_WITH_TIMEOUT(
+            window().graphView()->frame()->generation >= window().requestedGeneration(), 20000);
+        QCOMPARE(side(), n);
+    }
+
     void runIsOneUndoStepRestoringExactParameters() {
         spiralLesson();
         const Network before = doc().network();
