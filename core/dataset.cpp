@@ -10,6 +10,7 @@
 #include <set>
 
 #include "error.hpp"
+#include "file_io.hpp"
 #include "network_io.hpp"
 #include "random.hpp"
 

@@ -240,6 +240,30 @@ std::string lessonDataPath(const DataSpec& spec, const std::string& networkPath)
     return folder.empty() ? spec.file : (folder / file).string();
 }
 
+std::optional<std::string> rebaseLessonData(Network& net, const std::string& fromPath,
+                                            const std::string& toPath) {
+    namespace fs = std::filesystem;
+    if (!net.extra.is_object()) return std::nullopt;
+    const auto data = net.extra.find("data");
+    if (data == net.extra.end() || !data->is_object()) return std::nullopt;
+    const auto file = data->find("file");
+    if (file == data->end() || !file->is_string()) return std::nullopt;
+    const std::string name = file->get<std::string>();
+    if (name.empty() || fs::path(name).is_absolute()) return std::nullopt;
+    std::error_code ec;
+    const fs::path from = fs::absolute(fs::path(fromPath), ec).parent_path();
+    if (ec) return std::nullopt;
+    const fs::path to = fs::absolute(fs::path(toPath), ec).parent_path();
+    if (ec) return std::nullopt;
+    if (from.lexically_normal() == to.lexically_normal()) return std::nullopt;
+    const fs::path target = (from / name).lexically_normal();
+    fs::path relative = target.lexically_relative(to.lexically_normal());
+    std::string rebased = relative.empty() ? target.string() : relative.generic_string();
+    if (rebased == name) return std::nullopt;
+    (*file) = rebased;
+    return rebased;
+}
+
 Dataset loadLessonData(const DataSpec& spec, const std::string& networkPath) {
     if (spec.generate) {
         const GenerateSpec& g = *spec.generate;

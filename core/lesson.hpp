@@ -63,6 +63,11 @@ void setLesson(Network& net, const Lesson& lesson);
 
 // The file a DataSpec names, relative to the folder of `networkPath` (absolute paths as they are).
 std::string lessonDataPath(const DataSpec& spec, const std::string& networkPath);
+// For a copy of the network written to `toPath` (train -o into another folder): a relative
+// "data.file" is rewritten to name the same file as seen from `toPath`'s folder, the only key
+// changed. Returns the new value, or nothing when there was nothing to rewrite.
+std::optional<std::string> rebaseLessonData(Network& net, const std::string& fromPath,
+                                            const std::string& toPath);
 // The lesson's data: the CSV (readCsv's messages: "dir/spiral.csv: cannot open (No such file or
 // directory)") or the generated set. Throws InputError, also for a file with no rows.
 Dataset loadLessonData(const DataSpec& spec, const std::string& networkPath);

@@ -4,32 +4,21 @@
 #include "grid.hpp"
 #include "json_text.hpp"
 
-#include <fcntl.h>
-#include <pthread.h>
-#include <signal.h>
-#include <sys/stat.h>
-#include <unistd.h>
-
 #include <algorithm>
-#include <atomic>
 #include <cctype>
 #include <cerrno>
 #include <charconv>
-#include <chrono>
 #include <cmath>
 #include <cstdint>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
-#include <filesystem>
 #include <optional>
 #include <stdexcept>
-#include <system_error>
 
 #include "error.hpp"
+#include "file_io.hpp"
 #include "lesson.hpp"
-#include "random.hpp"
-#include "temp_files.hpp"
 
 namespace nnlens {
 
@@ -50,23 +39,6 @@ std::string shown(const json& v) {
     std::string s = v.dump(-1, ' ', false, json::error_handler_t::replace);
     if (s.size() > 40) s = s.substr(0, 37) + "...";
     return s;
-}
-
-// "436 MB", "1 GB", "1000 bytes": a file size limit for a message.
-std::string byteSize(std::int64_t bytes) {
-    char buf[32];
-    if (bytes >= 1'000'000'000) {
-        std::snprintf(buf, sizeof buf, "%.3g GB", static_cast<double>(bytes) / 1e9);
-    } else if (bytes >= 1'000'000) {
-        std::snprintf(buf, sizeof buf, "%.0f MB", static_cast<double>(bytes) / 1e6);
-    } else {
-        std::snprintf(buf, sizeof buf, "%lld bytes", static_cast<long long>(bytes));
-    }
-    return buf;
-}
-
-std::string systemMessage(int err) {
-    return std::system_category().message(err);
 }
 
 // "line L, column C" of text[index] (both 1-based).
@@ -549,126 +521,6 @@ std::string formatNetwork(const Network& net) {
 
 void writeNetwork(const Network& net, const std::string& path) {
     writeFileAtomic(path, formatNetwork(net));
-}
-
-void writeFileAtomic(const std::string& target, std::string_view text) {
-    // Through a symbolic link to its target (the link stays a link), and never over a device
-    // node or a pipe: replacing those with a regular file would lose them. (A folder is left to
-    // the rename, which fails.)
-    std::string path = target;
-    struct stat link {};
-    if (::lstat(target.c_str(), &link) == 0 && S_ISLNK(link.st_mode)) {
-        std::error_code ec;
-        const auto resolved = std::filesystem::weakly_canonical(target, ec);
-        if (!ec) path = resolved.string();
-    }
-    struct stat node {};
-    if (::stat(path.c_str(), &node) == 0 && !S_ISREG(node.st_mode) && !S_ISDIR(node.st_mode)) {
-        throw InputError(target + ": is not a regular file (not replaced)");
-    }
-    const auto failure = [&path](const char* what, int err) {
-        return std::runtime_error(path + ": " + what + " (" + systemMessage(err) + ")");
-    };
-
-    // "<path>.tmp-XXXXXX" beside the target, so the rename stays within one file system.
-    static std::atomic<std::uint64_t> counter{0};
-    Random rng(
-        static_cast<std::uint64_t>(std::chrono::steady_clock::now().time_since_epoch().count()) ^
-        (static_cast<std::uint64_t>(::getpid()) << 32) ^ counter.fetch_add(1));
-    std::string tmp;
-    int fd = -1;
-    // The file is registered for removal on SIGINT/SIGTERM (installTempFileCleanup) as it is
-    // created: those signals wait while both happen, so none can leave it behind unregistered.
-    std::optional<TempFileGuard> guard;
-    {
-        sigset_t cleanupSignals, previousMask;
-        sigemptyset(&cleanupSignals);
-        for (const int sig : {SIGINT, SIGTERM, SIGHUP, SIGXFSZ})
-            sigaddset(&cleanupSignals, sig);
-        ::pthread_sigmask(SIG_BLOCK, &cleanupSignals, &previousMask);
-        for (int attempt = 0; attempt < 100; ++attempt) {
-            tmp = path + ".tmp-";
-            for (int k = 0; k < 6; ++k)
-                tmp += "abcdefghijklmnopqrstuvwxyz0123456789"[rng.below(36)];
-            fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0666);
-            if (fd >= 0 || errno != EEXIST) break;
-        }
-        const int openErrno = errno;
-        if (fd >= 0) guard.emplace(tmp);
-        ::pthread_sigmask(SIG_SETMASK, &previousMask, nullptr);
-        errno = openErrno;
-    }
-    if (fd < 0) throw failure("cannot write", errno);
-
-    const auto abandon = [&](const char* what, int err) {
-        if (fd >= 0) ::close(fd);
-        ::unlink(tmp.c_str());
-        return failure(what, err);
-    };
-
-    // Keep the permissions of a file being replaced.
-    struct stat existing {};
-    if (::stat(path.c_str(), &existing) == 0) ::fchmod(fd, existing.st_mode & 07777);
-
-    const char* p = text.data();
-    std::size_t left = text.size();
-    while (left > 0) {
-        const ssize_t n = ::write(fd, p, left);
-        if (n < 0) {
-            if (errno == EINTR) continue;
-            throw abandon("cannot write", errno);
-        }
-        p += n;
-        left -= static_cast<std::size_t>(n);
-    }
-    if (::fsync(fd) != 0) throw abandon("cannot write", errno);
-    const int closed = ::close(fd);
-    fd = -1;
-    if (closed != 0) throw abandon("cannot write", errno);
-    if (::rename(tmp.c_str(), path.c_str()) != 0) throw abandon("cannot replace", errno);
-
-    // Make the rename itself durable; failing here loses nothing already written.
-    const std::size_t slash = path.rfind('/');
-    const std::string dir = slash == std::string::npos
-                                ? std::string(".")
-                                : path.substr(0, std::max<std::size_t>(slash, 1));
-    const int dfd = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-    if (dfd >= 0) {
-        ::fsync(dfd);
-        ::close(dfd);
-    }
-}
-
-std::string readFile(const std::string& path, std::int64_t maxBytes, std::string_view what) {
-    const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
-    if (fd < 0) throw InputError(path + ": cannot open (" + systemMessage(errno) + ")");
-    const auto tooLarge = [&] {
-        ::close(fd);
-        return InputError(path + ": larger than the " + byteSize(maxBytes) + " " +
-                          std::string(what) + " can need");
-    };
-    // A regular file says its size: refused before anything is allocated. A pipe or a device
-    // (/dev/zero) is read until it ends or passes the limit.
-    struct stat st {};
-    const bool regular = ::fstat(fd, &st) == 0 && S_ISREG(st.st_mode);
-    if (regular && st.st_size > maxBytes) throw tooLarge();
-    std::string text;
-    if (regular) text.reserve(static_cast<std::size_t>(st.st_size));
-    char buf[65536];
-    for (;;) {
-        const ssize_t n = ::read(fd, buf, sizeof buf);
-        if (n < 0) {
-            if (errno == EINTR) continue;
-            const int err = errno;
-            ::close(fd);
-            throw InputError(path + ": cannot read (" + systemMessage(err) + ")");
-        }
-        if (n == 0) break;
-        if (static_cast<std::int64_t>(text.size()) + n > maxBytes) throw tooLarge();
-        text.append(buf, static_cast<std::size_t>(n));
-    }
-    ::close(fd);
-    return text;
 }
 
 }  // namespace nnlens

@@ -22,14 +22,4 @@ std::string formatNetwork(const Network& net);
 // Atomic save: writes "<path>.tmp-XXXX" beside the target, flushes, renames over `path`.
 void writeNetwork(const Network& net, const std::string& path);
 
-// Writes `text` to `path` atomically (temporary file in the same folder, then rename). Throws
-// std::runtime_error naming the path when the folder is not writable.
-void writeFileAtomic(const std::string& path, std::string_view text);
-// Reads a whole file of at most `maxBytes`; throws InputError "<path>: cannot open (reason)", or
-// "<path>: larger than the 436 MB a network file can need" (`what` names the kind of file) before
-// reading a regular file that is larger, and at the first byte past the limit from a pipe or a
-// device that never ends (/dev/zero).
-std::string readFile(const std::string& path, std::int64_t maxBytes = kMaxNetworkFileBytes,
-                     std::string_view what = "a network file");
-
 }  // namespace nnlens

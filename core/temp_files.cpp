@@ -26,7 +26,7 @@ static_assert(std::atomic<int>::is_always_lock_free);
 
 Slot g_slots[kMaxTempFiles];
 
-constexpr int kSignals[] = {SIGINT, SIGTERM, SIGHUP, SIGXFSZ};
+constexpr int kSignals[] = {SIGINT, SIGTERM, SIGHUP};
 struct sigaction g_previous[std::size(kSignals)];
 
 void removeTempFiles(int sig) {
@@ -48,6 +48,9 @@ void removeTempFiles(int sig) {
 void installTempFileCleanup() {
     static std::atomic<bool> installed{false};
     if (installed.exchange(true)) return;
+    // A file size limit (ulimit -f) then makes write() fail with EFBIG, which every writer reports
+    // ("cannot write (File too large)") and survives, instead of ending the process.
+    ::signal(SIGXFSZ, SIG_IGN);
     for (std::size_t i = 0; i < std::size(kSignals); ++i) {
         struct sigaction previous {};
         if (::sigaction(kSignals[i], nullptr, &previous) != 0) continue;

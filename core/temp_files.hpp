@@ -5,11 +5,12 @@
 
 namespace nnlens {
 
-// Installs handlers for SIGINT, SIGTERM, SIGHUP and SIGXFSZ (a file size limit hit mid-write)
-// that remove every temporary file a TempFileGuard holds, then restore the previous disposition
-// and raise the signal again: the process still ends as that signal says (a shell reports
-// "Terminated", exit status 128 + n). A signal that is ignored stays ignored. Call once, early in
-// main(); without it a signal leaves the temporary file behind (the target is never touched).
+// Installs handlers for SIGINT, SIGTERM and SIGHUP that remove every temporary file a TempFileGuard
+// holds, then restore the previous disposition and raise the signal again: the process still ends
+// as that signal says (a shell reports "Terminated", exit status 128 + n). A signal that is ignored
+// stays ignored. Call once, early in main(); without it a signal leaves the temporary file behind
+// (the target is never touched). It also ignores SIGXFSZ, so that a file size limit (ulimit -f) is
+// a write error (EFBIG) that the writer reports, not the end of the process.
 void installTempFileCleanup();
 
 // Registers a temporary file while it exists (writeFileAtomic holds one around its write). The

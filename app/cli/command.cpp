@@ -6,6 +6,7 @@
 
 #include "core/error.hpp"
 #include "core/limits.hpp"
+#include "core/file_io.hpp"
 #include "core/network_io.hpp"
 #include "engine/backend_choice.hpp"
 #include "text/number_text.hpp"

@@ -20,6 +20,7 @@
 #include "core/grid.hpp"
 #include "core/lesson.hpp"
 #include "core/limits.hpp"
+#include "core/file_io.hpp"
 #include "core/network_io.hpp"
 #include "core/trace.hpp"
 #include "core/trainer.hpp"

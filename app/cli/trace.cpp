@@ -6,6 +6,7 @@
 #include <string>
 
 #include "core/limits.hpp"
+#include "core/file_io.hpp"
 #include "core/network_io.hpp"
 #include "core/trace.hpp"
 

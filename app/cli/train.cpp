@@ -182,7 +182,12 @@ int runTrain(const Args& a, Io& io) {
                        : result.stopReason)
                << "\n";
     }
-    writeNetwork(withParameters(net, session->network()), outPath);
+    Network trained = withParameters(net, session->network());
+    // A relative data.file names the same CSV from OUT's folder, so OUT trains again (#19).
+    if (const auto rebased = rebaseLessonData(trained, netPath, outPath)) {
+        io.err << "train: data.file is " << *rebased << " as seen from " << outPath << "\n";
+    }
+    writeNetwork(trained, outPath);
     io.err << "train: wrote " << outPath << "\n";
 
     io.out << dumpJson(
@@ -211,7 +216,8 @@ taken before its update) or, with --steps, one per step; val_loss is the loss
 on the validation rows after each. Progress goes to stderr.
 A network file that carries a lesson ("data" and "training", spec section 7)
 supplies the data and the settings; an option given here wins. OUT keeps the
-lesson's keys unchanged.
+lesson's keys unchanged, except that a relative data.file is rewritten to name
+the same CSV from OUT's folder (as the window's Save As does).
 If training diverges, the last finite network is written, "diverged" is true,
 a warning goes to stderr and the exit status is still 0.
 

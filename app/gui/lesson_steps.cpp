@@ -13,6 +13,7 @@
 #include <QStatusBar>
 
 #include "core/error.hpp"
+#include "model/file_read.hpp"
 #include "widgets/caption_panel.hpp"
 #include "widgets/layer_editor.hpp"
 
@@ -43,16 +44,9 @@ QString stepSource(const LessonStep& step, const QString& planPath) {
 // Reads and parses a plan; on failure sets `error` to "<file name>: <message>".
 std::optional<LessonPlan> readPlan(const QString& path, QString* error) {
     const QString name = QFileInfo(path).fileName();
-    QFile file(path);
-    if (!file.open(QIODevice::ReadOnly)) {
-        *error = QStringLiteral("%1: cannot open (%2)").arg(name, file.errorString());
-        return std::nullopt;
-    }
-    const QByteArray bytes = file.read(kMaxLessonPlanBytes + 1);
     try {
-        return parseLessonPlan(
-            std::string_view(bytes.constData(), static_cast<std::size_t>(bytes.size())),
-            stdTabNames());
+        return parseLessonPlan(model::readWindowFile(path, kMaxLessonPlanBytes, "a lesson plan"),
+                               stdTabNames());
     } catch (const InputError& e) {
         *error = model::shownText(name + QStringLiteral(": ") + QString::fromStdString(e.what()));
         return std::nullopt;

@@ -12,9 +12,11 @@
 #include <memory>
 #include <string>
 #include <utility>
+#include <vector>
 
 #include "commands.hpp"
 #include "core/error.hpp"
+#include "core/file_io.hpp"
 #include "core/grid.hpp"
 #include "core/lesson.hpp"
 #include "core/limits.hpp"
@@ -22,6 +24,7 @@
 #include "core/network_io.hpp"
 #include "core/optimizer.hpp"
 #include "core/random.hpp"
+#include "file_read.hpp"
 #include "text/number_text.hpp"
 
 namespace nnlens::model {
@@ -153,17 +156,10 @@ std::optional<Network> readDocument(const QString& path, QString* error) {
         if (error) *error = shownText(text);
         return std::optional<Network>{};
     };
-    QFile file(path);
-    if (!file.open(QIODevice::ReadOnly)) {
-        return fail(QStringLiteral("cannot open (%1)").arg(file.errorString()));
-    }
-    const QByteArray bytes = file.readAll();
-    if (file.error() != QFileDevice::NoError) {
-        return fail(QStringLiteral("cannot read (%1)").arg(file.errorString()));
-    }
     try {
-        return parseNetwork(
-            std::string_view(bytes.constData(), static_cast<std::size_t>(bytes.size())));
+        // Bounded, regular files only: /dev/zero, a named pipe or a 500 MB file is refused
+        // before it is read, as the CLI refuses it.
+        return parseNetwork(readWindowFile(path, kMaxNetworkFileBytes, "a network file"));
     } catch (const InputError& e) {
         return fail(QString::fromStdString(e.what()));
     } catch (const std::bad_alloc&) {
@@ -218,14 +214,20 @@ bool Document::saveAs(const QString& path, QString* error) {
         } catch (const InputError&) {
             lesson = {};
         }
+        std::vector<std::pair<std::string, std::string>> files;
         if (lesson.training || lesson.data || m_data) {
             lesson.training = specFrom(m_settings, lesson.training.value_or(TrainingSpec{}));
-            lesson.data = dataSpecFor(path);
+            LessonData data = lessonDataFor(path);
+            lesson.data = data.spec;
+            if (!data.csvPath.empty()) files.emplace_back(data.csvPath, std::move(data.csv));
             setLesson(out, lesson);
         }
-        writeNetwork(out, QFile::encodeName(path).toStdString());
+        // The data beside it and the network as one step: both written, then both renamed (a
+        // failure leaves both old files).
+        files.emplace_back(QFile::encodeName(path).toStdString(), formatNetwork(out));
+        writeFilesAtomic(files);
     } catch (const std::exception& e) {
-        // writeFileAtomic names the path and the reason ("...: cannot write (Permission denied)").
+        // writeFilesAtomic names the path and the reason ("...: cannot write (Permission denied)").
         if (error) *error = QString::fromStdString(e.what());
         return false;
     }
@@ -239,7 +241,8 @@ bool Document::saveAs(const QString& path, QString* error) {
     return true;
 }
 
-std::optional<DataSpec> Document::dataSpecFor(const QString& path) const {
+Document::LessonData Document::lessonDataFor(const QString& path) const {
+    LessonData out;
     std::optional<DataSpec> spec;
     try {
         spec = lessonOf(m_net).data;
@@ -247,24 +250,33 @@ std::optional<DataSpec> Document::dataSpecFor(const QString& path) const {
         spec.reset();
     }
     const QFileInfo target(path);
+    // The lesson's own data file, as an absolute path (empty when it has none).
+    QString ownCsv;
+    if (spec && !spec->file.empty()) {
+        ownCsv = QString::fromStdString(
+            lessonDataPath(*spec, QFile::encodeName(m_lessonBase).toStdString()));
+        if (!ownCsv.startsWith(QLatin1Char(':'))) ownCsv = QFileInfo(ownCsv).absoluteFilePath();
+    }
     // The lesson's own data: a generator's recipe stays, a file is named as seen from the folder
     // the network is saved to. Also when that file could not be read (nothing is dropped).
     const bool lessonData = m_data ? m_data == m_lessonData : !m_lessonError.isEmpty();
     if (spec && lessonData) {
         spec->valSplit = m_settings.valSplit;
-        if (spec->file.empty()) return spec;
-        const QString data = QString::fromStdString(
-            lessonDataPath(*spec, QFile::encodeName(m_lessonBase).toStdString()));
-        if (!data.startsWith(QLatin1Char(':'))) {
-            spec->file = QFile::encodeName(target.absoluteDir().relativeFilePath(
-                                               QFileInfo(data).absoluteFilePath()))
-                             .toStdString();
-            return spec;
+        if (spec->file.empty()) {
+            out.spec = spec;
+            return out;
+        }
+        if (!ownCsv.startsWith(QLatin1Char(':'))) {
+            spec->file =
+                QFile::encodeName(target.absoluteDir().relativeFilePath(ownCsv)).toStdString();
+            out.spec = spec;
+            return out;
         }
     }
-    if (!m_data) return std::nullopt;  // cleared data: the lesson has none
-    // Data edited, generated, imported or inside a preset: written next to the network (never
-    // over the lesson's own CSV), so the saved lesson opens with what the window shows.
+    if (!m_data) return out;  // cleared data: the lesson has none
+    // Data edited, generated, imported or inside a preset: written next to the network, so the
+    // saved lesson opens with what the window shows; never over the lesson's own CSV (which may
+    // be "<stem>.data.csv" itself): then "<stem>.data-2.csv", and so on.
     QString stem = target.fileName();
     for (const QString& suffix : {QStringLiteral(".nnlens.json"), QStringLiteral(".json")}) {
         if (stem.endsWith(suffix, Qt::CaseInsensitive)) {
@@ -272,12 +284,16 @@ std::optional<DataSpec> Document::dataSpecFor(const QString& path) const {
             break;
         }
     }
-    const QString name = stem + QStringLiteral(".data.csv");
-    writeCsv(*m_data, QFile::encodeName(target.absoluteDir().filePath(name)).toStdString());
+    QString name = stem + QStringLiteral(".data.csv");
+    for (int k = 2; target.absoluteDir().absoluteFilePath(name) == ownCsv; ++k)
+        name = stem + QStringLiteral(".data-%1.csv").arg(k);
+    out.csvPath = QFile::encodeName(target.absoluteDir().filePath(name)).toStdString();
+    out.csv = formatCsv(*m_data);
     DataSpec written;
     written.file = QFile::encodeName(name).toStdString();
     written.valSplit = m_settings.valSplit;
-    return written;
+    out.spec = written;
+    return out;
 }
 
 void Document::newNetwork() {

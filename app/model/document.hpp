@@ -176,9 +176,14 @@ class Document : public QObject {
     QString m_lessonBase;
     QString m_lessonError;
     void loadLesson();
-    // The lesson's data key for a save to `path` (writing the data next to it when they are not
-    // the lesson's own); nullopt when there are no data.
-    std::optional<DataSpec> dataSpecFor(const QString& path) const;
+    // The lesson's data key for a save to `path`, and the CSV to write next to it when the data
+    // are not the lesson's own (nothing is written here: saveAs writes it with the network).
+    struct LessonData {
+        std::optional<DataSpec> spec;  // nullopt when there are no data
+        std::string csvPath;           // empty: nothing to write
+        std::string csv;
+    };
+    LessonData lessonDataFor(const QString& path) const;
     std::function<void()> m_editGuard;
 };
 

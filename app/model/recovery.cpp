@@ -22,7 +22,10 @@
 #include <unistd.h>
 
 #include "core/error.hpp"
+#include "core/file_io.hpp"
+#include "core/limits.hpp"
 #include "core/network_io.hpp"
+#include "file_read.hpp"
 
 namespace nnlens::model {
 
@@ -71,18 +74,11 @@ std::optional<Loaded> readRecovery(const QString& path, QString* error) {
         if (error) *error = shownText(QFileInfo(path).fileName() + QStringLiteral(": ") + message);
         return std::optional<Loaded>{};
     };
-    QFile f(path);
-    if (!f.open(QIODevice::ReadOnly)) {
-        return fail(QStringLiteral("cannot open (%1)").arg(f.errorString()));
-    }
-    const QByteArray bytes = f.readAll();
-    if (f.error() != QFileDevice::NoError) {
-        return fail(QStringLiteral("cannot read (%1)").arg(f.errorString()));
-    }
     Loaded out;
     try {
-        out.net = parseNetwork(
-            std::string_view(bytes.constData(), static_cast<std::size_t>(bytes.size())));
+        // Bounded, regular files only: a link to /dev/zero or a sparse 100 GB file is refused
+        // (and set aside) instead of read.
+        out.net = parseNetwork(readWindowFile(path, kMaxNetworkFileBytes, "a network file"));
     } catch (const InputError& e) {
         return fail(QString::fromStdString(e.what()));
     } catch (const std::bad_alloc&) {
@@ -218,7 +214,8 @@ bool RecoveryService::flush(QString* error) {
 std::vector<RecoveryFile> RecoveryService::pending(const QString& folder, QStringList* problems) {
     std::vector<RecoveryFile> found;
     const QDir dir(folder);
-    for (const QFileInfo& info : dir.entryInfoList(QDir::Files | QDir::Hidden, QDir::Name)) {
+    for (const QFileInfo& info :
+         dir.entryInfoList(QDir::Files | QDir::Hidden | QDir::System, QDir::Name)) {
         const QString name = info.fileName();
         if (const auto tmp = tempNamePattern().match(name); tmp.hasMatch()) {
             // A write that its process did not finish (killed during writeFileAtomic).

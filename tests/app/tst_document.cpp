@@ -92,6 +92,11 @@ bool writeBytes(const QString& path, const QByteArray& bytes) {
     return f.write(bytes) == bytes.size();
 }
 
+QByteArray readBytes(const QString& path) {
+    QFile f(path);
+    return f.open(QIODevice::ReadOnly) ? f.readAll() : QByteArray();
+}
+
 // An edit of the spiral preset (2-8-8-8-1 tanh) and the hint it must report.
 struct EditCase {
     const char* tag;
@@ -190,6 +195,8 @@ class TestDocument : public QObject {
     void unknownKeysKept();
     void lessonDataFileFollowsSaveAs();
     void editedDataAreWrittenNextToTheNetwork();
+    void theLessonsOwnCsvIsNeverOverwritten();
+    void aFailedSaveWritesNeitherFile();
     void generatedDataKeepTheirRecipe();
     void clearedDataLeaveTheLesson();
     void unreadableDataFileIsKept();
@@ -856,6 +863,58 @@ void TestDocument::editedDataAreWrittenNextToTheNetwork() {
     QCOMPARE(again.data()->x(3, 0), 0.5f);
     QCOMPARE(again.data()->x(3, 1), -0.5f);
     QCOMPARE(again.data()->y(3, 0), 1.0f);
+}
+
+// #19 item 8: the lesson's own CSV is "<stem>.data.csv", the name edited data would be written
+// to: it is kept, and the edited data go to "<stem>.data-2.csv".
+void TestDocument::theLessonsOwnCsvIsNeverOverwritten() {
+    QTemporaryDir tmp;
+    QDir dir(tmp.path());
+    const QString lessonPath = writeLessonWithCsv(dir);
+    QVERIFY(!lessonPath.isEmpty());
+    const QString own = dir.filePath(QStringLiteral("lesson.data.csv"));
+    QVERIFY(QFile::rename(dir.filePath(QStringLiteral("data.csv")), own));
+    QByteArray text = readBytes(lessonPath);
+    text.replace("\"data.csv\"", "\"lesson.data.csv\"");
+    QVERIFY(writeBytes(lessonPath, text));
+    const QByteArray before = readBytes(own);
+    Document doc;
+    QString error;
+    QVERIFY2(doc.open(lessonPath, &error), qPrintable(error));
+    QCOMPARE(doc.data()->size(), 3);
+    QVERIFY(doc.addPoint(0.5f, -0.5f, true));
+    QVERIFY2(doc.save(&error), qPrintable(error));
+    QCOMPARE(readBytes(own), before);
+    QCOMPARE(QString::fromStdString(savedDataSpec(lessonPath)->file),
+             QStringLiteral("lesson.data-2.csv"));
+    Document again;
+    QVERIFY2(again.open(lessonPath, &error), qPrintable(error));
+    QCOMPARE(again.data()->size(), 4);
+    // No temporary files are left beside them.
+    QCOMPARE(dir.entryList(QDir::Files, QDir::Name),
+             (QStringList{"lesson.data-2.csv", "lesson.data.csv", "lesson.nnlens.json"}));
+}
+
+// #19 item 8: the data and the network are saved as one step: when the network cannot be
+// written, the data file beside it is not written either.
+void TestDocument::aFailedSaveWritesNeitherFile() {
+    QTemporaryDir tmp;
+    QDir dir(tmp.path());
+    const QString lessonPath = writeLessonWithCsv(dir);
+    QVERIFY(!lessonPath.isEmpty());
+    Document doc;
+    QString error;
+    QVERIFY2(doc.open(lessonPath, &error), qPrintable(error));
+    QVERIFY(doc.addPoint(0.5f, -0.5f, true));
+    // The network's name is taken by a folder: its rename fails after both files are written.
+    const QString blocked = dir.filePath(QStringLiteral("blocked.nnlens.json"));
+    QVERIFY(dir.mkpath(QStringLiteral("blocked.nnlens.json")));
+    QVERIFY(!doc.saveAs(blocked, &error));
+    QVERIFY2(error.contains(QStringLiteral("blocked.nnlens.json")), qPrintable(error));
+    QVERIFY(!QFile::exists(dir.filePath(QStringLiteral("blocked.data.csv"))));
+    QCOMPARE(dir.entryList(QDir::Files, QDir::Name),
+             (QStringList{"data.csv", "lesson.nnlens.json"}));
+    QVERIFY(doc.isModified());
 }
 
 // A preset's generated data keep the generator's recipe (no CSV is written).

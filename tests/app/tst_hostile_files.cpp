@@ -10,6 +10,8 @@
 #include <QTest>
 #include <QUndoStack>
 
+#include <sys/stat.h>
+
 #include <cmath>
 #include <memory>
 
@@ -142,6 +144,18 @@ class TestHostileFiles : public QObject {
         QVERIFY(QDir().mkpath(dir));
         row("a directory", dir);
         row("a missing file", m_tmp.filePath(QStringLiteral("missing.nnlens.json")));
+        // #19 item 1-2: never read unbounded, never block on open.
+        row("/dev/zero", QStringLiteral("/dev/zero"));
+        const QString pipe = m_tmp.filePath(QStringLiteral("pipe.nnlens.json"));
+        QFile::remove(pipe);
+        QCOMPARE(::mkfifo(QFile::encodeName(pipe).constData(), 0600), 0);
+        row("a named pipe", pipe);
+        const QString sparse = m_tmp.filePath(QStringLiteral("sparse.nnlens.json"));
+        {
+            QFile f(sparse);
+            QVERIFY(f.open(QIODevice::WriteOnly) && f.resize(qint64{500} << 20));
+        }
+        row("a 500 MB file", sparse);
         // 64 MB in one unterminated string: the reader must fail on it without taking the window
         // (and, once reads are bounded, before reading it all).
         QByteArray big = "{\"format\":\"nnlens.network\",\"version\":1,\"pad\":\"";

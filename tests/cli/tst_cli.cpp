@@ -11,6 +11,7 @@
 #include <QTest>
 
 #include <sys/resource.h>
+#include <sys/stat.h>
 
 #include <algorithm>
 #include <cmath>
@@ -25,6 +26,7 @@
 #include <nlohmann/json.hpp>
 
 #include "compare.hpp"
+#include "core/file_io.hpp"
 #include "core/limits.hpp"
 #include "core/network_io.hpp"
 #include "json.hpp"
@@ -211,10 +213,11 @@ class TestCli : public QObject {
     void badInput_data();
     void badInput();
     void otherFailureExitsOne();
-    void signalDuringWriteRemovesTemp_data();
-    void signalDuringWriteRemovesTemp();
+    void fileSizeLimitIsAWriteError_data();
+    void fileSizeLimitIsAWriteError();
     void failedTrainKeepsExistingFile();
     void trainFromLesson();
+    void trainIntoAnotherFolderKeepsTheLessonsData();
     void trainOptionWins_data();
     void trainOptionWins();
 
@@ -1204,8 +1207,20 @@ void TestCli::badInput_data() {
         << QStringList{"summary", "%D/huge.nnlens.json"}
         << "huge.nnlens.json: larger than the 436 MB a network file can need" << QString();
     QTest::newRow("network file from /dev/zero")
-        << QStringList{"summary", "/dev/zero"}
-        << "/dev/zero: larger than the 436 MB a network file can need" << QString();
+        << QStringList{"summary", "/dev/zero"} << "/dev/zero: not a regular file (a device)"
+        << QString();
+    // A named pipe with no writer is refused at once: opening it would block forever (#19).
+    QTest::newRow("network file that is a named pipe")
+        << QStringList{"summary", "%D/pipe.nnlens.json"}
+        << "pipe.nnlens.json: not a regular file (a named pipe)" << QString();
+    QTest::newRow("data file that is a named pipe")
+        << QStringList{"train", "%D/linear.nnlens.json", "--data", "%D/pipe.csv", "--loss",
+                       "mse",   "--optimizer",           "sgd",    "--lr",        "0.1",
+                       "-o",    "%D/out.nnlens.json"}
+        << "pipe.csv: not a regular file (a named pipe)" << trainOut;
+    QTest::newRow("lesson data file that is a named pipe")
+        << QStringList{"train", "%D/lesson-pipe.nnlens.json", "-o", "%D/out.nnlens.json"}
+        << "pipe.csv: not a regular file (a named pipe)" << trainOut;
     QTest::newRow("data file larger than any data set needs")
         << QStringList{"forward",    "%D/quadrant.nnlens.json", "--data", "%D/huge.csv", "-o",
                        "%D/out.json"}
@@ -1599,6 +1614,16 @@ void TestCli::badInput() {
         QFile f(path("huge.csv"));
         QVERIFY(f.open(QIODevice::WriteOnly) && f.resize(nnlens::kMaxCsvFileBytes + 1));
     }
+    for (const char* pipe : {"pipe.nnlens.json", "pipe.csv"}) {
+        if (args.join(' ').contains(pipe) || args.contains("%D/lesson-pipe.nnlens.json")) {
+            QFile::remove(path(pipe));
+            QCOMPARE(::mkfifo(QFile::encodeName(path(pipe)).constData(), 0600), 0);
+        }
+    }
+    if (args.contains("%D/lesson-pipe.nnlens.json")) {
+        writeFile("lesson-pipe.nnlens.json",
+                  QByteArray(kLessonMissingData).replace("nope.csv", "pipe.csv"));
+    }
     if (args.contains("%D/junk.nnlens.json")) {
         QByteArray junk = kLinear;
         junk.insert(junk.lastIndexOf('}'),
@@ -1617,7 +1642,7 @@ void TestCli::badInput() {
     QVERIFY2(leftovers.isEmpty(), qPrintable(leftovers.join(", ")));
 }
 
-void TestCli::signalDuringWriteRemovesTemp_data() {
+void TestCli::fileSizeLimitIsAWriteError_data() {
     QTest::addColumn<QStringList>("args");
     QTest::addColumn<QString>("output");
     QTest::newRow("dataset -o CSV")
@@ -1633,12 +1658,11 @@ void TestCli::signalDuringWriteRemovesTemp_data() {
                                    << "big.png";
 }
 
-void TestCli::signalDuringWriteRemovesTemp() {
-    // #12 defect 6. A file size limit of 64 KiB makes the kernel stop the write of the temporary
-    // file part way with SIGXFSZ, deterministically: the signal arrives in the middle of the
-    // write, as a Ctrl+C would. installTempFileCleanup (nnlens-cli's main) removes the temporary
-    // file and lets the signal end the process; the previous output stays as it was. (SIGINT and
-    // SIGTERM take the same handler; tst_network_io sends each of them mid-write.)
+void TestCli::fileSizeLimitIsAWriteError() {
+    // #19 item 6. A file size limit of 64 KiB stops the write of the temporary file part way,
+    // deterministically. SIGXFSZ is ignored (installTempFileCleanup, nnlens-cli's main), so the
+    // write fails with EFBIG: exit 1 with the reason, the temporary file removed, the previous
+    // output as it was. (SIGINT, SIGTERM and SIGHUP mid-write: tst_network_io.)
     QFETCH(QStringList, args);
     QFETCH(QString, output);
     writeFile(output, "previous contents");
@@ -1656,7 +1680,11 @@ void TestCli::signalDuringWriteRemovesTemp() {
     });
     p.start();
     QVERIFY(p.waitForFinished(240000));
-    QVERIFY2(p.exitStatus() == QProcess::CrashExit, p.readAllStandardError().constData());
+    const QString err = QString::fromUtf8(p.readAllStandardError());
+    QVERIFY2(p.exitStatus() == QProcess::NormalExit && p.exitCode() == 1, qPrintable(err));
+    QVERIFY2(err.startsWith(args[0] + ": ") &&
+                 err.endsWith(output + ": cannot write (File too large)\n") && err.count('\n') == 1,
+             qPrintable(err));
     QCOMPARE(readFile(output), QByteArray("previous contents"));
     const QStringList leftovers = QDir(m_dir->path()).entryList({"*.tmp*"}, QDir::Files);
     QVERIFY2(leftovers.isEmpty(), qPrintable(leftovers.join(", ")));
@@ -1714,6 +1742,26 @@ void TestCli::trainFromLesson() {
     QVERIFY(out.at("training") == in.at("training"));
     const json plain = json::parse(readFile("b.nnlens.json").toStdString());
     QVERIFY(!plain.contains("data") && !plain.contains("training"));
+}
+
+void TestCli::trainIntoAnotherFolderKeepsTheLessonsData() {
+    // #19 item 9: train -o into another folder, then train the output: the lesson's relative
+    // data.file is rewritten to name the same CSV from there, and nothing else changes.
+    QVERIFY(QDir(m_dir->path()).mkpath("out/deeper"));
+    const CliResult first =
+        run({"train", "%D/lesson.nnlens.json", "-o", "%D/out/deeper/t.nnlens.json"});
+    QVERIFY2(first.code == 0, first.err.constData());
+    QVERIFY2(first.err.contains("data.file is ../../regression.csv"), first.err.constData());
+    const json in = json::parse(kLesson);
+    const json out = json::parse(readFile("out/deeper/t.nnlens.json").toStdString());
+    QCOMPARE(out.at("data").at("file").get<std::string>(), std::string("../../regression.csv"));
+    QVERIFY(out.at("data").at("val_split") == in.at("data").at("val_split"));
+    QVERIFY(out.at("training") == in.at("training"));
+    const CliResult again =
+        run({"train", "%D/out/deeper/t.nnlens.json", "-o", "%D/back.nnlens.json"});
+    QVERIFY2(again.code == 0, again.err.constData());
+    const json back = json::parse(readFile("back.nnlens.json").toStdString());
+    QCOMPARE(back.at("data").at("file").get<std::string>(), std::string("regression.csv"));
 }
 
 void TestCli::trainOptionWins_data() {

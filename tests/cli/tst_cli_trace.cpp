@@ -16,6 +16,7 @@
 #include <nlohmann/json.hpp>
 
 #include "compare.hpp"
+#include "core/file_io.hpp"
 #include "core/network_io.hpp"
 #include "reference.hpp"
 
