@@ -76,15 +76,21 @@ void checkData(const Network& net, const Dataset& data, LossConfig cfg, const st
     }
 }
 
+bool fusedSoftmaxLoss(LossConfig cfg, bool outIsSoftmax) {
+    return outIsSoftmax && cfg.loss == Loss::Ce;
+}
+
 float evaluateLoss(LossConfig cfg, const Eigen::Ref<const Matrix>& out, const Dataset& data,
-                   bool outIsSoftmax, Matrix* dout) {
+                   bool outIsSoftmax, Matrix* dout, const Matrix* logits, Matrix* ds) {
     const Eigen::Index n = out.rows();
     const Eigen::Index k = out.cols();
     if (dout) dout->resize(n, k);
+    const bool fused = fusedSoftmaxLoss(cfg, outIsSoftmax) && logits;
+    if (ds && fused) ds->resize(n, k);
     double total = 0.0;
     if (cfg.loss == Loss::Ce) {
-        // crossEntropyRow walks a row with one stride for the output and its gradient, so a block
-        // of a taller matrix (outerStride != rows) is first made compact.
+        // The row functions walk a row with one stride for the output and its gradient, so a
+        // block of a taller matrix (outerStride != rows) is first made compact.
         Matrix compact;
         const float* o = out.data();
         if (out.outerStride() != n) {
@@ -93,9 +99,16 @@ float evaluateLoss(LossConfig cfg, const Eigen::Ref<const Matrix>& out, const Da
         }
         const int stride = static_cast<int>(n);
         for (Eigen::Index i = 0; i < n; ++i) {
-            total += hd::crossEntropyRow(o + i, static_cast<int>(k), stride,
-                                         data.labels[static_cast<std::size_t>(i)], outIsSoftmax,
-                                         dout ? dout->data() + i : nullptr);
+            const int label = data.labels[static_cast<std::size_t>(i)];
+            float* dOutRow = dout ? dout->data() + i : nullptr;
+            if (fused) {
+                total += hd::softmaxCrossEntropyRow(logits->data() + i, o + i, static_cast<int>(k),
+                                                    stride, label, ds ? ds->data() + i : nullptr,
+                                                    dOutRow);
+            } else {
+                total += hd::crossEntropyRow(o + i, static_cast<int>(k), stride, label,
+                                             outIsSoftmax, dOutRow);
+            }
         }
     } else {
         const bool chi2 = cfg.loss == Loss::Chi2;
@@ -112,6 +125,7 @@ float evaluateLoss(LossConfig cfg, const Eigen::Ref<const Matrix>& out, const Da
     const double divisor = hd::lossDivisor(cfg, static_cast<double>(n), static_cast<double>(k));
     total /= divisor;
     if (dout && divisor != 1.0) *dout *= static_cast<float>(1.0 / divisor);
+    if (ds && fused && divisor != 1.0) *ds *= static_cast<float>(1.0 / divisor);
     return static_cast<float>(total);
 }
 
@@ -122,10 +136,14 @@ Gradients backward(const Network& net, const Trace& trace, const Dataset& data, 
     g.layers.resize(depth);
     if (depth == 0) return g;
     const bool softmaxOut = net.layers.back().activation == Activation::Softmax;
-    g.loss = evaluateLoss(cfg, trace.output(), data, softmaxOut, &g.layers.back().dOut);
+    // ce after softmax: dL/ds of the last layer straight from the logits (no softmax backward).
+    const bool fused = fusedSoftmaxLoss(cfg, softmaxOut);
+    g.loss = evaluateLoss(cfg, trace.output(), data, softmaxOut, &g.layers.back().dOut,
+                          &trace.layers.back().s, fused ? &g.layers.back().dS : nullptr);
     if (lossScale != 1.0f) {
         g.loss *= lossScale;
         g.layers.back().dOut *= lossScale;
+        if (fused) g.layers.back().dS *= lossScale;
     }
     const Eigen::Index n = trace.input.rows();
     for (std::size_t l = depth; l-- > 0;) {
@@ -134,12 +152,14 @@ Gradients backward(const Network& net, const Trace& trace, const Dataset& data, 
         LayerGradients& lg = g.layers[l];
         const Matrix& in = l == 0 ? trace.input : trace.layers[l - 1].out;
         const int k = layer.outputs();
-        lg.dS.resize(n, k);
         lg.dW.resize(layer.inputs(), k);
         lg.db.resize(k);
         // dS = dOut .* phi'(S);  dW = X^T dS;  db = sum over samples of dS;  dX = dS W^T
-        block::activationBackward(layer.activation, t.s.data(), t.out.data(), lg.dOut.data(),
-                                  lg.dS.data(), n, n, k);
+        if (!(fused && l + 1 == depth)) {
+            lg.dS.resize(n, k);
+            block::activationBackward(layer.activation, t.s.data(), t.out.data(), lg.dOut.data(),
+                                      lg.dS.data(), n, n, k);
+        }
         Matrix* dX = nullptr;
         if (l > 0) {
             dX = &g.layers[l - 1].dOut;

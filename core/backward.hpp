@@ -28,9 +28,15 @@ struct Gradients {
 void checkData(const Network& net, const Dataset& data, LossConfig loss, const std::string& source);
 
 // The loss of `out` (N, K) against `data`'s targets; when `dout` is given it receives dL/dout.
-// `outIsSoftmax` selects the NLL form of ce (spec section 3).
+// `outIsSoftmax` selects the NLL form of ce (spec section 3). With a softmax output, ce given the
+// last layer's `logits` (s, (N, K)) is computed through log-softmax (finite wherever s is), and
+// `ds` (when given) receives dL/ds directly: the caller skips that layer's softmax backward.
 float evaluateLoss(LossConfig cfg, const Eigen::Ref<const Matrix>& out, const Dataset& data,
-                   bool outIsSoftmax, Matrix* dout);
+                   bool outIsSoftmax, Matrix* dout, const Matrix* logits = nullptr,
+                   Matrix* ds = nullptr);
+// Whether evaluateLoss fuses the loss with the last layer (ce after softmax): dL/ds comes from
+// the loss and the last layer's activation backward is skipped.
+bool fusedSoftmaxLoss(LossConfig cfg, bool outIsSoftmax);
 
 // Gradients of the loss of `trace` (made by forward() on data.x) with respect to every tensor.
 // `lossScale` K multiplies the loss (the seed's `100 * torch.mean(..)`): dL/dout is scaled once,

@@ -67,7 +67,9 @@ class CpuTrainingSession final : public TrainingSession {
     std::vector<float> m_x;      // (capacity, D) gathered inputs
     Dataset m_batch;             // gathered targets, labels and sigmas
     std::vector<Work> m_work;
-    Matrix m_lossGrad;  // dL/dout from evaluateLoss, (n, K)
+    Matrix m_lossGrad;     // dL/dout from evaluateLoss, (n, K); dL/ds when m_fused
+    bool m_fused = false;  // ce after softmax: the loss gives the last layer's dS
+    Matrix m_logits;       // the last layer's s, compact, for the fused loss
 
     std::vector<float> m_savedParams;
     Optimizer::State m_savedOptimizer;
@@ -81,6 +83,7 @@ CpuTrainingSession::CpuTrainingSession(const Network& net, const Dataset& data, 
       m_optimizer(opt, static_cast<std::size_t>(net.parameterCount())) {
     if (net.layers.empty()) throw InputError("the network has no layers");
     m_softmaxOut = net.layers.back().activation == Activation::Softmax;
+    m_fused = fusedSoftmaxLoss(loss, m_softmaxOut);
     const auto count = static_cast<std::size_t>(net.parameterCount());
     m_params[0].resize(count);
     m_params[1].resize(count);
@@ -157,6 +160,18 @@ float CpuTrainingSession::batchLoss(Eigen::Index n, bool withGradient) {
     const Slot& last = m_slots.back();
     const Eigen::Map<const Matrix, 0, Eigen::OuterStride<>> out(
         m_work.back().out.data(), n, last.out, Eigen::OuterStride<>(ld()));
+    if (m_fused) {
+        // ce after softmax, through the logits: dL/ds straight into the last layer's dS.
+        m_logits = Eigen::Map<const Matrix, 0, Eigen::OuterStride<>>(
+            m_work.back().s.data(), n, last.out, Eigen::OuterStride<>(ld()));
+        const float loss = evaluateLoss(m_loss, out, m_batch, true, nullptr, &m_logits,
+                                        withGradient ? &m_lossGrad : nullptr);
+        if (withGradient) {
+            Eigen::Map<Matrix, 0, Eigen::OuterStride<>>(m_work.back().dS.data(), n, last.out,
+                                                        Eigen::OuterStride<>(ld())) = m_lossGrad;
+        }
+        return loss;
+    }
     const float loss =
         evaluateLoss(m_loss, out, m_batch, m_softmaxOut, withGradient ? &m_lossGrad : nullptr);
     if (withGradient) {
@@ -172,8 +187,11 @@ void CpuTrainingSession::backwardBatch(const float* p, Eigen::Index n, float* gr
         Work& w = m_work[l];
         const float* in = l == 0 ? m_x.data() : m_work[l - 1].out.data();
         // dS = dOut .* phi'(S);  dW = X^T dS;  db = sum over samples of dS;  dX = dS W^T
-        block::activationBackward(L.activation, w.s.data(), w.out.data(), w.dOut.data(),
-                                  w.dS.data(), ld(), n, L.out);
+        // (the last layer's dS came from the loss when it is fused with the softmax)
+        if (!(m_fused && l + 1 == m_slots.size())) {
+            block::activationBackward(L.activation, w.s.data(), w.out.data(), w.dOut.data(),
+                                      w.dS.data(), ld(), n, L.out);
+        }
         block::linearBackward(in, ld(), L.in, w.dS.data(), ld(), n, L.out, p + L.w, grad + L.w,
                               grad + L.b, l > 0 ? m_work[l - 1].dOut.data() : nullptr, ld());
     }

@@ -147,5 +147,29 @@ NNLENS_HD float crossEntropyRow(const float* out, int c, int stride, int label, 
     return term;
 }
 
+// Cross-entropy of one sample whose last layer is softmax, through that layer's logits `s`
+// (log-softmax, #19): term = logsumexp(s) - s[label], which equals -log out[label] wherever that
+// is finite and stays finite where out[label] underflows to 0 (then -log p is inf and -1/p NaN in
+// the softmax backward). `ds` (may be null) receives d term / d s = out - onehot, so the softmax
+// backward is skipped; `dout` (may be null) d term / d out = -onehot / out[label], with out[label]
+// at least the smallest normal float so that it stays finite.
+NNLENS_HD float softmaxCrossEntropyRow(const float* s, const float* out, int c, int stride,
+                                       int label, float* ds, float* dout) {
+    const float m = rowMax(s, c, stride);
+    const float term = logf(sumExpShifted(s, m, c, stride)) + (m - s[label * stride]);
+    if (ds) {
+        for (int k = 0; k < c; ++k)
+            ds[k * stride] = out[k * stride];
+        ds[label * stride] -= 1.0f;
+    }
+    if (dout) {
+        for (int k = 0; k < c; ++k)
+            dout[k * stride] = 0.0f;
+        const float p = out[label * stride];
+        dout[label * stride] = -1.0f / (p > 1.17549435e-38f ? p : 1.17549435e-38f);
+    }
+    return term;
+}
+
 }  // namespace hd
 }  // namespace nnlens

@@ -10,6 +10,7 @@
 
 #include <cuda_runtime_api.h>
 
+#include "core/backward.hpp"
 #include "core/error.hpp"
 #include "cuda_check.hpp"
 #include "device_buffer.hpp"
@@ -150,10 +151,12 @@ class DeviceNet {
     void launchLoss(LossConfig cfg, double* sum) {
         const bool softmaxOut = m_layers.back().activation == Activation::Softmax;
         const auto scale = static_cast<float>(1.0 / lossDivisor(cfg));
+        m_fused = fusedSoftmaxLoss(cfg, softmaxOut);
         NNLENS_CUDA_CHECK(gpu::lossForward(
-            cfg.loss, m_work.back().out.data(), m_hasY ? m_yb.data() : nullptr,
-            m_hasLabels ? m_labelsb.data() : nullptr, m_hasSigma ? m_sigmab.data() : nullptr, m_n,
-            outputs(), softmaxOut, scale, m_work.back().dOut.data(), sum));
+            cfg.loss, m_work.back().out.data(), m_work.back().s.data(),
+            m_hasY ? m_yb.data() : nullptr, m_hasLabels ? m_labelsb.data() : nullptr,
+            m_hasSigma ? m_sigmab.data() : nullptr, m_n, outputs(), softmaxOut, scale,
+            m_work.back().dOut.data(), m_work.back().dS.data(), sum));
     }
     // The loss of the last forward batch (and its dL/dout); synchronises.
     float loss(LossConfig cfg) {
@@ -169,8 +172,11 @@ class DeviceNet {
         for (std::size_t l = m_layers.size(); l-- > 0;) {
             const LayerDesc& L = m_layers[l];
             Work& w = m_work[l];
-            NNLENS_CUDA_CHECK(gpu::activationBackward(L.activation, w.s.data(), w.out.data(),
-                                                      w.dOut.data(), m_n, L.out, w.dS.data()));
+            // ce after softmax: the loss wrote the last layer's dS (launchLoss).
+            if (!(m_fused && l + 1 == m_layers.size())) {
+                NNLENS_CUDA_CHECK(gpu::activationBackward(L.activation, w.s.data(), w.out.data(),
+                                                          w.dOut.data(), m_n, L.out, w.dS.data()));
+            }
             const float* in = l == 0 ? m_xb.data() : m_work[l - 1].out.data();
             NNLENS_CUDA_CHECK(gpu::weightGradients(in, w.dS.data(), m_n, L.in, L.out,
                                                    m_grad.data() + L.w, m_grad.data() + L.b));
@@ -237,6 +243,7 @@ class DeviceNet {
     std::vector<Work> m_work;
     DeviceBuffer<double> m_lossSum;  // (1)
     int m_n = 0;
+    bool m_fused = false;  // the last loss wrote the last layer's dS (ce after softmax)
 };
 
 std::vector<int> allRows(int n) {

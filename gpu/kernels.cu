@@ -66,13 +66,22 @@ __global__ void lossElementsKernel(Loss loss, const float* out, const float* y, 
     dout[t] = hd::lossTermGradient(loss, out[t], y[t], sg) * gradScale;
 }
 
-__global__ void crossEntropyKernel(const float* out, const int* labels, int n, int k,
-                                   bool softmaxOut, float gradScale, float* dout, double* lossSum) {
+__global__ void crossEntropyKernel(const float* out, const float* logits, const int* labels, int n,
+                                   int k, bool softmaxOut, float gradScale, float* dout, float* ds,
+                                   double* lossSum) {
     const int i = blockIdx.x * blockDim.x + threadIdx.x;
     if (i >= n) return;
-    float* g = dout + static_cast<std::int64_t>(i) * k;
-    const float term =
-        hd::crossEntropyRow(out + static_cast<std::int64_t>(i) * k, k, 1, labels[i], softmaxOut, g);
+    const std::int64_t row = static_cast<std::int64_t>(i) * k;
+    float* g = dout + row;
+    float term = 0.0f;
+    if (softmaxOut) {
+        // Through the logits: finite where -log out[label] would be inf (#19).
+        term = hd::softmaxCrossEntropyRow(logits + row, out + row, k, 1, labels[i], ds + row, g);
+        for (int c = 0; c < k; ++c)
+            ds[row + c] *= gradScale;
+    } else {
+        term = hd::crossEntropyRow(out + row, k, 1, labels[i], false, g);
+    }
     for (int c = 0; c < k; ++c)
         g[c] *= gradScale;
     atomicAdd(lossSum, static_cast<double>(term));
@@ -333,13 +342,13 @@ cudaError_t layerForward(const float* x, const float* params, const LayerDesc& L
     return cudaGetLastError();
 }
 
-cudaError_t lossForward(Loss loss, const float* out, const float* y, const int* labels,
-                        const float* sigma, int n, int k, bool softmaxOut, float gradScale,
-                        float* dout, double* lossSum) {
+cudaError_t lossForward(Loss loss, const float* out, const float* logits, const float* y,
+                        const int* labels, const float* sigma, int n, int k, bool softmaxOut,
+                        float gradScale, float* dout, float* ds, double* lossSum) {
     if (n == 0 || k == 0) return cudaSuccess;
     if (loss == Loss::Ce) {
-        crossEntropyKernel<<<blocksFor(n), kThreads>>>(out, labels, n, k, softmaxOut, gradScale,
-                                                       dout, lossSum);
+        crossEntropyKernel<<<blocksFor(n), kThreads>>>(out, logits, labels, n, k, softmaxOut,
+                                                       gradScale, dout, ds, lossSum);
     } else {
         const std::int64_t count = static_cast<std::int64_t>(n) * k;
         lossElementsKernel<<<blocksFor(count), kThreads>>>(loss, out, y, sigma, count, gradScale,

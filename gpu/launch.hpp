@@ -54,11 +54,13 @@ struct StepGuard {
 [[nodiscard]] cudaError_t layerForward(const float* x, const float* params, const LayerDesc& L,
                                        int n, float* s, float* out);
 // Loss terms of out (n, k) against y / labels / sigma (null when absent); adds the sum of terms
-// to *lossSum and writes dL/dout = term gradient * gradScale.
-[[nodiscard]] cudaError_t lossForward(Loss loss, const float* out, const float* y,
-                                      const int* labels, const float* sigma, int n, int k,
-                                      bool softmaxOut, float gradScale, float* dout,
-                                      double* lossSum);
+// to *lossSum and writes dL/dout = term gradient * gradScale. ce after softmax (softmaxOut) goes
+// through the last layer's `logits` (its s) and also writes dL/ds into `ds` (the caller skips
+// that layer's activation backward; fusedSoftmaxLoss in core/backward.hpp).
+[[nodiscard]] cudaError_t lossForward(Loss loss, const float* out, const float* logits,
+                                      const float* y, const int* labels, const float* sigma, int n,
+                                      int k, bool softmaxOut, float gradScale, float* dout,
+                                      float* ds, double* lossSum);
 // dS = dOut .* phi'(S) (softmax: the per-row Jacobian product).
 [[nodiscard]] cudaError_t activationBackward(Activation activation, const float* s,
                                              const float* out, const float* dout, int n, int k,

@@ -244,6 +244,46 @@ class BackendConformance : public QObject {
         QVERIFY_THROWS_EXCEPTION(InputError, a->setParameters(other));
     }
 
+    // #19 item 13: ce after a softmax layer goes through the logits. Logits (0, -200) with label
+    // 1: p = softmax underflows to (1, 0) in float, where -log p and -1/p are inf. PyTorch in
+    // float64 (log_softmax + nll_loss) gives loss 200 and dL/ds = p - onehot = (1, -1).
+    void softmaxCrossEntropyGoesThroughTheLogits() {
+        Network net = Network::initialized(2, {{2, Activation::Softmax}}, 1);
+        net.layers[0].W << 0.0f, 0.0f, 0.0f, -200.0f;  // s = x W + b = (0, -200 x2)
+        net.layers[0].b << 0.0f, 0.0f;
+        Dataset d;
+        d.x.resize(2, 2);
+        d.x << 0.0f, 1.0f, 0.0f, 1.0f;
+        d.labels = {1, 0};
+        const LossConfig loss{Loss::Ce, Reduction::Mean};
+        const Gradients g = m_backend->gradients(net, d, loss);
+        // Row 0: 200 (label 1), row 1: about 0 (label 0); the mean.
+        NNLENS_CLOSE(g.loss, 100.0, 1e-5, 1e-5);
+        const Matrix& ds = g.layers[0].dS;
+        QVERIFY(ds.allFinite());
+        NNLENS_CLOSE(ds(0, 0), 0.5, 1e-6, 1e-5);  // (p - onehot) / N
+        NNLENS_CLOSE(ds(0, 1), -0.5, 1e-6, 1e-5);
+        NNLENS_CLOSE(ds(1, 0), 0.0, 1e-6, 1e-5);
+        NNLENS_CLOSE(ds(1, 1), 0.0, 1e-6, 1e-5);
+        QVERIFY(g.layers[0].dW.allFinite() && g.layers[0].db.allFinite());
+        NNLENS_CLOSE(g.layers[0].db(0), 0.5, 1e-6, 1e-5);
+        NNLENS_CLOSE(g.layers[0].db(1), -0.5, 1e-6, 1e-5);
+        NNLENS_CLOSE(g.layers[0].dW(1, 0), 0.5, 1e-6, 1e-5);  // x2 = 1 in both rows
+        NNLENS_CLOSE(g.layers[0].dW(1, 1), -0.5, 1e-6, 1e-5);
+        QVERIFY(g.layers[0].dOut.allFinite());
+        // A training step takes it (not a divergence) and moves toward the label.
+        auto session = m_backend->startTraining(net, d, loss, {OptimizerKind::Sgd, 0.1f});
+        const std::vector<int> rows = {0, 1};
+        const auto step = session->step(rows);
+        QVERIFY(step.ok);
+        NNLENS_CLOSE(step.loss, 100.0, 1e-5, 1e-5);
+        const Network after = session->network();
+        NNLENS_CLOSE(after.layers[0].b(1), 0.05, 1e-6, 1e-5);
+        // W(1, .) = (-0.05, -199.95), b = (-0.05, 0.05): logits (-0.1, -199.9) in both rows.
+        NNLENS_CLOSE(session->evaluate(rows), (199.8 + 2.0 * std::log1p(std::exp(-199.8))) / 2.0,
+                     1e-5, 1e-4);
+    }
+
     void forwardMatchesReference_data() { activationRows(); }
     void forwardMatchesReference() {
         QFETCH(Activation, activation);
