@@ -1,12 +1,14 @@
 // The options several nnlens-cli commands share, the data file and the JSON result.
 #include "command.hpp"
 
+#include <algorithm>
 #include <cmath>
+#include <cstdint>
 #include <limits>
 
 #include "core/error.hpp"
-#include "core/limits.hpp"
 #include "core/file_io.hpp"
+#include "core/limits.hpp"
 #include "core/network_io.hpp"
 #include "engine/backend_choice.hpp"
 #include "text/number_text.hpp"
@@ -98,7 +100,35 @@ Dataset loadData(const std::string& path) {
 }
 
 void emitJson(const Args& a, Io& io, const Json& result) {
-    const std::string text = dumpJson(result);
+    emitText(a, io, dumpJson(result));
+}
+
+void checkResultSize(double bytes, const std::string& what, const std::string& advice) {
+    if (bytes <= kMapMemoryBudget) return;
+    throw InputError(what + " would take about " + byteSize(static_cast<std::int64_t>(bytes)) +
+                     " (at most " + byteSize(static_cast<std::int64_t>(kMapMemoryBudget)) + "); " +
+                     advice);
+}
+
+std::int64_t nodeCount(const Network& net) {
+    std::int64_t nodes = 0;
+    for (const Layer& layer : net.layers)
+        nodes += layer.outputs();
+    return nodes;
+}
+
+void checkMapSize(const std::string& command, const Network& net, int n, double bytesPerValue) {
+    const auto nodes = static_cast<double>(std::max<std::int64_t>(nodeCount(net), 1));
+    const auto fits =
+        static_cast<std::int64_t>(std::sqrt(kMapMemoryBudget / (bytesPerValue * nodes)));
+    checkResultSize(static_cast<double>(n) * n * nodes * bytesPerValue,
+                    command + ": the maps of " + std::to_string(nodeCount(net)) +
+                        " nodes at n = " + std::to_string(n),
+                    fits >= kMinGrid ? "--n " + std::to_string(fits) + " fits"
+                                     : "the network has too many nodes for maps");
+}
+
+void emitText(const Args& a, Io& io, const std::string& text) {
     if (const auto path = a.value("output")) {
         writeFileAtomic(*path, text);
         io.err << a.command() << ": wrote " << *path << "\n";

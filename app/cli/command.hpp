@@ -75,5 +75,16 @@ GridConfig gridConfig(const Args& a, const Network& net, const std::string& netP
 Dataset loadData(const std::string& path);
 // The JSON result: to -o FILE (atomically, only now that everything succeeded) or `io.out`.
 void emitJson(const Args& a, Io& io, const Json& result);
+// The same for a result already written as JSON text (with its final newline).
+void emitText(const Args& a, Io& io, const std::string& text);
+// Refuses, before any work, a result whose working memory and JSON text would pass the memory
+// a command may take (kMapMemoryBudget, the window's limit for its maps): "<what> would take
+// about 24 GB (at most 1.5 GB); <advice>".
+void checkResultSize(double bytes, const std::string& what, const std::string& advice);
+// The maps of every node of `net` at grid n, `bytesPerValue` bytes a node and point: refused
+// when past the budget, naming the largest --n that fits.
+void checkMapSize(const std::string& command, const Network& net, int n, double bytesPerValue);
+// The nodes of every layer, summed.
+std::int64_t nodeCount(const Network& net);
 
 }  // namespace nnlens::cli

@@ -1,8 +1,14 @@
 // nnlens-cli forward: each layer's s and out for the rows of a data file.
 #include "command.hpp"
 
+#include <algorithm>
+#include <cstdint>
+#include <limits>
+#include <string>
+
 #include "core/error.hpp"
 #include "core/forward.hpp"
+#include "core/limits.hpp"
 #include "core/network_io.hpp"
 
 namespace nnlens::cli {
@@ -25,19 +31,44 @@ int runForward(const Args& a, Io& io) {
     const Dataset data = loadData(dataPath);
     checkInputWidth(net, data, dataPath);
 
-    const Trace trace = backend->forward(net, data.x);
-    Json layers = Json::array();
+    // The first --rows rows, or all.
+    const std::int64_t rows =
+        integerInRange(a, "rows", data.size(), 1, std::numeric_limits<int>::max());
+    const Matrix x = data.x.topRows(std::min<std::int64_t>(rows, data.size()));
+    // Each row's s and out of every node (8 bytes of work, two numbers of JSON text): bounded
+    // before anything is computed (#19).
+    const auto nodes = static_cast<double>(nodeCount(net));
+    const double perRow = nodes * (8.0 + 2.0 * kJsonBytesPerFloat);
+    const auto fits = static_cast<std::int64_t>(kMapMemoryBudget / perRow);
+    checkResultSize(static_cast<double>(x.rows()) * perRow,
+                    "forward: the result for " + std::to_string(x.rows()) + " rows of " +
+                        std::to_string(static_cast<std::int64_t>(nodes)) + " nodes",
+                    "take fewer rows, with --rows " +
+                        std::to_string(std::max<std::int64_t>(fits, 1)) +
+                        " or less (and -o FILE to keep the result)");
+
+    const Trace trace = backend->forward(net, x);
+    // Written as text a row list at a time, never as one tree of every value.
+    std::string text = "{\"backend\":";
+    appendJson(text, backend->name());
+    text += ",\"layers\":[";
     for (std::size_t l = 0; l < trace.layers.size(); ++l) {
-        layers.push_back({{"activation", activationName(net.layers[l].activation)},
-                          {"s", jsonRows(trace.layers[l].s)},
-                          {"out", jsonRows(trace.layers[l].out)}});
+        if (l > 0) text += ',';
+        text += "{\"activation\":";
+        appendJson(text, activationName(net.layers[l].activation));
+        text += ",\"s\":";
+        appendRows(text, trace.layers[l].s);
+        text += ",\"out\":";
+        appendRows(text, trace.layers[l].out);
+        text += '}';
     }
-    emitJson(a, io, {{"backend", backend->name()}, {"layers", std::move(layers)}});
+    text += "]}\n";
+    emitText(a, io, text);
     return kExitOk;
 }
 
 std::string forwardHelp() {
-    return R"(Usage: nnlens-cli forward NET --data D.csv [-o OUT.json]
+    return R"(Usage: nnlens-cli forward NET --data D.csv [--rows R] [-o OUT.json]
 
 Runs the inputs x1..xD of every row of D.csv through the network and prints
 each layer's pre-activation s = X W + b and output out = phi(s), one row per
@@ -46,6 +77,8 @@ sample:
 
 Options:
   --data D.csv    the data (columns x1..xD; other columns are ignored)
+  --rows R        only the first R rows (a result may take at most 1.5 GB:
+                  about 40 bytes a row and node)
   -o FILE         write the JSON to FILE instead of stdout
   --backend NAME  cpu, cuda or auto (default auto)
   -h, --help      show this help
@@ -59,7 +92,7 @@ Command forwardCommand() {
             "NET --data D.csv",
             "each layer's s and out for the data",
             forwardHelp(),
-            {{"data", "backend", "output"}, {}, {"NET (the network file)"}},
+            {{"data", "rows", "backend", "output"}, {}, {"NET (the network file)"}},
             runForward};
 }
 

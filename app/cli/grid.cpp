@@ -1,6 +1,10 @@
 // nnlens-cli grid: every node's map, histogram and arrow over the input plane.
 #include "command.hpp"
 
+#include <cmath>
+#include <cstdint>
+#include <string>
+
 #include "core/error.hpp"
 #include "core/limits.hpp"
 #include "core/network_io.hpp"
@@ -24,45 +28,64 @@ int runGrid(const Args& a, Io& io) {
     const Network net = readNetwork(netPath);
     checkTwoInputs(net, netPath);
     const GridConfig cfg = gridConfig(a, net, netPath);
+    // Each node's map (s, out and their work, about 12 bytes a point) and its JSON text (two
+    // lists of n*n numbers): bounded before anything is computed (#19).
+    checkMapSize("grid", net, cfg.n, 12.0 + 2.0 * kJsonBytesPerFloat);
 
     auto evaluator = backend->gridEvaluator();
     evaluator->compute(net, cfg);
     const GridMaps& maps = evaluator->maps();
 
-    Json layers = Json::array();
+    // Written as text a list at a time, never as one tree of every value.
+    std::string text;
+    text += '{';
+    const auto member = [&](const char* key, const Json& value) {
+        appendJson(text, key);
+        text += ':';
+        appendJson(text, value);
+        text += ',';
+    };
+    member("backend", backend->name());
+    member("n", cfg.n);
+    member("range", jsonNumber(cfg.range));
+    member("bins", cfg.bins);
+    member("colour_limit", jsonNumber(maps.colourLimit));
+    text += "\"layers\":[";
     for (int l = 0; l < maps.layers(); ++l) {
         const auto li = static_cast<std::size_t>(l);
         const Matrix& s = maps.s[li];
         const Matrix& out = maps.out[li];
         const auto points = static_cast<std::size_t>(s.rows());
-        Json nodes = Json::array();
+        if (l > 0) text += ',';
+        text += "{\"activation\":";
+        appendJson(text, activationName(net.layers[li].activation));
+        text += ",\"nodes\":[";
         for (Eigen::Index j = 0; j < s.cols(); ++j) {
             const auto ji = static_cast<std::size_t>(j);
             const Histogram& h = maps.hist[li][ji];
+            if (j > 0) text += ',';
             // Column j is node j's map, contiguous in column-major storage.
-            Json node = {
-                {"s", jsonArray({s.data() + j * s.rows(), points})},
-                {"out", jsonArray({out.data() + j * out.rows(), points})},
-                {"hist",
-                 {{"min", jsonNumber(h.min)}, {"max", jsonNumber(h.max)}, {"counts", h.counts}}}};
+            text += "{\"s\":";
+            appendArray(text, {s.data() + j * s.rows(), points});
+            text += ",\"out\":";
+            appendArray(text, {out.data() + j * out.rows(), points});
+            text += ",\"hist\":";
+            appendJson(
+                text,
+                {{"min", jsonNumber(h.min)}, {"max", jsonNumber(h.max)}, {"counts", h.counts}});
             if (l == 0) {
                 const auto& arrow = maps.arrows[ji];
-                node["arrow"] =
-                    arrow ? Json{{"origin", jsonArray(arrow->origin)}, {"w", jsonArray(arrow->w)}}
-                          : Json(nullptr);
+                text += ",\"arrow\":";
+                appendJson(text, arrow ? Json{{"origin", jsonArray(arrow->origin)},
+                                              {"w", jsonArray(arrow->w)}}
+                                       : Json(nullptr));
             }
-            nodes.push_back(std::move(node));
+            text += '}';
         }
-        layers.push_back({{"activation", activationName(net.layers[li].activation)},
-                          {"nodes", std::move(nodes)}});
+        text += "]}";
     }
-    emitJson(a, io,
-             {{"backend", backend->name()},
-              {"n", cfg.n},
-              {"range", jsonNumber(cfg.range)},
-              {"bins", cfg.bins},
-              {"colour_limit", jsonNumber(maps.colourLimit)},
-              {"layers", std::move(layers)}});
+    text += "]}\n";
+    emitText(a, io, text);
     return kExitOk;
 }
 

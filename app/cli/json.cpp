@@ -1,10 +1,12 @@
 // jsonNumber: whole values as integers, floats through their shortest decimal; arrays of them.
 #include "json.hpp"
 
+#include <algorithm>
 #include <charconv>
 #include <cmath>
 #include <cstdint>
 #include <optional>
+#include <vector>
 
 namespace nnlens::cli {
 
@@ -67,6 +69,35 @@ Json jsonRows(const Matrix& m) {
         rows.push_back(std::move(row));
     }
     return rows;
+}
+
+void appendJson(std::string& out, const Json& small) {
+    out += small.dump(-1, ' ', false, Json::error_handler_t::replace);
+}
+
+void appendArray(std::string& out, std::span<const float> v) {
+    // A chunk at a time through nlohmann's own printer, so the digits are the same as a tree's.
+    constexpr std::size_t kChunk = 4096;
+    out += '[';
+    for (std::size_t first = 0; first < v.size(); first += kChunk) {
+        const std::string text = numbers(v.subspan(first, std::min(kChunk, v.size() - first)))
+                                     .dump(-1, ' ', false, Json::error_handler_t::replace);
+        if (first > 0) out += ',';
+        out.append(text, 1, text.size() - 2);  // without its brackets
+    }
+    out += ']';
+}
+
+void appendRows(std::string& out, const Matrix& m) {
+    out += '[';
+    std::vector<float> row(static_cast<std::size_t>(m.cols()));
+    for (Eigen::Index r = 0; r < m.rows(); ++r) {
+        for (Eigen::Index c = 0; c < m.cols(); ++c)
+            row[static_cast<std::size_t>(c)] = m(r, c);
+        if (r > 0) out += ',';
+        appendArray(out, row);
+    }
+    out += ']';
 }
 
 std::string dumpJson(const Json& j) {

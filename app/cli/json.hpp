@@ -26,6 +26,16 @@ Json jsonArray(std::span<const double> v);
 // One inner list per row: [[m(0,0), m(0,1), ...], [m(1,0), ...], ...].
 Json jsonRows(const Matrix& m);
 
+// Big results without a tree of all their values (#19: a tree of 10^8 numbers takes gigabytes,
+// and freeing it under a memory limit could throw again during unwinding). Each appends the text
+// dumpJson would write for the same value, without the final newline.
+void appendJson(std::string& out, const Json& small);          // a value of a few members
+void appendArray(std::string& out, std::span<const float> v);  // as jsonArray(v)
+void appendRows(std::string& out, const Matrix& m);            // as jsonRows(m)
+// About how many bytes of JSON text a float takes in those lists (digits, sign, exponent and
+// the comma): the bound checked before a big result is built.
+inline constexpr double kJsonBytesPerFloat = 16.0;
+
 // Compact text with a final newline. Bytes that are not UTF-8 (a file name, say) become U+FFFD,
 // so the result is valid JSON whatever the strings held.
 std::string dumpJson(const Json& j);

@@ -17,10 +17,10 @@
 #include <string>
 #include <system_error>
 
+#include "core/file_io.hpp"
 #include "core/grid.hpp"
 #include "core/lesson.hpp"
 #include "core/limits.hpp"
-#include "core/file_io.hpp"
 #include "core/network_io.hpp"
 #include "core/trace.hpp"
 #include "core/trainer.hpp"
@@ -358,6 +358,9 @@ int runRender(const Args& a, Io& io) {
     }
     if (figureNeedsMaps(*kind)) {
         const GridConfig cfg = gridConfig(a, net, netPath);
+        // The maps (s, out and the coloured image) within the window's budget, checked before
+        // they are computed (#19).
+        checkMapSize("render", net, cfg.n, 12.0);
         net.view = cfg;
     }
     opt.selected = nodeOption(a, net);

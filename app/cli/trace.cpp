@@ -5,8 +5,8 @@
 #include <optional>
 #include <string>
 
-#include "core/limits.hpp"
 #include "core/file_io.hpp"
+#include "core/limits.hpp"
 #include "core/network_io.hpp"
 #include "core/trace.hpp"
 

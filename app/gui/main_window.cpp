@@ -362,6 +362,13 @@ void MainWindow::onFrame(std::shared_ptr<const model::MapFrame> frame) {
     m_inspector->unitView()->setFrame(frame);
     m_diagram->setFrame(frame);  // repaints it in the same pass as the maps
     if (!frame->maps.empty()) m_layers->setDataColourLimit(frame->maps.dataLimit);
+    // A grid coarser than the file's (the memory budget): said once, not at every frame.
+    if (frame->note != m_mapNote) {
+        m_mapNote = frame->note;
+        if (!m_mapNote.isEmpty()) {
+            statusBar()->showMessage(tr("Maps: %1").arg(model::shownText(m_mapNote)), 15000);
+        }
+    }
     // The repaint that shows it closes the measurement (framePainted). Offscreen or hidden
     // windows do not paint; the status then shows the compute time only.
     if (!m_graph->isVisible()) {

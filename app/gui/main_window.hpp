@@ -191,6 +191,7 @@ class MainWindow : public QMainWindow {
     void showLesson();
     void requestMaps(model::EditHint hint);
     bool m_draftMaps = false;  // the last map request was a draft (training playing)
+    QString m_mapNote;         // the last frame's note (a grid capped by the memory budget)
     void onFrame(std::shared_ptr<const model::MapFrame> frame);
     // The message in the status bar and lastError(), and in a dialog unless `dialog` is false.
     void showError(const QString& message, bool dialog = true);

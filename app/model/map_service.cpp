@@ -6,11 +6,14 @@
 
 #include <algorithm>
 #include <chrono>
+#include <cmath>
 #include <exception>
 #include <new>
 #include <utility>
 
 #include "core/error.hpp"
+#include "core/file_io.hpp"
+#include "core/limits.hpp"
 
 namespace nnlens::model {
 
@@ -31,6 +34,13 @@ bool sameConfig(const GridConfig& a, const GridConfig& b) {
 }
 
 }  // namespace
+
+int largestMapGrid(std::int64_t nodes, double budget) {
+    const double perPoint = 12.0 * static_cast<double>(std::max<std::int64_t>(nodes, 1));
+    return static_cast<int>(std::clamp(std::floor(std::sqrt(budget / perPoint)),
+                                       static_cast<double>(kMinGrid),
+                                       static_cast<double>(kMaxGrid)));
+}
 
 MapService::MapService(std::unique_ptr<Backend> backend, QObject* parent)
     : QObject(parent), m_backend(backend ? std::move(backend) : std::make_unique<CpuBackend>()) {
@@ -64,6 +74,11 @@ std::uint64_t MapService::request(const Network& net, EditHint hint,
     }
     m_wake.notify_one();
     return generation;
+}
+
+void MapService::setMemoryBudget(double bytes) {
+    std::lock_guard lock(m_mutex);
+    m_budget = bytes;
 }
 
 void MapService::setBackend(std::unique_ptr<Backend> backend) {
@@ -119,6 +134,11 @@ void MapService::run() {
                 haveMaps = false;
             }
         }
+        double budget = 0.0;
+        {
+            std::lock_guard lock(m_mutex);
+            budget = m_budget;
+        }
         retired.reset();  // outside the lock: a device backend may take a while to close
 
         const auto start = std::chrono::steady_clock::now();
@@ -135,6 +155,26 @@ void MapService::run() {
                 if (!evaluator) evaluator = m_backend->gridEvaluator();
                 GridConfig cfg = net.view;
                 if (req.maxGrid > 0) cfg.n = std::min(cfg.n, req.maxGrid);
+                // A file's "view": {"grid": 4096} (or a grid that a new layer makes too large)
+                // would take gigabytes: drawn at the grid that fits, and said so (#19).
+                std::int64_t nodes = 0;
+                for (const Layer& layer : net.layers)
+                    nodes += layer.outputs();
+                const int fits = largestMapGrid(nodes, budget);
+                if (cfg.n > fits) {
+                    const double need = 12.0 * cfg.n * cfg.n * static_cast<double>(nodes);
+                    frame->note =
+                        QStringLiteral(
+                            "maps at %1 x %1 points: %2 x %2 would need %3 for %4 "
+                            "nodes (the maps keep within %5)")
+                            .arg(fits)
+                            .arg(cfg.n)
+                            .arg(QString::fromStdString(byteSize(static_cast<std::int64_t>(need))))
+                            .arg(nodes)
+                            .arg(QString::fromStdString(
+                                byteSize(static_cast<std::int64_t>(budget))));
+                    cfg.n = fits;
+                }
                 const bool full = !haveMaps || req.hint.shape || !sameConfig(cfg, lastConfig) ||
                                   req.hint.layer < 0 || req.hint.layer >= layers;
                 haveMaps = false;  // until this request has succeeded
@@ -167,15 +207,14 @@ void MapService::run() {
                 .count();
 
         if (!failure.isEmpty()) {
+            // A frame that says so, for the network that failed: the views never keep the
+            // previous network's maps beside the new one's formula.
             haveMaps = false;
             maps = figures::MapSet{};
-            {
-                std::lock_guard lock(m_mutex);
-                m_doneGeneration = std::max(m_doneGeneration, req.generation);
-            }
-            m_done.notify_all();
+            frame->maps = figures::MapSet{};
+            frame->failure = failure;
+            frame->note.clear();
             emit failed(failure);
-            continue;
         }
 
         frame->network = std::make_shared<const Network>(std::move(req.net));

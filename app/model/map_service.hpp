@@ -11,6 +11,7 @@
 #include <thread>
 
 #include "core/backend.hpp"
+#include "core/limits.hpp"
 #include "core/network.hpp"
 #include "document.hpp"
 #include "figures/map_set.hpp"
@@ -23,7 +24,17 @@ struct MapFrame {
     std::uint64_t generation = 0;            // the request's generation
     double computeMs = 0.0;                  // engine update + colouring, on the worker
     int firstLayer = 0;  // layers before this one are unchanged since the last frame
+    // Why the grid is coarser than the file's: the file's grid would pass the maps' memory
+    // budget ("maps at 1118 x 1118 points: 4096 x 4096 would need 5.1 GB ..."); else empty.
+    QString note;
+    // Why there are no maps (empty maps, `network` the one that failed); else empty. The views
+    // say it where the maps would be, never keeping another network's maps beside it.
+    QString failure;
 };
+
+// The largest grid side whose maps of `nodes` nodes keep within `budget` bytes (12 a point and
+// node: s, out and the coloured image).
+int largestMapGrid(std::int64_t nodes, double budget = kMapMemoryBudget);
 
 class MapService : public QObject {
     Q_OBJECT
@@ -34,11 +45,15 @@ class MapService : public QObject {
     ~MapService() override;  // stops and joins the worker
 
     // Queues a recompute of `net` (copied). Returns the request's generation. A network that
-    // cannot have maps (inputs != 2, no layers) yields a frame with an empty MapSet. `maxGrid` > 0
+    // cannot have maps (inputs != 2, no layers) yields a frame with an empty MapSet; a failed
+    // one a frame with `failure` set (and failed()). A grid past the memory budget is drawn at
+    // largestMapGrid() (frame.note says so), wherever it came from. `maxGrid` > 0
     // caps the grid's side for this frame (a draft while training plays; the frame's
     // maps.config says the side used).
     std::uint64_t request(const Network& net, EditHint hint,
                           std::optional<float> fixedLimit = std::nullopt, int maxGrid = 0);
+    // The bytes the maps may take (kMapMemoryBudget; tests set a small one).
+    void setMemoryBudget(double bytes);
     // Swaps the engine (the next request recomputes everything).
     void setBackend(std::unique_ptr<Backend> backend);
     QString backendName() const;
@@ -73,6 +88,7 @@ class MapService : public QObject {
     std::unique_ptr<Backend> m_nextBackend;
     bool m_backendChanged = true;
     bool m_stop = false;
+    double m_budget = kMapMemoryBudget;
     std::uint64_t m_nextGeneration = 0;
     std::uint64_t m_doneGeneration = 0;
     std::shared_ptr<const MapFrame> m_latest;

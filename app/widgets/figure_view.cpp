@@ -214,11 +214,20 @@ void FigureView::paintEvent(QPaintEvent*) {
             opt.selected = {};
         }
     }
-    if (figures::figureNeedsMaps(m_kind) && m_frame && m_frame->maps.empty() &&
-        m_kind != FigureKind::Graph) {
+    if (figures::figureNeedsMaps(m_kind) && m_frame && !m_frame->failure.isEmpty()) {
+        // The maps of this network could not be computed: said where they would be (#19).
         p.fillRect(rect(), opt.style.background());
+        p.setPen(opt.style.foreground());
+        p.setFont(opt.style.font(11.0));
+        p.drawText(QRectF(rect()).adjusted(12, 12, -12, -12), Qt::AlignCenter | Qt::TextWordWrap,
+                   tr("No maps for this network: %1").arg(model::shownText(m_frame->failure)));
+    } else {
+        if (figures::figureNeedsMaps(m_kind) && m_frame && m_frame->maps.empty() &&
+            m_kind != FigureKind::Graph) {
+            p.fillRect(rect(), opt.style.background());
+        }
+        paintFigure(p, QRectF(rect()), net, opt);
     }
-    paintFigure(p, QRectF(rect()), net, opt);
     if (hasFocus()) {
         p.setPen(QPen(palette().highlight().color(), 2));
         p.setBrush(Qt::NoBrush);

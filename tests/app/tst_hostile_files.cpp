@@ -15,6 +15,7 @@
 #include <cmath>
 #include <memory>
 
+#include "core/limits.hpp"
 #include "core/network.hpp"
 #include "gui/main_window.hpp"
 #include "same_network.hpp"
@@ -209,6 +210,27 @@ class TestHostileFiles : public QObject {
         // Still working: the next edit is taken and drawn.
         QVERIFY(doc->setParameter({0, 0, -1}, 0.5f));
         settle();
+    }
+
+    // #19 item 5: a file's "view": {"grid": 4096} took 5 GB: the limit is checked wherever a grid
+    // enters, not only in the Grid points box. The maps are drawn at the grid that fits, the
+    // status bar says so, and the file's view is kept (Save writes it back unchanged).
+    void aFilesGridPastTheBudgetIsDrawnAtTheGridThatFits() {
+        window().mapService()->setMemoryBudget(3e7);  // 1.5 GB in use; 30 MB here
+        const QString path =
+            make(QStringLiteral("grid4096.nnlens.json"),
+                 network("0", "\"view\":{\"range\":3,\"grid\":4096,\"bins\":25},"));
+        QVERIFY2(window().openFile(path), qPrintable(window().lastError()));
+        settle();
+        const auto frame = window().graphView()->frame();
+        QVERIFY(frame);
+        QCOMPARE(frame->maps.config.n, model::largestMapGrid(1, 3e7));
+        QCOMPARE(window().document()->network().view.n, 4096);
+        QVERIFY2(window().statusBar()->currentMessage().startsWith(
+                     QStringLiteral("Maps: maps at %1 x %1 points: 4096 x 4096 would need")
+                         .arg(model::largestMapGrid(1, 3e7))),
+                 qPrintable(window().statusBar()->currentMessage()));
+        window().mapService()->setMemoryBudget(kMapMemoryBudget);
     }
 
     // Valid files at the edge of float range: they open, and every map and histogram is drawn

@@ -109,6 +109,7 @@ class TestMapService : public QObject {
     void fixedLimit();
     void viewChange();
     void failureKeepsRunning();
+    void gridPastTheBudgetIsCapped();
     void setBackend();
     void destroyWhileBusy();
 };
@@ -313,11 +314,45 @@ void TestMapService::failureKeepsRunning() {
     QCOMPARE(sink.failures.size(), 1);
     QVERIFY2(sink.failures[0].contains(QStringLiteral("grid size")), qPrintable(sink.failures[0]));
     QVERIFY(service.waitFor(g1, 1000));
-    QVERIFY(sink.frames.empty());
+    // A frame that says so, for this network, with no maps (#19: the views showed the previous
+    // network's maps beside the new formula).
+    QTRY_COMPARE(sink.frames.size(), std::size_t{1});
+    QVERIFY(sink.frames.back()->maps.empty());
+    QCOMPARE(sink.frames.back()->failure, sink.failures[0]);
+    QCOMPARE(sink.frames.back()->network->view.n, 1);
+    QCOMPARE(sink.frames.back()->generation, g1);
     net.view.n = 30;
     const std::uint64_t g2 = service.request(net, EditHint{1, 0, false});
     QVERIFY(waitForFrame(sink, g2));
     COMPARE_MAPS(sink.frames.back()->maps, freshMaps(net));
+}
+
+// #19 item 5: a grid past the memory budget (a file's "grid": 4096 took 5 GB) is drawn at the
+// largest grid that fits, and the frame says so.
+void TestMapService::gridPastTheBudgetIsCapped() {
+    QCOMPARE(largestMapGrid(25), 2236);  // sqrt(1.5e9 / (12 * 25)): the window's budget
+    QCOMPARE(largestMapGrid(1, 1e20), kMaxGrid);
+    QCOMPARE(largestMapGrid(1 << 30), kMinGrid);
+    Network net = preset("spiral-2-8-8-8-1.nnlens.json");  // 25 nodes
+    net.view.n = 4096;
+    // A budget of 30 MB here (1.5 GB in the window): 12 * 316^2 * 25 <= 3e7 < 12 * 317^2 * 25.
+    MapService service;
+    service.setMemoryBudget(3e7);
+    FrameSink sink(service);
+    const std::uint64_t g = service.request(net, EditHint{0, -1, true});
+    QVERIFY(waitForFrame(sink, g));
+    const auto& frame = *sink.frames.back();
+    QCOMPARE(frame.maps.config.n, 316);
+    QCOMPARE(frame.note, QStringLiteral("maps at 316 x 316 points: 4096 x 4096 would need 5.03 GB "
+                                        "for 25 nodes (the maps keep within 30 MB)"));
+    QCOMPARE(frame.network->view.n, 4096);  // the network keeps its view
+    QVERIFY(frame.failure.isEmpty());
+    // Within the budget: the file's grid, no note.
+    net.view.n = 300;
+    const std::uint64_t g2 = service.request(net, EditHint{0, -1, true});
+    QVERIFY(waitForFrame(sink, g2));
+    QCOMPARE(sink.frames.back()->maps.config.n, 300);
+    QVERIFY(sink.frames.back()->note.isEmpty());
 }
 
 void TestMapService::setBackend() {

@@ -360,6 +360,25 @@ void TestCli::jsonWriter() {
                     {"d", true}};
     QCOMPARE(nnlens::cli::dumpJson(j),
              std::string("{\"a\":[1,null,0.5],\"b\":\"q\\\"x\\n\",\"c\":{},\"d\":true}\n"));
+
+    // Big lists are written a chunk at a time (#19) with the same text as the tree's: across
+    // chunk boundaries, with whole numbers, NaN (null), -0 and exponents.
+    std::vector<float> v(10000);
+    for (std::size_t i = 0; i < v.size(); ++i)
+        v[i] = i % 7 == 0 ? float(i) : std::sin(float(i)) * std::pow(10.0f, float(i % 13) - 6.0f);
+    v[5] = std::numeric_limits<float>::quiet_NaN();
+    v[4095] = -0.0f;
+    for (const std::size_t size :
+         {std::size_t{0}, std::size_t{1}, std::size_t{4096}, std::size_t{4097}, v.size()}) {
+        std::string text;
+        nnlens::cli::appendArray(text, std::span<const float>(v.data(), size));
+        QCOMPARE(text, nnlens::cli::jsonArray(std::span<const float>(v.data(), size)).dump());
+    }
+    nnlens::Matrix m(3, 2);
+    m << 1.5f, -2.0f, 0.1f, 1e-7f, 3e20f, -0.0f;
+    std::string rows;
+    nnlens::cli::appendRows(rows, m);
+    QCOMPARE(rows, nnlens::cli::jsonRows(m).dump());
 }
 
 // ---- help ----------------------------------------------------------------------------------
@@ -1221,6 +1240,18 @@ void TestCli::badInput_data() {
     QTest::newRow("lesson data file that is a named pipe")
         << QStringList{"train", "%D/lesson-pipe.nnlens.json", "-o", "%D/out.nnlens.json"}
         << "pipe.csv: not a regular file (a named pipe)" << trainOut;
+    // Results bounded before any work (#19 item 4): 4097 nodes' maps at n = 1000 took 24 GB.
+    QTest::newRow("grid: maps beyond the memory bound")
+        << QStringList{"grid", "%D/wide.nnlens.json", "--n", "1000", "-o", "%D/out.json"}
+        << "grid: the maps of 4097 nodes at n = 1000 would take about 180 GB (at most 1.5 GB); "
+           "--n 91 fits"
+        << gridOut;
+    QTest::newRow("forward: a result beyond the memory bound")
+        << QStringList{"forward", "%D/wide.nnlens.json", "--data", "%D/many.csv",
+                       "-o",      "%D/out.json"}
+        << "forward: the result for 20000 rows of 4097 nodes would take about 3.28 GB (at most "
+           "1.5 GB); take fewer rows, with --rows 9153 or less (and -o FILE to keep the result)"
+        << gridOut;
     QTest::newRow("data file larger than any data set needs")
         << QStringList{"forward",    "%D/quadrant.nnlens.json", "--data", "%D/huge.csv", "-o",
                        "%D/out.json"}
@@ -1506,6 +1537,12 @@ void TestCli::badInput_data() {
     QTest::newRow("render: malformed network")
         << QStringList(render).replaceInStrings("quadrant", "malformed")
         << "malformed.nnlens.json: " << renderOut;
+    QTest::newRow("render: maps beyond the memory bound")
+        << QStringList{"render", "%D/wide.nnlens.json", "--figure", "graph", "--n", "500",
+                       "-o",     "%D/fig.png"}
+        << "render: the maps of 4097 nodes at n = 500 would take about 12.3 GB (at most 1.5 GB); "
+           "--n 174 fits"
+        << renderOut;
     QTest::newRow("render: --n 1")
         << (render + QStringList{"--n", "1"})
         << "render: --n: 1 is out of range (must be 2 to 4096)" << renderOut;
@@ -1623,6 +1660,18 @@ void TestCli::badInput() {
     if (args.contains("%D/lesson-pipe.nnlens.json")) {
         writeFile("lesson-pipe.nnlens.json",
                   QByteArray(kLessonMissingData).replace("nope.csv", "pipe.csv"));
+    }
+    if (args.contains("%D/wide.nnlens.json")) {
+        nnlens::writeNetwork(
+            nnlens::Network::initialized(
+                2, {{4096, nnlens::Activation::Tanh}, {1, nnlens::Activation::Tanh}}, 1),
+            path("wide.nnlens.json").toStdString());
+    }
+    if (args.contains("%D/many.csv")) {
+        QByteArray csv = "x1,x2\n";
+        for (int i = 0; i < 20000; ++i)
+            csv += QByteArray::number(i % 7) + "," + QByteArray::number(i % 5) + "\n";
+        writeFile("many.csv", csv);
     }
     if (args.contains("%D/junk.nnlens.json")) {
         QByteArray junk = kLinear;
