@@ -7,6 +7,7 @@
 #include <QFileInfo>
 
 #include <algorithm>
+#include <charconv>
 #include <cmath>
 #include <exception>
 #include <memory>
@@ -327,7 +328,13 @@ TrainingSpec specFrom(const TrainingSettings& s, TrainingSpec spec) {
                          ? std::string()
                          : std::string(reductionName(s.loss.reduction));
     spec.optimizer = std::string(optimizerName(s.optimizer));
-    spec.lr = s.lr;
+    // The file's own decimal when it is still the rate in use (1e-9, not 9.99999971718e-10, the
+    // float's double); else the float's shortest decimal ("0.003", as the box shows it).
+    if (static_cast<float>(spec.lr) != s.lr) {
+        char text[32];
+        const auto end = std::to_chars(text, text + sizeof text, s.lr).ptr;
+        std::from_chars(text, end, spec.lr);
+    }
     spec.batch = s.batch;
     spec.epochs = s.epochs;
     spec.seed = s.seed;

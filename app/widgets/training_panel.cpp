@@ -9,14 +9,18 @@
 #include <QLabel>
 #include <QProgressBar>
 #include <QPushButton>
+#include <QRegularExpression>
 #include <QSignalBlocker>
 #include <QSlider>
 #include <QSpinBox>
 #include <QStandardItemModel>
 #include <QVBoxLayout>
 
+#include <algorithm>
 #include <array>
 #include <cmath>
+#include <cstdint>
+#include <limits>
 
 #include "core/backward.hpp"
 #include "core/error.hpp"
@@ -30,6 +34,38 @@ namespace {
 
 // Learning rate slider: 1e-5 .. 1 in 100 steps per decade... 20 per decade is enough to drag.
 constexpr int kLrStepsPerDecade = 20;
+
+// The learning rate as the file and --lr have it: any float > 0 up to 1e30, shown with a
+// float's digits ("1e-09", "0.01"), typed in plain or scientific notation; the arrows step by a
+// twentieth of a decade, as the slider does. (QDoubleSpinBox rounds its value to its decimals:
+// 6 turned a lesson's 1e-9 into 0.000001.)
+class RateSpinBox : public QDoubleSpinBox {
+  public:
+    explicit RateSpinBox(QWidget* parent) : QDoubleSpinBox(parent) {
+        setDecimals(60);  // no rounding of the value down to the smallest float
+        setRange(static_cast<double>(std::numeric_limits<float>::denorm_min()), 1e30);
+    }
+    QString textFromValue(double v) const override {
+        return QString::number(static_cast<float>(v), 'g', 7);
+    }
+    double valueFromText(const QString& text) const override { return text.trimmed().toDouble(); }
+    QValidator::State validate(QString& text, int&) const override {
+        const QString t = text.trimmed();
+        bool ok = false;
+        const double v = t.toDouble(&ok);
+        if (ok && static_cast<float>(v) > 0.0f) {
+            return v >= minimum() && v <= maximum() ? QValidator::Acceptable
+                                                    : QValidator::Intermediate;
+        }
+        static const QRegularExpression partial(
+            QStringLiteral("^[0-9]*\\.?[0-9]*([eE][-+]?[0-9]*)?$"));
+        return partial.match(t).hasMatch() ? QValidator::Intermediate : QValidator::Invalid;
+    }
+    void stepBy(int steps) override {
+        setValue(std::clamp(value() * std::pow(10.0, steps / double(kLrStepsPerDecade)), minimum(),
+                            maximum()));
+    }
+};
 constexpr double kLrMinExp = -5.0;
 constexpr double kLrMaxExp = 1.0;
 
@@ -140,12 +176,12 @@ TrainingPanel::TrainingPanel(model::Document* doc, model::TrainingController* tr
     m_lrSlider->setObjectName(QStringLiteral("lrSlider"));
     m_lrSlider->setToolTip(tr("Learning rate, logarithmic: 1e-5 to 1"));
     m_lrSlider->setAccessibleName(tr("Learning rate slider"));
-    m_lr = new QDoubleSpinBox(this);
+    m_lr = new RateSpinBox(this);
     m_lr->setObjectName(QStringLiteral("lrSpin"));
     m_lr->setAccessibleName(tr("Learning rate"));
-    m_lr->setDecimals(6);
-    m_lr->setRange(1e-6, 10.0);
-    m_lr->setSingleStep(0.001);
+    m_lr->setToolTip(
+        tr("Learning rate: > 0 and at most 1e30 (spec section 6); arrows step by "
+           "a twentieth of a decade"));
     // A typed rate takes effect when it is complete (Enter or leaving the box), not per key.
     m_lr->setKeyboardTracking(false);
     m_lrScan = new QPushButton(tr("LR scan…"), this);
@@ -158,12 +194,12 @@ TrainingPanel::TrainingPanel(model::Document* doc, model::TrainingController* tr
     m_batch = new QSpinBox(this);
     m_batch->setObjectName(QStringLiteral("batchSpin"));
     m_batch->setAccessibleName(tr("Batch size"));
-    m_batch->setRange(1, 1'000'000);
+    m_batch->setRange(1, std::numeric_limits<int>::max());  // as train --batch
     m_batch->setKeyboardTracking(false);
     m_epochsPerPlay = new QSpinBox(this);
     m_epochsPerPlay->setObjectName(QStringLiteral("epochsPerPlaySpin"));
     m_epochsPerPlay->setAccessibleName(tr("Epochs per Play"));
-    m_epochsPerPlay->setRange(0, 10'000'000);
+    m_epochsPerPlay->setRange(0, std::numeric_limits<int>::max());
     m_epochsPerPlay->setSpecialValueText(tr("until paused"));
     m_epochsPerPlay->setKeyboardTracking(false);
     m_epochsPerPlay->setToolTip(
@@ -173,15 +209,17 @@ TrainingPanel::TrainingPanel(model::Document* doc, model::TrainingController* tr
     m_valSplit->setObjectName(QStringLiteral("valSplitSpin"));
     m_valSplit->setAccessibleName(tr("Validation split"));
     m_valSplit->setKeyboardTracking(false);
-    m_valSplit->setRange(0.0, 0.95);
+    // [0, 1) as --val-split, to 3 decimals; a file's finer value is kept until changed here.
+    m_valSplit->setRange(0.0, 0.999);
     m_valSplit->setSingleStep(0.05);
-    m_valSplit->setDecimals(2);
+    m_valSplit->setDecimals(3);
     m_valSplit->setToolTip(tr("Keras' validation_split: the last fraction of the rows validates"));
-    m_seed = new QSpinBox(this);
+    m_seed = new QDoubleSpinBox(this);
     m_seed->setObjectName(QStringLiteral("seedSpin"));
     m_seed->setAccessibleName(tr("Seed"));
     m_seed->setKeyboardTracking(false);
-    m_seed->setRange(0, 1'000'000'000);
+    m_seed->setDecimals(0);
+    m_seed->setRange(0.0, 9007199254740992.0);  // every whole number up to 2^53, exactly
     m_seed->setToolTip(tr("Shuffling and Reset's initialisation"));
     m_shuffle = new QCheckBox(tr("Shuffle each epoch"), this);
     m_shuffle->setObjectName(QStringLiteral("shuffleCheck"));
@@ -220,15 +258,33 @@ TrainingPanel::TrainingPanel(model::Document* doc, model::TrainingController* tr
         if (m_syncing) return;
         const QSignalBlocker block(m_lrSlider);
         m_lrSlider->setValue(lrToSlider(v));
-        applySettings();
+        change([v](model::TrainingSettings& s) { s.lr = static_cast<float>(v); });
     });
-    for (QComboBox* box : {m_loss, m_optimizer})
-        connect(box, &QComboBox::currentIndexChanged, this, [this] { applySettings(); });
-    connect(m_batch, &QSpinBox::valueChanged, this, [this] { applySettings(); });
-    connect(m_epochsPerPlay, &QSpinBox::valueChanged, this, [this] { applySettings(); });
-    connect(m_valSplit, &QDoubleSpinBox::valueChanged, this, [this] { applySettings(); });
-    connect(m_seed, &QSpinBox::valueChanged, this, [this] { applySettings(); });
-    connect(m_shuffle, &QCheckBox::toggled, this, [this] { applySettings(); });
+    connect(m_loss, &QComboBox::currentIndexChanged, this, [this] {
+        const auto loss = static_cast<Loss>(m_loss->currentData().toInt());
+        change([loss](model::TrainingSettings& s) {
+            if (loss != s.loss.loss) s.loss = {loss, defaultReduction(loss)};
+        });
+    });
+    connect(m_optimizer, &QComboBox::currentIndexChanged, this, [this] {
+        const auto kind = static_cast<OptimizerKind>(m_optimizer->currentData().toInt());
+        change([kind](model::TrainingSettings& s) { s.optimizer = kind; });
+    });
+    connect(m_batch, &QSpinBox::valueChanged, this,
+            [this](int v) { change([v](model::TrainingSettings& s) { s.batch = v; }); });
+    connect(m_epochsPerPlay, &QSpinBox::valueChanged, this, [this](int v) {
+        change([v](model::TrainingSettings& s) {
+            s.stopAtEpochs = v > 0;
+            if (v > 0) s.epochs = v;
+        });
+    });
+    connect(m_valSplit, &QDoubleSpinBox::valueChanged, this,
+            [this](double v) { change([v](model::TrainingSettings& s) { s.valSplit = v; }); });
+    connect(m_seed, &QDoubleSpinBox::valueChanged, this, [this](double v) {
+        change([v](model::TrainingSettings& s) { s.seed = static_cast<std::uint64_t>(v); });
+    });
+    connect(m_shuffle, &QCheckBox::toggled, this,
+            [this](bool on) { change([on](model::TrainingSettings& s) { s.shuffle = on; }); });
 
     connect(m_doc, &model::Document::trainingSettingsChanged, this, [this] { syncFromDocument(); });
     connect(m_doc, &model::Document::dataChanged, this, [this] { updateLossChoices(); });
@@ -255,7 +311,7 @@ void TrainingPanel::setLrFromSlider(int position) {
     const double lr = std::pow(10.0, kLrMinExp + position / double(kLrStepsPerDecade));
     const QSignalBlocker block(m_lr);
     m_lr->setValue(lr);
-    applySettings();
+    change([lr](model::TrainingSettings& s) { s.lr = static_cast<float>(lr); });
 }
 
 void TrainingPanel::syncFromDocument() {
@@ -267,7 +323,7 @@ void TrainingPanel::syncFromDocument() {
     m_lrSlider->setValue(lrToSlider(s.lr));
     m_batch->setValue(s.batch);
     m_valSplit->setValue(s.valSplit);
-    m_seed->setValue(static_cast<int>(s.seed));
+    m_seed->setValue(static_cast<double>(s.seed));
     m_shuffle->setChecked(s.shuffle);
     m_epochsPerPlay->setValue(s.stopAtEpochs ? s.epochs : 0);
     // A lesson opened (or its epochs changed): the speed that makes its run watchable; a plain
@@ -305,19 +361,10 @@ void TrainingPanel::updateProgress() {
     if (m_progress->isVisibleTo(this) != show) m_progress->setVisible(show);
 }
 
-void TrainingPanel::applySettings() {
+void TrainingPanel::change(const std::function<void(model::TrainingSettings&)>& edit) {
     if (m_syncing) return;
     model::TrainingSettings s = m_doc->trainingSettings();
-    const auto loss = static_cast<Loss>(m_loss->currentData().toInt());
-    if (loss != s.loss.loss) s.loss = {loss, defaultReduction(loss)};
-    s.optimizer = static_cast<OptimizerKind>(m_optimizer->currentData().toInt());
-    s.lr = static_cast<float>(m_lr->value());
-    s.batch = m_batch->value();
-    s.valSplit = m_valSplit->value();
-    s.seed = static_cast<std::uint64_t>(m_seed->value());
-    s.shuffle = m_shuffle->isChecked();
-    s.stopAtEpochs = m_epochsPerPlay->value() > 0;
-    if (s.stopAtEpochs) s.epochs = m_epochsPerPlay->value();
+    edit(s);
     m_doc->setTrainingSettings(s);
 }
 

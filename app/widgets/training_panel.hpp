@@ -3,6 +3,8 @@
 // seed; and the run's figures (epoch, step, samples per second, losses, accuracy), always shown.
 #pragma once
 
+#include <functional>
+
 #include <QWidget>
 
 #include "model/document.hpp"
@@ -50,7 +52,9 @@ class TrainingPanel : public QWidget {
     void syncFromDocument();
     void updateLossChoices();
     void updateFigures();
-    void applySettings();
+    // Changes one setting (the control that changed), leaving every other value as it is: a
+    // file's value that a control cannot show (lr 1e-9, seed 5e9) is never rewritten (#19).
+    void change(const std::function<void(model::TrainingSettings&)>& edit);
     void setLrFromSlider(int position);
     void updateProgress();
 
@@ -69,7 +73,7 @@ class TrainingPanel : public QWidget {
     QDoubleSpinBox* m_lr = nullptr;
     QSpinBox* m_batch = nullptr;
     QDoubleSpinBox* m_valSplit = nullptr;
-    QSpinBox* m_seed = nullptr;
+    QDoubleSpinBox* m_seed = nullptr;  // whole numbers past int's range (a file's 5e9)
     QSpinBox* m_epochsPerPlay = nullptr;
     QProgressBar* m_progress = nullptr;
     int m_lessonEpochs = -1;  // the epochs per Play the speed was last chosen for

@@ -28,6 +28,7 @@
 
 #include "core/dataset.hpp"
 #include "core/epoch_series.hpp"
+#include "core/lesson.hpp"
 #include "core/network_io.hpp"
 #include "gui/gui_bench.hpp"
 #include "gui/main_window.hpp"
@@ -180,6 +181,46 @@ class TestTrainingWindow : public QObject {
         QTRY_VERIFY_WITH_TIMEOUT(
             window().graphView()->frame()->generation >= window().requestedGeneration(), 20000);
         QCOMPARE(side(), n);
+    }
+
+    // #19 item 7: the dock showed 0.000001, 1 000 000, 705 032 704 and 0.95 for a lesson's lr
+    // 1e-9, batch 5 000 000, seed 5 000 000 000 and val_split 0.99, and Save wrote those back.
+    void theDockShowsAndKeepsWhatTheFileSays() {
+        QTemporaryDir tmp;
+        const QString path = tmp.filePath(QStringLiteral("extreme.nnlens.json"));
+        {
+            QFile f(path);
+            QVERIFY(f.open(QIODevice::WriteOnly));
+            f.write(R"({"format": "nnlens.network", "version": 1, "inputs": 2,
+                "layers": [{"activation": "tanh", "weights": [[1], [0]], "bias": [0]}],
+                "data": {"generate": {"kind": "xor", "n": 50}, "val_split": 0.99},
+                "training": {"loss": "mse", "optimizer": "adam", "lr": 1e-9, "batch": 5000000,
+                             "seed": 5000000000, "epochs": 3}})");
+        }
+        QVERIFY2(window().openFile(path), qPrintable(window().lastError()));
+        auto* panel = window().trainingPanel();
+        QCOMPARE(panel->findChild<QDoubleSpinBox*>("lrSpin")->text(), QStringLiteral("1e-09"));
+        QCOMPARE(panel->findChild<QSpinBox*>("batchSpin")->value(), 5000000);
+        QCOMPARE(panel->findChild<QDoubleSpinBox*>("seedSpin")->text(),
+                 QStringLiteral("5000000000"));
+        QCOMPARE(panel->findChild<QDoubleSpinBox*>("valSplitSpin")->text(),
+                 QStringLiteral("0.990"));
+        // Another control changes: the rest stay exactly as the file says.
+        panel->findChild<QCheckBox*>("shuffleCheck")->click();
+        QString error;
+        QVERIFY2(doc().save(&error), qPrintable(error));
+        const Lesson lesson = lessonOf(readNetwork(path.toStdString()));
+        QCOMPARE(lesson.training->lr, 1e-9);
+        QCOMPARE(lesson.training->batch, 5000000);
+        QCOMPARE(lesson.training->seed, std::uint64_t{5000000000});
+        QCOMPARE(lesson.data->valSplit, 0.99);
+        QCOMPARE(lesson.training->shuffle, false);
+        // A rate typed in scientific notation is taken as typed.
+        auto* lr = panel->findChild<QDoubleSpinBox*>("lrSpin");
+        lr->clear();
+        QTest::keyClicks(lr, QStringLiteral("3e-7"));
+        QTest::keyClick(lr, Qt::Key_Return);
+        QCOMPARE(doc().trainingSettings().lr, 3e-7f);
     }
 
     void runIsOneUndoStepRestoringExactParameters() {
