@@ -188,7 +188,7 @@ std::optional<int> indexedName(std::string_view name, std::string_view prefix) {
     return k;
 }
 
-enum class ParsedNumber { Ok, NotANumber, NotFinite };
+enum class ParsedNumber { Ok, NotANumber, NotFinite, OutOfRange };
 
 // A whole field as a float. Accepts a leading '+'; a value below float range becomes 0 or a
 // subnormal, a value above it is not finite.
@@ -205,7 +205,7 @@ ParsedNumber parseFloat(std::string_view s, float& out) {
         double d = 0.0;
         const auto rd = std::from_chars(s.data(), end, d);
         if (rd.ec == std::errc()) {
-            if (!(std::fabs(d) < 1.0)) return ParsedNumber::NotFinite;
+            if (!(std::fabs(d) < 1.0)) return ParsedNumber::OutOfRange;  // "1e39": a number
             out = static_cast<float>(d);
             return ParsedNumber::Ok;
         }
@@ -216,7 +216,7 @@ ParsedNumber parseFloat(std::string_view s, float& out) {
             e != std::string_view::npos
                 ? e + 1 < s.size() && s[e + 1] == '-'
                 : s.substr(0, s.find('.')).find_first_of("123456789") == std::string_view::npos;
-        if (!tiny) return ParsedNumber::NotFinite;
+        if (!tiny) return ParsedNumber::OutOfRange;
         out = s.front() == '-' ? -0.0f : 0.0f;
         return ParsedNumber::Ok;
     }
@@ -463,6 +463,9 @@ Dataset parseCsv(std::string_view text, const std::string& source) {
                         return v;
                     case ParsedNumber::NotANumber:
                         throw InputError(where(col) + quote(field) + " is not a number");
+                    case ParsedNumber::OutOfRange:
+                        throw InputError(where(col) + quote(field) +
+                                         " is out of float range (at most 3.4e38 in size)");
                     case ParsedNumber::NotFinite:
                         break;
                 }

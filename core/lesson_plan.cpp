@@ -44,7 +44,10 @@ std::string text(const json& obj, const char* key, const std::string& where, boo
         throw InputError(where + "." + key + ": expected a string, got " + shownValue(*it));
     }
     std::string s = it->get<std::string>();
-    if (s.size() > kMaxTextChars) {
+    // Characters, not bytes: a 6 700-character Chinese caption is 20 100 bytes of UTF-8.
+    const auto chars = static_cast<std::size_t>(std::count_if(
+        s.begin(), s.end(), [](char c) { return (static_cast<unsigned char>(c) & 0xC0) != 0x80; }));
+    if (chars > kMaxTextChars) {
         throw InputError(where + "." + key + ": longer than " + std::to_string(kMaxTextChars) +
                          " characters");
     }

@@ -53,7 +53,8 @@ void validateShapes(int inputs, const std::vector<LayerShape>& layers) {
         }
         if (l.biasSize != l.cols) {
             throw InputError(where + ": bias has " + std::to_string(l.biasSize) +
-                             " values but weights have " + std::to_string(l.cols) + " columns");
+                             (l.biasSize == 1 ? " value" : " values") + " but weights have " +
+                             std::to_string(l.cols) + (l.cols == 1 ? " column" : " columns"));
         }
         if (l.activation == Activation::Softmax && i + 1 != layers.size()) {
             throw InputError(where + ": softmax is only allowed on the last layer");

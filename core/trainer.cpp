@@ -47,11 +47,21 @@ std::span<const int> BatchSampler::next(bool* newPass) {
 namespace {
 
 std::string describeStop(std::int64_t step, int epoch, float loss) {
-    std::string what = std::isfinite(loss) ? "an updated parameter was not a finite number"
-                                           : "the loss became " +
-                                                 std::string(std::isnan(loss) ? "NaN" : "infinite");
-    return "diverged at step " + std::to_string(step) + " (epoch " + std::to_string(epoch) +
-           "): " + what + "; kept the last finite parameters (try a smaller learning rate)";
+    const std::string place =
+        " at step " + std::to_string(step) + " (epoch " + std::to_string(epoch) + ")";
+    if (!std::isfinite(loss) && step == 1) {
+        // Before any update: the starting network and the data, not the learning rate (#19).
+        return std::string("the loss is ") + (std::isnan(loss) ? "NaN" : "infinite") + place +
+               ", before any update: the starting network's outputs on this batch or its "
+               "targets overflow 32-bit floats (a smaller learning rate will not help; check "
+               "the data and the weights)";
+    }
+    const std::string what =
+        std::isfinite(loss)
+            ? "an updated parameter was not a finite number"
+            : "the loss became " + std::string(std::isnan(loss) ? "NaN" : "infinite");
+    return "diverged" + place + ": " + what +
+           "; kept the last finite parameters (try a smaller learning rate)";
 }
 
 std::vector<int> range(int begin, int end) {

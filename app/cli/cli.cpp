@@ -5,12 +5,15 @@
 #include <cerrno>
 #include <cstdio>
 #include <new>
+#include <ostream>
+#include <streambuf>
 #include <string>
 #include <system_error>
 #include <vector>
 
 #include "command.hpp"
 #include "core/error.hpp"
+#include "core/shown_text.hpp"
 
 #ifndef NNLENS_VERSION
 #define NNLENS_VERSION "unknown"
@@ -59,6 +62,42 @@ std::string oneLine(std::string s) {
         s.pop_back();
     return s;
 }
+
+// Messages and progress reach a terminal: every line is written as shownText gives it, so
+// that a name from a file ("x\u001b[2J\ry.csv", U+202E) cannot clear the screen or turn the
+// sentence around (#19). Lines go out whole as soon as they end.
+class ShownLines : public std::streambuf {
+  public:
+    explicit ShownLines(std::ostream& out) : m_out(out) {}
+    ~ShownLines() override { flushLine(); }
+
+  protected:
+    int_type overflow(int_type ch) override {
+        if (traits_type::eq_int_type(ch, traits_type::eof())) return traits_type::not_eof(ch);
+        if (ch == '\n') {
+            flushLine();
+            m_out << '\n';
+            m_out.flush();
+        } else {
+            m_line += static_cast<char>(ch);
+        }
+        return ch;
+    }
+    int sync() override {
+        flushLine();
+        m_out.flush();
+        return 0;
+    }
+
+  private:
+    void flushLine() {
+        if (m_line.empty()) return;
+        m_out << shownText(m_line);
+        m_line.clear();
+    }
+    std::ostream& m_out;
+    std::string m_line;
+};
 
 // The command itself; runCli() checks afterwards that its output reached stdout.
 int runCommand(int argc, char** argv, std::ostream& out, std::ostream& err) {
@@ -118,7 +157,9 @@ int runCommand(int argc, char** argv, std::ostream& out, std::ostream& err) {
 
 }  // namespace
 
-int runCli(int argc, char** argv, std::ostream& out, std::ostream& err) {
+int runCli(int argc, char** argv, std::ostream& out, std::ostream& rawErr) {
+    ShownLines shown(rawErr);
+    std::ostream err(&shown);
     const int status = runCommand(argc, argv, out, err);
     // A full disk or a closed pipe on stdout must not pass for success (> /dev/full).
     errno = 0;

@@ -1,7 +1,13 @@
 // nnlens-cli grad: the loss of a network on a data file and its gradients.
 #include "command.hpp"
 
+#include <cmath>
+#include <cstdint>
+#include <cstdio>
+#include <string>
+
 #include "core/backward.hpp"
+#include "core/loss.hpp"
 #include "core/network_io.hpp"
 
 namespace nnlens::cli {
@@ -18,6 +24,30 @@ int runGrad(const Args& a, Io& io) {
     checkData(net, data, loss, dataPath);
 
     const Gradients g = backend->gradients(net, data, loss);
+    // A loss past float range has no gradient to print (it printed "loss": null, exit 0; #19).
+    if (!std::isfinite(g.loss)) {
+        std::string why = "a term overflows 32-bit floats (at most 3.4e38)";
+        if (loss.loss == Loss::Chi2 && data.hasSigma()) {
+            char sigma[32];
+            std::snprintf(sigma, sizeof sigma, "%g", static_cast<double>(data.sigma.minCoeff()));
+            why = std::string(
+                      "((out - y) / sigma)^2 overflows 32-bit floats with sigma as small "
+                      "as ") +
+                  sigma;
+        }
+        throw InputError(dataPath + ": the " + std::string(lossName(loss.loss)) + " loss is " +
+                         (std::isnan(g.loss) ? "not a number" : "infinite") + ": " + why);
+    }
+    std::int64_t nonFinite = 0;
+    for (const LayerGradients& lg : g.layers) {
+        for (const Matrix* m : {&lg.dW, &lg.dS, &lg.dOut})
+            nonFinite += static_cast<std::int64_t>((!m->array().isFinite()).count());
+        nonFinite += static_cast<std::int64_t>((!lg.db.array().isFinite()).count());
+    }
+    if (nonFinite > 0) {
+        io.err << "grad: warning: " << nonFinite
+               << " gradient values overflow 32-bit floats (printed as null)\n";
+    }
     Json layers = Json::array();
     for (const LayerGradients& lg : g.layers) {
         layers.push_back(

@@ -34,6 +34,11 @@ namespace nnlens::cli {
 
 namespace {
 
+// "1 value", "3 values".
+std::string valueCount(std::size_t n) {
+    return std::to_string(n) + (n == 1 ? " value" : " values");
+}
+
 constexpr int kMinDpi = 10;
 
 std::optional<double> parseDouble(std::string_view text) {
@@ -146,8 +151,8 @@ std::shared_ptr<const figures::LossHistory> historyOption(const std::string& pat
     const std::vector<float> val = numberList<float>(j, "val_loss", path, false);
     if (train.empty()) throw InputError(path + ": \"train_loss\": the list is empty");
     if (!val.empty() && val.size() != train.size()) {
-        throw InputError(path + ": \"val_loss\": has " + std::to_string(val.size()) +
-                         " values but \"train_loss\" has " + std::to_string(train.size()));
+        throw InputError(path + ": \"val_loss\": has " + valueCount(val.size()) +
+                         " but \"train_loss\" has " + std::to_string(train.size()));
     }
     h->train = nnlens::EpochSeries(train);
     h->val = nnlens::EpochSeries(val);
@@ -162,8 +167,8 @@ std::shared_ptr<const figures::LrScanCurve> scanOption(const std::string& path) 
     s->loss = numberList<float>(j, "loss", path, true);
     if (s->loss.empty()) throw InputError(path + ": \"loss\": the list is empty");
     if (s->lr.size() != s->loss.size()) {
-        throw InputError(path + ": \"lr\": has " + std::to_string(s->lr.size()) +
-                         " values but \"loss\" has " + std::to_string(s->loss.size()));
+        throw InputError(path + ": \"lr\": has " + valueCount(s->lr.size()) + " but \"loss\" has " +
+                         std::to_string(s->loss.size()));
     }
     for (std::size_t i = 0; i < s->lr.size(); ++i) {
         if (!(s->lr[i] > 0.0 && std::isfinite(s->lr[i]))) {

@@ -9,6 +9,7 @@
 
 #include "command.hpp"
 #include "core/network_io.hpp"
+#include "core/shown_text.hpp"
 #include "text/number_text.hpp"
 
 namespace nnlens::cli {
@@ -34,22 +35,6 @@ std::string fit(std::string s, std::size_t width) {
     return s;
 }
 
-// Control characters (ESC, BEL, CR, ...) from a file would steer the terminal: shown as \xNN.
-std::string escapeControls(const std::string& text) {
-    std::string shown;
-    for (const char c : text) {
-        const auto u = static_cast<unsigned char>(c);
-        if (u < 0x20 || u == 0x7f) {
-            char hex[8];
-            std::snprintf(hex, sizeof hex, "\\x%02x", u);
-            shown += hex;
-        } else {
-            shown += c;
-        }
-    }
-    return shown;
-}
-
 // Words of `text` (split at white space) in lines of at most `width`, control characters escaped.
 std::vector<std::string> wrap(const std::string& text, std::size_t width) {
     std::vector<std::string> lines;
@@ -57,7 +42,7 @@ std::vector<std::string> wrap(const std::string& text, std::size_t width) {
     std::string word;
     std::string line;
     while (words >> word) {
-        word = escapeControls(word);
+        word = shownText(word);
         if (!line.empty() && line.size() + 1 + word.size() > width) {
             lines.push_back(line);
             line.clear();
@@ -158,7 +143,7 @@ char mapGlyph(float v, float limit) {
 std::string formatSummary(const Network& net, const std::string& source, const SummaryOptions& opt,
                           Backend& backend) {
     std::ostringstream s;
-    s << escapeControls(net.name.empty() ? source : net.name) << "\n";
+    s << shownText(net.name.empty() ? source : net.name) << "\n";
     for (const std::string& line : wrap(net.description, kColumns - 2))
         s << line << "\n";
     s << "\n";

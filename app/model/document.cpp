@@ -25,6 +25,7 @@
 #include "core/network_io.hpp"
 #include "core/optimizer.hpp"
 #include "core/random.hpp"
+#include "core/shown_text.hpp"
 #include "file_read.hpp"
 #include "text/number_text.hpp"
 
@@ -116,12 +117,12 @@ Document::~Document() {
 // ---- file ------------------------------------------------------------------------------------
 
 QString shownText(const QString& text) {
+    // The same characters as the CLI's messages (core/shown_text.hpp): every one of them is in
+    // the Basic Multilingual Plane, so a surrogate pair never is.
     QString shown;
     shown.reserve(text.size());
     for (const QChar c : text) {
-        const QChar::Category category = c.category();
-        if (category != QChar::Other_Control && category != QChar::Separator_Line &&
-            category != QChar::Separator_Paragraph) {
+        if (!escapedWhenShown(c.unicode())) {
             shown += c;
         } else if (c.unicode() < 0x100) {
             shown += QStringLiteral("\\x%1").arg(c.unicode(), 2, 16, QLatin1Char('0'));

@@ -39,8 +39,12 @@ QByteArray network(const QByteArray& bias, const QByteArray& extra = {}) {
 qsizetype firstControl(const QString& text) {
     for (qsizetype i = 0; i < text.size(); ++i) {
         const QChar::Category c = text[i].category();
+        const char16_t u = text[i].unicode();
+        // Also the bidirectional controls (#19: U+202E turned the recovery prompt around).
+        const bool bidi = u == 0x061C || u == 0x200E || u == 0x200F ||
+                          (u >= 0x202A && u <= 0x202E) || (u >= 0x2066 && u <= 0x2069);
         if (c == QChar::Other_Control || c == QChar::Separator_Line ||
-            c == QChar::Separator_Paragraph) {
+            c == QChar::Separator_Paragraph || bidi) {
             return i;
         }
     }
@@ -286,10 +290,11 @@ class TestHostileFiles : public QObject {
     void controlCharactersAreShownEscaped_data() {
         QTest::addColumn<QString>("path");
         QTest::addColumn<bool>("asPreset");  // a preset shows the network's name in the title
-        const QByteArray text = network(
-            "0",
-            "\"name\":\"\\u001b[2J\\u001b]0;owned\\u0007 net\\r\\n\\u2028x\",\"description\":"
-            "\"\\u001b[31mred\\u001b[0m\\u0007\\r\\u0000 end\",");
+        const QByteArray text =
+            network("0",
+                    "\"name\":\"\\u001b[2J\\u001b]0;owned\\u0007 "
+                    "net\\r\\n\\u2028x\\u202eevil\\u0085\\u009b\","
+                    "\"description\":\"\\u001b[31mred\\u001b[0m\\u0007\\r\\u0000 end\\u2066\",");
         const QString path = make(QStringLiteral("ctl\x1b[2J\x07\r.nnlens.json"), text);
         QTest::newRow("opened as a file") << path << false;
         QTest::newRow("opened as a preset") << path << true;

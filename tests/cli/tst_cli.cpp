@@ -218,6 +218,7 @@ class TestCli : public QObject {
     void failedTrainKeepsExistingFile();
     void trainFromLesson();
     void trainIntoAnotherFolderKeepsTheLessonsData();
+    void controlCharactersFromFilesAreEscaped();
     void trainOptionWins_data();
     void trainOptionWins();
 
@@ -1291,6 +1292,14 @@ void TestCli::badInput_data() {
                        "--loss", "bce",
                        "-o",     "%D/out.json"}
         << "lin.csv: line 4, column y1: loss bce needs targets in [0, 1]" << gridOut;
+    QTest::newRow("grad: a loss past float range (chi2 with sigma 1e-45)")
+        << QStringList{"grad",   "%D/linear.nnlens.json",
+                       "--data", "%D/tiny-sigma.csv",
+                       "--loss", "chi2",
+                       "-o",     "%D/out.json"}
+        << "tiny-sigma.csv: the chi2 loss is infinite: ((out - y) / sigma)^2 overflows 32-bit "
+           "floats with sigma as small as 1.4013e-45"
+        << gridOut;
     QTest::newRow("NaN in CSV") << QStringList{"grad",   "%D/linear.nnlens.json",
                                                "--data", "%D/nan.csv",
                                                "--loss", "mse",
@@ -1580,7 +1589,7 @@ void TestCli::badInput_data() {
         << "fig.png";
     QTest::newRow("history lists of different lengths")
         << (loss + QStringList{"--history", "%D/history-lengths.json"})
-        << "history-lengths.json: \"val_loss\": has 1 values but \"train_loss\" has 2"
+        << "history-lengths.json: \"val_loss\": has 1 value but \"train_loss\" has 2"
         << "fig.png";
     QTest::newRow("--mark-epoch beyond the history")
         << (loss + QStringList{"--history", "%D/history.json", "--mark-epoch", "9"})
@@ -1666,6 +1675,9 @@ void TestCli::badInput() {
             nnlens::Network::initialized(
                 2, {{4096, nnlens::Activation::Tanh}, {1, nnlens::Activation::Tanh}}, 1),
             path("wide.nnlens.json").toStdString());
+    }
+    if (args.contains("%D/tiny-sigma.csv")) {
+        writeFile("tiny-sigma.csv", "x1,x2,y1,sigma\n1,1,5,1e-45\n0,1,2,1\n");
     }
     if (args.contains("%D/many.csv")) {
         QByteArray csv = "x1,x2\n";
@@ -1791,6 +1803,27 @@ void TestCli::trainFromLesson() {
     QVERIFY(out.at("training") == in.at("training"));
     const json plain = json::parse(readFile("b.nnlens.json").toStdString());
     QVERIFY(!plain.contains("data") && !plain.contains("training"));
+}
+
+void TestCli::controlCharactersFromFilesAreEscaped() {
+    // #19 item 10: a lesson's data.file "x<ESC>[2J<CR>y.csv" cleared the screen in train's
+    // message; a name with U+0085, U+2028 and U+202E reached summary's output raw.
+    writeFile("ctl.nnlens.json",
+              QByteArray(kLessonMissingData)
+                  .replace("nope.csv", "x\\u001b[2J\\ry\\u009b.csv")
+                  .replace("\"inputs\": 2,",
+                           "\"inputs\": 2, \"name\": \"a\\u0085b\\u2028c\\u202ed\\u2066e\","));
+    const CliResult train = run({"train", "%D/ctl.nnlens.json", "-o", "%D/out.nnlens.json"});
+    QCOMPARE(train.code, 2);
+    const QString err = QString::fromUtf8(train.err);
+    QVERIFY2(err.contains("x\\x1b[2J\\x0dy\\x9b.csv: cannot open"), qPrintable(err));
+    QVERIFY2(!train.err.contains('\x1b') && !train.err.contains('\r'), train.err.constData());
+    const CliResult summary = run({"summary", "%D/ctl.nnlens.json"});
+    QCOMPARE(summary.code, 0);
+    const QString out = QString::fromUtf8(summary.out);
+    QVERIFY2(out.startsWith("a\\x85b\\u2028c\\u202ed\\u2066e\n"), qPrintable(out));
+    for (const char16_t c : {u'\u0085', u'\u2028', u'\u202e', u'\u2066', u'\u009b'})
+        QVERIFY2(!out.contains(QChar(c)) && !err.contains(QChar(c)), qPrintable(out));
 }
 
 void TestCli::trainIntoAnotherFolderKeepsTheLessonsData() {

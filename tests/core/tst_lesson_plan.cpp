@@ -129,6 +129,25 @@ class TestLessonPlan : public QObject {
         }
     }
 
+    // #19 item 11: a caption is limited in characters, not UTF-8 bytes.
+    void captionLengthCountsCharacters() {
+        std::string cjk;
+        for (int i = 0; i < 6700; ++i)
+            cjk += "\xe5\xad\xa6";  // U+5B66, 3 bytes
+        const nnlens::LessonPlan plan = nnlens::parseLessonPlan(
+            planWith("\"network\": \"a.json\", \"caption\": \"" + cjk + "\""), kTabs);
+        QCOMPARE(plan.steps[0].caption.size(), std::size_t{3 * 6700});
+        try {
+            nnlens::parseLessonPlan(planWith("\"network\": \"a.json\", \"caption\": \"" +
+                                             std::string(20001, 'a') + "\""),
+                                    kTabs);
+            QFAIL("accepted");
+        } catch (const InputError& e) {
+            QCOMPARE(QString::fromUtf8(e.what()),
+                     QString("steps[0].caption: longer than 20000 characters"));
+        }
+    }
+
     void refusesAnOversizedPlan() {
         const std::string big(static_cast<std::size_t>(nnlens::kMaxLessonPlanBytes) + 1, ' ');
         QVERIFY_THROWS_EXCEPTION(InputError, nnlens::parseLessonPlan(big, kTabs));

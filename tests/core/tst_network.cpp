@@ -129,7 +129,7 @@ void TestNetwork::validation_data() {
         << makeNetwork(2, {{2, 4, 3}}) << "layer 1: bias has 3 values but weights have 4 columns";
     QTest::newRow("layer 3 bias too long")
         << makeNetwork(2, {{2, 2, 2}, {2, 2, 2}, {2, 1, 2}})
-        << "layer 3: bias has 2 values but weights have 1 columns";
+        << "layer 3: bias has 2 values but weights have 1 column";
     QTest::newRow("layer with 0 nodes")
         << makeNetwork(2, {{2, 0, 0}}) << "layer 1: has no nodes (weights have 0 columns)";
     QTest::newRow("layer with 4097 nodes")

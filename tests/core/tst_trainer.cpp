@@ -329,6 +329,25 @@ class TestTrainer : public QObject {
             QVERIFY(std::isfinite(l));
     }
 
+    // #19 item 11: an infinite loss before any update is not called a divergence, nor blamed on
+    // the learning rate.
+    void anInfiniteStartingLossSaysWhatIsInfinite() {
+        const Dataset d = line(20);
+        auto session = CpuBackend().startTraining(
+            unit(3e38f, 3e38f), d, {Loss::Mse, Reduction::Mean}, {OptimizerKind::Sgd, 0.01f});
+        TrainConfig cfg;
+        cfg.epochs = 3;
+        cfg.batch = 20;
+        const TrainResult r = train(*session, d.size(), cfg);
+        QVERIFY(r.diverged);
+        QVERIFY2(QString::fromStdString(r.stopReason)
+                     .startsWith("the loss is infinite at step 1 (epoch 1), before any update: "
+                                 "the starting network's outputs on this batch or its targets "
+                                 "overflow 32-bit floats"),
+                 r.stopReason.c_str());
+        QVERIFY(!QString::fromStdString(r.stopReason).contains("try a smaller learning rate"));
+    }
+
     void cancelStopsBetweenSteps() {
         const Dataset d = line(30);
         auto session = CpuBackend().startTraining(unit(0, 0), d, {Loss::Mse, Reduction::Mean},
