@@ -283,6 +283,9 @@ QImage renderFigure(FigureKind kind, const Network& net, const MapSet* maps, QSi
     FigureOptions o = opt;
     o.selected = clampNode(net, opt.selected);
 
+    // A figure rendered from the network alone computes what a live view gets from its
+    // services: the maps, the statistics' trace.
+    if (kind == FigureKind::Stats) o = withStatsTrace(net, std::move(o));
     MapSet computed;
     if (figureNeedsMaps(kind) && maps == nullptr) {
         computed = computeMapSet(net);

@@ -485,10 +485,16 @@ StatsPlotData statsPlotData(const ModuleTrace& t, const StatsPlot& plot, int bin
 std::shared_ptr<const ModuleTrace> statsTrace(const Network& net, const FigureOptions& opt) {
     if (net.layers.empty()) return nullptr;
     if (opt.trace && traceFitsNetwork(*opt.trace, net)) return opt.trace;
+    return nullptr;
+}
+
+FigureOptions withStatsTrace(const Network& net, FigureOptions opt) {
+    if (net.layers.empty() || statsTrace(net, opt)) return opt;
     FlowSource source;
     source.data = opt.data;
     source.samples = defaultFlowSamples(net);
-    return traceFlow(net, source);
+    opt.trace = traceFlow(net, source);
+    return opt;
 }
 
 int StatsLayout::hit(QPointF p) const {
@@ -534,6 +540,10 @@ void paintStats(QPainter& p, const QRectF& rect, const Network& net, const Figur
         return;
     }
     const auto trace = statsTrace(net, opt);
+    if (!trace) {
+        detail::drawNote(p, rect, QStringLiteral("tracing the data flow…"), opt.style);
+        return;
+    }
     const FigureStyle& style = g.style;
     p.save();
     QString title = QStringLiteral("Statistical perspective: N = %1").arg(trace->input(0).rows());
@@ -556,6 +566,10 @@ void paintStatsPlot(QPainter& p, const QRectF& rect, const Network& net, const F
         return;
     }
     const auto trace = statsTrace(net, opt);
+    if (!trace) {
+        detail::drawNote(p, rect, QStringLiteral("tracing the data flow…"), opt.style);
+        return;
+    }
     // A plot alone is designed as matplotlib's 6.4 x 4.8 in figure; text scales with it.
     const FigureStyle style = detail::fittedStyle(opt.style, rect.size(), QSizeF(460.8, 345.6));
     const double margin = style.px(8.0);
@@ -577,7 +591,8 @@ QImage renderStatsPlot(const Network& net, const FigureOptions& opt, int plot, Q
     QPainter p(&img);
     p.setRenderHint(QPainter::Antialiasing, true);
     p.setRenderHint(QPainter::TextAntialiasing, true);
-    paintStatsPlot(p, QRectF(0, 0, size.width(), size.height()), net, opt, plot);
+    paintStatsPlot(p, QRectF(0, 0, size.width(), size.height()), net, withStatsTrace(net, opt),
+                   plot);
     p.end();
     return img;
 }

@@ -68,9 +68,14 @@ struct StatsPlotData {
 // a trace without a loss has no y (count 0).
 StatsPlotData statsPlotData(const ModuleTrace& trace, const StatsPlot& plot, int bins);
 
-// The trace the figure draws: opt.trace when it traced `net`'s shape, else traceFlow() of the
-// figure's defaults (opt.data when it fits, else defaultFlowSamples(net) normal rows, seed 0).
+// The trace the figure draws: opt.trace when it traced `net`'s shape, else null. Painting and
+// hit-testing only read it (#19: they ran a whole trace per paint); a live view gets its trace
+// from the flow service and says "tracing" until it arrives.
 std::shared_ptr<const ModuleTrace> statsTrace(const Network& net, const FigureOptions& opt);
+// For renderers that start from a network alone (renderFigure, renderStatsPlot, the CLI):
+// `opt` with a fitting trace, traceFlow() of the figure's defaults when it had none (opt.data
+// when it fits, else defaultFlowSamples(net) normal rows, seed 0).
+FigureOptions withStatsTrace(const Network& net, FigureOptions opt);
 
 // The page's geometry: one cell per plot (title and axes), shared by painting and mouse hits.
 struct StatsLayout {

@@ -1,6 +1,7 @@
 // Tests of app/figures: every figure drawn, read back as pixels a person would see.
 #include <QFile>
 #include <QImage>
+#include <QPainter>
 #include <QProcess>
 #include <QSet>
 #include <QStandardPaths>
@@ -225,6 +226,7 @@ class TestFigures : public QObject {
     void statsHistogramsMatchBruteForce_data();
     void statsHistogramsMatchBruteForce();
     void statsWeightGradScalesWithTheLossScale();
+    void statsPaintNeverTraces();
     void statsLayoutAndBars();
 };
 
@@ -1714,6 +1716,35 @@ void TestFigures::statsWeightGradScalesWithTheLossScale() {
     QVERIFY(img1.copy(cell) != img100.copy(cell));
     QCOMPARE(img1.copy(layout.cells[1].toAlignedRect()),
              img100.copy(layout.cells[1].toAlignedRect()));
+}
+
+// #19 item 12: painting and hit-testing read the trace they are given and never run one: without
+// a fitting trace the page says it is tracing; renderFigure (a network alone) traces first.
+void TestFigures::statsPaintNeverTraces() {
+    const Network n = preset("statistical-perspective");
+    FigureOptions none;
+    QVERIFY(!statsTrace(n, none));
+    const StatsLayout layout = layoutStats(n, QRectF(0, 0, 1600, 815), none);
+    QVERIFY(!layout.cells.empty());
+    for (const QRectF& axes : layout.axes)
+        QVERIFY(axes.isValid());
+    QImage painted(1600, 815, QImage::Format_ARGB32_Premultiplied);
+    painted.fill(Qt::white);
+    {
+        QPainter p(&painted);
+        paintStats(p, QRectF(0, 0, 1600, 815), n, none);
+    }
+    FigureOptions traced;
+    traced.trace = statsTraceOf(n);
+    // Another network's trace does not fit: not drawn.
+    FigureOptions stale;
+    stale.trace = statsTraceOf(preset("pytorch-primer-8-4-3-2"));
+    QVERIFY(!statsTrace(n, stale));
+    const QImage rendered = renderFigure(FigureKind::Stats, n, nullptr, QSize(1600, 815), none);
+    const QImage withTrace = renderFigure(FigureKind::Stats, n, nullptr, QSize(1600, 815), traced);
+    QCOMPARE(rendered, withTrace);  // renderFigure traced the same defaults
+    QVERIFY(painted != withTrace);  // the note, not the plots
+    QCOMPARE(withStatsTrace(n, none).trace->summaries.size(), traced.trace->summaries.size());
 }
 
 void TestFigures::statsLayoutAndBars() {
