@@ -4,6 +4,7 @@
 // last bit), 1280 x 800, shown and exposed.
 #pragma once
 
+#include <QCoreApplication>
 #include <QMessageBox>
 #include <QTest>
 
@@ -11,6 +12,7 @@
 
 #include "gui/main_window.hpp"
 #include "model/training_controller.hpp"
+#include "widgets/figure_view.hpp"
 
 namespace nnlens::test {
 
@@ -33,6 +35,24 @@ inline bool trainEpoch(model::TrainingController& training) {
 }
 inline bool trainStep(model::TrainingController& training) {
     return training.step() && QTest::qWaitFor([&] { return !training.running(); }, 60000);
+}
+
+// The window after a change of size, font or tab: the posted events handled (layout requests,
+// then the resizes and layout requests they post, then the repaints), a few rounds deep. No
+// sleep: the same on a loaded machine as on an idle one.
+inline void settleLayout(QWidget& window, int rounds = 4) {
+    for (int i = 0; i < rounds; ++i) {
+        QCoreApplication::sendPostedEvents();
+        QCoreApplication::processEvents();
+    }
+    window.repaint();
+}
+
+// The maps of the window's newest request painted.
+inline bool waitForMaps(gui::MainWindow& window, int timeoutMs = 20000) {
+    return QTest::qWaitFor(
+        [&] { return window.graphView()->paintedGeneration() >= window.requestedGeneration(); },
+        timeoutMs);
 }
 
 }  // namespace nnlens::test

@@ -184,8 +184,9 @@ class TestLessonWindow : public QObject {
 
     void aLessonStepAsTheClassSeesIt() {
         QVERIFY(window().openLessonPlan(kNotebook));
-        QVERIFY(window().goToStep(6));  // the quadrant selector, output node selected
-        QTest::qWait(300);              // the maps arrive from their worker
+        QVERIFY(window().goToStep(6));         // the quadrant selector, output node selected
+        QVERIFY(test::waitForMaps(window()));  // the maps arrive from their worker
+        test::settleLayout(window());
         // The caption and its lesson row fit the window: nothing cut off on the right.
         const QRect shown = caption()->rect().translated(caption()->mapTo(&window(), QPoint()));
         QVERIFY(window().rect().contains(shown));

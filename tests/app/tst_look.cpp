@@ -405,7 +405,7 @@ class TestLook : public QObject {
             for (const auto& tab : tabs) {
                 window->showTab(tab.tab);
                 if (tab.tab == QStringLiteral("network")) settle(*window);
-                QTest::qWait(200);
+                test::settleLayout(*window);
                 const QImage img = pixels(tab.view);
                 const QColor corner = QColor(img.pixel(4, 4));
                 QVERIFY2(t == Theme::Dark ? corner.lightness() < 60 : corner == QColor(Qt::white),

@@ -180,14 +180,14 @@ class TestPresentation : public QObject {
         // The maps of this network, not of the one before.
         QTRY_VERIFY(window().graphView()->frame() &&
                     window().graphView()->frame()->generation == window().requestedGeneration());
-        QTest::qWait(50);
+        test::settleLayout(window());
         const auto normal = paintedTexts(window());
         QVERIFY(!normal.empty());
         saveShot(window(), QStringLiteral("normal-%1-%2").arg(tab, QFileInfo(preset).baseName()));
 
         window().setPresentation(true);
         QTRY_COMPARE(window().geometry().size(), screen().size());
-        QTest::qWait(50);
+        test::settleLayout(window());
         const auto shown = paintedTexts(window());
         const double target = window().presentationTextPx();
         QVERIFY2(target >= 24.0 * screen().height() / 1080.0 - 1e-9,
@@ -240,7 +240,7 @@ class TestPresentation : public QObject {
         window().resize(std::min(1100, screen().width()), std::min(760, screen().height()));
         window().findChild<QDockWidget*>(QStringLiteral("trainingDock"))->raise();
         window().findChild<QDockWidget*>(QStringLiteral("layersDock"))->hide();
-        QTest::qWait(50);
+        test::settleLayout(window());
         QVERIFY2(window().frameGeometry().width() <= screen().width(),
                  qPrintable(QString::number(window().frameGeometry().width())));
         const QRect before = window().geometry();
@@ -253,7 +253,7 @@ class TestPresentation : public QObject {
         QTest::keyClick(&window(), Qt::Key_F11);
         QVERIFY(window().presentation());
         QTRY_VERIFY(window().isFullScreen());
-        QTest::qWait(50);
+        test::settleLayout(window());
         QVERIFY2(window().geometry().width() <= screen().width() &&
                      window().geometry().height() <= screen().height(),
                  qPrintable(QStringLiteral("%1 x %2 on a %3 x %4 screen")
@@ -463,7 +463,7 @@ class TestPresentation : public QObject {
         window().document()->setSelection({1, 0});
         for (const bool on : {false, true, false}) {
             window().setPresentation(on);
-            QTest::qWait(50);
+            test::settleLayout(window());
             int checked = 0;
             for (const QLabel* label : window().inspector()->findChildren<QLabel*>()) {
                 if (!label->isVisible() || !label->text().startsWith(QStringLiteral("w from")))

@@ -11,6 +11,7 @@
 
 #include "core/error.hpp"
 #include "core/grid.hpp"
+#include "core/lesson.hpp"
 #include "core/network_io.hpp"
 
 namespace {
@@ -59,6 +60,43 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
             !sameBits(net.layers[i].b, back.layers[i].b)) {
             fail("parameters differ after a round trip", first);
         }
+    }
+
+    // A lesson's "data" and "training" keys (spec section 7), as train and the window read them:
+    // refused with a message, or written back by setLesson and read again to the same lesson.
+    try {
+        const nnlens::Lesson lesson = nnlens::lessonOf(net);
+        nnlens::Network copy = net;
+        nnlens::setLesson(copy, lesson);
+        const nnlens::Lesson again = nnlens::lessonOf(copy);
+        if (again.data.has_value() != lesson.data.has_value() ||
+            again.training.has_value() != lesson.training.has_value()) {
+            fail("setLesson/lessonOf lost a key", first);
+        }
+        if (lesson.training && (again.training->lr != lesson.training->lr ||
+                                again.training->batch != lesson.training->batch ||
+                                again.training->epochs != lesson.training->epochs ||
+                                again.training->seed != lesson.training->seed ||
+                                again.training->loss != lesson.training->loss ||
+                                again.training->optimizer != lesson.training->optimizer)) {
+            fail("training settings differ after setLesson", first);
+        }
+        if (lesson.data &&
+            (again.data->file != lesson.data->file ||
+             again.data->valSplit != lesson.data->valSplit ||
+             again.data->generate.has_value() != lesson.data->generate.has_value())) {
+            fail("data settings differ after setLesson", first);
+        }
+        const std::string withLesson = nnlens::formatNetwork(copy);
+        if (nnlens::formatNetwork(nnlens::parseNetwork(withLesson)) != withLesson) {
+            fail("a lesson's network does not round-trip", withLesson);
+        }
+        // A generated data set within the fuzzer's time: at most 2 000 rows.
+        if (lesson.data && lesson.data->generate && lesson.data->generate->n <= 2000) {
+            (void)nnlens::loadLessonData(*lesson.data, "fuzz.nnlens.json");
+        }
+    } catch (const nnlens::InputError&) {
+        // refused with the place named
     }
 
     // The maps the window and `grid`/`summary`/`render` compute, on a small grid.
