@@ -9,6 +9,7 @@
 #include "core/error.hpp"
 #include "core/file_io.hpp"
 #include "core/limits.hpp"
+#include "core/map_budget.hpp"
 #include "core/network_io.hpp"
 #include "engine/backend_choice.hpp"
 #include "text/number_text.hpp"
@@ -110,17 +111,9 @@ void checkResultSize(double bytes, const std::string& what, const std::string& a
                      advice);
 }
 
-std::int64_t nodeCount(const Network& net) {
-    std::int64_t nodes = 0;
-    for (const Layer& layer : net.layers)
-        nodes += layer.outputs();
-    return nodes;
-}
-
 void checkMapSize(const std::string& command, const Network& net, int n, double bytesPerValue) {
     const auto nodes = static_cast<double>(std::max<std::int64_t>(nodeCount(net), 1));
-    const auto fits =
-        static_cast<std::int64_t>(std::sqrt(kMapMemoryBudget / (bytesPerValue * nodes)));
+    const std::int64_t fits = largestGrid(nodeCount(net), bytesPerValue);
     checkResultSize(static_cast<double>(n) * n * nodes * bytesPerValue,
                     command + ": the maps of " + std::to_string(nodeCount(net)) +
                         " nodes at n = " + std::to_string(n),

@@ -84,7 +84,5 @@ void checkResultSize(double bytes, const std::string& what, const std::string& a
 // The maps of every node of `net` at grid n, `bytesPerValue` bytes a node and point: refused
 // when past the budget, naming the largest --n that fits.
 void checkMapSize(const std::string& command, const Network& net, int n, double bytesPerValue);
-// The nodes of every layer, summed.
-std::int64_t nodeCount(const Network& net);
 
 }  // namespace nnlens::cli

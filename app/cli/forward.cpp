@@ -9,6 +9,7 @@
 #include "core/error.hpp"
 #include "core/forward.hpp"
 #include "core/limits.hpp"
+#include "core/map_budget.hpp"
 #include "core/network_io.hpp"
 
 namespace nnlens::cli {

@@ -22,6 +22,7 @@
 #include "core/lesson.hpp"
 #include "core/limits.hpp"
 #include "core/loss.hpp"
+#include "core/map_budget.hpp"
 #include "core/network_io.hpp"
 #include "core/optimizer.hpp"
 #include "core/random.hpp"
@@ -618,13 +619,10 @@ bool Document::setView(const GridConfig& view) {
     // 2-8-8-8-1 network would need 5 GB, and running out of memory would take the open network
     // with it. The window keeps its maps within kMapMemoryBudget.
     if (m_net.inputs == 2 && view.n != m_net.view.n) {
-        std::int64_t nodes = 0;
-        for (const Layer& layer : m_net.layers)
-            nodes += layer.outputs();
+        const std::int64_t nodes = nodeCount(m_net);
         const double bytes = 12.0 * static_cast<double>(view.n) * view.n * nodes;
         if (bytes > kMapMemoryBudget) {
-            const int fits = static_cast<int>(std::sqrt(
-                kMapMemoryBudget / (12.0 * static_cast<double>(std::max<std::int64_t>(nodes, 1)))));
+            const auto fits = static_cast<int>(largestGrid(nodes, 12.0));
             emit editRefused(
                 QStringLiteral("a grid of %1 points per side needs %2 GB for this network's %3 "
                                "maps; at most %4 fit in %5 GB")

@@ -14,6 +14,7 @@
 #include "core/error.hpp"
 #include "core/file_io.hpp"
 #include "core/limits.hpp"
+#include "core/map_budget.hpp"
 
 namespace nnlens::model {
 
@@ -36,10 +37,8 @@ bool sameConfig(const GridConfig& a, const GridConfig& b) {
 }  // namespace
 
 int largestMapGrid(std::int64_t nodes, double budget) {
-    const double perPoint = 12.0 * static_cast<double>(std::max<std::int64_t>(nodes, 1));
-    return static_cast<int>(std::clamp(std::floor(std::sqrt(budget / perPoint)),
-                                       static_cast<double>(kMinGrid),
-                                       static_cast<double>(kMaxGrid)));
+    return static_cast<int>(
+        std::clamp<std::int64_t>(largestGrid(nodes, 12.0, budget), kMinGrid, kMaxGrid));
 }
 
 MapService::MapService(std::unique_ptr<Backend> backend, QObject* parent)
@@ -157,9 +156,7 @@ void MapService::run() {
                 if (req.maxGrid > 0) cfg.n = std::min(cfg.n, req.maxGrid);
                 // A file's "view": {"grid": 4096} (or a grid that a new layer makes too large)
                 // would take gigabytes: drawn at the grid that fits, and said so (#19).
-                std::int64_t nodes = 0;
-                for (const Layer& layer : net.layers)
-                    nodes += layer.outputs();
+                const std::int64_t nodes = nodeCount(net);
                 const int fits = largestMapGrid(nodes, budget);
                 if (cfg.n > fits) {
                     const double need = 12.0 * cfg.n * cfg.n * static_cast<double>(nodes);
