@@ -121,21 +121,21 @@ void checkGrid(const Network& net, const GridConfig& cfg) {
     checkBins(cfg.bins);
 }
 
+HistogramEdges histogramEdgesOf(float lo, float hi, std::int64_t count, int bins) {
+    if (count == 0) return histogramEdges(0.0, 1.0, bins);  // numpy: "use 0-1"
+    if (lo > hi) return histogramEdges(0.0, 0.0, bins);     // no finite value
+    return histogramEdges(lo, hi, bins);
+}
+
 Histogram histogram(const float* values, std::int64_t count, int bins) {
     checkBins(bins);
     Histogram h;
     h.counts.assign(static_cast<std::size_t>(bins), 0);
-    if (count == 0) {
-        h.min = 0.0;
-        h.max = 1.0;
-        return h;
-    }
-    auto [lo, hi] = block::finiteRange(values, count);
-    if (lo > hi) lo = hi = 0.0f;  // no finite value: an empty histogram around 0
-    const HistogramEdges b = histogramEdges(lo, hi, bins);
+    const auto [lo, hi] = count > 0 ? block::finiteRange(values, count) : block::Range{1.0f, 0.0f};
+    const HistogramEdges b = histogramEdgesOf(lo, hi, count, bins);
     h.min = b.first;
     h.max = b.last;
-    block::countBins(b, values, count, h.counts.data());
+    if (count > 0) block::countBins(b, values, count, h.counts.data());
     return h;
 }
 
@@ -299,9 +299,7 @@ void CpuGridEvaluator::finish(const Network& net, int fromLayer, int node) {
             const auto s = m_maps.s[static_cast<std::size_t>(l)].col(j);
             Histogram& h = m_maps.hist[static_cast<std::size_t>(l)][static_cast<std::size_t>(j)];
             const NodeRange& r = m_ranges[static_cast<std::size_t>(l)][static_cast<std::size_t>(j)];
-            const bool any = r.sLo <= r.sHi;  // else no finite s at all
-            const HistogramEdges binning =
-                histogramEdges(any ? r.sLo : 0.0f, any ? r.sHi : 0.0f, bins);
+            const HistogramEdges binning = histogramEdgesOf(r.sLo, r.sHi, N, bins);
             h.min = binning.first;
             h.max = binning.last;
             h.counts.assign(static_cast<std::size_t>(bins), 0);

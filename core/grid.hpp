@@ -43,6 +43,11 @@ struct HistogramEdges {
     float scale = 0.0f;             // bins / (last - first), for the first guess
 };
 HistogramEdges histogramEdges(double lo, double hi, int bins);
+// The edges for `count` values whose finite ones span [lo, hi] (lo > hi: none is finite), by one
+// rule wherever a histogram is counted (maps on the CPU and the GPU, histogram(), the trace's
+// summaries): numpy.histogram's [0, 1] for no values at all, the finite range as numpy takes it,
+// and [-0.5, 0.5] (the range of a constant 0) when no value is finite, where numpy refuses.
+HistogramEdges histogramEdgesOf(float lo, float hi, std::int64_t count, int bins);
 
 Histogram histogram(const float* values, std::int64_t count, int bins);
 // Null when w = 0.

@@ -47,9 +47,9 @@ TensorSummary summarize(const float* values, std::int64_t count, int bins) {
     checkBins(bins);
     TensorSummary t;
     t.hist.counts.assign(static_cast<std::size_t>(bins), 0);
-    auto [lo, hi] = block::finiteRange(values, count);
+    auto [lo, hi] = count > 0 ? block::finiteRange(values, count) : block::Range{1.0f, 0.0f};
+    const HistogramEdges edges = histogramEdgesOf(lo, hi, count, bins);
     if (lo > hi) lo = hi = 0.0f;  // no finite value (or none at all)
-    const HistogramEdges edges = histogramEdges(lo, hi, bins);
     t.min = lo;
     t.max = hi;
     t.hist.min = edges.first;

@@ -574,7 +574,8 @@ class CudaGridEvaluator final : public GridEvaluator {
             std::vector<float> thresholds, binParams;
             for (int g = r.begin; g < r.end; ++g) {
                 const auto gi = static_cast<std::size_t>(g);
-                edges[gi] = histogramEdges(m_hostRanges[2 * gi], m_hostRanges[2 * gi + 1], bins);
+                edges[gi] =
+                    histogramEdgesOf(m_hostRanges[2 * gi], m_hostRanges[2 * gi + 1], N, bins);
                 const HistogramEdges& e = edges[gi];
                 thresholds.insert(thresholds.end(), e.thresholds.begin(), e.thresholds.end());
                 binParams.insert(binParams.end(), {static_cast<float>(e.first), e.scale,

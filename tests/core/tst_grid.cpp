@@ -5,12 +5,16 @@
 
 #include <QTest>
 
+#include <limits>
+#include <vector>
+
 #include "compare.hpp"
 #include "core/backend.hpp"
 #include "core/binning.hpp"
 #include "core/error.hpp"
 #include "core/grid.hpp"
 #include "core/random.hpp"
+#include "core/trace.hpp"
 #include "reference.hpp"
 
 using namespace nnlens;
@@ -126,6 +130,31 @@ class TestGrid : public QObject {
 
     // A NaN early in the values must not narrow the range of the finite ones (Eigen's default
     // min/max can skip past it and stop short).
+    // #19 item 14: one rule for empty and non-finite inputs wherever a histogram is counted:
+    // numpy's [0, 1] for no values (its "use 0-1"), [-0.5, 0.5] when none is finite.
+    void emptyAndNonFiniteHistogramsShareOneRule() {
+        const Histogram none = histogram(nullptr, 0, 4);
+        QCOMPARE(none.min, 0.0);
+        QCOMPARE(none.max, 1.0);
+        QCOMPARE(none.counts, (std::vector<std::int64_t>{0, 0, 0, 0}));
+        const nnlens::TensorSummary noneTraced = nnlens::summarize(nullptr, 0, 4);
+        QCOMPARE(noneTraced.hist.min, 0.0);
+        QCOMPARE(noneTraced.hist.max, 1.0);
+        const float bad[3] = {std::numeric_limits<float>::quiet_NaN(),
+                              std::numeric_limits<float>::infinity(),
+                              -std::numeric_limits<float>::infinity()};
+        const Histogram nonFinite = histogram(bad, 3, 4);
+        QCOMPARE(nonFinite.min, -0.5);
+        QCOMPARE(nonFinite.max, 0.5);
+        QCOMPARE(nonFinite.counts, (std::vector<std::int64_t>{0, 0, 0, 0}));
+        const nnlens::TensorSummary nonFiniteTraced = nnlens::summarize(bad, 3, 4);
+        QCOMPARE(nonFiniteTraced.hist.min, -0.5);
+        QCOMPARE(nonFiniteTraced.hist.max, 0.5);
+        const HistogramEdges e = histogramEdgesOf(2.0f, 2.0f, 5, 2);
+        QCOMPARE(e.first, 1.5);
+        QCOMPARE(e.last, 2.5);
+    }
+
     void histogramRangeIgnoresNaN() {
         std::vector<float> v;
         for (int i = 0; i < 64; ++i)
