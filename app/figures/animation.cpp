@@ -10,41 +10,14 @@
 #include <QPainter>
 
 #include <algorithm>
-#include <array>
 #include <cstdint>
 #include <unordered_map>
+
+#include "png.hpp"
 
 namespace nnlens::figures {
 
 namespace {
-
-constexpr char kPngSignature[] = "\x89PNG\r\n\x1a\n";
-constexpr int kPngSignatureSize = 8;
-
-// CRC-32 of PNG chunks (ISO 3309, polynomial 0xedb88320), over the type and the data.
-quint32 crc32(const QByteArray& bytes) {
-    static const std::array<quint32, 256> table = [] {
-        std::array<quint32, 256> t{};
-        for (quint32 n = 0; n < 256; ++n) {
-            quint32 c = n;
-            for (int k = 0; k < 8; ++k)
-                c = (c & 1u) ? 0xedb88320u ^ (c >> 1) : c >> 1;
-            t[n] = c;
-        }
-        return t;
-    }();
-    quint32 c = 0xffffffffu;
-    for (const char ch : bytes)
-        c = table[(c ^ static_cast<quint8>(ch)) & 0xffu] ^ (c >> 8);
-    return c ^ 0xffffffffu;
-}
-
-void putU32(QByteArray& out, quint32 v) {
-    out.append(static_cast<char>((v >> 24) & 0xffu));
-    out.append(static_cast<char>((v >> 16) & 0xffu));
-    out.append(static_cast<char>((v >> 8) & 0xffu));
-    out.append(static_cast<char>(v & 0xffu));
-}
 
 void putU16(QByteArray& out, quint16 v) {
     out.append(static_cast<char>((v >> 8) & 0xffu));
@@ -56,63 +29,21 @@ void putLe16(QByteArray& out, int v) {
     out.append(static_cast<char>((v >> 8) & 0xff));
 }
 
-quint32 getU32(const QByteArray& in, qsizetype at) {
-    return (quint32(quint8(in[at])) << 24) | (quint32(quint8(in[at + 1])) << 16) |
-           (quint32(quint8(in[at + 2])) << 8) | quint32(quint8(in[at + 3]));
-}
-
-QByteArray chunk(const char* type, const QByteArray& data) {
-    QByteArray out;
-    putU32(out, static_cast<quint32>(data.size()));
-    QByteArray body(type, 4);
-    body += data;
-    out += body;
-    putU32(out, crc32(body));
-    return out;
-}
-
-struct Chunk {
-    QByteArray type;
-    QByteArray data;
-};
-
-// The chunks of a PNG file (Qt's own output: well formed).
-std::vector<Chunk> pngChunks(const QByteArray& png) {
-    std::vector<Chunk> chunks;
-    qsizetype at = kPngSignatureSize;
-    while (at + 12 <= png.size()) {
-        const auto length = static_cast<qsizetype>(getU32(png, at));
-        if (at + 12 + length > png.size()) break;
-        chunks.push_back({png.mid(at + 4, 4), png.mid(at + 8, length)});
-        at += 12 + length;
-    }
-    return chunks;
-}
-
 // fcTL: the frame's region (the whole image), its delay in ms, dispose none, blend source.
 QByteArray frameControl(quint32 sequence, QSize size, int delayMs) {
     QByteArray d;
-    putU32(d, sequence);
-    putU32(d, static_cast<quint32>(size.width()));
-    putU32(d, static_cast<quint32>(size.height()));
-    putU32(d, 0);  // x offset
-    putU32(d, 0);  // y offset
+    png::appendU32(d, sequence);
+    png::appendU32(d, static_cast<quint32>(size.width()));
+    png::appendU32(d, static_cast<quint32>(size.height()));
+    png::appendU32(d, 0);  // x offset
+    png::appendU32(d, 0);  // y offset
     putU16(d, static_cast<quint16>(std::clamp(delayMs, 0, 65535)));
     putU16(d, 1000);  // delay denominator: ms
     d.append('\0');   // dispose_op: none
     d.append('\0');   // blend_op: source
-    return chunk("fcTL", d);
-}
-
-bool opaque(const QImage& image) {
-    if (!image.hasAlphaChannel()) return true;
-    const QImage argb = image.convertToFormat(QImage::Format_ARGB32);
-    for (int y = 0; y < argb.height(); ++y) {
-        const auto* line = reinterpret_cast<const QRgb*>(argb.constScanLine(y));
-        for (int x = 0; x < argb.width(); ++x)
-            if (qAlpha(line[x]) != 255) return false;
-    }
-    return true;
+    QByteArray out;
+    png::appendChunk(out, "fcTL", d);
+    return out;
 }
 
 // ---- GIF ---------------------------------------------------------------------------------
@@ -476,27 +407,28 @@ bool AnimationWriter::addFrame(const QImage& frame, QString* error) {
 }
 
 bool AnimationWriter::addApng(const QImage& frame, QString* error) {
-    if (m_written == 0) m_pngFormat = opaque(frame) ? QImage::Format_RGB32 : QImage::Format_ARGB32;
-    QByteArray png;
+    if (m_written == 0)
+        m_pngFormat = png::opaque(frame) ? QImage::Format_RGB32 : QImage::Format_ARGB32;
+    QByteArray encoded;
     {
-        QBuffer buffer(&png);
+        QBuffer buffer(&encoded);
         buffer.open(QIODevice::WriteOnly);
         if (!frame.convertToFormat(m_pngFormat).save(&buffer, "PNG")) {
             return fail(QObject::tr("%1: frame %2 could not be encoded").arg(m_path).arg(m_written),
                         error);
         }
     }
-    const std::vector<Chunk> chunks = pngChunks(png);
+    const std::vector<png::Chunk> chunks = png::chunks(encoded);
     QByteArray ihdr;
     QByteArray data;    // all IDAT payloads: one zlib stream
     QByteArray before;  // frame 0's chunks between IHDR and the image data (pHYs, ...)
-    for (const Chunk& c : chunks) {
+    for (const png::Chunk& c : chunks) {
         if (c.type == "IHDR") {
             ihdr = c.data;
         } else if (c.type == "IDAT") {
             data += c.data;
         } else if (data.isEmpty() && c.type != "IEND") {
-            before += chunk(c.type.constData(), c.data);
+            png::appendChunk(before, c.type.constData(), c.data);
         }
     }
     if (ihdr.isEmpty() || data.isEmpty()) {
@@ -507,15 +439,15 @@ bool AnimationWriter::addApng(const QImage& frame, QString* error) {
     QByteArray out;
     if (m_written == 0) {
         m_ihdr = ihdr;
-        out.append(kPngSignature, kPngSignatureSize);
-        out += chunk("IHDR", ihdr);
+        out.append(png::kSignature, png::kSignatureSize);
+        png::appendChunk(out, "IHDR", ihdr);
         QByteArray actl;
-        putU32(actl, static_cast<quint32>(m_count));
-        putU32(actl, 0);  // num_plays: loop forever
-        out += chunk("acTL", actl);
+        png::appendU32(actl, static_cast<quint32>(m_count));
+        png::appendU32(actl, 0);  // num_plays: loop forever
+        png::appendChunk(out, "acTL", actl);
         out += before;
         out += frameControl(m_sequence++, m_size, delay);
-        out += chunk("IDAT", data);
+        png::appendChunk(out, "IDAT", data);
     } else {
         if (ihdr != m_ihdr) {
             return fail(QObject::tr("%1: frame %2 was encoded differently from the first")
@@ -525,9 +457,9 @@ bool AnimationWriter::addApng(const QImage& frame, QString* error) {
         }
         out += frameControl(m_sequence++, m_size, delay);
         QByteArray fdat;
-        putU32(fdat, m_sequence++);
+        png::appendU32(fdat, m_sequence++);
         fdat += data;
-        out += chunk("fdAT", fdat);
+        png::appendChunk(out, "fdAT", fdat);
     }
     return write(out, error);
 }
@@ -572,8 +504,11 @@ bool AnimationWriter::finish(QString* error) {
         m_sequenceFiles.clear();
         return true;
     }
-    const QByteArray tail =
-        m_format == AnimationFormat::Apng ? chunk("IEND", {}) : QByteArray(1, '\x3b');
+    QByteArray tail(1, '\x3b');  // GIF's trailer
+    if (m_format == AnimationFormat::Apng) {
+        tail.clear();
+        png::appendChunk(tail, "IEND", nullptr, 0);
+    }
     if (!write(tail, error)) return false;
     if (!m_file->commit()) {
         return fail(

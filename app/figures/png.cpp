@@ -42,19 +42,41 @@ std::uint32_t crc32(const char* data, qsizetype n, std::uint32_t crc) {
     return crc;
 }
 
-void appendBigEndian(QByteArray& out, std::uint32_t v) {
+}  // namespace
+
+namespace png {
+
+void appendU32(QByteArray& out, std::uint32_t v) {
     const char bytes[4] = {static_cast<char>(v >> 24), static_cast<char>(v >> 16),
                            static_cast<char>(v >> 8), static_cast<char>(v)};
     out.append(bytes, 4);
 }
 
 void appendChunk(QByteArray& out, const char type[4], const char* data, qsizetype size) {
-    appendBigEndian(out, static_cast<std::uint32_t>(size));
+    appendU32(out, static_cast<std::uint32_t>(size));
     const qsizetype start = out.size();
     out.append(type, 4);
-    out.append(data, size);
+    if (size > 0) out.append(data, size);
     const std::uint32_t crc = crc32(out.constData() + start, size + 4, 0xffffffffu);
-    appendBigEndian(out, crc ^ 0xffffffffu);
+    appendU32(out, crc ^ 0xffffffffu);
+}
+
+std::vector<Chunk> chunks(const QByteArray& file) {
+    const auto u32 = [&](qsizetype at) {
+        return (std::uint32_t(std::uint8_t(file[at])) << 24) |
+               (std::uint32_t(std::uint8_t(file[at + 1])) << 16) |
+               (std::uint32_t(std::uint8_t(file[at + 2])) << 8) |
+               std::uint32_t(std::uint8_t(file[at + 3]));
+    };
+    std::vector<Chunk> out;
+    qsizetype at = kSignatureSize;
+    while (at + 12 <= file.size()) {
+        const auto length = static_cast<qsizetype>(u32(at));
+        if (length > file.size() - at - 12) break;
+        out.push_back({file.mid(at + 4, 4), file.mid(at + 8, length)});
+        at += 12 + length;
+    }
+    return out;
 }
 
 bool opaque(const QImage& img) {
@@ -71,6 +93,10 @@ bool opaque(const QImage& img) {
     }
     return true;
 }
+
+}  // namespace png
+
+namespace {
 
 // Qt's writer, row by row: for images whose rows would not fit the memory comfortably at once.
 QByteArray encodeWithQt(const QImage& img) {
@@ -91,7 +117,7 @@ constexpr qsizetype kMaxRawBytes = qsizetype(256) << 20;
 
 QByteArray encodePng(const QImage& image) {
     if (image.isNull()) return {};
-    const bool alpha = !opaque(image);
+    const bool alpha = !png::opaque(image);
     const int w = image.width();
     const int h = image.height();
     const int channels = alpha ? 4 : 3;
@@ -132,25 +158,25 @@ QByteArray encodePng(const QImage& image) {
     const QByteArray zlib = qCompress(raw, kZlibLevel);
     if (zlib.size() <= 4) return {};
 
-    QByteArray png;
-    png.reserve(zlib.size() + 128);
-    png.append("\x89PNG\r\n\x1a\n", 8);
+    QByteArray file;
+    file.reserve(zlib.size() + 128);
+    file.append(png::kSignature, png::kSignatureSize);
     QByteArray ihdr;
-    appendBigEndian(ihdr, static_cast<std::uint32_t>(w));
-    appendBigEndian(ihdr, static_cast<std::uint32_t>(h));
+    png::appendU32(ihdr, static_cast<std::uint32_t>(w));
+    png::appendU32(ihdr, static_cast<std::uint32_t>(h));
     const char header[5] = {8, static_cast<char>(alpha ? 6 : 2), 0, 0, 0};  // 8 bit, RGB(A)
     ihdr.append(header, 5);
-    appendChunk(png, "IHDR", ihdr.constData(), ihdr.size());
+    png::appendChunk(file, "IHDR", ihdr.constData(), ihdr.size());
     if (img.dotsPerMeterX() > 0 && img.dotsPerMeterY() > 0) {
         QByteArray phys;
-        appendBigEndian(phys, static_cast<std::uint32_t>(img.dotsPerMeterX()));
-        appendBigEndian(phys, static_cast<std::uint32_t>(img.dotsPerMeterY()));
+        png::appendU32(phys, static_cast<std::uint32_t>(img.dotsPerMeterX()));
+        png::appendU32(phys, static_cast<std::uint32_t>(img.dotsPerMeterY()));
         phys.append(char(1));  // unit: the metre
-        appendChunk(png, "pHYs", phys.constData(), phys.size());
+        png::appendChunk(file, "pHYs", phys.constData(), phys.size());
     }
-    appendChunk(png, "IDAT", zlib.constData() + 4, zlib.size() - 4);
-    appendChunk(png, "IEND", nullptr, 0);
-    return png;
+    png::appendChunk(file, "IDAT", zlib.constData() + 4, zlib.size() - 4);
+    png::appendChunk(file, "IEND", nullptr, 0);
+    return file;
 }
 
 }  // namespace nnlens::figures

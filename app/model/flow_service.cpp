@@ -1,8 +1,6 @@
-// FlowService: one worker thread, a single pending request under a mutex (the newest replaces an
-// older one not yet started), each trace sent by a queued signal.
+// FlowService: a LatestWorker traces the newest request; each trace is sent by a queued signal.
 #include "flow_service.hpp"
 
-#include <algorithm>
 #include <chrono>
 #include <exception>
 #include <new>
@@ -15,83 +13,47 @@ namespace nnlens::model {
 
 FlowService::FlowService(QObject* parent) : QObject(parent) {
     qRegisterMetaType<std::shared_ptr<const FlowFrame>>();
-    m_thread = std::thread([this] { run(); });
+    m_worker.start(&FlowService::trace, [this](std::shared_ptr<const FlowFrame> frame) {
+        emit traced(std::move(frame));
+    });
 }
 
 FlowService::~FlowService() {
-    {
-        std::lock_guard lock(m_mutex);
-        m_stop = true;
-    }
-    m_wake.notify_all();
-    m_thread.join();
-    m_done.notify_all();
+    m_worker.stop();
 }
 
 std::uint64_t FlowService::request(const Network& net, const figures::FlowSource& source) {
-    Request next{net, source, 0};  // copied outside the lock
-    std::uint64_t generation = 0;
-    {
-        std::lock_guard lock(m_mutex);
-        generation = ++m_nextGeneration;
-        next.generation = generation;
-        m_pending = std::move(next);
-    }
-    m_wake.notify_one();
-    return generation;
+    return m_worker.submit(Request{net, source});  // copied outside the worker's lock
 }
 
 std::uint64_t FlowService::requested() const {
-    std::lock_guard lock(m_mutex);
-    return m_nextGeneration;
+    return m_worker.requested();
 }
 
 std::shared_ptr<const FlowFrame> FlowService::latest() const {
-    std::lock_guard lock(m_mutex);
-    return m_latest;
+    return m_worker.latest();
 }
 
 bool FlowService::waitFor(std::uint64_t generation, int timeoutMs) {
-    std::unique_lock lock(m_mutex);
-    return m_done.wait_for(lock, std::chrono::milliseconds(timeoutMs), [&] {
-        return m_doneGeneration >= generation || m_stop;
-    }) && m_doneGeneration >= generation;
+    return m_worker.waitFor(generation, timeoutMs);
 }
 
-void FlowService::run() {
-    for (;;) {
-        Request req;
-        {
-            std::unique_lock lock(m_mutex);
-            m_wake.wait(lock, [&] { return m_stop || m_pending.has_value(); });
-            if (m_stop) return;
-            req = std::move(*m_pending);
-            m_pending.reset();
-        }
-        const auto start = std::chrono::steady_clock::now();
-        auto frame = std::make_shared<FlowFrame>();
-        frame->generation = req.generation;
-        try {
-            frame->trace = figures::traceFlow(req.net, req.source);
-        } catch (const InputError& e) {
-            frame->error = QString::fromUtf8(e.what());
-        } catch (const std::bad_alloc&) {
-            frame->error = QStringLiteral("not enough memory for the trace (try a smaller N)");
-        } catch (const std::exception& e) {
-            frame->error = QString::fromUtf8(e.what());
-        }
-        frame->traceMs =
-            std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start)
-                .count();
-        std::shared_ptr<const FlowFrame> done = std::move(frame);
-        {
-            std::lock_guard lock(m_mutex);
-            m_latest = done;
-            m_doneGeneration = std::max(m_doneGeneration, req.generation);
-        }
-        m_done.notify_all();
-        emit traced(done);
+std::shared_ptr<const FlowFrame> FlowService::trace(Request& req, std::uint64_t generation) {
+    const auto start = std::chrono::steady_clock::now();
+    auto frame = std::make_shared<FlowFrame>();
+    frame->generation = generation;
+    try {
+        frame->trace = figures::traceFlow(req.net, req.source);
+    } catch (const InputError& e) {
+        frame->error = QString::fromUtf8(e.what());
+    } catch (const std::bad_alloc&) {
+        frame->error = QStringLiteral("not enough memory for the trace (try a smaller N)");
+    } catch (const std::exception& e) {
+        frame->error = QString::fromUtf8(e.what());
     }
+    frame->traceMs =
+        std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
+    return frame;
 }
 
 }  // namespace nnlens::model

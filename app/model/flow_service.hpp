@@ -7,14 +7,11 @@
 #include <QObject>
 #include <QString>
 
-#include <condition_variable>
 #include <memory>
-#include <mutex>
-#include <optional>
-#include <thread>
 
 #include "core/network.hpp"
 #include "figures/figures.hpp"
+#include "latest_worker.hpp"
 
 namespace nnlens::model {
 
@@ -44,23 +41,13 @@ class FlowService : public QObject {
     void traced(std::shared_ptr<const nnlens::model::FlowFrame> frame);
 
   private:
-    void run();
-
     struct Request {
         Network net;
         figures::FlowSource source;
-        std::uint64_t generation = 0;
     };
+    static std::shared_ptr<const FlowFrame> trace(Request& req, std::uint64_t generation);
 
-    mutable std::mutex m_mutex;
-    std::condition_variable m_wake;
-    std::condition_variable m_done;
-    std::optional<Request> m_pending;
-    bool m_stop = false;
-    std::uint64_t m_nextGeneration = 0;
-    std::uint64_t m_doneGeneration = 0;
-    std::shared_ptr<const FlowFrame> m_latest;
-    std::thread m_thread;
+    LatestWorker<Request, FlowFrame> m_worker;
 };
 
 }  // namespace nnlens::model

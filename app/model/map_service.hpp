@@ -4,17 +4,16 @@
 
 #include <QObject>
 
-#include <condition_variable>
 #include <memory>
 #include <mutex>
 #include <optional>
-#include <thread>
 
 #include "core/backend.hpp"
 #include "core/limits.hpp"
 #include "core/network.hpp"
 #include "document.hpp"
 #include "figures/map_set.hpp"
+#include "latest_worker.hpp"
 
 namespace nnlens::model {
 
@@ -68,31 +67,31 @@ class MapService : public QObject {
     void failed(const QString& message);
 
   private:
-    void run();
-
     struct Request {
         Network net;
         EditHint hint;
         std::optional<float> fixedLimit;
-        std::uint64_t generation = 0;
         int maxGrid = 0;
     };
+    // On the worker: the frame of `req`, updating the maps it keeps from the last one.
+    std::shared_ptr<const MapFrame> compute(Request& req, std::uint64_t generation);
 
-    mutable std::mutex m_mutex;
-    std::condition_variable m_wake;
-    std::condition_variable m_done;
-    std::optional<Request> m_pending;
+    // Guards the settings below, which the worker reads before each request.
+    mutable std::mutex m_settingsMutex;
     std::unique_ptr<Backend> m_backend;  // the worker's engine; swapped only by the worker
     // setBackend()'s engine, taken over by the worker before its next request (the evaluator
     // made by the old engine is destroyed first, so it never outlives its backend).
     std::unique_ptr<Backend> m_nextBackend;
     bool m_backendChanged = true;
-    bool m_stop = false;
     double m_budget = kMapMemoryBudget;
-    std::uint64_t m_nextGeneration = 0;
-    std::uint64_t m_doneGeneration = 0;
-    std::shared_ptr<const MapFrame> m_latest;
-    std::thread m_thread;
+
+    // The worker's own state, touched by compute() only.
+    std::unique_ptr<GridEvaluator> m_evaluator;
+    figures::MapSet m_maps;  // each frame gets a copy
+    GridConfig m_lastConfig;
+    bool m_haveMaps = false;  // the evaluator holds the maps of the last processed network
+
+    LatestWorker<Request, MapFrame> m_worker;  // last: stopped before the state above goes
 };
 
 }  // namespace nnlens::model

@@ -4,13 +4,16 @@
 #include <QSignalSpy>
 #include <QTest>
 
+#include <atomic>
 #include <memory>
+#include <mutex>
 #include <optional>
 #include <vector>
 
 #include "core/backend.hpp"
 #include "core/network_io.hpp"
 #include "figures/map_set.hpp"
+#include "model/latest_worker.hpp"
 #include "model/map_service.hpp"
 
 using namespace nnlens;
@@ -100,6 +103,7 @@ class TestMapService : public QObject {
     Q_OBJECT
 
   private slots:
+    void latestWorkerComputesTheNewestOnly();
     void firstFrame();
     void partialUpdate_data();
     void partialUpdate();
@@ -113,6 +117,57 @@ class TestMapService : public QObject {
     void setBackend();
     void destroyWhileBusy();
 };
+
+// The worker under both services: while one request computes, later ones replace each other
+// (merged), so only the first and the newest are computed; waitFor sees each generation.
+void TestMapService::latestWorkerComputesTheNewestOnly() {
+    struct Req {
+        int value = 0;
+        int merged = 0;  // how many older requests were folded in
+    };
+    struct Out {
+        int value = 0;
+        int merged = 0;
+        std::uint64_t generation = 0;
+    };
+    std::mutex gate;
+    std::atomic<int> started{0};
+    std::vector<Out> delivered;
+    std::mutex deliveredMutex;
+    std::unique_lock hold(gate);
+    {
+        LatestWorker<Req, Out> worker;
+        worker.start(
+            [&](Req& r, std::uint64_t generation) {
+                ++started;
+                std::lock_guard wait(gate);  // held by the test until the requests are queued
+                return std::make_shared<const Out>(Out{r.value, r.merged, generation});
+            },
+            [&](std::shared_ptr<const Out> out) {
+                std::lock_guard lock(deliveredMutex);
+                delivered.push_back(*out);
+            },
+            [](const Req& older, Req& newer) { newer.merged += older.merged + 1; });
+        QCOMPARE(worker.submit(Req{1}), std::uint64_t(1));
+        QTRY_COMPARE(started.load(), 1);  // computing request 1, blocked on the gate
+        worker.submit(Req{2});
+        worker.submit(Req{3});
+        const std::uint64_t last = worker.submit(Req{4});
+        QCOMPARE(last, std::uint64_t(4));
+        QCOMPARE(worker.requested(), std::uint64_t(4));
+        QVERIFY(!worker.waitFor(1, 50));  // still blocked
+        hold.unlock();
+        QVERIFY(worker.waitFor(last, 5000));
+        QCOMPARE(worker.latest()->value, 4);
+        QCOMPARE(started.load(), 2);
+    }  // the destructor joins the thread
+    QCOMPARE(delivered.size(), std::size_t(2));
+    QCOMPARE(delivered[0].value, 1);
+    QCOMPARE(delivered[0].generation, std::uint64_t(1));
+    QCOMPARE(delivered[1].value, 4);
+    QCOMPARE(delivered[1].merged, 2);  // 2 and 3 folded into 4
+    QCOMPARE(delivered[1].generation, std::uint64_t(4));
+}
 
 void TestMapService::firstFrame() {
     MapService service;
