@@ -8,9 +8,9 @@
 #include <cmath>
 #include <string>
 
+#include "axes.hpp"
 #include "core/error.hpp"
 #include "core/grid.hpp"
-#include "paint_util.hpp"
 #include "stats_figure.hpp"
 #include "text/number_text.hpp"
 

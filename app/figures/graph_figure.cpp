@@ -7,7 +7,9 @@
 #include <optional>
 #include <vector>
 
+#include "axes.hpp"
 #include "figures.hpp"
+#include "map_cell.hpp"
 #include "paint_util.hpp"
 #include "points.hpp"
 

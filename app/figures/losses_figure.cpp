@@ -8,6 +8,7 @@
 #include <cmath>
 #include <vector>
 
+#include "axes.hpp"
 #include "core/backward.hpp"
 #include "figures.hpp"
 #include "paint_util.hpp"

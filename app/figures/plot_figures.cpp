@@ -7,6 +7,7 @@
 #include <cmath>
 #include <vector>
 
+#include "axes.hpp"
 #include "figures.hpp"
 #include "heatmap.hpp"
 #include "paint_util.hpp"

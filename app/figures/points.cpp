@@ -9,8 +9,10 @@
 #include <algorithm>
 #include <cmath>
 
+#include "axes.hpp"
 #include "core/forward.hpp"
 #include "core/metrics.hpp"
+#include "map_cell.hpp"
 #include "paint_util.hpp"
 #include "text/number_text.hpp"
 

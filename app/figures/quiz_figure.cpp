@@ -6,6 +6,7 @@
 #include <random>
 
 #include "figures.hpp"
+#include "map_cell.hpp"
 #include "paint_util.hpp"
 #include "text/number_text.hpp"
 

@@ -12,6 +12,7 @@
 #include <limits>
 #include <tuple>
 
+#include "axes.hpp"
 #include "core/error.hpp"
 #include "core/limits.hpp"
 #include "paint_util.hpp"

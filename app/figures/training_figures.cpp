@@ -8,6 +8,7 @@
 #include <cmath>
 #include <numeric>
 
+#include "axes.hpp"
 #include "core/forward.hpp"
 #include "figures.hpp"
 #include "paint_util.hpp"

@@ -5,7 +5,9 @@
 #include <algorithm>
 #include <cmath>
 
+#include "axes.hpp"
 #include "figures.hpp"
+#include "map_cell.hpp"
 #include "paint_util.hpp"
 #include "points.hpp"
 

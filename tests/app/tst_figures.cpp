@@ -17,6 +17,7 @@
 #include "core/network_io.hpp"
 #include "core/trace.hpp"
 #include "core/trainer.hpp"
+#include "figures/axes.hpp"
 #include "figures/figures.hpp"
 #include "figures/paint_util.hpp"
 #include "figures/png.hpp"

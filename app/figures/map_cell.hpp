@@ -1,0 +1,32 @@
+// Private painting helpers for one node's map cell: the image, the s = 0 line and weight arrow of
+// a first-layer node, the histogram overlay of deeper nodes, the label and the selection frame.
+#pragma once
+
+#include <QPainter>
+#include <QRectF>
+
+#include "axes.hpp"
+#include "figures.hpp"
+
+namespace nnlens::figures::detail {
+
+// One node's map in `rect` (square): the image (origin='lower', no smoothing), the s = 0 line and
+// the weight arrow for a first-layer node, the histogram overlay for deeper nodes when
+// `histograms`, and the LYRi-NODEj label when `label`.
+struct MapCell {
+    int layer = 0;
+    int node = 0;
+    bool histograms = true;
+    bool label = true;
+    bool arrow = true;  // the weight arrow of a first-layer node (the s = 0 line stays)
+    double labelPixels = 16.0;
+};
+void drawMapCell(QPainter& p, const QRectF& rect, const Network& net, const MapSet& maps,
+                 const MapCell& cell, const FigureStyle& style);
+// The LYRi-NODEj label of a map cell (drawMapCell draws it when cell.label; a caller that draws
+// over the map draws the label afterwards, so it stays readable).
+void drawMapLabel(QPainter& p, const QRectF& rect, const MapCell& cell, const FigureStyle& style);
+// The frame of the selected node's map.
+void drawSelection(QPainter& p, const QRectF& rect, const FigureStyle& style);
+
+}  // namespace nnlens::figures::detail
