@@ -6,12 +6,14 @@
 #include <QAction>
 #include <QCoreApplication>
 #include <QDir>
+#include <QFontInfo>
 #include <QProcess>
 #include <QSettings>
 #include <QStandardPaths>
 #include <QTemporaryDir>
 #include <QTest>
 
+#include <algorithm>
 #include <cmath>
 #include <memory>
 
@@ -71,6 +73,22 @@ QString cliRender(const QString& net, const QString& out, const QStringList& ext
     if (!p.waitForFinished(60000)) return QStringLiteral("timeout");
     if (p.exitCode() != 0) return QString::fromUtf8(p.readAllStandardError());
     return {};
+}
+
+// The share of pixels of `a` and `b` (same size) that differ by more than `levels` in a channel.
+double offPixelShare(const QImage& a, const QImage& b, int levels) {
+    qint64 off = 0;
+    for (int y = 0; y < a.height(); ++y) {
+        const auto* ra = reinterpret_cast<const QRgb*>(a.constScanLine(y));
+        const auto* rb = reinterpret_cast<const QRgb*>(b.constScanLine(y));
+        for (int x = 0; x < a.width(); ++x) {
+            const int d = std::max({std::abs(qRed(ra[x]) - qRed(rb[x])),
+                                    std::abs(qGreen(ra[x]) - qGreen(rb[x])),
+                                    std::abs(qBlue(ra[x]) - qBlue(rb[x]))});
+            if (d > levels) ++off;
+        }
+    }
+    return static_cast<double>(off) / (static_cast<double>(a.width()) * a.height());
 }
 
 }  // namespace
@@ -274,32 +292,55 @@ class TestMapLayout : public QObject {
         }
     }
 
-    // The notebook's layout is the default and draws exactly what it drew before the layouts
-    // came (PNGs rendered by the previous nnlens-cli, 640 x 480, dpi 100).
+    // The notebook's layout is the default and draws what it drew before the layouts came (PNGs
+    // rendered by the previous nnlens-cli, 640 x 480, dpi 100). Default and --map-layout notebook
+    // agree pixel for pixel; against the committed PNG the comparison allows what the system's
+    // instruction set changes (a colour level) and hinting leaves of glyph edges: at most 2 % of
+    // the pixels off by more than 24 levels. A layout change is far above that: the Fill layout
+    // of the same network, the control, must differ in more than 10 %. The PNGs were drawn in
+    // DejaVu Sans (the figures' font; README's fonts-dejavu-core): where the system has no such
+    // font the comparison with them is skipped, saying so (another font moves the layout by its
+    // text widths: 11 % of the pixels with Nimbus Sans).
     void notebookUnchanged_data() {
         QTest::addColumn<QString>("preset");
-        QTest::addColumn<QStringList>("extra");
-        QTest::newRow("quadrant-selector, default") << kQuadrant << QStringList{};
-        QTest::newRow("quadrant-selector, --map-layout notebook")
-            << kQuadrant << QStringList{"--map-layout", "notebook"};
-        QTest::newRow("spiral-2-8-8-8-1, default") << kSpiral << QStringList{};
+        QTest::newRow("quadrant-selector") << kQuadrant;
+        QTest::newRow("spiral-2-8-8-8-1") << kSpiral;
     }
     void notebookUnchanged() {
         QFETCH(QString, preset);
-        QFETCH(QStringList, extra);
         QTemporaryDir dir;
-        const QString out = dir.filePath(QStringLiteral("graph.png"));
-        const QString error = cliRender(presetFile(preset), out,
-                                        QStringList{"--width", "640", "--height", "480"} + extra);
-        QVERIFY2(error.isEmpty(), qPrintable(error));
-        const QImage expected(QStringLiteral(NNLENS_SOURCE_DIR "/tests/app/map_layout/notebook-") +
-                              preset + QStringLiteral(".png"));
+        const QStringList size{"--width", "640", "--height", "480"};
+        const auto render = [&](const QString& name, const QStringList& extra) {
+            const QString out = dir.filePath(name + QStringLiteral(".png"));
+            const QString error = cliRender(presetFile(preset), out, size + extra);
+            if (!error.isEmpty()) qWarning("%s", qPrintable(error));
+            return QImage(out).convertToFormat(QImage::Format_RGB32);
+        };
+        const QImage byDefault = render(QStringLiteral("default"), {});
+        const QImage notebook = render(QStringLiteral("notebook"), {"--map-layout", "notebook"});
+        const QImage fill = render(QStringLiteral("fill"), {"--map-layout", "fill"});
+        QVERIFY(!byDefault.isNull() && !notebook.isNull() && !fill.isNull());
+        QVERIFY2(byDefault == notebook, "the default layout is not the notebook's");
+
+        const QString family = QFontInfo(figures::FigureStyle{}.font(10.0)).family();
+        if (family != QStringLiteral("DejaVu Sans")) {
+            QSKIP(qPrintable(QStringLiteral("the figures' font here is %1, not DejaVu Sans: the "
+                                            "committed PNGs cannot be compared")
+                                 .arg(family)));
+        }
+        const QImage expected =
+            QImage(QStringLiteral(NNLENS_SOURCE_DIR "/tests/app/map_layout/notebook-") + preset +
+                   QStringLiteral(".png"))
+                .convertToFormat(QImage::Format_RGB32);
         QVERIFY(!expected.isNull());
-        const QImage now(out);
-        QCOMPARE(now.size(), expected.size());
-        QVERIFY2(now.convertToFormat(QImage::Format_ARGB32) ==
-                     expected.convertToFormat(QImage::Format_ARGB32),
-                 "the notebook layout changed");
+        QCOMPARE(notebook.size(), expected.size());
+        QCOMPARE(fill.size(), expected.size());
+        const double changed = offPixelShare(notebook, expected, 24);
+        const double control = offPixelShare(fill, expected, 24);
+        qInfo("%s: %.2f %% of the pixels off the committed PNG (Fill layout: %.2f %%)",
+              qPrintable(preset), 100.0 * changed, 100.0 * control);
+        QVERIFY2(changed <= 0.02, "the notebook layout changed");
+        QVERIFY2(control > 0.10, "the comparison cannot tell a changed layout");
     }
 
     // File > Export draws the view's layout, pixel for pixel as render --map-layout.
