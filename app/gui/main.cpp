@@ -1,6 +1,8 @@
 // nnlens: the window. `nnlens [FILE]` opens FILE (default: the quadrant selector preset).
 #include <QApplication>
+#include <QByteArray>
 #include <QCommandLineParser>
+#include <QCoreApplication>
 #include <QIcon>
 #include <QJsonDocument>
 #include <QTimer>
@@ -13,20 +15,39 @@
 #include "gui_bench.hpp"
 #include "main_window.hpp"
 
-int main(int argc, char** argv) {
-    nnlens::installTempFileCleanup();  // a save cut short by a signal leaves no temporary file
-    // Every map frame allocates 250 KB images and frees those of the frame before, on another
-    // thread. Above glibc's mmap threshold each would be fresh pages (a page fault per 4 KB, a
-    // few ms per frame in a VM); from the heap they are reused.
-    mallopt(M_MMAP_THRESHOLD, 64 * 1024 * 1024);
-    mallopt(M_TRIM_THRESHOLD, 256 * 1024 * 1024);
-    QApplication app(argc, argv);
-    QApplication::setOrganizationName(QStringLiteral("nnlens"));
-    QApplication::setApplicationName(QStringLiteral("nnlens"));
-    QApplication::setApplicationVersion(QStringLiteral(NNLENS_VERSION));
-    QApplication::setWindowIcon(QIcon(QStringLiteral(":/icons/nnlens.svg")));
+namespace {
 
-    QCommandLineParser parser;
+struct Options {
+    QCommandLineOption presentation{QStringLiteral("presentation"),
+                                    QStringLiteral("Start in presentation mode (F11).")};
+    QCommandLineOption backend{QStringLiteral("backend"),
+                               QStringLiteral("Engine: auto (default), cpu or cuda."),
+                               QStringLiteral("name"), QStringLiteral("auto")};
+    QCommandLineOption bench{
+        QStringLiteral("bench"),
+        QStringLiteral("Time slider change to repaint on the 2-8-8-8-1 preset and the "
+                       "Statistics tab on 100-200-100-10 (\"stats\"); print JSON. "
+                       "\"--bench train\": train the spiral lesson with Play at full speed "
+                       "and time it (to 95 % accuracy or 30 s).")};
+    QCommandLineOption benchData{
+        QStringLiteral("data"),
+        QStringLiteral("For --bench train: a CSV to train on instead of the spiral set."),
+        QStringLiteral("csv")};
+    QCommandLineOption frames{QStringLiteral("frames"),
+                              QStringLiteral("Slider steps for --bench (default 200)."),
+                              QStringLiteral("n"), QStringLiteral("200")};
+    QCommandLineOption tab{
+        QStringLiteral("tab"),
+        QStringLiteral("Centre tab: network, activations, softmax, losses, flow, stats or quiz."),
+        QStringLiteral("name"), QStringLiteral("network")};
+    QCommandLineOption benchSeconds{
+        QStringLiteral("bench-seconds"),
+        QStringLiteral("--bench train: how long Play runs (a soak: memory growth, Pause at the "
+                       "end); at least 3"),
+        QStringLiteral("seconds"), QStringLiteral("3")};
+};
+
+void describe(QCommandLineParser& parser, const Options& o) {
     parser.setApplicationDescription(
         QStringLiteral("See how a neural network works: edit it layer by layer and watch every "
                        "node's map live."));
@@ -36,48 +57,86 @@ int main(int argc, char** argv) {
         QStringLiteral("file"),
         QStringLiteral("A network file (*.nnlens.json) or a lesson (*.nnlens-lesson.json, opened "
                        "at its first step); default: the quadrant selector preset."));
-    const QCommandLineOption presentation(QStringLiteral("presentation"),
-                                          QStringLiteral("Start in presentation mode (F11)."));
-    const QCommandLineOption backend(QStringLiteral("backend"),
-                                     QStringLiteral("Engine: auto (default), cpu or cuda."),
-                                     QStringLiteral("name"), QStringLiteral("auto"));
-    const QCommandLineOption bench(
-        QStringLiteral("bench"),
-        QStringLiteral("Time slider change to repaint on the 2-8-8-8-1 preset and the "
-                       "Statistics tab on 100-200-100-10 (\"stats\"); print JSON. "
-                       "\"--bench train\": train the spiral lesson with Play at full speed "
-                       "and time it (to 95 % accuracy or 30 s)."));
-    const QCommandLineOption benchData(
-        QStringLiteral("data"),
-        QStringLiteral("For --bench train: a CSV to train on instead of the spiral set."),
-        QStringLiteral("csv"));
-    const QCommandLineOption frames(QStringLiteral("frames"),
-                                    QStringLiteral("Slider steps for --bench (default 200)."),
-                                    QStringLiteral("n"), QStringLiteral("200"));
-    const QCommandLineOption tab(
-        QStringLiteral("tab"),
-        QStringLiteral("Centre tab: network, activations, softmax, losses, flow, stats or quiz."),
-        QStringLiteral("name"), QStringLiteral("network"));
-    const QCommandLineOption benchSeconds(
-        QStringLiteral("bench-seconds"),
-        QStringLiteral("--bench train: how long Play runs (a soak: memory growth, Pause at the "
-                       "end); at least 3"),
-        QStringLiteral("seconds"), QStringLiteral("3"));
-    parser.addOptions({presentation, backend, bench, benchData, frames, tab, benchSeconds});
+    parser.addOptions(
+        {o.presentation, o.backend, o.bench, o.benchData, o.frames, o.tab, o.benchSeconds});
+}
+
+void nameApplication() {
+    QCoreApplication::setOrganizationName(QStringLiteral("nnlens"));
+    QCoreApplication::setApplicationName(QStringLiteral("nnlens"));
+    QCoreApplication::setApplicationVersion(QStringLiteral(NNLENS_VERSION));
+}
+
+// --help and --version answer without a display: they are answered before the window's
+// QApplication, which aborts where no display can be opened.
+void answerWithoutDisplay(int argc, char** argv) {
+    bool asked = false;
+    for (int i = 1; i < argc; ++i) {
+        const QByteArray a(argv[i]);
+        if (a == "--") break;
+        asked = asked || a == "-h" || a == "-?" || a == "--help" || a == "--help-all" ||
+                a == "-v" || a == "--version";
+    }
+    if (!asked) return;
+    QCoreApplication core(argc, argv);
+    nameApplication();
+    QCommandLineParser parser;
+    Options options;
+    describe(parser, options);
+    // The window's own Qt options (-platform, -style, ...) are not errors here.
+    parser.setOptionsAfterPositionalArgumentsMode(QCommandLineParser::ParseAsOptions);
+    parser.parse(core.arguments());
+    if (parser.isSet(QStringLiteral("version"))) parser.showVersion();  // exits
+    parser.showHelp(0);                                                 // exits
+}
+
+// Where Qt would abort because no display can be opened, a sentence and exit status 1.
+bool displayReachable(int argc, char** argv) {
+    if (qEnvironmentVariableIsSet("QT_QPA_PLATFORM")) return true;
+    for (int i = 1; i < argc; ++i) {
+        const QByteArray a(argv[i]);
+        if (a == "-platform" || a == "--platform" || a.startsWith("-platform=")) return true;
+    }
+    return qEnvironmentVariableIsSet("DISPLAY") || qEnvironmentVariableIsSet("WAYLAND_DISPLAY");
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+    nnlens::installTempFileCleanup();  // a save cut short by a signal leaves no temporary file
+    answerWithoutDisplay(argc, argv);
+    if (!displayReachable(argc, argv)) {
+        std::fprintf(stderr,
+                     "nnlens: no display to open the window on (DISPLAY and WAYLAND_DISPLAY are "
+                     "unset); nnlens-cli works without one\n");
+        return 1;
+    }
+    // Every map frame allocates 250 KB images and frees those of the frame before, on another
+    // thread. Above glibc's mmap threshold each would be fresh pages (a page fault per 4 KB, a
+    // few ms per frame in a VM); from the heap they are reused.
+    mallopt(M_MMAP_THRESHOLD, 64 * 1024 * 1024);
+    mallopt(M_TRIM_THRESHOLD, 256 * 1024 * 1024);
+    QApplication app(argc, argv);
+    nameApplication();
+    QApplication::setWindowIcon(QIcon(QStringLiteral(":/icons/nnlens.svg")));
+
+    QCommandLineParser parser;
+    const Options o;
+    describe(parser, o);
     parser.process(app);
 
     nnlens::gui::MainWindow window;
-    if (parser.value(backend) != QStringLiteral("auto") &&
-        !window.setBackend(parser.value(backend))) {
+    if (parser.value(o.backend) != QStringLiteral("auto") &&
+        !window.setBackend(parser.value(o.backend))) {
         std::fprintf(stderr, "nnlens: %s\n", qPrintable(window.lastError()));
         return 2;
     }
-    if (parser.isSet(bench)) {
+    if (parser.isSet(o.bench)) {
         const bool train = parser.positionalArguments().value(0) == QStringLiteral("train");
         const QJsonObject result =
-            train ? nnlens::gui::runTrainBench(window, parser.value(benchData), 30.0,
-                                               parser.value(benchSeconds).toDouble())
-                  : nnlens::gui::runGuiBench(window, parser.value(frames).toInt());
+            train ? nnlens::gui::runTrainBench(window, parser.value(o.benchData), 30.0,
+                                               parser.value(o.benchSeconds).toDouble())
+                  : nnlens::gui::runGuiBench(window, parser.value(o.frames).toInt());
         std::printf("%s\n", QJsonDocument(result).toJson(QJsonDocument::Indented).constData());
         return result.contains(QStringLiteral("error")) ? 1 : 0;
     }
@@ -86,9 +145,9 @@ int main(int argc, char** argv) {
     if (!window.openAtStart(files.value(0))) {
         std::fprintf(stderr, "nnlens: %s\n", qPrintable(window.lastError()));
     }
-    if (parser.isSet(tab)) window.showTab(parser.value(tab));  // a lesson step names its own
+    if (parser.isSet(o.tab)) window.showTab(parser.value(o.tab));  // a lesson step names its own
     window.show();
-    if (parser.isSet(presentation)) window.setPresentation(true);
+    if (parser.isSet(o.presentation)) window.setPresentation(true);
     // Once the window is up: what a crash or a power loss left unsaved.
     QTimer::singleShot(0, &window, [&window] { window.offerRecovery(); });
     return QApplication::exec();

@@ -196,6 +196,35 @@ class TestMainWindow : public QObject {
         QSettings().clear();
     }
 
+    // #20: --help and --version answer where there is no display, and a plain start there says
+    // why it cannot open the window instead of aborting.
+    void commandLineWithoutADisplay() {
+        QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+        env.remove(QStringLiteral("DISPLAY"));
+        env.remove(QStringLiteral("WAYLAND_DISPLAY"));
+        env.remove(QStringLiteral("QT_QPA_PLATFORM"));
+        const auto run = [&](const QStringList& args, int* rc) {
+            QProcess p;
+            p.setProcessEnvironment(env);
+            p.start(QStringLiteral(NNLENS_APP_PATH), args);
+            if (!p.waitForFinished(30000)) return QStringLiteral("timeout");
+            *rc = p.exitStatus() == QProcess::NormalExit ? p.exitCode() : -1;
+            return QString::fromUtf8(p.readAllStandardOutput() + p.readAllStandardError());
+        };
+        int rc = -2;
+        QString out = run({QStringLiteral("--help")}, &rc);
+        QCOMPARE(rc, 0);
+        QVERIFY2(out.contains(QStringLiteral("Usage:")) &&
+                     out.contains(QStringLiteral("--presentation")),
+                 qPrintable(out));
+        out = run({QStringLiteral("--version")}, &rc);
+        QCOMPARE(rc, 0);
+        QCOMPARE(out.trimmed(), QStringLiteral("nnlens " NNLENS_VERSION));
+        out = run({}, &rc);
+        QCOMPARE(rc, 1);
+        QVERIFY2(out.contains(QStringLiteral("no display")), qPrintable(out));
+    }
+
     void init() {
         m_window = test::makeTestWindow();
         QVERIFY(m_window);
