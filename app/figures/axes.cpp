@@ -157,14 +157,22 @@ double axesLeftMargin(const FigureStyle& style, const AxesText& text, double yLo
         for (const Tick& t : logTicks(yLo, yHi, text.maxTicksY))
             widest = std::max(widest, tick.horizontalAdvance(t.label));
     } else {
-        const auto ticks = niceTicks(yLo, yHi, text.maxTicksY);
-        for (const double v : ticks)
-            widest = std::max(widest, tick.horizontalAdvance(tickLabel(v, tickStep(ticks))));
+        // The axis may draw fewer ticks than maxTicksY (fittedTicks, once its length is known),
+        // whose labels can be wider ("-5.0" where "-6" was): room for the widest of them (#20).
+        for (int count = std::max(2, text.maxTicksY); count >= 2; --count) {
+            const auto ticks = niceTicks(yLo, yHi, count);
+            for (const double v : ticks)
+                widest = std::max(widest, tick.horizontalAdvance(tickLabel(v, tickStep(ticks))));
+        }
     }
     double m = style.px(kTickLenPt + kPadPt) + widest;
     if (!text.yLabel.isEmpty())
         m += style.px(kPadPt) + QFontMetricsF(style.font(kLabelPt)).height();
     return m + style.px(2.0);
+}
+
+double axesTopOverhang(const FigureStyle& style) {
+    return QFontMetricsF(style.font(kTickPt)).height() / 2.0;
 }
 
 double axesBottomMargin(const FigureStyle& style, const AxesText& text) {

@@ -56,6 +56,8 @@ std::vector<Tick> axisTicks(double lo, double hi, int maxTicks, double length, b
 // Space (pixels) that tick labels and axis labels need left of and below an axes box.
 double axesLeftMargin(const FigureStyle& style, const AxesText& text, double yLo, double yHi);
 double axesBottomMargin(const FigureStyle& style, const AxesText& text);
+// How far the top y tick label reaches above the axes box (half its height).
+double axesTopOverhang(const FigureStyle& style);
 void drawAxesGrid(QPainter& p, const DataAxes& ax, const FigureStyle& style, const AxesText& t);
 void drawAxesFrame(QPainter& p, const DataAxes& ax, const FigureStyle& style, const AxesText& t);
 

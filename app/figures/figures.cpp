@@ -129,10 +129,17 @@ QSize defaultFigureSize(FigureKind kind, const Network& net, const FigureStyle& 
         case FigureKind::Losses:
             return inches(13.0, 8.5, style);  // 3 x 2 panels with their formulas
         case FigureKind::Flow: {
-            // About 1.1 in a module and its arrow, so Linear(200, 100) stays legible.
+            // About 1.1 in a module and its arrow, so Linear(200, 100) stays legible; wider
+            // where the names and shapes need it for labels of 9 pt at 96 dpi (#20), up to 20 in.
             const auto modules = static_cast<double>(2 * net.layers.size() + 1);
+            const double floorPx = std::floor(12.0 * style.dpi / 96.0);
+            const double fontPx = std::min(style.px(13.0), std::ceil(floorPx / 0.85));
+            // In twentieths of an inch, so a figure at twice the dpi is twice the size.
+            const double needed =
+                std::ceil(flowWidthFor(net, style, fontPx, 7.2 * style.dpi) / style.dpi * 20.0) /
+                20.0;
             // The chain and its gradient flow on top, the selected module's tensors below.
-            return inches(std::clamp(1.1 * modules, 6.0, 20.0), 7.2, style);
+            return inches(std::clamp(std::max(1.1 * modules, needed), 6.0, 20.0), 7.2, style);
         }
         case FigureKind::Stats:
             return defaultStatsSize(net, style);
@@ -273,13 +280,22 @@ QString nodeFormula(const Network& net, NodeRef node) {
     }
 }
 
-QImage renderFigure(FigureKind kind, const Network& net, const MapSet* maps, QSize size,
-                    const FigureOptions& opt) {
-    checkFigure(kind, net, opt);
-    if (size.width() < 1 || size.height() < 1) {
-        throw InputError("the figure size " + std::to_string(size.width()) + "x" +
-                         std::to_string(size.height()) + " is empty");
+QImage figureImage(QSize size, const FigureStyle& style) {
+    QImage img(size, QImage::Format_ARGB32_Premultiplied);
+    if (img.isNull()) {
+        throw std::runtime_error("cannot allocate a " + std::to_string(size.width()) + "x" +
+                                 std::to_string(size.height()) + " image");
     }
+    const int dotsPerMetre = static_cast<int>(std::lround(style.dpi / 0.0254));
+    img.setDotsPerMeterX(dotsPerMetre);
+    img.setDotsPerMeterY(dotsPerMetre);
+    img.fill(style.background());
+    return img;
+}
+
+void paintFigure(QPainter& p, const QRectF& rect, FigureKind kind, const Network& net,
+                 const MapSet* maps, const FigureOptions& opt) {
+    checkFigure(kind, net, opt);
     FigureOptions o = opt;
     o.selected = clampNode(net, opt.selected);
 
@@ -291,22 +307,6 @@ QImage renderFigure(FigureKind kind, const Network& net, const MapSet* maps, QSi
         computed = computeMapSet(net);
         maps = &computed;
     }
-
-    QImage img(size, QImage::Format_ARGB32_Premultiplied);
-    if (img.isNull()) {
-        throw std::runtime_error("cannot allocate a " + std::to_string(size.width()) + "x" +
-                                 std::to_string(size.height()) + " image");
-    }
-    const int dotsPerMetre = static_cast<int>(std::lround(o.style.dpi / 0.0254));
-    img.setDotsPerMeterX(dotsPerMetre);
-    img.setDotsPerMeterY(dotsPerMetre);
-    img.fill(o.style.background());
-
-    QPainter p(&img);
-    p.setRenderHint(QPainter::Antialiasing, true);
-    p.setRenderHint(QPainter::TextAntialiasing, true);
-    p.setRenderHint(QPainter::SmoothPixmapTransform, false);
-    const QRectF rect(0, 0, size.width(), size.height());
     switch (kind) {
         case FigureKind::Graph:
             paintGraph(p, rect, net, *maps, o);
@@ -351,6 +351,21 @@ QImage renderFigure(FigureKind kind, const Network& net, const MapSet* maps, QSi
             paintQuiz(p, rect, net, o);
             break;
     }
+}
+
+QImage renderFigure(FigureKind kind, const Network& net, const MapSet* maps, QSize size,
+                    const FigureOptions& opt) {
+    checkFigure(kind, net, opt);
+    if (size.width() < 1 || size.height() < 1) {
+        throw InputError("the figure size " + std::to_string(size.width()) + "x" +
+                         std::to_string(size.height()) + " is empty");
+    }
+    QImage img = figureImage(size, opt.style);
+    QPainter p(&img);
+    p.setRenderHint(QPainter::Antialiasing, true);
+    p.setRenderHint(QPainter::TextAntialiasing, true);
+    p.setRenderHint(QPainter::SmoothPixmapTransform, false);
+    paintFigure(p, QRectF(0, 0, size.width(), size.height()), kind, net, maps, opt);
     p.end();
     return img;
 }

@@ -265,6 +265,9 @@ struct FlowLayout {
 };
 FlowLayout layoutFlow(const Network& net, const QRectF& rect, const FigureOptions& opt);
 void paintFlow(QPainter& p, const QRectF& rect, const Network& net, const FigureOptions& opt);
+// The width (pixels) at which the flow figure, `height` high, draws its module names and shapes
+// at `fontPx` (its labels at 0.85 of that).
+double flowWidthFor(const Network& net, const FigureStyle& style, double fontPx, double height);
 // What the flow figure traces (the window's Data flow tab and nnlens-cli render --figure flow):
 // `data` when it has the network's inputs and rows, else the seed's torch.randn(samples, D) drawn
 // with `seed`; `loss` when that data has targets, else the seed's torch.mean(Xout ** 2) (mse,
@@ -319,6 +322,12 @@ QString nodeFormula(const Network& net, NodeRef node);
 // (e.g. maps of a network without 2 inputs).
 QImage renderFigure(FigureKind kind, const Network& net, const MapSet* maps, QSize size,
                     const FigureOptions& opt);
+// An image of `size` for a figure: ARGB32_Premultiplied, dots per metre from style.dpi, filled
+// with the style's background. Throws when it cannot be allocated.
+QImage figureImage(QSize size, const FigureStyle& style);
+// What renderFigure paints, into `rect` of any painter (a test's text recorder, a printer).
+void paintFigure(QPainter& p, const QRectF& rect, FigureKind kind, const Network& net,
+                 const MapSet* maps, const FigureOptions& opt);
 
 // Throws InputError when `kind` cannot be drawn for `net`: a maps figure (graph, unit, node) of a
 // network without 2 inputs ("the graph figure needs a network with 2 inputs; this one has 8 (try

@@ -96,8 +96,18 @@ struct FlowGeometry {
     double titleFont = 12.0;
     QRectF title;
     QRectF legend;
-    QRectF chart;  // the gradient-flow chart under the boxes; empty without one
+    bool legendStacked = false;  // forward and backward on two lines: side by side they overlap
+    QRectF chart;                // the gradient-flow chart under the boxes; empty without one
 };
+
+// The legend's two halves: the forward shapes above the arrows, the gradients below.
+QString forwardLegend() {
+    return QStringLiteral("\u2192 forward: IN / OUT shapes (above)");
+}
+QString backwardLegend(const FlowShapes& s) {
+    return s.grad.back() ? QStringLiteral("\u2190 backward: GRAD = dL/d(module output) (below)")
+                         : QStringLiteral("no loss: forward only");
+}
 
 FlowGeometry flowGeometry(const Network& net, const QRectF& rect, const FigureOptions& opt,
                           const FlowShapes& s) {
@@ -129,7 +139,13 @@ FlowGeometry flowGeometry(const Network& net, const QRectF& rect, const FigureOp
                                                      style.px(12.0) / std::max(1.0, style.scale)}));
 
     g.title = QRectF(inner.left(), inner.top(), inner.width(), g.titleFont * 1.6);
-    g.legend = QRectF(inner.left(), inner.bottom() - g.font * 1.6, inner.width(), g.font * 1.6);
+    // Forward left, backward right; stacked when they would run into each other (#20).
+    const QFontMetricsF legendMetrics(detail::pixelFont(style, g.font));
+    g.legendStacked = legendMetrics.horizontalAdvance(forwardLegend()) +
+                          legendMetrics.horizontalAdvance(backwardLegend(s)) + g.font * 2.0 >
+                      inner.width();
+    const double legendH = g.font * (g.legendStacked ? 2.8 : 1.6);
+    g.legend = QRectF(inner.left(), inner.bottom() - legendH, inner.width(), legendH);
     const double top = g.title.bottom();
     const double bottom = g.legend.top();
     const double boxH =
@@ -441,6 +457,25 @@ int FlowLayout::hit(QPointF p) const {
     return -1;
 }
 
+double flowWidthFor(const Network& net, const FigureStyle& style, double fontPx, double height) {
+    FigureOptions opt;
+    opt.style = style;
+    const FlowShapes s = flowShapes(net, opt);
+    const int n = std::max(1, static_cast<int>(s.modules.size()));
+    // As flowGeometry: a box holds its name at 0.9 of its width, an arrow its shape at 0.92.
+    const QFontMetricsF probe(detail::pixelFont(style, 100.0, true));
+    double unit = 0.0;
+    for (int m = 0; m < static_cast<int>(s.modules.size()); ++m) {
+        for (const QString& line : moduleTitle(net, m).split(QLatin1Char('\n')))
+            unit = std::max(unit, fontPx * probe.horizontalAdvance(line) / 100.0 / 0.9);
+        const double shape =
+            fontPx * probe.horizontalAdvance(shapeText(s.in[static_cast<std::size_t>(m)])) / 100.0;
+        unit = std::max(unit, shape / 0.92 / 1.1);
+    }
+    const double inner = unit * (n + (n + 1) * 1.1);
+    return inner + 2.0 * 0.03 * std::min(inner, height);
+}
+
 FlowLayout layoutFlow(const Network& net, const QRectF& rect, const FigureOptions& opt) {
     FlowLayout layout;
     const FlowShapes s = flowShapes(net, opt);
@@ -560,14 +595,18 @@ void paintFlow(QPainter& p, const QRectF& rect, const Network& net, const Figure
 
     // Legend.
     p.setFont(shapeFont);
-    const QString fwdText = QStringLiteral("\u2192 forward: IN / OUT shapes (above)");
-    const QString backText =
-        s.grad.back() ? QStringLiteral("\u2190 backward: GRAD = dL/d(module output) (below)")
-                      : QStringLiteral("no loss: forward only");
+    QRectF fwdRect = g.legend;
+    QRectF backRect = g.legend;
+    Qt::Alignment backAlign = Qt::AlignRight | Qt::AlignVCenter;
+    if (g.legendStacked) {
+        fwdRect.setBottom(g.legend.center().y());
+        backRect.setTop(g.legend.center().y());
+        backAlign = Qt::AlignLeft | Qt::AlignVCenter;
+    }
     p.setPen(fwd);
-    p.drawText(g.legend, Qt::AlignLeft | Qt::AlignVCenter, fwdText);
+    p.drawText(fwdRect, Qt::AlignLeft | Qt::AlignVCenter, forwardLegend());
     p.setPen(s.grad.back() ? back : style.muted());
-    p.drawText(g.legend, Qt::AlignRight | Qt::AlignVCenter, backText);
+    p.drawText(backRect, backAlign, backwardLegend(s));
     p.restore();
 }
 

@@ -179,8 +179,10 @@ void drawLossPanel(QPainter& p, const QRectF& panel, Loss loss, const FigureOpti
     const double formulaH = 2.0 * lineH;
     const double left = detail::axesLeftMargin(style, text, range.y0, range.y1);
     const double bottom = detail::axesBottomMargin(style, text);
-    QRectF axesRect =
-        panel.adjusted(left, titleH + formulaH + style.px(4.0), -style.px(6.0), -bottom);
+    QRectF axesRect = panel.adjusted(
+        left,
+        titleH + formulaH + std::max(style.px(4.0), detail::axesTopOverhang(style) + style.px(1.0)),
+        -style.px(6.0), -bottom);
     const bool bare = axesRect.width() < 60.0 || axesRect.height() < 40.0;
     if (bare) axesRect = panel;
     const detail::DataAxes ax{axesRect, range.x0, range.x1, range.y0, range.y1};

@@ -583,12 +583,7 @@ QImage renderStatsPlot(const Network& net, const FigureOptions& opt, int plot, Q
         throw InputError("the plot size " + std::to_string(size.width()) + "x" +
                          std::to_string(size.height()) + " is empty");
     }
-    QImage img(size, QImage::Format_ARGB32_Premultiplied);
-    if (img.isNull()) throw std::runtime_error("cannot allocate the plot's image");
-    const int dotsPerMetre = static_cast<int>(std::lround(opt.style.dpi / 0.0254));
-    img.setDotsPerMeterX(dotsPerMetre);
-    img.setDotsPerMeterY(dotsPerMetre);
-    img.fill(opt.style.background());
+    QImage img = figureImage(size, opt.style);
     QPainter p(&img);
     p.setRenderHint(QPainter::Antialiasing, true);
     p.setRenderHint(QPainter::TextAntialiasing, true);

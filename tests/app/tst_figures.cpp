@@ -260,8 +260,10 @@ void TestFigures::defaultSizes_data() {
     QTest::newRow("fit 8x6 in (the seed's figsize)")
         << FigureKind::Fit << "single-unit" << QSize(800, 600);
     QTest::newRow("losses 13x8.5 in") << FigureKind::Losses << "single-unit" << QSize(1300, 850);
-    QTest::newRow("flow 8-4-3-2: 1.1 in a module and its arrow")
-        << FigureKind::Flow << "pytorch-primer-8-4-3-2" << QSize(770, 720);
+    // 1.1 in a module and its arrow (770 px), wider where the names and shapes need it for labels
+    // of 9 pt at 96 dpi (#20).
+    QTest::newRow("flow 8-4-3-2: room for its labels at the floor")
+        << FigureKind::Flow << "pytorch-primer-8-4-3-2" << QSize(805, 720);
     QTest::newRow("stats 100-200-100-10: 15 plots, 5 x 3 of 3.2 x 2.6 in and the title")
         << FigureKind::Stats << "statistical-perspective" << QSize(1600, 815);
     QTest::newRow("stats 2-8-8-8-1: 22 plots, 6 x 4")

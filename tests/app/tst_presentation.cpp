@@ -8,8 +8,6 @@
 #include <QFile>
 #include <QFontInfo>
 #include <QLabel>
-#include <QPaintDevice>
-#include <QPaintEngine>
 #include <QPushButton>
 #include <QScreen>
 #include <QSignalSpy>
@@ -27,6 +25,7 @@
 #include "gui/main_window.hpp"
 #include "model/commands.hpp"
 #include "test_window.hpp"
+#include "text_boxes.hpp"
 #include "widgets/figure_view.hpp"
 #include "widgets/inspector.hpp"
 #include "widgets/layer_editor.hpp"
@@ -38,77 +37,18 @@ namespace {
 const QString kQuadrant = QStringLiteral(":/presets/quadrant-selector.nnlens.json");
 const QString kSpiral = QStringLiteral(":/presets/spiral-2-8-8-8-1.nnlens.json");
 
-// A paint device that draws nothing and keeps, for every text painted on it, the pixel size of
-// its font: what QWidget::render() of the window puts on the screen, text by text.
-class TextRecorder : public QPaintDevice {
-  public:
-    explicit TextRecorder(QSize size) : m_size(size) {}
-    QPaintEngine* paintEngine() const override { return &m_engine; }
-    // The smallest size each text was painted at.
-    const std::map<QString, int>& texts() const { return m_engine.texts; }
-
-  protected:
-    int metric(PaintDeviceMetric m) const override {
-        switch (m) {
-            case PdmWidth:
-                return m_size.width();
-            case PdmHeight:
-                return m_size.height();
-            case PdmWidthMM:
-                return m_size.width() * 254 / 960;
-            case PdmHeightMM:
-                return m_size.height() * 254 / 960;
-            case PdmNumColors:
-                return 0x7fffffff;
-            case PdmDepth:
-                return 32;
-            case PdmDpiX:
-            case PdmDpiY:
-            case PdmPhysicalDpiX:
-            case PdmPhysicalDpiY:
-                return 96;
-            case PdmDevicePixelRatio:
-                return 1;
-            case PdmDevicePixelRatioScaled:
-                return static_cast<int>(devicePixelRatioFScale());
-            default:
-                return 0;
-        }
-    }
-
-  private:
-    struct Engine : QPaintEngine {
-        Engine() : QPaintEngine(QPaintEngine::AllFeatures) {}
-        bool begin(QPaintDevice*) override { return true; }
-        bool end() override { return true; }
-        void updateState(const QPaintEngineState&) override {}
-        void drawPixmap(const QRectF&, const QPixmap&, const QRectF&) override {}
-        void drawImage(const QRectF&, const QImage&, const QRectF&,
-                       Qt::ImageConversionFlags) override {}
-        void drawPath(const QPainterPath&) override {}
-        void drawPolygon(const QPointF*, int, PolygonDrawMode) override {}
-        void drawLines(const QLineF*, int) override {}
-        void drawRects(const QRectF*, int) override {}
-        void drawEllipse(const QRectF&) override {}
-        void drawPoints(const QPointF*, int) override {}
-        void drawTextItem(const QPointF&, const QTextItem& item) override {
-            const QString text = item.text().trimmed();
-            if (text.isEmpty()) return;
-            const int px = QFontInfo(item.font()).pixelSize();
-            const auto [at, added] = texts.emplace(text, px);
-            if (!added) at->second = std::min(at->second, px);
-        }
-        Type type() const override { return QPaintEngine::User; }
-        std::map<QString, int> texts;
-    };
-    QSize m_size;
-    mutable Engine m_engine;
-};
-
+// The smallest pixel size each text was painted at by QWidget::render() of the window: what it
+// puts on the screen, text by text (tests/support/text_boxes.hpp records them).
 std::map<QString, int> paintedTexts(QWidget& window) {
-    TextRecorder recorder(window.size());
+    test::TextRecorder recorder(window.size(), 96.0);
     window.render(&recorder);
-    return recorder.texts();
+    std::map<QString, int> texts;
+    for (const test::TextBox& box : recorder.boxes()) {
+        const int px = static_cast<int>(box.pixels + 0.5);
+        const auto [at, added] = texts.emplace(box.text.trimmed(), px);
+        if (!added) at->second = std::min(at->second, px);
+    }
+    return texts;
 }
 
 bool sameParameters(const Layer& x, const Layer& y) {
