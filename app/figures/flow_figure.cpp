@@ -105,8 +105,9 @@ QString forwardLegend() {
     return QStringLiteral("\u2192 forward: IN / OUT shapes (above)");
 }
 QString backwardLegend(const FlowShapes& s) {
-    return s.grad.back() ? QStringLiteral("\u2190 backward: GRAD = dL/d(module output) (below)")
-                         : QStringLiteral("no loss: forward only");
+    return !s.grad.empty() && s.grad.back()
+               ? QStringLiteral("\u2190 backward: GRAD = dL/d(module output) (below)")
+               : QStringLiteral("no loss: forward only");
 }
 
 FlowGeometry flowGeometry(const Network& net, const QRectF& rect, const FigureOptions& opt,

@@ -3,6 +3,7 @@
 #include <QByteArray>
 #include <QCommandLineParser>
 #include <QCoreApplication>
+#include <QFileInfo>
 #include <QIcon>
 #include <QJsonDocument>
 #include <QTimer>
@@ -67,50 +68,46 @@ void nameApplication() {
     QCoreApplication::setApplicationVersion(QStringLiteral(NNLENS_VERSION));
 }
 
-// --help and --version answer without a display: they are answered before the window's
-// QApplication, which aborts where no display can be opened.
-void answerWithoutDisplay(int argc, char** argv) {
-    bool asked = false;
+// Whether Qt can open a window: a platform named (QT_QPA_PLATFORM, -platform), an X display, or
+// a Wayland one (WAYLAND_DISPLAY, or the default socket wayland-0 in XDG_RUNTIME_DIR).
+bool displayReachable(int argc, char** argv) {
+    if (qEnvironmentVariableIsSet("QT_QPA_PLATFORM")) return true;
     for (int i = 1; i < argc; ++i) {
         const QByteArray a(argv[i]);
         if (a == "--") break;
-        asked = asked || a == "-h" || a == "-?" || a == "--help" || a == "--help-all" ||
-                a == "-v" || a == "--version";
+        if (a == "-platform" || a == "--platform" || a.startsWith("-platform=")) return true;
     }
-    if (!asked) return;
+    if (qEnvironmentVariableIsSet("DISPLAY") || qEnvironmentVariableIsSet("WAYLAND_DISPLAY"))
+        return true;
+    const QString runtime = qEnvironmentVariable("XDG_RUNTIME_DIR");
+    return !runtime.isEmpty() && QFileInfo::exists(runtime + QStringLiteral("/wayland-0"));
+}
+
+// Without a display QApplication aborts: --help and --version are answered by a QCoreApplication
+// instead, anything else gets a sentence. Returns the exit status.
+int answerWithoutDisplay(int argc, char** argv) {
     QCoreApplication core(argc, argv);
     nameApplication();
     QCommandLineParser parser;
     Options options;
     describe(parser, options);
-    // The window's own Qt options (-platform, -style, ...) are not errors here.
-    parser.setOptionsAfterPositionalArgumentsMode(QCommandLineParser::ParseAsOptions);
-    parser.parse(core.arguments());
-    if (parser.isSet(QStringLiteral("version"))) parser.showVersion();  // exits
-    parser.showHelp(0);                                                 // exits
-}
-
-// Where Qt would abort because no display can be opened, a sentence and exit status 1.
-bool displayReachable(int argc, char** argv) {
-    if (qEnvironmentVariableIsSet("QT_QPA_PLATFORM")) return true;
-    for (int i = 1; i < argc; ++i) {
-        const QByteArray a(argv[i]);
-        if (a == "-platform" || a == "--platform" || a.startsWith("-platform=")) return true;
+    if (!parser.parse(core.arguments())) {
+        std::fprintf(stderr, "nnlens: %s\n", qPrintable(parser.errorText()));
+        return 2;
     }
-    return qEnvironmentVariableIsSet("DISPLAY") || qEnvironmentVariableIsSet("WAYLAND_DISPLAY");
+    if (parser.isSet(QStringLiteral("help"))) parser.showHelp(0);       // exits
+    if (parser.isSet(QStringLiteral("version"))) parser.showVersion();  // exits
+    std::fprintf(stderr,
+                 "nnlens: no display to open the window on (DISPLAY and WAYLAND_DISPLAY are "
+                 "unset); nnlens-cli works without one\n");
+    return 1;
 }
 
 }  // namespace
 
 int main(int argc, char** argv) {
     nnlens::installTempFileCleanup();  // a save cut short by a signal leaves no temporary file
-    answerWithoutDisplay(argc, argv);
-    if (!displayReachable(argc, argv)) {
-        std::fprintf(stderr,
-                     "nnlens: no display to open the window on (DISPLAY and WAYLAND_DISPLAY are "
-                     "unset); nnlens-cli works without one\n");
-        return 1;
-    }
+    if (!displayReachable(argc, argv)) return answerWithoutDisplay(argc, argv);
     // Every map frame allocates 250 KB images and frees those of the frame before, on another
     // thread. Above glibc's mmap threshold each would be fresh pages (a page fault per 4 KB, a
     // few ms per frame in a VM); from the heap they are reused.

@@ -202,6 +202,7 @@ class TestMainWindow : public QObject {
         QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
         env.remove(QStringLiteral("DISPLAY"));
         env.remove(QStringLiteral("WAYLAND_DISPLAY"));
+        env.remove(QStringLiteral("XDG_RUNTIME_DIR"));  // no default Wayland socket either
         env.remove(QStringLiteral("QT_QPA_PLATFORM"));
         const auto run = [&](const QStringList& args, int* rc) {
             QProcess p;

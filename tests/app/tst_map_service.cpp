@@ -134,9 +134,10 @@ void TestMapService::latestWorkerComputesTheNewestOnly() {
     std::atomic<int> started{0};
     std::vector<Out> delivered;
     std::mutex deliveredMutex;
-    std::unique_lock hold(gate);
     {
         LatestWorker<Req, Out> worker;
+        // Released before the worker joins its thread, also when a check below fails.
+        std::unique_lock hold(gate);
         worker.start(
             [&](Req& r, std::uint64_t generation) {
                 ++started;
