@@ -135,8 +135,7 @@ inline QStringList textProblems(const std::vector<TextBox>& boxes, const QRectF&
             // The same text a few pixels apart is one text drawn with a halo (drawHaloText:
             // eight copies at most pixels / 12 from it, so two copies 2 x that apart).
             const double haloPx = 2.0 * std::max(1.0, a.pixels / 12.0) + 0.5;
-            const bool halo = a.text == b.text &&
-                              std::abs(a.box.left() - b.box.left()) <= haloPx &&
+            const bool halo = a.text == b.text && std::abs(a.box.left() - b.box.left()) <= haloPx &&
                               std::abs(a.box.top() - b.box.top()) <= haloPx;
             if (both.width() > slack && both.height() > slack && !halo) {
                 problems << QStringLiteral("\"%1\" and \"%2\" overlap (%3 x %4 px)")
