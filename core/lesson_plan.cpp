@@ -68,9 +68,11 @@ LessonStep parseStep(const json& j, const std::string& where,
     if (!j.is_object()) throw InputError(where + ": expected an object, got " + shownValue(j));
     for (const auto& [key, value] : j.items()) {
         if (key != "title" && key != "network" && key != "tab" && key != "select" &&
-            key != "caption" && key != "arrows") {
+            key != "caption" && key != "arrows" && key != "dock" && key != "layout" &&
+            key != "hide_answers") {
             throw InputError(where + ": unknown key \"" + key +
-                             "\" (known: title, network, tab, select, caption, arrows)");
+                             "\" (known: title, network, tab, select, caption, arrows, dock, "
+                             "layout, hide_answers)");
         }
     }
     LessonStep step;
@@ -109,6 +111,24 @@ LessonStep parseStep(const json& j, const std::string& where,
             throw InputError(where + ".arrows: expected true or false, got " + shownValue(*arrows));
         }
         step.arrows = arrows->get<bool>();
+    }
+    const auto oneOf = [&](const char* key, const std::vector<std::string>& names) {
+        std::string value = text(j, key, where, false);
+        if (j.contains(key) && std::find(names.begin(), names.end(), value) == names.end()) {
+            throw InputError(where + "." + key + ": unknown " + key + " \"" + value +
+                             "\" (known: " + joined(names) + ")");
+        }
+        return value;
+    };
+    step.dock = oneOf("dock", lessonDockNames());
+    step.layout = oneOf("layout", lessonLayoutNames());
+    step.hideAnswers = step.tab == "quiz" || !step.arrows;
+    if (const auto hide = j.find("hide_answers"); hide != j.end()) {
+        if (!hide->is_boolean()) {
+            throw InputError(where + ".hide_answers: expected true or false, got " +
+                             shownValue(*hide));
+        }
+        step.hideAnswers = hide->get<bool>();
     }
     return step;
 }

@@ -26,7 +26,26 @@ struct LessonStep {
     // false: the weight arrows hidden until View > Weight Arrows shows them (the notebook's arrow
     // exercise); absent or true: shown.
     bool arrows = true;
+    // The dock tab brought to the front ("inspector", "training", "layers" or "data"); "" = the
+    // Inspector, or the Training dock when the step's file carries data to train on.
+    std::string dock;
+    // The graph figure's map layout ("notebook", "fill" or "focus"); "" = notebook.
+    std::string layout;
+    // true: what would give the exercise's answer away is hidden until View > Show Answers: the
+    // diagram's weight colours and widths, the Inspector's activation and map, the Layers dock's
+    // activations. Absent: hidden on the quiz tab and where the arrows are hidden, else shown.
+    bool hideAnswers = false;
 };
+
+// The dock tabs and map layouts a step may name.
+inline const std::vector<std::string>& lessonDockNames() {
+    static const std::vector<std::string> names{"inspector", "training", "layers", "data"};
+    return names;
+}
+inline const std::vector<std::string>& lessonLayoutNames() {
+    static const std::vector<std::string> names{"notebook", "fill", "focus"};
+    return names;
+}
 
 struct LessonPlan {
     std::string title;

@@ -148,15 +148,20 @@ DiagramLayout layoutDiagram(const Network& net, const QRectF& rect, const Figure
 
     layout.nodes.resize(static_cast<std::size_t>(columns));
     layout.shown.resize(static_cast<std::size_t>(columns));
+    // The inputs carry their names (x1, x2, ...): their column spreads out, within the height,
+    // so that the names (never under the floor size) stay apart (#20: x1 over x2 in 2-8-8-8-1).
+    const double nameH = QFontMetricsF(smallFont(style, layout.radius)).height() * 1.1;
     for (int c = 0; c < columns; ++c) {
         const int n = columnSize(net, c);
         const int count = slotCount(n);
         const int shown = n > kMaxShown ? kMaxShown - 1 : n;
         const double x = columns > 1 ? left + c * dx : rect.center().x();
         const double cy = (top + bottom) / 2.0;
+        const double step =
+            c == 0 ? std::max(dy, std::min(nameH, (bottom - top) / std::max(1, count))) : dy;
         auto& column = layout.nodes[static_cast<std::size_t>(c)];
         for (int i = 0; i < shown; ++i)
-            column.emplace_back(x, cy + (i - (count - 1) / 2.0) * dy);
+            column.emplace_back(x, cy + (i - (count - 1) / 2.0) * step);
         layout.shown[static_cast<std::size_t>(c)] = shown;
     }
 
@@ -330,7 +335,7 @@ void paintDiagram(QPainter& p, const QRectF& rect, const Network& net, const Fig
         for (std::size_t j = 0; j < to.size(); ++j) {
             for (std::size_t i = 0; i < from.size(); ++i) {
                 const float w = layer.W(static_cast<Eigen::Index>(i), static_cast<Eigen::Index>(j));
-                if (w == 0.0f) {
+                if (w == 0.0f || opt.hideWeights) {
                     zeros.emplace_back(from[i], to[j]);
                     continue;
                 }
@@ -342,7 +347,9 @@ void paintDiagram(QPainter& p, const QRectF& rect, const Network& net, const Fig
     std::stable_sort(edges.begin(), edges.end(),
                      [](const auto& a, const auto& b) { return std::get<0>(a) < std::get<0>(b); });
     if (!zeros.empty()) {
-        p.setPen(QPen(style.muted(), style.px(0.8), Qt::DashLine, Qt::FlatCap));
+        // Hidden weights: connected, no more said (a solid hairline, not zero's dashes).
+        p.setPen(QPen(style.muted(), style.px(0.8), opt.hideWeights ? Qt::SolidLine : Qt::DashLine,
+                      Qt::FlatCap));
         p.drawLines(zeros.data(), static_cast<int>(zeros.size()));
     }
     const double maxWidth = std::min(style.px(4.0), layout.radius * 0.8);

@@ -160,7 +160,13 @@ struct FigureOptions {
     bool quizReveal = false;
     // Graph figure: where the maps go (the window's View > Map Layout, render --map-layout).
     MapLayout mapLayout = MapLayout::Notebook;
+    // Network diagram: every edge drawn alike, without its weight's sign and size (a lesson's
+    // exercise that asks what the weights do, #20).
+    bool hideWeights = false;
 };
+
+// The radius in pixels of a data point's marker on a map `mapWidth` pixels wide.
+double pointMarkerRadius(double mapWidth, const FigureStyle& style);
 
 // The rows that train: [0, trainRows) of `data` (all of them for -1).
 int trainingRowCount(const FigureOptions& opt);

@@ -81,6 +81,7 @@ namespace {
 
 constexpr double kTitlePt = 12.0;
 constexpr double kFormulaPt = 11.0;
+constexpr double kAxisLabelPt = 12.0;  // the axes' x label (axes.cpp)
 constexpr double kLegendPt = 11.0;
 constexpr int kSamples = 401;
 
@@ -107,46 +108,107 @@ QFont fittedFont(const FigureStyle& style, double points, const QString& text, d
     QFont font = style.font(points);
     const double w = QFontMetricsF(font).horizontalAdvance(text);
     if (w > width && w > 0.0) {
-        // Whole pixels, rounded down so that the text fits.
-        const double pixels = style.textPx(std::max(1.0, std::floor(font.pixelSize() * width / w)));
+        // Whole pixels, rounded down so that the text fits, but never under the floor.
+        const double pixels = std::max(std::max(1.0, std::floor(font.pixelSize() * width / w)),
+                                       std::ceil(style.minTextPx));
         font.setPixelSize(static_cast<int>(pixels));
     }
     return font;
 }
 
-// The legend across the top: value (solid) and gradient (dashed) for each target.
+// A loss's formula as drawn in a panel `width` wide: each line at the font that fits it (never
+// under the style's floor), and a line still too wide at the floor wrapped at its spaces, on as
+// many lines as it needs (#20: bce's formula was cut on the left at 1280 x 800).
+struct FormulaLine {
+    QString text;
+    QFont font;
+};
+std::vector<FormulaLine> formulaLines(Loss loss, const FigureStyle& style, double width) {
+    std::vector<FormulaLine> out;
+    for (const QString& line : lossFormula(loss).split(QLatin1Char('\n'))) {
+        const QFont font = fittedFont(style, kFormulaPt, line, width);
+        const QFontMetricsF fm(font);
+        if (fm.horizontalAdvance(line) <= width) {
+            out.push_back({line, font});
+            continue;
+        }
+        QString current;
+        for (const QString& word : line.split(QLatin1Char(' '))) {
+            const QString next = current.isEmpty() ? word : current + QLatin1Char(' ') + word;
+            if (!current.isEmpty() && fm.horizontalAdvance(next) > width) {
+                out.push_back({current, font});
+                current = word;
+            } else {
+                current = next;
+            }
+        }
+        if (!current.isEmpty()) out.push_back({current, font});
+    }
+    return out;
+}
+
+// The legend across the top: value (solid) and gradient (dashed) for each target. One row when
+// it fits `width`, else two (values, then gradients): never cut at the figure's edge (#20).
+struct LegendEntry {
+    int target;
+    bool gradient;
+    QString text;
+};
+const LegendEntry kLegend[] = {{1, false, QStringLiteral("L, target y = 1")},
+                               {0, false, QStringLiteral("L, target y = 0")},
+                               {1, true, QStringLiteral("dL/dx, y = 1")},
+                               {0, true, QStringLiteral("dL/dx, y = 0")}};
+
+double legendWidth(const FigureStyle& style, int first, int count) {
+    const QFontMetricsF fm(style.font(kLegendPt));
+    double total = -style.px(18.0);
+    for (int i = first; i < first + count; ++i)
+        total +=
+            style.px(22.0) + style.px(5.0) + fm.horizontalAdvance(kLegend[i].text) + style.px(18.0);
+    return total;
+}
+
+int legendRows(const FigureStyle& style, double width) {
+    return legendWidth(style, 0, 4) <= width ? 1 : 2;
+}
+
 void drawLegendRow(QPainter& p, const QRectF& row, const FigureStyle& style) {
     const QFont font = style.font(kLegendPt);
     const QFontMetricsF fm(font);
     const double sample = style.px(22.0);
     const double pad = style.px(5.0);
     const double gap = style.px(18.0);
-    struct Entry {
-        int target;
-        bool gradient;
-        QString text;
-    };
-    const Entry entries[] = {{1, false, QStringLiteral("L, target y = 1")},
-                             {0, false, QStringLiteral("L, target y = 0")},
-                             {1, true, QStringLiteral("dL/dx, y = 1")},
-                             {0, true, QStringLiteral("dL/dx, y = 0")}};
-    double total = 0.0;
-    for (const Entry& e : entries)
-        total += sample + pad + fm.horizontalAdvance(e.text) + gap;
-    total -= gap;
-    double x = row.center().x() - total / 2.0;
-    const double y = row.center().y();
+    const int rows = legendRows(style, row.width());
+    const int perRow = 4 / rows;
     p.save();
     p.setFont(font);
-    for (const Entry& e : entries) {
-        p.setPen(curvePen(e.target, e.gradient, false, style));
-        p.drawLine(QPointF(x, y), QPointF(x + sample, y));
-        x += sample + pad;
-        p.setPen(style.foreground());
-        detail::drawText(p, QPointF(x, y), Qt::AlignLeft | Qt::AlignVCenter, e.text);
-        x += fm.horizontalAdvance(e.text) + gap;
+    for (int r = 0; r < rows; ++r) {
+        double x = row.center().x() - legendWidth(style, r * perRow, perRow) / 2.0;
+        const double y = row.top() + row.height() * (r + 0.5) / rows;
+        for (int i = r * perRow; i < (r + 1) * perRow; ++i) {
+            const LegendEntry& e = kLegend[i];
+            p.setPen(curvePen(e.target, e.gradient, false, style));
+            p.drawLine(QPointF(x, y), QPointF(x + sample, y));
+            x += sample + pad;
+            p.setPen(style.foreground());
+            detail::drawText(p, QPointF(x, y), Qt::AlignLeft | Qt::AlignVCenter, e.text);
+            x += fm.horizontalAdvance(e.text) + gap;
+        }
     }
     p.restore();
+}
+
+// The x axis's name, shortened when the long one is wider than the panel (presentation mode's
+// text in a third of the figure): next to each other, long names ran into the neighbour's.
+QString shortXLabel(Loss loss) {
+    switch (loss) {
+        case Loss::Bce:
+            return QStringLiteral("p = x");
+        case Loss::Ce:
+            return QStringLiteral("logit x\u2081");
+        default:
+            return QStringLiteral("x");
+    }
 }
 
 QString xLabel(Loss loss) {
@@ -174,10 +236,18 @@ void drawLossPanel(QPainter& p, const QRectF& panel, Loss loss, const FigureOpti
     text.grid = true;
     const QFont titleFont = style.font(kTitlePt, true);
     const double titleH = QFontMetricsF(titleFont).height();
-    // Two lines for every panel (the second: what p is), so the axes of a row line up.
+    // As many lines for every panel as the longest formula takes (at least two: the second says
+    // what p is), so the axes of a row line up.
     const double lineH = QFontMetricsF(style.font(kFormulaPt)).height() * 1.1;
-    const double formulaH = 2.0 * lineH;
+    std::size_t formulaRows = 2;
+    for (const auto& entry : kLosses)
+        formulaRows = std::max(formulaRows, formulaLines(entry.id, style, panel.width()).size());
+    const double formulaH = static_cast<double>(formulaRows) * lineH;
     const double left = detail::axesLeftMargin(style, text, range.y0, range.y1);
+    // Centred under the axes, the x label has the axes' width (and the panel's right margin).
+    if (QFontMetricsF(style.font(kAxisLabelPt)).horizontalAdvance(text.xLabel) >
+        panel.width() - left)
+        text.xLabel = shortXLabel(loss);
     const double bottom = detail::axesBottomMargin(style, text);
     QRectF axesRect = panel.adjusted(
         left,
@@ -198,19 +268,21 @@ void drawLossPanel(QPainter& p, const QRectF& panel, Loss loss, const FigureOpti
             title += QStringLiteral("  (\u03c3 = %1)").arg(opt.lossSigma, 0, 'g', 4);
         detail::drawText(p, QPointF(axesRect.center().x(), panel.top()),
                          Qt::AlignHCenter | Qt::AlignTop, title);
-        const QStringList lines = lossFormula(loss).split(QLatin1Char('\n'));
-        for (int i = 0; i < lines.size(); ++i) {
+        const std::vector<FormulaLine> lines = formulaLines(loss, style, panel.width());
+        for (std::size_t i = 0; i < lines.size(); ++i) {
             // Over the axes, or over the whole panel when it is wider than the axes.
-            const QFont font = fittedFont(style, kFormulaPt, lines[i], panel.width());
-            const double half = QFontMetricsF(font).horizontalAdvance(lines[i]) / 2.0;
-            const double cx = std::min(axesRect.center().x(), panel.right() - half);
+            const QFont& font = lines[i].font;
+            const double half = QFontMetricsF(font).horizontalAdvance(lines[i].text) / 2.0;
+            const double cx = std::max(panel.left() + half,
+                                       std::min(axesRect.center().x(), panel.right() - half));
             p.setFont(font);
             // Text that presentation mode keeps large is cut at its panel, never drawn over the
             // neighbour's.
             p.save();
             p.setClipRect(panel);
-            detail::drawText(p, QPointF(cx, panel.top() + titleH + lineH * (i + 0.5)),
-                             Qt::AlignHCenter | Qt::AlignVCenter, lines[i]);
+            detail::drawText(
+                p, QPointF(cx, panel.top() + titleH + lineH * (static_cast<double>(i) + 0.5)),
+                Qt::AlignHCenter | Qt::AlignVCenter, lines[i].text);
             p.restore();
         }
         detail::drawAxesGrid(p, ax, style, text);
@@ -268,7 +340,8 @@ void paintLosses(QPainter& p, const QRectF& rect, const FigureOptions& figureOpt
     detail::fillBackground(p, rect, style);
     const double margin = style.px(6.0);
     const QRectF area = rect.adjusted(margin, margin, -margin, -margin);
-    const double legendH = QFontMetricsF(style.font(kLegendPt)).height() * 1.6;
+    const double legendH = QFontMetricsF(style.font(kLegendPt)).height() *
+                           (legendRows(style, area.width()) == 1 ? 1.6 : 2.8);
     drawLegendRow(p, QRectF(area.left(), area.top(), area.width(), legendH), style);
 
     constexpr int kCols = 3;

@@ -191,11 +191,14 @@ void drawMapLabel(QPainter& p, const QRectF& rect, const MapCell& cell,
     const QString label = nodeLabel(cell.layer, cell.node);
     if (style.minTextPx > 0.0 && fm.horizontalAdvance(label) > 0.96 * rect.width()) {
         // Presentation mode keeps the label's size on small maps: LYRi above NODEj.
+        // The second line a halo's width lower: the two lines' halos do not run together.
         const int dash = static_cast<int>(label.indexOf(QLatin1Char('-')));
+        const double halo = 2.0 * std::max(1.0, font.pixelSize() / 12.0);
         drawHaloText(p, QPointF(rect.center().x(), baseline), Qt::AlignHCenter, label.left(dash),
                      font, Qt::black, QColor(255, 255, 255, 150));
-        drawHaloText(p, QPointF(rect.center().x(), baseline + fm.lineSpacing()), Qt::AlignHCenter,
-                     label.mid(dash + 1), font, Qt::black, QColor(255, 255, 255, 150));
+        drawHaloText(p, QPointF(rect.center().x(), baseline + fm.ascent() + fm.descent() + halo),
+                     Qt::AlignHCenter, label.mid(dash + 1), font, Qt::black,
+                     QColor(255, 255, 255, 150));
         return;
     }
     drawHaloText(p, QPointF(rect.center().x(), baseline), Qt::AlignHCenter, label, font, Qt::black,

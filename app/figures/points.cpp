@@ -118,6 +118,15 @@ DataOverlay makeDataOverlay(const Network& net, const FigureOptions& opt, bool a
     return o;
 }
 
+}  // namespace detail
+
+double pointMarkerRadius(double mapWidth, const FigureStyle& style) {
+    // About 1/85 of the map, within 1.3 px and 3.5 pt.
+    return std::clamp(mapWidth / 85.0, 1.3, style.px(3.5));
+}
+
+namespace detail {
+
 bool overlayOnLayer(const Network& net, int layer, const FigureOptions& opt) {
     return opt.data && (opt.pointsOnAllMaps || layer + 1 == static_cast<int>(net.layers.size()));
 }
@@ -211,8 +220,7 @@ void drawDataOverlay(QPainter& p, const QRectF& rect, double range, const Networ
         }
     }
 
-    // Points: about 1/85 of the map, within 1.3 px and 3.5 pt.
-    const double r = std::clamp(rect.width() / 85.0, 1.3, style.px(3.5));
+    const double r = pointMarkerRadius(rect.width(), style);
     const double line = std::max(0.6, r / 3.5);
     const QColor outline(25, 25, 25);
     for (const int i : o.shown) {

@@ -40,6 +40,29 @@ struct LegendEntry {
     QString text;
 };
 
+// An entry's sample, `sample` wide from `x`, on the line at `y`: a line, a dot or a ring.
+void drawLegendSample(QPainter& p, const LegendEntry& e, double x, double y, double sample,
+                      const FigureStyle& style) {
+    const QPointF mid(x + sample / 2.0, y);
+    const double r = style.px(2.8);
+    switch (e.kind) {
+        case LegendEntry::Line:
+            p.setPen(QPen(e.colour, style.px(2.0), Qt::SolidLine, Qt::FlatCap));
+            p.drawLine(QPointF(x, y), QPointF(x + sample, y));
+            break;
+        case LegendEntry::Dot:
+            p.setPen(QPen(QColor(25, 25, 25), style.px(0.6)));
+            p.setBrush(e.colour);
+            p.drawEllipse(mid, r, r);
+            break;
+        case LegendEntry::Ring:
+            p.setPen(QPen(e.colour, style.px(1.4)));
+            p.setBrush(Qt::NoBrush);
+            p.drawEllipse(mid, r, r);
+            break;
+    }
+}
+
 // A framed legend in the upper right corner of the axes, as matplotlib's loc='upper right'.
 void drawLegend(QPainter& p, const QRectF& axes, const std::vector<LegendEntry>& entries,
                 const FigureStyle& style) {
@@ -64,27 +87,50 @@ void drawLegend(QPainter& p, const QRectF& axes, const std::vector<LegendEntry>&
     for (std::size_t i = 0; i < entries.size(); ++i) {
         const LegendEntry& e = entries[i];
         const double y = box.top() + pad + rowH * (static_cast<double>(i) + 0.5);
-        const QPointF mid(box.left() + pad + sample / 2.0, y);
-        const double r = style.px(2.8);
-        switch (e.kind) {
-            case LegendEntry::Line:
-                p.setPen(QPen(e.colour, style.px(2.0), Qt::SolidLine, Qt::FlatCap));
-                p.drawLine(QPointF(box.left() + pad, y), QPointF(box.left() + pad + sample, y));
-                break;
-            case LegendEntry::Dot:
-                p.setPen(QPen(QColor(25, 25, 25), style.px(0.6)));
-                p.setBrush(e.colour);
-                p.drawEllipse(mid, r, r);
-                break;
-            case LegendEntry::Ring:
-                p.setPen(QPen(e.colour, style.px(1.4)));
-                p.setBrush(Qt::NoBrush);
-                p.drawEllipse(mid, r, r);
-                break;
-        }
+        drawLegendSample(p, e, box.left() + pad, y, sample, style);
         p.setPen(style.foreground());
         detail::drawText(p, QPointF(box.left() + pad + sample + pad, y),
                          Qt::AlignLeft | Qt::AlignVCenter, e.text);
+    }
+    p.restore();
+}
+
+// The fit plot's legend goes above its axes, where it covers no curve (#20): in one row when the
+// entries fit `width`, else one entry a row. The strip's height, and whether it is one row.
+double legendStripHeight(const std::vector<LegendEntry>& entries, const FigureStyle& style,
+                         double width, bool* oneRow) {
+    const QFontMetricsF fm(style.font(kLegendPt));
+    const double pad = style.px(5.0);
+    const double sample = style.px(20.0);
+    double total = 0.0;
+    for (const LegendEntry& e : entries)
+        total += sample + pad + fm.horizontalAdvance(e.text) + 2.0 * pad;
+    *oneRow = total <= width;
+    const double rowH = fm.height() * 1.15;
+    return (*oneRow ? rowH : rowH * static_cast<double>(entries.size())) + pad;
+}
+
+void drawLegendStrip(QPainter& p, const QRectF& strip, const std::vector<LegendEntry>& entries,
+                     const FigureStyle& style, bool oneRow) {
+    const QFont font = style.font(kLegendPt);
+    const QFontMetricsF fm(font);
+    const double pad = style.px(5.0);
+    const double sample = style.px(20.0);
+    const double rowH = fm.height() * 1.15;
+    p.save();
+    p.setRenderHint(QPainter::Antialiasing, true);
+    p.setFont(font);
+    double x = strip.left();
+    double y = strip.top() + rowH * 0.5;
+    for (const LegendEntry& e : entries) {
+        drawLegendSample(p, e, x, y, sample, style);
+        p.setPen(style.foreground());
+        detail::drawText(p, QPointF(x + sample + pad, y), Qt::AlignLeft | Qt::AlignVCenter, e.text);
+        if (oneRow) {
+            x += sample + pad + fm.horizontalAdvance(e.text) + 2.0 * pad;
+        } else {
+            y += rowH;
+        }
     }
     p.restore();
 }
@@ -442,20 +488,33 @@ void paintFit(QPainter& p, const QRectF& rect, const Network& net, const FigureO
         yLo -= 0.5;
         yHi += 0.5;
     }
-    // matplotlib's 5 % margins; a little more room above for the legend.
+    // matplotlib's 5 % margins.
     const double xPad = 0.05 * (xHi - xLo);
     const double yPad = 0.05 * (yHi - yLo);
     xLo -= xPad;
     xHi += xPad;
     yLo -= yPad;
-    yHi += 6.0 * yPad;
+    yHi += yPad;
 
     const QString yName = data.targets() > 1 ? QStringLiteral("y1") : QStringLiteral("y");
     detail::AxesText text;
     text.xLabel = xLabel;
     text.yLabel = yName;
     text.grid = true;
-    const QRectF area = plotArea(rect, style, text, yLo, yHi);
+    constexpr int kMaxMarkers = 5000;
+    const QString target = QStringLiteral("target ") + yName;
+    std::vector<LegendEntry> legend{{LegendEntry::Line, kBlue, target}};
+    if (n <= kMaxMarkers) {
+        legend.push_back({LegendEntry::Dot, kBlue, QStringLiteral("training rows")});
+        if (train < n)
+            legend.push_back({LegendEntry::Ring, kBlue, QStringLiteral("validation rows")});
+    }
+    legend.push_back({LegendEntry::Line, kOrange, QStringLiteral("model(") + xLabel + ")"});
+    // The legend in a strip above the axes, as wide as the axes.
+    const QRectF full = plotArea(rect, style, text, yLo, yHi);
+    bool oneRow = true;
+    const double strip = legendStripHeight(legend, style, full.width(), &oneRow);
+    const QRectF area = plotArea(rect.adjusted(0, strip, 0, 0), style, text, yLo, yHi);
     const detail::DataAxes ax{area, xLo, xHi, yLo, yHi};
 
     p.save();
@@ -486,7 +545,6 @@ void paintFit(QPainter& p, const QRectF& rect, const Network& net, const FigureO
     p.drawPath(line([&](int i) { return static_cast<double>(data.y(i, 0)); }));
     // The targets as points: filled for training rows, hollow for validation rows (as on the
     // maps); too many to see one by one are left to the line.
-    constexpr int kMaxMarkers = 5000;
     if (n <= kMaxMarkers) {
         const double r =
             std::clamp(area.width() / std::max(1, n) * 0.35, style.px(1.2), style.px(2.6));
@@ -507,15 +565,8 @@ void paintFit(QPainter& p, const QRectF& rect, const Network& net, const FigureO
     p.drawPath(line([&](int i) { return static_cast<double>(out(i, 0)); }));
     p.setClipping(false);
     detail::drawAxesFrame(p, ax, style, text);
-    const QString target = QStringLiteral("target ") + yName;
-    std::vector<LegendEntry> legend{{LegendEntry::Line, kBlue, target}};
-    if (n <= kMaxMarkers) {
-        legend.push_back({LegendEntry::Dot, kBlue, QStringLiteral("training rows")});
-        if (train < n)
-            legend.push_back({LegendEntry::Ring, kBlue, QStringLiteral("validation rows")});
-    }
-    legend.push_back({LegendEntry::Line, kOrange, QStringLiteral("model(") + xLabel + ")"});
-    drawLegend(p, area, legend, style);
+    drawLegendStrip(p, QRectF(area.left(), rect.top() + style.px(3.0), area.width(), strip), legend,
+                    style, oneRow);
     p.restore();
 }
 

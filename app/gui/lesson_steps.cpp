@@ -6,10 +6,12 @@
 
 #include <QAction>
 #include <QDir>
+#include <QDockWidget>
 #include <QFile>
 #include <QFileDialog>
 #include <QFileInfo>
 #include <QMenu>
+#include <QSettings>
 #include <QStatusBar>
 
 #include "core/error.hpp"
@@ -53,12 +55,25 @@ std::optional<LessonPlan> readPlan(const QString& path, QString* error) {
     }
 }
 
-// The step's tab and selected node (1-based in the file, as the maps label it).
+// The step's tab and selected node (1-based in the file, as the maps label it), and its dock
+// tab: the one it names, else the Training dock for a file that carries data to train on and the
+// Inspector for the others; the left dock shows the Layers unless the step names the Data.
 void showStepView(MainWindow& window, const LessonStep& step) {
     window.showTab(QString::fromStdString(step.tab));
     if (step.selectLayer && step.selectNode) {
         window.document()->setSelection(
             figures::NodeRef{*step.selectLayer - 1, *step.selectNode - 1});
+    }
+    std::string right = window.document()->data() ? "training" : "inspector";
+    std::string left = "layers";
+    if (step.dock == "inspector" || step.dock == "training") right = step.dock;
+    if (step.dock == "layers" || step.dock == "data") left = step.dock;
+    for (const std::string& dock : {left, right}) {
+        const QString name = QString::fromStdString(dock) + QStringLiteral("Dock");
+        if (auto* d = window.findChild<QDockWidget*>(name)) {
+            if (!d->isVisible()) d->show();
+            d->raise();
+        }
     }
 }
 
@@ -176,6 +191,9 @@ bool MainWindow::goToStep(int index) {
     }
     m_step = index;
     if (m_arrowsAction) m_arrowsAction->setChecked(step.arrows);
+    if (m_answersAction) m_answersAction->setChecked(!step.hideAnswers);
+    setMapLayout(figures::mapLayoutFromName(step.layout).value_or(figures::MapLayout::Notebook),
+                 false);
     showStepView(*this, step);
     for (QAction* a : m_lessonActions)
         a->setEnabled(true);
@@ -218,7 +236,13 @@ void MainWindow::endLesson() {
     m_stepEdits.clear();
     for (QAction* a : m_lessonActions)
         a->setEnabled(false);
-    if (m_arrowsAction) m_arrowsAction->setChecked(true);  // no exercise outside the lesson
+    // No exercise outside the lesson, and the map layout the user chose.
+    if (m_arrowsAction) m_arrowsAction->setChecked(true);
+    if (m_answersAction) m_answersAction->setChecked(true);
+    setMapLayout(figures::mapLayoutFromName(
+                     QSettings().value(QStringLiteral("view/mapLayout")).toString().toStdString())
+                     .value_or(figures::MapLayout::Notebook),
+                 false);
     updateCaption();
 }
 

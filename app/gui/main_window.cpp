@@ -8,7 +8,9 @@
 #include <QHash>
 #include <QKeyEvent>
 #include <QLabel>
+#include <QScreen>
 #include <QScrollArea>
+#include <QScrollBar>
 #include <QSplitter>
 #include <QStatusBar>
 #include <QTabWidget>
@@ -97,6 +99,7 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent) {
         if (!qobject_cast<QScrollArea*>(dock->widget()))
             dock->setWidget(scrollable(dock->widget(), dock));
     }
+    fitDocksToContent();
     // The minimum size computed before the wrapping goes with it.
     layout()->invalidate();
     layout()->activate();
@@ -148,7 +151,37 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent) {
     updateTitle();
     updateRecentMenu();
     updateStatus();
-    resize(1280, 800);
+    resize(defaultWindowSize());
+}
+
+void MainWindow::fitDocksToContent() {
+    // A dock is never narrower than its panel needs (#20: the Training dock scrolled sideways),
+    // up to a third of the screen; a taller panel scrolls, which its scroll bar says.
+    const QScreen* shown = screen() ? screen() : QGuiApplication::primaryScreen();
+    const int most = shown ? shown->geometry().width() / 3 : 640;
+    for (QDockWidget* dock : findChildren<QDockWidget*>()) {
+        const auto* area = qobject_cast<QScrollArea*>(dock->widget());
+        if (!area || !area->widget()) continue;
+        const int needs = area->widget()->minimumSizeHint().width() +
+                          area->verticalScrollBar()->sizeHint().width() + 2 * area->frameWidth();
+        // The width the dock was made with (220 px, 310 px) stays its least.
+        if (!dock->property("nnlensMinimumWidth").isValid())
+            dock->setProperty("nnlensMinimumWidth", dock->minimumWidth());
+        const int fixed = dock->property("nnlensMinimumWidth").toInt();
+        dock->setMinimumWidth(std::min(most, std::max(needs, fixed)));
+    }
+}
+
+QSize MainWindow::defaultWindowSize() const {
+    // 1280 x 800, or less on a smaller screen: with the window manager's frame (a title bar and
+    // borders, up to about 48 x 16 px) the whole window, its status bar included, stays on the
+    // screen's free area (#20: a 1280 x 800 window on a 1280 x 800 screen lost its status bar).
+    constexpr QSize kDesign(1280, 800);
+    constexpr QSize kFrame(16, 48);
+    const QScreen* shown = screen() ? screen() : QGuiApplication::primaryScreen();
+    if (!shown) return kDesign;
+    const QSize room = shown->availableGeometry().size() - kFrame;
+    return kDesign.boundedTo(room).expandedTo(minimumSizeHint());
 }
 
 MainWindow::~MainWindow() {
@@ -257,7 +290,18 @@ void MainWindow::buildTraining() {
     });
     connect(m_data, &widgets::DataPanel::pointEditingChanged, this, [this](bool on) {
         m_graph->setPointEditing(on);
-        if (on) m_tabs->setCurrentIndex(0);
+        // Points are added on the output maps: while editing, the output layer large (the Focus
+        // layout on it), then the layout from before.
+        if (on) {
+            m_tabs->setCurrentIndex(0);
+            m_layoutBeforePoints = m_graph->options().mapLayout;
+            const int last = static_cast<int>(m_doc->network().layers.size()) - 1;
+            if (last >= 0 && m_doc->selection().layer != last) m_doc->setSelection({last, 0});
+            setMapLayout(figures::MapLayout::Focus, false);
+        } else if (m_layoutBeforePoints) {
+            setMapLayout(*m_layoutBeforePoints, false);
+            m_layoutBeforePoints.reset();
+        }
     });
     connect(m_data, &widgets::DataPanel::pointsOnAllMapsChanged, this,
             [this] { updateDataOverlay(); });

@@ -98,6 +98,10 @@ class MainWindow : public QMainWindow {
     // False, with the message shown, when it failed or was cancelled.
     bool exportAnimation(const widgets::AnimationSettings& s);
 
+    // Each dock at least as wide as its panel needs (up to a third of the screen).
+    void fitDocksToContent();
+    // The size a new window opens at: 1280 x 800, within the screen's free area with the frame.
+    QSize defaultWindowSize() const;
     // Presentation mode (F11): full screen, larger text and figures; leaving it (Esc, F11)
     // restores the geometry, window state and docks it started from.
     void setPresentation(bool on);
@@ -247,6 +251,13 @@ class MainWindow : public QMainWindow {
     widgets::CaptionPanel* m_caption = nullptr;
     QAction* m_captionAction = nullptr;
     QAction* m_arrowsAction = nullptr;
+    // View > Show Answers: off hides what gives a lesson exercise's answer away (#20).
+    QAction* m_answersAction = nullptr;
+    QActionGroup* m_mapLayouts = nullptr;
+    std::optional<figures::MapLayout> m_layoutBeforePoints;  // while editing points
+    // The graph figure's map layout; `remember` keeps it for the next start (View > Map Layout
+    // does, a lesson step does not).
+    void setMapLayout(figures::MapLayout layout, bool remember);
     QList<QAction*> m_lessonActions;  // enabled while a lesson is open
     std::optional<LessonPlan> m_plan;
     QString m_planPath;

@@ -158,6 +158,23 @@ void MainWindow::buildMenus() {
             v->setOptions(opt);
         }
     });
+    // A lesson's exercise hides what gives its answer away: the diagram's weights, the
+    // Inspector's activation and map, the Layers dock's activations.
+    m_answersAction = view->addAction(tr("Show A&nswers"));
+    m_answersAction->setObjectName(QStringLiteral("answersAction"));
+    m_answersAction->setCheckable(true);
+    m_answersAction->setChecked(true);
+    m_answersAction->setShortcut(QKeySequence(tr("Ctrl+Shift+N")));
+    m_answersAction->setToolTip(
+        tr("The diagram's weights, the Inspector's activation and map, the Layers dock's "
+           "activations (a lesson's exercise hides them)"));
+    connect(m_answersAction, &QAction::toggled, this, [this](bool on) {
+        m_inspector->setHideAnswers(!on);
+        m_layers->setHideAnswers(!on);
+        figures::FigureOptions opt = m_diagram->options();
+        opt.hideWeights = !on;
+        m_diagram->setOptions(opt);
+    });
     auto* colourBar = view->addAction(tr("Colour &Bar"));
     colourBar->setCheckable(true);
     colourBar->setChecked(true);
@@ -190,6 +207,7 @@ void MainWindow::buildMenus() {
     // File > Export draws what the view shows; remembered across sessions.
     QMenu* mapLayout = view->addMenu(tr("Map &Layout"));
     auto* mapLayouts = new QActionGroup(this);
+    m_mapLayouts = mapLayouts;
     const figures::MapLayout saved =
         figures::mapLayoutFromName(
             QSettings().value(QStringLiteral("view/mapLayout")).toString().toStdString())
@@ -213,15 +231,8 @@ void MainWindow::buildMenus() {
         a->setChecked(entry.layout == saved);
         mapLayouts->addAction(a);
         const figures::MapLayout layout = entry.layout;
-        connect(a, &QAction::toggled, this, [this, layout](bool on) {
-            if (!on) return;
-            figures::FigureOptions opt = m_graph->options();
-            opt.mapLayout = layout;
-            m_graph->setOptions(opt);
-            const std::string_view name = figures::mapLayoutName(layout);
-            QSettings().setValue(QStringLiteral("view/mapLayout"),
-                                 QString::fromUtf8(name.data(), qsizetype(name.size())));
-        });
+        a->setData(static_cast<int>(layout));
+        connect(a, &QAction::triggered, this, [this, layout] { setMapLayout(layout, true); });
     }
     m_graph->options().mapLayout = saved;
     buildThemeMenu(view->addMenu(tr("&Theme")));
@@ -241,7 +252,9 @@ void MainWindow::buildMenus() {
         view->addAction(m.text, m.key, this, [this, dx, dy] { m_doc->moveSelection(dx, dy); });
     }
     view->addSeparator();
-    const QStringList tabs{tr("&Network"), tr("&Activations"), tr("&Softmax")};
+    // Every tab by its number, in the tab bar's order (Ctrl+1 to Ctrl+7).
+    const QStringList tabs{tr("&Network"),   tr("&Activations"), tr("&Softmax"), tr("&Losses"),
+                           tr("Data &Flow"), tr("S&tatistics"),  tr("&Quiz")};
     for (int i = 0; i < tabs.size(); ++i) {
         view->addAction(tabs[i], QKeySequence(QStringLiteral("Ctrl+%1").arg(i + 1)), this,
                         [this, i] { m_tabs->setCurrentIndex(i); });
@@ -285,6 +298,20 @@ void MainWindow::buildMenus() {
                            tr("<b>nnlens</b> shows how a neural network works, node by node, "
                               "after the lecture notebook <i>Artificial Neural Networks</i>."));
     });
+}
+
+void MainWindow::setMapLayout(figures::MapLayout layout, bool remember) {
+    for (QAction* a : m_mapLayouts->actions()) {
+        if (a->data().toInt() == static_cast<int>(layout)) a->setChecked(true);
+    }
+    figures::FigureOptions opt = m_graph->options();
+    opt.mapLayout = layout;
+    m_graph->setOptions(opt);
+    if (remember) {
+        const std::string_view name = figures::mapLayoutName(layout);
+        QSettings().setValue(QStringLiteral("view/mapLayout"),
+                             QString::fromUtf8(name.data(), qsizetype(name.size())));
+    }
 }
 
 void MainWindow::buildPresetMenu(QMenu* menu) {

@@ -11,6 +11,8 @@
 #include <QTabBar>
 #include <QTimer>
 
+#include <cmath>
+
 #include "widgets/figure_view.hpp"
 
 namespace nnlens::gui {
@@ -57,8 +59,9 @@ void MainWindow::setPresentation(bool on) {
     const double textPx = presentationTextPx();
     m_presentation = on;
     QFont font = m_normalFont;
+    // Whole pixels, rounded up: 17.8 px must not become a 17 px font.
     if (on)
-        font.setPointSizeF(m_normalFont.pointSizeF() * textPx /
+        font.setPointSizeF(m_normalFont.pointSizeF() * std::ceil(textPx) /
                            QFontInfo(m_normalFont).pixelSize());
     QApplication::setFont(font);
     // The docks' titles and tab bars (QMainWindow's own) keep the font they were made with unless
@@ -77,17 +80,32 @@ void MainWindow::setPresentation(bool on) {
     auto* split = qobject_cast<QSplitter*>(m_diagram->parentWidget());
     if (on) {
         showFullScreen();
+        // On a screen narrower than 1600 px two docks of projector-sized text leave the figures
+        // too little (and a quarter each cut their controls, #20): the left docks join the right
+        // ones as tabs, a third of the screen in all. Leaving restores them (restoreState).
+        const int lines = screen() ? screen()->geometry().width() : width();
+        if (lines < 1600) {
+            auto* inspector = findChild<QDockWidget*>(QStringLiteral("inspectorDock"));
+            for (const char* name : {"layersDock", "dataDock"}) {
+                auto* dock = findChild<QDockWidget*>(QString::fromLatin1(name));
+                if (inspector && dock && dockWidgetArea(dock) == Qt::LeftDockWidgetArea &&
+                    !dock->isFloating())
+                    tabifyDockWidget(inspector, dock);
+            }
+            if (inspector) inspector->raise();
+        }
         // The diagram gets room for its larger labels: a quarter of the height beside the maps.
         if (split && m_graph->isVisible() && m_diagram->isVisible()) split->setSizes({3000, 1000});
         // The docks as wide as their larger text needs, so that their panels do not scroll
-        // sideways: up to a third of the screen each, a quarter on a screen narrower than 1600 px
+        // sideways: up to a third of the screen each (below 1600 px, one dock area is left)
         // (the figures keep about half of it).
         QTimer::singleShot(0, this, [this] {
             if (!m_presentation) return;
+            fitDocksToContent();
             QList<QDockWidget*> docks;
             QList<int> widths;
             const int screenWidth = screen() ? screen()->geometry().width() : width();
-            const int most = screenWidth / (screenWidth >= 1600 ? 3 : 4);
+            const int most = screenWidth / 3;
             for (QDockWidget* dock : findChildren<QDockWidget*>()) {
                 const auto* area = qobject_cast<QScrollArea*>(dock->widget());
                 if (!dock->isVisible() || dock->isFloating() || !area || !area->widget()) continue;
@@ -111,7 +129,9 @@ void MainWindow::setPresentation(bool on) {
     if (split) split->restoreState(m_splitBeforePresentation);
     // Once the menu and status bars have their normal height again, the docks' sizes once more.
     QTimer::singleShot(0, this, [this] {
-        if (!m_presentation) restoreState(m_docksBeforePresentation);
+        if (m_presentation) return;
+        fitDocksToContent();
+        restoreState(m_docksBeforePresentation);
     });
 }
 

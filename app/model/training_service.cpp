@@ -299,7 +299,7 @@ void TrainingService::pause() {
     if (m_pendingSettings || m_pendingNetwork || m_pendingData) {
         applyPendingLocked();
         lock.unlock();
-        if (m_loop) publish(true, false);
+        if (m_loop) publish(false);
     }
 }
 
@@ -324,7 +324,7 @@ void TrainingService::changeSettings(const TrainingSettings& settings) {
         idle = !m_busy && m_loop;
         if (idle) applyPendingLocked();
     }
-    if (idle) publish(true, false);
+    if (idle) publish(false);
 }
 
 std::uint64_t TrainingService::changeNetwork(const Network& net) {
@@ -337,7 +337,7 @@ std::uint64_t TrainingService::changeNetwork(const Network& net) {
         idle = !m_busy && m_loop;
         if (idle) applyPendingLocked();
     }
-    if (idle) publish(true, false);
+    if (idle) publish(false);
     return generation;
 }
 
@@ -355,7 +355,7 @@ void TrainingService::changeData(std::shared_ptr<const Dataset> data) {
         idle = !m_busy && m_loop;
         if (idle) applyPendingLocked();
     }
-    if (idle) publish(true, false);
+    if (idle) publish(false);
 }
 
 TrainingSettings TrainingService::settings() const {
@@ -549,6 +549,8 @@ void TrainingService::runCommand(Command cmd, std::unique_lock<std::mutex>& lock
     const int runStartEpoch = loop.epochsDone();
     m_lastPublishNs = runStartNs;
     m_samplesSincePublish = 0;
+    m_rateStartNs = runStartNs;
+    m_samplesPerSecond = 0.0;  // this run's, not the last one's
     double secondsPerStep = 1e-5;
     bool finished = false;
     try {
@@ -608,18 +610,18 @@ void TrainingService::runCommand(Command cmd, std::unique_lock<std::mutex>& lock
                     // The speed control: epoch k of this run ends no earlier than k / rate s.
                     const auto due = Clock::time_point(std::chrono::nanoseconds(
                         runStartNs + static_cast<std::int64_t>(epochs / rate * 1e9)));
-                    publish(true);
+                    publish();
                     std::unique_lock wait(m_mutex);
                     m_wake.wait_until(wait, due, [&] { return m_stopRequested || m_quit; });
                 }
             }
-            if (nowNs() - m_lastPublishNs >= kPublishIntervalNs) publish(false);
+            if (nowNs() - m_lastPublishNs >= kPublishIntervalNs) publish();
         }
     } catch (const std::exception& e) {
         stopReason = tr("training stopped: %1").arg(QString::fromStdString(e.what()));
         failure = true;
     }
-    publish(true, false);
+    publish(false);
     lock.lock();
     // Where the run stands is the timeline's last entry (a pause inside an epoch included).
     m_timeline.setTip({m_epochOffset + loop.epochsDone(), m_stepOffset + loop.steps(),
@@ -632,19 +634,21 @@ void TrainingService::runCommand(Command cmd, std::unique_lock<std::mutex>& lock
     }
 }
 
-void TrainingService::publish(bool force, bool running) {
+void TrainingService::publish(bool running) {
     const std::int64_t now = nowNs();
-    const double seconds = static_cast<double>(now - m_lastPublishNs) * 1e-9;
-    if (seconds > 0.05 || force) {
-        if (seconds > 1e-4 && m_samplesSincePublish > 0) {
-            m_samplesPerSecond = static_cast<double>(m_samplesSincePublish) / seconds;
-        }
-    } else if (seconds > 1e-4) {
+    // Samples per second of wall time while the run goes (a slowed run's waits included), over
+    // windows of at least kRateWindowS: a run's last few steps, published at once when it stops,
+    // once gave millions of samples per second over a tenth of a millisecond (#20).
+    constexpr double kRateWindowS = 0.25;
+    const double seconds = static_cast<double>(now - m_rateStartNs) * 1e-9;
+    if (seconds >= kRateWindowS && m_samplesSincePublish > 0) {
+        const double rate = static_cast<double>(m_samplesSincePublish) / seconds;
         m_samplesPerSecond =
-            0.5 * m_samplesPerSecond + 0.5 * static_cast<double>(m_samplesSincePublish) / seconds;
+            m_samplesPerSecond > 0.0 ? 0.5 * m_samplesPerSecond + 0.5 * rate : rate;
+        m_rateStartNs = now;
+        m_samplesSincePublish = 0;
     }
     m_lastPublishNs = now;
-    m_samplesSincePublish = 0;
 
     auto snap = std::make_shared<TrainingSnapshot>();
     snap->network = std::make_shared<const Network>(m_session->network());

@@ -60,7 +60,9 @@ struct TrainingSnapshot {
     std::optional<float> valLoss;
     std::optional<double> trainAccuracy;  // classification data only (core accuracy rule)
     std::optional<double> valAccuracy;
-    double samplesPerSecond = 0.0;  // over the last publishing interval while running
+    // Samples trained per second of the run's wall time, over the last quarter second or more
+    // (0 until a run has gone that long).
+    double samplesPerSecond = 0.0;
     bool running = false;
     std::uint64_t serial = 0;      // increases with every snapshot
     std::uint64_t generation = 0;  // the last network change (changeNetwork) it includes
@@ -189,7 +191,7 @@ class TrainingService : public QObject {
   private:
     enum class Command { None, Play, Step, Epoch };
     void run();
-    void publish(bool force, bool running = true);
+    void publish(bool running = true);
     void runCommand(Command cmd, std::unique_lock<std::mutex>& lock);
     // Applies the pending changes; the caller holds m_mutex and owns the session (the worker, or
     // anyone while the worker is idle).
@@ -227,7 +229,8 @@ class TrainingService : public QObject {
     std::atomic<bool> m_signalPending{false};
     // Worker-side publishing state.
     std::int64_t m_lastPublishNs = 0;
-    std::int64_t m_samplesSincePublish = 0;
+    std::int64_t m_samplesSincePublish = 0;  // since m_rateStartNs
+    std::int64_t m_rateStartNs = 0;
     double m_samplesPerSecond = 0.0;
     std::int64_t m_lastAccuracyNs = 0;
     std::optional<double> m_trainAccuracy;

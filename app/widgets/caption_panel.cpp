@@ -18,8 +18,11 @@ namespace {
 // The caption is read from the back of a room: a little larger than the window's text.
 constexpr double kCaptionScale = 1.2;
 constexpr double kTitleScale = 1.35;
-// A long description scrolls below this many lines, so the figures keep the room.
-constexpr int kMaxLines = 4;
+// A caption grows to show every sentence (#20: a step's last sentence behind a scroll bar went
+// unread) up to this share of the window's height; only a longer one scrolls, so the figures
+// keep most of the room.
+constexpr double kMaxShare = 0.3;
+constexpr int kMinLines = 4;
 }  // namespace
 
 CaptionPanel::CaptionPanel(QWidget* parent) : QFrame(parent) {
@@ -114,7 +117,8 @@ void CaptionPanel::updateTextHeight() {
     const int width =
         std::max(50, m_scroll->width() - m_scroll->verticalScrollBar()->sizeHint().width());
     const int full = m_text->heightForWidth(width);
-    const int most = QFontMetrics(m_text->font()).lineSpacing() * kMaxLines + 4;
+    const int most = std::max(QFontMetrics(m_text->font()).lineSpacing() * kMinLines + 4,
+                              static_cast<int>(window()->height() * kMaxShare));
     m_scroll->setFixedHeight(std::max(1, std::min(full, most)));
     m_scroll->setVerticalScrollBarPolicy(full > most ? Qt::ScrollBarAsNeeded
                                                      : Qt::ScrollBarAlwaysOff);

@@ -11,14 +11,17 @@
 #include <QHBoxLayout>
 #include <QLabel>
 #include <QPushButton>
+#include <QSignalBlocker>
 #include <QSpinBox>
 #include <QVBoxLayout>
 
+#include <algorithm>
 #include <exception>
 #include <memory>
 
 #include "core/dataset.hpp"
 #include "core/error.hpp"
+#include "core/lesson.hpp"
 #include "core/limits.hpp"
 #include "core/metrics.hpp"
 #include "core/trainer.hpp"
@@ -166,6 +169,25 @@ void DataPanel::updateSummary() {
         return;
     }
     const int n = rows->size();
+    // The generator's fields say what is there (#20: "500 points" beside the lesson's 200): the
+    // count, and the lesson's kind, noise and seed when it generated them.
+    {
+        const QSignalBlocker blockPoints(m_points);
+        m_points->setValue(std::clamp(n, m_points->minimum(), m_points->maximum()));
+        try {
+            const Lesson lesson = lessonOf(m_doc->network());
+            if (lesson.data && lesson.data->generate && lesson.data->generate->n == n) {
+                const GenerateSpec& g = *lesson.data->generate;
+                const int kind = m_kind->findText(QString::fromStdString(g.kind));
+                if (kind >= 0) m_kind->setCurrentIndex(kind);
+                m_noise->setValue(g.noise);
+                if (g.seed <= static_cast<std::uint64_t>(m_seed->maximum()))
+                    m_seed->setValue(static_cast<int>(g.seed));
+            }
+        } catch (const std::exception&) {
+            // A lesson that does not parse says so when it opens; the count is still right.
+        }
+    }
     const int train = trainingRows(n, m_doc->trainingSettings().valSplit);
     QString text = tr("%1 points, %2 inputs, ").arg(n).arg(rows->inputs());
     if (rows->hasLabels() && rows->targets() == 0) {

@@ -20,6 +20,9 @@ constexpr double kScreenDpi = 96.0;
 // A plot in a narrow dock shrinks its text to no less than 3/4 of the design (about 10 px tick
 // labels); a smaller figure would be unreadable on a projector.
 constexpr double kScreenMinFit = 0.75;
+// No text on the normal screen under 9 pt at 96 dpi (#20), however small the view: a figure that
+// cannot fit its text at this size lays itself out otherwise (fewer labels, another layout).
+constexpr double kNormalFloorPx = 9.0 * kScreenDpi / 72.0;
 // View > Theme's choice, for views made after it.
 bool screenDark = false;
 bool screenContrast = false;
@@ -30,6 +33,7 @@ FigureView::FigureView(FigureKind kind, model::Document* doc, QWidget* parent)
     : QWidget(parent), m_kind(kind), m_doc(doc) {
     m_options.style.dpi = kScreenDpi;
     m_options.style.minFit = kScreenMinFit;
+    m_options.style.minTextPx = kind == FigureKind::Flow ? 0.0 : kNormalFloorPx;
     m_options.showSelection = true;  // the window marks the selected node; figures do not
     setFocusPolicy(Qt::StrongFocus);
     setAttribute(Qt::WA_OpaquePaintEvent);
@@ -86,12 +90,20 @@ void FigureView::setPresentation(bool on, double textPx) {
     const double scale = on ? std::max(1.25, textPx / tickPx) : 1.0;
     m_options.style.scale = scale;
     m_presentation = on;
+    // A plot's least height grows with its text: at presentation mode's size the loss and fit
+    // plots' 160 px left their axes no room, and their ticks fell outside (#20).
+    if (m_kind == FigureKind::Loss || m_kind == FigureKind::Fit || m_kind == FigureKind::LrScan) {
+        if (m_baseMinimumHeight < 0) m_baseMinimumHeight = minimumHeight();
+        setMinimumHeight(static_cast<int>(m_baseMinimumHeight * scale));
+    }
     // Leaving presentation mode returns to the theme's contrast.
     m_options.style.highContrast = on || m_themeContrast;
     m_options.style.minFit = on ? std::max(kScreenMinFit, 1.0 / scale) : kScreenMinFit;
     // The data flow figure sizes its text to fit a box per module (a floor would pile labels on
     // each other): there the fit wins, at presentation mode's larger scale.
-    m_options.style.minTextPx = on && m_kind != FigureKind::Flow ? std::max(textPx, tickPx) : 0.0;
+    m_options.style.minTextPx = m_kind == FigureKind::Flow ? 0.0
+                                : on                       ? std::max(textPx, tickPx)
+                                                           : kNormalFloorPx;
     update();
 }
 
@@ -271,10 +283,12 @@ int FigureView::pointAt(QPointF pos) const {
         return -1;
     const auto layout = figures::layoutGraph(net, QRectF(rect()), m_options);
     const double r = net.view.range;
-    constexpr double kGrab = 7.0;  // pixels
     int best = -1;
-    double bestDistance = kGrab * kGrab;
     for (const QRectF& map : layout.maps.back()) {
+        // Only a press on a point's own marker grabs it (half a pixel spare): anywhere else adds
+        // a point, however many points a small map packs together (#20).
+        const double kGrab = figures::pointMarkerRadius(map.width(), m_options.style) + 0.5;
+        double bestDistance = kGrab * kGrab;
         if (!map.adjusted(-kGrab, -kGrab, kGrab, kGrab).contains(pos)) continue;
         for (int i = 0; i < rows->size(); ++i) {
             const double px = map.left() + (rows->x(i, 0) + r) / (2.0 * r) * map.width();
@@ -285,6 +299,7 @@ int FigureView::pointAt(QPointF pos) const {
                 best = i;
             }
         }
+        if (best >= 0) break;
     }
     return best;
 }
@@ -349,15 +364,16 @@ void FigureView::mousePressEvent(QMouseEvent* event) {
     if (m_pointEditing) {
         if (const auto at = inputAt(pos)) {
             setFocus();
-            const int row = pointAt(pos);
-            if (row >= 0 && event->button() == Qt::LeftButton &&
-                !(event->modifiers() & Qt::ShiftModifier)) {
+            // A left press on a marker drags that point; any other left press adds a class-1
+            // point, a right or Shift press a class-0 point, each one undo step.
+            const bool high =
+                event->button() == Qt::LeftButton && !(event->modifiers() & Qt::ShiftModifier);
+            const int row = high ? pointAt(pos) : -1;
+            if (row >= 0) {
                 m_dragRow = row;
                 m_dragId = m_doc->beginDrag();
                 setCursor(Qt::ClosedHandCursor);
-            } else if (row < 0) {
-                const bool high =
-                    event->button() == Qt::LeftButton && !(event->modifiers() & Qt::ShiftModifier);
+            } else if (event->button() == Qt::LeftButton || event->button() == Qt::RightButton) {
                 m_doc->addPoint(static_cast<float>(at->x()), static_cast<float>(at->y()), high);
             }
             return;

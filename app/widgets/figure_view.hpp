@@ -83,6 +83,7 @@ class FigureView : public QWidget {
     // The data row within a few pixels of `pos` on an output map, or -1.
     int pointAt(QPointF pos) const;
 
+    int m_baseMinimumHeight = -1;  // the least height outside presentation mode
     bool m_pointEditing = false;
     bool m_presentation = false;
     bool m_themeContrast = false;

@@ -51,6 +51,14 @@ Inspector::Inspector(model::Document* doc, QWidget* parent) : QWidget(parent), m
     m_unit->setMinimumSize(220, 240);
     m_unit->setObjectName(QStringLiteral("unitView"));
     layout->addWidget(m_unit, 3);
+    m_hiddenNote = new QLabel(
+        tr("The node's activation and map are hidden for the exercise: View > Show Answers "
+           "shows them."),
+        this);
+    m_hiddenNote->setObjectName(QStringLiteral("answersHidden"));
+    m_hiddenNote->setWordWrap(true);
+    m_hiddenNote->hide();
+    layout->addWidget(m_hiddenNote);
 
     m_formula = new QLabel(this);
     m_formula->setWordWrap(true);
@@ -151,7 +159,9 @@ void Inspector::rebuild() {
     const model::NodeRef sel = m_doc->selection();
     const bool valid = sel.valid() && sel.layer < static_cast<int>(net.layers.size());
     const int inputs = valid ? net.layers[static_cast<std::size_t>(sel.layer)].inputs() : 0;
-    m_unit->setVisible(net.inputs == 2);  // no map without 2 inputs: room for the sliders
+    // No map without 2 inputs (room for the sliders), nor in an exercise that hides it.
+    m_unit->setVisible(net.inputs == 2 && !m_hideAnswers);
+    m_hiddenNote->setVisible(m_hideAnswers);
     if (valid && sel == m_shown && inputs == m_shownInputs) {
         fitRange(true);
         refreshValues();
@@ -183,6 +193,7 @@ void Inspector::rebuild() {
     m_rows.clear();
     m_focusedRow = -1;
     m_rowsBox->setMinimumHeight(0);
+    m_rowHeight = 0;  // measured again for this node's names
     if (!valid) {
         m_title->setText(tr("No node selected"));
         m_formula->clear();
@@ -236,12 +247,7 @@ void Inspector::ensureRow(int row) {
     r.spin->setKeyboardTracking(false);
     r.spin->setObjectName(bias ? QStringLiteral("spin-bias")
                                : QStringLiteral("spin-w%1").arg(row + 1));
-    if (m_rowHeight == 0) {
-        // Every row is as tall as a spin box; the names as wide as the widest one can be.
-        m_rowHeight = std::max(r.spin->sizeHint().height(), r.slider->sizeHint().height()) + 4;
-        m_spinWidth = r.spin->sizeHint().width();
-        m_nameWidth = r.name->fontMetrics().horizontalAdvance(tr("w from h0000")) + 6;
-    }
+    if (m_rowHeight == 0) measureRows(r);
     nameRow(row);
     r.slider->installEventFilter(this);
     r.spin->installEventFilter(this);
@@ -264,12 +270,54 @@ void Inspector::ensureRow(int row) {
     r.spin->show();
 }
 
+namespace {
+// Below this the slider is a stub (#20): the name and number go above it instead.
+constexpr int kMinSliderWidth = 120;
+}  // namespace
+
+void Inspector::measureRows(const Row& r) {
+    // Every line is as tall as a spin box; the names as wide as this node's longest (its last
+    // weight's); the number as wide as five digits and three decimals (the range's ±1e6 would
+    // take the slider's room for values that are seldom there).
+    m_lineHeight = std::max(r.spin->sizeHint().height(), r.slider->sizeHint().height()) + 4;
+    const QFontMetrics fm = r.spin->fontMetrics();
+    m_spinWidth =
+        std::min(r.spin->sizeHint().width(),
+                 r.spin->sizeHint().width() - fm.horizontalAdvance(QStringLiteral("-1000000.000")) +
+                     fm.horizontalAdvance(QStringLiteral("-00000.000")));
+    const QString longest = rowCount() > 1 ? rowName(rowCount() - 2) : rowName(0);
+    m_nameWidth = std::max(r.name->fontMetrics().horizontalAdvance(longest),
+                           r.name->fontMetrics().horizontalAdvance(tr("bias b"))) +
+                  6;
+    m_stacked = false;
+    m_rowHeight = m_lineHeight;
+    updateStacking();
+}
+
+void Inspector::updateStacking() {
+    if (m_lineHeight <= 0) return;
+    const bool stacked = m_rowsBox->width() - m_nameWidth - m_spinWidth - 12 < kMinSliderWidth;
+    if (stacked == m_stacked && m_rowHeight > 0) return;
+    m_stacked = stacked;
+    m_rowHeight = m_lineHeight * (stacked ? 2 : 1);
+    m_rowsBox->setMinimumHeight(m_rowHeight * rowCount());
+    for (int row = 0; row < rowCount(); ++row)
+        placeRow(row);
+}
+
 void Inspector::placeRow(int row) {
     const Row& r = m_rows.at(static_cast<std::size_t>(row));
     if (!r.slider) return;
     const int y = row * m_rowHeight;
-    const int h = m_rowHeight - 4;
+    const int h = m_lineHeight - 4;
     const int width = m_rowsBox->width();
+    if (m_stacked) {
+        // The name and number on the first line, the slider the whole width under them.
+        r.name->setGeometry(0, y, std::max(1, width - m_spinWidth - 6), h);
+        r.spin->setGeometry(width - m_spinWidth, y, m_spinWidth, h);
+        r.slider->setGeometry(0, y + m_lineHeight, width, h);
+        return;
+    }
     const int sliderWidth = std::max(20, width - m_nameWidth - m_spinWidth - 12);
     r.name->setGeometry(0, y, m_nameWidth, h);
     r.slider->setGeometry(m_nameWidth + 6, y, sliderWidth, h);
@@ -345,10 +393,7 @@ void Inspector::updateRowMetrics() {
         m_rowHeight = 0;  // the first row built measures them
         return;
     }
-    m_rowHeight =
-        std::max(built->spin->sizeHint().height(), built->slider->sizeHint().height()) + 4;
-    m_spinWidth = built->spin->sizeHint().width();
-    m_nameWidth = built->name->fontMetrics().horizontalAdvance(tr("w from h0000")) + 6;
+    measureRows(*built);
     m_rowsBox->setMinimumHeight(m_rowHeight * rowCount());
     for (int row = 0; row < static_cast<int>(m_rows.size()); ++row)
         placeRow(row);
@@ -368,8 +413,11 @@ void Inspector::refreshValues() {
     m_title->setText(tr("LYR%1-NODE%2  ·  %3")
                          .arg(sel.layer + 1)
                          .arg(sel.node + 1)
-                         .arg(QString::fromUtf8(activationName(layer.activation).data())));
-    m_formula->setText(figures::nodeFormula(net, sel));
+                         .arg(m_hideAnswers
+                                  ? QStringLiteral("?")
+                                  : QString::fromUtf8(activationName(layer.activation).data())));
+    m_formula->setText(m_hideAnswers ? QString() : figures::nodeFormula(net, sel));
+    m_formula->setVisible(!m_hideAnswers);
     for (int row = 0; row < rowCount(); ++row)
         showRowValue(row);
 }
@@ -403,6 +451,7 @@ bool Inspector::eventFilter(QObject* watched, QEvent* event) {
     if (event->type() == QEvent::Resize &&
         (watched == m_rowsBox || watched == m_scroll->viewport())) {
         if (watched == m_rowsBox) {
+            updateStacking();
             for (int row = 0; row < rowCount(); ++row)
                 placeRow(row);
         }
@@ -426,6 +475,13 @@ bool Inspector::eventFilter(QObject* watched, QEvent* event) {
         }
     }
     return QWidget::eventFilter(watched, event);
+}
+
+void Inspector::setHideAnswers(bool hide) {
+    if (hide == m_hideAnswers) return;
+    m_hideAnswers = hide;
+    m_shown = {};  // the title, formula and map again
+    rebuild();
 }
 
 }  // namespace nnlens::widgets

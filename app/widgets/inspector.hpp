@@ -44,6 +44,10 @@ class Inspector : public QWidget {
     void nudge(int steps);
     // Focuses the slider of weight `input` (-1: the bias), e.g. after a click on a diagram edge.
     void focusParameter(int input);
+    // A lesson's exercise (#20): the node's activation, formula and map hidden, as they would
+    // give the answer away; the sliders stay.
+    void setHideAnswers(bool hide);
+    bool answersHidden() const { return m_hideAnswers; }
 
   signals:
     // A slider was pressed (true) or released (false): views may draw drafts meanwhile.
@@ -79,10 +83,17 @@ class Inspector : public QWidget {
 
     model::Document* m_doc;
     QLabel* m_title = nullptr;
+    QLabel* m_hiddenNote = nullptr;  // says where the hidden map went
+    bool m_hideAnswers = false;
     QLabel* m_formula = nullptr;
     QScrollArea* m_scroll = nullptr;
     QWidget* m_rowsBox = nullptr;  // no layout: rows are placed at row * m_rowHeight
-    int m_rowHeight = 0;
+    int m_rowHeight = 0;           // one line, or two when stacked
+    int m_lineHeight = 0;
+    bool m_stacked = false;  // the name and number above the slider: the dock is narrow
+    // The row metrics from a built row's widgets and the rows box's width.
+    void measureRows(const Row& built);
+    void updateStacking();
     int m_nameWidth = 0;
     int m_spinWidth = 0;
     FigureView* m_unit = nullptr;

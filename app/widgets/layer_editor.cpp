@@ -324,4 +324,11 @@ void LayerEditor::moveCurrentLayer(int delta) {
                   changes.join(QLatin1Char(' ')));
 }
 
+void LayerEditor::setHideAnswers(bool hide) {
+    m_table->setColumnHidden(kActivation, hide);
+    m_table->setToolTip(hide ? tr("The activations are hidden for the exercise: View > Show "
+                                  "Answers shows them")
+                             : QString());
+}
+
 }  // namespace nnlens::widgets

@@ -33,6 +33,8 @@ class LayerEditor : public QWidget {
     // the sentences naming what changes, true to go on. Default: a question box.
     using MoveConfirm = std::function<bool(const QStringList&)>;
     void setMoveConfirm(MoveConfirm confirm) { m_confirmMove = std::move(confirm); }
+    // A lesson's exercise (#20): the activation column hidden, as it would give the answer away.
+    void setHideAnswers(bool hide);
 
   signals:
     void colourLimitChanged();

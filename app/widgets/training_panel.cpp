@@ -5,6 +5,7 @@
 #include <QComboBox>
 #include <QDoubleSpinBox>
 #include <QFormLayout>
+#include <QGridLayout>
 #include <QHBoxLayout>
 #include <QLabel>
 #include <QProgressBar>
@@ -105,7 +106,8 @@ TrainingPanel::TrainingPanel(model::Document* doc, model::TrainingController* tr
     : QWidget(parent), m_doc(doc), m_training(training) {
     auto* layout = new QVBoxLayout(this);
 
-    auto* buttons = new QHBoxLayout;
+    // Two rows of two: the four buttons fit a narrow dock at a projector's text size (#20).
+    auto* buttons = new QGridLayout;
     m_play = new QPushButton(tr("Play"), this);
     m_play->setObjectName(QStringLiteral("playButton"));
     m_play->setToolTip(tr("Train until paused (Space)"));
@@ -121,8 +123,10 @@ TrainingPanel::TrainingPanel(model::Document* doc, model::TrainingController* tr
     m_reset->setToolTip(
         tr("Re-initialise every parameter with the seed (PyTorch's default rule) and forget the "
            "run"));
-    for (QPushButton* b : {m_play, m_step, m_epoch, m_reset})
-        buttons->addWidget(b);
+    buttons->addWidget(m_play, 0, 0);
+    buttons->addWidget(m_step, 0, 1);
+    buttons->addWidget(m_epoch, 1, 0);
+    buttons->addWidget(m_reset, 1, 1);
     layout->addLayout(buttons);
 
     auto* speedRow = new QHBoxLayout;
@@ -188,8 +192,9 @@ TrainingPanel::TrainingPanel(model::Document* doc, model::TrainingController* tr
     m_lrScan->setObjectName(QStringLiteral("lrScanButton"));
     m_lrScan->setToolTip(tr("The notebook's learning-rate scan on this network and data"));
     m_lrScan->setAccessibleName(tr("Learning-rate scan"));
-    lrRow->addWidget(m_lrSlider, 1);
-    lrRow->addWidget(m_lr);
+    // The rate and the scan on the form's row, the slider under them the dock's width (beside
+    // them it shrank to a stub, #20).
+    lrRow->addWidget(m_lr, 1);
     lrRow->addWidget(m_lrScan);
     m_batch = new QSpinBox(this);
     m_batch->setObjectName(QStringLiteral("batchSpin"));
@@ -227,6 +232,7 @@ TrainingPanel::TrainingPanel(model::Document* doc, model::TrainingController* tr
     form->addRow(QString(), m_lossReason);
     form->addRow(tr("Optimizer"), m_optimizer);
     form->addRow(tr("Learning rate"), lrRow);
+    form->addRow(m_lrSlider);
     form->addRow(tr("Batch size"), m_batch);
     form->addRow(tr("Epochs per Play"), m_epochsPerPlay);
     form->addRow(tr("Validation split"), m_valSplit);
@@ -425,8 +431,15 @@ void TrainingPanel::updateFigures() {
     QString lines = tr("Epoch %1, step %2").arg(snap->epoch).arg(snap->step);
     if (snap->batchesPerEpoch > 0 && snap->stepInEpoch > 0)
         lines += tr(" (%1/%2 of the next)").arg(snap->stepInEpoch).arg(snap->batchesPerEpoch);
-    if (snap->running || snap->samplesPerSecond > 0)
-        lines += tr("<br>%L1 samples/s").arg(qRound64(snap->samplesPerSecond));
+    // The rate while the run goes; paused, the last run's, said as such.
+    if (snap->samplesPerSecond > 0) {
+        lines +=
+            snap->running
+                ? tr("<br>%L1 samples/s").arg(qRound64(snap->samplesPerSecond))
+                : tr("<br>%L1 samples/s in the last run").arg(qRound64(snap->samplesPerSecond));
+    } else if (snap->running) {
+        lines += tr("<br>- samples/s");
+    }
     lines += tr("<br>Loss: train %1").arg(snap->trainLoss ? number(*snap->trainLoss) : tr("-"));
     if (snap->valLoss) lines += tr(", validation %1").arg(number(*snap->valLoss));
     if (snap->trainAccuracy) {

@@ -43,17 +43,18 @@ TrainingPlots::TrainingPlots(model::Document* doc, model::TrainingController* tr
     m_loss->setObjectName(QStringLiteral("lossView"));
     m_loss->setMinimumHeight(160);
     lossLayout->addWidget(m_loss, 1);
-    auto* timelineRow = new QHBoxLayout;
     m_timeline = new QSlider(Qt::Horizontal, lossPane);
     m_timeline->setObjectName(QStringLiteral("timelineSlider"));
     m_timeline->setAccessibleName(tr("Timeline: the epoch shown"));
     m_timeline->setToolTip(tr("Show the network as it was at an earlier epoch"));
     m_timeline->setRange(0, 0);
+    // The label on its own line above the slider: "Epoch 113162 of 250000" whole, and the
+    // slider the dock's width (#20: beside it, the label was cut).
     m_timelineLabel = new QLabel(tr("Epoch 0"), lossPane);
-    m_timelineLabel->setMinimumWidth(90);
-    timelineRow->addWidget(m_timeline, 1);
-    timelineRow->addWidget(m_timelineLabel);
-    lossLayout->addLayout(timelineRow);
+    m_timelineLabel->setObjectName(QStringLiteral("timelineLabel"));
+    m_timelineLabel->setBuddy(m_timeline);
+    lossLayout->addWidget(m_timelineLabel);
+    lossLayout->addWidget(m_timeline);
     m_continue = new QPushButton(tr("Continue from here"), lossPane);
     m_continue->setObjectName(QStringLiteral("continueButton"));
     m_continue->setToolTip(tr("Train on from the epoch shown; the later epochs are dropped"));

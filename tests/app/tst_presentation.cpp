@@ -24,6 +24,7 @@
 #include "core/network_io.hpp"
 #include "gui/main_window.hpp"
 #include "model/commands.hpp"
+#include "test_screen.hpp"
 #include "test_window.hpp"
 #include "text_boxes.hpp"
 #include "widgets/figure_view.hpp"
@@ -423,21 +424,10 @@ class TestPresentation : public QObject {
     }
 };
 
-// The offscreen screen of NNLENS_TEST_SCREEN ("1920x1080"), through the platform's config file.
+// On the offscreen screen of NNLENS_TEST_SCREEN (tests/support/test_screen.hpp).
 int main(int argc, char** argv) {
-    const QString size = qEnvironmentVariable("NNLENS_TEST_SCREEN", QStringLiteral("1280x800"));
-    const QStringList wh = size.split(QLatin1Char('x'));
     QTemporaryDir dir;
-    const QString config = dir.filePath(QStringLiteral("screen.json"));
-    QFile file(config);
-    if (wh.size() != 2 || !file.open(QIODevice::WriteOnly)) return 2;
-    file.write(QStringLiteral("{\"screens\": [{\"name\": \"screen\", \"x\": 0, \"y\": 0, "
-                              "\"width\": %1, \"height\": %2, \"logicalDpi\": 96}]}")
-                   .arg(wh[0].toInt())
-                   .arg(wh[1].toInt())
-                   .toUtf8());
-    file.close();
-    qputenv("QT_QPA_PLATFORM", ("offscreen:configfile=" + config).toLocal8Bit());
+    if (!nnlens::test::useTestScreen(dir)) return 2;
     QApplication app(argc, argv);
     TestPresentation test;
     return QTest::qExec(&test, argc, argv);

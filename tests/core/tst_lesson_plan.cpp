@@ -64,6 +64,32 @@ class TestLessonPlan : public QObject {
         QVERIFY(b.caption.empty());
         QVERIFY(b.arrows);
         QVERIFY(!nnlens::lessonStepPreset(b));
+        // The arrow exercise hides the answers unless it says otherwise; the others show them.
+        QVERIFY(a.hideAnswers);
+        QVERIFY(!b.hideAnswers);
+        QVERIFY(b.dock.empty() && b.layout.empty());
+    }
+
+    // #20: a step names the dock tab to show, its map layout and whether the answers are hidden;
+    // the quiz tab hides them by default.
+    void parsesDockLayoutAndAnswers() {
+        const nnlens::LessonPlan plan = nnlens::parseLessonPlan(
+            R"json({"format": "nnlens.lesson", "version": 1, "steps": [
+                  {"network": "a.json", "tab": "quiz"},
+                  {"network": "a.json", "tab": "quiz", "hide_answers": false},
+                  {"network": "a.json", "dock": "training", "layout": "focus",
+                   "hide_answers": true},
+                  {"network": "a.json", "dock": "data", "layout": "fill"}]})json",
+            kTabs);
+        QCOMPARE(plan.steps.size(), std::size_t{4});
+        QVERIFY(plan.steps[0].hideAnswers);
+        QVERIFY(!plan.steps[1].hideAnswers);
+        QVERIFY(plan.steps[2].hideAnswers);
+        QCOMPARE(plan.steps[2].dock, std::string("training"));
+        QCOMPARE(plan.steps[2].layout, std::string("focus"));
+        QVERIFY(!plan.steps[3].hideAnswers);
+        QCOMPARE(plan.steps[3].dock, std::string("data"));
+        QCOMPARE(plan.steps[3].layout, std::string("fill"));
     }
 
     void refusesWithThePlaceNamed_data() {
@@ -114,6 +140,15 @@ class TestLessonPlan : public QObject {
         QTest::newRow("arrows not a boolean")
             << QString::fromStdString(planWith(R"("network": "a.json", "arrows": "no")"))
             << QString(R"(steps[0].arrows: expected true or false, got "no")");
+        QTest::newRow("unknown dock")
+            << QString::fromStdString(planWith(R"("network": "a.json", "dock": "inspektor")"))
+            << QString(R"(steps[0].dock: unknown dock "inspektor" (known: inspector, training)");
+        QTest::newRow("unknown layout")
+            << QString::fromStdString(planWith(R"("network": "a.json", "layout": 3)"))
+            << QString("steps[0].layout: expected a string, got 3");
+        QTest::newRow("hide_answers not a boolean")
+            << QString::fromStdString(planWith(R"("network": "a.json", "hide_answers": 1)"))
+            << QString("steps[0].hide_answers: expected true or false, got 1");
         QTest::newRow("deep nesting refused before parsing")
             << QString(std::string(200, '[').c_str()) << QString("too deeply nested");
     }
