@@ -175,8 +175,19 @@ double axesTopOverhang(const FigureStyle& style) {
     return QFontMetricsF(style.font(kTickPt)).height() / 2.0;
 }
 
+namespace {
+// From the axes' bottom to the x tick labels' top: the tick and a pad, or more when the tick
+// labels are larger than the design's (a text floor in a small cell): the lowest y label,
+// centred on the corner, must stay above the first x label.
+double xTickLabelGap(const FigureStyle& style) {
+    const QFontMetricsF fm(style.font(kTickPt));
+    return std::max(style.px(kTickLenPt + kPadPt),
+                    (fm.ascent() + fm.descent()) / 2.0 + style.px(0.5));
+}
+}  // namespace
+
 double axesBottomMargin(const FigureStyle& style, const AxesText& text) {
-    double m = style.px(kTickLenPt + kPadPt) + QFontMetricsF(style.font(kTickPt)).height();
+    double m = xTickLabelGap(style) + QFontMetricsF(style.font(kTickPt)).height();
     if (!text.xLabel.isEmpty())
         m += style.px(kPadPt) + QFontMetricsF(style.font(kLabelPt)).height();
     return m + style.px(2.0);
@@ -212,8 +223,8 @@ void drawAxesFrame(QPainter& p, const DataAxes& ax, const FigureStyle& style, co
          axisTicks(ax.x0, ax.x1, t.maxTicksX, ax.rect.width(), true, t.logX, style)) {
         const double x = ax.px(k.at);
         p.drawLine(QPointF(x, ax.rect.bottom()), QPointF(x, ax.rect.bottom() + tickLen));
-        drawText(p, QPointF(x, ax.rect.bottom() + tickLen + pad), Qt::AlignHCenter | Qt::AlignTop,
-                 k.label);
+        drawText(p, QPointF(x, ax.rect.bottom() + xTickLabelGap(style)),
+                 Qt::AlignHCenter | Qt::AlignTop, k.label);
     }
     double widest = 0.0;
     for (const Tick& k :
@@ -228,7 +239,7 @@ void drawAxesFrame(QPainter& p, const DataAxes& ax, const FigureStyle& style, co
 
     p.setFont(style.font(kLabelPt));
     if (!t.xLabel.isEmpty()) {
-        const double y = ax.rect.bottom() + tickLen + pad + tfm.height() + pad;
+        const double y = ax.rect.bottom() + xTickLabelGap(style) + tfm.height() + pad;
         drawText(p, QPointF(ax.rect.center().x(), y), Qt::AlignHCenter | Qt::AlignTop, t.xLabel);
     }
     if (!t.yLabel.isEmpty()) {

@@ -265,8 +265,15 @@ void paintLosses(QPainter& p, const QRectF& rect, const FigureOptions& opt);
 
 // The flow figure (flow_figure.cpp): one box per torch.nn.Sequential module, left to right.
 struct FlowLayout {
-    std::vector<QRectF> boxes;  // per module
-    // The module whose box contains `p`, or -1.
+    // Per module shown: the boxes of modules first, first + 1, ... (all of them unless the
+    // style's text floor leaves room for fewer; the selected module is always among them).
+    std::vector<QRectF> boxes;
+    int first = 0;
+    // "◀" and "▶" beside the boxes when modules are left out on that side; empty otherwise.
+    QRectF previous;
+    QRectF next;
+    // The module whose box contains `p` (the one before or after the shown ones for the
+    // arrows), or -1.
     int hit(QPointF p) const;
 };
 FlowLayout layoutFlow(const Network& net, const QRectF& rect, const FigureOptions& opt);

@@ -90,9 +90,11 @@ FlowShapes flowShapes(const Network& net, const FigureOptions& opt) {
 
 // Where everything goes; layoutFlow() and paintFlow() share it.
 struct FlowGeometry {
-    std::vector<QRectF> boxes;
-    double gap = 0.0;    // arrow length between boxes (and before the first, after the last)
-    double font = 10.0;  // pixels, for the shapes and the module names
+    std::vector<QRectF> boxes;  // modules first .. first + boxes.size() - 1
+    int first = 0;
+    QRectF previous, next;  // the "◀" / "▶" marks of left-out modules
+    double gap = 0.0;       // arrow length between boxes (and before the first, after the last)
+    double font = 10.0;     // pixels, for the shapes and the module names
     double titleFont = 12.0;
     QRectF title;
     QRectF legend;
@@ -113,55 +115,88 @@ QString backwardLegend(const FlowShapes& s) {
 FlowGeometry flowGeometry(const Network& net, const QRectF& rect, const FigureOptions& opt,
                           const FlowShapes& s) {
     FlowGeometry g;
-    const int n = static_cast<int>(s.modules.size());
+    const int total = static_cast<int>(s.modules.size());
     const double margin = 0.03 * std::min(rect.width(), rect.height());
-    const QRectF inner = rect.adjusted(margin, margin, -margin, -margin);
+    QRectF inner = rect.adjusted(margin, margin, -margin, -margin);
     constexpr double kGapRatio = 1.1;  // arrow length per box width
-    const double unit = inner.width() / (std::max(n, 1) + (std::max(n, 1) + 1) * kGapRatio);
-    g.gap = unit * kGapRatio;
 
     // One text size for every label: as large as the style asks, smaller when the widest module
     // name or shape would not fit its box or arrow.
     const FigureStyle& style = opt.style;
-    double font = std::min(style.px(13.0), inner.height() / 12.0);
     const QFontMetricsF probe(detail::pixelFont(style, 100.0, true));
-    for (int m = 0; m < n; ++m) {
-        double name = 0.0;
+    double name = 1e-6;
+    double shape = 1e-6;
+    for (int m = 0; m < total; ++m) {
         for (const QString& line : moduleTitle(net, m).split(QLatin1Char('\n')))
             name = std::max(name, probe.horizontalAdvance(line) / 100.0);
-        const double shape =
-            probe.horizontalAdvance(shapeText(s.in[static_cast<std::size_t>(m)])) / 100.0;
-        font = std::min({font, 0.9 * unit / name, 0.92 * g.gap / shape});
+        shape = std::max(
+            shape, probe.horizontalAdvance(shapeText(s.in[static_cast<std::size_t>(m)])) / 100.0);
     }
-    g.font = std::max(4.0, font);
+    const auto fontFor = [&](int k, double width) {
+        const double u = width / (std::max(k, 1) + (std::max(k, 1) + 1) * kGapRatio);
+        return std::min(
+            {style.px(13.0), inner.height() / 12.0, 0.9 * u / name, 0.92 * u * kGapRatio / shape});
+    };
+    // Fit, then floor (#20): with a text floor (the window's views), as many modules as fit with
+    // their labels (drawn at 0.85 of the font) at the floor, around the selected one; "◀" and
+    // "▶" say that more are there. Files draw every module.
+    int n = total;
+    const QRectF full = inner;  // the title, legend and chart's width
+    const double floor = style.minTextPx / 0.85;
+    if (floor > 0.0 && total > 1 && fontFor(total, inner.width()) < floor) {
+        const double markW = QFontMetricsF(detail::pixelFont(style, floor))
+                                 .horizontalAdvance(QStringLiteral("\u25c0")) *
+                             1.6;
+        const double width = inner.width() - 2.0 * markW;
+        n = 1;
+        while (n + 1 < total && fontFor(n + 1, width) >= floor)
+            ++n;
+        g.first = std::clamp(opt.flowModule - n / 2, 0, total - n);
+        if (g.first > 0) g.previous = QRectF(inner.left(), inner.top(), markW, inner.height());
+        if (g.first + n < total)
+            g.next = QRectF(inner.right() - markW, inner.top(), markW, inner.height());
+        inner.adjust(markW, 0, -markW, 0);
+    }
+    const double unit = inner.width() / (std::max(n, 1) + (std::max(n, 1) + 1) * kGapRatio);
+    g.gap = unit * kGapRatio;
+    g.font = std::max({4.0, fontFor(n, inner.width()), floor});
     // The title has the whole width: never smaller than at the normal scale (presentation mode's
     // larger controls leave the view a little shorter).
     g.titleFont = std::min(style.px(12.0), std::max({g.font * 1.15, inner.height() / 16.0,
                                                      style.px(12.0) / std::max(1.0, style.scale)}));
 
-    g.title = QRectF(inner.left(), inner.top(), inner.width(), g.titleFont * 1.6);
+    g.title = QRectF(full.left(), full.top(), full.width(), g.titleFont * 1.6);
     // Forward left, backward right; stacked when they would run into each other (#20).
     const QFontMetricsF legendMetrics(detail::pixelFont(style, g.font));
     g.legendStacked = legendMetrics.horizontalAdvance(forwardLegend()) +
                           legendMetrics.horizontalAdvance(backwardLegend(s)) + g.font * 2.0 >
-                      inner.width();
+                      full.width();
     const double legendH = g.font * (g.legendStacked ? 2.8 : 1.6);
-    g.legend = QRectF(inner.left(), inner.bottom() - legendH, inner.width(), legendH);
-    const double top = g.title.bottom();
+    g.legend = QRectF(full.left(), full.bottom() - legendH, full.width(), legendH);
+    // With a text floor, room above the boxes for "Xin" (a box as tall as the view put it over
+    // the title).
+    const double top = g.title.bottom() + (floor > 0.0 ? g.font * 1.6 : 0.0);
     const double bottom = g.legend.top();
-    const double boxH =
+    double boxH =
         std::clamp(unit * 0.75, g.font * 5.5, std::max(g.font * 5.5, (bottom - top) * 0.5));
+    // With a text floor the box stays between the title and the legend (its "(m)" and two lines
+    // of name need about four lines of text).
+    if (floor > 0.0) boxH = std::max(g.font * 4.0, std::min(boxH, bottom - top - g.font * 0.5));
     double cy = (top + bottom) / 2.0;
     if (!s.gradRms.empty() && bottom - top >= boxH + g.font * 10.0) {
         // The boxes higher up, the gradient-flow chart under them.
         cy = top + g.font * 2.0 + boxH / 2.0;
         const double chartTop = cy + boxH / 2.0 + g.font * 3.0;
-        g.chart = QRectF(inner.left(), chartTop, inner.width(), bottom - g.font * 0.8 - chartTop);
+        g.chart = QRectF(full.left(), chartTop, full.width(), bottom - g.font * 0.8 - chartTop);
     }
     for (int m = 0; m < n; ++m) {
         const double x = inner.left() + g.gap + m * (unit + g.gap);
         g.boxes.emplace_back(x, cy - boxH / 2.0, unit, boxH);
     }
+    // The marks as tall as the boxes.
+    if (!g.previous.isEmpty())
+        g.previous = QRectF(g.previous.left(), cy - boxH / 2.0, g.previous.width(), boxH);
+    if (!g.next.isEmpty()) g.next = QRectF(g.next.left(), cy - boxH / 2.0, g.next.width(), boxH);
     return g;
 }
 
@@ -228,9 +263,11 @@ void paintGradientChart(QPainter& p, const FlowGeometry& g, const FlowShapes& s,
         detail::drawText(p, QPointF(left - g.font * 0.3, y), Qt::AlignRight | Qt::AlignVCenter,
                          QStringLiteral("1e%1").arg(k));
     }
-    for (std::size_t m = 0; m < s.gradRms.size() && m < g.boxes.size(); ++m) {
+    for (std::size_t k = 0; k < g.boxes.size(); ++k) {
+        const std::size_t m = static_cast<std::size_t>(g.first) + k;
+        if (m >= s.gradRms.size()) break;
         const double v = s.gradRms[m];
-        const QRectF& box = g.boxes[m];
+        const QRectF& box = g.boxes[k];
         const double w = box.width() * 0.45;
         p.setPen(style.foreground());
         if (!(v > 0.0 && std::isfinite(v))) {
@@ -248,9 +285,13 @@ void paintGradientChart(QPainter& p, const FlowGeometry& g, const FlowShapes& s,
 
 // The chain's part of the figure: all of it, or the top when the selected module's tensors are
 // drawn below (a trace, and room for them).
-QRectF chainRect(const QRectF& rect, const FlowShapes& s) {
+QRectF chainRect(const QRectF& rect, const FlowShapes& s, const FigureStyle& style) {
     if (!s.traced || rect.height() < 300.0) return rect;
-    return QRectF(rect.left(), rect.top(), rect.width(), rect.height() * 0.5);
+    // With a text floor the chain keeps the height its labels need at it (about 13 lines);
+    // the tensors get what is left.
+    const double floor = style.minTextPx / 0.85;
+    const double height = std::min(rect.height(), std::max(rect.height() * 0.5, floor * 13.0));
+    return QRectF(rect.left(), rect.top(), rect.width(), height);
 }
 
 // One tensor of the selected module: its values as an image (rows = samples, columns =
@@ -371,24 +412,74 @@ void paintModuleDetail(QPainter& p, const QRectF& rect, const ModuleTrace& t, in
     }
     if (panels.empty()) return;
     const double gap = font * 0.8;
-    const double w = (rect.width() - gap * static_cast<double>(panels.size() - 1)) /
-                     static_cast<double>(panels.size());
-    // The panel titles must fit their width.
+    // The panel titles must fit their width; with a text floor (the window), the panels wrap
+    // into as many rows as it takes for titles and statistics (0.85 of them) to stay at it, and
+    // when even that is too tall for the view the parameters' panels (db, dW, b, W) are left out,
+    // which a line under the others says (#20: fit, then floor).
     const QFontMetricsF probe(detail::pixelFont(style, 100.0, true));
+    const double floor = style.minTextPx / 0.85;
+    const std::size_t all = panels.size();
+    int rows = 1;
+    int perRow = 1;
+    int count = 0;
+    double w = 0.0;
     double f = font;
-    for (const TensorPanel& panel : panels)
-        f = std::min(f, 0.95 * w / (probe.horizontalAdvance(panel.name) / 100.0));
-    f = std::max(4.0, f);
-    const QFontMetricsF fm(detail::pixelFont(style, f * 0.85));
     bool narrow = false;
-    for (const TensorPanel& panel : panels) {
-        const QRectF need = fm.boundingRect(QRectF(0, 0, 1e6, 1e6), 0, pairedStats(*panel.summary));
-        narrow = narrow || need.width() > w;
+    double noteH = 0.0;
+    while (true) {
+        count = static_cast<int>(panels.size());
+        noteH = panels.size() < all ? f * 1.4 : 0.0;
+        for (rows = 1;; ++rows) {
+            perRow = (count + rows - 1) / rows;
+            w = (rect.width() - gap * static_cast<double>(perRow - 1)) /
+                static_cast<double>(perRow);
+            f = font;
+            for (const TensorPanel& panel : panels)
+                f = std::min(f, 0.95 * w / (probe.horizontalAdvance(panel.name) / 100.0));
+            if (f >= floor || perRow == 1) break;
+        }
+        f = std::max({4.0, f, floor});
+        const QFontMetricsF fm(detail::pixelFont(style, f * 0.85));
+        narrow = false;
+        for (const TensorPanel& panel : panels) {
+            const QRectF need =
+                fm.boundingRect(QRectF(0, 0, 1e6, 1e6), 0, pairedStats(*panel.summary));
+            narrow = narrow || need.width() > w;
+        }
+        // A panel needs its title, its statistics and a little of its image and histogram.
+        const double need = f * 1.5 + fm.lineSpacing() * (narrow ? 4.2 : 2.2) + f * 3.0;
+        const double room = (rect.height() - noteH - gap * (rows - 1)) / rows;
+        if (floor <= 0.0 || need <= room) break;
+        if (panels.size() <= 3) {
+            // Not even the module's input, output and gradient: said, not drawn over each other.
+            p.setFont(detail::pixelFont(style, style.minTextPx));
+            p.setPen(style.muted());
+            const QString note =
+                QStringLiteral("The module's tensors need a taller view (or nnlens-cli trace)");
+            detail::drawText(
+                p, QPointF(rect.left(), rect.top() + f), Qt::AlignLeft | Qt::AlignVCenter,
+                QFontMetricsF(p.font()).elidedText(note, Qt::ElideRight, rect.width()));
+            return;
+        }
+        panels.pop_back();
     }
-    for (std::size_t i = 0; i < panels.size(); ++i) {
-        const QRectF cell(rect.left() + static_cast<double>(i) * (w + gap), rect.top(), w,
-                          rect.height());
-        drawTensorPanel(p, cell, panels[i], f, narrow, style);
+    if (panels.size() < all) {
+        p.setFont(detail::pixelFont(style, f * 0.85));
+        p.setPen(style.muted());
+        const QString note =
+            QStringLiteral("+%1 tensors (parameters, gradients): a taller view shows them")
+                .arg(all - panels.size());
+        detail::drawText(p, QPointF(rect.left(), rect.bottom() - noteH / 2.0),
+                         Qt::AlignLeft | Qt::AlignVCenter,
+                         QFontMetricsF(p.font()).elidedText(note, Qt::ElideRight, rect.width()));
+    }
+    const double h =
+        (rect.height() - noteH - gap * static_cast<double>(rows - 1)) / static_cast<double>(rows);
+    for (int i = 0; i < count; ++i) {
+        const int row = i / perRow;
+        const int col = i % perRow;
+        const QRectF cell(rect.left() + col * (w + gap), rect.top() + row * (h + gap), w, h);
+        drawTensorPanel(p, cell, panels[static_cast<std::size_t>(i)], f, narrow, style);
     }
 }
 
@@ -453,8 +544,10 @@ std::shared_ptr<const ModuleTrace> traceFlow(const Network& net, const FlowSourc
 
 int FlowLayout::hit(QPointF p) const {
     for (std::size_t m = 0; m < boxes.size(); ++m) {
-        if (boxes[m].contains(p)) return static_cast<int>(m);
+        if (boxes[m].contains(p)) return first + static_cast<int>(m);
     }
+    if (previous.contains(p)) return first - 1;
+    if (next.contains(p)) return first + static_cast<int>(boxes.size());
     return -1;
 }
 
@@ -480,7 +573,11 @@ double flowWidthFor(const Network& net, const FigureStyle& style, double fontPx,
 FlowLayout layoutFlow(const Network& net, const QRectF& rect, const FigureOptions& opt) {
     FlowLayout layout;
     const FlowShapes s = flowShapes(net, opt);
-    layout.boxes = flowGeometry(net, chainRect(rect, s), opt, s).boxes;
+    const FlowGeometry g = flowGeometry(net, chainRect(rect, s, opt.style), opt, s);
+    layout.boxes = g.boxes;
+    layout.first = g.first;
+    layout.previous = g.previous;
+    layout.next = g.next;
     return layout;
 }
 
@@ -492,9 +589,13 @@ void paintFlow(QPainter& p, const QRectF& rect, const Network& net, const Figure
         detail::drawNote(p, rect, QStringLiteral("no layers: nothing flows"), style);
         return;
     }
-    const QRectF chain = chainRect(rect, s);
+    const QRectF chain = chainRect(rect, s, opt.style);
     const FlowGeometry g = flowGeometry(net, chain, opt, s);
-    const int n = static_cast<int>(s.modules.size());
+    // The modules shown: first .. first + n - 1 of total.
+    const int total = static_cast<int>(s.modules.size());
+    const int first = g.first;
+    const int n = static_cast<int>(g.boxes.size());
+    const auto at = [](int i) { return static_cast<std::size_t>(i); };
     p.save();
     if (chain != rect) {
         // Below the chain: the selected module's tensors.
@@ -507,11 +608,17 @@ void paintFlow(QPainter& p, const QRectF& rect, const Network& net, const Figure
         paintModuleDetail(p, below, *opt.trace, opt.flowModule, g.font, style);
     }
 
-    // Title: the batch, and the loss of a traced backward pass.
+    // Title: the batch, and the loss of a traced backward pass; which modules, when not all.
     QString title = QStringLiteral("torch.nn.Sequential, N = %1").arg(s.in.front().rows);
     if (s.loss) {
         title += QStringLiteral(",  loss = ") +
                  QString::fromStdString(text::formatNumber(*s.loss, 4, text::Digits::Significant));
+    }
+    if (n < total) {
+        title += QStringLiteral("  \u00b7  modules (%1)-(%2) of %3")
+                     .arg(first)
+                     .arg(first + n - 1)
+                     .arg(total);
     }
     p.setFont(detail::pixelFont(style, g.titleFont, true));
     p.setPen(style.foreground());
@@ -534,13 +641,12 @@ void paintFlow(QPainter& p, const QRectF& rect, const Network& net, const Figure
         const double yB = ref.center().y() + ref.height() * 0.22;
         const double inset = g.gap * 0.06;
         drawArrow(p, QPointF(x0 + inset, yF), QPointF(x1 - inset, yF), fwd, lineW);
-        const Shape forward =
-            i < n ? s.in[static_cast<std::size_t>(i)] : s.out[static_cast<std::size_t>(n - 1)];
+        const Shape forward = i < n ? s.in[at(first + i)] : s.out[at(first + n - 1)];
         p.setFont(shapeFont);
         p.setPen(fwd);
         detail::drawText(p, QPointF((x0 + x1) / 2.0, yF - pad), Qt::AlignHCenter | Qt::AlignBottom,
                          shapeText(forward));
-        if (i == 0 || i == n) {
+        if ((i == 0 && first == 0) || (i == n && first + n == total)) {
             p.setFont(smallFont);
             p.setPen(style.muted());
             detail::drawText(p, QPointF((x0 + x1) / 2.0, ref.top() - pad),
@@ -549,7 +655,7 @@ void paintFlow(QPainter& p, const QRectF& rect, const Network& net, const Figure
         }
         // Backward: module i - 1's GRAD flows back out of arrow i.
         if (i > 0) {
-            if (const auto grad = s.grad[static_cast<std::size_t>(i - 1)]) {
+            if (const auto grad = s.grad[at(first + i - 1)]) {
                 drawArrow(p, QPointF(x1 - inset, yB), QPointF(x0 + inset, yB), back, lineW);
                 p.setFont(shapeFont);
                 p.setPen(back);
@@ -558,7 +664,7 @@ void paintFlow(QPainter& p, const QRectF& rect, const Network& net, const Figure
             }
         }
     }
-    if (s.grad.back()) {
+    if (s.grad.back() && first + n == total) {
         p.setFont(smallFont);
         p.setPen(back);
         const QRectF& last = g.boxes.back();
@@ -567,9 +673,15 @@ void paintFlow(QPainter& p, const QRectF& rect, const Network& net, const Figure
     }
 
     // The boxes: "(m)" as print(net) numbers them, and the module.
-    for (int m = 0; m < n; ++m) {
-        const QRectF& box = g.boxes[static_cast<std::size_t>(m)];
-        const bool linear = s.modules[static_cast<std::size_t>(m)].linear;
+    // The marks of the modules left out, on either side.
+    p.setFont(nameFont);
+    p.setPen(style.muted());
+    if (!g.previous.isEmpty()) p.drawText(g.previous, Qt::AlignCenter, QStringLiteral("\u25c0"));
+    if (!g.next.isEmpty()) p.drawText(g.next, Qt::AlignCenter, QStringLiteral("\u25b6"));
+    for (int k = 0; k < n; ++k) {
+        const int m = first + k;
+        const QRectF& box = g.boxes[at(k)];
+        const bool linear = s.modules[at(m)].linear;
         p.setPen(QPen(style.foreground(), lineW));
         // Pale blue and orange boxes; their dark shades under the Dark theme's light text.
         if (style.dark)

@@ -160,16 +160,26 @@ FigureStyle cellStyle(const FigureStyle& style, QSizeF cellSize) {
     return detail::fittedStyle(style, cellSize, QSizeF(kCellWidthPt, kCellHeightPt));
 }
 
-// A font of `points` in `style`, smaller when `text` would not fit `width`.
+// A font of `points` in `style`, smaller when `text` would not fit `width`, never under the
+// style's floor (a text still too wide there is elided: fittedText).
 QFont fitted(const FigureStyle& style, double points, bool bold, const QString& text,
              double width) {
     QFont font = style.font(points, bold);
     const double w = QFontMetricsF(font).horizontalAdvance(text);
     if (w > width && w > 0.0) {
-        const double pixels = std::max(1.0, std::floor(font.pixelSize() * width / w));
+        const double pixels = std::max(std::max(1.0, std::floor(font.pixelSize() * width / w)),
+                                       std::ceil(style.minTextPx));
         font.setPixelSize(static_cast<int>(pixels));
     }
     return font;
+}
+
+// `text` in the painter's font, with "…" for what does not fit `width` (#20: at the floor size a
+// long subtitle ran into the next cell). Titles keep both ends ("(0) Lin…200) W": the module and
+// which of its tensors), subtitles their start.
+QString fittedText(const QPainter& p, const QString& text, double width,
+                   Qt::TextElideMode mode = Qt::ElideRight) {
+    return QFontMetricsF(p.font()).elidedText(text, mode, width);
 }
 
 struct CellGeometry {
@@ -190,7 +200,9 @@ CellGeometry cellGeometry(const QRectF& cell, const PlotAxes& a, const FigureSty
     const double left = detail::axesLeftMargin(style, text, ax.y0, ax.y1);
     const double bottom = detail::axesBottomMargin(style, text);
     // Room for the y axis' "1e-3" above the axes, under the subtitle.
-    const double pad = style.px(4.0) + (a.valid && a.ey != 0 ? subH : 0.0);
+    // (and for the top y label's upper half, which a text floor makes larger than the design's).
+    const double pad = std::max(style.px(4.0), detail::axesTopOverhang(style) + style.px(1.0)) +
+                       (a.valid && a.ey != 0 ? subH : 0.0);
     g.axes = QRectF(cell.left() + left, g.sub.bottom() + pad,
                     std::max(1.0, cell.width() - left - style.px(8.0)),
                     std::max(1.0, cell.bottom() - bottom - g.sub.bottom() - pad));
@@ -255,11 +267,12 @@ void drawPlot(QPainter& p, const QRectF& cell, const ModuleTrace& t, const Stats
     const QString title = statsPlotTitle(t.net, plot);
     p.setPen(style.foreground());
     p.setFont(fitted(style, kTitlePt, true, title, cell.width()));
-    p.drawText(g.title, Qt::AlignHCenter | Qt::AlignVCenter, title);
+    p.drawText(g.title, Qt::AlignHCenter | Qt::AlignVCenter,
+               fittedText(p, title, cell.width(), Qt::ElideMiddle));
     const QString sub = subtitle(t.net, plot, d);
     p.setFont(fitted(style, kSubPt, false, sub, cell.width()));
     p.setPen(d.bound ? boundColour() : style.muted());
-    p.drawText(g.sub, Qt::AlignHCenter | Qt::AlignVCenter, sub);
+    p.drawText(g.sub, Qt::AlignHCenter | Qt::AlignVCenter, fittedText(p, sub, cell.width()));
     if (!a.valid) {
         p.restore();
         return;
@@ -552,7 +565,7 @@ void paintStats(QPainter& p, const QRectF& rect, const Network& net, const Figur
     title += QStringLiteral(", %1 bins").arg(opt.statsBins);
     p.setPen(style.foreground());
     p.setFont(fitted(style, kPageTitlePt, true, title, g.title.width()));
-    p.drawText(g.title, Qt::AlignLeft | Qt::AlignVCenter, title);
+    p.drawText(g.title, Qt::AlignLeft | Qt::AlignVCenter, fittedText(p, title, g.title.width()));
     for (std::size_t i = 0; i < g.layout.plots.size(); ++i)
         drawPlot(p, g.layout.cells[i], *trace, g.layout.plots[i], opt, style);
     p.restore();

@@ -156,9 +156,9 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent) {
 
 void MainWindow::fitDocksToContent() {
     // A dock is never narrower than its panel needs (#20: the Training dock scrolled sideways),
-    // up to a third of the screen; a taller panel scrolls, which its scroll bar says.
+    // up to 36 % of the screen; a taller panel scrolls, which its scroll bar says.
     const QScreen* shown = screen() ? screen() : QGuiApplication::primaryScreen();
-    const int most = shown ? shown->geometry().width() / 3 : 640;
+    const int most = shown ? shown->geometry().width() * 36 / 100 : 640;
     for (QDockWidget* dock : findChildren<QDockWidget*>()) {
         const auto* area = qobject_cast<QScrollArea*>(dock->widget());
         if (!area || !area->widget()) continue;

@@ -80,11 +80,10 @@ void MainWindow::setPresentation(bool on) {
     auto* split = qobject_cast<QSplitter*>(m_diagram->parentWidget());
     if (on) {
         showFullScreen();
-        // On a screen narrower than 1600 px two docks of projector-sized text leave the figures
-        // too little (and a quarter each cut their controls, #20): the left docks join the right
-        // ones as tabs, a third of the screen in all. Leaving restores them (restoreState).
-        const int lines = screen() ? screen()->geometry().width() : width();
-        if (lines < 1600) {
+        // Two docks of projector-sized text leave the figures too little (and a quarter of the
+        // screen each cut their controls, #20): the left docks join the right ones as tabs, at
+        // most a third of the screen in all, the figures two thirds. Leaving restores them.
+        {
             auto* inspector = findChild<QDockWidget*>(QStringLiteral("inspectorDock"));
             for (const char* name : {"layersDock", "dataDock"}) {
                 auto* dock = findChild<QDockWidget*>(QString::fromLatin1(name));
@@ -97,7 +96,7 @@ void MainWindow::setPresentation(bool on) {
         // The diagram gets room for its larger labels: a quarter of the height beside the maps.
         if (split && m_graph->isVisible() && m_diagram->isVisible()) split->setSizes({3000, 1000});
         // The docks as wide as their larger text needs, so that their panels do not scroll
-        // sideways: up to a third of the screen each (below 1600 px, one dock area is left)
+        // sideways: up to a third of the screen (one dock area is left)
         // (the figures keep about half of it).
         QTimer::singleShot(0, this, [this] {
             if (!m_presentation) return;
@@ -105,7 +104,7 @@ void MainWindow::setPresentation(bool on) {
             QList<QDockWidget*> docks;
             QList<int> widths;
             const int screenWidth = screen() ? screen()->geometry().width() : width();
-            const int most = screenWidth / 3;
+            const int most = screenWidth * 36 / 100;
             for (QDockWidget* dock : findChildren<QDockWidget*>()) {
                 const auto* area = qobject_cast<QScrollArea*>(dock->widget());
                 if (!dock->isVisible() || dock->isFloating() || !area || !area->widget()) continue;

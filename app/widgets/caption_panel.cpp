@@ -72,6 +72,9 @@ CaptionPanel::CaptionPanel(QWidget* parent) : QFrame(parent) {
                             QStringLiteral("lessonPrevious"));
     m_step = new QLabel(m_lessonRow);
     m_step->setObjectName(QStringLiteral("lessonStep"));
+    // "Artificial neural networks: step 13 of 14" wraps rather than widen the figures' area
+    // past the screen (presentation mode's text, a third of the screen for the docks).
+    m_step->setWordWrap(true);
     m_next =
         makeButton(tr("Next ▶"), tr("The next step (Page Down)"), QStringLiteral("lessonNext"));
     m_reset = makeButton(tr("Reset Step"),
@@ -80,12 +83,11 @@ CaptionPanel::CaptionPanel(QWidget* parent) : QFrame(parent) {
     m_end = makeButton(tr("End Lesson"), tr("Leave the lesson; the open network stays"),
                        QStringLiteral("lessonEnd"));
     row->addWidget(m_previous);
-    row->addWidget(m_step);
+    row->addWidget(m_step, 1);  // the room there is, wrapping only when it must
     row->addWidget(m_next);
     row->addSpacing(12);
     row->addWidget(m_reset);
     row->addWidget(m_end);
-    row->addStretch(1);
     connect(m_previous, &QToolButton::clicked, this, &CaptionPanel::previousRequested);
     connect(m_next, &QToolButton::clicked, this, &CaptionPanel::nextRequested);
     connect(m_reset, &QToolButton::clicked, this, &CaptionPanel::resetRequested);

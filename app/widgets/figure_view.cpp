@@ -33,7 +33,7 @@ FigureView::FigureView(FigureKind kind, model::Document* doc, QWidget* parent)
     : QWidget(parent), m_kind(kind), m_doc(doc) {
     m_options.style.dpi = kScreenDpi;
     m_options.style.minFit = kScreenMinFit;
-    m_options.style.minTextPx = kind == FigureKind::Flow ? 0.0 : kNormalFloorPx;
+    m_options.style.minTextPx = kNormalFloorPx;
     m_options.showSelection = true;  // the window marks the selected node; figures do not
     setFocusPolicy(Qt::StrongFocus);
     setAttribute(Qt::WA_OpaquePaintEvent);
@@ -99,11 +99,9 @@ void FigureView::setPresentation(bool on, double textPx) {
     // Leaving presentation mode returns to the theme's contrast.
     m_options.style.highContrast = on || m_themeContrast;
     m_options.style.minFit = on ? std::max(kScreenMinFit, 1.0 / scale) : kScreenMinFit;
-    // The data flow figure sizes its text to fit a box per module (a floor would pile labels on
-    // each other): there the fit wins, at presentation mode's larger scale.
-    m_options.style.minTextPx = m_kind == FigureKind::Flow ? 0.0
-                                : on                       ? std::max(textPx, tickPx)
-                                                           : kNormalFloorPx;
+    // Every figure keeps its text at the floor and lays itself out for it (the data flow
+    // figure shows fewer modules, its tensor panels in rows).
+    m_options.style.minTextPx = on ? std::max(textPx, tickPx) : kNormalFloorPx;
     update();
 }
 

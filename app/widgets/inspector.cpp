@@ -272,7 +272,7 @@ void Inspector::ensureRow(int row) {
 
 namespace {
 // Below this the slider is a stub (#20): the name and number go above it instead.
-constexpr int kMinSliderWidth = 120;
+constexpr int kMinSliderWidth = 100;
 }  // namespace
 
 void Inspector::measureRows(const Row& r) {

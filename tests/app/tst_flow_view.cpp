@@ -106,19 +106,33 @@ class TestFlowView : public QObject {
         widgets::FigureView* view = panel().view();
         const auto layout = figures::layoutFlow(m_window->document()->network(),
                                                 QRectF(view->rect()), view->options());
-        QCOMPARE(layout.boxes.size(), std::size_t{5});
+        // The window's 12 px floor leaves room for some of the 5 modules, around the selected
+        // one (#20: fit, then floor).
+        QVERIFY(layout.boxes.size() >= 3 && layout.boxes.size() <= 5);
+        QCOMPARE(layout.first, 0);
         const QImage before = view->grab().toImage();
-        QTest::mouseClick(view, Qt::LeftButton, {}, layout.boxes[3].center().toPoint());
-        QCOMPARE(panel().module(), 3);
-        // The outline and the tensors under the chain follow: module 3's ReLU has no W panel,
-        // so the picture changes.
+        const int last = static_cast<int>(layout.boxes.size()) - 1;
+        QTest::mouseClick(view, Qt::LeftButton, {}, layout.boxes[last].center().toPoint());
+        QCOMPARE(panel().module(), last);
+        // The outline and the tensors under the chain follow, so the picture changes.
         QVERIFY(view->grab().toImage() != before);
-        QCOMPARE(view->options().flowModule, 3);
+        QCOMPARE(view->options().flowModule, last);
         // A click between boxes keeps the selection.
-        const QPointF between((layout.boxes[0].right() + layout.boxes[1].left()) / 2.0,
-                              layout.boxes[0].top() - 2.0);
+        const auto now = figures::layoutFlow(m_window->document()->network(), QRectF(view->rect()),
+                                             view->options());
+        const QPointF between((now.boxes[0].right() + now.boxes[1].left()) / 2.0,
+                              now.boxes[0].top() - 2.0);
         QTest::mouseClick(view, Qt::LeftButton, {}, between.toPoint());
-        QCOMPARE(panel().module(), 3);
+        QCOMPARE(panel().module(), last);
+        // Left-out modules are a click on "▶" away; the title says which are shown.
+        if (now.boxes.size() < 5) {
+            QVERIFY(!now.next.isEmpty() || !now.previous.isEmpty());
+            const int shownLast = now.first + static_cast<int>(now.boxes.size()) - 1;
+            if (!now.next.isEmpty()) {
+                QTest::mouseClick(view, Qt::LeftButton, {}, now.next.center().toPoint());
+                QCOMPARE(panel().module(), shownLast + 1);
+            }
+        }
     }
 
     void controlsRetrace() {
