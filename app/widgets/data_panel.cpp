@@ -36,6 +36,8 @@ DataPanel::DataPanel(model::Document* doc, QWidget* parent) : QWidget(parent), m
     for (const std::string& kind : datasetKinds())
         m_kind->addItem(QString::fromStdString(kind));
     m_points = new QSpinBox(this);
+    m_points->setObjectName(QStringLiteral("dataPoints"));
+    m_points->setAccessibleName(tr("Points to generate"));
     m_points->setRange(1, kMaxGeneratedRows);
     m_points->setValue(500);
     m_noise = new QDoubleSpinBox(this);

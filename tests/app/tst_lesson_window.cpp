@@ -7,12 +7,15 @@
 #include <QAbstractScrollArea>
 #include <QAction>
 #include <QDir>
+#include <QDockWidget>
 #include <QFile>
 #include <QLabel>
+#include <QScreen>
 #include <QScrollBar>
 #include <QSettings>
 #include <QStandardPaths>
 #include <QTabWidget>
+#include <QTableWidget>
 #include <QTemporaryDir>
 #include <QTest>
 #include <QToolButton>
@@ -27,6 +30,7 @@
 #include "widgets/caption_panel.hpp"
 #include "widgets/figure_view.hpp"
 #include "widgets/inspector.hpp"
+#include "widgets/layer_editor.hpp"
 
 using namespace nnlens;
 
@@ -337,6 +341,79 @@ class TestLessonWindow : public QObject {
         QTest::keyClick(&window(), Qt::Key_PageDown);
         QCOMPARE(QString::fromStdString(window().document()->network().name),
                  QStringLiteral("Quadrant selector"));
+    }
+
+    // #20: each step shows the dock tab it names (or the one its file calls for), its map
+    // layout, and hides what gives its exercise away until View > Show Answers.
+    void stepsShowTheirDockLayoutAndHideTheAnswers() {
+        QVERIFY(window().openLessonPlan(kNotebook));
+        auto* inspectorDock = window().findChild<QDockWidget*>(QStringLiteral("inspectorDock"));
+        auto* trainingDock = window().findChild<QDockWidget*>(QStringLiteral("trainingDock"));
+        auto* answers = window().findChild<QAction*>(QStringLiteral("answersAction"));
+        QVERIFY(inspectorDock && trainingDock && answers);
+        const auto front = [](QDockWidget* dock) { return !dock->visibleRegion().isEmpty(); };
+        const LessonPlan plan = notebookPlan();
+        for (int i = 0; i < static_cast<int>(plan.steps.size()); ++i) {
+            QVERIFY(window().goToStep(i));
+            test::settleLayout(window());
+            const LessonStep& step = plan.steps[static_cast<std::size_t>(i)];
+            const bool training = step.dock == "training" ||
+                                  (step.dock.empty() && window().document()->data() != nullptr);
+            QVERIFY2(front(training ? trainingDock : inspectorDock),
+                     qPrintable(QString::number(i)));
+            QCOMPARE(
+                window().graphView()->options().mapLayout,
+                figures::mapLayoutFromName(step.layout).value_or(figures::MapLayout::Notebook));
+            QCOMPARE(answers->isChecked(), !step.hideAnswers);
+            QCOMPARE(window().inspector()->answersHidden(), step.hideAnswers);
+        }
+        // The quiz: the Inspector names no activation and shows no map; the Layers dock hides
+        // its activation column; Show Answers brings them back.
+        const auto quiz = std::find_if(plan.steps.begin(), plan.steps.end(),
+                                       [](const LessonStep& st) { return st.tab == "quiz"; });
+        QVERIFY(quiz != plan.steps.end());
+        QVERIFY(window().goToStep(static_cast<int>(quiz - plan.steps.begin())));
+        test::settleLayout(window());
+        const auto title = [&] {
+            QString text;
+            for (const QLabel* label : window().inspector()->findChildren<QLabel*>())
+                if (label->text().startsWith(QStringLiteral("LYR"))) text = label->text();
+            return text;
+        };
+        QVERIFY2(title().endsWith(QStringLiteral("?")), qPrintable(title()));
+        QVERIFY(!window().inspector()->unitView()->isVisibleTo(window().inspector()));
+        QVERIFY(window().layerEditor()->table()->isColumnHidden(2));
+        answers->trigger();
+        QVERIFY2(title().contains(QStringLiteral("tanh")), qPrintable(title()));
+        QVERIFY(window().inspector()->unitView()->isVisibleTo(window().inspector()));
+        QVERIFY(!window().layerEditor()->table()->isColumnHidden(2));
+        // The arrow exercise: the diagram's edges drawn alike until the answers are shown.
+        QVERIFY(window().goToStep(3));
+        QVERIFY(window().diagramView()->options().hideWeights);
+        QVERIFY(!window().graphView()->options().arrows);
+        answers->trigger();
+        QVERIFY(!window().diagramView()->options().hideWeights);
+        // Ending the lesson shows everything and the user's own map layout.
+        window().endLesson();
+        QVERIFY(answers->isChecked());
+        QCOMPARE(window().graphView()->options().mapLayout, figures::MapLayout::Notebook);
+    }
+
+    // #20: every centre tab has a View entry with Ctrl+1 to Ctrl+7, and a new window fits the
+    // screen's free area with a window manager's frame.
+    void everyTabHasAShortcutAndTheWindowFitsTheScreen() {
+        const QStringList names = gui::MainWindow::tabNames();
+        for (int i = 0; i < names.size(); ++i) {
+            QTest::keyClick(&window(), static_cast<Qt::Key>(Qt::Key_1 + i), Qt::ControlModifier);
+            QCOMPARE(window().currentTabName(), names[i]);
+        }
+        const QRect free = window().screen()->availableGeometry();
+        const QSize size = window().defaultWindowSize();
+        QVERIFY(size.width() + 16 <= free.width() ||
+                size.width() <= window().minimumSizeHint().width());
+        QVERIFY(size.height() + 48 <= free.height() ||
+                size.height() <= window().minimumSizeHint().height());
+        QVERIFY(size.width() <= 1280 && size.height() <= 800);
     }
 };
 

@@ -618,6 +618,82 @@ class TestTrainingWindow : public QObject {
         QCOMPARE(graph->size(), viewSize);
     }
 
+    // #20: on the XOR lesson's 200 points a click near (not on) a point adds one, one undo
+    // step each; a right click near a point adds a class-0 point; editing shows the output
+    // layer large (the Focus layout) and gives the layout back after.
+    void pointsAreAddedBesideOthersOnACrowdedMap() {
+        QVERIFY(window().openPreset(QStringLiteral(":/presets/lesson-xor-2-4-1.nnlens.json")));
+        QVERIFY(doc().data());
+        const int n = doc().data()->size();
+        QVERIFY(n >= 100);
+        widgets::FigureView* graph = window().graphView();
+        const figures::MapLayout before = graph->options().mapLayout;
+        window().dataPanel()->findChild<QCheckBox*>("editPoints")->setChecked(true);
+        QCOMPARE(graph->options().mapLayout, figures::MapLayout::Focus);
+        QCOMPARE(doc().selection().layer, static_cast<int>(doc().network().layers.size()) - 1);
+        QTRY_VERIFY(graph->frame() && graph->frame()->network &&
+                    sameParameters(graph->shownNetwork(), doc().network()));
+        test::settleLayout(window());
+        const auto layout =
+            figures::layoutGraph(graph->shownNetwork(), QRectF(graph->rect()), graph->options());
+        const QRectF map = layout.maps.back().front();
+        const double r = doc().network().view.range;
+        const auto pixelOf = [&](double x1, double x2) {
+            return QPointF(map.left() + (x1 + r) / (2 * r) * map.width(),
+                           map.top() + (r - x2) / (2 * r) * map.height());
+        };
+        // Beside an existing point: outside its marker, inside the old 7 px grab radius.
+        const double marker = figures::pointMarkerRadius(map.width(), graph->options().style);
+        const QPointF at = pixelOf(doc().data()->x(0, 0), doc().data()->x(0, 1));
+        const QPoint beside = (at + QPointF(marker + 2.5, 0.0)).toPoint();
+        const int steps = doc().undoStack()->count();
+        QTest::mouseClick(graph, Qt::LeftButton, {}, beside);
+        QCOMPARE(doc().data()->size(), n + 1);
+        QCOMPARE(doc().undoStack()->count(), steps + 1);
+        QCOMPARE(doc().data()->labels.back(), 1);
+        QTest::mouseClick(graph, Qt::RightButton, {}, (at + QPointF(0.0, marker + 2.5)).toPoint());
+        QCOMPARE(doc().data()->size(), n + 2);
+        QCOMPARE(doc().undoStack()->count(), steps + 2);
+        QCOMPARE(doc().data()->labels.back(), 0);
+        // On the marker itself a press grabs it: a press and release without a move adds nothing.
+        QTest::mouseClick(graph, Qt::LeftButton, {}, at.toPoint());
+        QCOMPARE(doc().data()->size(), n + 2);
+        window().dataPanel()->findChild<QCheckBox*>("editPoints")->setChecked(false);
+        QCOMPARE(graph->options().mapLayout, before);
+    }
+
+    // #20: the Data dock's generator says what the lesson has (200 points, not the default 500),
+    // the training figures call a paused run's rate the last run's, and the timeline's label
+    // is whole.
+    void dataDockAndFiguresSayWhatIsThere() {
+        QVERIFY(window().openPreset(QStringLiteral(":/presets/lesson-xor-2-4-1.nnlens.json")));
+        const int n = doc().data()->size();
+        auto* points = window().dataPanel()->findChild<QSpinBox*>("dataPoints");
+        QVERIFY(points);
+        QCOMPARE(points->value(), n);
+        QVERIFY(doc().setData(nullptr, QStringLiteral("clear")));
+        QVERIFY(window().dataPanel()->generate(QStringLiteral("circle"), 123, 0.1, 4));
+        QCOMPARE(points->value(), 123);
+
+        auto* speed = window().trainingPanel()->findChild<QSlider*>("speedSlider");
+        QVERIFY(speed);
+        window().training()->play();
+        QTRY_VERIFY_WITH_TIMEOUT(
+            window().trainingPanel()->statusText().contains(QStringLiteral("samples/s")), 20000);
+        QTRY_VERIFY_WITH_TIMEOUT(
+            !window().trainingPanel()->statusText().contains(QStringLiteral("- samples/s")), 20000);
+        window().training()->pause();
+        QTRY_VERIFY(!window().training()->running());
+        QTRY_VERIFY(window().trainingPanel()->statusText().contains(
+            QStringLiteral("samples/s in the last run")));
+        auto* label = window().trainingPlots()->findChild<QLabel*>("timelineLabel");
+        QVERIFY(label);
+        QTRY_VERIFY(label->text().startsWith(QStringLiteral("Epoch ")));
+        test::settleLayout(window());
+        QVERIFY2(label->width() >= label->fontMetrics().horizontalAdvance(label->text()),
+                 qPrintable(label->text()));
+    }
+
     void badCsvKeepsTheData() {
         spiralLesson();
         const auto data = doc().data();
