@@ -444,7 +444,8 @@ void paintDiagram(QPainter& p, const QRectF& rect, const Network& net, const Fig
         p.setFont(headerBold);
         detail::drawText(p, QPointF(x, textTop), Qt::AlignHCenter | Qt::AlignTop,
                          columnTitle(net, c));
-        if (c >= 1) {
+        // A lesson's exercise hides the activations too (the quiz asks for them).
+        if (c >= 1 && !opt.hideWeights) {
             p.setFont(header);
             detail::drawText(
                 p, QPointF(x, textBottom), Qt::AlignHCenter | Qt::AlignBottom,

@@ -160,8 +160,8 @@ struct FigureOptions {
     bool quizReveal = false;
     // Graph figure: where the maps go (the window's View > Map Layout, render --map-layout).
     MapLayout mapLayout = MapLayout::Notebook;
-    // Network diagram: every edge drawn alike, without its weight's sign and size (a lesson's
-    // exercise that asks what the weights do, #20).
+    // Network diagram: every edge drawn alike, without its weight's sign and size, and no
+    // activation under the layers (a lesson's exercise that asks what they do, #20).
     bool hideWeights = false;
 };
 

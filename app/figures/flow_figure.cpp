@@ -454,8 +454,9 @@ void paintModuleDetail(QPainter& p, const QRectF& rect, const ModuleTrace& t, in
             // Not even the module's input, output and gradient: said, not drawn over each other.
             p.setFont(detail::pixelFont(style, style.minTextPx));
             p.setPen(style.muted());
-            const QString note =
-                QStringLiteral("The module's tensors need a taller view (or nnlens-cli trace)");
+            const QString note = QStringLiteral(
+                "The module's tensors need more room: a taller window, or fewer "
+                "docks (View menu)");
             detail::drawText(
                 p, QPointF(rect.left(), rect.top() + f), Qt::AlignLeft | Qt::AlignVCenter,
                 QFontMetricsF(p.font()).elidedText(note, Qt::ElideRight, rect.width()));

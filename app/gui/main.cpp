@@ -6,6 +6,7 @@
 #include <QFileInfo>
 #include <QIcon>
 #include <QJsonDocument>
+#include <QScreen>
 #include <QTimer>
 
 #include <cstdio>
@@ -143,6 +144,13 @@ int main(int argc, char** argv) {
         std::fprintf(stderr, "nnlens: %s\n", qPrintable(window.lastError()));
     }
     if (parser.isSet(o.tab)) window.showTab(parser.value(o.tab));  // a lesson step names its own
+    // Centred in the screen's free area, its frame (title bar) on the screen: leaving a
+    // presentation started here comes back to it (#20: it came back at 0, 0, the title bar off
+    // the screen).
+    if (const QScreen* screen = window.screen()) {
+        const QRect free = screen->availableGeometry();
+        window.move(free.center() - QPoint(window.width() / 2, window.height() / 2));
+    }
     window.show();
     if (parser.isSet(o.presentation)) window.setPresentation(true);
     // Once the window is up: what a crash or a power loss left unsaved.

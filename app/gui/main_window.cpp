@@ -361,7 +361,9 @@ void MainWindow::requestMaps(model::EditHint hint) {
     // as soon as it pauses. A paused, stepped or scrubbed network is always drawn in full.
     constexpr int kPlayingGrid = 128;
     m_draftMaps = hint.training && m_training && m_training->playing();
-    m_requestedAtNs = m_clock.nsecsElapsed();
+    // The update time is measured only when the maps are on the screen: requested on another tab
+    // it counted the seconds until the Network tab was shown (#20).
+    m_requestedAtNs = m_graph->isVisible() ? m_clock.nsecsElapsed() : 0;
     m_requested = m_maps->request(m_doc->network(), hint, m_layers->fixedColourLimit(),
                                   m_draftMaps ? kPlayingGrid : 0);
     if (hint.shape) {

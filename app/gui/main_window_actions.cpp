@@ -22,6 +22,7 @@
 #include "widgets/figure_view.hpp"
 #include "widgets/inspector.hpp"
 #include "widgets/layer_editor.hpp"
+#include "widgets/plot_panels.hpp"
 #include "widgets/training_panel.hpp"
 
 namespace nnlens::gui {
@@ -171,6 +172,7 @@ void MainWindow::buildMenus() {
     connect(m_answersAction, &QAction::toggled, this, [this](bool on) {
         m_inspector->setHideAnswers(!on);
         m_layers->setHideAnswers(!on);
+        m_activations->setHideAnswers(!on);
         figures::FigureOptions opt = m_diagram->options();
         opt.hideWeights = !on;
         m_diagram->setOptions(opt);

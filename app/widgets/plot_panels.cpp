@@ -67,7 +67,7 @@ void ActivationPanel::refresh() {
     const model::NodeRef sel = m_doc->selection();
     figures::FigureOptions opt = m_view->options();
     opt.highlight.reset();
-    if (sel.layer >= 0 && sel.layer < static_cast<int>(net.layers.size())) {
+    if (!m_hideAnswers && sel.layer >= 0 && sel.layer < static_cast<int>(net.layers.size())) {
         const Activation a = net.layers[static_cast<std::size_t>(sel.layer)].activation;
         opt.highlight = a;
         // The selected layer's curve is always drawn, even when its box is off.

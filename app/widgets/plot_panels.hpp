@@ -24,11 +24,17 @@ class ActivationPanel : public QWidget {
     explicit ActivationPanel(model::Document* doc, QWidget* parent = nullptr);
     FigureView* view() const { return m_view; }
     QCheckBox* checkBox(Activation a) const;
+    // A lesson's exercise (#20): no highlight of the selected layer's activation, the answer.
+    void setHideAnswers(bool hide) {
+        m_hideAnswers = hide;
+        refresh();
+    }
 
   private:
     void refresh();  // highlight the selected layer's activation
 
     model::Document* m_doc;
+    bool m_hideAnswers = false;
     FigureView* m_view = nullptr;
     std::map<Activation, QCheckBox*> m_boxes;
 };

@@ -31,6 +31,7 @@
 #include "widgets/figure_view.hpp"
 #include "widgets/inspector.hpp"
 #include "widgets/layer_editor.hpp"
+#include "widgets/plot_panels.hpp"
 
 using namespace nnlens;
 
@@ -381,10 +382,15 @@ class TestLessonWindow : public QObject {
             return text;
         };
         QVERIFY2(title().endsWith(QStringLiteral("?")), qPrintable(title()));
+        // Nor the other tabs: the diagram names no activation, the Activations tab highlights
+        // none.
+        QVERIFY(window().diagramView()->options().hideWeights);
+        QVERIFY(!window().activationPanel()->view()->options().highlight);
         QVERIFY(!window().inspector()->unitView()->isVisibleTo(window().inspector()));
         QVERIFY(window().layerEditor()->table()->isColumnHidden(2));
         answers->trigger();
         QVERIFY2(title().contains(QStringLiteral("tanh")), qPrintable(title()));
+        QVERIFY(window().activationPanel()->view()->options().highlight);
         QVERIFY(window().inspector()->unitView()->isVisibleTo(window().inspector()));
         QVERIFY(!window().layerEditor()->table()->isColumnHidden(2));
         // The arrow exercise: the diagram's edges drawn alike until the answers are shown.
