@@ -127,10 +127,13 @@ void MainWindow::setPresentation(bool on) {
     restoreState(m_docksBeforePresentation);
     if (split) split->restoreState(m_splitBeforePresentation);
     // Once the menu and status bars have their normal height again, the docks' sizes once more.
-    QTimer::singleShot(0, this, [this] {
+    QTimer::singleShot(0, this, [this, split] {
         if (m_presentation) return;
         fitDocksToContent();
         restoreState(m_docksBeforePresentation);
+        // The docks' widths move the caption's wrapping, and with it the splitter's height: its
+        // sizes once more, after them (a loaded machine ran this after the first restore).
+        if (split) split->restoreState(m_splitBeforePresentation);
     });
 }
 

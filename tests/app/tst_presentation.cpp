@@ -218,7 +218,7 @@ class TestPresentation : public QObject {
         QTRY_COMPARE(window().geometry(), before);
         QCOMPARE(window().windowState(), state);
         QTRY_COMPARE(window().saveState(), docks);
-        QCOMPARE(split->sizes(), splitSizes);
+        QTRY_COMPARE(split->sizes(), splitSizes);
         QVERIFY(!window().findChild<QDockWidget*>(QStringLiteral("layersDock"))->isVisible());
         QCOMPARE(QApplication::font().pointSizeF(), QFont().pointSizeF());
     }
