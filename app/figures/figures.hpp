@@ -154,6 +154,8 @@ struct FigureOptions {
     // against dW is drawn (-1: defaultStatsModule, the notebook's net[2]). It draws opt.trace.
     int statsBins = 50;
     int statsModule = -1;
+    // The first plot shown where the text floor leaves room for fewer than all (StatsLayout).
+    int statsFirst = 0;
     // Quiz figure: the activations in the order shown (empty: notebookQuizOrder()),
     // and whether their names are shown.
     std::vector<Activation> quizOrder;

@@ -180,8 +180,9 @@ FlowGeometry flowGeometry(const Network& net, const QRectF& rect, const FigureOp
     double boxH =
         std::clamp(unit * 0.75, g.font * 5.5, std::max(g.font * 5.5, (bottom - top) * 0.5));
     // With a text floor the box stays between the title and the legend (its "(m)" and two lines
-    // of name need about four lines of text).
-    if (floor > 0.0) boxH = std::max(g.font * 4.0, std::min(boxH, bottom - top - g.font * 0.5));
+    // of name need about four lines of text), and leaves room under it for "dL/dXout".
+    // Never so short that the shapes above the arrows reach above it (where "Xin" is).
+    if (floor > 0.0) boxH = std::max(g.font * 4.8, std::min(boxH, bottom - top - g.font * 2.6));
     double cy = (top + bottom) / 2.0;
     if (!s.gradRms.empty() && bottom - top >= boxH + g.font * 10.0) {
         // The boxes higher up, the gradient-flow chart under them.
@@ -650,7 +651,9 @@ void paintFlow(QPainter& p, const QRectF& rect, const Network& net, const Figure
         if ((i == 0 && first == 0) || (i == n && first + n == total)) {
             p.setFont(smallFont);
             p.setPen(style.muted());
-            detail::drawText(p, QPointF((x0 + x1) / 2.0, ref.top() - pad),
+            // Above the box, and above the shape when that reaches higher.
+            const double shapeTop = yF - pad - QFontMetricsF(shapeFont).height();
+            detail::drawText(p, QPointF((x0 + x1) / 2.0, std::min(ref.top(), shapeTop) - pad),
                              Qt::AlignHCenter | Qt::AlignBottom,
                              i == 0 ? QStringLiteral("Xin") : QStringLiteral("Xout"));
         }
@@ -699,9 +702,10 @@ void paintFlow(QPainter& p, const QRectF& rect, const Network& net, const Figure
         p.drawText(box.adjusted(0, g.font, 0, 0), Qt::AlignCenter, moduleTitle(net, m));
         if (m == opt.flowModule) {
             p.setBrush(Qt::NoBrush);
+            // On the box's own edge: drawn outside it, at a projector's line width it covered
+            // the shape labels beside the box (#20).
             p.setPen(QPen(detail::selectionColour(), lineW * 2.5));
-            const double out = lineW * 2.5;
-            p.drawRoundedRect(box.adjusted(-out, -out, out, out), g.font * 0.5, g.font * 0.5);
+            p.drawRoundedRect(box, g.font * 0.5, g.font * 0.5);
         }
     }
 

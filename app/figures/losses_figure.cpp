@@ -148,7 +148,8 @@ std::vector<FormulaLine> formulaLines(Loss loss, const FigureStyle& style, doubl
 }
 
 // The legend across the top: value (solid) and gradient (dashed) for each target. One row when
-// it fits `width`, else two (values, then gradients): never cut at the figure's edge (#20).
+// it fits the width, else two (values, then gradients) or more: never cut at the figure's edge
+// (#20).
 struct LegendEntry {
     int target;
     bool gradient;
@@ -159,41 +160,36 @@ const LegendEntry kLegend[] = {{1, false, QStringLiteral("L, target y = 1")},
                                {1, true, QStringLiteral("dL/dx, y = 1")},
                                {0, true, QStringLiteral("dL/dx, y = 0")}};
 
-double legendWidth(const FigureStyle& style, int first, int count) {
-    const QFontMetricsF fm(style.font(kLegendPt));
-    double total = -style.px(18.0);
-    for (int i = first; i < first + count; ++i)
-        total +=
-            style.px(22.0) + style.px(5.0) + fm.horizontalAdvance(kLegend[i].text) + style.px(18.0);
-    return total;
+detail::LegendFlow lossLegend(const FigureStyle& style, double width) {
+    QStringList texts;
+    for (const LegendEntry& e : kLegend)
+        texts << e.text;
+    return detail::flowLegend(QFontMetricsF(style.font(kLegendPt)), texts, style.px(22.0),
+                              style.px(5.0), style.px(18.0), width);
 }
 
-int legendRows(const FigureStyle& style, double width) {
-    return legendWidth(style, 0, 4) <= width ? 1 : 2;
+// The legend's height: a row and a half of space for one row, 1.2 lines a row for more.
+double legendHeight(const FigureStyle& style, double width) {
+    const int rows = lossLegend(style, width).rows();
+    return QFontMetricsF(style.font(kLegendPt)).height() * (rows <= 1 ? 1.6 : 0.4 + 1.2 * rows);
 }
 
 void drawLegendRow(QPainter& p, const QRectF& row, const FigureStyle& style) {
-    const QFont font = style.font(kLegendPt);
-    const QFontMetricsF fm(font);
     const double sample = style.px(22.0);
     const double pad = style.px(5.0);
-    const double gap = style.px(18.0);
-    const int rows = legendRows(style, row.width());
-    const int perRow = 4 / rows;
+    const detail::LegendFlow flow = lossLegend(style, row.width());
     p.save();
-    p.setFont(font);
-    for (int r = 0; r < rows; ++r) {
-        double x = row.center().x() - legendWidth(style, r * perRow, perRow) / 2.0;
-        const double y = row.top() + row.height() * (r + 0.5) / rows;
-        for (int i = r * perRow; i < (r + 1) * perRow; ++i) {
-            const LegendEntry& e = kLegend[i];
-            p.setPen(curvePen(e.target, e.gradient, false, style));
-            p.drawLine(QPointF(x, y), QPointF(x + sample, y));
-            x += sample + pad;
-            p.setPen(style.foreground());
-            detail::drawText(p, QPointF(x, y), Qt::AlignLeft | Qt::AlignVCenter, e.text);
-            x += fm.horizontalAdvance(e.text) + gap;
-        }
+    p.setFont(style.font(kLegendPt));
+    for (std::size_t i = 0; i < std::size(kLegend); ++i) {
+        const LegendEntry& e = kLegend[i];
+        const int r = flow.row[i];
+        double x = row.center().x() - flow.rowWidth[static_cast<std::size_t>(r)] / 2.0 + flow.x[i];
+        const double y = row.top() + row.height() * (r + 0.5) / flow.rows();
+        p.setPen(curvePen(e.target, e.gradient, false, style));
+        p.drawLine(QPointF(x, y), QPointF(x + sample, y));
+        x += sample + pad;
+        p.setPen(style.foreground());
+        detail::drawText(p, QPointF(x, y), Qt::AlignLeft | Qt::AlignVCenter, e.text);
     }
     p.restore();
 }
@@ -340,8 +336,7 @@ void paintLosses(QPainter& p, const QRectF& rect, const FigureOptions& figureOpt
     detail::fillBackground(p, rect, style);
     const double margin = style.px(6.0);
     const QRectF area = rect.adjusted(margin, margin, -margin, -margin);
-    const double legendH = QFontMetricsF(style.font(kLegendPt)).height() *
-                           (legendRows(style, area.width()) == 1 ? 1.6 : 2.8);
+    const double legendH = legendHeight(style, area.width());
     drawLegendRow(p, QRectF(area.left(), area.top(), area.width(), legendH), style);
 
     constexpr int kCols = 3;

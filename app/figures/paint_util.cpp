@@ -92,6 +92,38 @@ QString nodeLabel(int layer, int node) {
     return QStringLiteral("LYR%1-NODE%2").arg(layer + 1).arg(node + 1);
 }
 
+LegendFlow flowLegend(const QFontMetricsF& fm, const QStringList& texts, double sample, double pad,
+                      double gap, double width) {
+    const int n = static_cast<int>(texts.size());
+    std::vector<double> widths;
+    for (const QString& t : texts)
+        widths.push_back(sample + pad + fm.horizontalAdvance(t));
+    // Rows of `perRow` entries (the last may have fewer): whether each fits `width`.
+    auto lay = [&](int perRow, LegendFlow* flow) {
+        bool fits = true;
+        for (int i = 0; i < n; ++i) {
+            const int r = i / perRow;
+            if (r == static_cast<int>(flow->rowWidth.size())) flow->rowWidth.push_back(-gap);
+            flow->row.push_back(r);
+            flow->x.push_back(flow->rowWidth.back() + gap);
+            flow->rowWidth.back() += gap + widths[static_cast<std::size_t>(i)];
+            fits = fits && flow->rowWidth.back() <= width;
+        }
+        return fits;
+    };
+    // The most entries a row that still fits, from all of them in one row down to one a row.
+    for (int perRow = std::max(1, n); perRow > 1; --perRow) {
+        // Rows evenly filled: 4 entries that need 2 rows go 2 and 2.
+        const int rows = (n + perRow - 1) / perRow;
+        if (perRow != (n + rows - 1) / rows) continue;
+        LegendFlow flow;
+        if (lay(perRow, &flow)) return flow;
+    }
+    LegendFlow flow;
+    lay(1, &flow);
+    return flow;
+}
+
 void drawNote(QPainter& p, const QRectF& rect, const QString& text, const FigureStyle& style) {
     p.save();
     p.setFont(style.font(12.0));

@@ -5,6 +5,7 @@
 
 #include <QColor>
 #include <QFont>
+#include <QFontMetricsF>
 #include <QImage>
 #include <QPainter>
 #include <QPointF>
@@ -44,6 +45,19 @@ void drawHaloText(QPainter& p, const QPointF& anchor, Qt::Alignment align, const
                   const QFont& font, const QColor& colour, const QColor& halo);
 // Text anchored at `anchor`: Qt::AlignLeft/Right/HCenter x Qt::AlignTop/Bottom/VCenter.
 void drawText(QPainter& p, const QPointF& anchor, Qt::Alignment align, const QString& text);
+
+// A legend laid out as words are: entries (a sample line or marker `sample` px wide, `pad`, then
+// the text in `fm`) left to right with `gap` between them, in as few rows as `width` allows, the
+// entries spread evenly over them (4 entries in 2 rows: 2 and 2, not 3 and 1). An entry wider
+// than `width` has a row of its own.
+struct LegendFlow {
+    std::vector<int> row;          // per entry: its row
+    std::vector<double> x;         // per entry: its left, from the row's start
+    std::vector<double> rowWidth;  // per row: from the first entry's left to the last's right
+    int rows() const { return static_cast<int>(rowWidth.size()); }
+};
+LegendFlow flowLegend(const QFontMetricsF& fm, const QStringList& texts, double sample, double pad,
+                      double gap, double width);
 
 // A note in the middle of `rect` ("no maps", ...).
 void drawNote(QPainter& p, const QRectF& rect, const QString& text, const FigureStyle& style);

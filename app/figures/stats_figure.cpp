@@ -309,25 +309,34 @@ void drawPlot(QPainter& p, const QRectF& cell, const ModuleTrace& t, const Stats
 }
 
 // The page's cells and style (the style is fitted to one cell, so the figure's text is that of a
-// plot however many there are).
+// plot however many there are). Where the text floor leaves the plots no room (the window's
+// Statistics tab in presentation mode at 1280 x 800: 15 plots, axes 10 px high), the page shows
+// as many as fit at the floor, from opt.statsFirst, with "◀ 1–6 of 15 ▶" in its title row.
 struct PageGeometry {
     StatsLayout layout;
     FigureStyle style;
     QRectF title;
+    QString pages;  // "1–6 of 15" when plots are left out; empty when all are shown
+    QRectF pagesBox;
 };
 
-PageGeometry pageGeometry(const Network& net, const QRectF& rect, const FigureOptions& opt) {
-    PageGeometry g;
-    g.layout.plots = statsPlots(net, statsModule(net, opt));
-    const int n = static_cast<int>(g.layout.plots.size());
-    g.style = opt.style;
-    if (n == 0) return g;
+// The cells of `count` plots in `rect`, with the style fitted to one of them.
+struct PageGrid {
+    FigureStyle style;
+    QRectF title;
+    std::vector<QRectF> cells;
+    int columns = 0;
+    int rows = 0;
+};
+
+PageGrid pageGrid(int count, const QRectF& rect, const FigureStyle& pageStyle) {
+    PageGrid g;
     // First guess of the style from the whole page, then from the cell it gives.
-    const double margin0 = opt.style.px(6.0);
+    const double margin0 = pageStyle.px(6.0);
     const QRectF area0 = rect.adjusted(margin0, margin0, -margin0, -margin0);
-    const int cols = bestColumns(n, area0.size());
-    const int rows = (n + cols - 1) / cols;
-    g.style = cellStyle(opt.style, QSizeF(area0.width() / cols, area0.height() / rows));
+    const int cols = bestColumns(count, area0.size());
+    const int rows = (count + cols - 1) / cols;
+    g.style = cellStyle(pageStyle, QSizeF(area0.width() / cols, area0.height() / rows));
     const FigureStyle& style = g.style;
     const double margin = style.px(6.0);
     const QRectF area = rect.adjusted(margin, margin, -margin, -margin);
@@ -338,12 +347,61 @@ PageGeometry pageGeometry(const Network& net, const QRectF& rect, const FigureOp
     const double top = g.title.bottom();
     const double w = std::max(1.0, (area.width() - (cols - 1) * gapX) / cols);
     const double h = std::max(1.0, (area.bottom() - top - (rows - 1) * gapY) / rows);
-    g.layout.columns = cols;
-    g.layout.rows = rows;
-    for (int i = 0; i < n; ++i) {
+    g.columns = cols;
+    g.rows = rows;
+    for (int i = 0; i < count; ++i) {
         const int c = i % cols;
         const int r = i / cols;
-        g.layout.cells.emplace_back(area.left() + c * (w + gapX), top + r * (h + gapY), w, h);
+        g.cells.emplace_back(area.left() + c * (w + gapX), top + r * (h + gapY), w, h);
+    }
+    return g;
+}
+
+// Whether a cell of `grid` shows its plot at the text floor: axes three floor lines high and a
+// title of about ten characters (an elided "(0) Lin…200) W" still says which tensor it is).
+bool gridReadable(const PageGrid& grid) {
+    const FigureStyle& style = grid.style;
+    if (style.minTextPx <= 0.0 || grid.cells.empty()) return true;  // render: no floor
+    const QRectF& cell = grid.cells.front();
+    const double floor = std::max(style.minTextPx, 1.0);
+    const QRectF axes = cellGeometry(cell, PlotAxes{}, style).axes;
+    return axes.height() >= 3.0 * floor && cell.width() >= 9.0 * floor;
+}
+
+PageGeometry pageGeometry(const Network& net, const QRectF& rect, const FigureOptions& opt) {
+    PageGeometry g;
+    const std::vector<StatsPlot> all = statsPlots(net, statsModule(net, opt));
+    const int n = static_cast<int>(all.size());
+    g.style = opt.style;
+    g.layout.total = n;
+    if (n == 0) return g;
+    // All of them where they fit at the floor, else the most that do (at least one).
+    int count = n;
+    PageGrid grid = pageGrid(count, rect, opt.style);
+    while (count > 1 && !gridReadable(grid))
+        grid = pageGrid(--count, rect, opt.style);
+    const int first = std::clamp(opt.statsFirst, 0, n - count);
+    g.style = grid.style;
+    g.title = grid.title;
+    g.layout.first = first;
+    g.layout.plots.assign(all.begin() + first, all.begin() + first + count);
+    g.layout.cells = std::move(grid.cells);
+    g.layout.columns = grid.columns;
+    g.layout.rows = grid.rows;
+    if (count < n) {
+        // "◀ 1–6 of 15 ▶" at the title row's right: a mark only where there are more plots.
+        g.pages = QStringLiteral("%1\u2013%2 of %3").arg(first + 1).arg(first + count).arg(n);
+        const QFontMetricsF fm(g.style.font(kPageTitlePt, true));
+        const double markW = fm.horizontalAdvance(QStringLiteral("\u25c0")) + g.style.px(8.0);
+        const double pagesW = fm.horizontalAdvance(g.pages) + g.style.px(4.0);
+        const QRectF& t = g.title;
+        g.layout.next = QRectF(t.right() - markW, t.top(), markW, t.height());
+        g.pagesBox = QRectF(g.layout.next.left() - pagesW, t.top(), pagesW, t.height());
+        g.layout.previous = QRectF(g.pagesBox.left() - markW, t.top(), markW, t.height());
+        g.title.setRight(g.layout.previous.left() - g.style.px(6.0));
+        // A mark is drawn (and hit) only where it leads somewhere.
+        g.layout.previousShown = first > 0;
+        g.layout.nextShown = first + count < n;
     }
     return g;
 }
@@ -513,8 +571,15 @@ FigureOptions withStatsTrace(const Network& net, FigureOptions opt) {
 
 int StatsLayout::hit(QPointF p) const {
     for (std::size_t i = 0; i < cells.size(); ++i) {
-        if (cells[i].contains(p)) return static_cast<int>(i);
+        if (cells[i].contains(p)) return first + static_cast<int>(i);
     }
+    return -1;
+}
+
+int StatsLayout::pageHit(QPointF p) const {
+    const int shown = static_cast<int>(cells.size());
+    if (previousShown && previous.contains(p)) return std::max(0, first - shown);
+    if (nextShown && next.contains(p)) return std::min(total - shown, first + shown);
     return -1;
 }
 
@@ -566,6 +631,14 @@ void paintStats(QPainter& p, const QRectF& rect, const Network& net, const Figur
     p.setPen(style.foreground());
     p.setFont(fitted(style, kPageTitlePt, true, title, g.title.width()));
     p.drawText(g.title, Qt::AlignLeft | Qt::AlignVCenter, fittedText(p, title, g.title.width()));
+    if (!g.pages.isEmpty()) {
+        p.setFont(style.font(kPageTitlePt, true));
+        p.drawText(g.pagesBox, Qt::AlignCenter, g.pages);
+        if (g.layout.previousShown)
+            p.drawText(g.layout.previous, Qt::AlignCenter, QStringLiteral("\u25c0"));
+        if (g.layout.nextShown)
+            p.drawText(g.layout.next, Qt::AlignCenter, QStringLiteral("\u25b6"));
+    }
     for (std::size_t i = 0; i < g.layout.plots.size(); ++i)
         drawPlot(p, g.layout.cells[i], *trace, g.layout.plots[i], opt, style);
     p.restore();

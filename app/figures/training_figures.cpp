@@ -95,42 +95,43 @@ void drawLegend(QPainter& p, const QRectF& axes, const std::vector<LegendEntry>&
     p.restore();
 }
 
-// The fit plot's legend goes above its axes, where it covers no curve (#20): in one row when the
-// entries fit `width`, else one entry a row. The strip's height, and whether it is one row.
-double legendStripHeight(const std::vector<LegendEntry>& entries, const FigureStyle& style,
-                         double width, bool* oneRow) {
-    const QFontMetricsF fm(style.font(kLegendPt));
-    const double pad = style.px(5.0);
-    const double sample = style.px(20.0);
-    double total = 0.0;
+// The fit plot's legend goes above its axes, where it covers no curve (#20): in as few rows as
+// `width` allows (detail::flowLegend).
+detail::LegendFlow fitLegend(const std::vector<LegendEntry>& entries, const FigureStyle& style,
+                             double width) {
+    QStringList texts;
     for (const LegendEntry& e : entries)
-        total += sample + pad + fm.horizontalAdvance(e.text) + 2.0 * pad;
-    *oneRow = total <= width;
-    const double rowH = fm.height() * 1.15;
-    return (*oneRow ? rowH : rowH * static_cast<double>(entries.size())) + pad;
+        texts << e.text;
+    return detail::flowLegend(QFontMetricsF(style.font(kLegendPt)), texts, style.px(20.0),
+                              style.px(5.0), style.px(10.0), width);
+}
+
+double legendRowHeight(const FigureStyle& style) {
+    return QFontMetricsF(style.font(kLegendPt)).height() * 1.15;
+}
+
+// The strip's height for `entries` in `width`.
+double legendStripHeight(const std::vector<LegendEntry>& entries, const FigureStyle& style,
+                         double width) {
+    return legendRowHeight(style) * fitLegend(entries, style, width).rows() + style.px(5.0);
 }
 
 void drawLegendStrip(QPainter& p, const QRectF& strip, const std::vector<LegendEntry>& entries,
-                     const FigureStyle& style, bool oneRow) {
-    const QFont font = style.font(kLegendPt);
-    const QFontMetricsF fm(font);
+                     const FigureStyle& style) {
     const double pad = style.px(5.0);
     const double sample = style.px(20.0);
-    const double rowH = fm.height() * 1.15;
+    const double rowH = legendRowHeight(style);
+    const detail::LegendFlow flow = fitLegend(entries, style, strip.width());
     p.save();
     p.setRenderHint(QPainter::Antialiasing, true);
-    p.setFont(font);
-    double x = strip.left();
-    double y = strip.top() + rowH * 0.5;
-    for (const LegendEntry& e : entries) {
+    p.setFont(style.font(kLegendPt));
+    for (std::size_t i = 0; i < entries.size(); ++i) {
+        const LegendEntry& e = entries[i];
+        const double x = strip.left() + flow.x[i];
+        const double y = strip.top() + rowH * (flow.row[i] + 0.5);
         drawLegendSample(p, e, x, y, sample, style);
         p.setPen(style.foreground());
         detail::drawText(p, QPointF(x + sample + pad, y), Qt::AlignLeft | Qt::AlignVCenter, e.text);
-        if (oneRow) {
-            x += sample + pad + fm.horizontalAdvance(e.text) + 2.0 * pad;
-        } else {
-            y += rowH;
-        }
     }
     p.restore();
 }
@@ -502,18 +503,28 @@ void paintFit(QPainter& p, const QRectF& rect, const Network& net, const FigureO
     text.yLabel = yName;
     text.grid = true;
     constexpr int kMaxMarkers = 5000;
-    const QString target = QStringLiteral("target ") + yName;
-    std::vector<LegendEntry> legend{{LegendEntry::Line, kBlue, target}};
-    if (n <= kMaxMarkers) {
-        legend.push_back({LegendEntry::Dot, kBlue, QStringLiteral("training rows")});
-        if (train < n)
-            legend.push_back({LegendEntry::Ring, kBlue, QStringLiteral("validation rows")});
+    // The legend in a strip above the axes, as wide as the figure; where its rows would take
+    // more than a third of the height (a narrow dock at a projector's text size), in short words.
+    const double inset = style.px(6.0);
+    const double stripWidth = std::max(1.0, rect.width() - 2.0 * inset);
+    std::vector<LegendEntry> legend;
+    for (const bool brief : {false, true}) {
+        legend = {
+            {LegendEntry::Line, kBlue, (brief ? QString() : QStringLiteral("target ")) + yName}};
+        if (n <= kMaxMarkers) {
+            legend.push_back(
+                {LegendEntry::Dot, kBlue,
+                 brief ? QStringLiteral("training") : QStringLiteral("training rows")});
+            if (train < n) {
+                legend.push_back(
+                    {LegendEntry::Ring, kBlue,
+                     brief ? QStringLiteral("validation") : QStringLiteral("validation rows")});
+            }
+        }
+        legend.push_back({LegendEntry::Line, kOrange, QStringLiteral("model(") + xLabel + ")"});
+        if (legendStripHeight(legend, style, stripWidth) <= rect.height() / 3.0) break;
     }
-    legend.push_back({LegendEntry::Line, kOrange, QStringLiteral("model(") + xLabel + ")"});
-    // The legend in a strip above the axes, as wide as the axes.
-    const QRectF full = plotArea(rect, style, text, yLo, yHi);
-    bool oneRow = true;
-    const double strip = legendStripHeight(legend, style, full.width(), &oneRow);
+    const double strip = legendStripHeight(legend, style, stripWidth);
     const QRectF area = plotArea(rect.adjusted(0, strip, 0, 0), style, text, yLo, yHi);
     const detail::DataAxes ax{area, xLo, xHi, yLo, yHi};
 
@@ -565,8 +576,8 @@ void paintFit(QPainter& p, const QRectF& rect, const Network& net, const FigureO
     p.drawPath(line([&](int i) { return static_cast<double>(out(i, 0)); }));
     p.setClipping(false);
     detail::drawAxesFrame(p, ax, style, text);
-    drawLegendStrip(p, QRectF(area.left(), rect.top() + style.px(3.0), area.width(), strip), legend,
-                    style, oneRow);
+    drawLegendStrip(p, QRectF(rect.left() + inset, rect.top() + style.px(3.0), stripWidth, strip),
+                    legend, style);
     p.restore();
 }
 

@@ -36,15 +36,31 @@ namespace nnlens::gui {
 
 namespace {
 
+// A column that tells the scroll area around it it has no height-for-width. A word-wrapped label
+// gives a panel one, which QScrollArea honours with every item's preferred height: a figure's
+// 480 px wish made the figures' area scroll at 1280 x 800 while everything fitted at its least
+// size, and the Training dock scrolled with its plots below the edge (#20). Inside, the panel
+// still lays its labels out by height-for-width; only the scroll area no longer asks.
+class FitColumn : public QVBoxLayout {
+  public:
+    using QVBoxLayout::QVBoxLayout;
+    bool hasHeightForWidth() const override { return false; }
+};
+
 // `content` in a scroll area that gives it all the room there is and scrolls only below its
 // minimum size: a panel's minimum (larger in presentation mode) never forces the window wider
-// than the screen.
+// than the screen. The area's widget is a holder around `content` (FitColumn).
 QScrollArea* scrollable(QWidget* content, QWidget* parent) {
     auto* area = new QScrollArea(parent);
     area->setObjectName(content->objectName() + QStringLiteral("Scroll"));
     area->setWidgetResizable(true);
     area->setFrameShape(QFrame::NoFrame);
-    area->setWidget(content);
+    auto* holder = new QWidget;
+    holder->setObjectName(content->objectName() + QStringLiteral("Holder"));
+    auto* column = new FitColumn(holder);
+    column->setContentsMargins(0, 0, 0, 0);
+    column->addWidget(content);
+    area->setWidget(holder);
     return area;
 }
 

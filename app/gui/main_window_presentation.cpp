@@ -84,6 +84,13 @@ void MainWindow::setPresentation(bool on) {
         // screen each cut their controls, #20): the left docks join the right ones as tabs, at
         // most a third of the screen in all, the figures two thirds. Leaving restores them.
         {
+            // The right dock in front stays in front (a lesson's Training step keeps its plots).
+            QDockWidget* front = nullptr;
+            for (QDockWidget* dock : findChildren<QDockWidget*>()) {
+                if (dockWidgetArea(dock) == Qt::RightDockWidgetArea && !dock->isFloating() &&
+                    dock->isVisible() && !dock->visibleRegion().isEmpty())
+                    front = dock;
+            }
             auto* inspector = findChild<QDockWidget*>(QStringLiteral("inspectorDock"));
             for (const char* name : {"layersDock", "dataDock"}) {
                 auto* dock = findChild<QDockWidget*>(QString::fromLatin1(name));
@@ -91,7 +98,7 @@ void MainWindow::setPresentation(bool on) {
                     !dock->isFloating())
                     tabifyDockWidget(inspector, dock);
             }
-            if (inspector) inspector->raise();
+            if (QDockWidget* shown = front ? front : inspector) shown->raise();
         }
         // The diagram gets room for its larger labels: a quarter of the height beside the maps.
         if (split && m_graph->isVisible() && m_diagram->isVisible()) split->setSizes({3000, 1000});

@@ -112,7 +112,19 @@ void CaptionPanel::setCaption(const QString& title, const QString& text) {
 
 void CaptionPanel::resizeEvent(QResizeEvent* event) {
     QFrame::resizeEvent(event);
+    updateStepText();
     updateTextHeight();
+}
+
+void CaptionPanel::updateStepText() {
+    // The lesson's name while it fits on one line; where it does not (presentation mode's text
+    // at 1280 x 800), "Step 14 of 14" alone, the name in the tooltip, rather than a wrapped
+    // "step 14 / of 14".
+    const QString& text =
+        m_step->fontMetrics().horizontalAdvance(m_fullStep) <= m_step->contentsRect().width()
+            ? m_fullStep
+            : m_shortStep;
+    if (m_step->text() != text) m_step->setText(text);
 }
 
 void CaptionPanel::updateTextHeight() {
@@ -129,9 +141,11 @@ void CaptionPanel::updateTextHeight() {
 void CaptionPanel::setStep(int index, int count, const QString& lesson) {
     m_lessonRow->setVisible(count > 0);
     if (count <= 0) return;
-    m_step->setText(lesson.isEmpty()
-                        ? tr("Step %1 of %2").arg(index + 1).arg(count)
-                        : tr("%1: step %2 of %3").arg(lesson).arg(index + 1).arg(count));
+    m_shortStep = tr("Step %1 of %2").arg(index + 1).arg(count);
+    m_fullStep = lesson.isEmpty() ? m_shortStep
+                                  : tr("%1: step %2 of %3").arg(lesson).arg(index + 1).arg(count);
+    m_step->setToolTip(m_fullStep);
+    updateStepText();
     m_previous->setEnabled(index > 0);
     m_next->setEnabled(index + 1 < count);
 }
@@ -145,7 +159,10 @@ bool CaptionPanel::event(QEvent* event) {
     const bool font =
         event->type() == QEvent::FontChange || event->type() == QEvent::ApplicationFontChange;
     const bool handled = QFrame::event(event);
-    if (font) updateFonts();
+    if (font) {
+        updateFonts();
+        updateStepText();
+    }
     return handled;
 }
 

@@ -47,12 +47,17 @@ class CaptionPanel : public QFrame {
     void updateFonts();
     // The text's height: all of it, up to kMaxLines lines; a longer caption scrolls.
     void updateTextHeight();
+    // The step label's words for its width: with the lesson's name where it fits.
+    void updateStepText();
 
     QLabel* m_title = nullptr;
     QLabel* m_text = nullptr;
     QScrollArea* m_scroll = nullptr;
     QWidget* m_lessonRow = nullptr;
     QLabel* m_step = nullptr;
+    QString m_fullStep;   // "Artificial neural networks: step 3 of 14"
+    QString m_shortStep;  // "Step 3 of 14"
+
     QToolButton* m_previous = nullptr;
     QToolButton* m_next = nullptr;
     QToolButton* m_reset = nullptr;

@@ -2,6 +2,7 @@
 #include "figure_view.hpp"
 
 #include <algorithm>
+#include <cmath>
 
 #include <QCursor>
 #include <QKeyEvent>
@@ -91,10 +92,12 @@ void FigureView::setPresentation(bool on, double textPx) {
     m_options.style.scale = scale;
     m_presentation = on;
     // A plot's least height grows with its text: at presentation mode's size the loss and fit
-    // plots' 160 px left their axes no room, and their ticks fell outside (#20).
+    // plots' 160 px left their axes no room, and their ticks fell outside (#20). By the square
+    // root of the scale: the text grows, the axes need not, and two plots in the Training dock
+    // must fit the height of a 1080-line screen with the dock's controls.
     if (m_kind == FigureKind::Loss || m_kind == FigureKind::Fit || m_kind == FigureKind::LrScan) {
         if (m_baseMinimumHeight < 0) m_baseMinimumHeight = minimumHeight();
-        setMinimumHeight(static_cast<int>(m_baseMinimumHeight * scale));
+        setMinimumHeight(static_cast<int>(m_baseMinimumHeight * std::sqrt(scale)));
     }
     // Leaving presentation mode returns to the theme's contrast.
     m_options.style.highContrast = on || m_themeContrast;

@@ -13,6 +13,7 @@
 #include <QHBoxLayout>
 #include <QLabel>
 #include <QMenu>
+#include <QMouseEvent>
 #include <QPushButton>
 #include <QSignalBlocker>
 #include <QSpinBox>
@@ -204,6 +205,16 @@ void StatsPanel::followTrace() {
     m_status->setToolTip(m_flow->status());
 }
 
+void StatsPanel::showPlots(int first) {
+    figures::FigureOptions opt = m_view->options();
+    opt.statsFirst = std::max(0, first);
+    m_view->setOptions(opt);
+}
+
+figures::StatsLayout StatsPanel::layout() const {
+    return figures::layoutStats(m_view->shownNetwork(), QRectF(m_view->rect()), m_view->options());
+}
+
 int StatsPanel::plotAt(QPointF pos) const {
     return figures::layoutStats(m_view->shownNetwork(), QRectF(m_view->rect()), m_view->options())
         .hit(pos);
@@ -238,6 +249,17 @@ void StatsPanel::hideEvent(QHideEvent* event) {
 }
 
 bool StatsPanel::eventFilter(QObject* watched, QEvent* event) {
+    if (watched == m_view && event->type() == QEvent::MouseButtonPress) {
+        // "◀" / "▶" in the title row: the page before or after, where the floor shows fewer.
+        const auto* press = static_cast<QMouseEvent*>(event);
+        const int first =
+            figures::layoutStats(m_view->shownNetwork(), QRectF(m_view->rect()), m_view->options())
+                .pageHit(press->position());
+        if (press->button() == Qt::LeftButton && first >= 0) {
+            showPlots(first);
+            return true;
+        }
+    }
     if (watched == m_view && event->type() == QEvent::ContextMenu) {
         const auto* menu = static_cast<QContextMenuEvent*>(event);
         const int plot = plotAt(QPointF(menu->pos()));

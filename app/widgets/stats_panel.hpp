@@ -9,6 +9,7 @@
 #include <QWidget>
 
 #include "figures/figures.hpp"
+#include "figures/stats_figure.hpp"
 #include "model/document.hpp"
 
 class QComboBox;
@@ -40,6 +41,11 @@ class StatsPanel : public QWidget {
     // The Linear module whose W against dW is drawn.
     int module() const;
     void setModule(int module);
+
+    // The page as the view lays it out now: where the text floor shows fewer plots than there
+    // are, which ones and the "◀" / "▶" marks; showPlots(first) turns to plots from `first`.
+    figures::StatsLayout layout() const;
+    void showPlots(int first);
 
     // The plot under `pos` in the view (-1: none), and one plot alone as an image: what the
     // context menu's export writes.

@@ -4,6 +4,7 @@
 #include <QCheckBox>
 #include <QComboBox>
 #include <QDoubleSpinBox>
+#include <QEvent>
 #include <QFormLayout>
 #include <QGridLayout>
 #include <QHBoxLayout>
@@ -11,10 +12,12 @@
 #include <QProgressBar>
 #include <QPushButton>
 #include <QRegularExpression>
+#include <QScrollArea>
 #include <QSignalBlocker>
 #include <QSlider>
 #include <QSpinBox>
 #include <QStandardItemModel>
+#include <QToolButton>
 #include <QVBoxLayout>
 
 #include <algorithm>
@@ -153,7 +156,22 @@ TrainingPanel::TrainingPanel(model::Document* doc, model::TrainingController* tr
     m_progress->setVisible(false);
     layout->addWidget(m_progress);
 
-    auto* form = new QFormLayout;
+    // The settings under a toggle that folds them into one line ("Settings: mse, adam, lr
+    // 0.001"): where the dock is too short for them and the plots (1280 x 800, #20: the fit plot
+    // was 188 px below the dock's edge), they fold by themselves until the user chooses.
+    m_settingsToggle = new QToolButton(this);
+    m_settingsToggle->setObjectName(QStringLiteral("trainingSettingsToggle"));
+    m_settingsToggle->setAccessibleName(tr("Training settings"));
+    m_settingsToggle->setCheckable(true);
+    m_settingsToggle->setChecked(true);
+    m_settingsToggle->setAutoRaise(true);
+    m_settingsToggle->setToolButtonStyle(Qt::ToolButtonTextOnly);  // its arrow in the text
+    m_settingsToggle->setSizePolicy(QSizePolicy::Expanding, QSizePolicy::Fixed);
+    layout->addWidget(m_settingsToggle);
+    m_settings = new QWidget(this);
+    m_settings->setObjectName(QStringLiteral("trainingSettings"));
+    auto* form = new QFormLayout(m_settings);
+    form->setContentsMargins(0, 0, 0, 0);
     m_loss = new QComboBox(this);
     m_loss->setObjectName(QStringLiteral("lossCombo"));
     for (const LossInfo& info : kLosses) {
@@ -238,11 +256,19 @@ TrainingPanel::TrainingPanel(model::Document* doc, model::TrainingController* tr
     form->addRow(tr("Validation split"), m_valSplit);
     form->addRow(tr("Seed"), m_seed);
     form->addRow(QString(), m_shuffle);
-    layout->addLayout(form);
+    layout->addWidget(m_settings);
+    connect(m_settingsToggle, &QToolButton::clicked, this, [this](bool on) {
+        m_settingsChosen = true;  // the user's choice stays, whatever the dock's height
+        setSettingsShown(on);
+    });
+    setSettingsShown(true);
 
     m_figures = new QLabel(this);
     m_figures->setObjectName(QStringLiteral("trainingFigures"));
     m_figures->setTextFormat(Qt::RichText);  // numbers only; lines break with <br>
+    // and wrap where the dock is narrow: "Loss: train 0.0123, validation 0.0456" made the dock
+    // scroll sideways once a run had a validation loss.
+    m_figures->setWordWrap(true);
     m_figures->setTextInteractionFlags(Qt::TextSelectableByMouse);
     layout->addWidget(m_figures);
     m_plotArea = new QVBoxLayout;
@@ -342,6 +368,79 @@ void TrainingPanel::syncFromDocument() {
     m_syncing = false;
     updateLossChoices();
     updateProgress();
+    updateSettingsSummary();
+}
+
+bool TrainingPanel::settingsShown() const {
+    return !m_settings->isHidden();
+}
+
+void TrainingPanel::setSettingsShown(bool on) {
+    m_settings->setVisible(on);
+    {
+        const QSignalBlocker block(m_settingsToggle);
+        m_settingsToggle->setChecked(on);
+    }
+    updateSettingsSummary();
+}
+
+void TrainingPanel::updateSettingsSummary() {
+    // Folded, the line says what the run uses; the whole list is in the tooltip.
+    const model::TrainingSettings& s = m_doc->trainingSettings();
+    const QString loss = m_loss->currentText();
+    const QString optimizer = m_optimizer->currentText();
+    const QString lr = m_lr->textFromValue(m_lr->value());
+    // The arrow as text, so that it grows with presentation mode's font (an arrow icon stays a
+    // dot on a 4K projector).
+    m_settingsToggle->setText(m_settings->isVisible()
+                                  ? tr("\u25be Settings")
+                                  : tr("\u25b8 Settings: %1, %2, lr %3").arg(loss, optimizer, lr));
+    m_settingsToggle->setToolTip(
+        tr("Loss %1, optimizer %2, learning rate %3, batch %4, validation %5, seed %6; click to %7")
+            .arg(loss, optimizer, lr)
+            .arg(s.batch)
+            .arg(m_valSplit->value())
+            .arg(m_seed->value(), 0, 'f', 0)
+            .arg(m_settings->isVisible() ? tr("fold them") : tr("show them")));
+}
+
+void TrainingPanel::fitSettings() {
+    // Shown while the dock has room for them and everything under them; folded otherwise,
+    // unless the user chose.
+    const QWidget* room = m_room;
+    if (m_settingsChosen || !room || !layout()) return;
+    const int hidden =
+        m_settings->isVisible() ? 0 : m_settings->minimumSizeHint().height() + layout()->spacing();
+    const bool fits = room->height() >= layout()->minimumSize().height() + hidden;
+    if (fits != m_settings->isVisible()) setSettingsShown(fits);
+}
+
+bool TrainingPanel::event(QEvent* event) {
+    // The room is the dock's scroll viewport (else the parent's): watch its size.
+    if (event->type() == QEvent::Show || event->type() == QEvent::ParentChange) {
+        QWidget* room = parentWidget();
+        for (QWidget* w = parentWidget(); w; w = w->parentWidget()) {
+            if (auto* area = qobject_cast<QScrollArea*>(w)) {
+                room = area->viewport();
+                break;
+            }
+        }
+        if (room != m_room) {
+            if (m_room) m_room->removeEventFilter(this);
+            m_room = room;
+            if (m_room) m_room->installEventFilter(this);
+        }
+    }
+    const bool handled = QWidget::event(event);
+    // Presentation mode's font: the figures' least height in it.
+    if (event->type() == QEvent::FontChange) updateFigures();
+    if (event->type() == QEvent::Show) fitSettings();
+    return handled;
+}
+
+bool TrainingPanel::eventFilter(QObject* watched, QEvent* event) {
+    if (watched == m_room && event->type() == QEvent::Resize) fitSettings();
+    return QWidget::eventFilter(watched, event);
 }
 
 void TrainingPanel::updateProgress() {
@@ -420,9 +519,17 @@ QString TrainingPanel::statusText() const {
 
 void TrainingPanel::updateFigures() {
     // Room for the four lines a run shows from the start, so that the plots under the figures
-    // keep their size when training begins.
-    m_figures->setMinimumHeight(4 * m_figures->fontMetrics().lineSpacing() +
-                                2 * m_figures->margin());
+    // keep their size when training begins: measured as the label lays out four rich-text lines,
+    // which are a few pixels taller than four line spacings.
+    if (m_figuresFont != m_figures->font().key()) {
+        m_figuresFont = m_figures->font().key();
+        QLabel probe;
+        probe.setFont(m_figures->font());
+        probe.setTextFormat(Qt::RichText);
+        probe.setMargin(m_figures->margin());
+        probe.setText(QStringLiteral("0<br>0<br>0<br>0"));
+        m_figures->setMinimumHeight(probe.sizeHint().height());
+    }
     const auto snap = m_training->snapshot();
     if (!snap) {
         m_figures->setText(tr("Epoch 0, step 0<br>Not trained yet"));

@@ -5,6 +5,8 @@
 
 #include <functional>
 
+#include <QPointer>
+#include <QString>
 #include <QWidget>
 
 #include "model/document.hpp"
@@ -17,6 +19,7 @@ class QLabel;
 class QPushButton;
 class QSlider;
 class QSpinBox;
+class QToolButton;
 class QProgressBar;
 class QVBoxLayout;
 
@@ -42,13 +45,24 @@ class TrainingPanel : public QWidget {
     QString statusText() const;
     // Whether there are data and a loss that fits them (Play, Step, Epoch and LR scan enabled).
     bool trainable() const { return m_trainable; }
+    // The settings' fold: shown, or one line that names the loss, optimizer and rate.
+    bool settingsShown() const;
+    QToolButton* settingsToggle() const { return m_settingsToggle; }
 
   signals:
     // "LR scan…": the window opens its learning-rate scan dialog.
     void lrScanRequested();
     void trainableChanged(bool trainable);
 
+  protected:
+    bool event(QEvent* event) override;
+    bool eventFilter(QObject* watched, QEvent* event) override;
+
   private:
+    void setSettingsShown(bool on);
+    void updateSettingsSummary();
+    // Folds the settings where the parent is too short for them and the plots.
+    void fitSettings();
     void syncFromDocument();
     void updateLossChoices();
     void updateFigures();
@@ -80,7 +94,12 @@ class TrainingPanel : public QWidget {
     QCheckBox* m_shuffle = nullptr;
     QLabel* m_lossReason = nullptr;
     QLabel* m_figures = nullptr;
+    QString m_figuresFont;  // the key of the font m_figures' least height was measured in
     QVBoxLayout* m_plotArea = nullptr;
+    QToolButton* m_settingsToggle = nullptr;
+    QWidget* m_settings = nullptr;
+    QPointer<QWidget> m_room;       // the parent whose height the settings fit
+    bool m_settingsChosen = false;  // the user folded or unfolded them
     bool m_syncing = false;
     bool m_trainable = false;
 };

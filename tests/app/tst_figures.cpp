@@ -185,6 +185,7 @@ class TestFigures : public QObject {
     void graphLayout_data();
     void graphLayout();
     void graphLabelsAndSelection();
+    void legendFlowsIntoEvenRows();
     void histogramOverlay();
     void diagramHit();
     void mapsNeedTwoInputs_data();
@@ -1794,4 +1795,40 @@ void TestFigures::statsLayoutAndBars() {
         red += qRed(c) > 180 && qGreen(c) < 90 && qBlue(c) < 90 ? 1 : 0;
     }
     QVERIFY2(red >= 2, qPrintable(QString::number(red)));
+}
+
+// The legends of the losses and fit plots (#20): one row where they fit, else as few rows as
+// fit, evenly filled (4 entries: 2 and 2), every row within the width; an entry wider than the
+// width alone on its row.
+void TestFigures::legendFlowsIntoEvenRows() {
+    QFont font;
+    font.setPixelSize(12);
+    const QFontMetricsF fm(font);
+    const QStringList texts{QStringLiteral("L, target y = 1"), QStringLiteral("L, target y = 0"),
+                            QStringLiteral("dL/dx, y = 1"), QStringLiteral("dL/dx, y = 0")};
+    const double sample = 20.0, pad = 5.0, gap = 18.0;
+    double one = -gap;
+    for (const QString& t : texts)
+        one += gap + sample + pad + fm.horizontalAdvance(t);
+    const auto check = [&](double width, int rows) {
+        const detail::LegendFlow flow = detail::flowLegend(fm, texts, sample, pad, gap, width);
+        QCOMPARE(flow.rows(), rows);
+        QCOMPARE(flow.row.size(), std::size_t{4});
+        for (int i = 0; i < 4; ++i) {
+            // In order, left to right within a row.
+            if (i > 0 && flow.row[i] == flow.row[i - 1]) QVERIFY(flow.x[i] > flow.x[i - 1]);
+            if (i > 0) QVERIFY(flow.row[i] >= flow.row[i - 1]);
+        }
+        for (int r = 0; r < rows; ++r) {
+            if (rows < 4) QVERIFY(flow.rowWidth[r] <= width);
+            QCOMPARE(std::count(flow.row.begin(), flow.row.end(), r), 4 / rows);
+        }
+    };
+    check(one, 1);
+    check(one - 1.0, 2);  // not 3 and 1
+    // Just the wider of the two rows of two.
+    check(2.0 * (sample + pad) + gap + fm.horizontalAdvance(texts[0]) +
+              fm.horizontalAdvance(texts[1]),
+          2);
+    check(10.0, 4);
 }

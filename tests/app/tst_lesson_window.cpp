@@ -160,8 +160,11 @@ class TestLessonWindow : public QObject {
         QCOMPARE(caption()->titleLabel()->text(), QStringLiteral("The building block"));
         QCOMPARE(caption()->textLabel()->text(), QString::fromStdString(plan.steps[0].caption));
         QVERIFY(caption()->stepLabel()->isVisible());
-        QVERIFY(caption()->stepLabel()->text().contains(
+        // The lesson's name where the row has room for it, and always in the tooltip.
+        QVERIFY(caption()->stepLabel()->toolTip().contains(
             QStringLiteral("step 1 of %1").arg(plan.steps.size())));
+        QVERIFY(caption()->stepLabel()->text().contains(
+            QStringLiteral("tep 1 of %1").arg(plan.steps.size())));
         QVERIFY(!caption()->previousButton()->isEnabled());
         QVERIFY(caption()->nextButton()->isEnabled());
         // Opened as a preset: nothing to save, no file name taken.
@@ -346,6 +349,44 @@ class TestLessonWindow : public QObject {
 
     // #20: each step shows the dock tab it names (or the one its file calls for), its map
     // layout, and hides what gives its exercise away until View > Show Answers.
+    // Presentation mode puts the docks together on the right and keeps the one in front in
+    // front (a Training step keeps its plots); the step label drops the lesson's name where the
+    // row is too narrow for it, rather than wrap "step 11 / of 14".
+    void presentationKeepsTheStepsDockAndAShortStepLabel() {
+        QVERIFY(window().openLessonPlan(kNotebook));
+        const LessonPlan plan = notebookPlan();
+        const auto training =
+            std::find_if(plan.steps.begin(), plan.steps.end(),
+                         [](const LessonStep& st) { return st.dock == "training"; });
+        QVERIFY(training != plan.steps.end());
+        const int index = static_cast<int>(training - plan.steps.begin());
+        QVERIFY(window().goToStep(index));
+        test::settleLayout(window());
+        auto* trainingDock = window().findChild<QDockWidget*>(QStringLiteral("trainingDock"));
+        QVERIFY(trainingDock && !trainingDock->visibleRegion().isEmpty());
+        window().setPresentation(true);
+        test::settleLayout(window());
+        QVERIFY(!trainingDock->visibleRegion().isEmpty());
+        window().setPresentation(false);
+        test::settleLayout(window());
+        QVERIFY(!trainingDock->visibleRegion().isEmpty());
+
+        QLabel* step = caption()->stepLabel();
+        const QString full = step->toolTip();
+        QVERIFY(full.contains(QStringLiteral(": step %1 of").arg(index + 1)));
+        if (step->fontMetrics().horizontalAdvance(full) <= step->contentsRect().width())
+            QCOMPARE(step->text(), full);
+        // A narrow window: "Step 11 of 14", the name in the tooltip.
+        const QSize before = window().size();
+        window().resize(640, before.height());
+        test::settleLayout(window());
+        QTRY_COMPARE(step->text(),
+                     QStringLiteral("Step %1 of %2").arg(index + 1).arg(plan.steps.size()));
+        window().resize(before);
+        test::settleLayout(window());
+        QTRY_COMPARE(step->text(), full);
+    }
+
     void stepsShowTheirDockLayoutAndHideTheAnswers() {
         QVERIFY(window().openLessonPlan(kNotebook));
         auto* inspectorDock = window().findChild<QDockWidget*>(QStringLiteral("inspectorDock"));

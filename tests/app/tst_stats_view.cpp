@@ -16,6 +16,8 @@
 #include <QTest>
 #include <QTimer>
 
+#include <algorithm>
+
 #include "core/trace.hpp"
 #include "figures/figures.hpp"
 #include "figures/stats_figure.hpp"
@@ -293,6 +295,69 @@ class TestStatsView : public QObject {
         QTest::newRow("8-4-3-2, 7 bins")
             << "pytorch-primer-8-4-3-2" << -1 << 7 << 1.0 << QSize(900, 600);
     }
+    // Fit, then floor (#20): where the text floor leaves the plots no room (presentation mode on a
+    // small screen), the page shows fewer at a readable size, with marks that page through all
+    // of them; files (no floor) keep every plot on one page.
+    void fewerPlotsAtTheFloorWithMarksToPageThrough() {
+        QVERIFY(
+            m_window->openPreset(QStringLiteral(":/presets/statistical-perspective.nnlens.json")));
+        m_window->showTab(QStringLiteral("stats"));
+        settle();
+        figures::FigureOptions opt = panel().view()->options();
+        QVERIFY(opt.trace);
+        const QRectF rect(0, 0, 800, 330);
+        opt.style.minTextPx = 0.0;
+        QCOMPARE(figures::layoutStats(network(), rect, opt).cells.size(), std::size_t{15});
+        opt.style.minTextPx = 18.0;
+        opt.style.scale = 1.8;
+        std::vector<bool> seen(15, false);
+        int pages = 0;
+        opt.statsFirst = 0;
+        for (;;) {
+            const figures::StatsLayout l = figures::layoutStats(network(), rect, opt);
+            QVERIFY(l.cells.size() < 15);
+            QCOMPARE(l.total, 15);
+            QCOMPARE(l.previousShown, l.first > 0);
+            QCOMPARE(l.nextShown, l.first + static_cast<int>(l.cells.size()) < 15);
+            for (std::size_t i = 0; i < l.cells.size(); ++i) {
+                // Axes three floor lines high; a click on a cell names the plot by its index.
+                QVERIFY2(l.axes[i].height() >= 3 * 18.0,
+                         qPrintable(QString::number(l.axes[i].height())));
+                QVERIFY(rect.contains(l.cells[i]));
+                QCOMPARE(l.hit(l.cells[i].center()), l.first + static_cast<int>(i));
+                seen[static_cast<std::size_t>(l.first) + i] = true;
+            }
+            ++pages;
+            if (!l.nextShown) break;
+            const int count = static_cast<int>(l.cells.size());
+            const int next = l.pageHit(l.next.center());
+            QCOMPARE(next, std::min(15 - count, l.first + count));
+            // Back and forth: the previous mark of the next page leads back here or before.
+            opt.statsFirst = next;
+            const figures::StatsLayout after = figures::layoutStats(network(), rect, opt);
+            QVERIFY(after.previousShown);
+            QVERIFY(after.pageHit(after.previous.center()) <= l.first);
+            QVERIFY(pages < 15);
+        }
+        QVERIFY(pages >= 2);
+        QVERIFY(std::all_of(seen.begin(), seen.end(), [](bool b) { return b; }));
+
+        // In the window: presentation-sized text in the view, a click on "▶" turns the page.
+        panel().view()->setPresentation(true, 40.0);
+        QCoreApplication::processEvents();
+        const figures::StatsLayout shown = panel().layout();
+        QVERIFY(shown.nextShown);
+        QCOMPARE(shown.first, 0);
+        QTest::mouseClick(panel().view(), Qt::LeftButton, {}, shown.next.center().toPoint());
+        QCOMPARE(panel().layout().first, static_cast<int>(shown.cells.size()));
+        QVERIFY(panel().layout().previousShown);
+        QTest::mouseClick(panel().view(), Qt::LeftButton, {},
+                          panel().layout().previous.center().toPoint());
+        QCOMPARE(panel().layout().first, 0);
+        panel().view()->setPresentation(false, 0.0);
+        panel().showPlots(0);
+    }
+
     void exportEqualsRender() {
         QFETCH(QString, preset);
         QFETCH(int, module);
