@@ -145,6 +145,7 @@ struct FigureOptions {
     // Losses figure: the loss drawn strong (the others light; none: all alike) and chi2's sigma.
     std::optional<Loss> lossHighlight;
     double lossSigma = 1.0;
+    int lossesFirst = 0;  // the first panel shown where the text floor shows three at a time
     // Flow figure: the trace whose shapes it draws (null: the shapes from the network with
     // flowSamples rows), and the selected module (outlined; -1 none).
     std::shared_ptr<const ModuleTrace> trace;
@@ -264,6 +265,20 @@ LossAxes lossAxes(Loss loss);
 // '\n' says what p is (bce, bce_logits, ce).
 QString lossFormula(Loss loss);
 void paintLosses(QPainter& p, const QRectF& rect, const FigureOptions& opt);
+// The losses figure's panels: the notebook's 3 x 2; with a text floor (the window) the grid that
+// gives the axes most room, or, where none gives them three lines of text, three at a time from
+// opt.lossesFirst with "◀" / "▶" marks.
+struct LossesLayout {
+    std::vector<QRectF> panels;  // per loss shown
+    std::vector<Loss> losses;
+    int first = 0;  // the index of losses[0] among the six
+    int total = 0;
+    QRectF previous, next;
+    bool previousShown = false, nextShown = false;
+    // The opt.lossesFirst a click at `p` on a mark asks for, or -1 off the marks.
+    int pageHit(QPointF p) const;
+};
+LossesLayout layoutLosses(const QRectF& rect, const FigureOptions& opt);
 
 // The flow figure (flow_figure.cpp): one box per torch.nn.Sequential module, left to right.
 struct FlowLayout {

@@ -6,6 +6,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <limits>
 #include <vector>
 
 #include "axes.hpp"
@@ -220,35 +221,49 @@ QString xLabel(Loss loss) {
     }
 }
 
-void drawLossPanel(QPainter& p, const QRectF& panel, Loss loss, const FigureOptions& opt) {
-    const FigureStyle& style = opt.style;
-    const bool light = opt.lossHighlight && *opt.lossHighlight != loss;
-    const LossAxes range = lossAxes(loss);
+// A panel's axis texts (the x label as xLabel() has it).
+detail::AxesText panelText(Loss loss) {
     detail::AxesText text;
     text.xLabel = xLabel(loss);
     text.yLabel = QStringLiteral("L, dL/dx");
     text.maxTicksX = 7;
     text.maxTicksY = 7;
     text.grid = true;
-    const QFont titleFont = style.font(kTitlePt, true);
-    const double titleH = QFontMetricsF(titleFont).height();
-    // As many lines for every panel as the longest formula takes (at least two: the second says
-    // what p is), so the axes of a row line up.
+    return text;
+}
+
+// The axes of `loss`'s panel in `panel`: under its title and as many formula lines as the
+// longest formula takes (at least two: the second says what p is), so the axes of a row line up.
+// `text` gets the short x label where the long one is wider than the axes.
+QRectF panelAxes(const QRectF& panel, Loss loss, const FigureStyle& style, detail::AxesText* text) {
+    const LossAxes range = lossAxes(loss);
+    const double titleH = QFontMetricsF(style.font(kTitlePt, true)).height();
     const double lineH = QFontMetricsF(style.font(kFormulaPt)).height() * 1.1;
     std::size_t formulaRows = 2;
     for (const auto& entry : kLosses)
         formulaRows = std::max(formulaRows, formulaLines(entry.id, style, panel.width()).size());
     const double formulaH = static_cast<double>(formulaRows) * lineH;
-    const double left = detail::axesLeftMargin(style, text, range.y0, range.y1);
+    const double left = detail::axesLeftMargin(style, *text, range.y0, range.y1);
     // Centred under the axes, the x label has the axes' width (and the panel's right margin).
-    if (QFontMetricsF(style.font(kAxisLabelPt)).horizontalAdvance(text.xLabel) >
+    if (QFontMetricsF(style.font(kAxisLabelPt)).horizontalAdvance(text->xLabel) >
         panel.width() - left)
-        text.xLabel = shortXLabel(loss);
-    const double bottom = detail::axesBottomMargin(style, text);
-    QRectF axesRect = panel.adjusted(
+        text->xLabel = shortXLabel(loss);
+    const double bottom = detail::axesBottomMargin(style, *text);
+    return panel.adjusted(
         left,
         titleH + formulaH + std::max(style.px(4.0), detail::axesTopOverhang(style) + style.px(1.0)),
         -style.px(6.0), -bottom);
+}
+
+void drawLossPanel(QPainter& p, const QRectF& panel, Loss loss, const FigureOptions& opt) {
+    const FigureStyle& style = opt.style;
+    const bool light = opt.lossHighlight && *opt.lossHighlight != loss;
+    const LossAxes range = lossAxes(loss);
+    detail::AxesText text = panelText(loss);
+    const QFont titleFont = style.font(kTitlePt, true);
+    const double titleH = QFontMetricsF(titleFont).height();
+    const double lineH = QFontMetricsF(style.font(kFormulaPt)).height() * 1.1;
+    QRectF axesRect = panelAxes(panel, loss, style, &text);
     const bool bare = axesRect.width() < 60.0 || axesRect.height() < 40.0;
     if (bare) axesRect = panel;
     const detail::DataAxes ax{axesRect, range.x0, range.x1, range.y0, range.y1};
@@ -328,29 +343,117 @@ void drawLossPanel(QPainter& p, const QRectF& panel, Loss loss, const FigureOpti
 
 }  // namespace
 
-void paintLosses(QPainter& p, const QRectF& rect, const FigureOptions& figureOpt) {
+namespace {
+
+// The page: its style (fitted to the figure), legend, panels and marks.
+struct LossesPage {
+    FigureStyle style;
+    QRectF legend;
+    LossesLayout layout;
+    detail::PagerBoxes pager;
+    QString pages;
+};
+
+LossesPage lossesPage(const QRectF& rect, const FigureOptions& figureOpt) {
+    LossesPage g;
     // Text and lines shrink with the figure (down to style.minFit) so small exports stay legible.
-    FigureOptions opt = figureOpt;
-    opt.style = detail::fittedStyle(figureOpt.style, rect.size(), QSizeF(820.0, 540.0));
-    const FigureStyle& style = opt.style;
-    detail::fillBackground(p, rect, style);
+    g.style = detail::fittedStyle(figureOpt.style, rect.size(), QSizeF(820.0, 540.0));
+    const FigureStyle& style = g.style;
     const double margin = style.px(6.0);
     const QRectF area = rect.adjusted(margin, margin, -margin, -margin);
     const double legendH = legendHeight(style, area.width());
-    drawLegendRow(p, QRectF(area.left(), area.top(), area.width(), legendH), style);
-
-    constexpr int kCols = 3;
-    constexpr int kRows = 2;
+    g.legend = QRectF(area.left(), area.top(), area.width(), legendH);
     const double gapX = style.px(16.0);
     const double gapY = style.px(12.0);
     const double top = area.top() + legendH;
-    const double w = (area.width() - (kCols - 1) * gapX) / kCols;
-    const double h = (area.bottom() - top - (kRows - 1) * gapY) / kRows;
-    for (std::size_t i = 0; i < kLosses.size(); ++i) {
-        const int col = static_cast<int>(i) % kCols;
-        const int row = static_cast<int>(i) / kCols;
-        drawLossPanel(p, QRectF(area.left() + col * (w + gapX), top + row * (h + gapY), w, h),
-                      kLosses[i].id, opt);
+    const int total = static_cast<int>(kLosses.size());
+    // `count` panels from `first` in `cols` columns.
+    const auto panels = [&](int first, int count, int cols) {
+        LossesLayout l;
+        l.first = first;
+        l.total = total;
+        l.panels = detail::gridCells(QRectF(area.left(), top, area.width(), area.bottom() - top),
+                                     count, cols, gapX, gapY);
+        for (int i = 0; i < count; ++i)
+            l.losses.push_back(kLosses[static_cast<std::size_t>(first + i)].id);
+        return l;
+    };
+    // The smallest axes of a layout, at about 1.6 : 1.
+    const auto score = [&](const LossesLayout& l) {
+        double least = std::numeric_limits<double>::infinity();
+        for (std::size_t i = 0; i < l.panels.size(); ++i) {
+            detail::AxesText text = panelText(l.losses[i]);
+            const QRectF axes = panelAxes(l.panels[i], l.losses[i], style, &text);
+            least = std::min({least, axes.height(), axes.width() / 1.6});
+        }
+        return least;
+    };
+    // The notebook's 3 x 2. Fit, then floor (#20): with a text floor (the window), the grid whose
+    // smallest axes are largest; where even those are under three lines of text (presentation
+    // mode's text left the 3 x 2 panels' axes 50 px high on a wide, short view), three at a time
+    // in one row, with "◀ 1–3 of 6 ▶" in the legend's row: regression, then classification.
+    g.layout = panels(0, total, 3);
+    if (style.minTextPx <= 0.0) return g;
+    double best = score(g.layout);
+    for (const int cols : {6, 2}) {
+        LossesLayout l = panels(0, total, cols);
+        const double sc = score(l);
+        if (sc > best + 1.0) {
+            best = sc;
+            g.layout = std::move(l);
+        }
+    }
+    if (best >= 3.0 * style.minTextPx) return g;
+    constexpr int kPage = 3;
+    const int first = std::clamp(figureOpt.lossesFirst, 0, total - kPage) / kPage * kPage;
+    g.layout = panels(first, kPage, kPage);
+    g.pages = QStringLiteral("%1\u2013%2 of %3").arg(first + 1).arg(first + kPage).arg(total);
+    const QFont font = style.font(kLegendPt, true);
+    // The marks at the right of the legend's first row; the legend keeps the rest.
+    const double rowH = std::min(legendH, QFontMetricsF(font).height() * 1.6);
+    g.pager = detail::pagerBoxes(QRectF(g.legend.left(), g.legend.top(), g.legend.width(), rowH),
+                                 g.pages, font, style.px(4.0));
+    g.layout.previous = g.pager.previous;
+    g.layout.next = g.pager.next;
+    g.layout.previousShown = first > 0;
+    g.layout.nextShown = first + kPage < total;
+    g.legend.setRight(g.layout.previous.left() - style.px(6.0));
+    // The legend in its narrower row: its height may grow; the panels start under it.
+    const double newH = legendHeight(style, g.legend.width());
+    if (newH > legendH) {
+        g.legend.setHeight(newH);
+        for (QRectF& panel : g.layout.panels)
+            panel.setTop(panel.top() + newH - legendH);
+    }
+    return g;
+}
+
+}  // namespace
+
+int LossesLayout::pageHit(QPointF p) const {
+    const int shown = static_cast<int>(panels.size());
+    if (previousShown && previous.contains(p)) return std::max(0, first - shown);
+    if (nextShown && next.contains(p)) return std::min(total - shown, first + shown);
+    return -1;
+}
+
+LossesLayout layoutLosses(const QRectF& rect, const FigureOptions& opt) {
+    return lossesPage(rect, opt).layout;
+}
+
+void paintLosses(QPainter& p, const QRectF& rect, const FigureOptions& figureOpt) {
+    const LossesPage g = lossesPage(rect, figureOpt);
+    FigureOptions opt = figureOpt;
+    opt.style = g.style;
+    const FigureStyle& style = opt.style;
+    detail::fillBackground(p, rect, style);
+    drawLegendRow(p, g.legend, style);
+    for (std::size_t i = 0; i < g.layout.panels.size(); ++i)
+        drawLossPanel(p, g.layout.panels[i], g.layout.losses[i], opt);
+    if (!g.pages.isEmpty()) {
+        p.setPen(style.foreground());
+        detail::drawPager(p, g.pager, g.pages, style.font(kLegendPt, true), g.layout.previousShown,
+                          g.layout.nextShown);
     }
 }
 

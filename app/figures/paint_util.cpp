@@ -124,6 +124,41 @@ LegendFlow flowLegend(const QFontMetricsF& fm, const QStringList& texts, double 
     return flow;
 }
 
+std::vector<QRectF> gridCells(const QRectF& area, int count, int cols, double gapX, double gapY) {
+    std::vector<QRectF> cells;
+    if (count <= 0 || cols <= 0) return cells;
+    const int rows = (count + cols - 1) / cols;
+    const double w = std::max(1.0, (area.width() - (cols - 1) * gapX) / cols);
+    const double h = std::max(1.0, (area.height() - (rows - 1) * gapY) / rows);
+    for (int i = 0; i < count; ++i) {
+        const int c = i % cols;
+        const int r = i / cols;
+        cells.emplace_back(area.left() + c * (w + gapX), area.top() + r * (h + gapY), w, h);
+    }
+    return cells;
+}
+
+PagerBoxes pagerBoxes(const QRectF& row, const QString& pages, const QFont& font, double pad) {
+    const QFontMetricsF fm(font);
+    const double markW = fm.horizontalAdvance(QStringLiteral("\u25c0")) + 2.0 * pad;
+    const double pagesW = fm.horizontalAdvance(pages) + pad;
+    PagerBoxes b;
+    b.next = QRectF(row.right() - markW, row.top(), markW, row.height());
+    b.pages = QRectF(b.next.left() - pagesW, row.top(), pagesW, row.height());
+    b.previous = QRectF(b.pages.left() - markW, row.top(), markW, row.height());
+    return b;
+}
+
+void drawPager(QPainter& p, const PagerBoxes& boxes, const QString& pages, const QFont& font,
+               bool previousShown, bool nextShown) {
+    p.save();
+    p.setFont(font);
+    p.drawText(boxes.pages, Qt::AlignCenter, pages);
+    if (previousShown) p.drawText(boxes.previous, Qt::AlignCenter, QStringLiteral("\u25c0"));
+    if (nextShown) p.drawText(boxes.next, Qt::AlignCenter, QStringLiteral("\u25b6"));
+    p.restore();
+}
+
 void drawNote(QPainter& p, const QRectF& rect, const QString& text, const FigureStyle& style) {
     p.save();
     p.setFont(style.font(12.0));

@@ -59,6 +59,20 @@ struct LegendFlow {
 LegendFlow flowLegend(const QFontMetricsF& fm, const QStringList& texts, double sample, double pad,
                       double gap, double width);
 
+// `count` cells in `cols` columns filling `area` row by row, `gapX` and `gapY` apart (each at
+// least a pixel).
+std::vector<QRectF> gridCells(const QRectF& area, int count, int cols, double gapX, double gapY);
+
+// A pager at the right end of `row`, for a figure that shows part of its panels where the text
+// floor leaves no room for all: "◀ 1–3 of 6 ▶" (`pages` in `font`, the marks `pad` wider).
+struct PagerBoxes {
+    QRectF previous, pages, next;
+};
+PagerBoxes pagerBoxes(const QRectF& row, const QString& pages, const QFont& font, double pad);
+// Draws the words and the marks that lead somewhere, in the painter's pen.
+void drawPager(QPainter& p, const PagerBoxes& boxes, const QString& pages, const QFont& font,
+               bool previousShown, bool nextShown);
+
 // A note in the middle of `rect` ("no maps", ...).
 void drawNote(QPainter& p, const QRectF& rect, const QString& text, const FigureStyle& style);
 // Where drawHeading puts a figure's title and the line under it: the fonts, the line (shrunk to

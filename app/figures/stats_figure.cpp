@@ -345,15 +345,10 @@ PageGrid pageGrid(int count, const QRectF& rect, const FigureStyle& pageStyle) {
     const double gapX = style.px(10.0);
     const double gapY = style.px(8.0);
     const double top = g.title.bottom();
-    const double w = std::max(1.0, (area.width() - (cols - 1) * gapX) / cols);
-    const double h = std::max(1.0, (area.bottom() - top - (rows - 1) * gapY) / rows);
     g.columns = cols;
     g.rows = rows;
-    for (int i = 0; i < count; ++i) {
-        const int c = i % cols;
-        const int r = i / cols;
-        g.cells.emplace_back(area.left() + c * (w + gapX), top + r * (h + gapY), w, h);
-    }
+    g.cells = detail::gridCells(QRectF(area.left(), top, area.width(), area.bottom() - top), count,
+                                cols, gapX, gapY);
     return g;
 }
 
@@ -391,14 +386,12 @@ PageGeometry pageGeometry(const Network& net, const QRectF& rect, const FigureOp
     if (count < n) {
         // "◀ 1–6 of 15 ▶" at the title row's right: a mark only where there are more plots.
         g.pages = QStringLiteral("%1\u2013%2 of %3").arg(first + 1).arg(first + count).arg(n);
-        const QFontMetricsF fm(g.style.font(kPageTitlePt, true));
-        const double markW = fm.horizontalAdvance(QStringLiteral("\u25c0")) + g.style.px(8.0);
-        const double pagesW = fm.horizontalAdvance(g.pages) + g.style.px(4.0);
-        const QRectF& t = g.title;
-        g.layout.next = QRectF(t.right() - markW, t.top(), markW, t.height());
-        g.pagesBox = QRectF(g.layout.next.left() - pagesW, t.top(), pagesW, t.height());
-        g.layout.previous = QRectF(g.pagesBox.left() - markW, t.top(), markW, t.height());
-        g.title.setRight(g.layout.previous.left() - g.style.px(6.0));
+        const detail::PagerBoxes pager =
+            detail::pagerBoxes(g.title, g.pages, g.style.font(kPageTitlePt, true), g.style.px(4.0));
+        g.layout.previous = pager.previous;
+        g.layout.next = pager.next;
+        g.pagesBox = pager.pages;
+        g.title.setRight(pager.previous.left() - g.style.px(6.0));
         // A mark is drawn (and hit) only where it leads somewhere.
         g.layout.previousShown = first > 0;
         g.layout.nextShown = first + count < n;
@@ -632,12 +625,9 @@ void paintStats(QPainter& p, const QRectF& rect, const Network& net, const Figur
     p.setFont(fitted(style, kPageTitlePt, true, title, g.title.width()));
     p.drawText(g.title, Qt::AlignLeft | Qt::AlignVCenter, fittedText(p, title, g.title.width()));
     if (!g.pages.isEmpty()) {
-        p.setFont(style.font(kPageTitlePt, true));
-        p.drawText(g.pagesBox, Qt::AlignCenter, g.pages);
-        if (g.layout.previousShown)
-            p.drawText(g.layout.previous, Qt::AlignCenter, QStringLiteral("\u25c0"));
-        if (g.layout.nextShown)
-            p.drawText(g.layout.next, Qt::AlignCenter, QStringLiteral("\u25b6"));
+        detail::drawPager(p, {g.layout.previous, g.pagesBox, g.layout.next}, g.pages,
+                          style.font(kPageTitlePt, true), g.layout.previousShown,
+                          g.layout.nextShown);
     }
     for (std::size_t i = 0; i < g.layout.plots.size(); ++i)
         drawPlot(p, g.layout.cells[i], *trace, g.layout.plots[i], opt, style);

@@ -8,6 +8,7 @@
 #include <QGridLayout>
 #include <QHBoxLayout>
 #include <QLabel>
+#include <QMouseEvent>
 #include <QPushButton>
 #include <QSignalBlocker>
 #include <QVBoxLayout>
@@ -202,8 +203,34 @@ LossesPanel::LossesPanel(model::Document* doc, QWidget* parent) : QWidget(parent
         const int id = m_highlight->currentData().toInt();
         opt.lossHighlight.reset();
         if (id >= 0) opt.lossHighlight = static_cast<Loss>(id);
+        // Where the panels are shown three at a time, the page with the emphasised one.
+        if (id >= 0) opt.lossesFirst = m_highlight->currentIndex() - 1;
         m_view->setOptions(opt);
     });
+    m_view->installEventFilter(this);
+}
+
+bool LossesPanel::eventFilter(QObject* watched, QEvent* event) {
+    // "◀" / "▶" beside the legend: the other three losses, where the floor shows three.
+    if (watched == m_view && event->type() == QEvent::MouseButtonPress) {
+        const auto* press = static_cast<QMouseEvent*>(event);
+        const int first = lossesLayout().pageHit(press->position());
+        if (press->button() == Qt::LeftButton && first >= 0) {
+            showLosses(first);
+            return true;
+        }
+    }
+    return QWidget::eventFilter(watched, event);
+}
+
+figures::LossesLayout LossesPanel::lossesLayout() const {
+    return figures::layoutLosses(QRectF(m_view->rect()), m_view->options());
+}
+
+void LossesPanel::showLosses(int first) {
+    figures::FigureOptions opt = m_view->options();
+    opt.lossesFirst = std::max(0, first);
+    m_view->setOptions(opt);
 }
 
 }  // namespace nnlens::widgets

@@ -7,6 +7,7 @@
 
 #include <map>
 
+#include "figures/figures.hpp"
 #include "model/document.hpp"
 
 class QCheckBox;
@@ -64,6 +65,13 @@ class LossesPanel : public QWidget {
     FigureView* view() const { return m_view; }
     QDoubleSpinBox* sigmaBox() const { return m_sigma; }
     QComboBox* highlightBox() const { return m_highlight; }
+    // The panels as the view lays them out now (three at a time where the text floor needs it);
+    // showLosses(first) turns to the three from `first`.
+    figures::LossesLayout lossesLayout() const;
+    void showLosses(int first);
+
+  protected:
+    bool eventFilter(QObject* watched, QEvent* event) override;
 
   private:
     FigureView* m_view = nullptr;

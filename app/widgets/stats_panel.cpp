@@ -211,7 +211,7 @@ void StatsPanel::showPlots(int first) {
     m_view->setOptions(opt);
 }
 
-figures::StatsLayout StatsPanel::layout() const {
+figures::StatsLayout StatsPanel::statsLayout() const {
     return figures::layoutStats(m_view->shownNetwork(), QRectF(m_view->rect()), m_view->options());
 }
 

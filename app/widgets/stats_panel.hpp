@@ -44,7 +44,7 @@ class StatsPanel : public QWidget {
 
     // The page as the view lays it out now: where the text floor shows fewer plots than there
     // are, which ones and the "◀" / "▶" marks; showPlots(first) turns to plots from `first`.
-    figures::StatsLayout layout() const;
+    figures::StatsLayout statsLayout() const;
     void showPlots(int first);
 
     // The plot under `pos` in the view (-1: none), and one plot alone as an image: what the

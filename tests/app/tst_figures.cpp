@@ -23,6 +23,7 @@
 #include "figures/png.hpp"
 #include "figures/points.hpp"
 #include "figures/stats_figure.hpp"
+#include "text_boxes.hpp"
 
 using namespace nnlens;
 using namespace nnlens::figures;
@@ -186,6 +187,7 @@ class TestFigures : public QObject {
     void graphLayout();
     void graphLabelsAndSelection();
     void legendFlowsIntoEvenRows();
+    void lossesShowThreeAtATimeAtTheFloor();
     void histogramOverlay();
     void diagramHit();
     void mapsNeedTwoInputs_data();
@@ -1831,4 +1833,40 @@ void TestFigures::legendFlowsIntoEvenRows() {
               fm.horizontalAdvance(texts[1]),
           2);
     check(10.0, 4);
+}
+
+// Fit, then floor (#20): presentation mode's text on a wide, short view left the six loss panels'
+// axes 50 px high; the window's view shows three at a time there, with marks to turn to the
+// other three. Files (no floor) keep the notebook's 3 x 2.
+void TestFigures::lossesShowThreeAtATimeAtTheFloor() {
+    FigureOptions opt;
+    const QRectF rect(0, 0, 1430, 520);
+    QCOMPARE(layoutLosses(rect, opt).panels.size(), std::size_t{6});
+    QVERIFY(!layoutLosses(rect, opt).nextShown);
+    opt.style.scale = 1.8;
+    opt.style.minTextPx = 24.0;
+    const LossesLayout first = layoutLosses(rect, opt);
+    QCOMPARE(first.panels.size(), std::size_t{3});
+    QCOMPARE(first.losses.front(), Loss::Mse);
+    QVERIFY(first.nextShown && !first.previousShown);
+    for (const QRectF& panel : first.panels)
+        QVERIFY(rect.contains(panel));
+    QCOMPARE(first.pageHit(first.next.center()), 3);
+    QCOMPARE(first.pageHit(first.panels[0].center()), -1);
+    opt.lossesFirst = 3;
+    const LossesLayout second = layoutLosses(rect, opt);
+    QCOMPARE(second.losses.front(), Loss::Bce);
+    QCOMPARE(second.losses.back(), Loss::Ce);
+    QVERIFY(second.previousShown && !second.nextShown);
+    QCOMPARE(second.pageHit(second.previous.center()), 0);
+    // Tall enough for the 3 x 2 at that text: all six again.
+    QCOMPARE(layoutLosses(QRectF(0, 0, 1430, 1400), opt).panels.size(), std::size_t{6});
+    // The page drawn: no text out of the figure or over another, at the floor.
+    test::TextRecorder recorder(rect.size().toSize(), 96.0);
+    {
+        QPainter p(&recorder);
+        paintLosses(p, rect, opt);
+    }
+    const QStringList problems = test::textProblems(recorder.boxes(), rect, 24.0 - 0.5);
+    QVERIFY2(problems.isEmpty(), qPrintable(problems.join(QStringLiteral("; "))));
 }

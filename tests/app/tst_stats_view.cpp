@@ -345,15 +345,15 @@ class TestStatsView : public QObject {
         // In the window: presentation-sized text in the view, a click on "▶" turns the page.
         panel().view()->setPresentation(true, 40.0);
         QCoreApplication::processEvents();
-        const figures::StatsLayout shown = panel().layout();
+        const figures::StatsLayout shown = panel().statsLayout();
         QVERIFY(shown.nextShown);
         QCOMPARE(shown.first, 0);
         QTest::mouseClick(panel().view(), Qt::LeftButton, {}, shown.next.center().toPoint());
-        QCOMPARE(panel().layout().first, static_cast<int>(shown.cells.size()));
-        QVERIFY(panel().layout().previousShown);
+        QCOMPARE(panel().statsLayout().first, static_cast<int>(shown.cells.size()));
+        QVERIFY(panel().statsLayout().previousShown);
         QTest::mouseClick(panel().view(), Qt::LeftButton, {},
-                          panel().layout().previous.center().toPoint());
-        QCOMPARE(panel().layout().first, 0);
+                          panel().statsLayout().previous.center().toPoint());
+        QCOMPARE(panel().statsLayout().first, 0);
         panel().view()->setPresentation(false, 0.0);
         panel().showPlots(0);
     }
