@@ -458,9 +458,8 @@ void paintModuleDetail(QPainter& p, const QRectF& rect, const ModuleTrace& t, in
             const QString note = QStringLiteral(
                 "The module's tensors need more room: a taller window, or fewer "
                 "docks (View menu)");
-            detail::drawText(
-                p, QPointF(rect.left(), rect.top() + f), Qt::AlignLeft | Qt::AlignVCenter,
-                QFontMetricsF(p.font()).elidedText(note, Qt::ElideRight, rect.width()));
+            // Wrapped, whole (elided, its advice was cut off at 1280 x 800).
+            p.drawText(rect, Qt::AlignLeft | Qt::AlignTop | Qt::TextWordWrap, note);
             return;
         }
         panels.pop_back();
@@ -624,7 +623,13 @@ void paintFlow(QPainter& p, const QRectF& rect, const Network& net, const Figure
     }
     p.setFont(detail::pixelFont(style, g.titleFont, true));
     p.setPen(style.foreground());
-    p.drawText(g.title, Qt::AlignLeft | Qt::AlignVCenter, title);
+    // Too wide for the view (the modules' range cut at 1280 x 800): without "torch.nn.Sequential,
+    // ", then elided.
+    const QFontMetricsF titleMetrics(p.font());
+    if (titleMetrics.horizontalAdvance(title) > g.title.width())
+        title.remove(QStringLiteral("torch.nn.Sequential, "));
+    p.drawText(g.title, Qt::AlignLeft | Qt::AlignVCenter,
+               titleMetrics.elidedText(title, Qt::ElideRight, g.title.width()));
 
     const double lineW = std::max(1.0, style.px(1.2)) * (style.highContrast ? 1.5 : 1.0);
     const QFont shapeFont = detail::pixelFont(style, g.font);

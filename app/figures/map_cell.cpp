@@ -188,19 +188,12 @@ void drawMapLabel(QPainter& p, const QRectF& rect, const MapCell& cell,
     // The seed puts the label's baseline at 90 % of the height; keep it inside small maps.
     const double baseline =
         std::max(rect.top() + 0.1 * rect.height(), rect.top() + fm.ascent() + 2.0);
-    const QString label = nodeLabel(cell.layer, cell.node);
-    if (style.minTextPx > 0.0 && fm.horizontalAdvance(label) > 0.96 * rect.width()) {
-        // Presentation mode keeps the label's size on small maps: LYRi above NODEj.
-        // The second line a halo's width lower: the two lines' halos do not run together.
-        const int dash = static_cast<int>(label.indexOf(QLatin1Char('-')));
-        const double halo = 2.0 * std::max(1.0, font.pixelSize() / 12.0);
-        drawHaloText(p, QPointF(rect.center().x(), baseline), Qt::AlignHCenter, label.left(dash),
-                     font, Qt::black, QColor(255, 255, 255, 150));
-        drawHaloText(p, QPointF(rect.center().x(), baseline + fm.ascent() + fm.descent() + halo),
-                     Qt::AlignHCenter, label.mid(dash + 1), font, Qt::black,
-                     QColor(255, 255, 255, 150));
-        return;
-    }
+    QString label = nodeLabel(cell.layer, cell.node);
+    // Presentation mode keeps the label's size on small maps, as "L1-N3": on two lines
+    // ("LYR1" over "NODE3") it covered 40 % of a 110 px map and its arrow (#20). The Inspector and
+    // the tooltip give the full name.
+    if (style.minTextPx > 0.0 && fm.horizontalAdvance(label) > 0.96 * rect.width())
+        label = QStringLiteral("L%1-N%2").arg(cell.layer + 1).arg(cell.node + 1);
     drawHaloText(p, QPointF(rect.center().x(), baseline), Qt::AlignHCenter, label, font, Qt::black,
                  QColor(255, 255, 255, 150));
 }

@@ -353,7 +353,8 @@ PageGrid pageGrid(int count, const QRectF& rect, const FigureStyle& pageStyle) {
 }
 
 // Whether a cell of `grid` shows its plot at the text floor: axes three floor lines high and a
-// title of about ten characters (an elided "(0) Lin…200) W" still says which tensor it is).
+// title of about ten characters (an elided "(0) Lin…200) W" still says which tensor it is; the
+// window's tooltip gives it whole).
 bool gridReadable(const PageGrid& grid) {
     const FigureStyle& style = grid.style;
     if (style.minTextPx <= 0.0 || grid.cells.empty()) return true;  // render: no floor

@@ -17,6 +17,7 @@
 #include <QPushButton>
 #include <QSignalBlocker>
 #include <QSpinBox>
+#include <QToolTip>
 #include <QVBoxLayout>
 
 #include <algorithm>
@@ -257,6 +258,23 @@ bool StatsPanel::eventFilter(QObject* watched, QEvent* event) {
                 .pageHit(press->position());
         if (press->button() == Qt::LeftButton && first >= 0) {
             showPlots(first);
+            return true;
+        }
+    }
+    if (watched == m_view && event->type() == QEvent::ToolTip) {
+        // A plot's title whole (at the text floor a narrow cell elides it).
+        const auto* help = static_cast<QHelpEvent*>(event);
+        const int plot = plotAt(QPointF(help->pos()));
+        const auto plots =
+            figures::statsPlots(m_view->shownNetwork(),
+                                figures::statsModule(m_view->shownNetwork(), m_view->options()));
+        if (plot >= 0 && plot < static_cast<int>(plots.size())) {
+            QToolTip::showText(
+                help->globalPos(),
+                tr("%1 (right-click to export it alone)")
+                    .arg(figures::statsPlotTitle(m_view->shownNetwork(),
+                                                 plots[static_cast<std::size_t>(plot)])),
+                m_view);
             return true;
         }
     }

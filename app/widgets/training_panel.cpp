@@ -112,6 +112,7 @@ TrainingPanel::TrainingPanel(model::Document* doc, model::TrainingController* tr
     // Two rows of two: the four buttons fit a narrow dock at a projector's text size (#20).
     auto* buttons = new QGridLayout;
     m_play = new QPushButton(tr("Play"), this);
+    setObjectName(QStringLiteral("trainingPanel"));
     m_play->setObjectName(QStringLiteral("playButton"));
     m_play->setToolTip(tr("Train until paused (Space)"));
     m_play->setAccessibleName(tr("Play"));
@@ -172,6 +173,9 @@ TrainingPanel::TrainingPanel(model::Document* doc, model::TrainingController* tr
     m_settings->setObjectName(QStringLiteral("trainingSettings"));
     auto* form = new QFormLayout(m_settings);
     form->setContentsMargins(0, 0, 0, 0);
+    // A label above its field where the dock is too narrow for both on a line (presentation
+    // mode's text in a third of the screen scrolled the dock sideways).
+    form->setRowWrapPolicy(QFormLayout::WrapLongRows);
     m_loss = new QComboBox(this);
     m_loss->setObjectName(QStringLiteral("lossCombo"));
     for (const LossInfo& info : kLosses) {
@@ -369,6 +373,18 @@ void TrainingPanel::syncFromDocument() {
     updateLossChoices();
     updateProgress();
     updateSettingsSummary();
+}
+
+QSize TrainingPanel::minimumSizeHint() const {
+    // As wide as the settings need, folded or not: the dock is sized for the panel (presentation
+    // mode fits it to this), and unfolding them in a narrower one scrolled it sideways (#20).
+    QSize size = QWidget::minimumSizeHint();
+    if (m_settings && layout()) {
+        const QMargins m = layout()->contentsMargins();
+        size.setWidth(
+            std::max(size.width(), m_settings->minimumSizeHint().width() + m.left() + m.right()));
+    }
+    return size;
 }
 
 bool TrainingPanel::settingsShown() const {

@@ -48,6 +48,7 @@ class TrainingPanel : public QWidget {
     // The settings' fold: shown, or one line that names the loss, optimizer and rate.
     bool settingsShown() const;
     QToolButton* settingsToggle() const { return m_settingsToggle; }
+    QSize minimumSizeHint() const override;
 
   signals:
     // "LR scan…": the window opens its learning-rate scan dialog.

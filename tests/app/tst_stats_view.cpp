@@ -6,6 +6,7 @@
 #include <QContextMenuEvent>
 #include <QDir>
 #include <QDoubleSpinBox>
+#include <QHelpEvent>
 #include <QMenu>
 #include <QProcess>
 #include <QSettings>
@@ -15,6 +16,7 @@
 #include <QTemporaryDir>
 #include <QTest>
 #include <QTimer>
+#include <QToolTip>
 
 #include <algorithm>
 
@@ -354,6 +356,14 @@ class TestStatsView : public QObject {
         QTest::mouseClick(panel().view(), Qt::LeftButton, {},
                           panel().statsLayout().previous.center().toPoint());
         QCOMPARE(panel().statsLayout().first, 0);
+        // Hovering a plot names it whole, however its cell elides the title.
+        const figures::StatsLayout now = panel().statsLayout();
+        const QPoint at = now.cells.front().center().toPoint();
+        QHelpEvent help(QEvent::ToolTip, at, panel().view()->mapToGlobal(at));
+        QCoreApplication::sendEvent(panel().view(), &help);
+        QVERIFY2(QToolTip::text().contains(figures::statsPlotTitle(network(), now.plots.front())),
+                 qPrintable(QToolTip::text()));
+        QToolTip::hideText();
         panel().view()->setPresentation(false, 0.0);
         panel().showPlots(0);
     }

@@ -24,6 +24,7 @@
 #include <QTabWidget>
 #include <QTemporaryDir>
 #include <QTest>
+#include <QToolButton>
 
 #include "gui/main_window.hpp"
 #include "test_screen.hpp"
@@ -33,6 +34,7 @@
 #include "widgets/figure_view.hpp"
 #include "widgets/flow_panel.hpp"
 #include "widgets/stats_panel.hpp"
+#include "widgets/training_panel.hpp"
 
 using namespace nnlens;
 
@@ -153,18 +155,23 @@ class TestWindowFit : public QObject {
         }
     }
 
-    void checkControls(bool presentation) {
-        const QRect window(QPoint(0, 0), m_window->size());
-        // Nothing scrolls sideways: not a dock, not the figures' area.
+    // Nothing scrolls sideways: not a dock, not the figures' area.
+    void checkSideways(const QString& when = QString()) {
         for (const QScrollArea* area : m_window->findChildren<QScrollArea*>()) {
             if (!area->isVisible() || area->visibleRegion().isEmpty()) continue;
             if (area->horizontalScrollBar()->isVisible() &&
                 area->horizontalScrollBar()->maximum() > 0) {
-                problem(QStringLiteral("%1 scrolls sideways (%2 px more)")
+                problem(QStringLiteral("%1 scrolls sideways (%2 px more)%3")
                             .arg(area->objectName())
-                            .arg(area->horizontalScrollBar()->maximum()));
+                            .arg(area->horizontalScrollBar()->maximum())
+                            .arg(when));
             }
         }
+    }
+
+    void checkControls(bool presentation) {
+        const QRect window(QPoint(0, 0), m_window->size());
+        checkSideways();
         for (const QWidget* w : m_window->findChildren<QWidget*>()) {
             if (!isControl(w) || !w->isVisible() || inScrollBar(w) || inHiddenDock(w)) continue;
             if (w->window() != m_window.get()) continue;
@@ -319,6 +326,15 @@ class TestWindowFit : public QObject {
         checkFigures(presentation);
         checkWindowText(presentation);
         checkControls(presentation);
+        // The Training dock's settings unfolded (they fold where the dock is short): as wide as
+        // the dock, which was sized for them folded.
+        if (auto* panel = m_window->trainingPanel(); panel && panel->isVisible() &&
+                                                     !panel->visibleRegion().isEmpty() &&
+                                                     !panel->settingsShown()) {
+            panel->settingsToggle()->click();
+            test::settleLayout(*m_window, 4);
+            checkSideways(QStringLiteral(" with the Training settings unfolded"));
+        }
         if (const QString dir = qEnvironmentVariable("NNLENS_SHOT_DIR"); !dir.isEmpty()) {
             m_window->grab().save(QStringLiteral("%1/step%2-%3-%4x%5.png")
                                       .arg(dir)
