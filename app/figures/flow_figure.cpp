@@ -415,11 +415,12 @@ void paintModuleDetail(QPainter& p, const QRectF& rect, const ModuleTrace& t, in
     const double gap = font * 0.8;
     // The panel titles must fit their width; with a text floor (the window), the panels wrap
     // into as many rows as it takes for titles and statistics (0.85 of them) to stay at it, and
-    // when even that is too tall for the view the parameters' panels (db, dW, b, W) are left out,
-    // which a line under the others says (#20: fit, then floor).
+    // when even that is too tall for the view the last panels (db, dW, b, W, then the gradient
+    // and the output) are left out, which a line under the others says (#20: fit, then floor).
     const QFontMetricsF probe(detail::pixelFont(style, 100.0, true));
     const double floor = style.minTextPx / 0.85;
     const std::size_t all = panels.size();
+    QStringList dropped;  // the names of the panels left out, the last first
     int rows = 1;
     int perRow = 1;
     int count = 0;
@@ -440,19 +441,28 @@ void paintModuleDetail(QPainter& p, const QRectF& rect, const ModuleTrace& t, in
             if (f >= floor || perRow == 1) break;
         }
         f = std::max({4.0, f, floor});
-        const QFontMetricsF fm(detail::pixelFont(style, f * 0.85));
-        narrow = false;
-        for (const TensorPanel& panel : panels) {
-            const QRectF need =
-                fm.boundingRect(QRectF(0, 0, 1e6, 1e6), 0, pairedStats(*panel.summary));
-            narrow = narrow || need.width() > w;
-        }
-        // A panel needs its title, its statistics and a little of its image and histogram.
-        const double need = f * 1.5 + fm.lineSpacing() * (narrow ? 4.2 : 2.2) + f * 3.0;
+        // A panel needs its title, its statistics and a little of its image and histogram: at
+        // the font `size`, whether its statistics go on two lines a pair.
+        const auto needAt = [&](double size, bool* twoLines) {
+            const QFontMetricsF fm(detail::pixelFont(style, size * 0.85));
+            *twoLines = false;
+            for (const TensorPanel& panel : panels) {
+                const QRectF box =
+                    fm.boundingRect(QRectF(0, 0, 1e6, 1e6), 0, pairedStats(*panel.summary));
+                *twoLines = *twoLines || box.width() > w;
+            }
+            return size * 1.5 + fm.lineSpacing() * (*twoLines ? 4.2 : 2.2) + size * 2.8;
+        };
+        double need = needAt(f, &narrow);
         const double room = (rect.height() - noteH - gap * (rows - 1)) / rows;
+        // Smaller text, down to the floor, before fewer panels.
+        if (floor > 0.0 && need > room && f > floor) {
+            f = std::max(floor, f * room / need);
+            need = needAt(f, &narrow);
+        }
         if (floor <= 0.0 || need <= room) break;
-        if (panels.size() <= 3) {
-            // Not even the module's input, output and gradient: said, not drawn over each other.
+        if (panels.size() <= 1) {
+            // Not even the module's input: said, not drawn over each other.
             p.setFont(detail::pixelFont(style, style.minTextPx));
             p.setPen(style.muted());
             const QString note = QStringLiteral(
@@ -462,14 +472,18 @@ void paintModuleDetail(QPainter& p, const QRectF& rect, const ModuleTrace& t, in
             p.drawText(rect, Qt::AlignLeft | Qt::AlignTop | Qt::TextWordWrap, note);
             return;
         }
+        dropped << panels.back().name.section(QStringLiteral(" ("), 0, 0);  // "grad", no shape
         panels.pop_back();
     }
     if (panels.size() < all) {
+        QStringList leftOut;
+        for (std::size_t i = panels.size(); i < all; ++i)
+            leftOut << dropped[all - 1 - i];
         p.setFont(detail::pixelFont(style, f * 0.85));
         p.setPen(style.muted());
-        const QString note =
-            QStringLiteral("+%1 tensors (parameters, gradients): a taller view shows them")
-                .arg(all - panels.size());
+        const QString note = QStringLiteral("+%1 more tensors (%2): a taller view shows them")
+                                 .arg(all - panels.size())
+                                 .arg(leftOut.join(QStringLiteral(", ")));
         detail::drawText(p, QPointF(rect.left(), rect.bottom() - noteH / 2.0),
                          Qt::AlignLeft | Qt::AlignVCenter,
                          QFontMetricsF(p.font()).elidedText(note, Qt::ElideRight, rect.width()));

@@ -80,8 +80,10 @@ TrainingPlots::TrainingPlots(model::Document* doc, model::TrainingController* tr
     m_fit->setMinimumHeight(160);
     fitLayout->addWidget(m_fit, 1);
     splitter->addWidget(m_fitPane);
-    splitter->setStretchFactor(0, 1);
-    splitter->setStretchFactor(1, 1);
+    // The fit plot the larger: its curve is what a regression lesson watches, while the loss pane
+    // also holds the timeline's rows.
+    splitter->setStretchFactor(0, 2);
+    splitter->setStretchFactor(1, 3);
 
     connect(m_timeline, &QSlider::valueChanged, this, [this](int epoch) {
         if (m_timeline->signalsBlocked()) return;

@@ -326,6 +326,14 @@ class TestWindowFit : public QObject {
         checkFigures(presentation);
         checkWindowText(presentation);
         checkControls(presentation);
+        if (const QString dir = qEnvironmentVariable("NNLENS_SHOT_DIR"); !dir.isEmpty()) {
+            m_window->grab().save(QStringLiteral("%1/step%2-%3-%4x%5.png")
+                                      .arg(dir)
+                                      .arg(step + 1, 2, 10, QLatin1Char('0'))
+                                      .arg(presentation ? "presentation" : "normal")
+                                      .arg(screenRect().width())
+                                      .arg(screenRect().height()));
+        }
         // The Training dock's settings unfolded (they fold where the dock is short): as wide as
         // the dock, which was sized for them folded.
         if (auto* panel = m_window->trainingPanel(); panel && panel->isVisible() &&
@@ -334,14 +342,6 @@ class TestWindowFit : public QObject {
             panel->settingsToggle()->click();
             test::settleLayout(*m_window, 4);
             checkSideways(QStringLiteral(" with the Training settings unfolded"));
-        }
-        if (const QString dir = qEnvironmentVariable("NNLENS_SHOT_DIR"); !dir.isEmpty()) {
-            m_window->grab().save(QStringLiteral("%1/step%2-%3-%4x%5.png")
-                                      .arg(dir)
-                                      .arg(step + 1, 2, 10, QLatin1Char('0'))
-                                      .arg(presentation ? "presentation" : "normal")
-                                      .arg(screenRect().width())
-                                      .arg(screenRect().height()));
         }
         for (const QString& line : m_problems)
             qInfo().noquote() << "  problem:" << line;
