@@ -104,19 +104,6 @@ QPen curvePen(int target, bool gradient, bool light, const FigureStyle& style) {
     return pen;
 }
 
-// A font of `points` shrunk until `text` fits `width` (long formulas in narrow panels).
-QFont fittedFont(const FigureStyle& style, double points, const QString& text, double width) {
-    QFont font = style.font(points);
-    const double w = QFontMetricsF(font).horizontalAdvance(text);
-    if (w > width && w > 0.0) {
-        // Whole pixels, rounded down so that the text fits, but never under the floor.
-        const double pixels = std::max(std::max(1.0, std::floor(font.pixelSize() * width / w)),
-                                       std::ceil(style.minTextPx));
-        font.setPixelSize(static_cast<int>(pixels));
-    }
-    return font;
-}
-
 // A loss's formula as drawn in a panel `width` wide: each line at the font that fits it (never
 // under the style's floor), and a line still too wide at the floor wrapped at its spaces, on as
 // many lines as it needs (#20: bce's formula was cut on the left at 1280 x 800).
@@ -127,23 +114,9 @@ struct FormulaLine {
 std::vector<FormulaLine> formulaLines(Loss loss, const FigureStyle& style, double width) {
     std::vector<FormulaLine> out;
     for (const QString& line : lossFormula(loss).split(QLatin1Char('\n'))) {
-        const QFont font = fittedFont(style, kFormulaPt, line, width);
-        const QFontMetricsF fm(font);
-        if (fm.horizontalAdvance(line) <= width) {
-            out.push_back({line, font});
-            continue;
-        }
-        QString current;
-        for (const QString& word : line.split(QLatin1Char(' '))) {
-            const QString next = current.isEmpty() ? word : current + QLatin1Char(' ') + word;
-            if (!current.isEmpty() && fm.horizontalAdvance(next) > width) {
-                out.push_back({current, font});
-                current = word;
-            } else {
-                current = next;
-            }
-        }
-        if (!current.isEmpty()) out.push_back({current, font});
+        const QFont font = detail::fitFont(style, kFormulaPt, false, line, width);
+        for (const QString& part : detail::wrapWords(line, QFontMetricsF(font), width))
+            out.push_back({part, font});
     }
     return out;
 }

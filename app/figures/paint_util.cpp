@@ -6,6 +6,7 @@
 #include <QStringList>
 
 #include <algorithm>
+#include <cmath>
 
 namespace nnlens::figures::detail {
 
@@ -90,6 +91,34 @@ void drawHaloText(QPainter& p, const QPointF& anchor, Qt::Alignment align, const
 
 QString nodeLabel(int layer, int node) {
     return QStringLiteral("LYR%1-NODE%2").arg(layer + 1).arg(node + 1);
+}
+
+QFont fitFont(const FigureStyle& style, double points, bool bold, const QString& text,
+              double width) {
+    QFont font = style.font(points, bold);
+    const double w = QFontMetricsF(font).horizontalAdvance(text);
+    if (w > width && w > 0.0) {
+        const double pixels = std::max(std::max(1.0, std::floor(font.pixelSize() * width / w)),
+                                       std::ceil(style.minTextPx));
+        font.setPixelSize(static_cast<int>(pixels));
+    }
+    return font;
+}
+
+QStringList wrapWords(const QString& text, const QFontMetricsF& fm, double width) {
+    QStringList lines;
+    QString current;
+    for (const QString& word : text.split(QLatin1Char(' '))) {
+        const QString next = current.isEmpty() ? word : current + QLatin1Char(' ') + word;
+        if (!current.isEmpty() && fm.horizontalAdvance(next) > width) {
+            lines << current;
+            current = word;
+        } else {
+            current = next;
+        }
+    }
+    if (!current.isEmpty()) lines << current;
+    return lines;
 }
 
 LegendFlow flowLegend(const QFontMetricsF& fm, const QStringList& texts, double sample, double pad,

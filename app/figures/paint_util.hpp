@@ -46,6 +46,15 @@ void drawHaloText(QPainter& p, const QPointF& anchor, Qt::Alignment align, const
 // Text anchored at `anchor`: Qt::AlignLeft/Right/HCenter x Qt::AlignTop/Bottom/VCenter.
 void drawText(QPainter& p, const QPointF& anchor, Qt::Alignment align, const QString& text);
 
+// Fit, then floor: the font of `points` in `style`, smaller when `text` would not fit `width`
+// (whole pixels, rounded down), never under the style's text floor. A text still too wide at the
+// floor is the caller's to wrap (wrapWords) or elide.
+QFont fitFont(const FigureStyle& style, double points, bool bold, const QString& text,
+              double width);
+// `text` broken at its spaces into lines of at most `width` in `fm` (a word wider than that alone
+// on its line).
+QStringList wrapWords(const QString& text, const QFontMetricsF& fm, double width);
+
 // A legend laid out as words are: entries (a sample line or marker `sample` px wide, `pad`, then
 // the text in `fm`) left to right with `gap` between them, in as few rows as `width` allows, the
 // entries spread evenly over them (4 entries in 2 rows: 2 and 2, not 3 and 1). An entry wider

@@ -160,20 +160,6 @@ FigureStyle cellStyle(const FigureStyle& style, QSizeF cellSize) {
     return detail::fittedStyle(style, cellSize, QSizeF(kCellWidthPt, kCellHeightPt));
 }
 
-// A font of `points` in `style`, smaller when `text` would not fit `width`, never under the
-// style's floor (a text still too wide there is elided: fittedText).
-QFont fitted(const FigureStyle& style, double points, bool bold, const QString& text,
-             double width) {
-    QFont font = style.font(points, bold);
-    const double w = QFontMetricsF(font).horizontalAdvance(text);
-    if (w > width && w > 0.0) {
-        const double pixels = std::max(std::max(1.0, std::floor(font.pixelSize() * width / w)),
-                                       std::ceil(style.minTextPx));
-        font.setPixelSize(static_cast<int>(pixels));
-    }
-    return font;
-}
-
 // `text` in the painter's font, with "…" for what does not fit `width` (#20: at the floor size a
 // long subtitle ran into the next cell). Titles keep both ends ("(0) Lin…200) W": the module and
 // which of its tensors), subtitles their start.
@@ -266,11 +252,11 @@ void drawPlot(QPainter& p, const QRectF& cell, const ModuleTrace& t, const Stats
     p.save();
     const QString title = statsPlotTitle(t.net, plot);
     p.setPen(style.foreground());
-    p.setFont(fitted(style, kTitlePt, true, title, cell.width()));
+    p.setFont(detail::fitFont(style, kTitlePt, true, title, cell.width()));
     p.drawText(g.title, Qt::AlignHCenter | Qt::AlignVCenter,
                fittedText(p, title, cell.width(), Qt::ElideMiddle));
     const QString sub = subtitle(t.net, plot, d);
-    p.setFont(fitted(style, kSubPt, false, sub, cell.width()));
+    p.setFont(detail::fitFont(style, kSubPt, false, sub, cell.width()));
     p.setPen(d.bound ? boundColour() : style.muted());
     p.drawText(g.sub, Qt::AlignHCenter | Qt::AlignVCenter, fittedText(p, sub, cell.width()));
     if (!a.valid) {
@@ -623,7 +609,7 @@ void paintStats(QPainter& p, const QRectF& rect, const Network& net, const Figur
     if (const auto loss = trace->loss()) title += QStringLiteral(", loss = ") + number(*loss, 4);
     title += QStringLiteral(", %1 bins").arg(opt.statsBins);
     p.setPen(style.foreground());
-    p.setFont(fitted(style, kPageTitlePt, true, title, g.title.width()));
+    p.setFont(detail::fitFont(style, kPageTitlePt, true, title, g.title.width()));
     p.drawText(g.title, Qt::AlignLeft | Qt::AlignVCenter, fittedText(p, title, g.title.width()));
     if (!g.pages.isEmpty()) {
         detail::drawPager(p, {g.layout.previous, g.pagesBox, g.layout.next}, g.pages,
