@@ -247,11 +247,42 @@ FigureStyle plotStyle(const FigureOptions& opt, const QRectF& rect) {
 
 }  // namespace
 
+namespace {
+
+std::vector<LegendEntry> lossLegend(const LossHistory* h) {
+    std::vector<LegendEntry> legend{{LegendEntry::Line, kBlue, QStringLiteral("train")}};
+    if (h && !h->val.empty())
+        legend.push_back({LegendEntry::Line, kOrange, QStringLiteral("validation")});
+    return legend;
+}
+
+// The loss plot's legend goes in the axes' upper right, as matplotlib's; with a text floor (the
+// window) in a strip above the axes where that box would cover more than a fifth of them (#20:
+// at a projector's text size in the Training dock it hid the curves). The strip's height, or 0.
+double lossLegendStrip(const QRectF& rect, const FigureStyle& style, const QRectF& axes,
+                       const std::vector<LegendEntry>& legend) {
+    if (style.minTextPx <= 0.0 || axes.isEmpty()) return 0.0;
+    const QFontMetricsF fm(style.font(kLegendPt));
+    const double pad = style.px(5.0);
+    double textW = 0.0;
+    for (const LegendEntry& e : legend)
+        textW = std::max(textW, fm.horizontalAdvance(e.text));
+    const double boxW = pad + style.px(20.0) + pad + textW + pad;
+    const double boxH = pad + fm.height() * 1.15 * static_cast<double>(legend.size()) + pad * 0.5;
+    if (boxW * boxH <= 0.2 * axes.width() * axes.height()) return 0.0;
+    return legendStripHeight(legend, style, std::max(1.0, rect.width() - 2.0 * style.px(6.0)));
+}
+
+}  // namespace
+
 QRectF lossPlotArea(const QRectF& rect, const FigureOptions& opt) {
     const FigureStyle style = plotStyle(opt, rect);
     const auto [lo, hi] = opt.history ? logRange({&opt.history->train, &opt.history->val})
                                       : std::pair<double, double>{-1.0, 0.0};
-    return plotArea(rect, style, lossAxesText(), lo, hi);
+    const QRectF full = plotArea(rect, style, lossAxesText(), lo, hi);
+    const double strip = lossLegendStrip(rect, style, full, lossLegend(opt.history.get()));
+    return strip > 0.0 ? plotArea(rect.adjusted(0, strip, 0, 0), style, lossAxesText(), lo, hi)
+                       : full;
 }
 
 namespace {
@@ -284,7 +315,12 @@ void paintLoss(QPainter& p, const QRectF& rect, const FigureOptions& opt) {
     const LossHistory& h = *opt.history;
     const auto [lo, hi] = logRange({&h.train, &h.val});
     const detail::AxesText text = lossAxesText();
-    const QRectF area = plotArea(rect, style, text, lo, hi);
+    const std::vector<LegendEntry> legend = lossLegend(&h);
+    // As lossPlotArea, which mouse hits use.
+    const QRectF full = plotArea(rect, style, text, lo, hi);
+    const double strip = lossLegendStrip(rect, style, full, legend);
+    const QRectF area =
+        strip > 0.0 ? plotArea(rect.adjusted(0, strip, 0, 0), style, text, lo, hi) : full;
     const double last = lastEpochOnAxis(opt);
     const detail::DataAxes ax{area, 1.0, last, lo, hi};
 
@@ -329,10 +365,15 @@ void paintLoss(QPainter& p, const QRectF& rect, const FigureOptions& opt) {
             style.foreground(), style.legendFill(200));
     }
     detail::drawAxesFrame(p, ax, style, text);
-    std::vector<LegendEntry> legend{{LegendEntry::Line, kBlue, QStringLiteral("train")}};
-    if (!h.val.empty())
-        legend.push_back({LegendEntry::Line, kOrange, QStringLiteral("validation")});
-    drawLegend(p, area, legend, style);
+    if (strip > 0.0) {
+        const double inset = style.px(6.0);
+        drawLegendStrip(p,
+                        QRectF(rect.left() + inset, rect.top() + style.px(3.0),
+                               rect.width() - 2.0 * inset, strip),
+                        legend, style);
+    } else {
+        drawLegend(p, area, legend, style);
+    }
     p.restore();
 }
 
