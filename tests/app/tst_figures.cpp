@@ -188,6 +188,7 @@ class TestFigures : public QObject {
     void graphLabelsAndSelection();
     void legendFlowsIntoEvenRows();
     void lossesShowThreeAtATimeAtTheFloor();
+    void lossLegendLeavesTheCurvesAtTheFloor();
     void histogramOverlay();
     void diagramHit();
     void mapsNeedTwoInputs_data();
@@ -1868,5 +1869,40 @@ void TestFigures::lossesShowThreeAtATimeAtTheFloor() {
         paintLosses(p, rect, opt);
     }
     const QStringList problems = test::textProblems(recorder.boxes(), rect, 24.0 - 0.5);
+    QVERIFY2(problems.isEmpty(), qPrintable(problems.join(QStringLiteral("; "))));
+}
+
+// The loss plot's legend at a projector's text size in a dock-sized plot (#20: its box hid the
+// curves): above the axes, every text inside the figure and apart; without a floor (files),
+// matplotlib's box inside the axes' upper right.
+void TestFigures::lossLegendLeavesTheCurvesAtTheFloor() {
+    FigureOptions opt;
+    opt.history = sampleHistory();
+    const QRectF rect(0, 0, 330, 230);
+    const auto legendBoxes = [&](const FigureOptions& o) {
+        test::TextRecorder recorder(rect.size().toSize(), 96.0);
+        {
+            QPainter p(&recorder);
+            paintLoss(p, rect, o);
+        }
+        std::vector<test::TextBox> legend;
+        for (const test::TextBox& box : recorder.boxes())
+            if (box.text == QStringLiteral("train") || box.text == QStringLiteral("validation"))
+                legend.push_back(box);
+        return std::make_pair(legend, recorder.boxes());
+    };
+    const QRectF plain = lossPlotArea(rect, opt);
+    const auto [inside, all] = legendBoxes(opt);
+    QCOMPARE(inside.size(), std::size_t{2});
+    for (const test::TextBox& box : inside)
+        QVERIFY(plain.contains(box.box));
+    opt.style.scale = 1.8;
+    opt.style.minTextPx = 24.0;
+    const QRectF axes = lossPlotArea(rect, opt);
+    const auto [above, boxes] = legendBoxes(opt);
+    QCOMPARE(above.size(), std::size_t{2});
+    for (const test::TextBox& box : above)
+        QVERIFY2(box.box.bottom() <= axes.top(), qPrintable(box.text));
+    const QStringList problems = test::textProblems(boxes, rect, 24.0 - 0.5);
     QVERIFY2(problems.isEmpty(), qPrintable(problems.join(QStringLiteral("; "))));
 }
