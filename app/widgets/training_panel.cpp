@@ -1,6 +1,8 @@
 // TrainingPanel: controls and figures of the Training dock.
 #include "training_panel.hpp"
 
+#include <QAbstractSlider>
+#include <QAbstractSpinBox>
 #include <QCheckBox>
 #include <QComboBox>
 #include <QDoubleSpinBox>
@@ -31,6 +33,7 @@
 #include "core/loss.hpp"
 #include "core/optimizer.hpp"
 #include "text/number_text.hpp"
+#include "wheel_guard.hpp"
 
 namespace nnlens::widgets {
 
@@ -340,6 +343,12 @@ TrainingPanel::TrainingPanel(model::Document* doc, model::TrainingController* tr
     });
     syncFromDocument();
     updateFigures();
+    // The wheel scrolls the dock until a control is clicked (WheelGuard).
+    for (QWidget* control : findChildren<QWidget*>()) {
+        if (qobject_cast<QAbstractSlider*>(control) || qobject_cast<QAbstractSpinBox*>(control) ||
+            qobject_cast<QComboBox*>(control))
+            WheelGuard::guard(control);
+    }
 }
 
 void TrainingPanel::setLrFromSlider(int position) {

@@ -1,5 +1,7 @@
 #include "training_plots.hpp"
 
+#include <QAbstractSlider>
+#include <QAbstractSpinBox>
 #include <QComboBox>
 #include <QHBoxLayout>
 #include <QLabel>
@@ -12,6 +14,7 @@
 #include "core/metrics.hpp"
 #include "core/trainer.hpp"
 #include "figure_view.hpp"
+#include "wheel_guard.hpp"
 
 namespace nnlens::widgets {
 
@@ -100,6 +103,12 @@ TrainingPlots::TrainingPlots(model::Document* doc, model::TrainingController* tr
         m_fit->setOptions(opt);
     });
     connect(m_doc, &model::Document::dataChanged, this, [this] { updateFitData(); });
+    // The wheel scrolls the dock until a control is clicked (WheelGuard).
+    for (QWidget* control : findChildren<QWidget*>()) {
+        if (qobject_cast<QAbstractSlider*>(control) || qobject_cast<QAbstractSpinBox*>(control) ||
+            qobject_cast<QComboBox*>(control))
+            WheelGuard::guard(control);
+    }
     connect(m_doc, &model::Document::trainingSettingsChanged, this, [this] { updateFitData(); });
     updateFitData();
 }

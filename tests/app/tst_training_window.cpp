@@ -24,6 +24,7 @@
 #include <QTimer>
 #include <QToolButton>
 #include <QUndoStack>
+#include <QWheelEvent>
 
 #include <cmath>
 #include <cstring>
@@ -667,6 +668,40 @@ class TestTrainingWindow : public QObject {
     // The Training dock where it is short (#20: at 1280 x 800 its fit plot was 188 px below the
     // dock's edge): the settings fold into one line that says what the run uses, the plots stay
     // in view; a click unfolds them and that choice stays whatever the dock's height.
+    // The wheel over a slider of the scrolling Training dock scrolls the dock; it turns a control
+    // only once the control has focus (#20: scrolling moved the timeline to epoch 142 and the
+    // next Play dropped the epochs after it).
+    void wheelScrollsTheDockNotItsSliders() {
+        QVERIFY(window().openPreset(":/presets/lesson-sincos-2-3-1.nnlens.json"));
+        auto* dock = window().findChild<QDockWidget*>("trainingDock");
+        QVERIFY(dock);
+        dock->raise();
+        for (int e = 0; e < 5; ++e)
+            QVERIFY(test::trainEpoch(training()));
+        QCoreApplication::processEvents();
+        auto* timeline = window().findChild<QSlider*>("timelineSlider");
+        auto* lr = window().trainingPanel()->findChild<QDoubleSpinBox*>("lrSpin");
+        QVERIFY(timeline && lr);
+        const auto wheel = [](QWidget* w) {
+            const QPointF at(w->width() / 2.0, w->height() / 2.0);
+            QWheelEvent event(at, w->mapToGlobal(at), QPoint(), QPoint(0, -120), Qt::NoButton,
+                              Qt::NoModifier, Qt::NoScrollPhase, false);
+            QCoreApplication::sendEvent(w, &event);
+        };
+        const int epoch = timeline->value();
+        const double rate = lr->value();
+        window().trainingPanel()->setFocus();
+        wheel(timeline);
+        wheel(lr);
+        QCOMPARE(timeline->value(), epoch);
+        QCOMPARE(lr->value(), rate);
+        // Clicked (focused), the control takes the wheel.
+        timeline->setFocus();
+        QVERIFY(timeline->hasFocus());
+        wheel(timeline);
+        QVERIFY(timeline->value() != epoch);
+    }
+
     void shortTrainingDockFoldsItsSettings() {
         QVERIFY(window().openPreset(":/presets/lesson-sincos-2-3-1.nnlens.json"));
         auto* dock = window().findChild<QDockWidget*>("trainingDock");
