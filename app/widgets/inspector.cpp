@@ -20,6 +20,7 @@
 #include <cmath>
 
 #include "figure_view.hpp"
+#include "wheel_guard.hpp"
 
 namespace nnlens::widgets {
 
@@ -247,6 +248,9 @@ void Inspector::ensureRow(int row) {
     r.spin->setKeyboardTracking(false);
     r.spin->setObjectName(bias ? QStringLiteral("spin-bias")
                                : QStringLiteral("spin-w%1").arg(row + 1));
+    // Scrolling the list of weights with the wheel leaves them as they are until one is clicked.
+    WheelGuard::guard(r.slider);
+    WheelGuard::guard(r.spin);
     if (m_rowHeight == 0) measureRows(r);
     nameRow(row);
     r.slider->installEventFilter(this);
