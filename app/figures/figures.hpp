@@ -265,18 +265,28 @@ LossAxes lossAxes(Loss loss);
 // '\n' says what p is (bce, bce_logits, ce).
 QString lossFormula(Loss loss);
 void paintLosses(QPainter& p, const QRectF& rect, const FigureOptions& opt);
+// The window onto a figure's panels where the text floor leaves no room for all of them (the
+// statistics, the losses): `shown` of `total` from `first`, with "◀" / "▶" marks in `previous` and
+// `next` (empty while all are shown). A mark is drawn and hit only where it leads somewhere.
+struct FigurePages {
+    int first = 0;
+    int shown = 0;
+    int total = 0;
+    QRectF previous, next;
+    bool previousShown() const { return !previous.isEmpty() && first > 0; }
+    bool nextShown() const { return !next.isEmpty() && first + shown < total; }
+    // The first panel that a click at `p` on a mark asks for (the page before or after), or -1
+    // off the marks.
+    int pageHit(QPointF p) const;
+};
+
 // The losses figure's panels: the notebook's 3 x 2; with a text floor (the window) the grid that
 // gives the axes most room, or, where none gives them three lines of text, three at a time from
 // opt.lossesFirst with "◀" / "▶" marks.
-struct LossesLayout {
+// first: the index of losses[0] among the six; pageHit gives the opt.lossesFirst a mark asks for.
+struct LossesLayout : FigurePages {
     std::vector<QRectF> panels;  // per loss shown
     std::vector<Loss> losses;
-    int first = 0;  // the index of losses[0] among the six
-    int total = 0;
-    QRectF previous, next;
-    bool previousShown = false, nextShown = false;
-    // The opt.lossesFirst a click at `p` on a mark asks for, or -1 off the marks.
-    int pageHit(QPointF p) const;
 };
 LossesLayout layoutLosses(const QRectF& rect, const FigureOptions& opt);
 

@@ -344,6 +344,7 @@ LossesPage lossesPage(const QRectF& rect, const FigureOptions& figureOpt) {
     const auto panels = [&](int first, int count, int cols) {
         LossesLayout l;
         l.first = first;
+        l.shown = count;
         l.total = total;
         l.panels = detail::gridCells(QRectF(area.left(), top, area.width(), area.bottom() - top),
                                      count, cols, gapX, gapY);
@@ -388,8 +389,6 @@ LossesPage lossesPage(const QRectF& rect, const FigureOptions& figureOpt) {
                                  g.pages, font, style.px(4.0));
     g.layout.previous = g.pager.previous;
     g.layout.next = g.pager.next;
-    g.layout.previousShown = first > 0;
-    g.layout.nextShown = first + kPage < total;
     g.legend.setRight(g.layout.previous.left() - style.px(6.0));
     // The legend in its narrower row: its height may grow; the panels start under it.
     const double newH = legendHeight(style, g.legend.width());
@@ -402,13 +401,6 @@ LossesPage lossesPage(const QRectF& rect, const FigureOptions& figureOpt) {
 }
 
 }  // namespace
-
-int LossesLayout::pageHit(QPointF p) const {
-    const int shown = static_cast<int>(panels.size());
-    if (previousShown && previous.contains(p)) return std::max(0, first - shown);
-    if (nextShown && next.contains(p)) return std::min(total - shown, first + shown);
-    return -1;
-}
 
 LossesLayout layoutLosses(const QRectF& rect, const FigureOptions& opt) {
     return lossesPage(rect, opt).layout;
@@ -425,8 +417,8 @@ void paintLosses(QPainter& p, const QRectF& rect, const FigureOptions& figureOpt
         drawLossPanel(p, g.layout.panels[i], g.layout.losses[i], opt);
     if (!g.pages.isEmpty()) {
         p.setPen(style.foreground());
-        detail::drawPager(p, g.pager, g.pages, style.font(kLegendPt, true), g.layout.previousShown,
-                          g.layout.nextShown);
+        detail::drawPager(p, g.pager, g.pages, style.font(kLegendPt, true),
+                          g.layout.previousShown(), g.layout.nextShown());
     }
 }
 

@@ -167,6 +167,20 @@ std::vector<QRectF> gridCells(const QRectF& area, int count, int cols, double ga
     return cells;
 }
 
+}  // namespace nnlens::figures::detail
+
+namespace nnlens::figures {
+
+int FigurePages::pageHit(QPointF p) const {
+    if (previousShown() && previous.contains(p)) return std::max(0, first - shown);
+    if (nextShown() && next.contains(p)) return std::min(total - shown, first + shown);
+    return -1;
+}
+
+}  // namespace nnlens::figures
+
+namespace nnlens::figures::detail {
+
 PagerBoxes pagerBoxes(const QRectF& row, const QString& pages, const QFont& font, double pad) {
     const QFontMetricsF fm(font);
     const double markW = fm.horizontalAdvance(QStringLiteral("\u25c0")) + 2.0 * pad;

@@ -366,6 +366,7 @@ PageGeometry pageGeometry(const Network& net, const QRectF& rect, const FigureOp
     g.style = grid.style;
     g.title = grid.title;
     g.layout.first = first;
+    g.layout.shown = count;
     g.layout.plots.assign(all.begin() + first, all.begin() + first + count);
     g.layout.cells = std::move(grid.cells);
     g.layout.columns = grid.columns;
@@ -379,9 +380,6 @@ PageGeometry pageGeometry(const Network& net, const QRectF& rect, const FigureOp
         g.layout.next = pager.next;
         g.pagesBox = pager.pages;
         g.title.setRight(pager.previous.left() - g.style.px(6.0));
-        // A mark is drawn (and hit) only where it leads somewhere.
-        g.layout.previousShown = first > 0;
-        g.layout.nextShown = first + count < n;
     }
     return g;
 }
@@ -556,13 +554,6 @@ int StatsLayout::hit(QPointF p) const {
     return -1;
 }
 
-int StatsLayout::pageHit(QPointF p) const {
-    const int shown = static_cast<int>(cells.size());
-    if (previousShown && previous.contains(p)) return std::max(0, first - shown);
-    if (nextShown && next.contains(p)) return std::min(total - shown, first + shown);
-    return -1;
-}
-
 std::vector<QRectF> statsBars(const StatsPlotData& d, const QRectF& box) {
     std::vector<QRectF> bars;
     if (!d.hist) return bars;
@@ -613,8 +604,8 @@ void paintStats(QPainter& p, const QRectF& rect, const Network& net, const Figur
     p.drawText(g.title, Qt::AlignLeft | Qt::AlignVCenter, fittedText(p, title, g.title.width()));
     if (!g.pages.isEmpty()) {
         detail::drawPager(p, {g.layout.previous, g.pagesBox, g.layout.next}, g.pages,
-                          style.font(kPageTitlePt, true), g.layout.previousShown,
-                          g.layout.nextShown);
+                          style.font(kPageTitlePt, true), g.layout.previousShown(),
+                          g.layout.nextShown());
     }
     for (std::size_t i = 0; i < g.layout.plots.size(); ++i)
         drawPlot(p, g.layout.cells[i], *trace, g.layout.plots[i], opt, style);

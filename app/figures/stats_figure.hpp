@@ -80,21 +80,16 @@ FigureOptions withStatsTrace(const Network& net, FigureOptions opt);
 // The page's geometry: one cell per plot shown (title and axes), shared by painting and mouse
 // hits. All of statsPlots() unless the style's text floor leaves room for fewer: then those from
 // opt.statsFirst (clamped), with "◀" and "▶" marks in the title row.
-struct StatsLayout {
-    std::vector<StatsPlot> plots;  // the plots shown: statsPlots()[first, first + size)
+// first: statsPlots()' index of plots[0]; total: statsPlots()' size; pageHit gives the
+// opt.statsFirst a mark asks for.
+struct StatsLayout : FigurePages {
+    std::vector<StatsPlot> plots;  // the plots shown: statsPlots()[first, first + shown)
     std::vector<QRectF> cells;     // per plot shown: the whole cell (title, axes and tick labels)
     std::vector<QRectF> axes;      // per plot shown: the axes box
     int columns = 0;
     int rows = 0;
-    int first = 0;          // statsPlots()' index of plots[0]
-    int total = 0;          // statsPlots()' size
-    QRectF previous, next;  // the marks' boxes (set when plots are left out)
-    bool previousShown = false, nextShown = false;  // whether a mark leads somewhere
     // The plot (statsPlots()' index) whose cell contains `p`, or -1.
     int hit(QPointF p) const;
-    // The opt.statsFirst that a click at `p` on a mark asks for (the page before or after), or
-    // -1 off the marks.
-    int pageHit(QPointF p) const;
 };
 StatsLayout layoutStats(const Network& net, const QRectF& rect, const FigureOptions& opt);
 

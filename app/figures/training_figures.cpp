@@ -7,6 +7,7 @@
 #include <algorithm>
 #include <cmath>
 #include <numeric>
+#include <tuple>
 
 #include "axes.hpp"
 #include "core/forward.hpp"
@@ -275,14 +276,31 @@ double lossLegendStrip(const QRectF& rect, const FigureStyle& style, const QRect
 
 }  // namespace
 
+namespace {
+
+// The loss plot's axes and its legend's strip (0: the legend in the axes), for painting and
+// for the epoch under the mouse alike.
+struct LossGeometry {
+    QRectF area;
+    double strip = 0.0;
+    double lo = -1.0, hi = 0.0;  // log10 of the loss axis
+};
+
+LossGeometry lossGeometry(const QRectF& rect, const FigureStyle& style, const FigureOptions& opt) {
+    LossGeometry g;
+    if (opt.history) std::tie(g.lo, g.hi) = logRange({&opt.history->train, &opt.history->val});
+    const QRectF full = plotArea(rect, style, lossAxesText(), g.lo, g.hi);
+    g.strip = lossLegendStrip(rect, style, full, lossLegend(opt.history.get()));
+    g.area = g.strip > 0.0
+                 ? plotArea(rect.adjusted(0, g.strip, 0, 0), style, lossAxesText(), g.lo, g.hi)
+                 : full;
+    return g;
+}
+
+}  // namespace
+
 QRectF lossPlotArea(const QRectF& rect, const FigureOptions& opt) {
-    const FigureStyle style = plotStyle(opt, rect);
-    const auto [lo, hi] = opt.history ? logRange({&opt.history->train, &opt.history->val})
-                                      : std::pair<double, double>{-1.0, 0.0};
-    const QRectF full = plotArea(rect, style, lossAxesText(), lo, hi);
-    const double strip = lossLegendStrip(rect, style, full, lossLegend(opt.history.get()));
-    return strip > 0.0 ? plotArea(rect.adjusted(0, strip, 0, 0), style, lossAxesText(), lo, hi)
-                       : full;
+    return lossGeometry(rect, plotStyle(opt, rect), opt).area;
 }
 
 namespace {
@@ -313,16 +331,12 @@ void paintLoss(QPainter& p, const QRectF& rect, const FigureOptions& opt) {
         return;
     }
     const LossHistory& h = *opt.history;
-    const auto [lo, hi] = logRange({&h.train, &h.val});
     const detail::AxesText text = lossAxesText();
     const std::vector<LegendEntry> legend = lossLegend(&h);
-    // As lossPlotArea, which mouse hits use.
-    const QRectF full = plotArea(rect, style, text, lo, hi);
-    const double strip = lossLegendStrip(rect, style, full, legend);
-    const QRectF area =
-        strip > 0.0 ? plotArea(rect.adjusted(0, strip, 0, 0), style, text, lo, hi) : full;
+    const LossGeometry g = lossGeometry(rect, style, opt);
+    const QRectF& area = g.area;
     const double last = lastEpochOnAxis(opt);
-    const detail::DataAxes ax{area, 1.0, last, lo, hi};
+    const detail::DataAxes ax{area, 1.0, last, g.lo, g.hi};
 
     p.save();
     detail::drawAxesGrid(p, ax, style, text);
@@ -365,11 +379,11 @@ void paintLoss(QPainter& p, const QRectF& rect, const FigureOptions& opt) {
             style.foreground(), style.legendFill(200));
     }
     detail::drawAxesFrame(p, ax, style, text);
-    if (strip > 0.0) {
+    if (g.strip > 0.0) {
         const double inset = style.px(6.0);
         drawLegendStrip(p,
                         QRectF(rect.left() + inset, rect.top() + style.px(3.0),
-                               rect.width() - 2.0 * inset, strip),
+                               rect.width() - 2.0 * inset, g.strip),
                         legend, style);
     } else {
         drawLegend(p, area, legend, style);

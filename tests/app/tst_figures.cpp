@@ -1843,13 +1843,13 @@ void TestFigures::lossesShowThreeAtATimeAtTheFloor() {
     FigureOptions opt;
     const QRectF rect(0, 0, 1430, 520);
     QCOMPARE(layoutLosses(rect, opt).panels.size(), std::size_t{6});
-    QVERIFY(!layoutLosses(rect, opt).nextShown);
+    QVERIFY(!layoutLosses(rect, opt).nextShown());
     opt.style.scale = 1.8;
     opt.style.minTextPx = 24.0;
     const LossesLayout first = layoutLosses(rect, opt);
     QCOMPARE(first.panels.size(), std::size_t{3});
     QCOMPARE(first.losses.front(), Loss::Mse);
-    QVERIFY(first.nextShown && !first.previousShown);
+    QVERIFY(first.nextShown() && !first.previousShown());
     for (const QRectF& panel : first.panels)
         QVERIFY(rect.contains(panel));
     QCOMPARE(first.pageHit(first.next.center()), 3);
@@ -1858,7 +1858,7 @@ void TestFigures::lossesShowThreeAtATimeAtTheFloor() {
     const LossesLayout second = layoutLosses(rect, opt);
     QCOMPARE(second.losses.front(), Loss::Bce);
     QCOMPARE(second.losses.back(), Loss::Ce);
-    QVERIFY(second.previousShown && !second.nextShown);
+    QVERIFY(second.previousShown() && !second.nextShown());
     QCOMPARE(second.pageHit(second.previous.center()), 0);
     // Tall enough for the 3 x 2 at that text: all six again.
     QCOMPARE(layoutLosses(QRectF(0, 0, 1430, 1400), opt).panels.size(), std::size_t{6});

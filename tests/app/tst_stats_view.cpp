@@ -319,8 +319,8 @@ class TestStatsView : public QObject {
             const figures::StatsLayout l = figures::layoutStats(network(), rect, opt);
             QVERIFY(l.cells.size() < 15);
             QCOMPARE(l.total, 15);
-            QCOMPARE(l.previousShown, l.first > 0);
-            QCOMPARE(l.nextShown, l.first + static_cast<int>(l.cells.size()) < 15);
+            QCOMPARE(l.previousShown(), l.first > 0);
+            QCOMPARE(l.nextShown(), l.first + static_cast<int>(l.cells.size()) < 15);
             for (std::size_t i = 0; i < l.cells.size(); ++i) {
                 // Axes three floor lines high; a click on a cell names the plot by its index.
                 QVERIFY2(l.axes[i].height() >= 3 * 18.0,
@@ -330,14 +330,14 @@ class TestStatsView : public QObject {
                 seen[static_cast<std::size_t>(l.first) + i] = true;
             }
             ++pages;
-            if (!l.nextShown) break;
+            if (!l.nextShown()) break;
             const int count = static_cast<int>(l.cells.size());
             const int next = l.pageHit(l.next.center());
             QCOMPARE(next, std::min(15 - count, l.first + count));
             // Back and forth: the previous mark of the next page leads back here or before.
             opt.statsFirst = next;
             const figures::StatsLayout after = figures::layoutStats(network(), rect, opt);
-            QVERIFY(after.previousShown);
+            QVERIFY(after.previousShown());
             QVERIFY(after.pageHit(after.previous.center()) <= l.first);
             QVERIFY(pages < 15);
         }
@@ -348,11 +348,11 @@ class TestStatsView : public QObject {
         panel().view()->setPresentation(true, 40.0);
         QCoreApplication::processEvents();
         const figures::StatsLayout shown = panel().statsLayout();
-        QVERIFY(shown.nextShown);
+        QVERIFY(shown.nextShown());
         QCOMPARE(shown.first, 0);
         QTest::mouseClick(panel().view(), Qt::LeftButton, {}, shown.next.center().toPoint());
         QCOMPARE(panel().statsLayout().first, static_cast<int>(shown.cells.size()));
-        QVERIFY(panel().statsLayout().previousShown);
+        QVERIFY(panel().statsLayout().previousShown());
         QTest::mouseClick(panel().view(), Qt::LeftButton, {},
                           panel().statsLayout().previous.center().toPoint());
         QCOMPARE(panel().statsLayout().first, 0);
