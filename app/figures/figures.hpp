@@ -237,6 +237,8 @@ QRectF lossPlotArea(const QRectF& rect, const FigureOptions& opt);
 std::optional<int> lossEpochAt(const QRectF& rect, const FigureOptions& opt, double x);
 void paintLoss(QPainter& p, const QRectF& rect, const FigureOptions& opt);
 void paintLrScan(QPainter& p, const QRectF& rect, const FigureOptions& opt);
+// The fit plot's axes (empty without regression data), as paintFit draws them.
+QRectF fitPlotArea(const QRectF& rect, const Network& net, const FigureOptions& opt);
 void paintFit(QPainter& p, const QRectF& rect, const Network& net, const FigureOptions& opt);
 // The output node's map with the points, axes, colour bar and decision line (points.cpp).
 void paintData(QPainter& p, const QRectF& rect, const Network& net, const MapSet& maps,

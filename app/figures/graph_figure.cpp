@@ -422,6 +422,7 @@ void paintGraph(QPainter& p, const QRectF& rect, const Network& net, const MapSe
             // The points under the label, so the label stays readable.
             detail::MapCell bare = cell;
             bare.label = false;
+            bare.labelAfter = cell.label;
             detail::drawMapCell(p, layout.maps[l][j], net, maps, bare, opt.style);
             detail::drawDataOverlay(p, layout.maps[l][j], maps.config.range, net, cell.layer,
                                     cell.node, overlay, opt, opt.style);
@@ -469,6 +470,7 @@ void paintNodeMap(QPainter& p, const QRectF& rect, const Network& net, const Map
     }
     detail::MapCell bare = cell;
     bare.label = false;
+    bare.labelAfter = true;
     detail::drawMapCell(p, square, net, maps, bare, opt.style);
     detail::drawDataOverlay(p, square, maps.config.range, net, node.layer, node.node,
                             detail::makeDataOverlay(net, opt), opt, opt.style);

@@ -60,7 +60,10 @@ std::optional<std::pair<double, double>> clipSegment(QPointF from, QPointF d, co
 // The seed's arrow: w drawn from -b w / |w|^2 (where s = 0), black, lw 3, with a filled head.
 // An arrow that leaves the map (large |w|) ends at the map's edge with its head there, so its
 // direction stays readable (#13); one inside the map is drawn as the seed draws it.
-void drawWeightArrow(QPainter& p, const DataAxes& ax, const Arrow& a, const FigureStyle& style) {
+// `avoid`: the map's label, where the screen's text floor makes it large (presentation mode): an
+// arrow that would run into it stops short of it, as it does at the map's edge (#20).
+void drawWeightArrow(QPainter& p, const DataAxes& ax, const Arrow& a, const FigureStyle& style,
+                     const QRectF& avoid) {
     const QPointF from = ax.map(a.origin[0], a.origin[1]);
     QPointF to = ax.map(a.origin[0] + a.w[0], a.origin[1] + a.w[1]);
     QPointF d = to - from;
@@ -76,6 +79,16 @@ void drawWeightArrow(QPainter& p, const DataAxes& ax, const Arrow& a, const Figu
             to = from + d * part->second;
             visible = (part->second - part->first) * len;
             d = to - from;
+            len = std::hypot(d.x(), d.y());
+            if (len < 1.0 || visible < 1.0) return;
+        }
+    }
+    if (avoid.isValid() && !avoid.contains(from)) {
+        const QRectF keepOut = avoid.adjusted(-inset, -inset, inset, inset);
+        if (const auto part = clipSegment(from, d, keepOut); part && part->first > 0.0) {
+            to = from + d * part->first;
+            d = to - from;
+            visible = std::min(visible, std::hypot(d.x(), d.y()));
             len = std::hypot(d.x(), d.y());
             if (len < 1.0 || visible < 1.0) return;
         }
@@ -171,7 +184,12 @@ void drawMapCell(QPainter& p, const QRectF& rect, const Network& net, const MapS
     const DataAxes ax{rect, -r, r, -r, r};
     if (l == 0 && j < maps.arrows.size() && maps.arrows[j]) {
         drawZeroLine(p, ax, *maps.arrows[j], style);
-        if (cell.arrow) drawWeightArrow(p, ax, *maps.arrows[j], style);
+        if (cell.arrow) {
+            // On the screen (a text floor), the arrow leaves the label readable.
+            const bool avoid = (cell.label || cell.labelAfter) && figureStyle.minTextPx > 0.0;
+            drawWeightArrow(p, ax, *maps.arrows[j], style,
+                            avoid ? mapLabelBox(rect, cell, figureStyle) : QRectF());
+        }
     } else if (l > 0 && cell.histograms && maps.config.bins > 0 && l < maps.hist.size() &&
                j < maps.hist[l].size() && l < net.layers.size()) {
         drawHistogramOverlay(p, rect, maps.hist[l][j], net.layers[l].activation, r, style);
@@ -180,8 +198,8 @@ void drawMapCell(QPainter& p, const QRectF& rect, const Network& net, const MapS
     p.restore();
 }
 
-void drawMapLabel(QPainter& p, const QRectF& rect, const MapCell& cell,
-                  const FigureStyle& figureStyle) {
+QRectF mapLabelBox(const QRectF& rect, const MapCell& cell, const FigureStyle& figureStyle,
+                   QString* text) {
     const FigureStyle style = fittedStyle(figureStyle, rect.size(), QSizeF(150.0, 150.0));
     const QFont font = pixelFont(style, cell.labelPixels);
     const QFontMetricsF fm(font);
@@ -189,13 +207,25 @@ void drawMapLabel(QPainter& p, const QRectF& rect, const MapCell& cell,
     const double baseline =
         std::max(rect.top() + 0.1 * rect.height(), rect.top() + fm.ascent() + 2.0);
     QString label = nodeLabel(cell.layer, cell.node);
-    // Presentation mode keeps the label's size on small maps, as "L1-N3": on two lines
-    // ("LYR1" over "NODE3") it covered 40 % of a 110 px map and its arrow (#20). The Inspector and
-    // the tooltip give the full name.
-    if (style.minTextPx > 0.0 && fm.horizontalAdvance(label) > 0.96 * rect.width())
+    // With a text floor (presentation mode), the label keeps its size on small maps as "L1-N3"
+    // where the whole one would take more than 60 % of the map's width: on two lines ("LYR1"
+    // over "NODE3") it covered 40 % of a 110 px map and its arrow, and whole it spanned a 180 px
+    // map at 1920 x 1080 (#20). The Inspector and the tooltip give the full name.
+    if (style.minTextPx > 0.0 && fm.horizontalAdvance(label) > 0.6 * rect.width())
         label = QStringLiteral("L%1-N%2").arg(cell.layer + 1).arg(cell.node + 1);
-    drawHaloText(p, QPointF(rect.center().x(), baseline), Qt::AlignHCenter, label, font, Qt::black,
-                 QColor(255, 255, 255, 150));
+    if (text) *text = label;
+    const double w = fm.horizontalAdvance(label);
+    return {rect.center().x() - w / 2.0, baseline - fm.ascent(), w, fm.ascent() + fm.descent()};
+}
+
+void drawMapLabel(QPainter& p, const QRectF& rect, const MapCell& cell,
+                  const FigureStyle& figureStyle) {
+    QString label;
+    const QRectF box = mapLabelBox(rect, cell, figureStyle, &label);
+    const FigureStyle style = fittedStyle(figureStyle, rect.size(), QSizeF(150.0, 150.0));
+    const QFont font = pixelFont(style, cell.labelPixels);
+    drawHaloText(p, QPointF(rect.center().x(), box.top() + QFontMetricsF(font).ascent()),
+                 Qt::AlignHCenter, label, font, Qt::black, QColor(255, 255, 255, 150));
 }
 
 void drawSelection(QPainter& p, const QRectF& rect, const FigureStyle& style) {

@@ -18,6 +18,8 @@ struct MapCell {
     int node = 0;
     bool histograms = true;
     bool label = true;
+    // The caller draws the label after its overlay (label false here): the arrow still avoids it.
+    bool labelAfter = false;
     bool arrow = true;  // the weight arrow of a first-layer node (the s = 0 line stays)
     double labelPixels = 16.0;
 };
@@ -26,6 +28,10 @@ void drawMapCell(QPainter& p, const QRectF& rect, const Network& net, const MapS
 // The LYRi-NODEj label of a map cell (drawMapCell draws it when cell.label; a caller that draws
 // over the map draws the label afterwards, so it stays readable).
 void drawMapLabel(QPainter& p, const QRectF& rect, const MapCell& cell, const FigureStyle& style);
+// Where drawMapLabel puts the label's text, and the text ("LYR1-NODE3", or "L1-N3" where the
+// screen's text floor makes the whole one too wide for the map).
+QRectF mapLabelBox(const QRectF& rect, const MapCell& cell, const FigureStyle& style,
+                   QString* text = nullptr);
 // The frame of the selected node's map.
 void drawSelection(QPainter& p, const QRectF& rect, const FigureStyle& style);
 

@@ -3,6 +3,7 @@
 // (targets and predictions against the row order or a column, as the seed's sin(t)cos(t) plot).
 #include <QFontMetricsF>
 #include <QPainterPath>
+#include <QStringList>
 
 #include <algorithm>
 #include <cmath>
@@ -139,11 +140,23 @@ void drawLegendStrip(QPainter& p, const QRectF& strip, const std::vector<LegendE
 
 // The axes rectangle of a plot in `rect` with these axis texts, y from yLo to yHi (axes units).
 QRectF plotArea(const QRectF& rect, const FigureStyle& style, const detail::AxesText& text,
-                double yLo, double yHi) {
+                double xLo, double xHi, double yLo, double yHi) {
     const double left = detail::axesLeftMargin(style, text, yLo, yHi);
     const double bottom = detail::axesBottomMargin(style, text);
     const double top = style.px(10.0);
-    const double right = style.px(14.0);
+    // Room for half the last x tick label, centred on the axes' right end (a narrow plot with
+    // its text at the floor cut "500" at the figure's edge, #20).
+    const QFontMetricsF fm(style.font(10.0));
+    double widest = 0.0;
+    if (text.logX) {
+        widest = fm.horizontalAdvance(QStringLiteral("10\u207b\u2070"));
+    } else {
+        const std::vector<double> ticks = detail::niceTicks(xLo, xHi, 9);
+        const double step = ticks.size() > 1 ? ticks[1] - ticks[0] : 1.0;
+        for (const double v : ticks)
+            widest = std::max(widest, fm.horizontalAdvance(detail::tickLabel(v, step)));
+    }
+    const double right = std::max(style.px(14.0), widest / 2.0 + style.px(2.0));
     QRectF area = rect.adjusted(left, top, -right, -bottom);
     if (area.width() < 10.0 || area.height() < 10.0) area = rect;
     return area;
@@ -286,14 +299,21 @@ struct LossGeometry {
     double lo = -1.0, hi = 0.0;  // log10 of the loss axis
 };
 
+// Epochs 1..E on the x axis (1..2 for a single epoch, so the axis has a length).
+double lastEpochOnAxis(const FigureOptions& opt) {
+    const auto e = opt.history ? static_cast<double>(opt.history->train.epochs()) : 1.0;
+    return std::max(2.0, e);
+}
+
 LossGeometry lossGeometry(const QRectF& rect, const FigureStyle& style, const FigureOptions& opt) {
     LossGeometry g;
     if (opt.history) std::tie(g.lo, g.hi) = logRange({&opt.history->train, &opt.history->val});
-    const QRectF full = plotArea(rect, style, lossAxesText(), g.lo, g.hi);
+    const double last = lastEpochOnAxis(opt);
+    const QRectF full = plotArea(rect, style, lossAxesText(), 1.0, last, g.lo, g.hi);
     g.strip = lossLegendStrip(rect, style, full, lossLegend(opt.history.get()));
-    g.area = g.strip > 0.0
-                 ? plotArea(rect.adjusted(0, g.strip, 0, 0), style, lossAxesText(), g.lo, g.hi)
-                 : full;
+    g.area = g.strip > 0.0 ? plotArea(rect.adjusted(0, g.strip, 0, 0), style, lossAxesText(), 1.0,
+                                      last, g.lo, g.hi)
+                           : full;
     return g;
 }
 
@@ -303,15 +323,7 @@ QRectF lossPlotArea(const QRectF& rect, const FigureOptions& opt) {
     return lossGeometry(rect, plotStyle(opt, rect), opt).area;
 }
 
-namespace {
-
-// Epochs 1..E on the x axis (1..2 for a single epoch, so the axis has a length).
-double lastEpochOnAxis(const FigureOptions& opt) {
-    const auto e = opt.history ? static_cast<double>(opt.history->train.epochs()) : 1.0;
-    return std::max(2.0, e);
-}
-
-}  // namespace
+namespace {}  // namespace
 
 std::optional<int> lossEpochAt(const QRectF& rect, const FigureOptions& opt, double x) {
     if (!opt.history || opt.history->train.empty()) return std::nullopt;
@@ -368,15 +380,32 @@ void paintLoss(QPainter& p, const QRectF& rect, const FigureOptions& opt) {
         p.setPen(pen);
         p.drawLine(QPointF(x, area.top()), QPointF(x, area.bottom()));
         p.setFont(style.font(9.0));
-        QString label = QStringLiteral("epoch %1: %2").arg(e).arg(number(h.train.at(e).value));
-        if (e <= h.val.epochs()) label += QStringLiteral(" / ") + number(h.val.at(e).value);
-        const double w = QFontMetricsF(p.font()).horizontalAdvance(label);
-        const bool right = x + style.px(3.0) + w <= area.right() - style.px(2.0);
-        detail::drawHaloText(
-            p,
-            QPointF(right ? x + style.px(3.0) : x - style.px(3.0), area.bottom() - style.px(3.0)),
-            (right ? Qt::AlignLeft : Qt::AlignRight) | Qt::AlignBottom, label, p.font(),
-            style.foreground(), style.legendFill(200));
+        // The readout beside the line, inside the axes: where the whole one is too wide (a
+        // narrow dock at a projector's text size, #20: it ran off the left edge), without the
+        // validation loss, then without the word, then the loss alone (the timeline's label
+        // names the epoch).
+        const QFontMetricsF fm(p.font());
+        const double pad = style.px(3.0);
+        const QString train = number(h.train.at(e).value);
+        QStringList labels{QStringLiteral("epoch %1: %2").arg(e).arg(train)};
+        if (e <= h.val.epochs())
+            labels.prepend(labels.front() + QStringLiteral(" / ") + number(h.val.at(e).value));
+        labels << QStringLiteral("%1: %2").arg(e).arg(train) << train;
+        QString label = labels.back();
+        for (const QString& l : labels) {
+            if (fm.horizontalAdvance(l) <= area.width() - 2.0 * pad) {
+                label = l;
+                break;
+            }
+        }
+        const double w = fm.horizontalAdvance(label);
+        // Right of the line where it fits, else left of it, else against the axes' left edge.
+        double left = x + pad;
+        if (left + w > area.right() - pad) left = x - pad - w;
+        left = std::clamp(left, area.left() + pad,
+                          std::max(area.left() + pad, area.right() - pad - w));
+        detail::drawHaloText(p, QPointF(left, area.bottom() - pad), Qt::AlignLeft | Qt::AlignBottom,
+                             label, p.font(), style.foreground(), style.legendFill(200));
     }
     detail::drawAxesFrame(p, ax, style, text);
     if (g.strip > 0.0) {
@@ -427,7 +456,7 @@ void paintLrScan(QPainter& p, const QRectF& rect, const FigureOptions& opt) {
     text.logX = true;
     text.logY = true;
     text.grid = true;
-    const QRectF area = plotArea(rect, style, text, yLo, yHi);
+    const QRectF area = plotArea(rect, style, text, xLo, xHi, yLo, yHi);
     const detail::DataAxes ax{area, xLo, xHi, yLo, yHi};
 
     p.save();
@@ -484,26 +513,48 @@ void paintLrScan(QPainter& p, const QRectF& rect, const FigureOptions& opt) {
     p.restore();
 }
 
-void paintFit(QPainter& p, const QRectF& rect, const Network& net, const FigureOptions& opt) {
-    detail::fillBackground(p, rect, opt.style);
-    const FigureStyle style = plotStyle(opt, rect);
+namespace {
+
+// The fit plot's layout, for painting and for measuring: each row's x, the rows in x order, the
+// model's outputs, the legend and the axes.
+struct FitGeometry {
+    bool ok = false;
+    int n = 0;
+    int train = 0;
+    Matrix out;
+    std::vector<double> xs;
+    std::vector<int> order;
+    detail::AxesText text;
+    std::vector<LegendEntry> legend;
+    double strip = 0.0;
+    double inset = 0.0;
+    double stripWidth = 0.0;
+    detail::DataAxes ax;
+};
+
+constexpr int kMaxFitMarkers = 5000;
+
+FitGeometry fitGeometry(const QRectF& rect, const Network& net, const FigureOptions& opt,
+                        const FigureStyle& style) {
+    FitGeometry g;
     if (!opt.data || opt.data->size() == 0 || opt.data->targets() == 0 ||
-        opt.data->inputs() != net.inputs || net.layers.empty()) {
-        detail::drawNote(p, rect, QStringLiteral("No regression data"), style);
-        return;
-    }
+        opt.data->inputs() != net.inputs || net.layers.empty())
+        return g;
+    g.ok = true;
     const Dataset& data = *opt.data;
     const int n = data.size();
-    const int train = trainingRowCount(opt);
-    Matrix out;
+    g.n = n;
+    g.train = trainingRowCount(opt);
     if (opt.outputs && opt.outputs->rows() == n && opt.outputs->cols() == net.outputs()) {
-        out = *opt.outputs;
+        g.out = *opt.outputs;
     } else {
-        out = forward(net, data.x).output();
+        g.out = forward(net, data.x).output();
     }
+    const Matrix& out = g.out;
 
     // The x of each row: its index, an input column (x1..xD) or an extra column (t).
-    std::vector<double> xs(static_cast<std::size_t>(n));
+    std::vector<double>& xs = g.xs;
+    xs.resize(static_cast<std::size_t>(n));
     QString xLabel = QStringLiteral("row");
     if (opt.fitColumn.empty()) {
         std::iota(xs.begin(), xs.end(), 0.0);
@@ -519,7 +570,8 @@ void paintFit(QPainter& p, const QRectF& rect, const Network& net, const FigureO
                 e >= 0 ? data.extra(i, e) : (input >= 0 ? data.x(i, input) : i);
         }
     }
-    std::vector<int> order(static_cast<std::size_t>(n));
+    std::vector<int>& order = g.order;
+    order.resize(static_cast<std::size_t>(n));
     std::iota(order.begin(), order.end(), 0);
     std::stable_sort(order.begin(), order.end(), [&](int a, int b) {
         return xs[static_cast<std::size_t>(a)] < xs[static_cast<std::size_t>(b)];
@@ -553,20 +605,21 @@ void paintFit(QPainter& p, const QRectF& rect, const Network& net, const FigureO
     yHi += yPad;
 
     const QString yName = data.targets() > 1 ? QStringLiteral("y1") : QStringLiteral("y");
-    detail::AxesText text;
+    detail::AxesText& text = g.text;
     text.xLabel = xLabel;
     text.yLabel = yName;
     text.grid = true;
-    constexpr int kMaxMarkers = 5000;
     // The legend in a strip above the axes, as wide as the figure; where its rows would take
     // more than a third of the height (a narrow dock at a projector's text size), in short words.
-    const double inset = style.px(6.0);
-    const double stripWidth = std::max(1.0, rect.width() - 2.0 * inset);
-    std::vector<LegendEntry> legend;
+    g.inset = style.px(6.0);
+    g.stripWidth = std::max(1.0, rect.width() - 2.0 * g.inset);
+    const double stripWidth = g.stripWidth;
+    const int train = g.train;
+    std::vector<LegendEntry>& legend = g.legend;
     for (const bool brief : {false, true}) {
         legend = {
             {LegendEntry::Line, kBlue, (brief ? QString() : QStringLiteral("target ")) + yName}};
-        if (n <= kMaxMarkers) {
+        if (n <= kMaxFitMarkers) {
             legend.push_back(
                 {LegendEntry::Dot, kBlue,
                  brief ? QStringLiteral("training") : QStringLiteral("training rows")});
@@ -579,9 +632,40 @@ void paintFit(QPainter& p, const QRectF& rect, const Network& net, const FigureO
         legend.push_back({LegendEntry::Line, kOrange, QStringLiteral("model(") + xLabel + ")"});
         if (legendStripHeight(legend, style, stripWidth) <= rect.height() / 3.0) break;
     }
-    const double strip = legendStripHeight(legend, style, stripWidth);
-    const QRectF area = plotArea(rect.adjusted(0, strip, 0, 0), style, text, yLo, yHi);
-    const detail::DataAxes ax{area, xLo, xHi, yLo, yHi};
+    g.strip = legendStripHeight(legend, style, stripWidth);
+    const QRectF area = plotArea(rect.adjusted(0, g.strip, 0, 0), style, text, xLo, xHi, yLo, yHi);
+    g.ax = detail::DataAxes{area, xLo, xHi, yLo, yHi};
+    return g;
+}
+
+}  // namespace
+
+QRectF fitPlotArea(const QRectF& rect, const Network& net, const FigureOptions& opt) {
+    const FitGeometry g = fitGeometry(rect, net, opt, plotStyle(opt, rect));
+    return g.ok ? g.ax.rect : QRectF();
+}
+
+void paintFit(QPainter& p, const QRectF& rect, const Network& net, const FigureOptions& opt) {
+    detail::fillBackground(p, rect, opt.style);
+    const FigureStyle style = plotStyle(opt, rect);
+    const FitGeometry g = fitGeometry(rect, net, opt, style);
+    if (!g.ok) {
+        detail::drawNote(p, rect, QStringLiteral("No regression data"), style);
+        return;
+    }
+    const Dataset& data = *opt.data;
+    const int n = g.n;
+    const int train = g.train;
+    const Matrix& out = g.out;
+    const std::vector<double>& xs = g.xs;
+    const std::vector<int>& order = g.order;
+    const detail::AxesText& text = g.text;
+    const detail::DataAxes& ax = g.ax;
+    const QRectF area = ax.rect;
+    const double inset = g.inset;
+    const double stripWidth = g.stripWidth;
+    const double strip = g.strip;
+    const std::vector<LegendEntry>& legend = g.legend;
 
     p.save();
     detail::drawAxesGrid(p, ax, style, text);
@@ -611,7 +695,7 @@ void paintFit(QPainter& p, const QRectF& rect, const Network& net, const FigureO
     p.drawPath(line([&](int i) { return static_cast<double>(data.y(i, 0)); }));
     // The targets as points: filled for training rows, hollow for validation rows (as on the
     // maps); too many to see one by one are left to the line.
-    if (n <= kMaxMarkers) {
+    if (n <= kMaxFitMarkers) {
         const double r =
             std::clamp(area.width() / std::max(1, n) * 0.35, style.px(1.2), style.px(2.6));
         for (int i = 0; i < n; ++i) {

@@ -276,6 +276,7 @@ TrainingPanel::TrainingPanel(model::Document* doc, model::TrainingController* tr
     // and wrap where the dock is narrow: "Loss: train 0.0123, validation 0.0456" made the dock
     // scroll sideways once a run had a validation loss.
     m_figures->setWordWrap(true);
+    m_figures->setAlignment(Qt::AlignLeft | Qt::AlignTop);  // its four lines' room below the text
     m_figures->setTextInteractionFlags(Qt::TextSelectableByMouse);
     layout->addWidget(m_figures);
     m_plotArea = new QVBoxLayout;
@@ -436,7 +437,14 @@ void TrainingPanel::fitSettings() {
     if (m_settingsChosen || !room || !layout()) return;
     const int hidden =
         m_settings->isVisible() ? 0 : m_settings->minimumSizeHint().height() + layout()->spacing();
-    const bool fits = room->height() >= layout()->minimumSize().height() + hidden;
+    // The plots before the settings: room for them at the size they ask for (both the loss and
+    // the fit plot), not just their least (one at a time).
+    int plots = 0;
+    for (int i = 0; i < m_plotArea->count(); ++i) {
+        if (const QWidget* w = m_plotArea->itemAt(i)->widget(); w && !w->isHidden())
+            plots += std::max(0, w->sizeHint().height() - w->minimumSizeHint().height());
+    }
+    const bool fits = room->height() >= layout()->minimumSize().height() + hidden + plots;
     if (fits != m_settings->isVisible()) setSettingsShown(fits);
 }
 

@@ -3,13 +3,20 @@
 #include <QAbstractSlider>
 #include <QAbstractSpinBox>
 #include <QComboBox>
+#include <QEvent>
+#include <QFontMetricsF>
 #include <QHBoxLayout>
 #include <QLabel>
 #include <QPushButton>
 #include <QSignalBlocker>
 #include <QSlider>
 #include <QSplitter>
+#include <QStyle>
+#include <QTabBar>
 #include <QVBoxLayout>
+
+#include <algorithm>
+#include <cmath>
 
 #include "core/metrics.hpp"
 #include "core/trainer.hpp"
@@ -33,37 +40,29 @@ TrainingPlots::TrainingPlots(model::Document* doc, model::TrainingController* tr
     : QWidget(parent), m_doc(doc), m_training(training) {
     auto* layout = new QVBoxLayout(this);
     layout->setContentsMargins(0, 0, 0, 0);
+    // One plot at a time where the dock is short: the tab names the one shown.
+    m_plotTabs = new QTabBar(this);
+    m_plotTabs->setObjectName(QStringLiteral("trainingPlotTabs"));
+    m_plotTabs->setAccessibleName(tr("Training plot shown"));
+    m_plotTabs->addTab(tr("Fit"));
+    m_plotTabs->addTab(tr("Loss"));
+    m_plotTabs->setTabToolTip(0, tr("Targets and predictions (the dock is too short for both)"));
+    m_plotTabs->setTabToolTip(1, tr("The loss per epoch (the dock is too short for both)"));
+    m_plotTabs->setExpanding(true);
+    m_plotTabs->setDrawBase(false);
+    m_plotTabs->setVisible(false);
+    layout->addWidget(m_plotTabs);
     auto* splitter = new QSplitter(Qt::Vertical, this);
+    m_splitter = splitter;
     splitter->setObjectName(QStringLiteral("trainingPlotSplitter"));
     splitter->setChildrenCollapsible(false);
-    layout->addWidget(splitter);
+    layout->addWidget(splitter, 1);
 
-    // The loss per epoch, and the timeline under it: scrub back through the run.
-    auto* lossPane = new QWidget(splitter);
-    auto* lossLayout = new QVBoxLayout(lossPane);
-    lossLayout->setContentsMargins(0, 0, 0, 0);
-    m_loss = new FigureView(figures::FigureKind::Loss, m_doc, lossPane);
+    // The loss per epoch.
+    m_loss = new FigureView(figures::FigureKind::Loss, m_doc, splitter);
     m_loss->setObjectName(QStringLiteral("lossView"));
     m_loss->setMinimumHeight(160);
-    lossLayout->addWidget(m_loss, 1);
-    m_timeline = new QSlider(Qt::Horizontal, lossPane);
-    m_timeline->setObjectName(QStringLiteral("timelineSlider"));
-    m_timeline->setAccessibleName(tr("Timeline: the epoch shown"));
-    m_timeline->setToolTip(tr("Show the network as it was at an earlier epoch"));
-    m_timeline->setRange(0, 0);
-    // The label on its own line above the slider: "Epoch 113162 of 250000" whole, and the
-    // slider the dock's width (#20: beside it, the label was cut).
-    m_timelineLabel = new QLabel(tr("Epoch 0"), lossPane);
-    m_timelineLabel->setObjectName(QStringLiteral("timelineLabel"));
-    m_timelineLabel->setBuddy(m_timeline);
-    lossLayout->addWidget(m_timelineLabel);
-    lossLayout->addWidget(m_timeline);
-    m_continue = new QPushButton(tr("Continue from here"), lossPane);
-    m_continue->setObjectName(QStringLiteral("continueButton"));
-    m_continue->setToolTip(tr("Train on from the epoch shown; the later epochs are dropped"));
-    m_continue->setEnabled(false);
-    lossLayout->addWidget(m_continue);
-    splitter->addWidget(lossPane);
+    splitter->addWidget(m_loss);
 
     // The fit plot: targets and predictions, for regression data.
     m_fitPane = new QWidget(splitter);
@@ -73,6 +72,7 @@ TrainingPlots::TrainingPlots(model::Document* doc, model::TrainingController* tr
     auto* columnLabel = new QLabel(tr("Fit against"), m_fitPane);
     m_fitColumn = new QComboBox(m_fitPane);
     m_fitColumn->setObjectName(QStringLiteral("fitColumn"));
+    m_fitColumn->setAccessibleName(tr("Fit against"));
     m_fitColumn->setToolTip(tr("The x axis of the fit plot: the row order or a column"));
     columnLabel->setBuddy(m_fitColumn);
     columnRow->addWidget(columnLabel);
@@ -83,10 +83,30 @@ TrainingPlots::TrainingPlots(model::Document* doc, model::TrainingController* tr
     m_fit->setMinimumHeight(160);
     fitLayout->addWidget(m_fit, 1);
     splitter->addWidget(m_fitPane);
-    // The fit plot the larger: its curve is what a regression lesson watches, while the loss pane
-    // also holds the timeline's rows.
+    // The fit plot the larger: its curve is what a regression lesson watches.
     splitter->setStretchFactor(0, 2);
     splitter->setStretchFactor(1, 3);
+    connect(splitter, &QSplitter::splitterMoved, this, [this] { m_splitChosen = true; });
+
+    // The timeline under both plots, shown whichever plot is: scrub back through the run. The
+    // label on its own line above the slider: "Epoch 113162 of 250000" whole, and the slider the
+    // dock's width (#20: beside it, the label was cut).
+    m_timeline = new QSlider(Qt::Horizontal, this);
+    m_timeline->setObjectName(QStringLiteral("timelineSlider"));
+    m_timeline->setAccessibleName(tr("Timeline: the epoch shown"));
+    m_timeline->setToolTip(tr("Show the network as it was at an earlier epoch"));
+    m_timeline->setRange(0, 0);
+    m_timelineLabel = new QLabel(tr("Epoch 0"), this);
+    m_timelineLabel->setObjectName(QStringLiteral("timelineLabel"));
+    m_timelineLabel->setBuddy(m_timeline);
+    layout->addWidget(m_timelineLabel);
+    layout->addWidget(m_timeline);
+    m_continue = new QPushButton(tr("Continue from here"), this);
+    m_continue->setObjectName(QStringLiteral("continueButton"));
+    m_continue->setToolTip(tr("Train on from the epoch shown; the later epochs are dropped"));
+    m_continue->setEnabled(false);
+    layout->addWidget(m_continue);
+    connect(m_plotTabs, &QTabBar::currentChanged, this, [this] { updatePlotMode(); });
 
     connect(m_timeline, &QSlider::valueChanged, this, [this](int epoch) {
         if (m_timeline->signalsBlocked()) return;
@@ -111,6 +131,73 @@ TrainingPlots::TrainingPlots(model::Document* doc, model::TrainingController* tr
     }
     connect(m_doc, &model::Document::trainingSettingsChanged, this, [this] { updateFitData(); });
     updateFitData();
+}
+
+bool TrainingPlots::bothShown() const {
+    return !m_plotTabs->isVisibleTo(this);
+}
+
+int TrainingPlots::bothHeight() const {
+    // Each plot's axes at least five lines of its tick text: the fit plot has its legend's rows
+    // above them and its ticks and label below (11 lines), the loss plot its ticks (9 lines).
+    const double line = QFontMetricsF(m_fit->options().style.font(10.0)).height();
+    const int loss = std::max(m_loss->minimumHeight(), static_cast<int>(std::ceil(9.0 * line)));
+    int height = loss;
+    if (m_fitWanted) {
+        const int fit = std::max(m_fit->minimumHeight(), static_cast<int>(std::ceil(11.0 * line)));
+        height += fit + m_fitColumn->sizeHint().height() + m_fitPane->layout()->spacing() +
+                  style()->pixelMetric(QStyle::PM_SplitterWidth, nullptr, this);
+    }
+    // The timeline's rows.
+    const int spacing = layout()->spacing();
+    return height + m_timelineLabel->sizeHint().height() + m_timeline->sizeHint().height() +
+           m_continue->sizeHint().height() + 3 * spacing;
+}
+
+QSize TrainingPlots::sizeHint() const {
+    return {QWidget::sizeHint().width(), bothHeight()};
+}
+
+QSize TrainingPlots::minimumSizeHint() const {
+    // One plot under the tab bar: the least this needs; both show from bothHeight() on.
+    QSize size = QWidget::minimumSizeHint();
+    if (!m_fitWanted) return size;
+    const int spacing = layout()->spacing();
+    const int one = std::max(
+        m_loss->minimumHeight(),
+        m_fit->minimumHeight() + m_fitColumn->sizeHint().height() + m_fitPane->layout()->spacing());
+    size.setHeight(m_plotTabs->sizeHint().height() + one + m_timelineLabel->sizeHint().height() +
+                   m_timeline->sizeHint().height() + m_continue->sizeHint().height() + 4 * spacing);
+    return size;
+}
+
+void TrainingPlots::resizeEvent(QResizeEvent* event) {
+    QWidget::resizeEvent(event);
+    updatePlotMode();
+}
+
+bool TrainingPlots::event(QEvent* event) {
+    const bool handled = QWidget::event(event);
+    // Presentation mode's text: the plots' least heights change.
+    if (event->type() == QEvent::FontChange || event->type() == QEvent::Show ||
+        event->type() == QEvent::LayoutRequest) {
+        updatePlotMode();
+        updateGeometry();
+    }
+    return handled;
+}
+
+void TrainingPlots::updatePlotMode() {
+    const bool both = !m_fitWanted || height() >= bothHeight();
+    m_plotTabs->setVisible(!both);
+    m_loss->setVisible(both || m_plotTabs->currentIndex() == 1);
+    m_fitPane->setVisible(m_fitWanted && (both || m_plotTabs->currentIndex() == 0));
+    // Two fifths to the loss, three to the fit (the splitter's stretch only shares what the
+    // plots' preferred sizes leave), until the user drags the handle.
+    if (both && m_fitWanted && !m_splitChosen) {
+        const int room = m_splitter->height() - m_splitter->handleWidth();
+        if (room > 0) m_splitter->setSizes({room * 2 / 5, room - room * 2 / 5});
+    }
 }
 
 QString TrainingPlots::fitColumn() const {
@@ -141,7 +228,8 @@ void TrainingPlots::updateFitData() {
     const std::shared_ptr<const Dataset> rows = m_doc->data();
     const bool regression = rows && rows->size() > 0 && rows->targets() > 0 &&
                             rows->inputs() == m_doc->network().inputs && !isClassification(*rows);
-    m_fitPane->setVisible(regression);
+    m_fitWanted = regression;
+    updatePlotMode();
     // The choices: t (and any other extra column) first, as the notebook plots against t.
     QStringList columns;
     if (rows) {

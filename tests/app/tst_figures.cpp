@@ -189,6 +189,7 @@ class TestFigures : public QObject {
     void legendFlowsIntoEvenRows();
     void lossesShowThreeAtATimeAtTheFloor();
     void lossLegendLeavesTheCurvesAtTheFloor();
+    void lossReadoutStaysInsideTheAxes();
     void histogramOverlay();
     void diagramHit();
     void mapsNeedTwoInputs_data();
@@ -224,6 +225,7 @@ class TestFigures : public QObject {
     void arrowHeadStaysOnTheMap_data();
     void arrowHeadStaysOnTheMap();
     void zeroWeightEdgeIsNeutral();
+    void arrowLeavesThePresentationLabel();
     void pngKeepsEveryPixel_data();
     void pngKeepsEveryPixel();
     void statsPlotsInTheNotebooksOrder_data();
@@ -1905,4 +1907,79 @@ void TestFigures::lossLegendLeavesTheCurvesAtTheFloor() {
         QVERIFY2(box.box.bottom() <= axes.top(), qPrintable(box.text));
     const QStringList problems = test::textProblems(boxes, rect, 24.0 - 0.5);
     QVERIFY2(problems.isEmpty(), qPrintable(problems.join(QStringLiteral("; "))));
+}
+
+// #20: the timeline's readout ("epoch 120: 0.0123 / 0.0456") stays inside the axes wherever the
+// line is, shortened where the axes are too narrow for it whole (it ran off the left edge of a
+// narrow dock at a projector's text size).
+void TestFigures::lossReadoutStaysInsideTheAxes() {
+    FigureOptions opt;
+    opt.history = sampleHistory();
+    for (const double width : {330.0, 240.0}) {
+        for (const int epoch : {1, 40, 250, 460, 500}) {
+            opt.markEpoch = epoch;
+            opt.style.scale = 1.8;
+            opt.style.minTextPx = 24.0;
+            const QRectF rect(0, 0, width, 300);
+            const QRectF axes = lossPlotArea(rect, opt);
+            test::TextRecorder recorder(rect.size().toSize(), 96.0);
+            {
+                QPainter p(&recorder);
+                paintLoss(p, rect, opt);
+            }
+            bool found = false;
+            for (const test::TextBox& box : recorder.boxes()) {
+                // The readout: the train loss at the epoch, alone or after it.
+                const QString loss = QString::number(
+                    static_cast<double>(opt.history->train.at(epoch).value), 'g', 3);
+                if (!box.text.contains(QLatin1Char(':')) && !box.text.startsWith(loss.left(4)))
+                    continue;
+                found = true;
+                QVERIFY2(
+                    axes.adjusted(-0.5, -0.5, 0.5, 0.5).contains(box.box),
+                    qPrintable(
+                        QStringLiteral("%1 at %2 in %3 px").arg(box.text).arg(epoch).arg(width)));
+            }
+            QVERIFY(found);
+            const QStringList problems = test::textProblems(recorder.boxes(), rect, 24.0 - 0.5);
+            QVERIFY2(problems.isEmpty(), qPrintable(problems.join(QStringLiteral("; "))));
+        }
+    }
+}
+
+// #20: on the screen (a text floor), the label of a small map is "L1-N1" and a weight arrow that
+// points at it stops short of it (it ran into the label at 1920 x 1080).
+void TestFigures::arrowLeavesThePresentationLabel() {
+    Network net = Network::initialized(2, {{1, Activation::Tanh}}, 0);
+    net.layers[0].W(0, 0) = 0.0f;
+    net.layers[0].W(1, 0) = 5.0f;  // straight up
+    net.layers[0].b(0) = 2.5f;     // from (0, -0.5): the s = 0 line low on the map
+    // The tip: where the dark run up the figure's centre line from the arrow's origin (x2 =
+    // -0.5 of [-3, 3], under the map's centre) ends; the map fills the 200 px square but for a
+    // margin of a few pixels.
+    const auto tip = [](const QImage& img) {
+        const int x = img.width() / 2;
+        int y = static_cast<int>(0.56 * img.height());
+        while (y > 0 && !isDark(img.pixel(x, y)))
+            --y;  // onto the shaft
+        while (y > 0 && isDark(img.pixel(x, y)))
+            --y;
+        return y;
+    };
+    FigureOptions screen;
+    screen.style.scale = 1.8;
+    screen.style.minTextPx = 24.0;
+    const QImage shown = renderFigure(FigureKind::NodeMap, net, nullptr, QSize(200, 200), screen);
+    if (const QString dir = qEnvironmentVariable("NNLENS_SHOT_DIR"); !dir.isEmpty())
+        shown.save(dir + "/arrow-label.png");
+    QVERIFY2(tip(shown) >= 28, qPrintable(QStringLiteral("the tip at y %1").arg(tip(shown))));
+    test::TextRecorder recorder(QSize(200, 200), 96.0);
+    {
+        QPainter p(&recorder);
+        paintNodeMap(p, QRectF(0, 0, 200, 200), net, computeMapSet(net), {0, 0}, screen);
+    }
+    QStringList texts;
+    for (const test::TextBox& box : recorder.boxes())
+        texts << box.text;
+    QVERIFY2(texts.contains(QStringLiteral("L1-N1")), qPrintable(texts.join(',')));
 }

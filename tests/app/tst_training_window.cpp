@@ -9,6 +9,7 @@
 #include <QDir>
 #include <QDockWidget>
 #include <QDoubleSpinBox>
+#include <QFontMetricsF>
 #include <QLabel>
 #include <QLineEdit>
 #include <QProcess>
@@ -19,6 +20,7 @@
 #include <QSignalSpy>
 #include <QSlider>
 #include <QSpinBox>
+#include <QTabBar>
 #include <QTemporaryDir>
 #include <QTest>
 #include <QTimer>
@@ -735,6 +737,58 @@ class TestTrainingWindow : public QObject {
         QVERIFY(panel->settingsShown());
         // Unfolded, the settings fit the dock's width: it never scrolls sideways.
         QTRY_COMPARE(area->horizontalScrollBar()->maximum(), 0);
+        window().resize(before);
+    }
+
+    // #20: where the dock is too short for the loss and the fit plot at a readable size, one at a
+    // time under a Loss / Fit tab bar, the fit first; the timeline stays under either; tall
+    // again, both. The fit's axes keep four lines of tick text (they were 55 px).
+    void shortTrainingDockShowsOnePlotAtATime() {
+        QVERIFY(window().openPreset(":/presets/lesson-sincos-2-3-1.nnlens.json"));
+        auto* dock = window().findChild<QDockWidget*>("trainingDock");
+        QVERIFY(dock);
+        dock->raise();
+        widgets::TrainingPlots* plots = window().trainingPlots();
+        QTabBar* tabs = plots->plotTabs();
+        QCOMPARE(tabs->accessibleName(), QStringLiteral("Training plot shown"));
+        const QSize before = window().size();
+        window().resize(before.width(), 1000);
+        QTRY_VERIFY(plots->bothShown());
+        QVERIFY(plots->lossView()->isVisible());
+        QVERIFY(plots->fitView()->isVisible());
+        window().resize(before.width(), 640);
+        QTRY_VERIFY(!plots->bothShown());
+        QVERIFY(tabs->isVisible());
+        QCOMPARE(tabs->tabText(tabs->currentIndex()), QStringLiteral("Fit"));
+        QVERIFY(plots->fitView()->isVisible());
+        QVERIFY(!plots->lossView()->isVisible());
+        const double line = QFontMetricsF(plots->fitView()->options().style.font(10.0)).height();
+        const QRectF axes = figures::fitPlotArea(QRectF(plots->fitView()->rect()), doc().network(),
+                                                 plots->fitView()->options());
+        QVERIFY2(axes.height() >= 4.0 * line, qPrintable(QString::number(axes.height())));
+        auto* timeline = plots->findChild<QSlider*>("timelineSlider");
+        QVERIFY(timeline && timeline->isVisible());
+        // The Loss tab: the loss plot, the timeline still there.
+        tabs->setCurrentIndex(1);
+        QVERIFY(plots->lossView()->isVisible());
+        QVERIFY(!plots->fitView()->isVisible());
+        QVERIFY(timeline->isVisible());
+        // The dock does not scroll.
+        auto* area = qobject_cast<QScrollArea*>(dock->widget());
+        QVERIFY(area);
+        QTRY_COMPARE(area->verticalScrollBar()->maximum(), 0);
+        // Tall again: both, and no tab bar.
+        window().resize(before.width(), 1000);
+        QTRY_VERIFY(plots->bothShown());
+        QVERIFY(!tabs->isVisible());
+        QVERIFY(plots->lossView()->isVisible());
+        QVERIFY(plots->fitView()->isVisible());
+        // Classification data: the loss alone, never a tab bar.
+        spiralLesson();
+        window().resize(before.width(), 640);
+        QCoreApplication::processEvents();
+        QVERIFY(!tabs->isVisible());
+        QVERIFY(plots->lossView()->isVisible());
         window().resize(before);
     }
 

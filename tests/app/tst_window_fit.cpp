@@ -123,6 +123,21 @@ class TestWindowFit : public QObject {
                      recorder.boxes(), QRectF(QPointF(0, 0), QSizeF(view->size())), floor)) {
                 problem(view->objectName() + QStringLiteral(": ") + line);
             }
+            // The loss and fit plots' axes at least four lines of the floor's text high: their
+            // curves a person can follow (#20: the fit plot's were 55 px under its legend).
+            const QRectF whole(QPointF(0, 0), QSizeF(view->size()));
+            QRectF axes;
+            if (view->objectName() == QLatin1String("fitView"))
+                axes = figures::fitPlotArea(whole, view->shownNetwork(), view->options());
+            else if (view->objectName() == QLatin1String("lossView") && view->options().history &&
+                     !view->options().history->train.empty())
+                axes = figures::lossPlotArea(whole, view->options());
+            if (!axes.isNull() && axes.height() < 4.0 * 1.2 * floor) {
+                problem(QStringLiteral("%1: axes %2 px high, under four lines of text (%3 px)")
+                            .arg(view->objectName())
+                            .arg(axes.height(), 0, 'f', 0)
+                            .arg(4.0 * 1.2 * floor, 0, 'f', 0));
+            }
             // The figure whole on the screen, or in a scroll area that shows there is more.
             const QRegion shown = view->visibleRegion();
             if (shown != QRegion(view->rect()) && !scrollingAncestor(view, Qt::Horizontal) &&
