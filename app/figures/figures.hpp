@@ -151,6 +151,8 @@ struct FigureOptions {
     std::shared_ptr<const ModuleTrace> trace;
     int flowSamples = 100;
     int flowModule = 0;
+    // The first of the selected module's tensors shown where the floor shows fewer than all.
+    int flowTensorFirst = 0;
     // Stats figure (stats_figure.hpp): the histograms' bins, and the Linear module whose W
     // against dW is drawn (-1: defaultStatsModule, the notebook's net[2]). It draws opt.trace.
     int statsBins = 50;
@@ -304,6 +306,9 @@ struct FlowLayout {
     // The module whose box contains `p` (the one before or after the shown ones for the
     // arrows), or -1.
     int hit(QPointF p) const;
+    // The selected module's tensor panels, where the floor shows fewer than all at a time:
+    // pageHit gives the opt.flowTensorFirst a "◀" / "▶" under them asks for.
+    FigurePages tensors;
 };
 FlowLayout layoutFlow(const Network& net, const QRectF& rect, const FigureOptions& opt);
 void paintFlow(QPainter& p, const QRectF& rect, const Network& net, const FigureOptions& opt);

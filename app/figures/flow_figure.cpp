@@ -376,12 +376,11 @@ void drawTensorPanel(QPainter& p, const QRectF& rect, const TensorPanel& t, doub
                Qt::AlignHCenter | Qt::AlignTop, stats);
 }
 
-// The selected module's tensors in `rect`, one panel each, left to right.
-void paintModuleDetail(QPainter& p, const QRectF& rect, const ModuleTrace& t, int module,
-                       double font, const FigureStyle& style) {
-    if (module < 0 || module >= t.size()) return;
-    const ModuleSummary& sum = t.summaries[static_cast<std::size_t>(module)];
+// The selected module's tensors: all of them (input, output, grad, W, b, dW, db), in that order.
+std::vector<TensorPanel> modulePanels(const ModuleTrace& t, int module) {
     std::vector<TensorPanel> panels;
+    if (module < 0 || module >= t.size()) return panels;
+    const ModuleSummary& sum = t.summaries[static_cast<std::size_t>(module)];
     auto shape = [](Eigen::Index r, Eigen::Index c) {
         return QStringLiteral(" (%1, %2)").arg(r).arg(c);
     };
@@ -411,91 +410,178 @@ void paintModuleDetail(QPainter& p, const QRectF& rect, const ModuleTrace& t, in
     if (const Vector* b = t.biasGrad(module)) {
         add(QStringLiteral("db"), b->data(), 1, b->size(), sum.biasGrad ? &*sum.biasGrad : nullptr);
     }
-    if (panels.empty()) return;
+    return panels;
+}
+
+// Where the tensor panels go: the cells of the panels shown (from pages.first), their font and
+// whether their statistics go one a line; with "◀ 1–3 of 7 ▶" and the names of the others on a
+// row under them where the floor leaves room for fewer than all.
+struct DetailLayout {
+    std::vector<TensorPanel> panels;  // all of the module's
+    std::vector<QRectF> cells;        // per panel shown
+    double font = 0.0;
+    bool narrow = false;
+    bool tooSmall = false;  // not even one panel fits: a note says so
+    FigurePages pages;
+    QString pagesText;
+    QRectF pagesBox;
+    QRectF noteRow;
+    QString note;
+};
+
+DetailLayout layoutModuleDetail(const QRectF& rect, const ModuleTrace& t, int module, double font,
+                                const FigureStyle& style, int first) {
+    DetailLayout d;
+    d.panels = modulePanels(t, module);
+    const int all = static_cast<int>(d.panels.size());
+    d.pages.total = all;
+    if (all == 0) return d;
     const double gap = font * 0.8;
     // The panel titles must fit their width; with a text floor (the window), the panels wrap
     // into as many rows as it takes for titles and statistics (0.85 of them) to stay at it, and
-    // when even that is too tall for the view the last panels (db, dW, b, W, then the gradient
-    // and the output) are left out, which a line under the others says (#20: fit, then floor).
+    // when even that is too tall for the view fewer show at a time, with a pager under them that
+    // says which (#20: fit, then floor; the gradient a lesson step asks for is a click away).
     const QFontMetricsF probe(detail::pixelFont(style, 100.0, true));
     const double floor = style.minTextPx / 0.85;
-    const std::size_t all = panels.size();
-    QStringList dropped;  // the names of the panels left out, the last first
-    int rows = 1;
-    int perRow = 1;
-    int count = 0;
-    double w = 0.0;
-    double f = font;
-    bool narrow = false;
-    double noteH = 0.0;
-    while (true) {
-        count = static_cast<int>(panels.size());
-        noteH = panels.size() < all ? f * 1.4 : 0.0;
-        for (rows = 1;; ++rows) {
-            perRow = (count + rows - 1) / rows;
-            w = (rect.width() - gap * static_cast<double>(perRow - 1)) /
-                static_cast<double>(perRow);
-            f = font;
-            for (const TensorPanel& panel : panels)
-                f = std::min(f, 0.95 * w / (probe.horizontalAdvance(panel.name) / 100.0));
-            if (f >= floor || perRow == 1) break;
+    const double pagerH = font * 1.4;
+    struct Fit {
+        int rows = 1;
+        int perRow = 1;
+        double w = 0.0;
+        double f = 0.0;
+        bool narrow = false;
+        bool fits = true;
+    };
+    const auto fit = [&](int from, int count, double noteH) {
+        Fit r;
+        const auto begin = d.panels.begin() + from;
+        const auto end = begin + count;
+        for (r.rows = 1;; ++r.rows) {
+            r.perRow = (count + r.rows - 1) / r.rows;
+            r.w = (rect.width() - gap * static_cast<double>(r.perRow - 1)) /
+                  static_cast<double>(r.perRow);
+            r.f = font;
+            for (auto it = begin; it != end; ++it)
+                r.f = std::min(r.f, 0.95 * r.w / (probe.horizontalAdvance(it->name) / 100.0));
+            if (r.f >= floor || r.perRow == 1) break;
         }
-        f = std::max({4.0, f, floor});
+        r.f = std::max({4.0, r.f, floor});
         // A panel needs its title, its statistics and a little of its image and histogram: at
         // the font `size`, whether its statistics go on two lines a pair.
         const auto needAt = [&](double size, bool* twoLines) {
             const QFontMetricsF fm(detail::pixelFont(style, size * 0.85));
             *twoLines = false;
-            for (const TensorPanel& panel : panels) {
+            for (auto it = begin; it != end; ++it) {
                 const QRectF box =
-                    fm.boundingRect(QRectF(0, 0, 1e6, 1e6), 0, pairedStats(*panel.summary));
-                *twoLines = *twoLines || box.width() > w;
+                    fm.boundingRect(QRectF(0, 0, 1e6, 1e6), 0, pairedStats(*it->summary));
+                *twoLines = *twoLines || box.width() > r.w;
             }
             return size * 1.5 + fm.lineSpacing() * (*twoLines ? 4.2 : 2.2) + size * 2.8;
         };
-        double need = needAt(f, &narrow);
-        const double room = (rect.height() - noteH - gap * (rows - 1)) / rows;
+        double need = needAt(r.f, &r.narrow);
+        const double room = (rect.height() - noteH - gap * (r.rows - 1)) / r.rows;
         // Smaller text, down to the floor, before fewer panels.
-        if (floor > 0.0 && need > room && f > floor) {
-            f = std::max(floor, f * room / need);
-            need = needAt(f, &narrow);
+        if (floor > 0.0 && need > room && r.f > floor) {
+            r.f = std::max(floor, r.f * room / need);
+            need = needAt(r.f, &r.narrow);
         }
-        if (floor <= 0.0 || need <= room) break;
-        if (panels.size() <= 1) {
-            // Not even the module's input: said, not drawn over each other.
-            p.setFont(detail::pixelFont(style, style.minTextPx));
-            p.setPen(style.muted());
-            const QString note = QStringLiteral(
-                "The module's tensors need more room: a taller window, or fewer "
-                "docks (View menu)");
-            // Wrapped, whole (elided, its advice was cut off at 1280 x 800).
-            p.drawText(rect, Qt::AlignLeft | Qt::AlignTop | Qt::TextWordWrap, note);
-            return;
-        }
-        dropped << panels.back().name.section(QStringLiteral(" ("), 0, 0);  // "grad", no shape
-        panels.pop_back();
+        r.fits = floor <= 0.0 || need <= room;
+        return r;
+    };
+    int count = all;
+    Fit chosen = fit(0, all, 0.0);
+    while (!chosen.fits && count > 1) {
+        --count;
+        chosen = fit(0, count, pagerH);
     }
-    if (panels.size() < all) {
-        QStringList leftOut;
-        for (std::size_t i = panels.size(); i < all; ++i)
-            leftOut << dropped[all - 1 - i];
-        p.setFont(detail::pixelFont(style, f * 0.85));
-        p.setPen(style.muted());
-        const QString note = QStringLiteral("+%1 more tensors (%2): a taller view shows them")
-                                 .arg(all - panels.size())
-                                 .arg(leftOut.join(QStringLiteral(", ")));
-        detail::drawText(p, QPointF(rect.left(), rect.bottom() - noteH / 2.0),
-                         Qt::AlignLeft | Qt::AlignVCenter,
-                         QFontMetricsF(p.font()).elidedText(note, Qt::ElideRight, rect.width()));
+    if (!chosen.fits) {
+        d.tooSmall = true;
+        return d;
     }
-    const double h =
-        (rect.height() - noteH - gap * static_cast<double>(rows - 1)) / static_cast<double>(rows);
+    d.pages.shown = count;
+    d.pages.first = std::clamp(first, 0, all - count);
+    if (count < all) chosen = fit(d.pages.first, count, pagerH);
+    d.font = chosen.f;
+    d.narrow = chosen.narrow;
+    const double noteH = count < all ? pagerH : 0.0;
+    const double h = (rect.height() - noteH - gap * static_cast<double>(chosen.rows - 1)) /
+                     static_cast<double>(chosen.rows);
     for (int i = 0; i < count; ++i) {
-        const int row = i / perRow;
-        const int col = i % perRow;
-        const QRectF cell(rect.left() + col * (w + gap), rect.top() + row * (h + gap), w, h);
-        drawTensorPanel(p, cell, panels[static_cast<std::size_t>(i)], f, narrow, style);
+        const int row = i / chosen.perRow;
+        const int col = i % chosen.perRow;
+        d.cells.emplace_back(rect.left() + col * (chosen.w + gap), rect.top() + row * (h + gap),
+                             chosen.w, h);
     }
+    if (count < all) {
+        d.noteRow = QRectF(rect.left(), rect.bottom() - noteH, rect.width(), noteH);
+        d.pagesText = QStringLiteral("%1\u2013%2 of %3")
+                          .arg(d.pages.first + 1)
+                          .arg(d.pages.first + count)
+                          .arg(all);
+        const QFont pagerFont = detail::pixelFont(style, d.font * 0.85, true);
+        const detail::PagerBoxes boxes =
+            detail::pagerBoxes(d.noteRow, d.pagesText, pagerFont, d.font * 0.3);
+        d.pages.previous = boxes.previous;
+        d.pages.next = boxes.next;
+        d.pagesBox = boxes.pages;
+        // The others by name, as many as fit beside the pager.
+        QStringList others;
+        for (int i = 0; i < all; ++i) {
+            if (i < d.pages.first || i >= d.pages.first + count)
+                others << d.panels[static_cast<std::size_t>(i)].name.section(QStringLiteral(" ("),
+                                                                             0, 0);
+        }
+        const QFontMetricsF fm(detail::pixelFont(style, d.font * 0.85));
+        const double room = boxes.previous.left() - d.noteRow.left() - d.font * 0.5;
+        for (const QString& note : {QStringLiteral("also: ") + others.join(QStringLiteral(", ")),
+                                    QStringLiteral("%1 more").arg(others.size())}) {
+            if (fm.horizontalAdvance(note) <= room) {
+                d.note = note;
+                break;
+            }
+        }
+    }
+    return d;
+}
+
+// The selected module's tensors in `rect`, one panel each, left to right.
+void paintModuleDetail(QPainter& p, const DetailLayout& d, const QRectF& rect,
+                       const FigureStyle& style) {
+    if (d.panels.empty()) return;
+    if (d.tooSmall) {
+        // Not even the module's input: said, not drawn over each other.
+        p.setFont(detail::pixelFont(style, style.minTextPx));
+        p.setPen(style.muted());
+        const QString note = QStringLiteral(
+            "The module's tensors need more room: a taller window, or fewer "
+            "docks (View menu)");
+        // Wrapped, whole (elided, its advice was cut off at 1280 x 800).
+        p.drawText(rect, Qt::AlignLeft | Qt::AlignTop | Qt::TextWordWrap, note);
+        return;
+    }
+    if (!d.pagesText.isEmpty()) {
+        p.setPen(style.muted());
+        p.setFont(detail::pixelFont(style, d.font * 0.85));
+        if (!d.note.isEmpty()) {
+            detail::drawText(p, QPointF(d.noteRow.left(), d.noteRow.center().y()),
+                             Qt::AlignLeft | Qt::AlignVCenter, d.note);
+        }
+        p.setPen(style.foreground());
+        detail::drawPager(p, {d.pages.previous, d.pagesBox, d.pages.next}, d.pagesText,
+                          detail::pixelFont(style, d.font * 0.85, true), d.pages.previousShown(),
+                          d.pages.nextShown());
+    }
+    for (std::size_t i = 0; i < d.cells.size(); ++i) {
+        drawTensorPanel(p, d.cells[i], d.panels[static_cast<std::size_t>(d.pages.first) + i],
+                        d.font, d.narrow, style);
+    }
+}
+
+// The rect under the chain where the selected module's tensors go.
+QRectF detailRect(const QRectF& rect, const QRectF& chain, double font) {
+    const double margin = 0.03 * std::min(rect.width(), rect.height());
+    return QRectF(rect.left() + margin, chain.bottom() + font * 0.5, rect.width() - 2 * margin,
+                  rect.bottom() - chain.bottom() - margin - font * 0.5);
 }
 
 }  // namespace
@@ -593,6 +679,13 @@ FlowLayout layoutFlow(const Network& net, const QRectF& rect, const FigureOption
     layout.first = g.first;
     layout.previous = g.previous;
     layout.next = g.next;
+    const QRectF chain = chainRect(rect, s, opt.style);
+    if (chain != rect && opt.trace) {
+        const DetailLayout d =
+            layoutModuleDetail(detailRect(rect, chain, g.font), *opt.trace, opt.flowModule, g.font,
+                               opt.style, opt.flowTensorFirst);
+        layout.tensors = d.pages;
+    }
     return layout;
 }
 
@@ -614,13 +707,13 @@ void paintFlow(QPainter& p, const QRectF& rect, const Network& net, const Figure
     p.save();
     if (chain != rect) {
         // Below the chain: the selected module's tensors.
-        const double margin = 0.03 * std::min(rect.width(), rect.height());
-        const QRectF below(rect.left() + margin, chain.bottom() + g.font * 0.5,
-                           rect.width() - 2 * margin,
-                           rect.bottom() - chain.bottom() - margin - g.font * 0.5);
+        const QRectF below = detailRect(rect, chain, g.font);
         p.setPen(QPen(style.muted(), 1.0));
         p.drawLine(QPointF(below.left(), chain.bottom()), QPointF(below.right(), chain.bottom()));
-        paintModuleDetail(p, below, *opt.trace, opt.flowModule, g.font, style);
+        paintModuleDetail(p,
+                          layoutModuleDetail(below, *opt.trace, opt.flowModule, g.font, style,
+                                             opt.flowTensorFirst),
+                          below, style);
     }
 
     // Title: the batch, and the loss of a traced backward pass; which modules, when not all.

@@ -105,8 +105,9 @@ QPen curvePen(int target, bool gradient, bool light, const FigureStyle& style) {
 }
 
 // A loss's formula as drawn in a panel `width` wide: each line at the font that fits it (never
-// under the style's floor), and a line still too wide at the floor wrapped at its spaces, on as
-// many lines as it needs (#20: bce's formula was cut on the left at 1280 x 800).
+// under the style's floor), and a line still too wide at the floor wrapped at its operators, on
+// as many lines as it needs (#20: bce's formula was cut on the left at 1280 x 800, then broke
+// inside "log(1 − p)").
 struct FormulaLine {
     QString text;
     QFont font;
@@ -115,7 +116,7 @@ std::vector<FormulaLine> formulaLines(Loss loss, const FigureStyle& style, doubl
     std::vector<FormulaLine> out;
     for (const QString& line : lossFormula(loss).split(QLatin1Char('\n'))) {
         const QFont font = detail::fitFont(style, kFormulaPt, false, line, width);
-        for (const QString& part : detail::wrapWords(line, QFontMetricsF(font), width))
+        for (const QString& part : detail::wrapFormula(line, QFontMetricsF(font), width))
             out.push_back({part, font});
     }
     return out;

@@ -121,6 +121,57 @@ QStringList wrapWords(const QString& text, const QFontMetricsF& fm, double width
     return lines;
 }
 
+QStringList wrapFormula(const QString& text, const QFontMetricsF& fm, double width) {
+    if (fm.horizontalAdvance(text) <= width) return {text};
+    const QStringList tokens = text.split(QLatin1Char(' '), Qt::SkipEmptyParts);
+    if (tokens.isEmpty()) return {};
+    // Each token's bracket depth before it, and whether a line may start with it.
+    static const QString kOperators = QStringLiteral("+-\u2212=\u00b7\u00d7");
+    std::vector<int> depth(static_cast<std::size_t>(tokens.size()), -1);
+    int d = 0;
+    int deepest = 0;
+    for (qsizetype i = 0; i < tokens.size(); ++i) {
+        const QString& t = tokens[i];
+        const bool op = kOperators.contains(t.front()) && t.size() <= 2;
+        const bool afterComma = i > 0 && tokens[i - 1].endsWith(QLatin1Char(','));
+        if (i > 0 && (op || afterComma)) {
+            depth[static_cast<std::size_t>(i)] = d;
+            deepest = std::max(deepest, d);
+        }
+        for (const QChar c : t) {
+            if (c == QLatin1Char('(') || c == QLatin1Char('[')) ++d;
+            if ((c == QLatin1Char(')') || c == QLatin1Char(']')) && d > 0) --d;
+        }
+    }
+    for (int level = 0; level <= deepest; ++level) {
+        QStringList lines;
+        QString current;
+        QString segment;
+        bool fits = true;
+        const auto place = [&] {
+            const QString wider =
+                current.isEmpty() ? segment : current + QLatin1Char(' ') + segment;
+            if (!current.isEmpty() && fm.horizontalAdvance(wider) > width) {
+                lines << current;
+                current = segment;
+            } else {
+                current = wider;
+            }
+            if (fm.horizontalAdvance(current) > width) fits = false;
+            segment.clear();
+        };
+        for (qsizetype i = 0; i < tokens.size(); ++i) {
+            const int at = depth[static_cast<std::size_t>(i)];
+            if (i > 0 && at >= 0 && at <= level) place();
+            segment = segment.isEmpty() ? tokens[i] : segment + QLatin1Char(' ') + tokens[i];
+        }
+        place();
+        if (!current.isEmpty()) lines << current;
+        if (fits) return lines;
+    }
+    return wrapWords(text, fm, width);
+}
+
 LegendFlow flowLegend(const QFontMetricsF& fm, const QStringList& texts, double sample, double pad,
                       double gap, double width) {
     const int n = static_cast<int>(texts.size());
@@ -224,20 +275,9 @@ Heading layoutHeading(const QRectF& area, double titlePt, const QString& line, d
             h.lineFont.setPixelSize(shrunk);
         } else {
             // Presentation mode keeps its text size: the line breaks between words instead.
+            // (#20: at operators, outside brackets first, not inside "(8 terms)").
             h.lineFont.setPixelSize(static_cast<int>(style.textPx(shrunk) + 0.5));
-            const QFontMetricsF fm(h.lineFont);
-            h.lines.clear();
-            QString current;
-            for (const QString& word : line.split(QLatin1Char(' '), Qt::SkipEmptyParts)) {
-                const QString wider = current.isEmpty() ? word : current + QLatin1Char(' ') + word;
-                if (!current.isEmpty() && fm.horizontalAdvance(wider) > area.width()) {
-                    h.lines.push_back(current);
-                    current = word;
-                } else {
-                    current = wider;
-                }
-            }
-            if (!current.isEmpty()) h.lines.push_back(current);
+            h.lines = wrapFormula(line, QFontMetricsF(h.lineFont), area.width());
         }
     }
     h.lineTop = area.top() + QFontMetricsF(h.titleFont).height() + style.px(3.0);

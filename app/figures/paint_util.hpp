@@ -54,6 +54,10 @@ QFont fitFont(const FigureStyle& style, double points, bool bold, const QString&
 // `text` broken at its spaces into lines of at most `width` in `fm` (a word wider than that alone
 // on its line).
 QStringList wrapWords(const QString& text, const QFontMetricsF& fm, double width);
+// A formula broken into lines of at most `width`, at the least nested places that do it: before
+// an operator (+, −, =) or after a comma, outside brackets first ("log(1 − p)" and "(8 terms)"
+// stay whole, #20); wrapWords where no such break fits.
+QStringList wrapFormula(const QString& text, const QFontMetricsF& fm, double width);
 
 // A legend laid out as words are: entries (a sample line or marker `sample` px wide, `pad`, then
 // the text in `fm`) left to right with `gap` between them, in as few rows as `width` allows, the

@@ -115,7 +115,9 @@ detail::DataAxes scaledAxes(const PlotAxes& a, const QRectF& box) {
     return {box, a.x0 * sx, a.x1 * sx, a.y0 * sy, a.y1 * sy};
 }
 
-QString subtitle(const Network& net, const StatsPlot& plot, const StatsPlotData& d) {
+// A plot's subtitle, the whole first, then shorter ones for a narrow cell at the text floor
+// (#20: "±1/√100 = ±0…" and "mean 0.00411…" said nothing in presentation mode).
+QStringList subtitles(const Network& net, const StatsPlot& plot, const StatsPlotData& d) {
     switch (plot.kind) {
         case StatsPlotKind::Weight:
         case StatsPlotKind::Bias: {
@@ -123,21 +125,27 @@ QString subtitle(const Network& net, const StatsPlot& plot, const StatsPlotData&
                 net.layers[static_cast<std::size_t>(
                                splitModules(net)[static_cast<std::size_t>(plot.module)].layer)]
                     .inputs();
-            return QStringLiteral("\u00b11/\u221a%1 = \u00b1%2 (PyTorch's bound)")
-                .arg(nIn)
-                .arg(number(d.bound.value_or(0.0)));
+            const QString bound = number(d.bound.value_or(0.0));
+            const QString rule = QStringLiteral("\u00b11/\u221a%1 = \u00b1%2").arg(nIn).arg(bound);
+            return {rule + QStringLiteral(" (PyTorch's bound)"), rule,
+                    QStringLiteral("bound \u00b1") + bound, QStringLiteral("\u00b1") + bound};
         }
         case StatsPlotKind::Curve:
-            return QStringLiteral("x: input, y: output");
+            return {QStringLiteral("x: input, y: output"), QStringLiteral("x in, y out")};
         case StatsPlotKind::WeightGrad:
-            return d.count > 0 ? QStringLiteral("x: W, y: dW = \u2202L/\u2202W")
-                               : QStringLiteral("no loss: no dW");
+            if (d.count == 0) return {QStringLiteral("no loss: no dW")};
+            return {QStringLiteral("x: W, y: dW = \u2202L/\u2202W"), QStringLiteral("x: W, y: dW"),
+                    QStringLiteral("x W, y dW")};
         case StatsPlotKind::Input:
         case StatsPlotKind::Output:
             break;
     }
-    if (!d.hist) return {};
-    return QStringLiteral("mean %1, std %2").arg(number(d.hist->mean), number(d.hist->std));
+    if (!d.hist) return {QString()};
+    const QString mean = number(d.hist->mean);
+    const QString std = number(d.hist->std);
+    return {QStringLiteral("mean %1, std %2").arg(mean, std),
+            QStringLiteral("\u03bc %1, \u03c3 %2").arg(mean, std),
+            QStringLiteral("\u03c3 %1").arg(std)};
 }
 
 // The columns that make the plots largest at about kCellAspect in `area`.
@@ -158,14 +166,6 @@ int bestColumns(int n, QSizeF area) {
 // The page's style: text and lines fitted to one cell of `cellSize`.
 FigureStyle cellStyle(const FigureStyle& style, QSizeF cellSize) {
     return detail::fittedStyle(style, cellSize, QSizeF(kCellWidthPt, kCellHeightPt));
-}
-
-// `text` in the painter's font, with "…" for what does not fit `width` (#20: at the floor size a
-// long subtitle ran into the next cell). Titles keep both ends ("(0) Lin…200) W": the module and
-// which of its tensors), subtitles their start.
-QString fittedText(const QPainter& p, const QString& text, double width,
-                   Qt::TextElideMode mode = Qt::ElideRight) {
-    return QFontMetricsF(p.font()).elidedText(text, mode, width);
 }
 
 struct CellGeometry {
@@ -244,21 +244,52 @@ void drawExponents(QPainter& p, const PlotAxes& a, const QRectF& box, const Figu
     }
 }
 
+// The first of `texts` that fits `width` in the font fitFont gives it (the last, elided, where
+// none does), and that font.
+std::pair<QString, QFont> firstThatFits(const QStringList& texts, const FigureStyle& style,
+                                        double pt, bool bold, double width) {
+    for (const QString& text : texts) {
+        const QFont font = detail::fitFont(style, pt, bold, text, width);
+        if (QFontMetricsF(font).horizontalAdvance(text) <= width) return {text, font};
+    }
+    const QString last = texts.isEmpty() ? QString() : texts.back();
+    const QFont font = detail::fitFont(style, pt, bold, last, width);
+    return {QFontMetricsF(font).elidedText(last, Qt::ElideMiddle, width), font};
+}
+
+// Whether every plot's whole title fits its cell at the floor: a page says "(0) W" for all of
+// them or none (#20: "(0) Lin…200) W" said neither the module nor the tensor).
+bool wholeTitlesFit(const Network& net, const std::vector<StatsPlot>& plots,
+                    const std::vector<QRectF>& cells, const FigureStyle& style) {
+    for (std::size_t i = 0; i < plots.size() && i < cells.size(); ++i) {
+        const QString title = statsPlotTitle(net, plots[i]);
+        const double width = cells[i].width();
+        if (QFontMetricsF(detail::fitFont(style, kTitlePt, true, title, width))
+                .horizontalAdvance(title) > width)
+            return false;
+    }
+    return true;
+}
+
 void drawPlot(QPainter& p, const QRectF& cell, const ModuleTrace& t, const StatsPlot& plot,
-              const FigureOptions& opt, const FigureStyle& style) {
+              const FigureOptions& opt, const FigureStyle& style, bool wholeTitle) {
     const StatsPlotData d = statsPlotData(t, plot, opt.statsBins);
     const PlotAxes a = plotAxes(d);
     const CellGeometry g = cellGeometry(cell, a, style);
     p.save();
-    const QString title = statsPlotTitle(t.net, plot);
+    // The whole title where the page's fit at the text floor, else the module's number and the
+    // tensor, "(0) W"; the window's tooltip names it whole.
+    QStringList titles{statsPlotShortTitle(plot)};
+    if (wholeTitle) titles.prepend(statsPlotTitle(t.net, plot));
+    const auto [title, titleFont] = firstThatFits(titles, style, kTitlePt, true, cell.width());
     p.setPen(style.foreground());
-    p.setFont(detail::fitFont(style, kTitlePt, true, title, cell.width()));
-    p.drawText(g.title, Qt::AlignHCenter | Qt::AlignVCenter,
-               fittedText(p, title, cell.width(), Qt::ElideMiddle));
-    const QString sub = subtitle(t.net, plot, d);
-    p.setFont(detail::fitFont(style, kSubPt, false, sub, cell.width()));
+    p.setFont(titleFont);
+    p.drawText(g.title, Qt::AlignHCenter | Qt::AlignVCenter, title);
+    const auto [sub, subFont] =
+        firstThatFits(subtitles(t.net, plot, d), style, kSubPt, false, cell.width());
+    p.setFont(subFont);
     p.setPen(d.bound ? boundColour() : style.muted());
-    p.drawText(g.sub, Qt::AlignHCenter | Qt::AlignVCenter, fittedText(p, sub, cell.width()));
+    p.drawText(g.sub, Qt::AlignHCenter | Qt::AlignVCenter, sub);
     if (!a.valid) {
         p.restore();
         return;
@@ -339,7 +370,7 @@ PageGrid pageGrid(int count, const QRectF& rect, const FigureStyle& pageStyle) {
 }
 
 // Whether a cell of `grid` shows its plot at the text floor: axes three floor lines high and a
-// title of about ten characters (an elided "(0) Lin…200) W" still says which tensor it is; the
+// title of about ten characters (the short "(0) W vs dW" where the whole one does not fit; the
 // window's tooltip gives it whole).
 bool gridReadable(const PageGrid& grid) {
     const FigureStyle& style = grid.style;
@@ -426,27 +457,40 @@ std::vector<StatsPlot> statsPlots(const Network& net, int weightGradModule) {
     return plots;
 }
 
-QString statsPlotTitle(const Network& net, const StatsPlot& plot) {
-    if (plot.kind == StatsPlotKind::Input) return QStringLiteral("Input (net[0].input)");
-    const QString module =
-        QStringLiteral("(%1) %2")
-            .arg(plot.module)
-            .arg(moduleTitle(net, plot.module).replace(QLatin1Char('\n'), QString()));
-    switch (plot.kind) {
+namespace {
+
+// What of the module a plot shows: " W", " out", " in → out".
+QString tensorSuffix(StatsPlotKind kind) {
+    switch (kind) {
         case StatsPlotKind::Weight:
-            return module + QStringLiteral(" W");
+            return QStringLiteral(" W");
         case StatsPlotKind::Bias:
-            return module + QStringLiteral(" b");
+            return QStringLiteral(" b");
         case StatsPlotKind::Output:
-            return module + QStringLiteral(" out");
+            return QStringLiteral(" out");
         case StatsPlotKind::Curve:
-            return module + QStringLiteral(" in \u2192 out");
+            return QStringLiteral(" in \u2192 out");
         case StatsPlotKind::WeightGrad:
-            return module + QStringLiteral(" W vs dW");
+            return QStringLiteral(" W vs dW");
         case StatsPlotKind::Input:
             break;
     }
-    return module;
+    return {};
+}
+
+}  // namespace
+
+QString statsPlotTitle(const Network& net, const StatsPlot& plot) {
+    if (plot.kind == StatsPlotKind::Input) return QStringLiteral("Input (net[0].input)");
+    return QStringLiteral("(%1) %2")
+               .arg(plot.module)
+               .arg(moduleTitle(net, plot.module).replace(QLatin1Char('\n'), QString())) +
+           tensorSuffix(plot.kind);
+}
+
+QString statsPlotShortTitle(const StatsPlot& plot) {
+    if (plot.kind == StatsPlotKind::Input) return QStringLiteral("Input");
+    return QStringLiteral("(%1)").arg(plot.module) + tensorSuffix(plot.kind);
 }
 
 StatsPlotData statsPlotData(const ModuleTrace& t, const StatsPlot& plot, int bins) {
@@ -596,19 +640,24 @@ void paintStats(QPainter& p, const QRectF& rect, const Network& net, const Figur
     }
     const FigureStyle& style = g.style;
     p.save();
-    QString title = QStringLiteral("Statistical perspective: N = %1").arg(trace->input(0).rows());
-    if (const auto loss = trace->loss()) title += QStringLiteral(", loss = ") + number(*loss, 4);
-    title += QStringLiteral(", %1 bins").arg(opt.statsBins);
+    // The whole title, else without its name, else without the bins (the Bins box says them).
+    QString figures = QStringLiteral("N = %1").arg(trace->input(0).rows());
+    if (const auto loss = trace->loss()) figures += QStringLiteral(", loss = ") + number(*loss, 4);
+    const QString bins = QStringLiteral(", %1 bins").arg(opt.statsBins);
+    const auto [title, titleFont] = firstThatFits(
+        {QStringLiteral("Statistical perspective: ") + figures + bins, figures + bins, figures},
+        style, kPageTitlePt, true, g.title.width());
     p.setPen(style.foreground());
-    p.setFont(detail::fitFont(style, kPageTitlePt, true, title, g.title.width()));
-    p.drawText(g.title, Qt::AlignLeft | Qt::AlignVCenter, fittedText(p, title, g.title.width()));
+    p.setFont(titleFont);
+    p.drawText(g.title, Qt::AlignLeft | Qt::AlignVCenter, title);
     if (!g.pages.isEmpty()) {
         detail::drawPager(p, {g.layout.previous, g.pagesBox, g.layout.next}, g.pages,
                           style.font(kPageTitlePt, true), g.layout.previousShown(),
                           g.layout.nextShown());
     }
+    const bool whole = wholeTitlesFit(net, g.layout.plots, g.layout.cells, style);
     for (std::size_t i = 0; i < g.layout.plots.size(); ++i)
-        drawPlot(p, g.layout.cells[i], *trace, g.layout.plots[i], opt, style);
+        drawPlot(p, g.layout.cells[i], *trace, g.layout.plots[i], opt, style, whole);
     p.restore();
 }
 
@@ -629,7 +678,7 @@ void paintStatsPlot(QPainter& p, const QRectF& rect, const Network& net, const F
     const FigureStyle style = detail::fittedStyle(opt.style, rect.size(), QSizeF(460.8, 345.6));
     const double margin = style.px(8.0);
     drawPlot(p, rect.adjusted(margin, margin, -margin, -margin), *trace,
-             plots[static_cast<std::size_t>(plot)], opt, style);
+             plots[static_cast<std::size_t>(plot)], opt, style, true);
 }
 
 QImage renderStatsPlot(const Network& net, const FigureOptions& opt, int plot, QSize size) {

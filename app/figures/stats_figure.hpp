@@ -51,6 +51,8 @@ std::vector<StatsPlot> statsPlots(const Network& net, int weightGradModule);
 // The title as the notebook names the tensor: "Input", "(0) Linear(100, 200) W",
 // "(1) Tanh() in \u2192 out", "(2) Linear(200, 100) W vs dW".
 QString statsPlotTitle(const Network& net, const StatsPlot& plot);
+// The title without the module's name ("(0) W"), drawn where the whole one does not fit.
+QString statsPlotShortTitle(const StatsPlot& plot);
 
 // What one plot shows. Histograms: `hist` (summarize() of every value of the tensor in `bins`
 // bins) and, for W and b, the bound n_in^-1/2. Scatters: the x and y values (`count` pairs,

@@ -114,8 +114,19 @@ void FlowPanel::setModule(int module) {
     if (module == this->module()) return;
     figures::FigureOptions opt = m_view->options();
     opt.flowModule = module;
+    opt.flowTensorFirst = 0;  // another module's tensors from its input
     m_view->setOptions(opt);
     emit moduleChanged(module);
+}
+
+void FlowPanel::showTensors(int first) {
+    figures::FigureOptions opt = m_view->options();
+    opt.flowTensorFirst = std::max(0, first);
+    m_view->setOptions(opt);
+}
+
+figures::FlowLayout FlowPanel::flowLayout() const {
+    return figures::layoutFlow(m_doc->network(), QRectF(m_view->rect()), m_view->options());
 }
 
 figures::FlowSource FlowPanel::source() const {
@@ -202,6 +213,11 @@ bool FlowPanel::eventFilter(QObject* watched, QEvent* event) {
         const int hit = layout.hit(mouse->position());
         if (hit >= 0) {
             setModule(hit);
+            return true;
+        }
+        // "◀" / "▶" under the tensors: the ones before or after, where the floor shows fewer.
+        if (const int first = layout.tensors.pageHit(mouse->position()); first >= 0) {
+            showTensors(first);
             return true;
         }
     }

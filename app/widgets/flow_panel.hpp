@@ -37,6 +37,10 @@ class FlowPanel : public QWidget {
     // The selected module (0-based, as print(net) numbers them).
     int module() const;
     void setModule(int module);
+    // The selected module's tensors from `first` (where the floor shows fewer than all), and
+    // where the figure puts its modules and the tensors' pager.
+    void showTensors(int first);
+    figures::FlowLayout flowLayout() const;
     // What the trace ran on, for the export: the options of `nnlens-cli render --figure flow`.
     figures::FlowSource source() const;
     // The controls (tests drive them).

@@ -10,6 +10,7 @@
 #include <QHBoxLayout>
 #include <QKeyEvent>
 #include <QLabel>
+#include <QRegularExpression>
 #include <QScrollArea>
 #include <QScrollBar>
 #include <QSignalBlocker>
@@ -30,6 +31,42 @@ constexpr int kSliderSteps = 1000;
 // Rows made below the viewport's last one, and before the scroll area has a size.
 constexpr int kRowsAhead = 4;
 constexpr int kFirstRows = 24;
+
+// The weight rows' scroll area shows whole rows: where they overflow, the part of a row that
+// would show under the last whole one is left blank (#20: rows cut mid-row at step 9), and the
+// wheel and arrows step by a row.
+class WholeRowsArea : public QScrollArea {
+  public:
+    using QScrollArea::QScrollArea;
+    void setRowHeight(int height) {
+        m_rowHeight = height;
+        snap();
+    }
+    void snap() {
+        const QWidget* rows = widget();
+        const int height = this->height() - 2 * frameWidth();
+        const bool overflow = m_rowHeight > 0 && rows && rows->minimumHeight() > height;
+        const int rest = overflow ? height % m_rowHeight : 0;
+        if (rest != viewportMargins().bottom()) setViewportMargins(0, 0, 0, rest);
+        if (m_rowHeight > 0) verticalScrollBar()->setSingleStep(m_rowHeight);
+    }
+
+  protected:
+    void resizeEvent(QResizeEvent* event) override {
+        QScrollArea::resizeEvent(event);
+        snap();
+    }
+
+  private:
+    int m_rowHeight = 0;
+};
+
+// The formula as the label wraps it: lines break only before an operator ("0.32 h3" and
+// "(8 terms)" stay whole, #20); every other space does not break.
+QString formulaText(QString formula) {
+    static const QRegularExpression glued(QStringLiteral(" (?![-+\\x{2212}=] )"));
+    return formula.replace(glued, QStringLiteral("\u00a0"));
+}
 
 QString inputName(int layer, int input) {
     return layer == 0 ? QStringLiteral("x%1").arg(input + 1) : QStringLiteral("h%1").arg(input + 1);
@@ -67,7 +104,7 @@ Inspector::Inspector(model::Document* doc, QWidget* parent) : QWidget(parent), m
     m_formula->setObjectName(QStringLiteral("formula"));
     layout->addWidget(m_formula);
 
-    m_scroll = new QScrollArea(this);
+    m_scroll = new WholeRowsArea(this);
     m_scroll->setWidgetResizable(true);
     m_scroll->setFrameShape(QFrame::NoFrame);
     m_scroll->setObjectName(QStringLiteral("inspectorRows"));
@@ -206,6 +243,7 @@ void Inspector::rebuild() {
     // The first row sets the height of all; the bias (last) row is always there.
     ensureRow(0);
     m_rowsBox->setMinimumHeight(m_rowHeight * rowCount());
+    static_cast<WholeRowsArea*>(m_scroll)->setRowHeight(m_rowHeight);
     ensureRow(rowCount() - 1);
     m_scroll->verticalScrollBar()->setValue(0);
     ensureVisibleRows();
@@ -305,6 +343,7 @@ void Inspector::updateStacking() {
     m_stacked = stacked;
     m_rowHeight = m_lineHeight * (stacked ? 2 : 1);
     m_rowsBox->setMinimumHeight(m_rowHeight * rowCount());
+    static_cast<WholeRowsArea*>(m_scroll)->setRowHeight(m_rowHeight);
     for (int row = 0; row < rowCount(); ++row)
         placeRow(row);
 }
@@ -399,6 +438,7 @@ void Inspector::updateRowMetrics() {
     }
     measureRows(*built);
     m_rowsBox->setMinimumHeight(m_rowHeight * rowCount());
+    static_cast<WholeRowsArea*>(m_scroll)->setRowHeight(m_rowHeight);
     for (int row = 0; row < static_cast<int>(m_rows.size()); ++row)
         placeRow(row);
     ensureVisibleRows();
@@ -420,7 +460,7 @@ void Inspector::refreshValues() {
                          .arg(m_hideAnswers
                                   ? QStringLiteral("?")
                                   : QString::fromUtf8(activationName(layer.activation).data())));
-    m_formula->setText(m_hideAnswers ? QString() : figures::nodeFormula(net, sel));
+    m_formula->setText(m_hideAnswers ? QString() : formulaText(figures::nodeFormula(net, sel)));
     m_formula->setVisible(!m_hideAnswers);
     for (int row = 0; row < rowCount(); ++row)
         showRowValue(row);

@@ -3,6 +3,7 @@
 #include <QImage>
 #include <QPainter>
 #include <QProcess>
+#include <QRegularExpression>
 #include <QSet>
 #include <QStandardPaths>
 #include <QTemporaryDir>
@@ -190,6 +191,8 @@ class TestFigures : public QObject {
     void lossesShowThreeAtATimeAtTheFloor();
     void lossLegendLeavesTheCurvesAtTheFloor();
     void lossReadoutStaysInsideTheAxes();
+    void formulasBreakAtTheirOperators();
+    void statsTitlesAreWholeOrShort();
     void histogramOverlay();
     void diagramHit();
     void mapsNeedTwoInputs_data();
@@ -1982,4 +1985,75 @@ void TestFigures::arrowLeavesThePresentationLabel() {
     for (const test::TextBox& box : recorder.boxes())
         texts << box.text;
     QVERIFY2(texts.contains(QStringLiteral("L1-N1")), qPrintable(texts.join(',')));
+}
+
+// #20: a formula too wide for its panel at the text floor breaks before an operator outside its
+// brackets where it can: bce's "log(1 − p)" and a node's "(8 terms)" stay whole.
+void TestFigures::formulasBreakAtTheirOperators() {
+    QFont font;
+    font.setPixelSize(24);
+    const QFontMetricsF fm(font);
+    const QString bce =
+        QStringLiteral("BCE = \u2212\u03a3 [y log p + (1 \u2212 y) log(1 \u2212 p)]");
+    for (const double width : {300.0, 380.0, 460.0}) {
+        const QStringList lines = detail::wrapFormula(bce, fm, width);
+        QVERIFY2(lines.size() > 1, qPrintable(lines.join('|')));
+        QCOMPARE(lines.join(' '), bce);
+        for (const QString& line : lines) {
+            QVERIFY2(fm.horizontalAdvance(line) <= width, qPrintable(line));
+            QVERIFY2(
+                !line.endsWith(QStringLiteral("log(1")) && !line.endsWith(QStringLiteral("(1")),
+                qPrintable(lines.join('|')));
+        }
+    }
+    // 380 px: two lines, split at the sum's plus.
+    QCOMPARE(detail::wrapFormula(bce, fm, 380.0),
+             QStringList({QStringLiteral("BCE = \u2212\u03a3 [y log p"),
+                          QStringLiteral("+ (1 \u2212 y) log(1 \u2212 p)]")}));
+    const QString node = QStringLiteral(
+        "out = tanh(0.32 h1 + 0.03 h2 - 0.25 h3 + 0.12 h4 - 0.41 h5 + \u2026 (8 terms) + 0.33)");
+    for (const double width : {200.0, 260.0, 330.0}) {
+        const QStringList lines = detail::wrapFormula(node, fm, width);
+        QCOMPARE(lines.join(' '), node);
+        for (const QString& line : lines) {
+            QVERIFY2(!line.endsWith(QStringLiteral("(8")), qPrintable(lines.join('|')));
+            QVERIFY2(!line.startsWith(QStringLiteral("h")), qPrintable(lines.join('|')));
+        }
+    }
+    // One that fits is one line.
+    QCOMPARE(detail::wrapFormula(QStringLiteral("p = x"), fm, 300.0), QStringList{"p = x"});
+}
+
+// #20: the statistics page at the projector's floor in a narrow figure: every title whole or
+// every title short ("(0) W"), never elided, and no subtitle elided.
+void TestFigures::statsTitlesAreWholeOrShort() {
+    Network net = Network::initialized(
+        2, {{200, Activation::Tanh}, {100, Activation::Relu}, {10, Activation::Linear}}, 1);
+    FigureOptions opt;
+    opt.style.scale = 1.8;
+    opt.style.minTextPx = 24.0;
+    for (const QSize size : {QSize(1400, 700), QSize(900, 500), QSize(2400, 900)}) {
+        test::TextRecorder recorder(size, 96.0);
+        {
+            QPainter p(&recorder);
+            paintStats(p, QRectF(QPointF(0, 0), QSizeF(size)), net, withStatsTrace(net, opt));
+        }
+        int whole = 0;
+        int brief = 0;
+        for (const test::TextBox& box : recorder.boxes()) {
+            QVERIFY2(!box.text.contains(QChar(0x2026)), qPrintable(box.text));
+            if (box.text.contains(QStringLiteral("Linear(")) ||
+                box.text.contains(QStringLiteral("()")))
+                ++whole;
+            else if (QRegularExpression(QStringLiteral("^\\(\\d\\) ")).match(box.text).hasMatch())
+                ++brief;
+        }
+        QVERIFY2(whole == 0 || brief == 0,
+                 qPrintable(QStringLiteral("%1 whole, %2 short at %3 x %4")
+                                .arg(whole)
+                                .arg(brief)
+                                .arg(size.width())
+                                .arg(size.height())));
+        QVERIFY(whole + brief > 0);
+    }
 }

@@ -15,6 +15,7 @@
 #include "figures/figures.hpp"
 #include "model/document.hpp"
 #include "test_window.hpp"
+#include "text_boxes.hpp"
 #include "widgets/figure_view.hpp"
 #include "widgets/flow_panel.hpp"
 
@@ -133,6 +134,78 @@ class TestFlowView : public QObject {
                 QCOMPARE(panel().module(), shownLast + 1);
             }
         }
+    }
+
+    // #20: where the text floor leaves room for fewer of the module's tensors than all (the
+    // lesson's Data flow step in presentation mode at 1280 x 800 showed input and output of 7),
+    // a pager under them says which show and names the others; "▶" shows the gradient.
+    void tensorsPageWhereTheFloorLeavesLessRoom() {
+        QVERIFY(
+            m_window->openPreset(QStringLiteral(":/presets/pytorch-primer-8-4-3-2.nnlens.json")));
+        m_window->showTab(QStringLiteral("flow"));
+        QVERIFY(panel().waitForTrace());
+        widgets::FigureView* view = panel().view();
+        panel().setModule(0);
+        const QSize before = m_window->size();
+        m_window->resize(1280, 1000);
+        view->setPresentation(true, 16.0);
+        QCoreApplication::processEvents();
+        QVERIFY2(view->height() >= 300, qPrintable(QString::number(view->height())));
+        const auto recorded = [&] {
+            test::TextRecorder recorder(view->size(), 96.0);
+            view->render(&recorder);
+            QStringList texts;
+            for (const test::TextBox& box : recorder.boxes())
+                texts << box.text;
+            return texts;
+        };
+        figures::FlowLayout layout = panel().flowLayout();
+        QVERIFY2(layout.tensors.total == 7, qPrintable(QString::number(layout.tensors.total)));
+        QVERIFY2(layout.tensors.shown < 7, qPrintable(QString::number(layout.tensors.shown)));
+        QVERIFY(layout.tensors.shown >= 1);
+        QCOMPARE(layout.tensors.first, 0);
+        QVERIFY(!layout.tensors.previousShown());
+        QVERIFY(layout.tensors.nextShown());
+        QStringList texts = recorded();
+        const QString pages = QStringLiteral("1\u2013%1 of 7").arg(layout.tensors.shown);
+        QVERIFY2(texts.contains(pages), qPrintable(texts.join('|')));
+        QVERIFY2(texts.filter(QStringLiteral("input (100, 8)")).size() == 1,
+                 qPrintable(texts.join('|')));
+        // "▶": the next ones; "◀": back.
+        const int shown = layout.tensors.shown;
+        QTest::mouseClick(view, Qt::LeftButton, {}, layout.tensors.next.center().toPoint());
+        layout = panel().flowLayout();
+        QCOMPARE(layout.tensors.first, std::min(shown, 7 - shown));
+        QVERIFY(layout.tensors.previousShown());
+        QVERIFY(recorded() != texts);
+        QTest::mouseClick(view, Qt::LeftButton, {}, layout.tensors.previous.center().toPoint());
+        layout = panel().flowLayout();
+        QCOMPARE(layout.tensors.first, 0);
+        // The gradient, on the first page or a click or two on.
+        texts = recorded();
+        for (int clicks = 0;
+             clicks < 7 && !texts.join('|').contains(QStringLiteral("grad (100, 4)")); ++clicks) {
+            QVERIFY(layout.tensors.nextShown());
+            QTest::mouseClick(view, Qt::LeftButton, {}, layout.tensors.next.center().toPoint());
+            layout = panel().flowLayout();
+            texts = recorded();
+        }
+        QVERIFY2(texts.join('|').contains(QStringLiteral("grad (100, 4)")),
+                 qPrintable(texts.join('|')));
+        const QStringList problems = test::textProblems(
+            [&] {
+                test::TextRecorder recorder(view->size(), 96.0);
+                view->render(&recorder);
+                return recorder.boxes();
+            }(),
+            QRectF(view->rect()), 16.0 - 0.5);
+        QVERIFY2(problems.isEmpty(), qPrintable(problems.join(QStringLiteral("; "))));
+        // Another module starts from its input again.
+        panel().setModule(1);
+        QCOMPARE(view->options().flowTensorFirst, 0);
+        panel().setModule(0);
+        view->setPresentation(false, 0.0);
+        m_window->resize(before);
     }
 
     void controlsRetrace() {

@@ -16,6 +16,7 @@
 #include <QFile>
 #include <QLabel>
 #include <QLineEdit>
+#include <QRegularExpression>
 #include <QScreen>
 #include <QScrollArea>
 #include <QScrollBar>
@@ -122,6 +123,14 @@ class TestWindowFit : public QObject {
             for (const QString& line : test::textProblems(
                      recorder.boxes(), QRectF(QPointF(0, 0), QSizeF(view->size())), floor)) {
                 problem(view->objectName() + QStringLiteral(": ") + line);
+            }
+            // No text shortened to an ellipsis: a cut word says nothing (#20: "(0) Lin…200) W").
+            // A formula's "… (8 terms)" says what it leaves out.
+            static const QRegularExpression counted(QStringLiteral("\u2026 \\(\\d+ terms\\)"));
+            for (const test::TextBox& box : recorder.boxes()) {
+                if (box.text.contains(QChar(0x2026)) && !counted.match(box.text).hasMatch())
+                    problem(view->objectName() +
+                            QStringLiteral(": \"%1\" is elided").arg(box.text));
             }
             // The loss and fit plots' axes at least four lines of the floor's text high: their
             // curves a person can follow (#20: the fit plot's were 55 px under its legend).
