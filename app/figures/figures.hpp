@@ -276,6 +276,8 @@ struct FigurePages {
     int first = 0;
     int shown = 0;
     int total = 0;
+    // A page's panels: `shown` but on the last page, which shows the rest (no panel twice).
+    int perPage = 0;
     QRectF previous, next;
     bool previousShown() const { return !previous.isEmpty() && first > 0; }
     bool nextShown() const { return !next.isEmpty() && first + shown < total; }

@@ -342,7 +342,10 @@ void drawTensorPanel(QPainter& p, const QRectF& rect, const TensorPanel& t, doub
                      .arg(number(m.mean), number(m.std), number(m.min), number(m.max))
                : pairedStats(m);
     const double statsH = fm.lineSpacing() * (narrow ? 4.2 : 2.2);
-    const double histH = std::max(font * 2.0, (body.height() - statsH) * 0.3);
+    // The histogram a third of the room, two lines where there is more, at most half: the
+    // image keeps the other half where the room is short (#20: it was a 10 px strip).
+    const double room = std::max(0.0, body.height() - statsH - pad);
+    const double histH = std::clamp(room * 0.3, std::min(font * 2.0, room * 0.5), room * 0.5);
     const QRectF image(body.left(), body.top(), body.width(), body.height() - statsH - histH - pad);
     const QRectF hist(body.left(), image.bottom() + pad, body.width(), histH);
     if (t.rows > 0 && t.cols > 0 && image.height() > 2) {
@@ -452,7 +455,7 @@ DetailLayout layoutModuleDetail(const QRectF& rect, const ModuleTrace& t, int mo
         bool narrow = false;
         bool fits = true;
     };
-    const auto fit = [&](int from, int count, double noteH) {
+    const auto fit = [&](int from, int count, double noteH, double imageLines) {
         Fit r;
         const auto begin = d.panels.begin() + from;
         const auto end = begin + count;
@@ -476,7 +479,7 @@ DetailLayout layoutModuleDetail(const QRectF& rect, const ModuleTrace& t, int mo
                     fm.boundingRect(QRectF(0, 0, 1e6, 1e6), 0, pairedStats(*it->summary));
                 *twoLines = *twoLines || box.width() > r.w;
             }
-            return size * 1.5 + fm.lineSpacing() * (*twoLines ? 4.2 : 2.2) + size * 2.8;
+            return size * 1.5 + fm.lineSpacing() * (*twoLines ? 4.2 : 2.2) + size * imageLines;
         };
         double need = needAt(r.f, &r.narrow);
         const double room = (rect.height() - noteH - gap * (r.rows - 1)) / r.rows;
@@ -488,22 +491,37 @@ DetailLayout layoutModuleDetail(const QRectF& rect, const ModuleTrace& t, int mo
         r.fits = floor <= 0.0 || need <= room;
         return r;
     };
+    // The image and the histogram 3.5 lines high in all where one panel at least fits so (#20:
+    // 2.8 lines left the image a 10 px strip in presentation mode), else 2.8.
     int count = all;
-    Fit chosen = fit(0, all, 0.0);
-    while (!chosen.fits && count > 1) {
-        --count;
-        chosen = fit(0, count, pagerH);
+    Fit chosen;
+    double imageLines = 3.5;
+    for (const double lines : {3.5, 2.8}) {
+        imageLines = lines;
+        count = all;
+        chosen = fit(0, all, 0.0, lines);
+        while (!chosen.fits && count > 1) {
+            --count;
+            chosen = fit(0, count, pagerH, lines);
+        }
+        if (chosen.fits) break;
     }
     if (!chosen.fits) {
         d.tooSmall = true;
         return d;
     }
+    // Whole pages: the last one shows the rest, no tensor twice.
+    d.pages.first = std::clamp(first, 0, all - 1) / count * count;
+    d.pages.perPage = count;
+    if (count < all) {
+        // The grid of a whole page (the last page's panels keep their size).
+        chosen = fit(std::min(d.pages.first, all - count), count, pagerH, imageLines);
+        count = std::min(count, all - d.pages.first);
+    }
     d.pages.shown = count;
-    d.pages.first = std::clamp(first, 0, all - count);
-    if (count < all) chosen = fit(d.pages.first, count, pagerH);
     d.font = chosen.f;
     d.narrow = chosen.narrow;
-    const double noteH = count < all ? pagerH : 0.0;
+    const double noteH = d.pages.perPage < all ? pagerH : 0.0;
     const double h = (rect.height() - noteH - gap * static_cast<double>(chosen.rows - 1)) /
                      static_cast<double>(chosen.rows);
     for (int i = 0; i < count; ++i) {
@@ -512,7 +530,7 @@ DetailLayout layoutModuleDetail(const QRectF& rect, const ModuleTrace& t, int mo
         d.cells.emplace_back(rect.left() + col * (chosen.w + gap), rect.top() + row * (h + gap),
                              chosen.w, h);
     }
-    if (count < all) {
+    if (d.pages.perPage < all) {
         d.noteRow = QRectF(rect.left(), rect.bottom() - noteH, rect.width(), noteH);
         d.pagesText = QStringLiteral("%1\u2013%2 of %3")
                           .arg(d.pages.first + 1)

@@ -223,8 +223,9 @@ std::vector<QRectF> gridCells(const QRectF& area, int count, int cols, double ga
 namespace nnlens::figures {
 
 int FigurePages::pageHit(QPointF p) const {
-    if (previousShown() && previous.contains(p)) return std::max(0, first - shown);
-    if (nextShown() && next.contains(p)) return std::min(total - shown, first + shown);
+    const int page = perPage > 0 ? perPage : shown;
+    if (previousShown() && previous.contains(p)) return std::max(0, first - page);
+    if (nextShown() && next.contains(p)) return first + page;
     return -1;
 }
 

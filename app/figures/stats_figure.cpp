@@ -393,18 +393,22 @@ PageGeometry pageGeometry(const Network& net, const QRectF& rect, const FigureOp
     PageGrid grid = pageGrid(count, rect, opt.style);
     while (count > 1 && !gridReadable(grid))
         grid = pageGrid(--count, rect, opt.style);
-    const int first = std::clamp(opt.statsFirst, 0, n - count);
+    // Whole pages: the last one shows the rest (#20: "6–15 of 15" repeated five plots).
+    const int first = std::clamp(opt.statsFirst, 0, n - 1) / count * count;
+    const int shown = std::min(count, n - first);
     g.style = grid.style;
     g.title = grid.title;
     g.layout.first = first;
-    g.layout.shown = count;
-    g.layout.plots.assign(all.begin() + first, all.begin() + first + count);
+    g.layout.shown = shown;
+    g.layout.perPage = count;
+    g.layout.plots.assign(all.begin() + first, all.begin() + first + shown);
     g.layout.cells = std::move(grid.cells);
+    g.layout.cells.resize(static_cast<std::size_t>(shown));
     g.layout.columns = grid.columns;
     g.layout.rows = grid.rows;
     if (count < n) {
         // "◀ 1–6 of 15 ▶" at the title row's right: a mark only where there are more plots.
-        g.pages = QStringLiteral("%1\u2013%2 of %3").arg(first + 1).arg(first + count).arg(n);
+        g.pages = QStringLiteral("%1\u2013%2 of %3").arg(first + 1).arg(first + shown).arg(n);
         const detail::PagerBoxes pager =
             detail::pagerBoxes(g.title, g.pages, g.style.font(kPageTitlePt, true), g.style.px(4.0));
         g.layout.previous = pager.previous;

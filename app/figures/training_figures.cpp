@@ -610,7 +610,8 @@ FitGeometry fitGeometry(const QRectF& rect, const Network& net, const FigureOpti
     text.yLabel = yName;
     text.grid = true;
     // The legend in a strip above the axes, as wide as the figure; where its rows would take
-    // more than a third of the height (a narrow dock at a projector's text size), in short words.
+    // more than a third of the height or more than two rows (a narrow dock at a projector's text
+    // size, #20: four rows at 3840 x 2160), in short words.
     g.inset = style.px(6.0);
     g.stripWidth = std::max(1.0, rect.width() - 2.0 * g.inset);
     const double stripWidth = g.stripWidth;
@@ -630,7 +631,9 @@ FitGeometry fitGeometry(const QRectF& rect, const Network& net, const FigureOpti
             }
         }
         legend.push_back({LegendEntry::Line, kOrange, QStringLiteral("model(") + xLabel + ")"});
-        if (legendStripHeight(legend, style, stripWidth) <= rect.height() / 3.0) break;
+        if (legendStripHeight(legend, style, stripWidth) <= rect.height() / 3.0 &&
+            fitLegend(legend, style, stripWidth).rows() <= 2)
+            break;
     }
     g.strip = legendStripHeight(legend, style, stripWidth);
     const QRectF area = plotArea(rect.adjusted(0, g.strip, 0, 0), style, text, xLo, xHi, yLo, yHi);

@@ -4,12 +4,16 @@
 // Reset Step brings the lesson's network back as one undo step.
 #include "main_window.hpp"
 
+#include <QAbstractSpinBox>
 #include <QAction>
+#include <QApplication>
+#include <QComboBox>
 #include <QDir>
 #include <QDockWidget>
 #include <QFile>
 #include <QFileDialog>
 #include <QFileInfo>
+#include <QLineEdit>
 #include <QMenu>
 #include <QSettings>
 #include <QStatusBar>
@@ -195,6 +199,13 @@ bool MainWindow::goToStep(int index) {
     setMapLayout(figures::mapLayoutFromName(step.layout).value_or(figures::MapLayout::Notebook),
                  false);
     showStepView(*this, step);
+    // A field left with the keyboard in it (#20: the Nodes box after step 12) would take the
+    // next step's keys (Page Down steps a spin box by ten): the step's view has them.
+    if (QWidget* focus = QApplication::focusWidget();
+        focus && (qobject_cast<QAbstractSpinBox*>(focus) || qobject_cast<QLineEdit*>(focus) ||
+                  qobject_cast<QComboBox*>(focus) || !focus->isVisible())) {
+        if (QWidget* page = m_tabs->currentWidget()) page->setFocus(Qt::OtherFocusReason);
+    }
     for (QAction* a : m_lessonActions)
         a->setEnabled(true);
     updateCaption();
@@ -222,6 +233,9 @@ bool MainWindow::resetStep() {
     m_training->pause();
     m_stepEdits.erase(m_step);
     if (!m_doc->replaceNetwork(*original, tr("Reset Step"))) return false;
+    // The step as the lesson has it: untrained, no run on the timeline (#20: the loss plot and
+    // the timeline kept the run that Reset Step had undone).
+    m_training->forget();
     showStepView(*this, step);
     statusBar()->showMessage(
         tr("Step %1 is as the lesson has it (Undo brings your edits back).").arg(m_step + 1), 6000);

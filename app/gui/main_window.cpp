@@ -2,6 +2,7 @@
 // export, presentation mode and the engine and status bar are in main_window_<concept>.cpp, the
 // menus in main_window_actions.cpp.
 #include "main_window.hpp"
+#include "theme.hpp"
 
 #include <QApplication>
 #include <QDockWidget>
@@ -67,6 +68,7 @@ QScrollArea* scrollable(QWidget* content, QWidget* parent) {
 }  // namespace
 
 MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent) {
+    useTextScaledStyle();  // before the widgets: their check boxes grow with presentation's text
     m_clock.start();
     m_doc = new model::Document(this);
     m_recovery = std::make_unique<model::RecoveryService>(m_doc);

@@ -4,11 +4,16 @@
 #include <QAction>
 #include <QActionGroup>
 #include <QApplication>
+#include <QFontInfo>
 #include <QMenu>
 #include <QPalette>
+#include <QProxyStyle>
 #include <QSettings>
 #include <QStyle>
 #include <QStyleFactory>
+
+#include <algorithm>
+#include <cmath>
 
 #include "main_window.hpp"
 #include "widgets/figure_view.hpp"
@@ -18,6 +23,43 @@ namespace nnlens::gui {
 namespace {
 
 const QString kThemeKey = QStringLiteral("view/theme");
+
+// The style with check box and radio button indicators that grow with the widget's text: in
+// presentation mode's 24 px text they stayed the size of 9 pt (#20). Every other metric is the
+// base style's.
+class TextScaledStyle : public QProxyStyle {
+  public:
+    explicit TextScaledStyle(QStyle* base) : QProxyStyle(base) {}
+    int pixelMetric(PixelMetric metric, const QStyleOption* option,
+                    const QWidget* widget) const override {
+        const int base = QProxyStyle::pixelMetric(metric, option, widget);
+        switch (metric) {
+            case PM_IndicatorWidth:
+            case PM_IndicatorHeight:
+            case PM_ExclusiveIndicatorWidth:
+            case PM_ExclusiveIndicatorHeight: {
+                const int text =
+                    QFontInfo(widget ? widget->font() : QApplication::font()).pixelSize();
+                return std::max(base, static_cast<int>(std::lround(0.8 * text)));
+            }
+            default:
+                return base;
+        }
+    }
+};
+
+// The name of the style under the text-scaled one ("fusion", "windows").
+QString styleName(const QStyle* style) {
+    if (const auto* proxy = qobject_cast<const QProxyStyle*>(style))
+        return styleName(proxy->baseStyle());
+    return style ? style->name() : QString();
+}
+
+// The style `name`, its indicators growing with the text.
+void setStyleNamed(const QString& name) {
+    if (QStyle* base = QStyleFactory::create(name))
+        QApplication::setStyle(new TextScaledStyle(base));
+}
 
 // The style and palette the application started with (the platform's), restored by Light.
 struct StartLook {
@@ -109,23 +151,28 @@ std::optional<Theme> themeFromName(const QString& name) {
     return std::nullopt;
 }
 
+void useTextScaledStyle() {
+    if (!dynamic_cast<TextScaledStyle*>(QApplication::style()))
+        setStyleNamed(styleName(QApplication::style()));
+}
+
 void applyThemePalette(Theme theme) {
     StartLook& start = startLook();
     if (!start.changed) {
         if (theme == Theme::Light) return;  // the platform's look, untouched
-        start.style = QApplication::style()->name();
+        start.style = styleName(QApplication::style());
         start.palette = QApplication::palette();
         start.changed = true;
     }
     if (theme == Theme::Light) {
-        if (QApplication::style()->name() != start.style)
-            QApplication::setStyle(QStyleFactory::create(start.style));
+        if (styleName(QApplication::style()) != start.style) setStyleNamed(start.style);
         QApplication::setPalette(start.palette);
         return;
     }
     // Fusion draws with the palette alone (a platform style may draw its own colours).
-    if (QApplication::style()->name().compare(QStringLiteral("fusion"), Qt::CaseInsensitive) != 0)
-        QApplication::setStyle(QStyleFactory::create(QStringLiteral("Fusion")));
+    if (styleName(QApplication::style()).compare(QStringLiteral("fusion"), Qt::CaseInsensitive) !=
+        0)
+        setStyleNamed(QStringLiteral("Fusion"));
     QApplication::setPalette(theme == Theme::Dark ? darkPalette() : highContrastPalette());
 }
 

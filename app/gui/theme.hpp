@@ -15,5 +15,8 @@ std::optional<Theme> themeFromName(const QString& name);
 // The application's style and palette for `theme`: the platform's own for Light, Fusion (which
 // honours a palette everywhere) with a dark or a black-on-white palette for the others.
 void applyThemePalette(Theme theme);
+// The application's style (the platform's or a theme's) with check box and radio button
+// indicators that grow with the text (presentation mode); called before the first window.
+void useTextScaledStyle();
 
 }  // namespace nnlens::gui

@@ -95,9 +95,14 @@ void FigureView::setPresentation(bool on, double textPx) {
     // plots' 160 px left their axes no room, and their ticks fell outside (#20). By the square
     // root of the scale: the text grows, the axes need not, and two plots in the Training dock
     // must fit the height of a 1080-line screen with the dock's controls.
+    // And at least the lines of text around the axes plus four for the axes themselves: the fit
+    // plot's legend rows above them, the ticks and label below (#20: with the Training settings
+    // unfolded, its axes were 42 px at 1920 x 1080).
     if (m_kind == FigureKind::Loss || m_kind == FigureKind::Fit || m_kind == FigureKind::LrScan) {
         if (m_baseMinimumHeight < 0) m_baseMinimumHeight = minimumHeight();
-        setMinimumHeight(static_cast<int>(m_baseMinimumHeight * std::sqrt(scale)));
+        const double lines = !on ? 0.0 : m_kind == FigureKind::Fit ? 16.0 : 11.0;
+        setMinimumHeight(static_cast<int>(
+            std::max(m_baseMinimumHeight * std::sqrt(scale), std::ceil(lines * textPx))));
     }
     // Leaving presentation mode returns to the theme's contrast.
     m_options.style.highContrast = on || m_themeContrast;

@@ -5,7 +5,9 @@
 // another network ends the lesson, and the caption follows the description, hides, and grows in
 // presentation mode.
 #include <QAbstractScrollArea>
+#include <QAbstractSpinBox>
 #include <QAction>
+#include <QApplication>
 #include <QDir>
 #include <QDockWidget>
 #include <QFile>
@@ -25,6 +27,8 @@
 
 #include "core/lesson_plan.hpp"
 #include "core/network.hpp"
+#include "model/training_controller.hpp"
+#include "model/training_service.hpp"
 #include "same_network.hpp"
 #include "test_window.hpp"
 #include "widgets/caption_panel.hpp"
@@ -257,6 +261,42 @@ class TestLessonWindow : public QObject {
         QVERIFY(window().nextStep());
         QVERIFY(window().previousStep());
         QCOMPARE(doc->parameter({0, 0, 0}), original);
+    }
+
+    // #20: Reset Step at the training step forgets the run: no loss curve, no timeline.
+    void resetStepForgetsTheRun() {
+        QVERIFY(window().openLessonPlan(kNotebook));
+        const LessonPlan plan = notebookPlan();
+        int training = -1;
+        for (std::size_t i = 0; i < plan.steps.size(); ++i) {
+            if (QString::fromStdString(plan.steps[i].title).startsWith(QStringLiteral("Training")))
+                training = static_cast<int>(i);
+        }
+        QVERIFY(training >= 0);
+        QVERIFY(window().goToStep(training));
+        for (int e = 0; e < 3; ++e)
+            QVERIFY(test::trainEpoch(*window().training()));
+        QVERIFY(window().training()->snapshot());
+        QVERIFY(!window().training()->service()->history().trainLoss.empty());
+        caption()->resetButton()->click();
+        QVERIFY(!window().training()->snapshot());
+        QVERIFY(window().training()->service()->history().trainLoss.empty());
+    }
+
+    // #20: a step leaves no field with the keyboard in it: Page Down after editing a spin box
+    // goes to the next step's view, not into the box (it steps a spin box by ten).
+    void aStepTakesTheKeyboardFromAField() {
+        QVERIFY(window().openLessonPlan(kNotebook));
+        window().show();
+        QVERIFY(QTest::qWaitForWindowExposed(&window()));
+        window().activateWindow();
+        auto* box = window().layerEditor()->findChild<QAbstractSpinBox*>();
+        QVERIFY(box);
+        box->setFocus(Qt::OtherFocusReason);
+        QTRY_VERIFY(box->hasFocus());
+        QVERIFY(window().nextStep());
+        QVERIFY(!box->hasFocus());
+        QVERIFY(!qobject_cast<QAbstractSpinBox*>(QApplication::focusWidget()));
     }
 
     void aBadPlanKeepsTheOpenNetwork_data() {

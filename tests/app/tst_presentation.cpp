@@ -4,6 +4,7 @@
 // a malformed start file, layer moves that reshape weights, and the help.
 #include <QAction>
 #include <QApplication>
+#include <QCheckBox>
 #include <QDockWidget>
 #include <QFile>
 #include <QFontInfo>
@@ -13,6 +14,7 @@
 #include <QSignalSpy>
 #include <QSplitter>
 #include <QStatusBar>
+#include <QStyleOptionButton>
 #include <QTemporaryDir>
 #include <QTest>
 #include <QTextBrowser>
@@ -225,6 +227,36 @@ class TestPresentation : public QObject {
 
     // The two messages of a start with a file: "Opened X" and the selection never share the
     // status bar (the message was drawn over the label shown with the window).
+    // #20: check boxes grow with presentation mode's text: their box is drawn at least 0.7 of the
+    // text's pixel size (it stayed the size of 9 pt text, a dot on the projector).
+    void checkBoxesGrowWithTheText() {
+        window().show();
+        const auto indicators = [&] {
+            std::vector<std::pair<QCheckBox*, QRect>> out;
+            for (QCheckBox* box : window().findChildren<QCheckBox*>()) {
+                QStyleOptionButton option;
+                option.initFrom(box);
+                out.emplace_back(
+                    box, box->style()->subElementRect(QStyle::SE_CheckBoxIndicator, &option, box));
+            }
+            return out;
+        };
+        QVERIFY(!indicators().empty());
+        window().setPresentation(true);
+        QTRY_COMPARE(window().geometry().size(), screen().size());
+        const double textPx = window().presentationTextPx();
+        for (const auto& [box, rect] : indicators()) {
+            QVERIFY2(
+                rect.width() >= 0.7 * textPx && rect.height() >= 0.7 * textPx,
+                qPrintable(QStringLiteral("%1: %2 x %3 px for %4 px text")
+                               .arg(box->objectName().isEmpty() ? box->text() : box->objectName())
+                               .arg(rect.width())
+                               .arg(rect.height())
+                               .arg(textPx)));
+        }
+        window().setPresentation(false);
+    }
+
     void openingBeforeShowShowsOneStatusMessage() {
         QTemporaryDir dir;
         const QString path = dir.filePath(QStringLiteral("two.nnlens.json"));

@@ -114,6 +114,18 @@ class TestWindowFit : public QObject {
 
     void problem(const QString& line) { m_problems << line; }
 
+    // The window as it is, for people (scripts/contact-sheet), when NNLENS_SHOT_DIR asks.
+    void saveShot(int step, const char* mode) const {
+        const QString dir = qEnvironmentVariable("NNLENS_SHOT_DIR");
+        if (dir.isEmpty()) return;
+        m_window->grab().save(QStringLiteral("%1/step%2-%3-%4x%5.png")
+                                  .arg(dir)
+                                  .arg(step + 1, 2, 10, QLatin1Char('0'))
+                                  .arg(QLatin1String(mode))
+                                  .arg(screenRect().width())
+                                  .arg(screenRect().height()));
+    }
+
     void checkFigures(bool presentation) {
         const double floor = floorPx(presentation);
         for (widgets::FigureView* view : m_window->findChildren<widgets::FigureView*>()) {
@@ -350,14 +362,7 @@ class TestWindowFit : public QObject {
         checkFigures(presentation);
         checkWindowText(presentation);
         checkControls(presentation);
-        if (const QString dir = qEnvironmentVariable("NNLENS_SHOT_DIR"); !dir.isEmpty()) {
-            m_window->grab().save(QStringLiteral("%1/step%2-%3-%4x%5.png")
-                                      .arg(dir)
-                                      .arg(step + 1, 2, 10, QLatin1Char('0'))
-                                      .arg(presentation ? "presentation" : "normal")
-                                      .arg(screenRect().width())
-                                      .arg(screenRect().height()));
-        }
+        saveShot(step, presentation ? "presentation" : "normal");
         // The Training dock's settings unfolded (they fold where the dock is short): as wide as
         // the dock, which was sized for them folded.
         if (auto* panel = m_window->trainingPanel(); panel && panel->isVisible() &&
@@ -366,6 +371,10 @@ class TestWindowFit : public QObject {
             panel->settingsToggle()->click();
             test::settleLayout(*m_window, 4);
             checkSideways(QStringLiteral(" with the Training settings unfolded"));
+            // ... and the plots under them still readable, the dock scrolling if it must (#20:
+            // the fit plot was a 35 px strip).
+            checkFigures(presentation);
+            saveShot(step, presentation ? "presentation-settings" : "normal-settings");
         }
         for (const QString& line : m_problems)
             qInfo().noquote() << "  problem:" << line;
