@@ -272,15 +272,18 @@ void paintGradientChart(QPainter& p, const FlowGeometry& g, const FlowShapes& s,
         const double w = box.width() * 0.45;
         p.setPen(style.foreground());
         if (!(v > 0.0 && std::isfinite(v))) {
-            detail::drawText(p, QPointF(box.center().x(), plot.bottom()),
-                             Qt::AlignHCenter | Qt::AlignBottom, number(v));
+            detail::drawHaloText(p, QPointF(box.center().x(), plot.bottom()),
+                                 Qt::AlignHCenter | Qt::AlignBottom, number(v), font,
+                                 style.foreground(), style.background());
             continue;
         }
         const double top = py(std::log10(v));
         p.fillRect(QRectF(box.center().x() - w / 2.0, top, w, plot.bottom() - top),
                    backwardColour());
-        detail::drawText(p, QPointF(box.center().x(), top - g.font * 0.2),
-                         Qt::AlignHCenter | Qt::AlignBottom, number(v));
+        // On a halo of the background: the decades' dashed lines pass behind the value (#20).
+        detail::drawHaloText(p, QPointF(box.center().x(), top - g.font * 0.2),
+                             Qt::AlignHCenter | Qt::AlignBottom, number(v), font,
+                             style.foreground(), style.background());
     }
 }
 

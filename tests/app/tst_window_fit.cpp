@@ -270,7 +270,7 @@ class TestWindowFit : public QObject {
         }
         // Nor does the Training dock, whose plots a run is watched on (its settings fold into
         // one line where it is short), except in presentation mode on an 800-line screen, where
-        // its 18 px text leaves the fit plot's lower part under its scroll bar. Other docks may
+        // its 18 px text leaves the timeline's button (24 px) under its scroll bar. Other docks may
         // scroll down, with their bar shown: the Inspector lists every weight.
         const bool trainingMayScroll = presentation && screenRect().height() < 1000;
         if (const auto* dock = m_window->findChild<QDockWidget*>(QStringLiteral("trainingDock"))) {
