@@ -339,7 +339,7 @@ void paintLoss(QPainter& p, const QRectF& rect, const FigureOptions& opt) {
     detail::fillBackground(p, rect, opt.style);
     const FigureStyle style = plotStyle(opt, rect);
     if (!opt.history || opt.history->train.empty()) {
-        detail::drawNote(p, rect, QStringLiteral("No training yet"), style);
+        detail::drawNote(p, rect, QStringLiteral("No run yet"), style);
         return;
     }
     const LossHistory& h = *opt.history;

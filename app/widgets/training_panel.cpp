@@ -565,7 +565,7 @@ void TrainingPanel::updateFigures() {
     }
     const auto snap = m_training->snapshot();
     if (!snap) {
-        m_figures->setText(tr("Epoch 0, step 0<br>Not trained yet"));
+        m_figures->setText(tr("Epoch 0, step 0<br>No run yet"));
         return;
     }
     QString lines = tr("Epoch %1, step %2").arg(snap->epoch).arg(snap->step);
