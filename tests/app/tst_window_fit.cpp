@@ -153,6 +153,10 @@ class TestWindowFit : public QObject {
             else if (view->objectName() == QLatin1String("lossView") && view->options().history &&
                      !view->options().history->train.empty())
                 axes = figures::lossPlotArea(whole, view->options());
+            if (!axes.isNull() && qEnvironmentVariableIsSet("NNLENS_FIT_NOTES")) {
+                qInfo().noquote() << "  note:" << view->objectName() << "axes"
+                                  << qRound(axes.width()) << "x" << qRound(axes.height()) << "px";
+            }
             if (!axes.isNull() && axes.height() < 4.0 * 1.2 * floor) {
                 problem(QStringLiteral("%1: axes %2 px high, under four lines of text (%3 px)")
                             .arg(view->objectName())
