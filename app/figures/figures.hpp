@@ -284,6 +284,8 @@ struct FigurePages {
     // The first panel that a click at `p` on a mark asks for (the page before or after), or -1
     // off the marks.
     int pageHit(QPointF p) const;
+    // "1–6 of 15", or "7 of 7" for a last page of one.
+    QString text() const;
 };
 
 // The losses figure's panels: the notebook's 3 x 2; with a text floor (the window) the grid that

@@ -535,10 +535,7 @@ DetailLayout layoutModuleDetail(const QRectF& rect, const ModuleTrace& t, int mo
     }
     if (d.pages.perPage < all) {
         d.noteRow = QRectF(rect.left(), rect.bottom() - noteH, rect.width(), noteH);
-        d.pagesText = QStringLiteral("%1\u2013%2 of %3")
-                          .arg(d.pages.first + 1)
-                          .arg(d.pages.first + count)
-                          .arg(all);
+        d.pagesText = d.pages.text();
         const QFont pagerFont = detail::pixelFont(style, d.font * 0.85, true);
         const detail::PagerBoxes boxes =
             detail::pagerBoxes(d.noteRow, d.pagesText, pagerFont, d.font * 0.3);

@@ -229,6 +229,11 @@ int FigurePages::pageHit(QPointF p) const {
     return -1;
 }
 
+QString FigurePages::text() const {
+    if (shown <= 1) return QStringLiteral("%1 of %2").arg(first + 1).arg(total);
+    return QStringLiteral("%1\u2013%2 of %3").arg(first + 1).arg(first + shown).arg(total);
+}
+
 }  // namespace nnlens::figures
 
 namespace nnlens::figures::detail {

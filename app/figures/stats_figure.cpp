@@ -408,7 +408,7 @@ PageGeometry pageGeometry(const Network& net, const QRectF& rect, const FigureOp
     g.layout.rows = grid.rows;
     if (count < n) {
         // "◀ 1–6 of 15 ▶" at the title row's right: a mark only where there are more plots.
-        g.pages = QStringLiteral("%1\u2013%2 of %3").arg(first + 1).arg(first + shown).arg(n);
+        g.pages = g.layout.text();
         const detail::PagerBoxes pager =
             detail::pagerBoxes(g.title, g.pages, g.style.font(kPageTitlePt, true), g.style.px(4.0));
         g.layout.previous = pager.previous;

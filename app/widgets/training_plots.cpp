@@ -104,7 +104,11 @@ TrainingPlots::TrainingPlots(model::Document* doc, model::TrainingController* tr
     m_continue = new QPushButton(tr("Continue from here"), this);
     m_continue->setObjectName(QStringLiteral("continueButton"));
     m_continue->setToolTip(tr("Train on from the epoch shown; the later epochs are dropped"));
+    // Shown while an earlier epoch is shown, the only time it does something: its row is the
+    // plots' the rest of the time (#20: at 1280 x 800 in presentation mode the disabled button
+    // hung under the dock's edge).
     m_continue->setEnabled(false);
+    m_continue->setVisible(false);
     layout->addWidget(m_continue);
     connect(m_plotTabs, &QTabBar::currentChanged, this, [this] { updatePlotMode(); });
 
@@ -151,7 +155,11 @@ int TrainingPlots::bothHeight() const {
     // The timeline's rows.
     const int spacing = layout()->spacing();
     return height + m_timelineLabel->sizeHint().height() + m_timeline->sizeHint().height() +
-           m_continue->sizeHint().height() + 3 * spacing;
+           continueHeight() + 2 * spacing;
+}
+
+int TrainingPlots::continueHeight() const {
+    return m_continue->isHidden() ? 0 : m_continue->sizeHint().height() + layout()->spacing();
 }
 
 QSize TrainingPlots::sizeHint() const {
@@ -167,7 +175,7 @@ QSize TrainingPlots::minimumSizeHint() const {
         m_loss->minimumHeight(),
         m_fit->minimumHeight() + m_fitColumn->sizeHint().height() + m_fitPane->layout()->spacing());
     size.setHeight(m_plotTabs->sizeHint().height() + one + m_timelineLabel->sizeHint().height() +
-                   m_timeline->sizeHint().height() + m_continue->sizeHint().height() + 4 * spacing);
+                   m_timeline->sizeHint().height() + continueHeight() + 3 * spacing);
     return size;
 }
 
@@ -213,7 +221,9 @@ void TrainingPlots::updateTimeline() {
     m_timeline->setValue(shown >= 0 ? shown : last);
     m_timelineLabel->setText(shown >= 0 ? tr("Epoch %1 of %2").arg(shown).arg(last)
                                         : tr("Epoch %1").arg(last));
-    m_continue->setEnabled(shown >= 0 && shown < last);
+    const bool scrubbing = shown >= 0 && shown < last;
+    m_continue->setEnabled(scrubbing);
+    if (m_continue->isHidden() == scrubbing) m_continue->setVisible(scrubbing);
 }
 
 void TrainingPlots::updateLoss() {

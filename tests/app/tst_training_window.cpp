@@ -951,11 +951,13 @@ class TestTrainingWindow : public QObject {
         QCOMPARE(slider->maximum(), 4);
         QCOMPARE(slider->value(), 4);
         QVERIFY(!resume->isEnabled());
+        QVERIFY(resume->isHidden());  // shown only while an earlier epoch is
         const auto timeline = training().service()->timeline();
         slider->setValue(1);  // as a drag does
         QCOMPARE(training().shownEpoch(), 1);
         QVERIFY(sameParameters(doc().network(), *timeline[1].network));
         QVERIFY(resume->isEnabled());
+        QVERIFY(!resume->isHidden());
         if (auto* dock = window().findChild<QDockWidget*>("trainingDock")) dock->raise();
         shot(QStringLiteral("training-timeline"));
         QTest::mouseClick(resume, Qt::LeftButton);
