@@ -188,7 +188,7 @@ void drawMapCell(QPainter& p, const QRectF& rect, const Network& net, const MapS
             // On the screen (a text floor), the arrow leaves the label readable.
             const bool avoid = (cell.label || cell.labelAfter) && figureStyle.minTextPx > 0.0;
             drawWeightArrow(p, ax, *maps.arrows[j], style,
-                            avoid ? mapLabelBox(rect, cell, figureStyle) : QRectF());
+                            avoid ? mapLabel(rect, cell, figureStyle).box : QRectF());
         }
     } else if (l > 0 && cell.histograms && maps.config.bins > 0 && l < maps.hist.size() &&
                j < maps.hist[l].size() && l < net.layers.size()) {
@@ -198,34 +198,31 @@ void drawMapCell(QPainter& p, const QRectF& rect, const Network& net, const MapS
     p.restore();
 }
 
-QRectF mapLabelBox(const QRectF& rect, const MapCell& cell, const FigureStyle& figureStyle,
-                   QString* text) {
+MapLabel mapLabel(const QRectF& rect, const MapCell& cell, const FigureStyle& figureStyle) {
     const FigureStyle style = fittedStyle(figureStyle, rect.size(), QSizeF(150.0, 150.0));
-    const QFont font = pixelFont(style, cell.labelPixels);
-    const QFontMetricsF fm(font);
+    MapLabel l;
+    l.font = pixelFont(style, cell.labelPixels);
+    const QFontMetricsF fm(l.font);
     // The seed puts the label's baseline at 90 % of the height; keep it inside small maps.
-    const double baseline =
-        std::max(rect.top() + 0.1 * rect.height(), rect.top() + fm.ascent() + 2.0);
-    QString label = nodeLabel(cell.layer, cell.node);
+    l.baseline = std::max(rect.top() + 0.1 * rect.height(), rect.top() + fm.ascent() + 2.0);
+    l.text = nodeLabel(cell.layer, cell.node);
     // With a text floor (presentation mode), the label keeps its size on small maps as "L1-N3"
     // where the whole one would take more than 60 % of the map's width: on two lines ("LYR1"
     // over "NODE3") it covered 40 % of a 110 px map and its arrow, and whole it spanned a 180 px
     // map at 1920 x 1080 (#20). The Inspector and the tooltip give the full name.
-    if (style.minTextPx > 0.0 && fm.horizontalAdvance(label) > 0.6 * rect.width())
-        label = QStringLiteral("L%1-N%2").arg(cell.layer + 1).arg(cell.node + 1);
-    if (text) *text = label;
-    const double w = fm.horizontalAdvance(label);
-    return {rect.center().x() - w / 2.0, baseline - fm.ascent(), w, fm.ascent() + fm.descent()};
+    if (style.minTextPx > 0.0 && fm.horizontalAdvance(l.text) > 0.6 * rect.width())
+        l.text = QStringLiteral("L%1-N%2").arg(cell.layer + 1).arg(cell.node + 1);
+    const double w = fm.horizontalAdvance(l.text);
+    l.box = QRectF(rect.center().x() - w / 2.0, l.baseline - fm.ascent(), w,
+                   fm.ascent() + fm.descent());
+    return l;
 }
 
 void drawMapLabel(QPainter& p, const QRectF& rect, const MapCell& cell,
                   const FigureStyle& figureStyle) {
-    QString label;
-    const QRectF box = mapLabelBox(rect, cell, figureStyle, &label);
-    const FigureStyle style = fittedStyle(figureStyle, rect.size(), QSizeF(150.0, 150.0));
-    const QFont font = pixelFont(style, cell.labelPixels);
-    drawHaloText(p, QPointF(rect.center().x(), box.top() + QFontMetricsF(font).ascent()),
-                 Qt::AlignHCenter, label, font, Qt::black, QColor(255, 255, 255, 150));
+    const MapLabel l = mapLabel(rect, cell, figureStyle);
+    drawHaloText(p, QPointF(rect.center().x(), l.baseline), Qt::AlignHCenter, l.text, l.font,
+                 Qt::black, QColor(255, 255, 255, 150));
 }
 
 void drawSelection(QPainter& p, const QRectF& rect, const FigureStyle& style) {

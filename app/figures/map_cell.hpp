@@ -28,10 +28,15 @@ void drawMapCell(QPainter& p, const QRectF& rect, const Network& net, const MapS
 // The LYRi-NODEj label of a map cell (drawMapCell draws it when cell.label; a caller that draws
 // over the map draws the label afterwards, so it stays readable).
 void drawMapLabel(QPainter& p, const QRectF& rect, const MapCell& cell, const FigureStyle& style);
-// Where drawMapLabel puts the label's text, and the text ("LYR1-NODE3", or "L1-N3" where the
-// screen's text floor makes the whole one too wide for the map).
-QRectF mapLabelBox(const QRectF& rect, const MapCell& cell, const FigureStyle& style,
-                   QString* text = nullptr);
+// The label drawMapLabel draws: its text ("LYR1-NODE3", or "L1-N3" where the screen's text floor
+// makes the whole one too wide for the map), font, baseline and box.
+struct MapLabel {
+    QString text;
+    QFont font;
+    double baseline = 0.0;
+    QRectF box;
+};
+MapLabel mapLabel(const QRectF& rect, const MapCell& cell, const FigureStyle& style);
 // The frame of the selected node's map.
 void drawSelection(QPainter& p, const QRectF& rect, const FigureStyle& style);
 

@@ -202,9 +202,14 @@ void TrainingPlots::updatePlotMode() {
     m_fitPane->setVisible(m_fitWanted && (both || m_plotTabs->currentIndex() == 0));
     // Two fifths to the loss, three to the fit (the splitter's stretch only shares what the
     // plots' preferred sizes leave), until the user drags the handle.
-    if (both && m_fitWanted && !m_splitChosen) {
-        const int room = m_splitter->height() - m_splitter->handleWidth();
-        if (room > 0) m_splitter->setSizes({room * 2 / 5, room - room * 2 / 5});
+    // Once per height: this runs on every layout request (the timeline's label changes with each
+    // epoch a run shows).
+    const int room = m_splitter->height() - m_splitter->handleWidth();
+    if (!both || !m_fitWanted) {
+        m_splitRoom = -1;  // the split is made again when both show
+    } else if (!m_splitChosen && room > 0 && room != m_splitRoom) {
+        m_splitRoom = room;
+        m_splitter->setSizes({room * 2 / 5, room - room * 2 / 5});
     }
 }
 

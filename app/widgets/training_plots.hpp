@@ -72,6 +72,7 @@ class TrainingPlots : public QWidget {
     QTabBar* m_plotTabs = nullptr;
     QSplitter* m_splitter = nullptr;
     bool m_splitChosen = false;  // the user dragged the handle: the split stays theirs
+    int m_splitRoom = -1;        // the splitter's height the 2 : 3 split was made for
     bool m_fitWanted = false;
     FigureView* m_fit = nullptr;
     QComboBox* m_fitColumn = nullptr;
