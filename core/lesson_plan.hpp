@@ -27,7 +27,8 @@ struct LessonStep {
     // exercise); absent or true: shown.
     bool arrows = true;
     // The dock tab brought to the front ("inspector", "training", "layers" or "data"); "" = the
-    // Inspector, or the Training dock when the step's file carries data to train on.
+    // Inspector, or the Training dock when the step's file carries data to train on; "none": the
+    // figure alone, every dock hidden until the next step or the lesson's end.
     std::string dock;
     // The graph figure's map layout ("notebook", "fill" or "focus"); "" = notebook.
     std::string layout;
@@ -39,7 +40,7 @@ struct LessonStep {
 
 // The dock tabs and map layouts a step may name.
 inline const std::vector<std::string>& lessonDockNames() {
-    static const std::vector<std::string> names{"inspector", "training", "layers", "data"};
+    static const std::vector<std::string> names{"inspector", "training", "layers", "data", "none"};
     return names;
 }
 inline const std::vector<std::string>& lessonLayoutNames() {

@@ -243,28 +243,30 @@ QString nodeFormula(const Network& net, NodeRef node) {
     const Layer& layer = net.layers[static_cast<std::size_t>(node.layer)];
     const QString in = node.layer == 0 ? QStringLiteral("x") : QStringLiteral("h");
     const int n = layer.inputs();
-    // Wide layers: the first terms, then how many there are in all.
+    // Wide layers: the first terms, then how many more there are. Minus signs are U+2212, as in
+    // the figures' numbers.
     constexpr int kMaxTerms = 6;
     const int shown = n <= kMaxTerms ? n : kMaxTerms - 1;
     auto number = [](double v) {
         return QString::fromStdString(text::formatNumber(std::abs(v), 2, text::Digits::Decimals));
     };
+    const QString minus(QChar(0x2212));
     QString s;
     for (int i = 0; i < shown; ++i) {
         const double w = layer.W(i, node.node);
         if (i == 0) {
-            s += (w < 0.0 ? QStringLiteral("-") : QString()) + number(w);
+            s += (w < 0.0 ? minus : QString()) + number(w);
         } else {
-            s += (w < 0.0 ? QStringLiteral(" - ") : QStringLiteral(" + ")) + number(w);
+            s += (w < 0.0 ? QStringLiteral(" %1 ").arg(minus) : QStringLiteral(" + ")) + number(w);
         }
         s += QStringLiteral(" %1%2").arg(in).arg(i + 1);
     }
-    if (shown < n) s += QStringLiteral(" + \u2026 (%1 terms)").arg(n);
+    if (shown < n) s += QStringLiteral(" + \u2026 (%1 more)").arg(n - shown);
     const double b = layer.b(node.node);
     if (n == 0) {
-        s = (b < 0.0 ? QStringLiteral("-") : QString()) + number(b);
+        s = (b < 0.0 ? minus : QString()) + number(b);
     } else {
-        s += (b < 0.0 ? QStringLiteral(" - ") : QStringLiteral(" + ")) + number(b);
+        s += (b < 0.0 ? QStringLiteral(" %1 ").arg(minus) : QStringLiteral(" + ")) + number(b);
     }
     const QString act =
         QString::fromUtf8(activationName(layer.activation).data(),

@@ -281,7 +281,7 @@ Heading layoutHeading(const QRectF& area, double titlePt, const QString& line, d
             h.lineFont.setPixelSize(shrunk);
         } else {
             // Presentation mode keeps its text size: the line breaks between words instead.
-            // (#20: at operators, outside brackets first, not inside "(8 terms)").
+            // (#20: at operators, outside brackets first, not inside "(3 more)").
             h.lineFont.setPixelSize(static_cast<int>(style.textPx(shrunk) + 0.5));
             h.lines = wrapFormula(line, QFontMetricsF(h.lineFont), area.width());
         }

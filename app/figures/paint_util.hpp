@@ -55,7 +55,7 @@ QFont fitFont(const FigureStyle& style, double points, bool bold, const QString&
 // on its line).
 QStringList wrapWords(const QString& text, const QFontMetricsF& fm, double width);
 // A formula broken into lines of at most `width`, at the least nested places that do it: before
-// an operator (+, −, =) or after a comma, outside brackets first ("log(1 − p)" and "(8 terms)"
+// an operator (+, −, =) or after a comma, outside brackets first ("log(1 − p)" and "(3 more)"
 // stay whole, #20); wrapWords where no such break fits.
 QStringList wrapFormula(const QString& text, const QFontMetricsF& fm, double width);
 

@@ -59,29 +59,47 @@ std::optional<LessonPlan> readPlan(const QString& path, QString* error) {
     }
 }
 
+}  // namespace
+
 // The step's tab and selected node (1-based in the file, as the maps label it), and its dock
 // tab: the one it names, else the Training dock for a file that carries data to train on and the
-// Inspector for the others; the left dock shows the Layers unless the step names the Data.
-void showStepView(MainWindow& window, const LessonStep& step) {
-    window.showTab(QString::fromStdString(step.tab));
+// Inspector for the others; the left dock shows the Layers unless the step names the Data. A
+// step that names "none" shows its figure alone (#20: the flow and statistics figures at 1280 x
+// 800 in presentation mode); the docks it hid come back with the next step.
+void MainWindow::showStepView(const LessonStep& step) {
+    showTab(QString::fromStdString(step.tab));
     if (step.selectLayer && step.selectNode) {
-        window.document()->setSelection(
-            figures::NodeRef{*step.selectLayer - 1, *step.selectNode - 1});
+        m_doc->setSelection(figures::NodeRef{*step.selectLayer - 1, *step.selectNode - 1});
     }
-    std::string right = window.document()->data() ? "training" : "inspector";
+    showDocksHiddenByStep();
+    if (step.dock == "none") {
+        for (QDockWidget* d : findChildren<QDockWidget*>()) {
+            if (d->isVisible()) {
+                d->hide();
+                m_docksHiddenByStep.append(d);
+            }
+        }
+        return;
+    }
+    std::string right = m_doc->data() ? "training" : "inspector";
     std::string left = "layers";
     if (step.dock == "inspector" || step.dock == "training") right = step.dock;
     if (step.dock == "layers" || step.dock == "data") left = step.dock;
     for (const std::string& dock : {left, right}) {
         const QString name = QString::fromStdString(dock) + QStringLiteral("Dock");
-        if (auto* d = window.findChild<QDockWidget*>(name)) {
+        if (auto* d = findChild<QDockWidget*>(name)) {
             if (!d->isVisible()) d->show();
             d->raise();
         }
     }
 }
 
-}  // namespace
+void MainWindow::showDocksHiddenByStep() {
+    for (const QPointer<QDockWidget>& d : std::as_const(m_docksHiddenByStep)) {
+        if (d) d->show();
+    }
+    m_docksHiddenByStep.clear();
+}
 
 void MainWindow::buildLessonMenu(QMenu* menu) {
     // The built-in lessons, by their titles.
@@ -198,7 +216,7 @@ bool MainWindow::goToStep(int index) {
     if (m_answersAction) m_answersAction->setChecked(!step.hideAnswers);
     setMapLayout(figures::mapLayoutFromName(step.layout).value_or(figures::MapLayout::Notebook),
                  false);
-    showStepView(*this, step);
+    showStepView(step);
     // A field left with the keyboard in it (#20: the Nodes box after step 12) would take the
     // next step's keys (Page Down steps a spin box by ten): the step's view has them.
     if (QWidget* focus = QApplication::focusWidget();
@@ -236,7 +254,7 @@ bool MainWindow::resetStep() {
     // The step as the lesson has it: untrained, no run on the timeline (#20: the loss plot and
     // the timeline kept the run that Reset Step had undone).
     m_training->forget();
-    showStepView(*this, step);
+    showStepView(step);
     statusBar()->showMessage(
         tr("Step %1 is as the lesson has it (Undo brings your edits back).").arg(m_step + 1), 6000);
     return true;
@@ -250,6 +268,7 @@ void MainWindow::endLesson() {
     m_stepEdits.clear();
     for (QAction* a : m_lessonActions)
         a->setEnabled(false);
+    showDocksHiddenByStep();
     // No exercise outside the lesson, and the map layout the user chose.
     if (m_arrowsAction) m_arrowsAction->setChecked(true);
     if (m_answersAction) m_answersAction->setChecked(true);

@@ -5,6 +5,7 @@
 #include <QElapsedTimer>
 #include <QMainWindow>
 #include <QMessageBox>
+#include <QPointer>
 
 #include <functional>
 #include <map>
@@ -258,7 +259,10 @@ class MainWindow : public QMainWindow {
     // The graph figure's map layout; `remember` keeps it for the next start (View > Map Layout
     // does, a lesson step does not).
     void setMapLayout(figures::MapLayout layout, bool remember);
-    QList<QAction*> m_lessonActions;  // enabled while a lesson is open
+    QList<QAction*> m_lessonActions;                   // enabled while a lesson is open
+    QList<QPointer<QDockWidget>> m_docksHiddenByStep;  // by a step whose dock is "none"
+    void showStepView(const LessonStep& step);
+    void showDocksHiddenByStep();
     std::optional<LessonPlan> m_plan;
     QString m_planPath;
     int m_step = -1;

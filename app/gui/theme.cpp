@@ -1,16 +1,19 @@
 // View > Theme: Light (the platform's look), Dark and High contrast, remembered in QSettings.
 #include "theme.hpp"
 
+#include <QAbstractSpinBox>
 #include <QAction>
 #include <QActionGroup>
 #include <QApplication>
 #include <QFontInfo>
 #include <QMenu>
+#include <QPainter>
 #include <QPalette>
 #include <QProxyStyle>
 #include <QSettings>
 #include <QStyle>
 #include <QStyleFactory>
+#include <QStyleOption>
 
 #include <algorithm>
 #include <cmath>
@@ -24,12 +27,13 @@ namespace {
 
 const QString kThemeKey = QStringLiteral("view/theme");
 
-// The style with check box and radio button indicators that grow with the widget's text: in
-// presentation mode's 24 px text they stayed the size of 9 pt (#20). Every other metric is the
-// base style's.
+// The style whose check box and radio button indicators, scroll bars and spin box buttons grow
+// with the widget's text: in presentation mode's 24 px text they stayed the size of 9 pt, arrows
+// of 5 px beside 24 px digits (#20). Every other metric is the base style's.
 class TextScaledStyle : public QProxyStyle {
   public:
     explicit TextScaledStyle(QStyle* base) : QProxyStyle(base) {}
+
     int pixelMetric(PixelMetric metric, const QStyleOption* option,
                     const QWidget* widget) const override {
         const int base = QProxyStyle::pixelMetric(metric, option, widget);
@@ -37,14 +41,88 @@ class TextScaledStyle : public QProxyStyle {
             case PM_IndicatorWidth:
             case PM_IndicatorHeight:
             case PM_ExclusiveIndicatorWidth:
-            case PM_ExclusiveIndicatorHeight: {
-                const int text =
-                    QFontInfo(widget ? widget->font() : QApplication::font()).pixelSize();
-                return std::max(base, static_cast<int>(std::lround(0.8 * text)));
-            }
+            case PM_ExclusiveIndicatorHeight:
+                return std::max(base, scaled(0.8, widget));
+            case PM_ScrollBarExtent:
+                return std::max(base, scaled(0.75, widget));
             default:
                 return base;
         }
+    }
+
+    QRect subControlRect(ComplexControl control, const QStyleOptionComplex* option, SubControl sub,
+                         const QWidget* widget) const override {
+        QRect rect = QProxyStyle::subControlRect(control, option, sub, widget);
+        if (control != CC_SpinBox) return rect;
+        const int extra = spinButtonExtra(option, widget);
+        if (extra <= 0) return rect;
+        switch (sub) {
+            case SC_SpinBoxUp:
+            case SC_SpinBoxDown:
+                return rect.adjusted(-extra, 0, 0, 0);
+            case SC_SpinBoxEditField:
+                return rect.adjusted(0, 0, -extra, 0);
+            default:
+                return rect;
+        }
+    }
+
+    QSize sizeFromContents(ContentsType type, const QStyleOption* option, const QSize& size,
+                           const QWidget* widget) const override {
+        QSize s = QProxyStyle::sizeFromContents(type, option, size, widget);
+        if (type == CT_SpinBox) {
+            if (const auto* spin = qstyleoption_cast<const QStyleOptionSpinBox*>(option))
+                s.rwidth() += std::max(0, spinButtonExtra(spin, widget));
+        }
+        return s;
+    }
+
+    void drawComplexControl(ComplexControl control, const QStyleOptionComplex* option,
+                            QPainter* painter, const QWidget* widget) const override {
+        QProxyStyle::drawComplexControl(control, option, painter, widget);
+        if (control != CC_SpinBox || spinButtonExtra(option, widget) <= 0) return;
+        const auto* spin = qstyleoption_cast<const QStyleOptionSpinBox*>(option);
+        if (!spin || spin->buttonSymbols != QAbstractSpinBox::UpDownArrows) return;
+        // The base style's arrows keep their 8 px; a triangle in proportion to the text covers
+        // each one (same centre, same colour).
+        painter->save();
+        painter->setRenderHint(QPainter::Antialiasing);
+        painter->setPen(Qt::NoPen);
+        for (const bool up : {true, false}) {
+            const QRectF r =
+                subControlRect(CC_SpinBox, option, up ? SC_SpinBoxUp : SC_SpinBoxDown, widget);
+            const bool enabled = (spin->state & State_Enabled) &&
+                                 (spin->stepEnabled & (up ? QAbstractSpinBox::StepUpEnabled
+                                                          : QAbstractSpinBox::StepDownEnabled));
+            painter->setBrush(spin->palette.color(enabled ? QPalette::Active : QPalette::Disabled,
+                                                  QPalette::ButtonText));
+            const double half = std::min(0.32 * r.width(), 0.6 * r.height());
+            const double h = half * 0.9;
+            const QPointF c = r.center();
+            const double dir = up ? -1.0 : 1.0;
+            const QPointF tri[3] = {QPointF(c.x() - half, c.y() - dir * h / 2.0),
+                                    QPointF(c.x() + half, c.y() - dir * h / 2.0),
+                                    QPointF(c.x(), c.y() + dir * h / 2.0)};
+            painter->drawPolygon(tri, 3);
+        }
+        painter->restore();
+    }
+
+  private:
+    static int textPixels(const QWidget* widget) {
+        return QFontInfo(widget ? widget->font() : QApplication::font()).pixelSize();
+    }
+    static int scaled(double factor, const QWidget* widget) {
+        return static_cast<int>(std::lround(factor * textPixels(widget)));
+    }
+    // How much wider than the base style's a spin box button is drawn: the text's height,
+    // or nothing where the base style's is wide enough.
+    int spinButtonExtra(const QStyleOption* option, const QWidget* widget) const {
+        const auto* spin = qstyleoption_cast<const QStyleOptionSpinBox*>(option);
+        if (!spin || spin->buttonSymbols == QAbstractSpinBox::NoButtons) return 0;
+        const QRect up = QProxyStyle::subControlRect(CC_SpinBox, spin, SC_SpinBoxUp, widget);
+        if (up.isEmpty()) return 0;
+        return scaled(1.0, widget) - up.width();
     }
 };
 

@@ -62,7 +62,7 @@ class WholeRowsArea : public QScrollArea {
 };
 
 // The formula as the label wraps it: lines break only before an operator ("0.32 h3" and
-// "(8 terms)" stay whole, #20); every other space does not break.
+// "(3 more)" stay whole, #20); every other space does not break.
 QString formulaText(QString formula) {
     // A minus sign, not a hyphen: a line may break after a hyphen ("x2 -" over "1.00").
     formula.replace(QStringLiteral(" - "), QStringLiteral(" \u2212 "));

@@ -441,14 +441,34 @@ class TestLessonWindow : public QObject {
             const LessonStep& step = plan.steps[static_cast<std::size_t>(i)];
             const bool training = step.dock == "training" ||
                                   (step.dock.empty() && window().document()->data() != nullptr);
-            QVERIFY2(front(training ? trainingDock : inspectorDock),
-                     qPrintable(QString::number(i)));
+            if (step.dock == "none") {
+                // The figure alone: no dock shown, the tab's figure as wide as the window.
+                for (const QDockWidget* d : window().findChildren<QDockWidget*>())
+                    QVERIFY2(!d->isVisible(), qPrintable(d->objectName()));
+                const QWidget* central = window().centralWidget();
+                QVERIFY(central->width() >= window().width() - 16);
+            } else {
+                QVERIFY2(front(training ? trainingDock : inspectorDock),
+                         qPrintable(QString::number(i)));
+            }
             QCOMPARE(
                 window().graphView()->options().mapLayout,
                 figures::mapLayoutFromName(step.layout).value_or(figures::MapLayout::Notebook));
             QCOMPARE(answers->isChecked(), !step.hideAnswers);
             QCOMPARE(window().inspector()->answersHidden(), step.hideAnswers);
         }
+        // The docks a "none" step hid come back with End Lesson.
+        const auto alone = std::find_if(plan.steps.begin(), plan.steps.end(),
+                                        [](const LessonStep& st) { return st.dock == "none"; });
+        QVERIFY(alone != plan.steps.end());
+        QVERIFY(window().goToStep(static_cast<int>(alone - plan.steps.begin())));
+        test::settleLayout(window());
+        QVERIFY(!inspectorDock->isVisible());
+        window().endLesson();
+        test::settleLayout(window());
+        QVERIFY(inspectorDock->isVisible());
+        QVERIFY(window().openLessonPlan(kNotebook));
+        test::settleLayout(window());
         // The quiz: the Inspector names no activation and shows no map; the Layers dock hides
         // its activation column; Show Answers brings them back.
         const auto quiz = std::find_if(plan.steps.begin(), plan.steps.end(),

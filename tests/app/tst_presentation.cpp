@@ -2,6 +2,7 @@
 // that NNLENS_TEST_SCREEN names (default 1280x800; CTest runs it at 1920x1080 too): the text
 // sizes of presentation mode, the window within the screen and back after Esc, the status bar,
 // a malformed start file, layer moves that reshape weights, and the help.
+#include <QAbstractSpinBox>
 #include <QAction>
 #include <QApplication>
 #include <QCheckBox>
@@ -14,6 +15,7 @@
 #include <QSignalSpy>
 #include <QSplitter>
 #include <QStatusBar>
+#include <QStyleOption>
 #include <QStyleOptionButton>
 #include <QTemporaryDir>
 #include <QTest>
@@ -254,6 +256,55 @@ class TestPresentation : public QObject {
                                .arg(rect.height())
                                .arg(textPx)));
         }
+        window().setPresentation(false);
+    }
+
+    // #20: spin box arrows and scroll bars grow with the text too: the arrows a person sees
+    // (dark pixels in the up button, grabbed from the screen) at least a third of the text's
+    // height wide (they were 5 px beside 24 px digits), scroll bars at least 0.7 of it.
+    void spinArrowsAndScrollBarsGrowWithTheText() {
+        window().show();
+        window().setPresentation(true);
+        QTRY_COMPARE(window().geometry().size(), screen().size());
+        test::settleLayout(window());
+        const double textPx = window().presentationTextPx();
+        int checked = 0;
+        for (QAbstractSpinBox* spin : window().findChildren<QAbstractSpinBox*>()) {
+            if (!spin->isVisible() || spin->buttonSymbols() != QAbstractSpinBox::UpDownArrows)
+                continue;
+            QStyleOptionSpinBox option;
+            option.initFrom(spin);
+            option.subControls = QStyle::SC_All;
+            option.buttonSymbols = spin->buttonSymbols();
+            const QRect up = spin->style()->subControlRect(QStyle::CC_SpinBox, &option,
+                                                           QStyle::SC_SpinBoxUp, spin);
+            const QImage img = spin->grab().toImage();
+            int left = up.right(), right = up.left() - 1;
+            const QColor text = spin->palette().color(QPalette::ButtonText);
+            // Inside the button's frame: its border lines are dark too.
+            const QRect inside = up.adjusted(3, 2, -3, -1);
+            for (int y = inside.top(); y <= inside.bottom(); ++y) {
+                for (int x = inside.left(); x <= inside.right(); ++x) {
+                    const QColor c = img.pixelColor(x, y);
+                    if (std::abs(c.lightness() - text.lightness()) < 40) {
+                        left = std::min(left, x);
+                        right = std::max(right, x);
+                    }
+                }
+            }
+            const QString what = QStringLiteral("%1: up arrow %2 px wide, button %3 px, text %4 px")
+                                     .arg(spin->objectName())
+                                     .arg(right - left + 1)
+                                     .arg(up.width())
+                                     .arg(textPx);
+            QVERIFY2(up.width() >= 0.9 * textPx, qPrintable(what));
+            QVERIFY2(right - left + 1 >= textPx / 3.0, qPrintable(what));
+            ++checked;
+        }
+        QVERIFY(checked > 0);
+        const int bar = window().style()->pixelMetric(QStyle::PM_ScrollBarExtent, nullptr,
+                                                      window().inspector());
+        QVERIFY2(bar >= 0.7 * textPx, qPrintable(QString::number(bar)));
         window().setPresentation(false);
     }
 

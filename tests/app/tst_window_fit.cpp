@@ -137,8 +137,8 @@ class TestWindowFit : public QObject {
                 problem(view->objectName() + QStringLiteral(": ") + line);
             }
             // No text shortened to an ellipsis: a cut word says nothing (#20: "(0) Lin…200) W").
-            // A formula's "… (8 terms)" says what it leaves out.
-            static const QRegularExpression counted(QStringLiteral("\u2026 \\(\\d+ terms\\)"));
+            // A formula's "… (3 more)" says what it leaves out.
+            static const QRegularExpression counted(QStringLiteral("\u2026 \\(\\d+ more\\)"));
             for (const test::TextBox& box : recorder.boxes()) {
                 if (box.text.contains(QChar(0x2026)) && !counted.match(box.text).hasMatch())
                     problem(view->objectName() +
