@@ -99,15 +99,18 @@ std::vector<Tick> logTicks(double lo, double hi, int maxTicks) {
     }
     // Less than two decades: 1, 2 and 5 times the powers of ten in range; within a decade every
     // multiple 1..9, so that a loss curve between 0.24 and 0.45 still has numbers on its axis.
+    // One notation on the axis (#20: "10⁻¹" beside 0.5, 0.2 and 0.05): plain numbers from 0.001
+    // to 10⁴, powers of ten beyond.
+    const bool plain = lo >= -3.0 - 1e-9 && hi <= 4.0 + 1e-9;
     const auto multiples = [&](std::initializer_list<double> ms) {
         ticks.clear();
         for (int e = first - 1; e <= last + 1; ++e) {
             for (const double m : ms) {
                 const double at = e + std::log10(m);
                 if (at < lo - 1e-9 || at > hi + 1e-9) continue;
-                ticks.push_back({at, m == 1.0 ? powerLabel(e)
-                                              : QString::fromStdString(
-                                                    text::formatNumber(m * std::pow(10.0, e), 3))});
+                ticks.push_back({at, m == 1.0 && !plain ? powerLabel(e)
+                                                        : QString::fromStdString(text::formatNumber(
+                                                              m * std::pow(10.0, e), 3))});
             }
         }
     };

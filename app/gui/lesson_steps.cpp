@@ -251,6 +251,7 @@ bool MainWindow::resetStep() {
     m_training->pause();
     m_stepEdits.erase(m_step);
     if (!m_doc->replaceNetwork(*original, tr("Reset Step"))) return false;
+    m_doc->markNetworkAsSource();  // #20: the title's "*" stayed after Reset Step
     // The step as the lesson has it: untrained, no run on the timeline (#20: the loss plot and
     // the timeline kept the run that Reset Step had undone).
     m_training->forget();

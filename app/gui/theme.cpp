@@ -27,9 +27,9 @@ namespace {
 
 const QString kThemeKey = QStringLiteral("view/theme");
 
-// The style whose check box and radio button indicators, scroll bars and spin box buttons grow
-// with the widget's text: in presentation mode's 24 px text they stayed the size of 9 pt, arrows
-// of 5 px beside 24 px digits (#20). Every other metric is the base style's.
+// The style whose check box and radio button indicators, scroll bars, spin box buttons and
+// button margins grow with the widget's text: in presentation mode's 24 px text they stayed the
+// size of 9 pt, arrows of 5 px beside 24 px digits (#20). Every other metric is the base style's.
 class TextScaledStyle : public QProxyStyle {
   public:
     explicit TextScaledStyle(QStyle* base) : QProxyStyle(base) {}
@@ -45,6 +45,8 @@ class TextScaledStyle : public QProxyStyle {
                 return std::max(base, scaled(0.8, widget));
             case PM_ScrollBarExtent:
                 return std::max(base, scaled(0.75, widget));
+            case PM_ButtonMargin:  // #20: "Reveal" and "Shuffle" touched their buttons' borders
+                return std::max(base, scaled(0.6, widget));
             default:
                 return base;
         }

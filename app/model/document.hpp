@@ -57,6 +57,9 @@ class Document : public QObject {
     QString displayName() const;
     // Unsaved edits: an undo step since the last save, or changed training settings.
     bool isModified() const { return !m_undo.isClean() || m_settingsDirty; }
+    // The network is as its source has it again (Reset Step): no unsaved edits to the network;
+    // Undo, which brings the edits back, makes it modified again.
+    void markNetworkAsSource();
 
     // Each returns false and sets `error` (the spec's message, naming the file) on failure; the
     // open network is then left exactly as it was.

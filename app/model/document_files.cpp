@@ -308,6 +308,10 @@ void Document::setNetwork(const Network& net, const QString& path) {
     if (m_selection != before) emit selectionChanged(m_selection);
 }
 
+void Document::markNetworkAsSource() {
+    m_undo.setClean();
+}
+
 void Document::restore(const Network& net, const QString& originalPath) {
     setNetwork(net, originalPath);
     // Nothing to undo, but not what the file holds: the title shows it, Close asks, Save writes.

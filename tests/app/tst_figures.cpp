@@ -1528,6 +1528,8 @@ void TestFigures::logAxesAlwaysHaveNumbers_data() {
     QTest::addColumn<QString>("expectLabel");
     QTest::newRow("decades") << -4.0 << 1.0 << QStringLiteral("10\u00b9");
     QTest::newRow("two decades") << -2.2 << -0.1 << QStringLiteral("10\u207b\u00b9");
+    QTest::newRow("0.03..0.6, one notation")
+        << std::log10(0.03) << std::log10(0.6) << QStringLiteral("0.1");
     QTest::newRow("0.24..0.45") << std::log10(0.24) << std::log10(0.45) << QStringLiteral("0.3");
     QTest::newRow("0.241..0.249") << std::log10(0.241) << std::log10(0.249)
                                   << QStringLiteral("0.244");
@@ -1551,6 +1553,13 @@ void TestFigures::logAxesAlwaysHaveNumbers() {
             labels << ticks[i].label;
         }
         QVERIFY2(labels.contains(expectLabel), qPrintable(labels.join(' ')));
+        // One notation per axis: powers of ten or plain numbers, never both.
+        int powers = 0;
+        for (const QString& label : labels)
+            powers += label.startsWith(QStringLiteral("10")) && label.size() > 2 &&
+                      (label.at(2).unicode() >= 0x2070 || label.at(2).unicode() == 0xb9 ||
+                       label.at(2).unicode() == 0xb2 || label.at(2).unicode() == 0xb3);
+        QVERIFY2(powers == 0 || powers == labels.size(), qPrintable(labels.join(' ')));
     }
 }
 

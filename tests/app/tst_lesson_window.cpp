@@ -278,9 +278,16 @@ class TestLessonWindow : public QObject {
             QVERIFY(test::trainEpoch(*window().training()));
         QVERIFY(window().training()->snapshot());
         QVERIFY(!window().training()->service()->history().trainLoss.empty());
+        QVERIFY(window().document()->isModified());
         caption()->resetButton()->click();
         QVERIFY(!window().training()->snapshot());
         QVERIFY(window().training()->service()->history().trainLoss.empty());
+        // As the lesson has it: nothing unsaved, no "*" in the title; Undo brings the trained
+        // weights back, unsaved.
+        QVERIFY(!window().document()->isModified());
+        QVERIFY(!window().isWindowModified());
+        window().document()->guardedUndo();
+        QVERIFY(window().document()->isModified());
     }
 
     // #20: a step leaves no field with the keyboard in it: Page Down after editing a spin box
