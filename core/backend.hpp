@@ -57,7 +57,26 @@ class TrainingSession {
     // activations (InputError otherwise); the optimizer state (moments, step count) is kept, as
     // assigning to a parameter's data in PyTorch keeps it: an edit made while training runs.
     virtual void setParameters(const Network& net) = 0;
+
+    // The regularization the session was started with (OptimizerConfig's l1, l2) and its
+    // penalty on the current weights, l1 sum|W| + l2/2 sum W^2 (0 without one; spec section 10).
+    float l1() const { return m_l1; }
+    float l2() const { return m_l2; }
+    double penalty() const;
+
+  protected:
+    void setRegularization(float l1, float l2) {
+        m_l1 = l1;
+        m_l2 = l2;
+    }
+
+  private:
+    float m_l1 = 0.0f;
+    float m_l2 = 0.0f;
 };
+
+// l1 sum|W| + l2/2 sum W^2 over every layer's weights (biases excluded), in double.
+double weightPenalty(const Network& net, double l1, double l2);
 
 // Throws InputError unless `net` has `have`'s inputs, layers, sizes and activations (what
 // TrainingSession::setParameters accepts).

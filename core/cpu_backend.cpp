@@ -82,6 +82,9 @@ CpuTrainingSession::CpuTrainingSession(const Network& net, const Dataset& data, 
       m_loss(loss),
       m_optimizer(opt, static_cast<std::size_t>(net.parameterCount())) {
     if (net.layers.empty()) throw InputError("the network has no layers");
+    checkPenalty(opt.l1, "l1");
+    checkPenalty(opt.l2, "l2");
+    setRegularization(opt.l1, opt.l2);
     m_softmaxOut = net.layers.back().activation == Activation::Softmax;
     m_fused = fusedSoftmaxLoss(loss, m_softmaxOut);
     const auto count = static_cast<std::size_t>(net.parameterCount());
@@ -209,6 +212,14 @@ TrainingSession::StepResult CpuTrainingSession::step(std::span<const int> rows) 
         return r;
     }
     backwardBatch(p, n, m_grad.data());
+    if (l1() != 0.0f || l2() != 0.0f) {
+        // The penalty's gradient joins dW (biases excluded) before the update.
+        for (const Slot& s : m_slots) {
+            const std::size_t end = s.w + static_cast<std::size_t>(s.in) * s.out;
+            for (std::size_t i = s.w; i < end; ++i)
+                m_grad[i] += hd::penaltyGradient(p[i], l1(), l2());
+        }
+    }
     float* next = m_params[1 - m_current].data();
     if (!m_optimizer.step(p, m_grad.data(), next)) {
         r.ok = false;  // the update overflowed: keep the parameters of before this step

@@ -15,7 +15,9 @@ class FallbackSession final : public TrainingSession {
           m_data(data),
           m_loss(loss),
           m_opt(opt),
-          m_last(net) {}
+          m_last(net) {
+        setRegularization(opt.l1, opt.l2);
+    }
 
     StepResult step(std::span<const int> rows) override {
         if (m_primary) {

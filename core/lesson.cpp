@@ -130,9 +130,9 @@ DataSpec parseData(const json& d) {
 
 TrainingSpec parseTraining(const json& t) {
     const std::string where = "training";
-    checkObject(
-        t, where,
-        {"loss", "reduction", "optimizer", "lr", "batch", "epochs", "steps", "seed", "shuffle"});
+    checkObject(t, where,
+                {"loss", "reduction", "optimizer", "lr", "batch", "epochs", "steps", "seed",
+                 "shuffle", "l1", "l2"});
     TrainingSpec spec;
     if (const auto it = t.find("loss"); it != t.end()) {
         spec.loss = stringOf(*it, where + ".loss");
@@ -180,6 +180,13 @@ TrainingSpec parseTraining(const json& t) {
             fail(where + ".shuffle", "expected true or false, got " + shown(*it));
         spec.shuffle = it->get<bool>();
     }
+    for (const char* key : {"l1", "l2"}) {
+        if (const auto it = t.find(key); it != t.end()) {
+            (key[1] == '1' ? spec.l1 : spec.l2) =
+                numberIn(*it, where + "." + key, 0.0, kMaxLessonRate, false, false,
+                         "a number >= 0 and at most 1e30");
+        }
+    }
     return spec;
 }
 
@@ -222,6 +229,8 @@ void setLesson(Network& net, const Lesson& lesson) {
         json j = {{"loss", t.loss},   {"optimizer", t.optimizer}, {"lr", t.lr},
                   {"batch", t.batch}, {"seed", t.seed},           {"shuffle", t.shuffle}};
         if (!t.reduction.empty()) j["reduction"] = t.reduction;
+        if (t.l1 != 0.0) j["l1"] = t.l1;
+        if (t.l2 != 0.0) j["l2"] = t.l2;
         if (t.steps) {
             j["steps"] = *t.steps;
         } else {

@@ -44,6 +44,8 @@ struct TrainingSpec {
     std::optional<std::int64_t> steps;  // train this many steps instead of epochs
     std::uint64_t seed = 0;
     bool shuffle = true;
+    double l1 = 0.0;  // regularization (spec section 10)
+    double l2 = 0.0;
 };
 
 struct Lesson {

@@ -29,6 +29,12 @@ std::string knownOptimizerNames() {
     return joinNames(kOptimizers);
 }
 
+void checkPenalty(double value, const std::string& where) {
+    if (!std::isfinite(value) || value < 0.0) {
+        throw InputError(where + ": expected a finite number >= 0, got " + std::to_string(value));
+    }
+}
+
 Optimizer::Optimizer(OptimizerConfig cfg, std::size_t parameterCount)
     : m_cfg(cfg), m_count(parameterCount) {
     if (static_cast<std::size_t>(cfg.kind) >= kOptimizers.size()) {

@@ -45,7 +45,15 @@ struct OptimizerConfig {
     float beta1 = 0.9f;     // torch.optim.Adam defaults
     float beta2 = 0.999f;
     float eps = 1e-8f;
+    // Regularization (spec section 10, Playground's): the loss gains l1 sum|W| + l2/2 sum W^2
+    // over every layer's weights, biases excluded; its gradient joins dW before the update.
+    float l1 = 0.0f;
+    float l2 = 0.0f;
 };
+
+// Throws InputError unless l1 and l2 are finite and >= 0 (`where` names them: "--l1",
+// "training.l1").
+void checkPenalty(double value, const std::string& where);
 
 // Per-step scalars, computed on the host in double as PyTorch does in Python.
 struct OptimizerStepScalars {
@@ -60,6 +68,12 @@ struct OptimizerStepScalars {
 OptimizerStepScalars optimizerScalars(const OptimizerConfig& cfg, std::int64_t step);
 
 namespace hd {
+
+// The penalty's gradient for one weight: l1 sign(w) + l2 w, sign(0) = 0 (torch.sign).
+NNLENS_HD float penaltyGradient(float w, float l1, float l2) {
+    const float sign = w > 0.0f ? 1.0f : (w < 0.0f ? -1.0f : 0.0f);
+    return l1 * sign + l2 * w;
+}
 
 // p -= lr g
 NNLENS_HD float sgdUpdate(float p, float g, float lr) {

@@ -74,6 +74,23 @@ std::vector<int> range(int begin, int end) {
 
 }  // namespace
 
+double weightPenalty(const Network& net, double l1, double l2) {
+    double abs = 0.0, squares = 0.0;
+    for (const Layer& layer : net.layers) {
+        for (Eigen::Index i = 0; i < layer.W.size(); ++i) {
+            const double w = layer.W.data()[i];
+            abs += std::abs(w);
+            squares += w * w;
+        }
+    }
+    return l1 * abs + l2 / 2.0 * squares;
+}
+
+double TrainingSession::penalty() const {
+    if (m_l1 == 0.0f && m_l2 == 0.0f) return 0.0;
+    return weightPenalty(network(), m_l1, m_l2);
+}
+
 TrainLoop::TrainLoop(TrainingSession& session, int rows, const TrainConfig& cfg)
     : m_session(&session) {
     if (cfg.batch < 1) throw InputError("batch size must be at least 1");
@@ -141,6 +158,7 @@ std::optional<EpochRecord> TrainLoop::advance(int maxSteps) {
     record.step = m_steps;
     record.trainLoss = static_cast<float>(m_sum / m_batchesPerEpoch);
     if (!m_valRows.empty()) record.valLoss = m_session->evaluate(m_valRows);
+    record.penalty = static_cast<float>(m_session->penalty());
     m_sum = 0.0;
     m_stepInEpoch = 0;
     return record;
@@ -192,7 +210,9 @@ TrainResult train(TrainingSession& session, int rows, const TrainConfig& cfg,
             result.trainLoss.push_back(loss);
             const std::optional<float> val = validate();
             if (val) result.valLoss.push_back(*val);
-            if (progress) progress({sampler.passes(), result.steps, loss, val});
+            const auto penalty = static_cast<float>(session.penalty());
+            result.penalty.push_back(penalty);
+            if (progress) progress({sampler.passes(), result.steps, loss, val, penalty});
         }
         result.epochs = sampler.passes();
         return result;
@@ -218,7 +238,11 @@ TrainResult train(TrainingSession& session, int rows, const TrainConfig& cfg,
         if (!record) break;
         result.trainLoss.push_back(record->trainLoss);
         if (record->valLoss) result.valLoss.push_back(*record->valLoss);
-        if (progress) progress({record->epoch, record->step, record->trainLoss, record->valLoss});
+        result.penalty.push_back(record->penalty);
+        if (progress) {
+            progress(
+                {record->epoch, record->step, record->trainLoss, record->valLoss, record->penalty});
+        }
     }
     return result;
 }

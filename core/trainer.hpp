@@ -29,6 +29,7 @@ struct TrainProgress {
     std::int64_t step = 0;   // steps done
     float trainLoss = 0.0f;  // the epoch's (or step's) training loss
     std::optional<float> valLoss;
+    float penalty = 0.0f;  // the weight penalty after it (0 without regularization)
 };
 
 struct TrainResult {
@@ -36,6 +37,7 @@ struct TrainResult {
     int epochs = 0;                // passes begun over the training rows
     std::vector<float> trainLoss;  // per epoch, or per step with TrainConfig::steps
     std::vector<float> valLoss;    // same length, empty without a validation split
+    std::vector<float> penalty;    // same length as trainLoss: the weight penalty after each
     bool cancelled = false;
     bool diverged = false;
     std::string stopReason;  // empty when training ran to the end
@@ -57,6 +59,7 @@ struct EpochRecord {
     std::int64_t step = 0;   // steps done at its end
     float trainLoss = 0.0f;  // the mean of its minibatch losses, each before its update
     std::optional<float> valLoss;
+    float penalty = 0.0f;  // the session's weight penalty at its end
 };
 
 class BatchSampler;

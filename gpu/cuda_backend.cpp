@@ -167,6 +167,12 @@ class DeviceNet {
         return static_cast<float>(sum / lossDivisor(cfg));
     }
 
+    // The regularization backward() adds to dW (training only; spec section 10).
+    void setPenalty(float l1, float l2) {
+        m_l1 = l1;
+        m_l2 = l2;
+    }
+
     // dS, dW, db and dOut of every layer from the last layer's dOut, into grad().
     void backward() {
         for (std::size_t l = m_layers.size(); l-- > 0;) {
@@ -178,8 +184,10 @@ class DeviceNet {
                                                           w.dOut.data(), m_n, L.out, w.dS.data()));
             }
             const float* in = l == 0 ? m_xb.data() : m_work[l - 1].out.data();
-            NNLENS_CUDA_CHECK(gpu::weightGradients(in, w.dS.data(), m_n, L.in, L.out,
-                                                   m_grad.data() + L.w, m_grad.data() + L.b));
+            const bool penalised = m_l1 != 0.0f || m_l2 != 0.0f;
+            NNLENS_CUDA_CHECK(gpu::weightGradients(
+                in, w.dS.data(), m_n, L.in, L.out, m_grad.data() + L.w, m_grad.data() + L.b,
+                penalised ? m_params.data() + L.w : nullptr, m_l1, m_l2));
             if (l > 0) {
                 NNLENS_CUDA_CHECK(gpu::inputGradients(w.dS.data(), m_params.data(), L, m_n,
                                                       m_work[l - 1].dOut.data()));
@@ -243,7 +251,8 @@ class DeviceNet {
     std::vector<Work> m_work;
     DeviceBuffer<double> m_lossSum;  // (1)
     int m_n = 0;
-    bool m_fused = false;  // the last loss wrote the last layer's dS (ce after softmax)
+    bool m_fused = false;            // the last loss wrote the last layer's dS (ce after softmax)
+    float m_l1 = 0.0f, m_l2 = 0.0f;  // training: the penalty added to dW
 };
 
 std::vector<int> allRows(int n) {
@@ -269,6 +278,10 @@ class DeviceTrainingSession final : public CudaTrainingSession {
                           OptimizerConfig opt)
         : m_dev(net, data), m_loss(loss), m_opt(opt) {
         checkOptimizerKind(opt.kind);
+        checkPenalty(opt.l1, "l1");
+        checkPenalty(opt.l2, "l2");
+        setRegularization(opt.l1, opt.l2);
+        m_dev.setPenalty(opt.l1, opt.l2);
         const std::size_t count = m_dev.paramCount();
         m_next.resize(count);
         if (opt.kind != OptimizerKind::Sgd) {

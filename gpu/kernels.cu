@@ -124,7 +124,8 @@ __device__ float blockSum(float v) {
 // (blockIdx.x = j, blockIdx.y = k); its threads take every blockDim-th row of the batch and
 // blockSum() adds their partial sums.
 __global__ void weightGradKernel(const float* __restrict__ x, const float* __restrict__ ds, int n,
-                                 int in, int out, float* dW, float* db) {
+                                 int in, int out, float* dW, float* db, const float* W,
+                                 float l1, float l2) {
     const int j = static_cast<int>(blockIdx.x), k = static_cast<int>(blockIdx.y);
     float acc = 0.0f;
     for (int i = static_cast<int>(threadIdx.x); i < n; i += static_cast<int>(blockDim.x)) {
@@ -136,7 +137,9 @@ __global__ void weightGradKernel(const float* __restrict__ x, const float* __res
         if (k == in) {
             db[j] = acc;
         } else {
-            dW[static_cast<std::int64_t>(k) * out + j] = acc;
+            const std::int64_t at = static_cast<std::int64_t>(k) * out + j;
+            // Training with regularization: the penalty's gradient joins dW (spec section 10).
+            dW[at] = W ? acc + hd::penaltyGradient(W[at], l1, l2) : acc;
         }
     }
 }
@@ -371,12 +374,12 @@ cudaError_t activationBackward(Activation activation, const float* s, const floa
 }
 
 cudaError_t weightGradients(const float* x, const float* ds, int n, int in, int out, float* dW,
-                            float* db) {
+                            float* db, const float* W, float l1, float l2) {
     if (out == 0) return cudaSuccess;
     // A warp per 32 rows up to kThreads; small batches leave no block mostly idle.
     const int threads = std::clamp((n + 31) / 32 * 32, 32, kThreads);
     const dim3 grid(static_cast<unsigned>(out), static_cast<unsigned>(in + 1));
-    weightGradKernel<<<grid, threads>>>(x, ds, n, in, out, dW, db);
+    weightGradKernel<<<grid, threads>>>(x, ds, n, in, out, dW, db, W, l1, l2);
     return cudaGetLastError();
 }
 

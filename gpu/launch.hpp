@@ -66,8 +66,10 @@ struct StepGuard {
                                              const float* out, const float* dout, int n, int k,
                                              float* ds);
 // dW = X^T dS (row-major (in, out)), db = column sums of dS; a block reduction over the n rows.
+// With weights W (else null), dW gains the penalty's gradient l1 sign(W) + l2 W.
 [[nodiscard]] cudaError_t weightGradients(const float* x, const float* ds, int n, int in, int out,
-                                          float* dW, float* db);
+                                          float* dW, float* db, const float* W = nullptr,
+                                          float l1 = 0.0f, float l2 = 0.0f);
 // dX = dS W^T.
 [[nodiscard]] cudaError_t inputGradients(const float* ds, const float* params, const LayerDesc& L,
                                          int n, float* dx);

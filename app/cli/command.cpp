@@ -62,6 +62,11 @@ OptimizerKind optimizerOption(const Args& a) {
     return *kind;
 }
 
+void penaltyOptions(const Args& a, OptimizerConfig& opt, double l1, double l2) {
+    opt.l1 = static_cast<float>(numberInRange(a, "l1", l1, 0.0, kMaxRateOption));
+    opt.l2 = static_cast<float>(numberInRange(a, "l2", l2, 0.0, kMaxRateOption));
+}
+
 void checkGridOptions(const Args& a) {
     if (a.has("n")) integerInRange(a, "n", 0, kMinGrid, kMaxGrid);
     if (a.has("range")) positiveNumber(a, "range", 0.0, kMaxRangeOption);

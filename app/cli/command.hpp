@@ -64,6 +64,8 @@ std::uint64_t seedOption(const Args& a, std::uint64_t fallback);
 LossConfig lossOption(const Args& a);
 // --optimizer (required).
 OptimizerKind optimizerOption(const Args& a);
+// --l1 and --l2 (spec section 10), each finite and >= 0, else `l1` and `l2` (the file's).
+void penaltyOptions(const Args& a, OptimizerConfig& opt, double l1 = 0.0, double l2 = 0.0);
 // Checks --n, --range and --bins where given, before any file is read, so that a bad flag is
 // reported as such.
 void checkGridOptions(const Args& a);

@@ -21,6 +21,7 @@ int runLrScan(const Args& a, Io& io) {
     const LossConfig loss = lossOption(a);
     OptimizerConfig opt;
     opt.kind = optimizerOption(a);
+    penaltyOptions(a, opt);
     LrScanConfig cfg;
     cfg.batch =
         static_cast<int>(integerInRange(a, "batch", 10, 1, std::numeric_limits<int>::max()));
@@ -86,6 +87,8 @@ Options:
   --seed N          shuffling seed (default 0)
   --no-shuffle      visit the rows in order
   --reduction R     mean or sum (default: sum for chi2 and l2, else mean)
+  --l1 X, --l2 X    regularization while scanning (see train --help); the
+                    losses and the stop rule use the data loss (default 0)
   -o FILE           write the JSON to FILE instead of stdout
   --backend NAME    cpu, cuda or auto (default auto)
   -h, --help        show this help
@@ -100,7 +103,7 @@ Command lrScanCommand() {
             "the learning-rate range test",
             lrScanHelp(),
             {{"data", "loss", "reduction", "optimizer", "batch", "lr-start", "lr-stop", "lr-steps",
-              "seed", "backend", "output"},
+              "seed", "l1", "l2", "backend", "output"},
              {"no-shuffle"},
              {"NET (the network file)"}},
             runLrScan};

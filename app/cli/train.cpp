@@ -92,6 +92,7 @@ class TrainProgressPrinter {
                       text::formatNumber(p.trainLoss).c_str());
         m_err << line;
         if (p.valLoss) m_err << "  val_loss " << text::formatNumber(*p.valLoss);
+        if (p.penalty != 0.0f) m_err << "  penalty " << text::formatNumber(p.penalty);
         m_err << "\n" << std::flush;
     }
 
@@ -122,6 +123,10 @@ int runTrain(const Args& a, Io& io) {
     if (a.has("loss")) lossOption(a);
     if (a.has("optimizer")) optimizerOption(a);
     if (a.has("lr")) positiveNumber(a, "lr", 0.0, kMaxRateOption);
+    {
+        OptimizerConfig check;
+        penaltyOptions(a, check);
+    }
     trainConfig(a, TrainConfig{});
     const std::string outPath = a.required("output");
     auto backend = backendOption(a, io.err);
@@ -148,6 +153,8 @@ int runTrain(const Args& a, Io& io) {
     if (!(std::isfinite(opt.lr) && opt.lr > 0.0f)) {
         a.failOption("lr", rawValue(a, "lr") + " is out of range (not representable as a float)");
     }
+    penaltyOptions(a, opt, lesson.training ? lesson.training->l1 : 0.0,
+                   lesson.training ? lesson.training->l2 : 0.0);
     const TrainConfig cfg = trainConfig(a, lessonConfig(lesson));
 
     std::string dataPath;
@@ -196,6 +203,7 @@ int runTrain(const Args& a, Io& io) {
          {"epochs", result.epochs},
          {"train_loss", jsonArray(result.trainLoss)},
          {"val_loss", jsonArray(result.valLoss)},
+         {"penalty", jsonArray(result.penalty)},
          {"diverged", result.diverged},
          {"stop_reason", result.stopReason.empty() ? Json(nullptr) : Json(result.stopReason)}});
     return kExitOk;
@@ -206,14 +214,17 @@ std::string trainHelp() {
                         -o OUT.nnlens.json
                         [--batch 10] [--epochs 100 | --steps S] [--val-split 0]
                         [--seed 0] [--no-shuffle] [--reduction mean|sum]
+                        [--l1 0] [--l2 0]
 
 Trains the network on the data in minibatches and writes the trained network
 to OUT. Prints
   {"backend":..,"steps":..,"epochs":..,"train_loss":[..],"val_loss":[..],
-   "diverged":..,"stop_reason":..}
+   "penalty":[..],"diverged":..,"stop_reason":..}
 train_loss has one value per epoch (the mean of its minibatch losses, each
 taken before its update) or, with --steps, one per step; val_loss is the loss
-on the validation rows after each. Progress goes to stderr.
+on the validation rows after each; both are the data loss. penalty is
+l1 sum|W| + l2/2 sum W^2 over the weights (biases excluded) after each.
+Progress goes to stderr.
 A network file that carries a lesson ("data" and "training", spec section 7)
 supplies the data and the settings; an option given here wins. OUT keeps the
 lesson's keys unchanged, except that a relative data.file is rewritten to name
@@ -236,6 +247,9 @@ Options:
   --seed N          shuffling seed (default 0)
   --no-shuffle      visit the rows in order
   --reduction R     mean or sum (default: sum for chi2 and l2, else mean)
+  --l1 X            L1 regularization: the gradient gains X sign(W) (default 0)
+  --l2 X            L2 regularization: the gradient gains X W (default 0; with
+                    sgd, torch.optim.SGD(weight_decay=X) on the weights only)
   --backend NAME    cpu, cuda or auto (default auto)
   -h, --help        show this help
 )";
@@ -249,7 +263,7 @@ Command trainCommand() {
             "train the network and save it",
             trainHelp(),
             {{"data", "loss", "reduction", "optimizer", "lr", "batch", "epochs", "steps",
-              "val-split", "seed", "backend", "output"},
+              "val-split", "seed", "l1", "l2", "backend", "output"},
              {"no-shuffle"},
              {"NET (the network file)"}},
             runTrain};

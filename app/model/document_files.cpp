@@ -231,6 +231,8 @@ TrainingSettings settingsFrom(const TrainingSpec& t, double valSplit) {
     s.seed = t.seed;
     s.shuffle = t.shuffle;
     s.valSplit = valSplit;
+    s.l1 = static_cast<float>(t.l1);
+    s.l2 = static_cast<float>(t.l2);
     return s;
 }
 
@@ -251,6 +253,9 @@ TrainingSpec specFrom(const TrainingSettings& s, TrainingSpec spec) {
     spec.epochs = s.epochs;
     spec.seed = s.seed;
     spec.shuffle = s.shuffle;
+    // The file's own decimals while the rates are unchanged, as the learning rate's.
+    if (static_cast<float>(spec.l1) != s.l1) spec.l1 = s.l1;
+    if (static_cast<float>(spec.l2) != s.l2) spec.l2 = s.l2;
     return spec;
 }
 

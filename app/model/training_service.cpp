@@ -75,6 +75,8 @@ OptimizerConfig TrainingSettings::optimizerConfig() const {
     OptimizerConfig opt;
     opt.kind = optimizer;
     opt.lr = lr;
+    opt.l1 = l1;
+    opt.l2 = l2;
     return opt;
 }
 

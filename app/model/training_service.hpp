@@ -38,6 +38,8 @@ struct TrainingSettings {
     double valSplit = 0.0;
     std::uint64_t seed = 0;
     bool shuffle = true;
+    float l1 = 0.0f;  // regularization (spec section 10): a lesson's training.l1, l2
+    float l2 = 0.0f;
 
     TrainConfig trainConfig() const;
     OptimizerConfig optimizerConfig() const;
@@ -45,7 +47,7 @@ struct TrainingSettings {
         return loss.loss == o.loss.loss && loss.reduction == o.loss.reduction &&
                optimizer == o.optimizer && lr == o.lr && batch == o.batch && epochs == o.epochs &&
                valSplit == o.valSplit && seed == o.seed && shuffle == o.shuffle &&
-               stopAtEpochs == o.stopAtEpochs;
+               stopAtEpochs == o.stopAtEpochs && l1 == o.l1 && l2 == o.l2;
     }
 };
 

@@ -187,6 +187,7 @@ class TestCli : public QObject {
     void train();
     void trainSteps();
     void trainValidationSplit();
+    void trainRegularization();
     void trainDiverges();
     void lrScan();
     void dataset_data();
@@ -704,6 +705,63 @@ void TestCli::trainSteps() {
     QCOMPARE(j["train_loss"].size(), std::size_t(7));
     QVERIFY(r.err.contains("step 7/7"));
     QVERIFY(QFileInfo::exists(path("trained.nnlens.json")));
+}
+
+// Spec section 10: --l1/--l2 and the file's training.l1/l2; "penalty" per epoch (always
+// present); train_loss stays the data loss; a negative or non-finite rate exits 2.
+void TestCli::trainRegularization() {
+    const QStringList base{"train",       "%D/linear.nnlens.json",
+                           "--data",      "%D/regression.csv",
+                           "--loss",      "mse",
+                           "--optimizer", "sgd",
+                           "--lr",        "0.05",
+                           "--epochs",    "4",
+                           "--batch",     "40",
+                           "--no-shuffle"};
+    const CliResult plain = run(base + QStringList{"-o", "%D/p.nnlens.json"});
+    QVERIFY2(plain.code == 0, plain.err.constData());
+    json p;
+    QVERIFY(parseJson(plain.out, p));
+    QVERIFY(p["penalty"] == json({0.0, 0.0, 0.0, 0.0}));
+    const CliResult l2 = run(base + QStringList{"--l2", "0.5", "-o", "%D/r.nnlens.json"});
+    QVERIFY2(l2.code == 0, l2.err.constData());
+    json r;
+    QVERIFY(parseJson(l2.out, r));
+    QCOMPARE(r["penalty"].size(), std::size_t(4));
+    // The penalty is l2/2 sum W^2 of the written network (biases excluded).
+    const json net = json::parse(readFile("r.nnlens.json").toStdString());
+    double squares = 0.0;
+    for (const auto& row : net["layers"][0]["weights"])
+        for (const auto& w : row)
+            squares += w.get<double>() * w.get<double>();
+    QVERIFY(std::abs(r["penalty"][3].get<double>() - 0.25 * squares) <= 1e-6 * (1 + squares));
+    // One batch per epoch: the first epoch's data loss is taken before any update, so it is the
+    // same; the weights shrink after it.
+    QCOMPARE(r["train_loss"][0].get<double>(), p["train_loss"][0].get<double>());
+    QVERIFY(r["train_loss"][3].get<double>() != p["train_loss"][3].get<double>());
+    QVERIFY(l2.err.contains("penalty"));
+    for (const char* bad : {"-1", "nan", "inf"}) {
+        const CliResult refused = run(base + QStringList{"--l1", bad, "-o", "%D/bad.nnlens.json"});
+        QCOMPARE(refused.code, 2);
+        QVERIFY2(refused.err.contains("--l1"), refused.err.constData());
+        QVERIFY(!QFileInfo::exists(path("bad.nnlens.json")));
+    }
+    // The file's training.l2, and its message.
+    json lesson = json::parse(kLesson);
+    lesson["training"]["l2"] = 0.5;
+    writeFile("l2.nnlens.json", QByteArray::fromStdString(lesson.dump()));
+    const CliResult fromFile = run({"train", "%D/l2.nnlens.json", "-o", "%D/f.nnlens.json"});
+    QVERIFY2(fromFile.code == 0, fromFile.err.constData());
+    json f;
+    QVERIFY(parseJson(fromFile.out, f));
+    QVERIFY(f["penalty"][0].get<double>() > 0.0);
+    QCOMPARE(json::parse(readFile("f.nnlens.json").toStdString())["training"]["l2"].get<double>(),
+             0.5);
+    lesson["training"]["l2"] = -1;
+    writeFile("neg.nnlens.json", QByteArray::fromStdString(lesson.dump()));
+    const CliResult neg = run({"train", "%D/neg.nnlens.json", "-o", "%D/g.nnlens.json"});
+    QCOMPARE(neg.code, 2);
+    QVERIFY2(neg.err.contains("training.l2"), neg.err.constData());
 }
 
 void TestCli::trainValidationSplit() {

@@ -2,6 +2,7 @@
 // divergence, cancel.
 #include <atomic>
 #include <cmath>
+#include <limits>
 #include <set>
 
 #include <QTest>
@@ -238,6 +239,77 @@ class TestTrainer : public QObject {
         const Network out = session->network();
         NNLENS_CLOSE(out.layers[0].W(0, 0), w, 1e-6, 1e-5);
         NNLENS_CLOSE(out.layers[0].b(0), b, 1e-6, 1e-5);
+    }
+
+    // Spec section 10: the loss gains l1 sum|W| + l2/2 sum W^2 (biases excluded); its gradient
+    // l1 sign(W) + l2 W joins dW before the update; train_loss stays the data loss and "penalty"
+    // records the penalty after each step. Derived by hand in double, as the test above.
+    void regularizationJoinsTheWeightGradient_data() {
+        QTest::addColumn<double>("l1");
+        QTest::addColumn<double>("l2");
+        QTest::addColumn<float>("w0");
+        QTest::newRow("l2 (SGD weight_decay)") << 0.0 << 0.5 << 0.3f;
+        QTest::newRow("l1") << 0.2 << 0.0 << -0.3f;
+        QTest::newRow("both") << 0.2 << 0.5 << 0.3f;
+        QTest::newRow("l1 at w = 0: sign(0) = 0") << 0.2 << 0.0 << 0.0f;
+    }
+    void regularizationJoinsTheWeightGradient() {
+        QFETCH(double, l1);
+        QFETCH(double, l2);
+        QFETCH(float, w0);
+        const Dataset d = line(11);
+        OptimizerConfig opt{OptimizerKind::Sgd, 0.1f};
+        opt.l1 = static_cast<float>(l1);
+        opt.l2 = static_cast<float>(l2);
+        auto session =
+            CpuBackend().startTraining(unit(w0, 0.1f), d, {Loss::Mse, Reduction::Mean}, opt);
+        TrainConfig cfg;
+        cfg.batch = 11;
+        cfg.steps = 3;
+        cfg.shuffle = false;
+        const TrainResult r = train(*session, d.size(), cfg);
+        QCOMPARE(r.penalty.size(), std::size_t(3));
+        double w = w0, b = 0.1;
+        for (int s = 0; s < 3; ++s) {
+            double gw = 0, gb = 0, loss = 0;
+            for (int i = 0; i < 11; ++i) {
+                const double res = w * d.x(i, 0) + b - d.y(i, 0);
+                loss += res * res / 11;
+                gw += 2 * res * d.x(i, 0) / 11;
+                gb += 2 * res / 11;
+            }
+            NNLENS_CLOSE(r.trainLoss[std::size_t(s)], loss, 1e-6, 1e-5);  // the data loss
+            const double sign = w > 0 ? 1.0 : (w < 0 ? -1.0 : 0.0);
+            w -= 0.1 * (gw + l1 * sign + l2 * w);
+            b -= 0.1 * gb;  // no penalty on the bias
+            NNLENS_CLOSE(r.penalty[std::size_t(s)], l1 * std::abs(w) + l2 / 2 * w * w, 1e-6, 1e-5);
+        }
+        const Network out = session->network();
+        NNLENS_CLOSE(out.layers[0].W(0, 0), w, 1e-6, 1e-5);
+        NNLENS_CLOSE(out.layers[0].b(0), b, 1e-6, 1e-5);
+        NNLENS_CLOSE(session->penalty(),
+                     weightPenalty(out, static_cast<float>(l1), static_cast<float>(l2)), 1e-12,
+                     1e-9);
+    }
+
+    void regularizationRefusesNegativeOrNonFinite() {
+        for (const float bad : {-0.1f, std::numeric_limits<float>::infinity(),
+                                std::numeric_limits<float>::quiet_NaN()}) {
+            OptimizerConfig opt{OptimizerKind::Sgd, 0.1f};
+            opt.l2 = bad;
+            const Dataset d = line(3);
+            QVERIFY_THROWS_EXCEPTION(
+                InputError,
+                CpuBackend().startTraining(unit(0, 0), d, {Loss::Mse, Reduction::Mean}, opt));
+        }
+        // Without regularization the penalty is 0 and recorded as such.
+        const Dataset d = line(5);  // the session reads it: it must outlive the session
+        auto session = CpuBackend().startTraining(unit(1, 0), d, {Loss::Mse, Reduction::Mean},
+                                                  {OptimizerKind::Sgd, 0.1f});
+        TrainConfig cfg;
+        cfg.epochs = 2;
+        const TrainResult r = train(*session, 5, cfg);
+        QCOMPARE(r.penalty, std::vector<float>({0.0f, 0.0f}));
     }
 
     void stepsModeRecordsEveryStep() {
