@@ -513,6 +513,12 @@ DetailLayout layoutModuleDetail(const QRectF& rect, const ModuleTrace& t, int mo
         d.tooSmall = true;
         return d;
     }
+    // As many on each page as the pages need (no lone panel on the last page; fewer fit wider).
+    if (count < all) {
+        const int pages = (all + count - 1) / count;
+        const int even = (all + pages - 1) / pages;
+        if (even != count) chosen = fit(0, count = even, pagerH, imageLines);
+    }
     // Whole pages: the last one shows the rest, no tensor twice.
     d.pages.first = std::clamp(first, 0, all - 1) / count * count;
     d.pages.perPage = count;

@@ -393,6 +393,13 @@ PageGeometry pageGeometry(const Network& net, const QRectF& rect, const FigureOp
     PageGrid grid = pageGrid(count, rect, opt.style);
     while (count > 1 && !gridReadable(grid))
         grid = pageGrid(--count, rect, opt.style);
+    // As many on each page as the pages need, so that no page holds a lone plot (#20, walk 5:
+    // "1–14 of 15" left the W vs dW scatter alone and 100 px wide on page 2): 8 and 7, larger.
+    if (count < n) {
+        const int pages = (n + count - 1) / count;
+        const int even = (n + pages - 1) / pages;
+        if (even != count) grid = pageGrid(count = even, rect, opt.style);
+    }
     // Whole pages: the last one shows the rest (#20: "6–15 of 15" repeated five plots).
     const int first = std::clamp(opt.statsFirst, 0, n - 1) / count * count;
     const int shown = std::min(count, n - first);

@@ -71,6 +71,15 @@ void MainWindow::showStepView(const LessonStep& step) {
     if (step.selectLayer && step.selectNode) {
         m_doc->setSelection(figures::NodeRef{*step.selectLayer - 1, *step.selectNode - 1});
     }
+    showStepDocks(step);
+}
+
+void MainWindow::reapplyStepDocks() {
+    if (m_plan && m_step >= 0 && m_step < lessonStepCount())
+        showStepDocks(m_plan->steps[static_cast<std::size_t>(m_step)]);
+}
+
+void MainWindow::showStepDocks(const LessonStep& step) {
     showDocksHiddenByStep();
     if (step.dock == "none") {
         for (QDockWidget* d : findChildren<QDockWidget*>()) {

@@ -263,6 +263,10 @@ class MainWindow : public QMainWindow {
     QList<QPointer<QDockWidget>> m_docksHiddenByStep;  // by a step whose dock is "none"
     void showStepView(const LessonStep& step);
     void showDocksHiddenByStep();
+    void showStepDocks(const LessonStep& step);
+    // The current lesson step's docks again, after presentation mode put back the docks of when
+    // it began (#20: leaving it at step 11 showed step 14's: none).
+    void reapplyStepDocks();
     std::optional<LessonPlan> m_plan;
     QString m_planPath;
     int m_step = -1;

@@ -52,6 +52,8 @@ void MainWindow::setPresentation(bool on) {
     if (on) {
         m_stateBeforePresentation = windowState();
         m_geometryBeforePresentation = geometry();
+        // The docks as the user has them, not as a step that shows its figure alone hid them.
+        showDocksHiddenByStep();
         m_docksBeforePresentation = saveState();
         if (auto* split = qobject_cast<QSplitter*>(m_diagram->parentWidget()))
             m_splitBeforePresentation = split->saveState();
@@ -102,6 +104,7 @@ void MainWindow::setPresentation(bool on) {
         }
         // The diagram gets room for its larger labels: a quarter of the height beside the maps.
         if (split && m_graph->isVisible() && m_diagram->isVisible()) split->setSizes({3000, 1000});
+        reapplyStepDocks();
         // The docks as wide as their larger text needs, so that their panels do not scroll
         // sideways: up to a third of the screen (one dock area is left)
         // (the figures keep about half of it).
@@ -132,12 +135,15 @@ void MainWindow::setPresentation(bool on) {
     if (!(m_stateBeforePresentation & (Qt::WindowMaximized | Qt::WindowFullScreen)))
         setGeometry(m_geometryBeforePresentation);
     restoreState(m_docksBeforePresentation);
+    reapplyStepDocks();
     if (split) split->restoreState(m_splitBeforePresentation);
     // Once the menu and status bars have their normal height again, the docks' sizes once more.
     QTimer::singleShot(0, this, [this, split] {
         if (m_presentation) return;
         fitDocksToContent();
+        showDocksHiddenByStep();
         restoreState(m_docksBeforePresentation);
+        reapplyStepDocks();
         // The docks' widths move the caption's wrapping, and with it the splitter's height: its
         // sizes once more, after them (a loaded machine ran this after the first restore).
         if (split) split->restoreState(m_splitBeforePresentation);

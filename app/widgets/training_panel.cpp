@@ -267,6 +267,7 @@ TrainingPanel::TrainingPanel(model::Document* doc, model::TrainingController* tr
     connect(m_settingsToggle, &QToolButton::clicked, this, [this](bool on) {
         m_settingsChosen = true;  // the user's choice stays, whatever the dock's height
         setSettingsShown(on);
+        fitSettings();
     });
     setSettingsShown(true);
 
@@ -280,6 +281,9 @@ TrainingPanel::TrainingPanel(model::Document* doc, model::TrainingController* tr
     m_figures->setTextInteractionFlags(Qt::TextSelectableByMouse);
     layout->addWidget(m_figures);
     m_plotArea = new QVBoxLayout;
+    // Takes the room the plots leave while they are folded (stretch 0: the plots' stretch 1 wins
+    // while they are shown), so the rows above keep their spacing.
+    m_plotArea->addStretch(0);
     layout->addLayout(m_plotArea, 1);
 
     connect(m_play, &QPushButton::clicked, this, [this] { m_training->togglePlay(); });
@@ -410,6 +414,15 @@ void TrainingPanel::setSettingsShown(bool on) {
     updateSettingsSummary();
 }
 
+void TrainingPanel::setPlotsFolded(bool folded) {
+    if (folded == m_plotsFolded) return;
+    m_plotsFolded = folded;
+    for (int i = 0; i < m_plotArea->count(); ++i) {
+        if (QWidget* w = m_plotArea->itemAt(i)->widget()) w->setVisible(!folded);
+    }
+    updateSettingsSummary();
+}
+
 void TrainingPanel::updateSettingsSummary() {
     // Folded, the line says what the run uses; the whole list is in the tooltip.
     const model::TrainingSettings& s = m_doc->trainingSettings();
@@ -418,8 +431,12 @@ void TrainingPanel::updateSettingsSummary() {
     const QString lr = m_lr->textFromValue(m_lr->value());
     // The arrow as text, so that it grows with presentation mode's font (an arrow icon stays a
     // dot on a 4K projector).
-    m_settingsToggle->setText(m_settings->isVisible()
-                                  ? tr("\u25be Settings")
+    // settingsShown(), not isVisible(): before the dock is shown the settings are not visible
+    // yet, and the header showed the folded arrow above unfolded settings (#20, walk 5).
+    const bool shown = settingsShown();
+    m_settingsToggle->setText(shown
+                                  ? (m_plotsFolded ? tr("\u25be Settings (fold them for the plots)")
+                                                   : tr("\u25be Settings"))
                                   : tr("\u25b8 Settings: %1, %2, lr %3").arg(loss, optimizer, lr));
     m_settingsToggle->setToolTip(
         tr("Loss %1, optimizer %2, learning rate %3, batch %4, validation %5, seed %6; click to %7")
@@ -427,14 +444,26 @@ void TrainingPanel::updateSettingsSummary() {
             .arg(s.batch)
             .arg(m_valSplit->value())
             .arg(m_seed->value(), 0, 'f', 0)
-            .arg(m_settings->isVisible() ? tr("fold them") : tr("show them")));
+            .arg(shown ? tr("fold them") : tr("show them")));
 }
 
 void TrainingPanel::fitSettings() {
     // Shown while the dock has room for them and everything under them; folded otherwise,
     // unless the user chose.
     const QWidget* room = m_room;
-    if (m_settingsChosen || !room || !layout()) return;
+    if (!room || !layout()) return;
+    if (m_settingsChosen) {
+        // The user's choice stays; when the settings they opened and the plots at their least
+        // cannot both fit, the plots fold until the settings do (never a scrolling dock).
+        int plots = 0;
+        for (int i = 0; i < m_plotArea->count(); ++i) {
+            if (const QWidget* w = m_plotArea->itemAt(i)->widget())
+                plots += w->minimumSizeHint().height() + layout()->spacing();
+        }
+        const int need = layout()->minimumSize().height() + (m_plotsFolded ? plots : 0);
+        setPlotsFolded(settingsShown() && room->height() < need);
+        return;
+    }
     const int hidden =
         m_settings->isVisible() ? 0 : m_settings->minimumSizeHint().height() + layout()->spacing();
     // The plots before the settings: room for them at the size they ask for (both the loss and

@@ -47,6 +47,7 @@ class TrainingPanel : public QWidget {
     bool trainable() const { return m_trainable; }
     // The settings' fold: shown, or one line that names the loss, optimizer and rate.
     bool settingsShown() const;
+    bool plotsFolded() const { return m_plotsFolded; }
     QToolButton* settingsToggle() const { return m_settingsToggle; }
     QSize minimumSizeHint() const override;
 
@@ -101,6 +102,10 @@ class TrainingPanel : public QWidget {
     QWidget* m_settings = nullptr;
     QPointer<QWidget> m_room;       // the parent whose height the settings fit
     bool m_settingsChosen = false;  // the user folded or unfolded them
+    // The plots folded while the settings the user opened leave them no room (#20, walk 5: the
+    // dock scrolled 307 px at 1280 x 800 in presentation mode, Play out of sight).
+    bool m_plotsFolded = false;
+    void setPlotsFolded(bool folded);
     bool m_syncing = false;
     bool m_trainable = false;
 };

@@ -263,6 +263,48 @@ class TestLessonWindow : public QObject {
         QCOMPARE(doc->parameter({0, 0, 0}), original);
     }
 
+    // #20 (walk 5): presentation mode toggled during the lesson leaves the current step's docks:
+    // off at the training step shows the Training dock, not the "none" of the step where it
+    // began; off at a "none" step shows no dock.
+    void presentationKeepsTheCurrentStepsDocks() {
+        QVERIFY(window().openLessonPlan(kNotebook));
+        window().show();
+        const LessonPlan plan = notebookPlan();
+        int alone = -1, training = -1;
+        for (std::size_t i = 0; i < plan.steps.size(); ++i) {
+            if (plan.steps[i].dock == "none" && alone < 0) alone = static_cast<int>(i);
+            if (plan.steps[i].dock == "training") training = static_cast<int>(i);
+        }
+        QVERIFY(alone >= 0 && training >= 0);
+        auto* trainingDock = window().findChild<QDockWidget*>(QStringLiteral("trainingDock"));
+        auto* inspectorDock = window().findChild<QDockWidget*>(QStringLiteral("inspectorDock"));
+        const auto anyDock = [&] {
+            for (const QDockWidget* d : window().findChildren<QDockWidget*>())
+                if (d->isVisible()) return true;
+            return false;
+        };
+        QVERIFY(window().goToStep(alone));
+        window().setPresentation(true);
+        test::settleLayout(window());
+        QVERIFY(!anyDock());
+        QVERIFY(window().goToStep(training));
+        test::settleLayout(window());
+        window().setPresentation(false);
+        test::settleLayout(window());
+        QVERIFY(trainingDock->isVisible() && !trainingDock->visibleRegion().isEmpty());
+        QVERIFY(inspectorDock->isVisible());  // tabbed behind it, as before the lesson hid it
+        window().setPresentation(true);
+        test::settleLayout(window());
+        QVERIFY(window().goToStep(alone));
+        test::settleLayout(window());
+        window().setPresentation(false);
+        test::settleLayout(window());
+        QVERIFY(!anyDock());
+        window().endLesson();
+        test::settleLayout(window());
+        QVERIFY(trainingDock->isVisible() && inspectorDock->isVisible());
+    }
+
     // #20: Reset Step at the training step forgets the run: no loss curve, no timeline.
     void resetStepForgetsTheRun() {
         QVERIFY(window().openLessonPlan(kNotebook));

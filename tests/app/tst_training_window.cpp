@@ -737,6 +737,22 @@ class TestTrainingWindow : public QObject {
         QVERIFY(panel->settingsShown());
         // Unfolded, the settings fit the dock's width: it never scrolls sideways.
         QTRY_COMPARE(area->horizontalScrollBar()->maximum(), 0);
+        // #20 (walk 5): unfolded by the user in a dock too short for them and the plots, the
+        // plots fold (the header says so) and the dock does not scroll; folding the settings
+        // brings the plots back; the header's arrow says which.
+        window().resize(before.width(), 640);
+        QTRY_VERIFY(panel->plotsFolded());
+        QVERIFY(panel->settingsShown());
+        QVERIFY(toggle->text().startsWith(QChar(0x25be)));
+        QVERIFY(toggle->text().contains(QStringLiteral("plots")));
+        QTRY_COMPARE(area->verticalScrollBar()->maximum(), 0);
+        QVERIFY(!window().trainingPlots()->isVisible());
+        toggle->click();
+        QVERIFY(!panel->settingsShown());
+        QVERIFY(toggle->text().startsWith(QChar(0x25b8)));
+        QTRY_VERIFY(!panel->plotsFolded());
+        QVERIFY(window().trainingPlots()->isVisible());
+        QTRY_COMPARE(area->verticalScrollBar()->maximum(), 0);
         window().resize(before);
     }
 
