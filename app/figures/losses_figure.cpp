@@ -364,8 +364,9 @@ LossesPage lossesPage(const QRectF& rect, const FigureOptions& figureOpt) {
         return least;
     };
     // The notebook's 3 x 2. Fit, then floor (#20): with a text floor (the window), the grid whose
-    // smallest axes are largest; where even those are under three lines of text (presentation
-    // mode's text left the 3 x 2 panels' axes 50 px high on a wide, short view), three at a time
+    // smallest axes are largest; where even those are under five lines of text (presentation
+    // mode's text left the 3 x 2 panels' axes 50 px high on a wide, short view; walk 5: 86 px
+    // with a single tick, "L, dL/dx" longer than the axes), three at a time
     // in one row, with "◀ 1–3 of 6 ▶" in the legend's row: regression, then classification.
     g.layout = panels(0, total, 3);
     if (style.minTextPx <= 0.0) return g;
@@ -378,7 +379,7 @@ LossesPage lossesPage(const QRectF& rect, const FigureOptions& figureOpt) {
             g.layout = std::move(l);
         }
     }
-    if (best >= 3.0 * style.minTextPx) return g;
+    if (best >= 5.0 * style.minTextPx) return g;
     constexpr int kPage = 3;
     const int first = std::clamp(figureOpt.lossesFirst, 0, total - kPage) / kPage * kPage;
     g.layout = panels(first, kPage, kPage);

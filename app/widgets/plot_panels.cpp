@@ -187,9 +187,11 @@ LossesPanel::LossesPanel(model::Document* doc, QWidget* parent) : QWidget(parent
         tr("One loss drawn strong, the others light (nnlens-cli render --loss)"));
     controls->addWidget(m_highlight);
     controls->addSpacing(12);
-    controls->addWidget(new QLabel(
+    m_ceNote = new QLabel(
         tr("ce: %1 classes, logit x\u2081 varied, the others 0").arg(figures::kLossCurveClasses),
-        this));
+        this);
+    m_ceNote->setObjectName(QStringLiteral("ceNote"));
+    controls->addWidget(m_ceNote);
     controls->addStretch(1);
     layout->addLayout(controls);
 
@@ -206,12 +208,15 @@ LossesPanel::LossesPanel(model::Document* doc, QWidget* parent) : QWidget(parent
         // Where the panels are shown three at a time, the page with the emphasised one.
         if (id >= 0) opt.lossesFirst = m_highlight->currentIndex() - 1;
         m_view->setOptions(opt);
+        updateCeNote();
     });
     m_view->installEventFilter(this);
 }
 
 bool LossesPanel::eventFilter(QObject* watched, QEvent* event) {
     // "◀" / "▶" beside the legend: the other three losses, where the floor shows three.
+    if (watched == m_view && (event->type() == QEvent::Resize || event->type() == QEvent::Show))
+        updateCeNote();
     if (watched == m_view && event->type() == QEvent::MouseButtonPress) {
         const auto* press = static_cast<QMouseEvent*>(event);
         const int first = lossesLayout().pageHit(press->position());
@@ -231,6 +236,13 @@ void LossesPanel::showLosses(int first) {
     figures::FigureOptions opt = m_view->options();
     opt.lossesFirst = std::max(0, first);
     m_view->setOptions(opt);
+    updateCeNote();
+}
+
+void LossesPanel::updateCeNote() {
+    // #20: "ce: 3 classes ..." stood under the regression page (mse, l2, chi2).
+    const figures::LossesLayout l = lossesLayout();
+    m_ceNote->setVisible(std::find(l.losses.begin(), l.losses.end(), Loss::Ce) != l.losses.end());
 }
 
 }  // namespace nnlens::widgets

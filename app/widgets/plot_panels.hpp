@@ -12,6 +12,7 @@
 
 class QCheckBox;
 class QComboBox;
+class QLabel;
 class QDoubleSpinBox;
 
 namespace nnlens::widgets {
@@ -65,6 +66,8 @@ class LossesPanel : public QWidget {
     FigureView* view() const { return m_view; }
     QDoubleSpinBox* sigmaBox() const { return m_sigma; }
     QComboBox* highlightBox() const { return m_highlight; }
+    // "ce: 3 classes, ...": shown while the ce panel is.
+    QLabel* ceNote() const { return m_ceNote; }
     // The panels as the view lays them out now (three at a time where the text floor needs it);
     // showLosses(first) turns to the three from `first`.
     figures::LossesLayout lossesLayout() const;
@@ -77,6 +80,8 @@ class LossesPanel : public QWidget {
     FigureView* m_view = nullptr;
     QDoubleSpinBox* m_sigma = nullptr;
     QComboBox* m_highlight = nullptr;
+    QLabel* m_ceNote = nullptr;
+    void updateCeNote();
 };
 
 }  // namespace nnlens::widgets

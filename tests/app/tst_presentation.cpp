@@ -22,6 +22,7 @@
 #include <QTextBrowser>
 #include <QUndoStack>
 
+#include <algorithm>
 #include <cstring>
 #include <map>
 
@@ -34,6 +35,7 @@
 #include "widgets/figure_view.hpp"
 #include "widgets/inspector.hpp"
 #include "widgets/layer_editor.hpp"
+#include "widgets/plot_panels.hpp"
 
 using namespace nnlens;
 
@@ -305,6 +307,32 @@ class TestPresentation : public QObject {
         const int bar = window().style()->pixelMetric(QStyle::PM_ScrollBarExtent, nullptr,
                                                       window().inspector());
         QVERIFY2(bar >= 0.7 * textPx, qPrintable(QString::number(bar)));
+        window().setPresentation(false);
+    }
+
+    // #20: the Losses tab's "ce: 3 classes ..." note shows with the ce panel only: not under the
+    // regression page (mse, l2, chi2) when presentation mode shows three at a time.
+    void theCeNoteFollowsTheLossesPage() {
+        window().show();
+        window().setPresentation(true);
+        QTRY_COMPARE(window().geometry().size(), screen().size());
+        window().showTab(QStringLiteral("losses"));
+        test::settleLayout(window());
+        widgets::LossesPanel* panel = window().lossesPanel();
+        const auto hasCe = [&] {
+            const figures::LossesLayout l = panel->lossesLayout();
+            return std::find(l.losses.begin(), l.losses.end(), Loss::Ce) != l.losses.end();
+        };
+        for (const int first : {0, 3}) {
+            panel->showLosses(first);
+            test::settleLayout(window());
+            QCOMPARE(panel->ceNote()->isVisible(), hasCe());
+        }
+        panel->showLosses(0);
+        test::settleLayout(window());
+        if (panel->lossesLayout().shown < panel->lossesLayout().total)
+            QVERIFY(!panel->ceNote()->isVisible());
+        window().showTab(QStringLiteral("network"));
         window().setPresentation(false);
     }
 
