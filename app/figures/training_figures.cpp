@@ -66,6 +66,20 @@ void drawLegendSample(QPainter& p, const LegendEntry& e, double x, double y, dou
 }
 
 // A framed legend in the upper right corner of the axes, as matplotlib's loc='upper right'.
+// The legend's box inside the axes, at their top right.
+QRectF legendBox(const QRectF& axes, const std::vector<LegendEntry>& entries,
+                 const FigureStyle& style) {
+    const QFontMetricsF fm(style.font(kLegendPt));
+    const double pad = style.px(5.0);
+    const double rowH = fm.height() * 1.15;
+    double textW = 0.0;
+    for (const LegendEntry& e : entries)
+        textW = std::max(textW, fm.horizontalAdvance(e.text));
+    const double w = pad + style.px(20.0) + pad + textW + pad;
+    return QRectF(axes.right() - pad - w, axes.top() + pad, w,
+                  pad + rowH * static_cast<double>(entries.size()) + pad * 0.5);
+}
+
 void drawLegend(QPainter& p, const QRectF& axes, const std::vector<LegendEntry>& entries,
                 const FigureStyle& style) {
     if (entries.empty()) return;
@@ -74,12 +88,7 @@ void drawLegend(QPainter& p, const QRectF& axes, const std::vector<LegendEntry>&
     const double pad = style.px(5.0);
     const double sample = style.px(20.0);
     const double rowH = fm.height() * 1.15;
-    double textW = 0.0;
-    for (const LegendEntry& e : entries)
-        textW = std::max(textW, fm.horizontalAdvance(e.text));
-    const double w = pad + sample + pad + textW + pad;
-    const QRectF box(axes.right() - pad - w, axes.top() + pad, w,
-                     pad + rowH * static_cast<double>(entries.size()) + pad * 0.5);
+    const QRectF box = legendBox(axes, entries, style);
     p.save();
     p.setRenderHint(QPainter::Antialiasing, true);
     p.setPen(QPen(style.legendFrame(), style.px(0.8)));
@@ -404,8 +413,57 @@ void paintLoss(QPainter& p, const QRectF& rect, const FigureOptions& opt) {
         if (left + w > area.right() - pad) left = x - pad - w;
         left = std::clamp(left, area.left() + pad,
                           std::max(area.left() + pad, area.right() - pad - w));
-        detail::drawHaloText(p, QPointF(left, area.bottom() - pad), Qt::AlignLeft | Qt::AlignBottom,
-                             label, p.font(), style.foreground(), style.legendFill(200));
+        // Where the curves leave room: at the bottom of the axes, else the lowest band over
+        // which neither curve passes, else the band they cross least (#20, walk 5: late in a
+        // run the readout sat on both curves).
+        const double bandH = fm.height() + 2.0 * pad;
+        const double reach = style.px(2.0);  // the curves' half width and their antialiasing
+        const auto crossings = [&](double from, double top) {
+            int n = 0;
+            const int samples = std::max(2, static_cast<int>(w / 2.0));
+            for (const EpochSeries* s : {&h.train, &h.val}) {
+                if (s->epochs() == 0) continue;
+                double before = 0.0;
+                for (int k = 0; k <= samples; ++k) {
+                    const double px = from + w * k / samples;
+                    const double at = (px - area.left()) / area.width() * (last - 1.0) + 1.0;
+                    const int epoch = std::clamp(static_cast<int>(std::lround(at)), 1, s->epochs());
+                    const float v = s->at(epoch).value;
+                    if (!(v > 0.0f)) continue;
+                    const double y = ax.py(std::log10(v));
+                    // The segment from the previous sample: a steep curve crosses the band
+                    // between two samples.
+                    const double lo = k == 0 ? y : std::min(y, before);
+                    const double hi = k == 0 ? y : std::max(y, before);
+                    n += hi >= top - reach && lo <= top + bandH + reach;
+                    before = y;
+                }
+            }
+            return n;
+        };
+        double bandTop = area.bottom() - bandH;
+        // Never over the legend where it sits inside the axes.
+        const QRectF legendAt = g.strip > 0.0 ? QRectF() : legendBox(area, legend, style);
+        {
+            // Beside the line first, then against either side of the axes; low first.
+            const double lo = area.left() + pad;
+            const double hi = std::max(lo, area.right() - pad - w);
+            const double lefts[] = {left, std::clamp(x - pad - w, lo, hi), hi, lo};
+            int least = crossings(left, bandTop);
+            for (const double l : lefts) {
+                for (double top = area.bottom() - bandH; least > 0 && top >= area.top();
+                     top -= bandH / 4.0) {
+                    if (legendAt.intersects(QRectF(l, top, w, bandH))) continue;
+                    if (const int n = crossings(l, top); n < least) {
+                        least = n;
+                        bandTop = top;
+                        left = l;
+                    }
+                }
+            }
+        }
+        detail::drawHaloText(p, QPointF(left, bandTop + pad), Qt::AlignLeft | Qt::AlignTop, label,
+                             p.font(), style.foreground(), style.legendFill(200));
     }
     detail::drawAxesFrame(p, ax, style, text);
     if (g.strip > 0.0) {

@@ -1957,6 +1957,44 @@ void TestFigures::lossReadoutStaysInsideTheAxes() {
             QVERIFY2(problems.isEmpty(), qPrintable(problems.join(QStringLiteral("; "))));
         }
     }
+    // Not over the curves where the axes leave room for it (#20, walk 5: late in a run it sat on
+    // both): no curve pixel of the plot without the readout lies under its text.
+    for (const int epoch : {40, 250, 460, 500}) {
+        opt.markEpoch = epoch;
+        opt.style.scale = 1.0;
+        opt.style.minTextPx = 12.0;
+        const QRectF rect(0, 0, 640, 300);
+        test::TextRecorder recorder(rect.size().toSize(), 96.0);
+        {
+            QPainter p(&recorder);
+            paintLoss(p, rect, opt);
+        }
+        FigureOptions bare = opt;
+        bare.markEpoch.reset();
+        const QImage img =
+            renderFigure(FigureKind::Loss, Network{}, nullptr, rect.size().toSize(), bare);
+        bool found = false;
+        for (const test::TextBox& box : recorder.boxes()) {
+            if (!box.text.startsWith(QStringLiteral("epoch"))) continue;
+            found = true;
+            int covered = 0;
+            const QRect under = box.box.toAlignedRect() & img.rect();
+            for (int y = under.top(); y <= under.bottom(); ++y) {
+                for (int x = under.left(); x <= under.right(); ++x) {
+                    const QColor c = img.pixelColor(x, y);
+                    const bool blue = c.blue() > 150 && c.red() < 90;
+                    const bool orange =
+                        c.red() > 220 && c.green() > 90 && c.green() < 160 && c.blue() < 60;
+                    covered += blue || orange;
+                }
+            }
+            QVERIFY2(covered == 0, qPrintable(QStringLiteral("%1 at %2 covers %3 curve pixels")
+                                                  .arg(box.text)
+                                                  .arg(epoch)
+                                                  .arg(covered)));
+        }
+        QVERIFY(found);
+    }
 }
 
 // #20: on the screen (a text floor), the label of a small map is "L1-N1" and a weight arrow that
