@@ -197,6 +197,9 @@ bool MainWindow::goToStep(int index) {
     }
     commitEditing();
     m_training->pause();
+    // The last step's message is not this one's (#20, walk 5: "Step 11 is as the lesson has it"
+    // under step 12).
+    statusBar()->clearMessage();
     // The step left keeps its edits for when the lesson comes back to it.
     if (m_step >= 0 && m_step != index && m_doc->isModified()) {
         m_stepEdits[m_step] = m_doc->network();

@@ -339,6 +339,9 @@ void MainWindow::buildTraining() {
     m_trainingPanel->plotArea()->addWidget(m_trainingPlots, 1);
     connect(m_training, &model::TrainingController::runningChanged, this, [this](bool on) {
         if (m_playAction) m_playAction->setText(on ? tr("&Pause") : tr("&Play"));
+        // #20 (walk 5): "Training paused: reached 500 epochs" stayed while training went on.
+        if (on && statusBar()->currentMessage().startsWith(tr("Training paused")))
+            statusBar()->clearMessage();
         // The diagram's antialiased edges cost more than all the maps: draft while training.
         figures::FigureOptions opt = m_diagram->options();
         opt.draft = on;

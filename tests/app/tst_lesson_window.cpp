@@ -16,6 +16,7 @@
 #include <QScrollBar>
 #include <QSettings>
 #include <QStandardPaths>
+#include <QStatusBar>
 #include <QTabWidget>
 #include <QTableWidget>
 #include <QTemporaryDir>
@@ -330,6 +331,19 @@ class TestLessonWindow : public QObject {
         QVERIFY(!window().isWindowModified());
         window().document()->guardedUndo();
         QVERIFY(window().document()->isModified());
+        // Walk 5: the status bar's words belong to their moment. A pause message goes when
+        // training runs again; a step's message does not stay under the next step.
+        window().statusBar()->showMessage(QStringLiteral("Training paused: reached 500 epochs"));
+        QVERIFY(window().training()->play());
+        QTRY_VERIFY(
+            !window().statusBar()->currentMessage().startsWith(QStringLiteral("Training paused")));
+        window().training()->pause();
+        caption()->resetButton()->click();
+        QVERIFY(window().statusBar()->currentMessage().startsWith(QStringLiteral("Step")));
+        QVERIFY(window().nextStep());
+        QVERIFY2(!window().statusBar()->currentMessage().contains(
+                     QStringLiteral("as the lesson has it")),
+                 qPrintable(window().statusBar()->currentMessage()));
     }
 
     // #20: a step leaves no field with the keyboard in it: Page Down after editing a spin box
