@@ -325,18 +325,29 @@ class BackendConformance : public QObject {
 
     void optimizerStepsMatchReference_data() {
         QTest::addColumn<OptimizerKind>("kind");
-        QTest::newRow("sgd") << OptimizerKind::Sgd;
-        QTest::newRow("momentum") << OptimizerKind::Momentum;
-        QTest::newRow("adam") << OptimizerKind::Adam;
+        QTest::addColumn<float>("l1");
+        QTest::addColumn<float>("l2");
+        QTest::newRow("sgd") << OptimizerKind::Sgd << 0.0f << 0.0f;
+        QTest::newRow("momentum") << OptimizerKind::Momentum << 0.0f << 0.0f;
+        QTest::newRow("adam") << OptimizerKind::Adam << 0.0f << 0.0f;
+        // Spec section 10: l1 sign(W) + l2 W joins dW (not db) before the update.
+        QTest::newRow("sgd, l2") << OptimizerKind::Sgd << 0.0f << 0.3f;
+        QTest::newRow("momentum, l1") << OptimizerKind::Momentum << 0.05f << 0.0f;
+        QTest::newRow("adam, l1 and l2") << OptimizerKind::Adam << 0.05f << 0.3f;
     }
     void optimizerStepsMatchReference() {
         // Three full-batch steps; the reference applies PyTorch's rule in double to double
         // finite-difference gradients.
         QFETCH(OptimizerKind, kind);
+        QFETCH(float, l1);
+        QFETCH(float, l2);
         Network ref = Network::initialized(2, {{4, Activation::Tanh}, {1, Activation::Linear}}, 3);
         const Dataset d = regressionData(12, 2, 1, 5);
         const float lr = 0.05f;
-        auto session = m_backend->startTraining(ref, d, {Loss::Mse, Reduction::Mean}, {kind, lr});
+        OptimizerConfig opt{kind, lr};
+        opt.l1 = l1;
+        opt.l2 = l2;
+        auto session = m_backend->startTraining(ref, d, {Loss::Mse, Reduction::Mean}, opt);
         std::vector<int> rows(12);
         for (int i = 0; i < 12; ++i)
             rows[std::size_t(i)] = i;
@@ -351,9 +362,13 @@ class BackendConformance : public QObject {
                 Layer& L = ref.layers[l];
                 for (int k = 0; k <= L.inputs(); ++k) {
                     for (int j = 0; j < L.outputs(); ++j, ++p) {
-                        const double grad = k == L.inputs()
-                                                ? g.db[l][std::size_t(j)]
-                                                : g.dW[l][std::size_t(k)][std::size_t(j)];
+                        double grad = k == L.inputs() ? g.db[l][std::size_t(j)]
+                                                      : g.dW[l][std::size_t(k)][std::size_t(j)];
+                        if (k < L.inputs()) {
+                            const double w = L.W(k, j);
+                            grad +=
+                                double(l1) * (w > 0 ? 1.0 : (w < 0 ? -1.0 : 0.0)) + double(l2) * w;
+                        }
                         double step = 0;
                         if (kind == OptimizerKind::Sgd) {
                             step = lr * grad;
@@ -379,6 +394,7 @@ class BackendConformance : public QObject {
                 NNLENS_COMPARE_CLOSE(got.layers[l].b.data(), ref.layers[l].b.data(),
                                      ref.layers[l].b.size(), 1e-5, 1e-3);
             }
+            NNLENS_CLOSE(session->penalty(), weightPenalty(ref, l1, l2), 1e-6, 1e-4);
         }
     }
 
