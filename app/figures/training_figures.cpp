@@ -22,6 +22,8 @@ namespace nnlens::figures {
 namespace {
 
 constexpr double kLegendPt = 11.0;
+constexpr double kAxisLabelPt =
+    12.0;  // as the axes' labels (axes.cpp): the readout takes their place
 // matplotlib's default figure, 6.4 x 4.8 inches, in points: the design the text is fitted to.
 const QSizeF kPlotDesign(460.0, 345.0);
 
@@ -352,7 +354,7 @@ void paintLoss(QPainter& p, const QRectF& rect, const FigureOptions& opt) {
         return;
     }
     const LossHistory& h = *opt.history;
-    const detail::AxesText text = lossAxesText();
+    detail::AxesText text = lossAxesText();
     const std::vector<LegendEntry> legend = lossLegend(&h);
     const LossGeometry g = lossGeometry(rect, style, opt);
     const QRectF& area = g.area;
@@ -388,82 +390,27 @@ void paintLoss(QPainter& p, const QRectF& rect, const FigureOptions& opt) {
         QPen pen(style.foreground(), style.px(1.0), Qt::DashLine);
         p.setPen(pen);
         p.drawLine(QPointF(x, area.top()), QPointF(x, area.bottom()));
-        p.setFont(style.font(9.0));
-        // The readout beside the line, inside the axes: where the whole one is too wide (a
-        // narrow dock at a projector's text size, #20: it ran off the left edge), without the
-        // validation loss, then without the word, then the loss alone (the timeline's label
-        // names the epoch).
-        const QFontMetricsF fm(p.font());
-        const double pad = style.px(3.0);
+        // The readout in the x axis label's place, under the axes: never over the curves (#20,
+        // walk 5 and 6: inside the axes it sat on both curves wherever it went, a monotone
+        // curve crossing every band as wide as the text). Where the whole one is too wide (a
+        // narrow dock at a projector's text size), without the validation loss, then without
+        // the word, then the loss alone (the timeline's label names the epoch).
+        const QFontMetricsF fm(style.font(kAxisLabelPt));
+        const double room =
+            2.0 * std::min(area.center().x() - rect.left(), rect.right() - area.center().x()) -
+            2.0 * style.px(3.0);
         const QString train = number(h.train.at(e).value);
         QStringList labels{QStringLiteral("epoch %1: %2").arg(e).arg(train)};
         if (e <= h.val.epochs())
             labels.prepend(labels.front() + QStringLiteral(" / ") + number(h.val.at(e).value));
         labels << QStringLiteral("%1: %2").arg(e).arg(train) << train;
-        QString label = labels.back();
+        text.xLabel = labels.back();
         for (const QString& l : labels) {
-            if (fm.horizontalAdvance(l) <= area.width() - 2.0 * pad) {
-                label = l;
+            if (fm.horizontalAdvance(l) <= room) {
+                text.xLabel = l;
                 break;
             }
         }
-        const double w = fm.horizontalAdvance(label);
-        // Right of the line where it fits, else left of it, else against the axes' left edge.
-        double left = x + pad;
-        if (left + w > area.right() - pad) left = x - pad - w;
-        left = std::clamp(left, area.left() + pad,
-                          std::max(area.left() + pad, area.right() - pad - w));
-        // Where the curves leave room: at the bottom of the axes, else the lowest band over
-        // which neither curve passes, else the band they cross least (#20, walk 5: late in a
-        // run the readout sat on both curves).
-        const double bandH = fm.height() + 2.0 * pad;
-        const double reach = style.px(2.0);  // the curves' half width and their antialiasing
-        const auto crossings = [&](double from, double top) {
-            int n = 0;
-            const int samples = std::max(2, static_cast<int>(w / 2.0));
-            for (const EpochSeries* s : {&h.train, &h.val}) {
-                if (s->epochs() == 0) continue;
-                double before = 0.0;
-                for (int k = 0; k <= samples; ++k) {
-                    const double px = from + w * k / samples;
-                    const double at = (px - area.left()) / area.width() * (last - 1.0) + 1.0;
-                    const int epoch = std::clamp(static_cast<int>(std::lround(at)), 1, s->epochs());
-                    const float v = s->at(epoch).value;
-                    if (!(v > 0.0f)) continue;
-                    const double y = ax.py(std::log10(v));
-                    // The segment from the previous sample: a steep curve crosses the band
-                    // between two samples.
-                    const double lo = k == 0 ? y : std::min(y, before);
-                    const double hi = k == 0 ? y : std::max(y, before);
-                    n += hi >= top - reach && lo <= top + bandH + reach;
-                    before = y;
-                }
-            }
-            return n;
-        };
-        double bandTop = area.bottom() - bandH;
-        // Never over the legend where it sits inside the axes.
-        const QRectF legendAt = g.strip > 0.0 ? QRectF() : legendBox(area, legend, style);
-        {
-            // Beside the line first, then against either side of the axes; low first.
-            const double lo = area.left() + pad;
-            const double hi = std::max(lo, area.right() - pad - w);
-            const double lefts[] = {left, std::clamp(x - pad - w, lo, hi), hi, lo};
-            int least = crossings(left, bandTop);
-            for (const double l : lefts) {
-                for (double top = area.bottom() - bandH; least > 0 && top >= area.top();
-                     top -= bandH / 4.0) {
-                    if (legendAt.intersects(QRectF(l, top, w, bandH))) continue;
-                    if (const int n = crossings(l, top); n < least) {
-                        least = n;
-                        bandTop = top;
-                        left = l;
-                    }
-                }
-            }
-        }
-        detail::drawHaloText(p, QPointF(left, bandTop + pad), Qt::AlignLeft | Qt::AlignTop, label,
-                             p.font(), style.foreground(), style.legendFill(200));
     }
     detail::drawAxesFrame(p, ax, style, text);
     if (g.strip > 0.0) {

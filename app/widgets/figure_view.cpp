@@ -100,7 +100,7 @@ void FigureView::setPresentation(bool on, double textPx) {
     // unfolded, its axes were 42 px at 1920 x 1080).
     if (m_kind == FigureKind::Loss || m_kind == FigureKind::Fit || m_kind == FigureKind::LrScan) {
         if (m_baseMinimumHeight < 0) m_baseMinimumHeight = minimumHeight();
-        const double lines = !on ? 0.0 : m_kind == FigureKind::Fit ? 16.0 : 11.0;
+        const double lines = !on ? 0.0 : m_kind == FigureKind::Fit ? 15.0 : 11.0;
         setMinimumHeight(static_cast<int>(
             std::max(m_baseMinimumHeight * std::sqrt(scale), std::ceil(lines * textPx))));
     }

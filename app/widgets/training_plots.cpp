@@ -99,7 +99,13 @@ TrainingPlots::TrainingPlots(model::Document* doc, model::TrainingController* tr
     m_timelineLabel = new QLabel(tr("Epoch 0"), this);
     m_timelineLabel->setObjectName(QStringLiteral("timelineLabel"));
     m_timelineLabel->setBuddy(m_timeline);
-    layout->addWidget(m_timelineLabel);
+    // The label and, while an earlier epoch is shown, Continue from here on one row above the
+    // slider: the button takes no row of its own (#20, walk 6: in presentation mode at 1280 x 800
+    // its row made the Training dock scroll, the button cut at the dock's edge).
+    auto* timelineRow = new QHBoxLayout;
+    timelineRow->setContentsMargins(0, 0, 0, 0);
+    timelineRow->addWidget(m_timelineLabel, 1);
+    layout->addLayout(timelineRow);
     layout->addWidget(m_timeline);
     m_continue = new QPushButton(tr("Continue from here"), this);
     m_continue->setObjectName(QStringLiteral("continueButton"));
@@ -109,7 +115,7 @@ TrainingPlots::TrainingPlots(model::Document* doc, model::TrainingController* tr
     // hung under the dock's edge).
     m_continue->setEnabled(false);
     m_continue->setVisible(false);
-    layout->addWidget(m_continue);
+    timelineRow->addWidget(m_continue);
     connect(m_plotTabs, &QTabBar::currentChanged, this, [this] { updatePlotMode(); });
 
     connect(m_timeline, &QSlider::valueChanged, this, [this](int epoch) {
@@ -154,12 +160,14 @@ int TrainingPlots::bothHeight() const {
     }
     // The timeline's rows.
     const int spacing = layout()->spacing();
-    return height + m_timelineLabel->sizeHint().height() + m_timeline->sizeHint().height() +
-           continueHeight() + 2 * spacing;
+    return height + timelineRowHeight() + m_timeline->sizeHint().height() + 2 * spacing;
 }
 
-int TrainingPlots::continueHeight() const {
-    return m_continue->isHidden() ? 0 : m_continue->sizeHint().height() + layout()->spacing();
+int TrainingPlots::timelineRowHeight() const {
+    // The label's row is as tall as Continue from here whether the button shows or not, so that
+    // showing it moves nothing and needs no room the dock does not have (#20, walk 6: its own row
+    // made the Training dock scroll in presentation mode at 1280 x 800).
+    return std::max(m_timelineLabel->sizeHint().height(), m_continue->sizeHint().height());
 }
 
 QSize TrainingPlots::sizeHint() const {
@@ -174,8 +182,8 @@ QSize TrainingPlots::minimumSizeHint() const {
     const int one = std::max(
         m_loss->minimumHeight(),
         m_fit->minimumHeight() + m_fitColumn->sizeHint().height() + m_fitPane->layout()->spacing());
-    size.setHeight(m_plotTabs->sizeHint().height() + one + m_timelineLabel->sizeHint().height() +
-                   m_timeline->sizeHint().height() + continueHeight() + 3 * spacing);
+    size.setHeight(m_plotTabs->sizeHint().height() + one + timelineRowHeight() +
+                   m_timeline->sizeHint().height() + 3 * spacing);
     return size;
 }
 
@@ -189,6 +197,8 @@ bool TrainingPlots::event(QEvent* event) {
     // Presentation mode's text: the plots' least heights change.
     if (event->type() == QEvent::FontChange || event->type() == QEvent::Show ||
         event->type() == QEvent::LayoutRequest) {
+        if (const int h = timelineRowHeight(); m_timelineLabel->minimumHeight() != h)
+            m_timelineLabel->setMinimumHeight(h);
         updatePlotMode();
         updateGeometry();
     }
@@ -224,9 +234,15 @@ void TrainingPlots::updateTimeline() {
     const QSignalBlocker block(m_timeline);
     m_timeline->setRange(0, last);
     m_timeline->setValue(shown >= 0 ? shown : last);
-    m_timelineLabel->setText(shown >= 0 ? tr("Epoch %1 of %2").arg(shown).arg(last)
-                                        : tr("Epoch %1").arg(last));
     const bool scrubbing = shown >= 0 && shown < last;
+    // Beside the button, "of N" where the row has room for it.
+    QString text =
+        shown >= 0 ? tr("Epoch %1 of %2").arg(shown).arg(last) : tr("Epoch %1").arg(last);
+    if (scrubbing && m_timelineLabel->fontMetrics().horizontalAdvance(text) +
+                             m_continue->sizeHint().width() + layout()->spacing() >
+                         contentsRect().width())
+        text = tr("Epoch %1").arg(shown);
+    m_timelineLabel->setText(text);
     m_continue->setEnabled(scrubbing);
     if (m_continue->isHidden() == scrubbing) m_continue->setVisible(scrubbing);
 }

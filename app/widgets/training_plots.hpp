@@ -54,8 +54,8 @@ class TrainingPlots : public QWidget {
   private:
     // Both plots, or the tab's one, for the height there is.
     void updatePlotMode();
-    // "Continue from here"'s row, while it shows (0 otherwise).
-    int continueHeight() const;
+    // The timeline label's row: as tall as "Continue from here" beside it, shown or not.
+    int timelineRowHeight() const;
     void updateTimeline();
     void updateLoss();
     // The fit plot follows the data: shown for regression data only, its column choices are

@@ -374,6 +374,30 @@ class TestWindowFit : public QObject {
             // the fit plot was a 35 px strip).
             checkFigures(presentation);
             saveShot(step, presentation ? "presentation-settings" : "normal-settings");
+            panel->settingsToggle()->click();  // folded again, as the step had them
+            test::settleLayout(*m_window, 4);
+        }
+        // An earlier epoch shown on the timeline: Continue from here whole, the dock still not
+        // scrolling (#20, walk 6: in presentation mode at 1280 x 800 the button's row made it
+        // scroll and cut the button at its edge).
+        auto* resume = m_window->findChild<QAbstractButton*>(QStringLiteral("continueButton"));
+        auto* slider = m_window->findChild<QAbstractSlider*>(QStringLiteral("timelineSlider"));
+        if (resume && slider && m_window->document()->data() && slider->isVisible() &&
+            !slider->visibleRegion().isEmpty()) {
+            for (int e = 0; e < 3; ++e)
+                QVERIFY(test::trainEpoch(*m_window->training()));
+            slider->setValue(1);
+            test::settleLayout(*m_window, 4);
+            QVERIFY(!resume->isHidden());
+            if (resume->visibleRegion().boundingRect().size() != resume->size()) {
+                problem(QStringLiteral("Continue from here: %1 x %2 of %3 x %4 px visible")
+                            .arg(resume->visibleRegion().boundingRect().width())
+                            .arg(resume->visibleRegion().boundingRect().height())
+                            .arg(resume->width())
+                            .arg(resume->height()));
+            }
+            checkControls();
+            saveShot(step, presentation ? "presentation-scrub" : "normal-scrub");
         }
         for (const QString& line : m_problems)
             qInfo().noquote() << "  problem:" << line;
