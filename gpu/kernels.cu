@@ -124,8 +124,8 @@ __device__ float blockSum(float v) {
 // (blockIdx.x = j, blockIdx.y = k); its threads take every blockDim-th row of the batch and
 // blockSum() adds their partial sums.
 __global__ void weightGradKernel(const float* __restrict__ x, const float* __restrict__ ds, int n,
-                                 int in, int out, float* dW, float* db, const float* W,
-                                 float l1, float l2) {
+                                 int in, int out, float* dW, float* db, const float* W, float l1,
+                                 float l2) {
     const int j = static_cast<int>(blockIdx.x), k = static_cast<int>(blockIdx.y);
     float acc = 0.0f;
     for (int i = static_cast<int>(threadIdx.x); i < n; i += static_cast<int>(blockDim.x)) {

@@ -40,6 +40,23 @@ Network unit(float w, float b) {
     return net;
 }
 
+// L = mean (w x + b - y)^2 of unit(w, b) on `d`, with dL/dw = 2 mean (r x) and dL/db = 2 mean r,
+// in double: the hand derivations' reference.
+struct UnitMse {
+    double loss = 0, gw = 0, gb = 0;
+};
+UnitMse unitMse(const Dataset& d, double w, double b) {
+    UnitMse m;
+    const double n = d.size();
+    for (int i = 0; i < d.size(); ++i) {
+        const double res = w * d.x(i, 0) + b - d.y(i, 0);
+        m.loss += res * res / n;
+        m.gw += 2 * res * d.x(i, 0) / n;
+        m.gb += 2 * res / n;
+    }
+    return m;
+}
+
 std::vector<int> toVector(std::span<const int> s) {
     return {s.begin(), s.end()};
 }
@@ -225,13 +242,7 @@ class TestTrainer : public QObject {
         const TrainResult r = train(*session, d.size(), cfg);
         double w = 0, b = 0;
         for (int s = 0; s < 3; ++s) {
-            double gw = 0, gb = 0, loss = 0;
-            for (int i = 0; i < 11; ++i) {
-                const double res = w * d.x(i, 0) + b - d.y(i, 0);
-                loss += res * res / 11;
-                gw += 2 * res * d.x(i, 0) / 11;
-                gb += 2 * res / 11;
-            }
+            const auto [loss, gw, gb] = unitMse(d, w, b);
             NNLENS_CLOSE(r.trainLoss[std::size_t(s)], loss, 1e-6, 1e-5);
             w -= 0.1 * gw;
             b -= 0.1 * gb;
@@ -271,13 +282,7 @@ class TestTrainer : public QObject {
         QCOMPARE(r.penalty.size(), std::size_t(3));
         double w = w0, b = 0.1;
         for (int s = 0; s < 3; ++s) {
-            double gw = 0, gb = 0, loss = 0;
-            for (int i = 0; i < 11; ++i) {
-                const double res = w * d.x(i, 0) + b - d.y(i, 0);
-                loss += res * res / 11;
-                gw += 2 * res * d.x(i, 0) / 11;
-                gb += 2 * res / 11;
-            }
+            const auto [loss, gw, gb] = unitMse(d, w, b);
             NNLENS_CLOSE(r.trainLoss[std::size_t(s)], loss, 1e-6, 1e-5);  // the data loss
             const double sign = w > 0 ? 1.0 : (w < 0 ? -1.0 : 0.0);
             w -= 0.1 * (gw + l1 * sign + l2 * w);
