@@ -110,9 +110,9 @@ TrainingPlots::TrainingPlots(model::Document* doc, model::TrainingController* tr
     m_continue = new QPushButton(tr("Continue from here"), this);
     m_continue->setObjectName(QStringLiteral("continueButton"));
     m_continue->setToolTip(tr("Train on from the epoch shown; the later epochs are dropped"));
-    // Shown while an earlier epoch is shown, the only time it does something: its row is the
-    // plots' the rest of the time (#20: at 1280 x 800 in presentation mode the disabled button
-    // hung under the dock's edge).
+    // Shown while an earlier epoch is shown, the only time it does something (#20: at 1280 x 800
+    // in presentation mode the disabled button hung under the dock's edge); the label's row keeps
+    // its height either way (timelineRowHeight).
     m_continue->setEnabled(false);
     m_continue->setVisible(false);
     timelineRow->addWidget(m_continue);
