@@ -78,7 +78,11 @@ class TrainingSession {
 // l1 sum|W| + l2/2 sum W^2 over every layer's weights (biases excluded), in double.
 double weightPenalty(const Network& net, double l1, double l2);
 
-// Throws InputError unless `net` has `have`'s inputs, layers, sizes and activations (what
+// `data` as the first layer sees it: x through `net`'s input features (a copy of `data` with x
+// (N, F)). x must have 2 columns when the network has features.
+Dataset withFeatures(const Network& net, const Dataset& data);
+
+// Throws InputError unless `net` has `have`'s inputs, features, layers, sizes and activations (what
 // TrainingSession::setParameters accepts).
 void checkSameShape(const Network& have, const Network& net);
 

@@ -54,8 +54,9 @@ class CpuTrainingSession final : public TrainingSession {
     void backwardBatch(const float* p, Eigen::Index n, float* grad);
     Eigen::Index ld() const { return static_cast<Eigen::Index>(m_capacity); }
 
-    Network m_template;  // shape, names and extras; its parameters are stale
-    const Dataset& m_data;
+    Network m_template;     // shape, names and extras; its parameters are stale
+    Dataset m_featureData;  // the data through the input features (empty without features)
+    const Dataset& m_data;  // what the first layer sees: the caller's data or m_featureData
     LossConfig m_loss;
     bool m_softmaxOut = false;
     std::vector<Slot> m_slots;
@@ -78,7 +79,8 @@ class CpuTrainingSession final : public TrainingSession {
 CpuTrainingSession::CpuTrainingSession(const Network& net, const Dataset& data, LossConfig loss,
                                        OptimizerConfig opt)
     : m_template(net),
-      m_data(data),
+      m_featureData(net.features.empty() ? Dataset{} : withFeatures(net, data)),
+      m_data(net.features.empty() ? data : m_featureData),
       m_loss(loss),
       m_optimizer(opt, static_cast<std::size_t>(net.parameterCount())) {
     if (net.layers.empty()) throw InputError("the network has no layers");
@@ -271,7 +273,8 @@ void CpuTrainingSession::setParameters(const Network& net) {
 }  // namespace
 
 void checkSameShape(const Network& have, const Network& net) {
-    bool same = have.inputs == net.inputs && have.layers.size() == net.layers.size();
+    bool same = have.inputs == net.inputs && have.features == net.features &&
+                have.layers.size() == net.layers.size();
     for (std::size_t l = 0; same && l < net.layers.size(); ++l) {
         same = have.layers[l].inputs() == net.layers[l].inputs() &&
                have.layers[l].outputs() == net.layers[l].outputs() &&
@@ -283,6 +286,12 @@ void checkSameShape(const Network& have, const Network& net) {
             "the new parameters do not fit the training session's network (its layers, sizes or "
             "activations differ)");
     }
+}
+
+Dataset withFeatures(const Network& net, const Dataset& data) {
+    Dataset d = data;
+    if (!net.features.empty()) d.x = featureMatrix(net.features, data.x);
+    return d;
 }
 
 Trace CpuBackend::forward(const Network& net, const Matrix& x) {

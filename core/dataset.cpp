@@ -131,6 +131,48 @@ Dataset sincosSet(int n, double noise, std::uint64_t seed) {
     return data;
 }
 
+// TensorFlow Playground's regression sets, halved into [-3, 3]^2 (spec section 10).
+double planeLabel(double x1, double x2) {
+    return (x1 + x2) / 5.0;
+}
+
+double multiGaussianLabel(double x1, double x2) {
+    // Six bumps sign * max(0, 1 - d); the label is the one of largest magnitude (the first of
+    // equals, as Playground keeps it).
+    struct Bump {
+        double cx, cy, sign;
+    };
+    static constexpr Bump kBumps[] = {{-2.0, 1.25, 1.0},   {0.0, 1.25, -1.0}, {2.0, 1.25, 1.0},
+                                      {-2.0, -1.25, -1.0}, {0.0, -1.25, 1.0}, {2.0, -1.25, -1.0}};
+    double label = 0.0;
+    for (const Bump& b : kBumps) {
+        const double d = std::hypot(x1 - b.cx, x2 - b.cy);
+        const double value = b.sign * std::max(0.0, 1.0 - d);
+        if (std::abs(value) > std::abs(label)) label = value;
+    }
+    return label;
+}
+
+Dataset regressionSet(std::string_view kind, int n, double noise, std::uint64_t seed) {
+    // Uniform points in [-3, 3]^2; as in Playground, noise moves the point at which the label is
+    // computed (by uniform(-3, 3) * noise in each coordinate), not the point stored.
+    Dataset data;
+    data.x.resize(n, 2);
+    data.y.resize(n, 1);
+    Random rng(seed);
+    const auto label = kind == "plane" ? planeLabel : multiGaussianLabel;
+    for (int i = 0; i < n; ++i) {
+        const double x1 = rng.uniform(-3.0, 3.0);
+        const double x2 = rng.uniform(-3.0, 3.0);
+        const double dx1 = rng.uniform(-3.0, 3.0) * noise;
+        const double dx2 = rng.uniform(-3.0, 3.0) * noise;
+        data.x(i, 0) = static_cast<float>(x1);
+        data.x(i, 1) = static_cast<float>(x2);
+        data.y(i, 0) = static_cast<float>(label(x1 + dx1, x2 + dx2));
+    }
+    return data;
+}
+
 // ---------------------------------------------------------------------------------------------
 // CSV
 
@@ -305,8 +347,8 @@ Dataset Dataset::gather(const std::vector<int>& rows) const {
 }
 
 const std::vector<std::string>& datasetKinds() {
-    static const std::vector<std::string> kinds = {"xor",    "circle", "gaussians",
-                                                   "spiral", "moons",  "sincos"};
+    static const std::vector<std::string> kinds = {
+        "xor", "circle", "gaussians", "spiral", "moons", "sincos", "plane", "multi-gaussian"};
     return kinds;
 }
 
@@ -327,6 +369,7 @@ Dataset generateDataset(std::string_view kind, int n, double noise, std::uint64_
                          formatFloat(static_cast<float>(noise)));
     }
     if (kind == "sincos") return sincosSet(n, noise, seed);
+    if (kind == "plane" || kind == "multi-gaussian") return regressionSet(kind, n, noise, seed);
     return twoClassSet(kind, n, noise, seed);
 }
 

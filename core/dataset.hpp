@@ -35,14 +35,17 @@ struct Dataset {
     Dataset gather(const std::vector<int>& rows) const;
 };
 
-// "xor, circle, gaussians, spiral, moons, sincos".
+// "xor, circle, gaussians, spiral, moons, sincos, plane, multi-gaussian".
 const std::vector<std::string>& datasetKinds();
 
 // A generated data set of n points. Two-class sets (xor, circle, gaussians, spiral, moons) have
 // inputs in about [-3, 3]^2, a binary target y1 in {0, 1} and the same class as "label"; `noise`
 // is the standard deviation of Gaussian jitter added to the inputs. sincos is the seed's
 // x = [sin t, cos t], y = sin t cos t for t = linspace(0, 10, n), with Gaussian noise of that
-// standard deviation on y and sigma = noise when noise > 0, and t as the extra column "t". Throws
+// standard deviation on y and sigma = noise when noise > 0, and t as the extra column "t". plane
+// and multi-gaussian are Playground's regression sets (spec section 10): uniform points in
+// [-3, 3]^2, y1 = (x1 + x2) / 5 or the largest of six signed bumps, with `noise` moving the point
+// at which y1 is computed by uniform(-3, 3) * noise per coordinate. Throws
 // InputError for an unknown kind, n < 1 or noise < 0.
 Dataset generateDataset(std::string_view kind, int n, double noise, std::uint64_t seed);
 

@@ -17,7 +17,7 @@ Trace forward(const Network& net, const Matrix& x) {
                          " inputs");
     }
     Trace trace;
-    trace.input = x;
+    trace.input = featureMatrix(net.features, x);
     trace.layers.resize(net.layers.size());
     const Eigen::Index n = x.rows();
     for (std::size_t l = 0; l < net.layers.size(); ++l) {

@@ -17,13 +17,13 @@ struct LayerTrace {
 };
 
 struct Trace {
-    Matrix input;                    // (N, D)
+    Matrix input;                    // (N, F): the first layer's input (the features, or x)
     std::vector<LayerTrace> layers;  // one per layer, in order
     const Matrix& output() const { return layers.empty() ? input : layers.back().out; }
 };
 
-// Runs `x` (N, net.inputs) through every layer (block.hpp's functions, rows split over the
-// cores). Throws InputError when x has the wrong width.
+// Runs `x` (N, net.inputs) through the input features and every layer (block.hpp's functions, rows
+// split over the cores). Throws InputError when x has the wrong width.
 Trace forward(const Network& net, const Matrix& x);
 
 }  // namespace nnlens

@@ -157,7 +157,9 @@ class CpuGridEvaluator final : public GridEvaluator {
     void finish(const Network& net, int fromLayer, int node);
 
     GridMaps m_maps;
-    Matrix m_points;  // (n*n, 2)
+    Matrix m_points;                  // (n*n, 2)
+    Matrix m_input;                   // (n*n, F): the points through the network's input features
+    std::vector<Feature> m_features;  // the features m_input was made with
     std::vector<int> m_shape;
     // Per layer, per node: the finite range of s (the histogram's edges) and the largest finite
     // |out| (the colour limit), gathered while the rows are still in cache.
@@ -177,7 +179,7 @@ class CpuGridEvaluator final : public GridEvaluator {
 
 bool CpuGridEvaluator::sameShape(const Network& net) const {
     if (m_shape.size() != net.layers.size() + 1) return false;
-    if (m_shape[0] != net.inputs) return false;
+    if (m_shape[0] != net.inputs || m_features != net.features) return false;
     for (std::size_t l = 0; l < net.layers.size(); ++l) {
         if (m_shape[l + 1] != net.layers[l].outputs()) return false;
     }
@@ -206,6 +208,11 @@ void CpuGridEvaluator::compute(const Network& net, const GridConfig& cfg) {
     checkGrid(net, cfg);
     if (m_points.rows() == 0 || cfg.n != m_maps.config.n || cfg.range != m_maps.config.range) {
         m_points = gridPoints(cfg.n, cfg.range);
+        m_input.resize(0, 0);
+    }
+    if (m_input.rows() == 0 || m_features != net.features) {
+        m_input = net.features.empty() ? Matrix() : featureMatrix(net.features, m_points);
+        m_features = net.features;
     }
     m_maps.config = cfg;
     allocate(net);
@@ -246,7 +253,8 @@ void CpuGridEvaluator::propagate(const Network& net, int fromLayer, int node) {
             for (int l = fromLayer; l < depth; ++l) {
                 const Layer& L = net.layers[static_cast<std::size_t>(l)];
                 const auto li = static_cast<std::size_t>(l);
-                const Matrix& X = l == 0 ? m_points : m_maps.out[li - 1];
+                const Matrix& X =
+                    l == 0 ? (m_features.empty() ? m_points : m_input) : m_maps.out[li - 1];
                 Matrix& Sfull = m_maps.s[li];
                 const auto S = Sfull.middleRows(r0, rows);
                 const auto O = m_maps.out[li].middleRows(r0, rows);
@@ -316,8 +324,10 @@ void CpuGridEvaluator::finish(const Network& net, int fromLayer, int node) {
         const Layer& first = net.layers.front();
         m_maps.arrows.resize(static_cast<std::size_t>(first.outputs()));
         for (int j = 0; j < first.outputs(); ++j) {
+            // An arrow only where the first layer sees the plane itself (spec section 10).
             m_maps.arrows[static_cast<std::size_t>(j)] =
-                weightArrow(first.W(0, j), first.W(1, j), first.b(j));
+                net.plainInputs() ? weightArrow(first.W(0, j), first.W(1, j), first.b(j))
+                                  : std::nullopt;
         }
     }
 }

@@ -24,6 +24,9 @@ NNLENS_HD float vlog1p(float x) {
 NNLENS_HD float vtanh(float x) {
     return tanhf(x);
 }
+NNLENS_HD float vsin(float x) {
+    return sinf(x);
+}
 NNLENS_HD float vabs(float x) {
     return fabsf(x);
 }

@@ -3,6 +3,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <span>
 #include <string>
 
 #include "error.hpp"
@@ -26,25 +27,30 @@ std::string layerPrefix(std::size_t index) {
 }
 
 // Every rule that does not look at the values: counts, limits, matching shapes, softmax placement.
-void validateShapes(int inputs, const std::vector<LayerShape>& layers) {
+// `features`: the network's input features (empty: the first layer receives the inputs).
+void validateShapes(int inputs, std::span<const Feature> features,
+                    const std::vector<LayerShape>& layers) {
     if (inputs < 1 || inputs > kMaxInputs) {
         throw InputError("the network has " + std::to_string(inputs) + " inputs (allowed: 1 to " +
                          std::to_string(kMaxInputs) + ")");
     }
+    checkFeatures(features, inputs);
     if (layers.empty()) throw InputError("the network has no layers");
     if (layers.size() > static_cast<std::size_t>(kMaxLayers)) {
         throw InputError("the network has " + std::to_string(layers.size()) + " layers (at most " +
                          std::to_string(kMaxLayers) + ")");
     }
     std::int64_t parameters = 0;
-    Eigen::Index receives = inputs;
+    Eigen::Index receives = features.empty() ? inputs : static_cast<Eigen::Index>(features.size());
     for (std::size_t i = 0; i < layers.size(); ++i) {
         const LayerShape& l = layers[i];
         const std::string where = layerPrefix(i);
         if (l.rows != receives) {
-            throw InputError(where + ": weights have " + std::to_string(l.rows) +
-                             " rows but the layer receives " + std::to_string(receives) +
-                             " inputs");
+            const bool fromFeatures = i == 0 && !features.empty();
+            throw InputError(
+                where + ": weights have " + std::to_string(l.rows) +
+                " rows but the layer receives " + std::to_string(receives) +
+                (fromFeatures ? (receives == 1 ? " feature" : " features") : " inputs"));
         }
         if (l.cols < 1) throw InputError(where + ": has no nodes (weights have 0 columns)");
         if (l.cols > kMaxNodes) {
@@ -77,19 +83,21 @@ std::int64_t Network::parameterCount() const {
     return n;
 }
 
-Network Network::initialized(int inputs, const std::vector<LayerSpec>& layers, std::uint64_t seed) {
+Network Network::initialized(int inputs, const std::vector<LayerSpec>& layers, std::uint64_t seed,
+                             const std::vector<Feature>& features) {
     std::vector<LayerShape> shapes;
     shapes.reserve(layers.size());
-    Eigen::Index receives = inputs;
+    Eigen::Index receives = features.empty() ? inputs : static_cast<Eigen::Index>(features.size());
     for (const LayerSpec& spec : layers) {
         shapes.push_back({receives, spec.nodes, spec.nodes, spec.activation});
         receives = spec.nodes;
     }
     // Checked before allocating, so an absurd shape is refused rather than exhausting memory.
-    validateShapes(inputs, shapes);
+    validateShapes(inputs, features, shapes);
 
     Network net;
     net.inputs = inputs;
+    net.features = features;
     net.layers.resize(layers.size());
     for (std::size_t i = 0; i < layers.size(); ++i) {
         net.layers[i].W.resize(shapes[i].rows, shapes[i].cols);
@@ -106,7 +114,7 @@ void validate(const Network& net) {
     for (const Layer& l : net.layers) {
         shapes.push_back({l.W.rows(), l.W.cols(), l.b.size(), l.activation});
     }
-    validateShapes(net.inputs, shapes);
+    validateShapes(net.inputs, net.features, shapes);
 
     for (std::size_t i = 0; i < net.layers.size(); ++i) {
         const Layer& l = net.layers[i];

@@ -9,6 +9,7 @@
 #include <nlohmann/json.hpp>
 
 #include "activation.hpp"
+#include "features.hpp"
 #include "limits.hpp"
 #include "types.hpp"
 
@@ -44,22 +45,32 @@ struct Network {
     std::string name;
     std::string description;
     int inputs = 2;
+    // Playground's input features (spec section 10), in the first layer's row order; empty: the
+    // inputs themselves. Only with 2 inputs.
+    std::vector<Feature> features;
     std::vector<Layer> layers;
     GridConfig view;
     bool hasView = false;                             // whether the file carried "view"
     nlohmann::json extra = nlohmann::json::object();  // unknown top-level keys
 
     int outputs() const { return layers.empty() ? inputs : layers.back().outputs(); }
+    // The width of the first layer's input: the feature count, or the inputs without features.
+    int featureCount() const {
+        return features.empty() ? inputs : static_cast<int>(features.size());
+    }
+    // Whether the first layer sees the plane itself (no features, or exactly x1, x2).
+    bool plainInputs() const { return plainFeatures(features); }
     std::int64_t parameterCount() const;
 
     // A network of the given shape with PyTorch's default initialisation: every W and b uniform in
     // [-k, k], k = n_in^-1/2 (seed: "Statistical Perspective"), drawn from `seed`.
-    static Network initialized(int inputs, const std::vector<LayerSpec>& layers,
-                               std::uint64_t seed);
+    static Network initialized(int inputs, const std::vector<LayerSpec>& layers, std::uint64_t seed,
+                               const std::vector<Feature>& features = {});
 };
 
 // Throws InputError naming the first broken rule ("layer 2: weights have 3 rows but the layer
-// receives 4 inputs", "layer 1, weights[0][2]: not a finite number", ...). Layers count from 1.
+// receives 4 inputs", "layer 1: weights have 2 rows but the layer receives 3 features",
+// "layer 1, weights[0][2]: not a finite number", ...). Layers count from 1.
 void validate(const Network& net);
 
 // Re-draws every parameter of `net` with the default initialisation.

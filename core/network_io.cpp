@@ -191,7 +191,31 @@ float parseParameter(const json& v, const std::string& where) {
 
 bool isKnownTopKey(const std::string& key) {
     return key == "format" || key == "version" || key == "name" || key == "description" ||
-           key == "inputs" || key == "layers" || key == "view";
+           key == "inputs" || key == "features" || key == "layers" || key == "view";
+}
+
+// "features": a non-empty list of known feature names (spec section 10); repeats and the input
+// count are checkFeatures' rules.
+std::vector<Feature> parseFeatures(const json& j) {
+    const std::string rule =
+        R"("features": expected a non-empty list of feature names ()" + knownFeatureNames() + ")";
+    if (!j.is_array() || j.empty()) throw InputError(rule + ", got " + shown(j));
+    std::vector<Feature> features;
+    for (std::size_t i = 0; i < j.size(); ++i) {
+        const std::string where = "features[" + std::to_string(i) + "]";
+        if (!j[i].is_string()) {
+            throw InputError(where + ": expected a feature name (" + knownFeatureNames() +
+                             "), got " + shown(j[i]));
+        }
+        const std::string name = j[i].get<std::string>();
+        const auto f = featureFromName(name);
+        if (!f) {
+            throw InputError(where + ": unknown feature " + jsonString(name) +
+                             " (known: " + knownFeatureNames() + ")");
+        }
+        features.push_back(*f);
+    }
+    return features;
 }
 
 bool isKnownLayerKey(const std::string& key) {
@@ -434,6 +458,11 @@ Network parseNetwork(std::string_view text) {
     if (!d || *d < 1 || *d > kMaxInputs) throw InputError(inputsRule + ", got " + shown(*inputs));
     net.inputs = static_cast<int>(*d);
 
+    if (const auto features = doc.find("features"); features != doc.end()) {
+        net.features = parseFeatures(*features);
+        checkFeatures(net.features, net.inputs);
+    }
+
     const auto layers = doc.find("layers");
     if (layers == doc.end()) throw InputError(R"("layers": expected a list of layers)");
     if (!layers->is_array()) {
@@ -478,6 +507,13 @@ std::string formatNetwork(const Network& net) {
     out += "  \"name\": " + jsonString(net.name) + ",\n";
     out += "  \"description\": " + jsonString(net.description) + ",\n";
     out += "  \"inputs\": " + std::to_string(net.inputs) + ",\n";
+    if (!net.features.empty()) {
+        out += "  \"features\": [";
+        for (std::size_t i = 0; i < net.features.size(); ++i) {
+            out += (i > 0 ? ", " : "") + jsonString(featureName(net.features[i]));
+        }
+        out += "],\n";
+    }
     out += "  \"layers\": [\n";
     for (std::size_t i = 0; i < net.layers.size(); ++i) {
         const Layer& l = net.layers[i];

@@ -276,7 +276,9 @@ class DeviceTrainingSession final : public CudaTrainingSession {
   public:
     DeviceTrainingSession(const Network& net, const Dataset& data, LossConfig loss,
                           OptimizerConfig opt)
-        : m_dev(net, data), m_loss(loss), m_opt(opt) {
+        : m_dev(net, net.features.empty() ? data : withFeatures(net, data)),
+          m_loss(loss),
+          m_opt(opt) {
         checkOptimizerKind(opt.kind);
         checkPenalty(opt.l1, "l1");
         checkPenalty(opt.l2, "l2");
@@ -450,6 +452,7 @@ class CudaGridEvaluator final : public GridEvaluator {
         m_shape.assign(1, net.inputs);
         for (const Layer& L : net.layers)
             m_shape.push_back(L.outputs());
+        m_features = net.features;
         const bool fits = net.layers.size() <= static_cast<std::size_t>(kMaxLayers) &&
                           std::all_of(net.layers.begin(), net.layers.end(), [](const Layer& L) {
                               return L.outputs() <= gpu::kGridMaxWidth;
@@ -488,7 +491,10 @@ class CudaGridEvaluator final : public GridEvaluator {
 
   private:
     bool sameShape(const Network& net) const {
-        if (m_shape.size() != net.layers.size() + 1 || m_shape[0] != net.inputs) return false;
+        if (m_shape.size() != net.layers.size() + 1 || m_shape[0] != net.inputs ||
+            m_features != net.features) {
+            return false;
+        }
         for (std::size_t l = 0; l < net.layers.size(); ++l) {
             if (m_shape[l + 1] != net.layers[l].outputs()) return false;
         }
@@ -537,6 +543,8 @@ class CudaGridEvaluator final : public GridEvaluator {
         uploadVector(m_params, params);
         gpu::GridLayers table;
         table.depth = depth;
+        table.features = static_cast<int>(net.features.size());
+        std::copy(net.features.begin(), net.features.end(), table.feature);
         for (int l = 0; l < depth; ++l) {
             table.layer[l] = layers[static_cast<std::size_t>(l)];
             table.offset[l] = N * m_nodeBase[static_cast<std::size_t>(l)];
@@ -640,7 +648,7 @@ class CudaGridEvaluator final : public GridEvaluator {
             m_maps.arrows.resize(static_cast<std::size_t>(L.outputs()));
             for (int j = 0; j < L.outputs(); ++j)
                 m_maps.arrows[static_cast<std::size_t>(j)] =
-                    weightArrow(L.W(0, j), L.W(1, j), L.b(j));
+                    net.plainInputs() ? weightArrow(L.W(0, j), L.W(1, j), L.b(j)) : std::nullopt;
         }
 
         const double point = static_cast<double>(N) * sizeof(float);
@@ -659,8 +667,9 @@ class CudaGridEvaluator final : public GridEvaluator {
     }
 
     GridMaps m_maps;
-    std::vector<int> m_shape;     // inputs, then every layer's width, as computed; empty before
-    std::vector<int> m_nodeBase;  // (layers + 1): global number of each layer's first node
+    std::vector<int> m_shape;         // inputs, then every layer's width, as computed; empty before
+    std::vector<Feature> m_features;  // the input features the maps were computed with
+    std::vector<int> m_nodeBase;      // (layers + 1): global number of each layer's first node
     bool m_onCpu = false;
     std::unique_ptr<GridEvaluator> m_cpu;
     DeviceBuffer<float> m_params;                   // (parameters)
@@ -690,11 +699,11 @@ CudaBackend::~CudaBackend() = default;
 Trace CudaBackend::forward(const Network& net, const Matrix& x) {
     if (x.cols() != net.inputs) return nnlens::forward(net, x);  // the CPU's message
     Dataset d;
-    d.x = x;
+    d.x = featureMatrix(net.features, x);  // the fixed feature stage, once on the host
     DeviceNet dev(net, d);
     dev.forward(allRows(static_cast<int>(x.rows())));
     Trace t;
-    t.input = x;
+    t.input = std::move(d.x);
     for (std::size_t l = 0; l < net.layers.size(); ++l) {
         const auto k = net.layers[l].outputs();
         t.layers.push_back({downloadRowMajor(dev.work(l).s.data(), x.rows(), k),
@@ -704,7 +713,7 @@ Trace CudaBackend::forward(const Network& net, const Matrix& x) {
 }
 
 Gradients CudaBackend::gradients(const Network& net, const Dataset& data, LossConfig loss) {
-    DeviceNet dev(net, data);
+    DeviceNet dev(net, net.features.empty() ? data : withFeatures(net, data));
     dev.forward(allRows(data.size()));
     Gradients g;
     g.loss = dev.loss(loss);

@@ -219,8 +219,15 @@ __global__ void gridKernel(const float* __restrict__ P, int paramCount, bool sha
     float a[kWidth];
     float z[kWidth];
     if (first == 0) {
-        a[0] = xi[k % n];  // x1 = x_i[col]
-        a[1] = xi[k / n];  // x2 = x_i[row]
+        const float x1 = xi[k % n];  // x_i[col]
+        const float x2 = xi[k / n];  // x_i[row]
+        if (G.features == 0) {
+            a[0] = x1;
+            a[1] = x2;
+        } else {
+            for (int f = 0; f < G.features; ++f)
+                a[f] = hd::feature(G.feature[f], x1, x2);
+        }
     } else {
         const std::int64_t o = G.offset[first - 1];
         for (int i = 0; i < G.layer[first - 1].out; ++i)
@@ -427,7 +434,7 @@ cudaError_t commitStep(const float* next, float* params, std::size_t count, int 
 cudaError_t gridForward(const float* params, std::size_t paramCount, const GridLayers& layers,
                         int first, int node, const float* xi, int n, float* s, float* out) {
     if (first >= layers.depth) return cudaSuccess;
-    int width = 2;
+    int width = std::max(2, layers.features);  // the first layer's input
     for (int l = 0; l < layers.depth; ++l)
         width = std::max(width, layers.layer[l].out);
     if (width > kGridMaxWidth) return cudaErrorInvalidValue;

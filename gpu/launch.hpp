@@ -9,6 +9,7 @@
 #include <cuda_runtime_api.h>
 
 #include "core/activation.hpp"
+#include "core/features.hpp"
 #include "core/limits.hpp"
 #include "core/loss.hpp"
 #include "core/optimizer.hpp"
@@ -30,6 +31,8 @@ struct GridLayers {
     LayerDesc layer[kMaxLayers];
     std::int64_t offset[kMaxLayers];  // s and out of layer l start at offset[l]; node j at + j N
     int depth = 0;
+    int features = 0;                     // input features (0: the first layer reads x1, x2)
+    Feature feature[kFeatureKinds] = {};  // in the first layer's row order
 };
 
 inline constexpr int kGridMaxWidth = 64;  // widest layer the fused grid kernel handles

@@ -60,6 +60,9 @@ Generates a data set and writes it as CSV (to stdout without -o). KIND is
 xor, circle, gaussians, spiral or moons (two classes in about [-3, 3]^2, with
 columns x1, x2, y1 and label) or sincos (the seed's x = [sin t, cos t],
 y = sin t cos t for t in [0, 10], with sigma = noise when noise > 0), or
+plane or multi-gaussian (TensorFlow Playground's regression sets over
+[-3, 3]^2: y1 = (x1 + x2) / 5, or six bumps of height +-1; noise moves the
+point at which y1 is computed by uniform(-3, 3) * noise per coordinate), or
 normal: inputs x1..xD drawn from the standard normal and no targets (the
 seed's torch.randn(N, D); for nnlens-cli trace).
 
@@ -68,8 +71,8 @@ Options:
            rangeText(1, kMaxGeneratedRows) + R"( (default 500; normal: at
                   most )" +
            std::to_string(kMaxGeneratedValues) + R"( values, n x dim)
-  --noise X       standard deviation of the noise, 0 to 1e6 (default 0.1; not
-                  for normal)
+  --noise X       standard deviation of the noise (plane, multi-gaussian: its
+                  scale), 0 to 1e6 (default 0.1; not for normal)
   --dim D         normal only: the input dimension, )" +
            rangeText(1, kMaxInputs) + R"( (default 2)
   --seed N        random seed (default 1)

@@ -80,9 +80,28 @@ std::vector<Activation> activations(const Args& a, std::size_t layers) {
     return result;
 }
 
+// "--features x1^2,x2^2": Playground's input features (spec section 10), empty without the flag.
+std::vector<Feature> features(const Args& a) {
+    std::vector<Feature> result;
+    const auto text = a.value("features");
+    if (!text) return result;
+    const std::vector<std::string> names = splitList(*text);
+    for (std::size_t i = 0; i < names.size(); ++i) {
+        const auto f = featureFromName(names[i]);
+        if (!f) {
+            a.failOption("features", "features[" + std::to_string(i) + "]: unknown feature \"" +
+                                         names[i] + "\" (known: " + knownFeatureNames() + ")");
+        }
+        result.push_back(*f);
+    }
+    if (result.empty()) a.failOption("features", "expected at least one feature name");
+    return result;
+}
+
 int runInit(const Args& a, Io& io) {
     const std::vector<int> sizes = layerSizes(a);
     const std::vector<Activation> acts = activations(a, sizes.size() - 1);
+    const std::vector<Feature> inputFeatures = features(a);
     const std::uint64_t seed = seedOption(a, 0);
     backendOption(a, io.err);  // checked for uniformity; drawing a network needs no backend
     checkOutputFolder(a);
@@ -92,7 +111,7 @@ int runInit(const Args& a, Io& io) {
         specs.push_back({sizes[i + 1], acts[i]});
     Network net;
     try {
-        net = Network::initialized(sizes[0], specs, seed);
+        net = Network::initialized(sizes[0], specs, seed, inputFeatures);
     } catch (const InputError& e) {  // softmax before the last layer, too many parameters
         a.fail(e.what());
     }
@@ -100,11 +119,15 @@ int runInit(const Args& a, Io& io) {
     std::string names;
     for (std::size_t i = 0; i < sizes.size(); ++i)
         shape += (i == 0 ? "" : "-") + std::to_string(sizes[i]);
+    std::string featureText;  // "features x1^2, x2^2; " or nothing
+    for (std::size_t i = 0; i < inputFeatures.size(); ++i)
+        featureText += (i == 0 ? "features " : ", ") + std::string(featureName(inputFeatures[i]));
+    if (!featureText.empty()) featureText += "; ";
     for (std::size_t i = 0; i < acts.size(); ++i)
         names += (i == 0 ? "" : ", ") + std::string(activationName(acts[i]));
     net.name = a.value("name").value_or(shape);
     net.description = a.value("description")
-                          .value_or(names +
+                          .value_or(featureText + names +
                                     "; PyTorch's default initialisation (W and b uniform in "
                                     "+-n_in^-1/2), seed " +
                                     std::to_string(seed));
@@ -140,7 +163,8 @@ std::string wrapped(const std::string& list, std::size_t indent) {
 
 std::string initHelp() {
     return R"(Usage: nnlens-cli init --layers D,H1,..,K --activations A1,..,AL [--seed 0]
-                      [--name TEXT] [--description TEXT] [-o NET]
+                      [--features F1,..] [--name TEXT] [--description TEXT]
+                      [-o NET]
 
 Writes a new network file (to stdout without -o) with PyTorch's default
 initialisation of torch.nn.Linear: every weight and bias of a layer uniform
@@ -159,6 +183,11 @@ Options:
   --activations LIST  comma-separated, one per layer (softmax only on the last):
 )" + wrapped(knownActivationNames(), 22) +
            R"(
+  --features LIST     comma-separated input features before the first layer
+                      (TensorFlow Playground's; only with input dimension 2):
+)" + wrapped(knownFeatureNames(), 22) +
+           R"(
+                      the first layer then has one weight row per feature
   --seed N            random seed, a whole number >= 0 (default 0)
   --name TEXT         the network's name (default: the sizes, 100-200-100-10)
   --description TEXT  its description (default: the activations and the seed)
@@ -171,12 +200,15 @@ Options:
 }  // namespace
 
 Command initCommand() {
-    return {"init",
-            "--layers L --activations A",
-            "a new network, PyTorch's default init",
-            initHelp(),
-            {{"layers", "activations", "seed", "name", "description", "backend", "output"}, {}, {}},
-            runInit};
+    return {
+        "init",
+        "--layers L --activations A",
+        "a new network, PyTorch's default init",
+        initHelp(),
+        {{"layers", "activations", "features", "seed", "name", "description", "backend", "output"},
+         {},
+         {}},
+        runInit};
 }
 
 }  // namespace nnlens::cli

@@ -91,7 +91,7 @@ QStringList describeLayerMove(const Network& net, int from, int to) {
         order[static_cast<std::size_t>(i)] = i;
     order.erase(order.begin() + from);
     order.insert(order.begin() + to, from);
-    Eigen::Index receives = net.inputs;
+    Eigen::Index receives = net.featureCount();
     for (int pos = 0; pos < layers; ++pos) {
         const int old = order[static_cast<std::size_t>(pos)];
         const Layer& l = net.layers[static_cast<std::size_t>(old)];

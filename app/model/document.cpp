@@ -75,7 +75,7 @@ void resizeCols(Layer& l, Eigen::Index cols, Random& rng) {
 // After layers were inserted, removed or moved: every layer's W gets as many rows as its
 // predecessor has nodes (rows kept where they exist).
 void fixInputs(Network& net, Random& rng) {
-    Eigen::Index receives = net.inputs;
+    Eigen::Index receives = net.featureCount();
     for (Layer& l : net.layers) {
         resizeRows(l, receives, rng);
         receives = l.W.cols();
@@ -190,8 +190,9 @@ bool Document::insertLayer(int index, int nodes, Activation a) {
     }
     Random rng(m_seed++);
     Network next = m_net;
-    const Eigen::Index receives =
-        index == 0 ? next.inputs : next.layers[static_cast<std::size_t>(index - 1)].W.cols();
+    const Eigen::Index receives = index == 0
+                                      ? next.featureCount()
+                                      : next.layers[static_cast<std::size_t>(index - 1)].W.cols();
     Layer layer;
     layer.activation = a;
     layer.W.resize(receives, 0);

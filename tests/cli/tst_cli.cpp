@@ -188,6 +188,7 @@ class TestCli : public QObject {
     void trainSteps();
     void trainValidationSplit();
     void trainRegularization();
+    void inputFeatures();
     void trainDiverges();
     void lrScan();
     void dataset_data();
@@ -709,6 +710,67 @@ void TestCli::trainSteps() {
 
 // Spec section 10: --l1/--l2 and the file's training.l1/l2; "penalty" per epoch (always
 // present); train_loss stays the data loss; a negative or non-finite rate exits 2.
+void TestCli::inputFeatures() {
+    // Spec section 10 through the commands: init writes one row per feature; forward, grid and
+    // trace compute the features; grid's arrow is null unless the features are exactly x1, x2.
+    const CliResult init = run({"init", "--layers", "2,3,1", "--activations", "tanh,linear",
+                                "--features", "x1^2,sin(x2)", "-o", "%D/f.nnlens.json"});
+    QVERIFY2(init.code == 0, init.err.constData());
+    json net = json::parse(readFile("f.nnlens.json").toStdString());
+    QVERIFY(net["features"] == json({"x1^2", "sin(x2)"}));
+    QCOMPARE(net["layers"][0]["weights"].size(), std::size_t(2));
+    writeFile("p.csv", "x1,x2,y1\n1.5,-0.5,0\n-2,1,1\n");
+    const CliResult fw = run({"forward", "%D/f.nnlens.json", "--data", "%D/p.csv"});
+    QVERIFY2(fw.code == 0, fw.err.constData());
+    json f;
+    QVERIFY(parseJson(fw.out, f));
+    const auto& W = net["layers"][0]["weights"];
+    const auto& b = net["layers"][0]["bias"];
+    const double x[2][2] = {{1.5, -0.5}, {-2.0, 1.0}};
+    for (int i = 0; i < 2; ++i) {
+        for (int j = 0; j < 3; ++j) {
+            const double s = x[i][0] * x[i][0] * W[0][j].get<double>() +
+                             std::sin(x[i][1]) * W[1][j].get<double>() + b[j].get<double>();
+            QVERIFY(std::abs(f["layers"][0]["s"][i][j].get<double>() - s) <=
+                    1e-5 + 1e-4 * std::abs(s));
+        }
+    }
+    const CliResult grid = run({"grid", "%D/f.nnlens.json", "--n", "5"});
+    QVERIFY2(grid.code == 0, grid.err.constData());
+    json g;
+    QVERIFY(parseJson(grid.out, g));
+    QVERIFY(g["layers"][0]["nodes"][0]["arrow"].is_null());
+    // Grid point 0 is (-3, -3).
+    const double s0 =
+        9.0 * W[0][1].get<double>() + std::sin(-3.0) * W[1][1].get<double>() + b[1].get<double>();
+    QVERIFY(std::abs(g["layers"][0]["nodes"][1]["s"][0].get<double>() - s0) <=
+            1e-5 + 1e-4 * std::abs(s0));
+    const CliResult trace = run({"trace", "%D/f.nnlens.json", "--data", "%D/p.csv"});
+    QVERIFY2(trace.code == 0, trace.err.constData());
+    json t;
+    QVERIFY(parseJson(trace.out, t));
+    QVERIFY(t["modules"][0]["in_shape"] == json({2, 2}));
+    NNLENS_CLOSE(t["modules"][0]["in"]["max"].get<double>(), 4.0, 0.0, 1e-6);  // (-2)^2
+    // x1, x2 as features: the arrow is back.
+    net["features"] = {"x1", "x2"};
+    net["layers"][0]["weights"] = {{1.0, 0.0, 2.0}, {0.0, 1.0, 1.0}};
+    writeFile("plain.nnlens.json", QByteArray::fromStdString(net.dump()));
+    const CliResult plainGrid = run({"grid", "%D/plain.nnlens.json", "--n", "5"});
+    QVERIFY(parseJson(plainGrid.out, g));
+    QVERIFY(g["layers"][0]["nodes"][0]["arrow"].is_object());
+    // A broken list is refused with the spec's message, and exit 2.
+    net["features"] = {"x1", "x3"};
+    writeFile("bad.nnlens.json", QByteArray::fromStdString(net.dump()));
+    const CliResult bad = run({"grid", "%D/bad.nnlens.json"});
+    QCOMPARE(bad.code, 2);
+    QVERIFY2(bad.err.contains(R"(features[1]: unknown feature "x3" (known: x1, x2, x1^2, )"),
+             bad.err.constData());
+    const CliResult badInit = run({"init", "--layers", "3,1", "--activations", "tanh", "--features",
+                                   "x1", "-o", "%D/g.nnlens.json"});
+    QCOMPARE(badInit.code, 2);
+    QVERIFY2(badInit.err.contains("2 inputs"), badInit.err.constData());
+}
+
 void TestCli::trainRegularization() {
     const QStringList base{"train",       "%D/linear.nnlens.json",
                            "--data",      "%D/regression.csv",
@@ -1393,10 +1455,11 @@ void TestCli::badInput_data() {
         << QStringList(train).replaceInStrings("adam", "adagrad")
         << "train: --optimizer: unknown optimizer \"adagrad\" (known: sgd, momentum, adam)"
         << trainOut;
-    QTest::newRow("unknown dataset kind") << QStringList{"dataset", "swirl", "-o", "%D/out.csv"}
-                                          << "dataset: unknown kind \"swirl\" (known: xor, circle, "
-                                             "gaussians, spiral, moons, sincos, normal)"
-                                          << "out.csv";
+    QTest::newRow("unknown dataset kind")
+        << QStringList{"dataset", "swirl", "-o", "%D/out.csv"}
+        << "dataset: unknown kind \"swirl\" (known: xor, circle, "
+           "gaussians, spiral, moons, sincos, plane, multi-gaussian, normal)"
+        << "out.csv";
     QTest::newRow("unknown command")
         << QStringList{"frobnicate"} << "nnlens-cli: unknown command \"frobnicate\""
         << "";

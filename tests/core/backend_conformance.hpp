@@ -430,6 +430,125 @@ class BackendConformance : public QObject {
         QCOMPARE(maps.arrows.size(), std::size_t(5));
     }
 
+    // Spec section 10: a fixed feature stage before the first layer, in forward, gradients,
+    // training and the grid maps; the first layer's W has one row per feature.
+    static void featureRows() {
+        QTest::addColumn<QStringList>("features");
+        QTest::newRow("x1, x2") << QStringList{"x1", "x2"};
+        QTest::newRow("squares") << QStringList{"x1^2", "x2^2"};
+        QTest::newRow("all seven, shuffled")
+            << QStringList{"sin(x2)", "x1*x2", "x1", "x2^2", "sin(x1)", "x2", "x1^2"};
+        QTest::newRow("one feature") << QStringList{"x1*x2"};
+    }
+    static std::vector<Feature> toFeatures(const QStringList& names) {
+        std::vector<Feature> f;
+        for (const QString& n : names)
+            f.push_back(*featureFromName(n.toStdString()));
+        return f;
+    }
+
+    void featuresForwardAndGradients_data() { featureRows(); }
+    void featuresForwardAndGradients() {
+        QFETCH(QStringList, features);
+        const std::vector<Feature> f = toFeatures(features);
+        const Network net =
+            Network::initialized(2, {{5, Activation::Tanh}, {2, Activation::Linear}}, 31, f);
+        QCOMPARE(net.layers[0].inputs(), int(f.size()));
+        const Dataset d = regressionData(40, 2, 2, 32);
+        const Trace t = m_backend->forward(net, d.x);
+        QCOMPARE(t.input.cols(), Eigen::Index(f.size()));
+        const Mat phi = refFeatures(net, d.x);
+        for (Eigen::Index i = 0; i < d.x.rows(); ++i)
+            for (Eigen::Index k = 0; k < t.input.cols(); ++k)
+                NNLENS_CLOSE(t.input(i, k), phi[std::size_t(i)][std::size_t(k)], 1e-5, 1e-4);
+        const RefTrace r = refForward(net, d.x);
+        for (std::size_t l = 0; l < net.layers.size(); ++l)
+            for (Eigen::Index i = 0; i < d.x.rows(); ++i)
+                for (Eigen::Index j = 0; j < t.layers[l].out.cols(); ++j)
+                    NNLENS_CLOSE(t.layers[l].out(i, j), r.out[l][std::size_t(i)][std::size_t(j)],
+                                 1e-5, 1e-4);
+        const Gradients g = m_backend->gradients(net, d, {Loss::Mse, Reduction::Mean});
+        NNLENS_CLOSE(g.loss, refMse(r, d), 1e-6, 1e-5);
+        const RefGradients rg = refMseGradients(net, d);
+        QCOMPARE(g.layers[0].dW.rows(), Eigen::Index(f.size()));
+        for (std::size_t l = 0; l < net.layers.size(); ++l)
+            for (int k = 0; k < net.layers[l].inputs(); ++k)
+                for (int j = 0; j < net.layers[l].outputs(); ++j)
+                    NNLENS_CLOSE(g.layers[l].dW(k, j), rg.dW[l][std::size_t(k)][std::size_t(j)],
+                                 1e-5, 1e-3);
+    }
+
+    void featuresTrainingStep_data() { featureRows(); }
+    void featuresTrainingStep() {
+        // Two SGD steps through a session match W - lr dW of the reference gradients.
+        QFETCH(QStringList, features);
+        Network ref = Network::initialized(2, {{3, Activation::Tanh}, {1, Activation::Linear}}, 33,
+                                           toFeatures(features));
+        const Dataset d = regressionData(10, 2, 1, 34);
+        const float lr = 0.1f;
+        auto session = m_backend->startTraining(ref, d, {Loss::Mse, Reduction::Mean},
+                                                {OptimizerKind::Sgd, lr});
+        std::vector<int> rows(10);
+        for (int i = 0; i < 10; ++i)
+            rows[std::size_t(i)] = i;
+        for (int t = 0; t < 2; ++t) {
+            const auto r = session->step(rows);
+            QVERIFY(r.ok);
+            NNLENS_CLOSE(r.loss, refMse(refForward(ref, d.x), d), 1e-6, 1e-5);
+            NNLENS_CLOSE(session->evaluate(rows), refMse(refForward(session->network(), d.x), d),
+                         1e-6, 1e-5);
+            const RefGradients g = refMseGradients(ref, d);
+            for (std::size_t l = 0; l < ref.layers.size(); ++l) {
+                Layer& L = ref.layers[l];
+                for (int j = 0; j < L.outputs(); ++j) {
+                    for (int k = 0; k < L.inputs(); ++k)
+                        L.W(k, j) = float(L.W(k, j) - lr * g.dW[l][std::size_t(k)][std::size_t(j)]);
+                    L.b(j) = float(L.b(j) - lr * g.db[l][std::size_t(j)]);
+                }
+            }
+            const Network got = session->network();
+            QCOMPARE(got.features, ref.features);
+            for (std::size_t l = 0; l < ref.layers.size(); ++l)
+                NNLENS_COMPARE_CLOSE(got.layers[l].W.data(), ref.layers[l].W.data(),
+                                     ref.layers[l].W.size(), 1e-5, 1e-3);
+        }
+    }
+
+    void featuresGridMaps_data() { featureRows(); }
+    void featuresGridMaps() {
+        // The maps stay over (x1, x2); the arrow only where the features are exactly x1, x2.
+        QFETCH(QStringList, features);
+        Network net = Network::initialized(2, {{4, Activation::Tanh}, {1, Activation::Sigmoid}}, 35,
+                                           toFeatures(features));
+        auto eval = m_backend->gridEvaluator();
+        const GridConfig cfg{21, 3.0, 10};
+        eval->compute(net, cfg);
+        const RefTrace r = refForward(net, gridPoints(cfg.n, cfg.range));
+        for (std::size_t l = 0; l < net.layers.size(); ++l)
+            for (Eigen::Index j = 0; j < eval->maps().out[l].cols(); ++j)
+                for (Eigen::Index k = 0; k < eval->maps().out[l].rows(); ++k)
+                    NNLENS_CLOSE(eval->maps().out[l](k, j),
+                                 r.out[l][std::size_t(k)][std::size_t(j)], 1e-5, 1e-4);
+        const bool plain = features == QStringList{"x1", "x2"};
+        for (const auto& arrow : eval->maps().arrows)
+            QCOMPARE(arrow.has_value(), plain);
+        // An edit of the first layer recomputes from the features, to the same bits.
+        net.layers[0].W(0, 2) += 0.25f;
+        eval->update(net, 0, 2);
+        auto fresh = m_backend->gridEvaluator();
+        fresh->compute(net, cfg);
+        for (std::size_t l = 0; l < net.layers.size(); ++l)
+            NNLENS_COMPARE_CLOSE(eval->maps().out[l].data(), fresh->maps().out[l].data(),
+                                 fresh->maps().out[l].size(), 0, 0);
+        // Other features: the evaluator starts again rather than reading stale inputs.
+        Network plainNet =
+            Network::initialized(2, {{4, Activation::Tanh}, {1, Activation::Sigmoid}}, 35);
+        eval->update(plainNet, 0, -1);
+        const RefTrace rp = refForward(plainNet, gridPoints(cfg.n, cfg.range));
+        NNLENS_CLOSE(eval->maps().out[1](7, 0), rp.out[1][7][0], 1e-5, 1e-4);
+        QVERIFY(eval->maps().arrows[0].has_value() || plainNet.layers[0].W.col(0).isZero());
+    }
+
     void gridUpdateMatchesCompute() {
         Network net = Network::initialized(2,
                                            {{8, Activation::Tanh},

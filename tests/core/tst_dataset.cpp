@@ -76,6 +76,7 @@ class TestDataset : public QObject {
     void generatorShape();
     void generatorClasses_data();
     void generatorClasses();
+    void playgroundRegression();
     void sincosValues();
     void sincosNoise();
     void generatorErrors_data();
@@ -379,7 +380,8 @@ void TestDataset::sliceAndGather() {
 
 void TestDataset::kinds() {
     QCOMPARE(nnlens::datasetKinds(),
-             (std::vector<std::string>{"xor", "circle", "gaussians", "spiral", "moons", "sincos"}));
+             (std::vector<std::string>{"xor", "circle", "gaussians", "spiral", "moons", "sincos",
+                                       "plane", "multi-gaussian"}));
 }
 
 void TestDataset::generatorShape_data() {
@@ -409,12 +411,23 @@ void TestDataset::generatorShape() {
     QVERIFY(a.y.allFinite());
     // Same seed, same data; another seed, other data wherever randomness is involved.
     QVERIFY(sameData(nnlens::generateDataset(k, n, noise, 3), a));
-    const bool random = noise > 0.0 || k == "xor" || k == "circle" || k == "gaussians";
+    const bool random = noise > 0.0 || k == "xor" || k == "circle" || k == "gaussians" ||
+                        k == "plane" || k == "multi-gaussian";
     if (random) QVERIFY(!sameData(nnlens::generateDataset(k, n, noise, 4), a));
 
     if (k == "sincos") {
         QVERIFY(!a.hasLabels());
         QCOMPARE(a.hasSigma(), noise > 0.0);
+        return;
+    }
+    if (k == "plane" || k == "multi-gaussian") {
+        QVERIFY(!a.hasLabels());
+        QVERIFY(!a.hasSigma());
+        QVERIFY((a.x.array().abs() <= 3.0f).all());
+        // plane: |x1 + x2| / 5 <= 1.2 (Playground's 12 / 10); a bump's height is at most 1.
+        // With noise the label's point moves up to 3 noise further out.
+        const float most = k == "plane" ? float(1.2 * (1.0 + noise)) : 1.0f;
+        QVERIFY((a.y.array().abs() <= most).all());
         return;
     }
     QVERIFY(!a.hasSigma());
@@ -492,6 +505,42 @@ void TestDataset::generatorClasses() {
     QCOMPARE(count[1], n / 2);
 }
 
+void TestDataset::playgroundRegression() {
+    // Spec section 10 without noise: plane y1 = (x1 + x2) / 5; multi-gaussian the largest of six
+    // signed bumps max(0, 1 - d), each written out here.
+    const Dataset plane = nnlens::generateDataset("plane", 400, 0.0, 2);
+    for (int i = 0; i < plane.size(); ++i)
+        NNLENS_CLOSE(plane.y(i, 0), (double(plane.x(i, 0)) + plane.x(i, 1)) / 5.0, 1e-7, 1e-6);
+    const Dataset mg = nnlens::generateDataset("multi-gaussian", 2000, 0.0, 2);
+    const double cx[] = {-2, 0, 2, -2, 0, 2}, cy[] = {1.25, 1.25, 1.25, -1.25, -1.25, -1.25};
+    const double sign[] = {1, -1, 1, -1, 1, -1};
+    int positive = 0, negative = 0;
+    for (int i = 0; i < mg.size(); ++i) {
+        double best = 0;
+        for (int b = 0; b < 6; ++b) {
+            const double d = std::hypot(double(mg.x(i, 0)) - cx[b], double(mg.x(i, 1)) - cy[b]);
+            const double v = sign[b] * std::max(0.0, 1.0 - d);
+            if (std::abs(v) > std::abs(best)) best = v;
+        }
+        NNLENS_CLOSE(mg.y(i, 0), best, 1e-6, 1e-5);
+        positive += mg.y(i, 0) > 0.5f;
+        negative += mg.y(i, 0) < -0.5f;
+    }
+    // Each bump's top (d < 0.5) covers pi / 4 of 36: about 65 points of 2000 per bump.
+    QVERIFY2(positive > 120 && negative > 120,
+             qPrintable(QStringLiteral("%1 %2").arg(positive).arg(negative)));
+    // Noise moves the point the label is computed at, not the stored point.
+    const Dataset noisy = nnlens::generateDataset("plane", 400, 0.5, 2);
+    double moved = 0;
+    for (int i = 0; i < noisy.size(); ++i) {
+        QVERIFY(std::abs(noisy.x(i, 0)) <= 3.0f && std::abs(noisy.x(i, 1)) <= 3.0f);
+        moved = std::max(moved,
+                         std::abs(noisy.y(i, 0) - (double(noisy.x(i, 0)) + noisy.x(i, 1)) / 5.0));
+    }
+    // |dx1 + dx2| / 5 <= 2 * 1.5 / 5 = 0.6, and some point moves by more than 0.2.
+    QVERIFY(moved > 0.2 && moved <= 0.6 + 1e-6);
+}
+
 void TestDataset::sincosValues() {
     // t = linspace(0, 10, 101): t = 0, 5 and 10 at rows 0, 50, 100 (values from Python's math).
     const Dataset d = nnlens::generateDataset("sincos", 101, 0.0, 1);
@@ -540,10 +589,10 @@ void TestDataset::generatorErrors_data() {
     QTest::addColumn<QString>("message");
     QTest::newRow("unknown kind")
         << "foo" << 10 << 0.1
-        << R"(unknown data set "foo" (known: xor, circle, gaussians, spiral, moons, sincos))";
+        << R"(unknown data set "foo" (known: xor, circle, gaussians, spiral, moons, sincos, plane, multi-gaussian))";
     QTest::newRow("kinds are case-sensitive")
         << "XOR" << 10 << 0.1
-        << R"(unknown data set "XOR" (known: xor, circle, gaussians, spiral, moons, sincos))";
+        << R"(unknown data set "XOR" (known: xor, circle, gaussians, spiral, moons, sincos, plane, multi-gaussian))";
     QTest::newRow("n 0") << "xor" << 0 << 0.1
                          << "a data set needs from 1 to 10000000 points, not 0";
     QTest::newRow("n negative") << "sincos" << -5 << 0.1

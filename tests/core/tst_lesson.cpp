@@ -125,7 +125,7 @@ class TestLesson : public QObject {
                                            << "data.file: expected a string, got 3";
         QTest::newRow("unknown kind")
             << R"("data": {"generate": {"kind": "spirals"}})"
-            << R"(data.generate.kind: unknown data set "spirals" (known: xor, circle, gaussians, spiral, moons, sincos))";
+            << R"(data.generate.kind: unknown data set "spirals" (known: xor, circle, gaussians, spiral, moons, sincos, plane, multi-gaussian))";
         QTest::newRow("n zero") << R"("data": {"generate": {"kind": "xor", "n": 0}})"
                                 << "data.generate.n: expected a whole number from 1 to 10000000, "
                                    "got 0";

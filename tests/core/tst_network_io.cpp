@@ -122,6 +122,7 @@ class TestNetworkIo : public QObject {
     void formatIsExact();
     void roundTripBitExact();
     void roundTripKeepsUnknownKeys();
+    void featuresRoundTrip();
     void keyOrder();
     void viewDefaultsAndRoundTrip();
     void parsesValidVariants_data();
@@ -261,6 +262,23 @@ void TestNetworkIo::roundTripKeepsUnknownKeys() {
     QCOMPARE(nnlens::formatNetwork(back), nnlens::formatNetwork(net));
 }
 
+void TestNetworkIo::featuresRoundTrip() {
+    // Written after "inputs", in the listed order; read back as they were.
+    Network net =
+        Network::initialized(2, {{3, Activation::Tanh}, {1, Activation::Sigmoid}}, 5,
+                             {nnlens::Feature::SinX2, nnlens::Feature::X1, nnlens::Feature::X1X2});
+    const std::string text = nnlens::formatNetwork(net);
+    QVERIFY(text.find("\"inputs\": 2,\n  \"features\": [\"sin(x2)\", \"x1\", \"x1*x2\"],\n") !=
+            std::string::npos);
+    const Network back = nnlens::parseNetwork(text);
+    QCOMPARE(back.features, net.features);
+    QCOMPARE(back.layers[0].W.rows(), Eigen::Index(3));
+    QVERIFY(sameBits(back.layers[0].W.data(), net.layers[0].W.data(), net.layers[0].W.size()));
+    QVERIFY(back.extra.empty());
+    // Without features the key is not written.
+    QVERIFY(nnlens::formatNetwork(singleUnit()).find("features") == std::string::npos);
+}
+
 void TestNetworkIo::keyOrder() {
     Network net = singleUnit();
     net.hasView = true;
@@ -388,6 +406,36 @@ void TestNetworkIo::refusals_data() {
                                       << R"("layers": expected a list of layers, got {})";
     QTest::newRow("layers empty") << doc(head + R"("inputs": 2, "layers": [])")
                                   << "the network has no layers";
+
+    // Spec section 10: input features.
+    const QString features = QStringLiteral("x1, x2, x1^2, x2^2, x1*x2, sin(x1), sin(x2)");
+    QTest::newRow("features, valid") << top(R"j(, "features": ["x1^2", "sin(x2)"])j") << QString();
+    QTest::newRow("features, x3") << top(R"(, "features": ["x1", "x3"])")
+                                  << R"(features[1]: unknown feature "x3" (known: )" + features +
+                                         ")";
+    QTest::newRow("features, x1 twice")
+        << top(R"(, "features": ["x1", "x1"])") << R"(features: "x1" is listed twice)";
+    QTest::newRow("features, three for two rows")
+        << top(R"(, "features": ["x1", "x2", "x1^2"])")
+        << "layer 1: weights have 2 rows but the layer receives 3 features";
+    QTest::newRow("features, one for two rows")
+        << top(R"(, "features": ["x1*x2"])")
+        << "layer 1: weights have 2 rows but the layer receives 1 feature";
+    QTest::newRow("features empty")
+        << top(R"(, "features": [])")
+        << R"("features": expected a non-empty list of feature names ()" + features + "), got []";
+    QTest::newRow("features a string")
+        << top(R"(, "features": "x1")")
+        << R"("features": expected a non-empty list of feature names ()" + features +
+               R"(), got "x1")";
+    QTest::newRow("features, a number")
+        << top(R"(, "features": [1, "x2"])")
+        << "features[0]: expected a feature name (" + features + "), got 1";
+    QTest::newRow("features with 3 inputs")
+        << QByteArray(R"({"format": "nnlens.network", "version": 1, "inputs": 3, )"
+                      R"("features": ["x1", "x2", "x1^2"], "layers": [{"activation": "tanh", )"
+                      R"("weights": [[1], [2], [3]], "bias": [0]}]})")
+        << "features: input features need a network with 2 inputs; this one has 3";
 
     QTest::newRow("layer not an object")
         << layer2("[1, 2]")

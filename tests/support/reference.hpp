@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdint>
+#include <string_view>
 #include <vector>
 
 #include "core/activation.hpp"
@@ -56,9 +57,39 @@ inline Mat toMat(const Matrix& m) {
     return r;
 }
 
+// The first layer's input in double: x through the network's input features (spec section 10),
+// written out here from Playground's definitions rather than from core/features.hpp.
+inline Mat refFeatures(const Network& net, const Matrix& x) {
+    if (net.features.empty()) return toMat(x);
+    Mat r(std::size_t(x.rows()), std::vector<double>(net.features.size()));
+    for (Eigen::Index i = 0; i < x.rows(); ++i) {
+        const double a = x(i, 0), b = x(i, 1);
+        for (std::size_t f = 0; f < net.features.size(); ++f) {
+            const std::string_view name = featureName(net.features[f]);
+            double v = 0;
+            if (name == "x1")
+                v = a;
+            else if (name == "x2")
+                v = b;
+            else if (name == "x1^2")
+                v = a * a;
+            else if (name == "x2^2")
+                v = b * b;
+            else if (name == "x1*x2")
+                v = a * b;
+            else if (name == "sin(x1)")
+                v = std::sin(a);
+            else if (name == "sin(x2)")
+                v = std::sin(b);
+            r[std::size_t(i)][f] = v;
+        }
+    }
+    return r;
+}
+
 inline RefTrace refForward(const Network& net, const Matrix& x) {
     RefTrace t;
-    Mat in = toMat(x);
+    Mat in = refFeatures(net, x);
     for (const Layer& L : net.layers) {
         Mat s(in.size(), std::vector<double>(std::size_t(L.outputs())));
         Mat o = s;
@@ -117,7 +148,7 @@ inline RefGradients refMseGradients(const Network& net, const Dataset& d) {
                 // the double-precision loss with parameter (k, j) of layer l shifted by delta
                 // (k == n_in is the bias)
                 auto eval = [&](double delta) {
-                    Mat in = toMat(d.x);
+                    Mat in = refFeatures(net, d.x);
                     double sum = 0;
                     for (std::size_t m = 0; m < net.layers.size(); ++m) {
                         const Layer& M = net.layers[m];
