@@ -63,6 +63,9 @@ class TrainingSession {
     float l1() const { return m_l1; }
     float l2() const { return m_l2; }
     double penalty() const;
+    // Changes the regularization between steps (the window's Regularization during Play); the
+    // optimizer state is kept. InputError for a rate that is negative or not finite.
+    virtual void setPenaltyRates(float l1, float l2);
 
   protected:
     void setRegularization(float l1, float l2) {

@@ -55,6 +55,13 @@ class FallbackSession final : public TrainingSession {
     float learningRate() const override {
         return m_primary ? m_primary->learningRate() : m_cpu->learningRate();
     }
+    void setPenaltyRates(float l1, float l2) override {
+        TrainingSession::setPenaltyRates(l1, l2);
+        m_opt.l1 = l1;
+        m_opt.l2 = l2;
+        if (m_primary) m_primary->setPenaltyRates(l1, l2);
+        if (m_cpu) m_cpu->setPenaltyRates(l1, l2);
+    }
     void setLearningRate(float lr) override {
         m_opt.lr = lr;
         if (m_primary) m_primary->setLearningRate(lr);

@@ -23,6 +23,13 @@ std::string knownFeatureNames() {
     return out;
 }
 
+std::string inputName(std::span<const Feature> features, int k) {
+    if (k >= 0 && static_cast<std::size_t>(k) < features.size()) {
+        return std::string(featureName(features[static_cast<std::size_t>(k)]));
+    }
+    return "x" + std::to_string(k + 1);
+}
+
 bool plainFeatures(std::span<const Feature> features) {
     return features.empty() ||
            (features.size() == 2 && features[0] == Feature::X1 && features[1] == Feature::X2);

@@ -64,6 +64,10 @@ std::string knownFeatureNames();
 // where a first-layer node has a weight arrow).
 bool plainFeatures(std::span<const Feature> features);
 
+// The name of the first layer's input k (0-based): the feature's name, or x1, x2, ... without
+// features.
+std::string inputName(std::span<const Feature> features, int k);
+
 // Throws InputError naming the place unless `features` is empty or a non-empty list without
 // repeats, and only for a network with 2 inputs.
 void checkFeatures(std::span<const Feature> features, int inputs);

@@ -74,6 +74,12 @@ std::vector<int> range(int begin, int end) {
 
 }  // namespace
 
+void TrainingSession::setPenaltyRates(float l1, float l2) {
+    checkPenalty(l1, "l1");
+    checkPenalty(l2, "l2");
+    setRegularization(l1, l2);
+}
+
 double weightPenalty(const Network& net, double l1, double l2) {
     double abs = 0.0, squares = 0.0;
     for (const Layer& layer : net.layers) {

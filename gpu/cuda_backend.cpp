@@ -297,6 +297,11 @@ class DeviceTrainingSession final : public CudaTrainingSession {
         m_firstBad.resize(1);
     }
 
+    void setPenaltyRates(float l1, float l2) override {
+        TrainingSession::setPenaltyRates(l1, l2);
+        m_dev.setPenalty(l1, l2);
+    }
+
     StepResult step(std::span<const int> rows) override {
         const std::span<const int> one[] = {rows};
         return steps(one).front();

@@ -252,6 +252,8 @@ int runRender(const Args& a, Io& io) {
     }
     opt.style.transparent = a.has("transparent");
     opt.showSelection = a.has("show-selection");
+    opt.discretize = a.has("discretize");
+    opt.featureColumn = a.has("features");
     if (a.has("presentation")) {
         opt.style.scale = 1.5;
         opt.style.highContrast = true;
@@ -464,6 +466,7 @@ static_assert(kMaxBins == 1024, "the help text names the range of --bins for sta
 std::string renderHelp() {
     return R"(Usage: nnlens-cli render NET --figure F -o FIG.png [--width W] [--height H]
                          [--dpi D] [--node L,N] [--show-selection]
+                         [--discretize] [--features]
                          [--transparent] [--presentation]
                          [--vlim V] [--softmax-range LO,HI] [--activation NAME]
                          [--softmax-per-panel]
@@ -512,6 +515,13 @@ Options:
   --node L,N            the selected node, 1-based layer and node (default 1,1)
   --show-selection      graph, network: the selected node's frame as the
                         window draws it (default: none, a figure for a slide)
+  --discretize          graph, unit, node, quiz, data: the output layer's maps
+                        as the class decision, two colours split at 0.5
+                        (sigmoid, softmax) or 0 (other activations), as
+                        TensorFlow Playground's "Discretize output"
+  --features            graph: the column of the input features' maps (x1,
+                        x2, x1^2, x2^2, x1*x2, sin(x1), sin(x2)) left of the
+                        first layer, the network's own in full colour
   --transparent         transparent background instead of white
   --presentation        larger text and heavier lines, for a projector
   --vlim V              fixed colour limit of the maps, > 0, at most 1e30
@@ -582,7 +592,7 @@ Command renderCommand() {
               "mark-epoch", "seed",          "loss",       "reduction", "loss-scale", "module",
               "sigma",      "map-layout"},
              {"transparent", "presentation", "points", "points-on-all-maps", "reveal", "no-arrows",
-              "show-selection", "softmax-per-panel"},
+              "show-selection", "softmax-per-panel", "discretize", "features"},
              {"NET (the network file)"}},
             runRender};
 }

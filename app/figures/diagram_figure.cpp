@@ -22,7 +22,8 @@ constexpr double kEdgeHitPixels = 4.0;
 constexpr double kMatrixStrip = 6.0;  // points: the height of a matrix's colour strip
 
 int columnSize(const Network& net, int c) {
-    return c == 0 ? net.inputs : net.layers[static_cast<std::size_t>(c - 1)].outputs();
+    // Column 0: the first layer's inputs, the input features when the network has them.
+    return c == 0 ? net.featureCount() : net.layers[static_cast<std::size_t>(c - 1)].outputs();
 }
 
 int slotCount(int n) {
@@ -51,6 +52,7 @@ QString activationText(Activation a) {
 
 QString columnTitle(const Network& net, int c) {
     const int n = columnSize(net, c);
+    if (c == 0 && !net.features.empty()) return QStringLiteral("features (%1)").arg(n);
     return c == 0 ? QStringLiteral("inputs (%1)").arg(n)
                   : QStringLiteral("layer %1 (%2)").arg(c).arg(n);
 }
@@ -137,8 +139,17 @@ DiagramLayout layoutDiagram(const Network& net, const QRectF& rect, const Figure
     double widestHeader = 0.0;
     for (int c = 0; c < columns; ++c)
         widestHeader = std::max(widestHeader, headerMetrics.horizontalAdvance(columnTitle(net, c)));
+    // The input names ("sin(x1)" with features) right of the margin, left of the nodes (the
+    // largest radius and font).
+    double widestName = 0.0;
+    const QFontMetricsF nameMetrics(smallFont(style, style.px(14.0)));
+    for (int i = 0; i < std::min(columnSize(net, 0), kMaxShown); ++i) {
+        widestName = std::max(widestName, nameMetrics.horizontalAdvance(
+                                              QString::fromStdString(inputName(net.features, i))));
+    }
     const double side =
-        std::max({style.px(40.0), 0.06 * rect.width(), widestHeader / 2.0 + style.px(6.0)});
+        std::max({style.px(40.0), 0.06 * rect.width(), widestHeader / 2.0 + style.px(6.0),
+                  widestName + style.px(14.0) + style.px(8.0)});
     const double left = rect.left() + side;
     const double right = rect.right() - side;
     const double dx = columns > 1 ? (right - left) / (columns - 1) : 0.0;
@@ -414,7 +425,7 @@ void paintDiagram(QPainter& p, const QRectF& rect, const Network& net, const Fig
                 p.setFont(labelFont);
                 detail::drawText(p, QPointF(centre.x() - r - style.px(4.0), centre.y()),
                                  Qt::AlignRight | Qt::AlignVCenter,
-                                 QStringLiteral("x%1").arg(i + 1));
+                                 QString::fromStdString(inputName(net.features, int(i))));
             }
         }
         // "+N more" where the last slot would be.

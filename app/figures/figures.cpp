@@ -259,7 +259,10 @@ QString nodeFormula(const Network& net, NodeRef node) {
         } else {
             s += (w < 0.0 ? QStringLiteral(" %1 ").arg(minus) : QStringLiteral(" + ")) + number(w);
         }
-        s += QStringLiteral(" %1%2").arg(in).arg(i + 1);
+        // The first layer's inputs by name: x1, x2 or the input features (x1^2, sin(x1)).
+        s += node.layer == 0
+                 ? QStringLiteral(" ") + QString::fromStdString(inputName(net.features, i))
+                 : QStringLiteral(" %1%2").arg(in).arg(i + 1);
     }
     if (shown < n) s += QStringLiteral(" + \u2026 (%1 more)").arg(n - shown);
     const double b = layer.b(node.node);

@@ -64,6 +64,9 @@ bool figureNeedsMaps(FigureKind kind);
 struct LossHistory {
     nnlens::EpochSeries train;  // (E)
     nnlens::EpochSeries val;    // (E) or empty without a validation split
+    // (E) the weight penalty (L1/L2) after each epoch: a lighter line where any is > 0.
+    nnlens::EpochSeries penalty;
+    bool hasPenalty() const;
     struct Change {
         double epoch = 0.0;  // where it took effect (epochs done + the running epoch's fraction)
         QString text;        // "learning rate 0.01 → 0.003"
@@ -110,6 +113,13 @@ struct FigureOptions {
     // graph/unit/node/quiz: the weight arrow on first-layer maps (off: the notebook's arrow
     // exercise, until the teacher shows it).
     bool arrows = true;
+    // graph: the input column left of the first layer, one map per input feature (Playground's
+    // x1, x2, x1^2, x2^2, x1*x2, sin x1, sin x2), the features the network uses in full colour
+    // and named, the others faded (networks with 2 inputs).
+    bool featureColumn = false;
+    // graph/node/unit/quiz/data: the output layer's maps as the class decision, two colours at the
+    // output activation's threshold (Playground's "Discretize output"; render --discretize).
+    bool discretize = false;
     // A quick picture while a slider is dragged: the diagram's edges without antialiasing (wide
     // translucent antialiased lines cost more than all the maps together). Never in exports.
     bool draft = false;
@@ -132,6 +142,7 @@ struct FigureOptions {
     int trainRows = -1;
     bool pointsOnAllMaps = false;
     bool markMisclassified = true;
+    bool showValidation = true;  // the validation rows' hollow points (Playground's "test data")
     // The network's outputs on data->x, (N, K), when the caller has them; computed on the CPU
     // from the network when null.
     std::shared_ptr<const Matrix> outputs;
@@ -191,7 +202,12 @@ QSize defaultFigureSize(FigureKind kind, const Network& net, const FigureStyle& 
 
 struct GraphLayout {
     std::vector<std::vector<QRectF>> maps;  // per layer, per node
-    QRectF colourBar;                       // empty when not drawn
+    // The input features' column (FigureOptions::featureColumn): one map per Feature kind, in
+    // Playground's order; empty when not drawn.
+    std::vector<QRectF> features;
+    QRectF colourBar;  // empty when not drawn
+    // The feature whose map contains `p`.
+    std::optional<Feature> featureAt(QPointF p) const;
     // The node whose map contains `p`, or {-1, -1}.
     NodeRef hit(QPointF p) const;
 };

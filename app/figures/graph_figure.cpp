@@ -22,6 +22,11 @@ constexpr double kGapFraction = 0.015;
 // The seed's label: fontsize 16 on a 3 inch (216 pt) map.
 constexpr double kLabelFraction = 16.0 / 216.0;
 
+// The input features' column (FigureOptions::featureColumn) needs the plane as the input.
+bool hasFeatureColumn(const Network& net, const FigureOptions& opt) {
+    return opt.featureColumn && net.inputs == 2;
+}
+
 bool mapsMatch(const Network& net, const MapSet& maps) {
     if (maps.empty() || maps.layers() != static_cast<int>(net.layers.size())) return false;
     for (std::size_t l = 0; l < net.layers.size(); ++l) {
@@ -234,15 +239,14 @@ int focusLayer(const Network& net, NodeRef sel) {
 }
 
 // The fill and focus layouts within `area` less the colour bar's `reserved` width.
-void layoutGrids(GraphLayout& layout, const Network& net, const QRectF& area, double reserved,
-                 const FigureOptions& opt, double& x0, double& y0, double& blockW, double& blockH,
-                 double& side) {
-    const int depth = static_cast<int>(net.layers.size());
+// `nodes`: the maps of each column (the feature column first when drawn); `focus`: the column
+// the focus layout draws large.
+void layoutGrids(GraphLayout& layout, const std::vector<int>& nodes, int focus, const QRectF& area,
+                 double reserved, const FigureOptions& opt, double& x0, double& y0, double& blockW,
+                 double& blockH, double& side) {
+    const int depth = static_cast<int>(nodes.size());
     const double layerGap = std::round(opt.style.px(10.0));
     const double width = area.width() - reserved;
-    std::vector<int> nodes;
-    for (const Layer& l : net.layers)
-        nodes.push_back(l.outputs());
     layout.maps.resize(static_cast<std::size_t>(depth));
     if (opt.mapLayout == MapLayout::Fill || depth == 1) {
         const BandFit fit = fitBands(nodes, width, area.height(), layerGap);
@@ -269,7 +273,7 @@ void layoutGrids(GraphLayout& layout, const Network& net, const QRectF& area, do
     }
     // Focus: the other layers in about 30 % of the width, their maps at most half the large
     // ones' side; the focused layer's grid in the rest.
-    const int f = focusLayer(net, opt.selected);
+    const int f = focus;
     std::vector<int> others;
     for (int l = 0; l < depth; ++l) {
         if (l != f) others.push_back(nodes[static_cast<std::size_t>(l)]);
@@ -321,13 +325,19 @@ std::optional<MapLayout> mapLayoutFromName(std::string_view name) {
     return std::nullopt;
 }
 
-GraphLayout layoutGraph(const Network& net, const QRectF& rect, const FigureOptions& opt) {
+namespace {
+
+GraphLayout layoutColumns(const Network& net, const QRectF& rect, const FigureOptions& opt) {
     GraphLayout layout;
-    const int depth = static_cast<int>(net.layers.size());
-    int rows = 0;
+    // One column per layer, after the input features' column when it is drawn.
+    std::vector<int> nodes;
+    const bool features = hasFeatureColumn(net, opt);
+    if (features) nodes.push_back(kFeatureKinds);
     for (const Layer& l : net.layers)
-        rows = std::max(rows, l.outputs());
-    if (depth == 0 || rows == 0) return layout;
+        nodes.push_back(l.outputs());
+    const int depth = static_cast<int>(nodes.size());
+    const int rows = nodes.empty() ? 0 : *std::max_element(nodes.begin(), nodes.end());
+    if (net.layers.empty() || rows == 0) return layout;
 
     const FigureStyle& style = opt.style;
     const double margin = std::round(style.px(2.0));
@@ -339,7 +349,8 @@ GraphLayout layoutGraph(const Network& net, const QRectF& rect, const FigureOpti
 
     if (opt.mapLayout != MapLayout::Notebook) {
         double x0 = 0.0, y0 = 0.0, blockW = 0.0, blockH = 0.0, side = 1.0;
-        layoutGrids(layout, net, area, reserved, opt, x0, y0, blockW, blockH, side);
+        layoutGrids(layout, nodes, focusLayer(net, opt.selected) + (features ? 1 : 0), area,
+                    reserved, opt, x0, y0, blockW, blockH, side);
         if (opt.colourBar) {
             const double gap = gapFor(side);
             const double h = std::min(blockH, std::max(2.0 * side + gap, barStyle.px(300.0)));
@@ -362,9 +373,9 @@ GraphLayout layoutGraph(const Network& net, const QRectF& rect, const FigureOpti
 
     layout.maps.resize(static_cast<std::size_t>(depth));
     for (int l = 0; l < depth; ++l) {
-        const int nodes = net.layers[static_cast<std::size_t>(l)].outputs();
+        const int count = nodes[static_cast<std::size_t>(l)];
         auto& column = layout.maps[static_cast<std::size_t>(l)];
-        for (int j = 0; j < nodes; ++j)
+        for (int j = 0; j < count; ++j)
             column.emplace_back(x0 + l * (side + gap), y0 + j * (side + gap), side, side);
     }
     if (opt.colourBar) {
@@ -374,6 +385,57 @@ GraphLayout layoutGraph(const Network& net, const QRectF& rect, const FigureOpti
             QRectF(x0 + blockW + barGap, std::round(y0 + (blockH - h) / 2.0), bar, h);
     }
     return layout;
+}
+
+// The input features' column: each feature's map; the network's features named in full colour,
+// the others faded under their names in grey (Playground's unchecked thumbnails).
+void paintFeatureColumn(QPainter& p, const std::vector<QRectF>& rects, const Network& net,
+                        const MapSet& maps, const FigureStyle& style) {
+    const std::vector<Feature> used =
+        net.features.empty() ? std::vector<Feature>{Feature::X1, Feature::X2} : net.features;
+    const double side = rects.empty() ? 0.0 : rects.front().width();
+    const QFont font = detail::pixelFont(style, labelPixels(side, style));
+    const QFontMetricsF fm(font);
+    for (std::size_t k = 0; k < rects.size() && k < kFeatureNames.size(); ++k) {
+        const auto f = static_cast<Feature>(k);
+        const QRectF& r = rects[k];
+        const bool on = std::find(used.begin(), used.end(), f) != used.end();
+        p.save();
+        p.setClipRect(r);
+        p.setRenderHint(QPainter::SmoothPixmapTransform, false);
+        p.drawImage(r, featureImage(f, maps.config));
+        if (!on) p.fillRect(r, QColor(255, 255, 255, 190));
+        p.restore();
+        p.save();
+        p.setPen(QPen(on ? QColor(0, 0, 0) : QColor(150, 150, 150), on ? 1.5 : 1.0));
+        p.setBrush(Qt::NoBrush);
+        p.drawRect(r.adjusted(0.5, 0.5, -0.5, -0.5));
+        p.restore();
+        const QString name = QString::fromUtf8(kFeatureNames[k].data(),
+                                               static_cast<qsizetype>(kFeatureNames[k].size()));
+        const double baseline = std::max(r.top() + 0.1 * r.height(), r.top() + fm.ascent() + 2.0);
+        detail::drawHaloText(p, QPointF(r.center().x(), baseline), Qt::AlignHCenter, name, font,
+                             on ? Qt::black : QColor(110, 110, 110), QColor(255, 255, 255, 170));
+    }
+}
+
+}  // namespace
+
+GraphLayout layoutGraph(const Network& net, const QRectF& rect, const FigureOptions& opt) {
+    GraphLayout layout = layoutColumns(net, rect, opt);
+    // The feature column was laid out as column 0.
+    if (hasFeatureColumn(net, opt) && !layout.maps.empty()) {
+        layout.features = std::move(layout.maps.front());
+        layout.maps.erase(layout.maps.begin());
+    }
+    return layout;
+}
+
+std::optional<Feature> GraphLayout::featureAt(QPointF p) const {
+    for (std::size_t k = 0; k < features.size(); ++k) {
+        if (features[k].contains(p)) return static_cast<Feature>(k);
+    }
+    return std::nullopt;
 }
 
 void paintColourBar(QPainter& p, const QRectF& rect, float vlim, const FigureStyle& style) {
@@ -391,6 +453,7 @@ void paintGraph(QPainter& p, const QRectF& rect, const Network& net, const MapSe
     const GraphLayout layout = layoutGraph(net, rect, opt);
     if (layout.maps.empty() || layout.maps.front().empty()) return;
     detail::MapCell cell;
+    cell.discretize = opt.discretize;
     cell.histograms = opt.histograms;
     cell.arrow = opt.arrows;
     const detail::DataOverlay overlay = detail::makeDataOverlay(net, opt);
@@ -429,6 +492,7 @@ void paintGraph(QPainter& p, const QRectF& rect, const Network& net, const MapSe
             if (cell.label) detail::drawMapLabel(p, layout.maps[l][j], cell, opt.style);
         }
     }
+    if (!layout.features.empty()) paintFeatureColumn(p, layout.features, net, maps, opt.style);
     const NodeRef sel = opt.selected;
     if (opt.showSelection && sel.valid() &&
         static_cast<std::size_t>(sel.layer) < layout.maps.size() &&
@@ -459,6 +523,7 @@ void paintNodeMap(QPainter& p, const QRectF& rect, const Network& net, const Map
     const QRectF square(std::round(rect.center().x() - side / 2.0),
                         std::round(rect.center().y() - side / 2.0), side, side);
     detail::MapCell cell;
+    cell.discretize = opt.discretize;
     cell.layer = node.layer;
     cell.node = node.node;
     cell.histograms = opt.histograms;

@@ -178,7 +178,11 @@ void drawMapCell(QPainter& p, const QRectF& rect, const Network& net, const MapS
     p.setClipRect(rect);
     // interpolation='none': every grid point a crisp block.
     p.setRenderHint(QPainter::SmoothPixmapTransform, false);
-    p.drawImage(rect, maps.images[l][j]);
+    const bool output = l + 1 == maps.images.size() && !net.layers.empty();
+    const QImage decision = cell.discretize && output
+                                ? discretizedImage(maps, cell.node, net.layers.back().activation)
+                                : QImage();
+    p.drawImage(rect, decision.isNull() ? maps.images[l][j] : decision);
     p.setRenderHint(QPainter::Antialiasing, true);
     const double r = maps.config.range;
     const DataAxes ax{rect, -r, r, -r, r};

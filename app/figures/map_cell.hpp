@@ -20,7 +20,8 @@ struct MapCell {
     bool label = true;
     // The caller draws the label after its overlay (label false here): the arrow still avoids it.
     bool labelAfter = false;
-    bool arrow = true;  // the weight arrow of a first-layer node (the s = 0 line stays)
+    bool arrow = true;        // the weight arrow of a first-layer node (the s = 0 line stays)
+    bool discretize = false;  // an output node's map as the class decision (two colours)
     double labelPixels = 16.0;
 };
 void drawMapCell(QPainter& p, const QRectF& rect, const Network& net, const MapSet& maps,

@@ -3,7 +3,11 @@
 
 #include <algorithm>
 #include <cmath>
+#include <map>
+#include <mutex>
+#include <tuple>
 
+#include "core/features.hpp"
 #include "core/parallel.hpp"
 #include "heatmap.hpp"
 
@@ -68,7 +72,26 @@ MapSet makeMapSet(const GridMaps& maps, std::optional<float> fixedLimit) {
     set.hist.resize(layers);
     fillLayers(set, maps, 0);
     set.arrows = maps.arrows;
+    if (!maps.out.empty()) set.outputs = maps.out.back();
     return set;
+}
+
+QImage featureImage(Feature feature, const GridConfig& cfg) {
+    // The maps of every feature for the last few grids (a window shows one grid at a time; the
+    // export dialog may ask for another).
+    static std::mutex mutex;
+    static std::map<std::tuple<int, double, int>, QImage> cache;
+    const auto key = std::tuple{cfg.n, cfg.range, static_cast<int>(feature)};
+    const std::lock_guard lock(mutex);
+    if (const auto it = cache.find(key); it != cache.end()) return it->second;
+    if (cache.size() >= 4 * kFeatureKinds) cache.clear();
+    const Matrix values =
+        featureMatrix(std::vector<Feature>{feature}, gridPoints(cfg.n, cfg.range));
+    float limit = values.cwiseAbs().maxCoeff();
+    if (!(limit > 0.0f)) limit = 1.0f;
+    QImage image = heatmapImage(values.data(), cfg.n, -limit, limit, Colormap::diverging());
+    cache.emplace(key, image);
+    return image;
 }
 
 void updateMapSet(MapSet& set, const GridMaps& maps, int fromLayer,
@@ -83,6 +106,23 @@ void updateMapSet(MapSet& set, const GridMaps& maps, int fromLayer,
     set.vlim = vlim;
     fillLayers(set, maps, first);
     set.arrows = maps.arrows;
+    if (!maps.out.empty()) set.outputs = maps.out.back();
+}
+
+float discretizeThreshold(Activation a) {
+    // The middle of the output's range: 0.5 for a probability, 0 for a symmetric output.
+    return a == Activation::Sigmoid || a == Activation::Softmax ? 0.5f : 0.0f;
+}
+
+QImage discretizedImage(const MapSet& set, int node, Activation a) {
+    if (node < 0 || node >= set.outputs.cols()) return {};
+    const float threshold = discretizeThreshold(a);
+    const auto col = set.outputs.col(node);
+    // Two colours, three quarters of the way to each end of the maps' scale.
+    std::vector<float> sides(static_cast<std::size_t>(col.size()));
+    for (Eigen::Index k = 0; k < col.size(); ++k)
+        sides[static_cast<std::size_t>(k)] = col(k) > threshold ? 0.75f : -0.75f;
+    return heatmapImage(sides.data(), set.config.n, -1.0f, 1.0f, Colormap::diverging());
 }
 
 }  // namespace nnlens::figures

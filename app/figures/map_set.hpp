@@ -18,6 +18,7 @@ struct MapSet {
     std::vector<std::vector<QImage>> images;   // per layer, per node: out
     std::vector<std::vector<Histogram>> hist;  // per layer, per node: s
     std::vector<std::optional<Arrow>> arrows;  // first layer, per node
+    Matrix outputs;  // (n*n, K) the last layer's out, for Discretize Output (FigureOptions)
 
     int layers() const { return static_cast<int>(images.size()); }
     bool empty() const { return images.empty(); }
@@ -33,5 +34,14 @@ MapSet makeMapSet(const GridMaps& maps, std::optional<float> fixedLimit);
 // every layer when the colour limit changed. Falls back to makeMapSet when the shapes differ.
 void updateMapSet(MapSet& set, const GridMaps& maps, int fromLayer,
                   std::optional<float> fixedLimit);
+
+// Discretize Output (Playground's checkbox): an output node's map as the class decision, two
+// colours split at the output activation's threshold (0.5 for sigmoid and softmax, else 0).
+float discretizeThreshold(Activation a);
+QImage discretizedImage(const MapSet& set, int node, Activation a);
+
+// One input feature's map over the plane of `cfg` (grid and range), in the maps' diverging colours
+// over +-its largest |value|: the feature column's picture. Made once per grid and kept.
+QImage featureImage(Feature feature, const GridConfig& cfg);
 
 }  // namespace nnlens::figures

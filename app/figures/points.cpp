@@ -81,8 +81,10 @@ DataOverlay makeDataOverlay(const Network& net, const FigureOptions& opt, bool a
     const int n = o.data->size();
     const int stride = (n + kMaxDrawnPoints - 1) / kMaxDrawnPoints;
     o.shown.reserve(static_cast<std::size_t>((n + stride - 1) / stride));
-    for (int i = 0; i < n; i += stride)
-        o.shown.push_back(i);
+    for (int i = 0; i < n; i += stride) {
+        // Without "show validation data", only the training rows (Playground's checkbox).
+        if (opt.showValidation || i < o.trainRows) o.shown.push_back(i);
+    }
     o.classification = isClassification(*o.data);
     o.multiClass = multiClass(*o.data);
     if (opt.outputs && opt.outputs->rows() == n && opt.outputs->cols() == net.outputs()) {
@@ -319,6 +321,8 @@ void paintData(QPainter& p, const QRectF& rect, const Network& net, const MapSet
     const QRectF& mapRect = layout.map;
 
     detail::MapCell cell;
+
+    cell.discretize = opt.discretize;
     cell.layer = node.layer;
     cell.node = node.node;
     cell.histograms = false;  // the points are the subject here

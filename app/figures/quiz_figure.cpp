@@ -152,6 +152,7 @@ void paintQuiz(QPainter& p, const QRectF& rect, const Network& net, const Figure
         // Each map on its own colour scale, as nn_unit_draw2d draws one unit.
         const MapSet set = computeMapSet(one);
         detail::MapCell cell;
+        cell.discretize = opt.discretize;
         cell.histograms = false;
         cell.label = false;
         cell.arrow = opt.arrows;

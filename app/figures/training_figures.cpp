@@ -274,10 +274,15 @@ FigureStyle plotStyle(const FigureOptions& opt, const QRectF& rect) {
 
 namespace {
 
+// The penalty's line: the train curve's blue, lighter.
+const QColor kPenalty(0x8f, 0xbb, 0xd9);
+
 std::vector<LegendEntry> lossLegend(const LossHistory* h) {
     std::vector<LegendEntry> legend{{LegendEntry::Line, kBlue, QStringLiteral("train")}};
     if (h && !h->val.empty())
         legend.push_back({LegendEntry::Line, kOrange, QStringLiteral("validation")});
+    if (h && h->hasPenalty())
+        legend.push_back({LegendEntry::Line, kPenalty, QStringLiteral("penalty")});
     return legend;
 }
 
@@ -318,7 +323,10 @@ double lastEpochOnAxis(const FigureOptions& opt) {
 
 LossGeometry lossGeometry(const QRectF& rect, const FigureStyle& style, const FigureOptions& opt) {
     LossGeometry g;
-    if (opt.history) std::tie(g.lo, g.hi) = logRange({&opt.history->train, &opt.history->val});
+    if (opt.history) {
+        std::tie(g.lo, g.hi) =
+            logRange({&opt.history->train, &opt.history->val, &opt.history->penalty});
+    }
     const double last = lastEpochOnAxis(opt);
     const QRectF full = plotArea(rect, style, lossAxesText(), 1.0, last, g.lo, g.hi);
     g.strip = lossLegendStrip(rect, style, full, lossLegend(opt.history.get()));
@@ -329,6 +337,13 @@ LossGeometry lossGeometry(const QRectF& rect, const FigureStyle& style, const Fi
 }
 
 }  // namespace
+
+bool LossHistory::hasPenalty() const {
+    for (const nnlens::EpochSeries::Point& p : penalty.points()) {
+        if (p.max > 0.0f || p.value > 0.0f) return true;
+    }
+    return false;
+}
 
 QRectF lossPlotArea(const QRectF& rect, const FigureOptions& opt) {
     return lossGeometry(rect, plotStyle(opt, rect), opt).area;
@@ -366,6 +381,7 @@ void paintLoss(QPainter& p, const QRectF& rect, const FigureOptions& opt) {
     p.setRenderHint(QPainter::Antialiasing, true);
     p.setClipRect(area.adjusted(-1, -1, 1, 1));
     p.setBrush(Qt::NoBrush);
+    if (h.hasPenalty()) drawLossCurve(p, ax, h.penalty, kPenalty, style);
     if (!h.val.empty()) drawLossCurve(p, ax, h.val, kOrange, style);
     drawLossCurve(p, ax, h.train, kBlue, style);
     if (h.train.epochs() == 1 && h.train.last() > 0.0f) {  // one epoch: a dot, not an empty line

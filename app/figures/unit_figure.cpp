@@ -48,6 +48,8 @@ void paintUnit(QPainter& p, const QRectF& rect, const Network& net, const MapSet
     const QRectF& mapRect = layout.map;
 
     detail::MapCell cell;
+
+    cell.discretize = opt.discretize;
     cell.layer = node.layer;
     cell.node = node.node;
     cell.histograms = opt.histograms;

@@ -323,6 +323,8 @@ void MainWindow::buildTraining() {
     });
     connect(m_data, &widgets::DataPanel::pointsOnAllMapsChanged, this,
             [this] { updateDataOverlay(); });
+    connect(m_data, &widgets::DataPanel::showValidationChanged, this,
+            [this] { updateDataOverlay(); });
     connect(m_doc, &model::Document::dataChanged, this, [this] { updateDataOverlay(); });
     connect(m_doc, &model::Document::trainingSettingsChanged, this,
             [this] { updateDataOverlay(); });
@@ -369,6 +371,7 @@ void MainWindow::updateDataOverlay() {
         opt.data = rows && rows->inputs() == 2 ? rows : nullptr;
         opt.trainRows = train;
         opt.pointsOnAllMaps = m_data->pointsOnAllMaps();
+        opt.showValidation = m_data->showValidation();
         v->setOptions(opt);
     }
 }

@@ -252,6 +252,9 @@ class MainWindow : public QMainWindow {
     widgets::CaptionPanel* m_caption = nullptr;
     QAction* m_captionAction = nullptr;
     QAction* m_arrowsAction = nullptr;
+    QAction* m_featuresAction = nullptr;
+    QAction* m_discretizeAction = nullptr;  // View > Discretize Output (and the Data dock's box) //
+                                            // View > Input Features: the graph's feature column
     // View > Show Answers: off hides what gives a lesson exercise's answer away (#20).
     QAction* m_answersAction = nullptr;
     QActionGroup* m_mapLayouts = nullptr;

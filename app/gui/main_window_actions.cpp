@@ -19,6 +19,7 @@
 #include <vector>
 
 #include "core/network_io.hpp"
+#include "widgets/data_panel.hpp"
 #include "widgets/figure_view.hpp"
 #include "widgets/inspector.hpp"
 #include "widgets/layer_editor.hpp"
@@ -185,6 +186,43 @@ void MainWindow::buildMenus() {
         opt.colourBar = on;
         m_graph->setOptions(opt);
     });
+    // Playground's input features: a column of their maps left of the first layer, each with a
+    // check box. Shown by itself when a network with features opens or one is turned on.
+    m_featuresAction = view->addAction(tr("Input &Features"));
+    m_featuresAction->setObjectName(QStringLiteral("featuresAction"));
+    m_featuresAction->setCheckable(true);
+    m_featuresAction->setShortcut(QKeySequence(tr("Ctrl+Shift+F")));
+    m_featuresAction->setToolTip(
+        tr("A column of the input features' maps (x1, x2, x1^2, x2^2, x1*x2, sin x1, sin x2) "
+           "left of the first layer: tick one to feed it to the first layer"));
+    m_graph->setFeatureToggles(true);
+    connect(m_featuresAction, &QAction::toggled, this, [this](bool on) {
+        figures::FigureOptions opt = m_graph->options();
+        opt.featureColumn = on;
+        m_graph->setOptions(opt);
+    });
+    connect(m_doc, &model::Document::networkChanged, this, [this] {
+        if (!m_doc->network().features.empty() && !m_featuresAction->isChecked())
+            m_featuresAction->setChecked(true);
+    });
+    // Playground's "Discretize output", also a check box in the Data dock.
+    m_discretizeAction = view->addAction(tr("Discreti&ze Output"));
+    m_discretizeAction->setObjectName(QStringLiteral("discretizeAction"));
+    m_discretizeAction->setCheckable(true);
+    m_discretizeAction->setToolTip(
+        tr("The output maps as the class decision: two colours split "
+           "at 0.5 (sigmoid, softmax) or 0 (tanh, linear, ...)"));
+    connect(m_discretizeAction, &QAction::toggled, this, [this](bool on) {
+        m_data->setDiscretize(on);
+        for (widgets::FigureView* v : findChildren<widgets::FigureView*>()) {
+            if (v->options().discretize == on) continue;
+            figures::FigureOptions opt = v->options();
+            opt.discretize = on;
+            v->setOptions(opt);
+        }
+    });
+    connect(m_data, &widgets::DataPanel::discretizeChanged, m_discretizeAction,
+            &QAction::setChecked);
     auto* diagram = view->addAction(tr("Network &Diagram"));
     diagram->setCheckable(true);
     diagram->setChecked(true);

@@ -26,10 +26,13 @@ QString layerName(int layer) {
 
 // "layer 1, node 2, weight from x1" / "layer 2, node 1, weight from node 3" / "layer 1, node 2,
 // bias": layers, nodes and inputs count from 1, as in the spec's messages.
-QString paramName(ParamRef p) {
+QString paramName(const Network& net, ParamRef p) {
     QString s = QStringLiteral("layer %1, node %2, ").arg(p.layer + 1).arg(p.node + 1);
     if (p.isBias()) return s + QStringLiteral("bias");
-    if (p.layer == 0) return s + QStringLiteral("weight from x%1").arg(p.input + 1);
+    if (p.layer == 0) {
+        return s + QStringLiteral("weight from ") +
+               QString::fromStdString(inputName(net.features, p.input));
+    }
     return s + QStringLiteral("weight from node %1").arg(p.input + 1);
 }
 
@@ -142,17 +145,17 @@ bool Document::setParameter(ParamRef p, float value, int dragId) {
                         p.node < m_net.layers[static_cast<std::size_t>(p.layer)].outputs() &&
                         p.input < m_net.layers[static_cast<std::size_t>(p.layer)].inputs();
     if (!exists) {
-        emit editRefused(paramName(p) + QStringLiteral(": no such parameter"));
+        emit editRefused(paramName(m_net, p) + QStringLiteral(": no such parameter"));
         return false;
     }
     if (!std::isfinite(value)) {
-        emit editRefused(paramName(p) + QStringLiteral(": not a finite number"));
+        emit editRefused(paramName(m_net, p) + QStringLiteral(": not a finite number"));
         return false;
     }
     guard();
     const float old = parameter(p);
     if (old == value) return true;
-    const QString text = QStringLiteral("Set %1").arg(paramName(p));
+    const QString text = QStringLiteral("Set %1").arg(paramName(m_net, p));
     m_undo.push(new ParameterCommand(this, p, old, value, dragId, text));
     return true;
 }
@@ -297,6 +300,63 @@ bool Document::removeNode(int layer, int node) {
     return pushNetwork(std::move(next),
                        QStringLiteral("Remove %1, node %2").arg(layerName(layer)).arg(node + 1),
                        EditHint{0, -1, true});
+}
+
+std::vector<Feature> Document::activeFeatures() const {
+    if (!m_net.features.empty()) return m_net.features;
+    if (m_net.inputs == 2) return {Feature::X1, Feature::X2};
+    return {};
+}
+
+bool Document::setFeature(Feature feature, bool on) {
+    const QString name = QString::fromUtf8(featureName(feature).data(),
+                                           static_cast<qsizetype>(featureName(feature).size()));
+    if (m_net.inputs != 2 || m_net.layers.empty()) {
+        emit editRefused(QStringLiteral("input features need a network with 2 inputs"));
+        return false;
+    }
+    std::vector<Feature> features = activeFeatures();
+    const auto at = std::find(features.begin(), features.end(), feature);
+    if ((at != features.end()) == on) return true;
+    Network next = m_net;
+    Layer& first = next.layers.front();
+    const Eigen::Index cols = first.W.cols();
+    if (on) {
+        // In Playground's order among the features that are on (appended when the list has its
+        // own order and no place fits).
+        auto pos =
+            std::find_if(features.begin(), features.end(), [&](Feature f) { return f > feature; });
+        const auto row = static_cast<Eigen::Index>(pos - features.begin());
+        features.insert(pos, feature);
+        const auto rows = static_cast<Eigen::Index>(features.size());
+        Random rng(m_seed++);
+        Matrix w(rows, cols);
+        w.topRows(row) = first.W.topRows(row);
+        w.bottomRows(rows - row - 1) = first.W.bottomRows(rows - row - 1);
+        for (Eigen::Index c = 0; c < cols; ++c)
+            w(row, c) = drawParameter(rng, rows);
+        first.W = std::move(w);
+    } else {
+        if (features.size() == 1) {
+            emit editRefused(
+                QStringLiteral("%1: the first layer needs at least one input feature").arg(name));
+            return false;
+        }
+        const auto row = static_cast<Eigen::Index>(at - features.begin());
+        const auto rows = static_cast<Eigen::Index>(features.size()) - 1;
+        features.erase(at);
+        Matrix w(rows, cols);
+        w.topRows(row) = first.W.topRows(row);
+        w.bottomRows(rows - row) = first.W.bottomRows(rows - row);
+        first.W = std::move(w);
+    }
+    // Exactly x1, x2 is the plane itself: the file keeps no "features" then.
+    next.features = plainFeatures(features) ? std::vector<Feature>{} : features;
+    return pushNetwork(
+        std::move(next),
+        (on ? QStringLiteral("Turn on feature %1") : QStringLiteral("Turn off feature %1"))
+            .arg(name),
+        EditHint{0, -1, true});
 }
 
 bool Document::setView(const GridConfig& view) {

@@ -99,6 +99,12 @@ class Document : public QObject {
     bool moveLayer(int from, int to);
     bool setNodeCount(int layer, int nodes);  // adds at the end or removes from the end
     bool removeNode(int layer, int node);     // removes that node (its column and next row)
+    // Playground's input features (spec section 10): turning one on adds its row to the first
+    // layer's W (new weights from the default initialisation, in Playground's order), off removes
+    // its row; one undo step. The last feature cannot be turned off. Only with 2 inputs.
+    bool setFeature(Feature feature, bool on);
+    // The features the first layer sees: the network's list, or x1, x2 without one.
+    std::vector<Feature> activeFeatures() const;
     bool setView(const GridConfig& view);
     bool setName(const QString& name);
     // Replaces the whole network as one undo step named `text` (a lesson step's Reset).

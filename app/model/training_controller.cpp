@@ -9,7 +9,9 @@ namespace nnlens::model {
 namespace {
 
 bool sameParameters(const Network& a, const Network& b) {
-    if (a.inputs != b.inputs || a.layers.size() != b.layers.size()) return false;
+    if (a.inputs != b.inputs || a.features != b.features || a.layers.size() != b.layers.size()) {
+        return false;
+    }
     for (std::size_t l = 0; l < a.layers.size(); ++l) {
         const Layer& x = a.layers[l];
         const Layer& y = b.layers[l];

@@ -207,6 +207,7 @@ bool TrainingService::start(const Network& net, std::shared_ptr<const Dataset> d
     if (keepHistoryFrom >= 0) {
         m_history.trainLoss.truncate(keepHistoryFrom);
         m_history.valLoss.truncate(keepHistoryFrom);
+        m_history.penalty.truncate(keepHistoryFrom);
         std::erase_if(m_history.changes,
                       [&](const RunChange& c) { return c.epoch > keepHistoryFrom; });
         m_timeline.truncate(keepHistoryFrom);
@@ -455,6 +456,8 @@ void TrainingService::applyPendingLocked() {
             if (newPass) m_loop->reconfigure(m_data->size(), next.trainConfig());
             if (session) replaceSession(std::move(session));
             if (!newOptimizer && next.lr != old.lr) m_session->setLearningRate(next.lr);
+            if (!newOptimizer && (next.l1 != old.l1 || next.l2 != old.l2))
+                m_session->setPenaltyRates(next.l1, next.l2);
             m_settings = next;
             if (next.loss.loss != old.loss.loss) {
                 const LossInfo& a = lossInfo(old.loss.loss);
@@ -479,6 +482,8 @@ void TrainingService::applyPendingLocked() {
             if (next.shuffle != old.shuffle)
                 what << (next.shuffle ? tr("shuffling on") : tr("shuffling off"));
             if (next.seed != old.seed) what << tr("seed %1 → %2").arg(old.seed).arg(next.seed);
+            if (next.l1 != old.l1) what << tr("L1 %1 → %2").arg(number(old.l1), number(next.l1));
+            if (next.l2 != old.l2) what << tr("L2 %1 → %2").arg(number(old.l2), number(next.l2));
             if (newOptimizer) what << tr("optimizer state restarted");
             if (newPass) m_lastAccuracyNs = 0;
             if (!what.isEmpty()) markLocked(what.join(QStringLiteral("; ")));
@@ -590,6 +595,7 @@ void TrainingService::runCommand(Command cmd, std::unique_lock<std::mutex>& lock
                 std::lock_guard guard(m_mutex);
                 m_history.trainLoss.append(record->trainLoss);
                 if (record->valLoss) m_history.valLoss.append(*record->valLoss);
+                m_history.penalty.append(record->penalty);
                 const int epoch = m_epochOffset + record->epoch;
                 if (m_timeline.wants(epoch)) {
                     m_timeline.add({epoch, m_stepOffset + record->step,

@@ -81,6 +81,7 @@ struct RunChange {
 struct TrainingHistory {
     EpochSeries trainLoss;
     EpochSeries valLoss;  // empty without validation rows
+    EpochSeries penalty;  // the weight penalty after each epoch (zeros without regularization)
     std::vector<RunChange> changes;
 };
 

@@ -72,8 +72,20 @@ DataPanel::DataPanel(model::Document* doc, QWidget* parent) : QWidget(parent), m
            "target); drag a point to move it; Delete removes the one under the "
            "mouse"));
     m_allMaps = new QCheckBox(tr("Show the points on every map"), this);
+    m_validation = new QCheckBox(tr("Show validation data"), this);
+    m_validation->setObjectName(QStringLiteral("showValidation"));
+    m_validation->setChecked(true);
+    m_validation->setToolTip(
+        tr("The validation rows (the Training dock's validation split) as hollow points"));
+    m_discretize = new QCheckBox(tr("Discretize output"), this);
+    m_discretize->setObjectName(QStringLiteral("discretizeOutput"));
+    m_discretize->setToolTip(
+        tr("The output maps as the class decision: two colours split at 0.5 "
+           "(sigmoid, softmax) or 0 (tanh, linear, ...)"));
     layout->addWidget(m_edit);
     layout->addWidget(m_allMaps);
+    layout->addWidget(m_validation);
+    layout->addWidget(m_discretize);
     m_summary = new QLabel(this);
     m_summary->setWordWrap(true);
     m_summary->setObjectName(QStringLiteral("dataSummary"));
@@ -105,6 +117,8 @@ DataPanel::DataPanel(model::Document* doc, QWidget* parent) : QWidget(parent), m
             [this] { m_doc->setData(nullptr, tr("Clear data")); });
     connect(m_edit, &QCheckBox::toggled, this, &DataPanel::pointEditingChanged);
     connect(m_allMaps, &QCheckBox::toggled, this, &DataPanel::pointsOnAllMapsChanged);
+    connect(m_validation, &QCheckBox::toggled, this, &DataPanel::showValidationChanged);
+    connect(m_discretize, &QCheckBox::toggled, this, &DataPanel::discretizeChanged);
     connect(m_doc, &model::Document::dataChanged, this, [this] { updateSummary(); });
     connect(m_doc, &model::Document::trainingSettingsChanged, this, [this] { updateSummary(); });
     updateSummary();
@@ -200,6 +214,18 @@ void DataPanel::updateSummary() {
     }
     text += tr("; %1 train, %2 validation").arg(train).arg(n - train);
     m_summary->setText(text);
+}
+
+bool DataPanel::showValidation() const {
+    return m_validation->isChecked();
+}
+
+bool DataPanel::discretize() const {
+    return m_discretize->isChecked();
+}
+
+void DataPanel::setDiscretize(bool on) {
+    m_discretize->setChecked(on);
 }
 
 }  // namespace nnlens::widgets

@@ -29,10 +29,17 @@ class DataPanel : public QWidget {
 
     bool pointEditing() const;
     bool pointsOnAllMaps() const;
+    // Playground's two checkboxes: the validation points on the maps, and the output maps as
+    // the class decision. The window keeps View > Discretize Output in step with the second.
+    bool showValidation() const;
+    bool discretize() const;
+    void setDiscretize(bool on);
 
   signals:
     void pointEditingChanged(bool on);
     void pointsOnAllMapsChanged(bool on);
+    void showValidationChanged(bool on);
+    void discretizeChanged(bool on);
     // A one-line message for the status bar (errors included).
     void message(const QString& text, bool failure);
 
@@ -46,6 +53,8 @@ class DataPanel : public QWidget {
     QSpinBox* m_seed = nullptr;
     QCheckBox* m_edit = nullptr;
     QCheckBox* m_allMaps = nullptr;
+    QCheckBox* m_validation = nullptr;
+    QCheckBox* m_discretize = nullptr;
     QLabel* m_summary = nullptr;
 };
 

@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <cmath>
 
+#include <QCheckBox>
 #include <QCursor>
 #include <QKeyEvent>
 #include <QMouseEvent>
@@ -69,7 +70,71 @@ void FigureView::setTheme(bool dark, bool highContrast) {
 
 void FigureView::setFrame(std::shared_ptr<const model::MapFrame> frame) {
     m_frame = std::move(frame);
+    if (m_featureToggles) placeFeatureBoxes();
     update();
+}
+
+void FigureView::setFeatureToggles(bool on) {
+    m_featureToggles = on;
+    if (on && m_featureBoxes.empty()) {
+        for (int k = 0; k < kFeatureKinds; ++k) {
+            const auto f = static_cast<Feature>(k);
+            const QString name = QString::fromUtf8(featureName(f).data(),
+                                                   static_cast<qsizetype>(featureName(f).size()));
+            auto* box = new QCheckBox(this);
+            box->setObjectName(QStringLiteral("feature-%1").arg(k));
+            box->setAccessibleName(tr("Input feature %1").arg(name));
+            box->setToolTip(
+                tr("Input feature %1: on, the first layer gets a row of weights from it")
+                    .arg(name));
+            box->hide();
+            connect(box, &QCheckBox::toggled, this, [this, f](bool checked) {
+                if (!m_doc->setFeature(f, checked)) placeFeatureBoxes();  // refused: as it was
+            });
+            m_featureBoxes.push_back(box);
+        }
+        connect(m_doc, &model::Document::networkChanged, this, [this] {
+            if (m_featureToggles) placeFeatureBoxes();
+        });
+    }
+    placeFeatureBoxes();
+}
+
+QCheckBox* FigureView::featureBox(Feature f) const {
+    const auto k = static_cast<std::size_t>(f);
+    if (k >= m_featureBoxes.size() || m_featureBoxes[k]->isHidden()) return nullptr;
+    return m_featureBoxes[k];
+}
+
+void FigureView::placeFeatureBoxes() {
+    if (m_featureBoxes.empty()) return;
+    std::vector<QRectF> rects;
+    if (m_featureToggles && m_options.featureColumn && m_kind == FigureKind::Graph) {
+        rects = figures::layoutGraph(shownNetwork(), QRectF(rect()), m_options).features;
+    }
+    const std::vector<Feature> used = m_doc->activeFeatures();
+    for (std::size_t k = 0; k < m_featureBoxes.size(); ++k) {
+        QCheckBox* box = m_featureBoxes[k];
+        const QSize hint = box->sizeHint();
+        // The box in the map's lower left corner, where the map's name (at the top) is not.
+        if (k >= rects.size() || rects[k].width() < 1.5 * hint.width()) {
+            box->hide();
+            continue;
+        }
+        const QRectF& r = rects[k];
+        const int margin = std::max(2, static_cast<int>(r.width() / 40.0));
+        box->setGeometry(static_cast<int>(r.left()) + margin,
+                         static_cast<int>(r.bottom()) - margin - hint.height(), hint.width(),
+                         hint.height());
+        const QSignalBlocker block(box);
+        box->setChecked(std::find(used.begin(), used.end(), static_cast<Feature>(k)) != used.end());
+        box->show();
+    }
+}
+
+void FigureView::resizeEvent(QResizeEvent* event) {
+    QWidget::resizeEvent(event);
+    if (m_featureToggles) placeFeatureBoxes();
 }
 
 void FigureView::setOptions(const figures::FigureOptions& opt) {
@@ -80,6 +145,7 @@ void FigureView::setOptions(const figures::FigureOptions& opt) {
     m_options.style.minTextPx = screen.minTextPx;
     m_options.style.dark = screen.dark;  // the theme's, as the screen shows it
     m_options.style.highContrast = screen.highContrast;
+    if (m_featureToggles) placeFeatureBoxes();
     update();
 }
 
@@ -110,6 +176,7 @@ void FigureView::setPresentation(bool on, double textPx) {
     // Every figure keeps its text at the floor and lays itself out for it (the data flow
     // figure shows fewer modules, its tensor panels in rows).
     m_options.style.minTextPx = on ? std::max(textPx, tickPx) : kNormalFloorPx;
+    if (m_featureToggles) placeFeatureBoxes();
     update();
 }
 
@@ -389,6 +456,13 @@ void FigureView::mousePressEvent(QMouseEvent* event) {
         const auto layout = figures::layoutGraph(net, QRectF(rect()), m_options);
         const NodeRef hit = layout.hit(pos);
         if (hit.valid()) emit nodeClicked(hit);
+        // A click on a feature's map turns it on or off, as its check box does.
+        const auto feature = layout.featureAt(pos);
+        if (feature && m_featureToggles && event->button() == Qt::LeftButton) {
+            const std::vector<Feature> used = m_doc->activeFeatures();
+            m_doc->setFeature(*feature,
+                              std::find(used.begin(), used.end(), *feature) == used.end());
+        }
     } else if (m_kind == FigureKind::Network) {
         const auto layout = figures::layoutDiagram(net, QRectF(rect()), m_options);
         const auto hit = layout.hit(net, pos);

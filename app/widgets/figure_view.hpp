@@ -4,8 +4,11 @@
 #include <QElapsedTimer>
 #include <QWidget>
 
+class QCheckBox;
+
 #include <memory>
 #include <optional>
+#include <vector>
 
 #include "figures/figures.hpp"
 #include "model/document.hpp"
@@ -56,6 +59,13 @@ class FigureView : public QWidget {
     // The input-plane point under `pos` on an output map, or nullopt.
     std::optional<QPointF> inputAt(QPointF pos) const;
 
+    // Graph view: a check box on each map of the input features' column (options().featureColumn)
+    // turns that feature on or off (Document::setFeature), as Playground's thumbnails do; a click
+    // on the map does the same.
+    void setFeatureToggles(bool on);
+    // The check box of feature `f` (null when the column is not shown).
+    QCheckBox* featureBox(Feature f) const;
+
     QSize sizeHint() const override;
     QSize minimumSizeHint() const override;
 
@@ -71,6 +81,7 @@ class FigureView : public QWidget {
     void mouseMoveEvent(QMouseEvent* event) override;
     void mouseReleaseEvent(QMouseEvent* event) override;
     void keyPressEvent(QKeyEvent* event) override;
+    void resizeEvent(QResizeEvent* event) override;
 
   private:
     void paintFigure(QPainter& p, const QRectF& rect, const Network& net,
@@ -82,6 +93,12 @@ class FigureView : public QWidget {
     figures::FigureOptions m_options;
     // The data row within a few pixels of `pos` on an output map, or -1.
     int pointAt(QPointF pos) const;
+
+    // Places the feature check boxes on their maps (hidden when the column is not drawn) and
+    // shows which features the document's network uses.
+    void placeFeatureBoxes();
+    bool m_featureToggles = false;
+    std::vector<QCheckBox*> m_featureBoxes;  // one per Feature kind, made on first use
 
     int m_baseMinimumHeight = -1;  // the least height outside presentation mode
     bool m_pointEditing = false;

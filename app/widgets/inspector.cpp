@@ -70,8 +70,10 @@ QString formulaText(QString formula) {
     return formula.replace(glued, QStringLiteral("\u00a0"));
 }
 
-QString inputName(int layer, int input) {
-    return layer == 0 ? QStringLiteral("x%1").arg(input + 1) : QStringLiteral("h%1").arg(input + 1);
+// "x1", "sin(x1)" (an input feature) or "h3" (a node of the layer before).
+QString inputName(const Network& net, int layer, int input) {
+    return layer == 0 ? QString::fromStdString(nnlens::inputName(net.features, input))
+                      : QStringLiteral("h%1").arg(input + 1);
 }
 
 }  // namespace
@@ -105,6 +107,12 @@ Inspector::Inspector(model::Document* doc, QWidget* parent) : QWidget(parent), m
     m_formula->setTextInteractionFlags(Qt::TextSelectableByMouse);
     m_formula->setObjectName(QStringLiteral("formula"));
     layout->addWidget(m_formula);
+
+    m_arrowNote = new QLabel(this);
+    m_arrowNote->setWordWrap(true);
+    m_arrowNote->setObjectName(QStringLiteral("arrowNote"));
+    m_arrowNote->hide();
+    layout->addWidget(m_arrowNote);
 
     m_scroll = new WholeRowsArea(this);
     m_scroll->setWidgetResizable(true);
@@ -203,6 +211,8 @@ void Inspector::rebuild() {
     m_unit->setVisible(net.inputs == 2 && !m_hideAnswers);
     m_hiddenNote->setVisible(m_hideAnswers);
     if (valid && sel == m_shown && inputs == m_shownInputs) {
+        // The same rows; their names follow the input features (one turned on, another off).
+        renameRows();
         fitRange(true);
         refreshValues();
         return;
@@ -210,15 +220,11 @@ void Inspector::rebuild() {
     if (valid && inputs == m_shownInputs && !m_rows.empty()) {
         // Another node with as many inputs: the rows (and their widgets) now edit its numbers.
         m_shown = sel;
-        for (std::size_t i = 0; i < m_rows.size(); ++i) {
-            Row& r = m_rows[i];
+        for (Row& r : m_rows) {
             r.param.layer = sel.layer;
             r.param.node = sel.node;
-            if (r.name) {
-                r.name->setText(rowName(static_cast<int>(i)));
-                nameRow(static_cast<int>(i));
-            }
         }
+        renameRows();
         fitRange(true);
         refreshValues();
         return;
@@ -255,8 +261,9 @@ void Inspector::rebuild() {
 
 QString Inspector::rowName(int row) const {
     const model::ParamRef& param = m_rows.at(static_cast<std::size_t>(row)).param;
-    return param.input < 0 ? tr("bias b")
-                           : tr("w from %1").arg(inputName(param.layer, param.input));
+    return param.input < 0
+               ? tr("bias b")
+               : tr("w from %1").arg(inputName(m_doc->network(), param.layer, param.input));
 }
 
 void Inspector::nameRow(int row) {
@@ -329,12 +336,41 @@ void Inspector::measureRows(const Row& r) {
         std::min(r.spin->sizeHint().width(),
                  r.spin->sizeHint().width() - fm.horizontalAdvance(QStringLiteral("-1000000.000")) +
                      fm.horizontalAdvance(QStringLiteral("-00000.000")));
-    const QString longest = rowCount() > 1 ? rowName(rowCount() - 2) : rowName(0);
-    m_nameWidth = std::max(r.name->fontMetrics().horizontalAdvance(longest),
-                           r.name->fontMetrics().horizontalAdvance(tr("bias b"))) +
-                  6;
+    m_nameWidth = nameWidth(r.name->fontMetrics());
     m_stacked = false;
     m_rowHeight = m_lineHeight;
+    updateStacking();
+}
+
+int Inspector::nameWidth(const QFontMetrics& fm) const {
+    // The last weight's name is the longest of x1..xn and h1..hn; input features ("sin(x1)",
+    // "x1*x2") are measured one by one.
+    int widest = fm.horizontalAdvance(tr("bias b"));
+    const Network& net = m_doc->network();
+    const int last = rowCount() - 2;
+    const int first = m_shown.layer == 0 && !net.features.empty() ? 0 : std::max(0, last);
+    for (int row = first; row <= last; ++row)
+        widest = std::max(widest, fm.horizontalAdvance(rowName(row)));
+    return widest + 6;
+}
+
+void Inspector::renameRows() {
+    bool renamed = false;
+    for (std::size_t i = 0; i < m_rows.size(); ++i) {
+        const int row = static_cast<int>(i);
+        if (!m_rows[i].name) continue;
+        if (m_rows[i].name->text() != rowName(row)) {
+            m_rows[i].name->setText(rowName(row));
+            renamed = true;
+        }
+        nameRow(row);  // the accessible names also name the node
+    }
+    if (!renamed || m_lineHeight <= 0) return;
+    const auto it = std::find_if(m_rows.begin(), m_rows.end(), [](const Row& r) { return r.name; });
+    if (it == m_rows.end()) return;
+    // Other names may need another width: the rows are laid out again.
+    m_nameWidth = nameWidth(it->name->fontMetrics());
+    m_rowHeight = 0;
     updateStacking();
 }
 
@@ -464,6 +500,18 @@ void Inspector::refreshValues() {
                                   : QString::fromUtf8(activationName(layer.activation).data())));
     m_formula->setText(m_hideAnswers ? QString() : formulaText(figures::nodeFormula(net, sel)));
     m_formula->setVisible(!m_hideAnswers);
+    // Spec section 10: the arrow and the s = 0 line need the plane itself as the inputs.
+    const bool featureNote = sel.layer == 0 && net.inputs == 2 && !net.plainInputs();
+    if (featureNote) {
+        QStringList names;
+        for (const Feature f : net.features)
+            names << QString::fromUtf8(featureName(f).data(),
+                                       static_cast<qsizetype>(featureName(f).size()));
+        m_arrowNote->setText(tr("No weight arrow or s = 0 line on this map: the layer's inputs "
+                                "are the features %1, not the plane's x1, x2.")
+                                 .arg(names.join(QStringLiteral(", "))));
+    }
+    m_arrowNote->setVisible(featureNote && !m_hideAnswers);
     for (int row = 0; row < rowCount(); ++row)
         showRowValue(row);
 }

@@ -85,6 +85,7 @@ class Inspector : public QWidget {
     QLabel* m_title = nullptr;
     QLabel* m_hiddenNote = nullptr;  // says where the hidden map went
     bool m_hideAnswers = false;
+    QLabel* m_arrowNote = nullptr;  // why a first-layer map with input features has no arrow
     QLabel* m_formula = nullptr;
     QScrollArea* m_scroll = nullptr;
     QWidget* m_rowsBox = nullptr;  // no layout: rows are placed at row * m_rowHeight
@@ -93,6 +94,11 @@ class Inspector : public QWidget {
     bool m_stacked = false;  // the name and number above the slider: the dock is narrow
     // The row metrics from a built row's widgets and the rows box's width.
     void measureRows(const Row& built);
+    // The width of the widest row name (the bias's included) in `fm`, with its margin.
+    int nameWidth(const QFontMetrics& fm) const;
+    // Gives the rows the names of the shown node's parameters; lays them out again when a name
+    // changed (its width may differ).
+    void renameRows();
     void updateStacking();
     int m_nameWidth = 0;
     int m_spinWidth = 0;

@@ -251,7 +251,29 @@ TrainingPanel::TrainingPanel(model::Document* doc, model::TrainingController* tr
     m_seed->setDecimals(0);
     m_seed->setRange(0.0, 9007199254740992.0);  // every whole number up to 2^53, exactly
     m_seed->setToolTip(tr("Shuffling and Reset's initialisation"));
-    m_shuffle = new QCheckBox(tr("Shuffle each epoch"), this);
+    auto* regRow = new QHBoxLayout;
+    m_regularization = new QComboBox(this);
+    m_regularization->setObjectName(QStringLiteral("regularizationCombo"));
+    m_regularization->setAccessibleName(tr("Regularization"));
+    m_regularization->addItem(tr("None"), 0);
+    m_regularization->addItem(QStringLiteral("L1"), 1);
+    m_regularization->addItem(QStringLiteral("L2"), 2);
+    m_regularization->setToolTip(
+        tr("Adds l1 sum|W| (L1) or l2/2 sum W^2 (L2) of every weight, biases excluded, to each "
+           "batch's loss, as Playground does; the loss plot shows it as a lighter line"));
+    m_regRate = new RateSpinBox(this);
+    m_regRate->setObjectName(QStringLiteral("regularizationRateSpin"));
+    m_regRate->setAccessibleName(tr("Regularization rate"));
+    m_regRate->setToolTip(
+        tr("The regularization rate (Playground's): > 0; arrows step by a "
+           "twentieth of a decade"));
+    m_regRate->setKeyboardTracking(false);
+    m_regRate->setValue(0.001);
+    regRow->addWidget(m_regularization, 1);
+    regRow->addWidget(m_regRate, 1);
+    m_shuffle = new QCheckBox(tr("Shuffle"), this);
+    m_shuffle->setToolTip(tr("A fresh order of the training rows each epoch, from the seed"));
+    m_shuffle->setAccessibleName(tr("Shuffle each epoch"));
     m_shuffle->setObjectName(QStringLiteral("shuffleCheck"));
     form->addRow(tr("Loss"), m_loss);
     form->addRow(QString(), m_lossReason);
@@ -261,8 +283,13 @@ TrainingPanel::TrainingPanel(model::Document* doc, model::TrainingController* tr
     form->addRow(tr("Batch size"), m_batch);
     form->addRow(tr("Epochs per Play"), m_epochsPerPlay);
     form->addRow(tr("Validation split"), m_valSplit);
-    form->addRow(tr("Seed"), m_seed);
-    form->addRow(QString(), m_shuffle);
+    form->addRow(tr("Regularization"), regRow);
+    // The seed and shuffling share a row: the Regularization row took its place, and the
+    // settings stay as tall as they were (both plots still fit a 1080-line screen).
+    auto* seedRow = new QHBoxLayout;
+    seedRow->addWidget(m_seed, 1);
+    seedRow->addWidget(m_shuffle);
+    form->addRow(tr("Seed"), seedRow);
     layout->addWidget(m_settings);
     connect(m_settingsToggle, &QToolButton::clicked, this, [this](bool on) {
         m_settingsChosen = true;  // the user's choice stays, whatever the dock's height
@@ -327,6 +354,9 @@ TrainingPanel::TrainingPanel(model::Document* doc, model::TrainingController* tr
     connect(m_seed, &QDoubleSpinBox::valueChanged, this, [this](double v) {
         change([v](model::TrainingSettings& s) { s.seed = static_cast<std::uint64_t>(v); });
     });
+    connect(m_regularization, &QComboBox::currentIndexChanged, this,
+            [this] { applyRegularization(); });
+    connect(m_regRate, &QDoubleSpinBox::valueChanged, this, [this] { applyRegularization(); });
     connect(m_shuffle, &QCheckBox::toggled, this,
             [this](bool on) { change([on](model::TrainingSettings& s) { s.shuffle = on; }); });
 
@@ -375,6 +405,14 @@ void TrainingPanel::syncFromDocument() {
     m_valSplit->setValue(s.valSplit);
     m_seed->setValue(static_cast<double>(s.seed));
     m_shuffle->setChecked(s.shuffle);
+    // Which penalty the settings hold; "L1 and L2" appears only for a file with both.
+    const int both = m_regularization->findData(3);
+    if (s.l1 > 0.0f && s.l2 > 0.0f && both < 0) m_regularization->addItem(tr("L1 and L2"), 3);
+    if (!(s.l1 > 0.0f && s.l2 > 0.0f) && both >= 0) m_regularization->removeItem(both);
+    const int kind = s.l1 > 0.0f ? (s.l2 > 0.0f ? 3 : 1) : (s.l2 > 0.0f ? 2 : 0);
+    m_regularization->setCurrentIndex(m_regularization->findData(kind));
+    if (kind != 0) m_regRate->setValue(kind == 1 ? s.l1 : s.l2);
+    m_regRate->setEnabled(kind != 0);
     m_epochsPerPlay->setValue(s.stopAtEpochs ? s.epochs : 0);
     // A lesson opened (or its epochs changed): the speed that makes its run watchable; a plain
     // network trains at full speed. A speed chosen by hand stays until then.
@@ -526,6 +564,16 @@ void TrainingPanel::updateProgress() {
         }
     }
     if (m_progress->isVisibleTo(this) != show) m_progress->setVisible(show);
+}
+
+void TrainingPanel::applyRegularization() {
+    const int kind = m_regularization->currentData().toInt();
+    m_regRate->setEnabled(kind != 0);
+    const auto rate = static_cast<float>(m_regRate->value());
+    change([kind, rate](model::TrainingSettings& s) {
+        s.l1 = kind == 1 || kind == 3 ? rate : 0.0f;
+        s.l2 = kind == 2 || kind == 3 ? rate : 0.0f;
+    });
 }
 
 void TrainingPanel::change(const std::function<void(model::TrainingSettings&)>& edit) {

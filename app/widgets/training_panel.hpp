@@ -94,6 +94,11 @@ class TrainingPanel : public QWidget {
     QProgressBar* m_progress = nullptr;
     int m_lessonEpochs = -1;  // the epochs per Play the speed was last chosen for
     QCheckBox* m_shuffle = nullptr;
+    // Playground's Regularization (none, L1, L2; "L1 and L2" only for a file with both) and its
+    // rate (spec section 10's training.l1, l2), live during Play.
+    QComboBox* m_regularization = nullptr;
+    QDoubleSpinBox* m_regRate = nullptr;
+    void applyRegularization();
     QLabel* m_lossReason = nullptr;
     QLabel* m_figures = nullptr;
     QString m_figuresFont;  // the key of the font m_figures' least height was measured in

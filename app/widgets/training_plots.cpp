@@ -29,6 +29,7 @@ std::shared_ptr<const figures::LossHistory> lossHistoryOf(const model::TrainingH
     auto out = std::make_shared<figures::LossHistory>();
     out->train = h.trainLoss;
     out->val = h.valLoss;
+    out->penalty = h.penalty;
     out->changes.reserve(h.changes.size());
     for (const model::RunChange& c : h.changes)
         out->changes.push_back({c.epoch, c.text});
