@@ -189,6 +189,8 @@ class TestCli : public QObject {
     void trainValidationSplit();
     void trainRegularization();
     void inputFeatures();
+    void playgroundLessons_data();
+    void playgroundLessons();
     void trainDiverges();
     void lrScan();
     void dataset_data();
@@ -769,6 +771,76 @@ void TestCli::inputFeatures() {
                                    "x1", "-o", "%D/g.nnlens.json"});
     QCOMPARE(badInit.code, 2);
     QVERIFY2(badInit.err.contains("2 inputs"), badInit.err.constData());
+}
+
+// #21: each Playground lesson does what its description says, trained by train from the file's
+// own data and training (spec section 7): accuracy over every generated point, or the
+// validation loss at the end.
+void TestCli::playgroundLessons_data() {
+    QTest::addColumn<QString>("lesson");
+    QTest::addColumn<double>("accuracyAtLeast");  // -1: not checked
+    QTest::addColumn<double>("accuracyBelow");    // -1: not checked
+    QTest::addColumn<double>("valEndAbove");      // -1: not checked
+    QTest::addColumn<double>("valEndBelow");      // -1: not checked
+    QTest::newRow("circle with x1^2, x2^2: every point")
+        << "circle-features" << 0.98 << -1.0 << -1.0 << -1.0;
+    QTest::newRow("circle on x1, x2: about 60 %") << "circle-plain" << -1.0 << 0.7 << -1.0 << -1.0;
+    QTest::newRow("xor with x1*x2") << "xor-product" << 0.97 << -1.0 << -1.0 << -1.0;
+    QTest::newRow("spiral on seven features: about 99 %")
+        << "spiral-features" << 0.95 << -1.0 << -1.0 << -1.0;
+    QTest::newRow("spiral, deep on x1, x2: about 80 %")
+        << "spiral-deep" << -1.0 << 0.9 << -1.0 << -1.0;
+    QTest::newRow("overfitting: validation loss above 1")
+        << "overfit-wide" << -1.0 << -1.0 << 1.0 << -1.0;
+    QTest::newRow("L2 0.01: validation loss near 0.3")
+        << "overfit-l2" << -1.0 << -1.0 << -1.0 << 0.5;
+}
+
+void TestCli::playgroundLessons() {
+    QFETCH(QString, lesson);
+    QFETCH(double, accuracyAtLeast);
+    QFETCH(double, accuracyBelow);
+    QFETCH(double, valEndAbove);
+    QFETCH(double, valEndBelow);
+    const QString file =
+        QStringLiteral(NNLENS_SOURCE_DIR "/resources/presets/lesson-%1.nnlens.json").arg(lesson);
+    const CliResult train = run({"train", file, "--backend", "cpu", "-o", "%D/t.nnlens.json"});
+    QVERIFY2(train.code == 0, train.err.constData());
+    json t;
+    QVERIFY(parseJson(train.out, t));
+    if (valEndAbove >= 0 || valEndBelow >= 0) {
+        const double end = t["val_loss"].back().get<double>();
+        if (valEndAbove >= 0) QVERIFY2(end > valEndAbove, qPrintable(QString::number(end)));
+        if (valEndBelow >= 0) QVERIFY2(end < valEndBelow, qPrintable(QString::number(end)));
+    }
+    if (accuracyAtLeast < 0 && accuracyBelow < 0) return;
+    // The lesson's points, generated as its "data" says, through the trained network.
+    const json net = json::parse(readFile("t.nnlens.json").toStdString());
+    const json& g = net["data"]["generate"];
+    const CliResult data = run({"dataset", QString::fromStdString(g["kind"].get<std::string>()),
+                                "--n", QString::number(g["n"].get<int>()), "--noise",
+                                QString::number(g["noise"].get<double>()), "--seed",
+                                QString::number(g["seed"].get<int>()), "-o", "%D/d.csv"});
+    QVERIFY2(data.code == 0, data.err.constData());
+    const CliResult fw = run({"forward", "%D/t.nnlens.json", "--data", "%D/d.csv"});
+    QVERIFY2(fw.code == 0, fw.err.constData());
+    json f;
+    QVERIFY(parseJson(fw.out, f));
+    const QList<QByteArray> lines = readFile("d.csv").trimmed().split('\n');
+    const int y = lines.front().split(',').indexOf("y1");
+    QVERIFY(y >= 0);
+    int right = 0;
+    const auto& out = f["layers"].back()["out"];
+    QCOMPARE(out.size(), std::size_t(lines.size() - 1));
+    for (std::size_t i = 0; i < out.size(); ++i) {
+        const double target = lines[int(i) + 1].split(',')[y].toDouble();
+        right += (out[i][0].get<double>() > 0.5) == (target > 0.5);
+    }
+    const double accuracy = double(right) / double(out.size());
+    if (accuracyAtLeast >= 0)
+        QVERIFY2(accuracy >= accuracyAtLeast, qPrintable(QString::number(accuracy)));
+    if (accuracyBelow >= 0)
+        QVERIFY2(accuracy < accuracyBelow, qPrintable(QString::number(accuracy)));
 }
 
 void TestCli::trainRegularization() {
