@@ -184,13 +184,29 @@ BenchResult runBench(Backend& backend, bool quick, bool large, std::ostream& log
     trainCfg.shuffle = true;
     trainCfg.seed = 0;
     const Network start = benchNetwork();
-    auto timedRun = [&](int epochs) {
-        auto session = backend.startTraining(start, data, loss, opt);
+    auto timedRunOf = [&](const Network& trained, const OptimizerConfig& o, int epochs) {
+        auto session = backend.startTraining(trained, data, loss, o);
         trainCfg.epochs = epochs;
         const auto t0 = Clock::now();
         train(*session, data.size(), trainCfg);
         return millisecondsSince(t0) / 1000.0;
     };
+    auto timedRun = [&](int epochs) { return timedRunOf(start, opt, epochs); };
+    // #21's costs, in the same runs: L2 at 0.01; the feature stage with the same layers (x1, x2 as
+    // features); and all seven features (the first layer then takes 7 inputs, not 2).
+    OptimizerConfig withL2 = opt;
+    withL2.l2 = 0.01f;
+    Network twoFeatures = start;
+    twoFeatures.features = {Feature::X1, Feature::X2};
+    const Network sevenFeatures = [&] {
+        std::vector<LayerSpec> specs;
+        for (const Layer& l : start.layers)
+            specs.push_back({l.outputs(), l.activation});
+        std::vector<Feature> all;
+        for (int k = 0; k < kFeatureKinds; ++k)
+            all.push_back(static_cast<Feature>(k));
+        return Network::initialized(2, specs, 0, all);
+    }();
     if (quick) {
         r.trainEpochs = 2;
         r.trainRuns = 1;
@@ -201,14 +217,24 @@ BenchResult runBench(Backend& backend, bool quick, bool large, std::ostream& log
             static_cast<int>(std::clamp(std::round(kTrialEpochs * 1.0 / trial), 5.0, 1'000'000.0));
         r.trainRuns = 3;
     }
+    // Alternated, so that a slow minute of a loaded machine falls on every variant alike.
     for (int i = 0; i < r.trainRuns; ++i) {
-        const double seconds = std::max(timedRun(r.trainEpochs), 1e-9);
-        const double rate = static_cast<double>(r.trainEpochs) * data.size() / seconds;
-        r.trainSamplesPerS = std::max(r.trainSamplesPerS, rate);
+        const auto rate = [&](const Network& trained, const OptimizerConfig& o) {
+            const double seconds = std::max(timedRunOf(trained, o, r.trainEpochs), 1e-9);
+            return static_cast<double>(r.trainEpochs) * data.size() / seconds;
+        };
+        r.trainSamplesPerS = std::max(r.trainSamplesPerS, rate(start, opt));
+        r.trainL2SamplesPerS = std::max(r.trainL2SamplesPerS, rate(start, withL2));
+        r.trainFeaturesSamplesPerS = std::max(r.trainFeaturesSamplesPerS, rate(twoFeatures, opt));
+        r.trainSevenFeaturesSamplesPerS =
+            std::max(r.trainSevenFeaturesSamplesPerS, rate(sevenFeatures, opt));
     }
     log << "bench: training " << text::formatNumber(r.trainSamplesPerS) << " samples/s (best of "
         << r.trainRuns << (r.trainRuns == 1 ? " run" : " runs") << " of " << r.trainEpochs
-        << " epochs)\n"
+        << " epochs); with L2 " << text::formatNumber(r.trainL2SamplesPerS)
+        << ", with features x1, x2 " << text::formatNumber(r.trainFeaturesSamplesPerS)
+        << ", with all seven features " << text::formatNumber(r.trainSevenFeaturesSamplesPerS)
+        << "\n"
         << std::flush;
     // The network figure for a slide: nn_graph_draw2d of 2-8-8-8-1 at 2400 x 1200, maps
     // included, painted and then encoded as PNG (what render -o writes), medians.
@@ -295,6 +321,9 @@ Json benchJson(const BenchResult& r, std::string_view backendName) {
               {"grid_ms", jsonNumber(r.gridMs)},
               {"grid_update_ms", jsonNumber(r.gridUpdateMs)},
               {"train_samples_per_s", jsonNumber(r.trainSamplesPerS)},
+              {"train_l2_samples_per_s", jsonNumber(r.trainL2SamplesPerS)},
+              {"train_features_samples_per_s", jsonNumber(r.trainFeaturesSamplesPerS)},
+              {"train_seven_features_samples_per_s", jsonNumber(r.trainSevenFeaturesSamplesPerS)},
               {"live_update_ms", jsonNumber(r.liveUpdateMs)},
               {"live_colour_ms", jsonNumber(r.liveColourMs)},
               {"render_graph_ms", jsonNumber(r.renderGraphMs)},
@@ -356,7 +385,10 @@ grid_ms: median time of all maps at n = 250, 25 bins (30 runs after 3
 warm-ups); grid_update_ms: median time to update the maps after one weight of
 the third layer changed (100 runs); train_samples_per_s: samples per second
 of training (MSE, Adam, batch 10, 500 spiral points), best of 3 runs of about
-a second each; live_update_ms: a first-layer weight changed, every layer
+a second each; train_l2_samples_per_s, train_features_samples_per_s and
+train_seven_features_samples_per_s: the same with L2 at 0.01, with the input
+feature stage (x1, x2 as features) and with all seven features (a first layer
+of 7 inputs), each run alternated with a plain one; live_update_ms: a first-layer weight changed, every layer
 recomputed and every map coloured; render_graph_ms and render_graph_png_ms:
 the network figure at 2400 x 1200 painted, then encoded as PNG (medians of 5);
 render_graph_2x8x8x8x1_1200x2400_ms: what render --figure graph --width 1200

@@ -14,6 +14,11 @@ namespace nnlens::cli {
 struct BenchResult {
     double gridMs = 0.0;        // median GridEvaluator::compute, 2-8-8-8-1 tanh, n 250, bins 25
     double gridUpdateMs = 0.0;  // median GridEvaluator::update after one weight of layer 2 changed
+    // The same runs with L2 at 0.01, with the feature stage (x1, x2 as features) and with all seven
+    // features (a first layer of 7 inputs), alternated with the plain runs (#21).
+    double trainL2SamplesPerS = 0.0;
+    double trainFeaturesSamplesPerS = 0.0;
+    double trainSevenFeaturesSamplesPerS = 0.0;
     double trainSamplesPerS = 0.0;  // best of the timed runs of nnlens::train on 500 spiral points
     // The window's live path without the repaint: a first-layer weight changed, every layer
     // recomputed and every map recoloured (GridEvaluator::update + figures::updateMapSet).
