@@ -388,9 +388,10 @@ of training (MSE, Adam, batch 10, 500 spiral points), best of 3 runs of about
 a second each; train_l2_samples_per_s, train_features_samples_per_s and
 train_seven_features_samples_per_s: the same with L2 at 0.01, with the input
 feature stage (x1, x2 as features) and with all seven features (a first layer
-of 7 inputs), each run alternated with a plain one; live_update_ms: a first-layer weight changed, every layer
-recomputed and every map coloured; render_graph_ms and render_graph_png_ms:
-the network figure at 2400 x 1200 painted, then encoded as PNG (medians of 5);
+of 7 inputs), each run alternated with a plain one; live_update_ms: a
+first-layer weight changed, every layer recomputed and every map coloured;
+render_graph_ms and render_graph_png_ms: the network figure at 2400 x 1200
+painted, then encoded as PNG (medians of 5);
 render_graph_2x8x8x8x1_1200x2400_ms: what render --figure graph --width 1200
 --height 2400 does for the network, maps, painting and PNG (median of 7; its
 parts in render_graph_2x8x8x8x1_1200x2400_parts_ms);
