@@ -1,6 +1,8 @@
 // GUI bench: drives the real slider and waits for the real repaint; prints what a user feels.
 #include "gui_bench.hpp"
 
+#include <QAction>
+
 #include <QApplication>
 #include <QElapsedTimer>
 #include <QFile>
@@ -129,9 +131,13 @@ QJsonObject flowWhileTraining(MainWindow& window, double seconds) {
 
 }  // namespace
 
-QJsonObject runGuiBench(MainWindow& window, int frames) {
+QJsonObject runGuiBench(MainWindow& window, int frames, bool featureColumn) {
     window.setErrorDialogs(false);
     window.openPreset(QStringLiteral(":/presets/spiral-2-8-8-8-1.nnlens.json"));
+    if (featureColumn) {
+        if (auto* action = window.findChild<QAction*>(QStringLiteral("featuresAction")))
+            action->setChecked(true);
+    }
     window.document()->setSelection({0, 0});
     window.show();
     if (!waitForPaint(window, window.requestedGeneration(), 20000)) {
@@ -170,6 +176,7 @@ QJsonObject runGuiBench(MainWindow& window, int frames) {
         shape << QString::number(layer.outputs());
     QJsonObject result{
         {QStringLiteral("network"), shape.join(QLatin1Char('-'))},
+        {QStringLiteral("feature_column"), featureColumn},
         {QStringLiteral("grid"), net.view.n},
         {QStringLiteral("frames"), frames},
         {QStringLiteral("window"),

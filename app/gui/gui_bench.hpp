@@ -11,7 +11,8 @@ class MainWindow;
 // LYR1-NODE1 `frames` times as a drag does, and times each step from QSlider::setValue to the end
 // of the paint that shows its maps. Returns the figures (median, p90, max, ...), and under
 // "stats" runStatsBench's.
-QJsonObject runGuiBench(MainWindow& window, int frames);
+// With `featureColumn`, View > Input Features is on (#21: the column's seven maps painted too).
+QJsonObject runGuiBench(MainWindow& window, int frames, bool featureColumn = false);
 
 // The Statistics tab on the 100-200-100-10 preset with N = 500 (runGuiBench's "stats"): `repaints`
 // times the trace, each plot's statistic, all of them, and the tab's repaint (median, p90, ...).

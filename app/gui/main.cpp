@@ -30,7 +30,8 @@ struct Options {
         QStringLiteral("Time slider change to repaint on the 2-8-8-8-1 preset and the "
                        "Statistics tab on 100-200-100-10 (\"stats\"); print JSON. "
                        "\"--bench train\": train the spiral lesson with Play at full speed "
-                       "and time it (to 95 % accuracy or 30 s).")};
+                       "and time it (to 95 % accuracy or 30 s). \"--bench features\": the "
+                       "slider bench with the input features' column shown.")};
     QCommandLineOption benchData{
         QStringLiteral("data"),
         QStringLiteral("For --bench train: a CSV to train on instead of the spiral set."),
@@ -134,7 +135,9 @@ int main(int argc, char** argv) {
         const QJsonObject result =
             train ? nnlens::gui::runTrainBench(window, parser.value(o.benchData), 30.0,
                                                parser.value(o.benchSeconds).toDouble())
-                  : nnlens::gui::runGuiBench(window, parser.value(o.frames).toInt());
+                  : nnlens::gui::runGuiBench(
+                        window, parser.value(o.frames).toInt(),
+                        parser.positionalArguments().value(0) == QStringLiteral("features"));
         std::printf("%s\n", QJsonDocument(result).toJson(QJsonDocument::Indented).constData());
         return result.contains(QStringLiteral("error")) ? 1 : 0;
     }
