@@ -69,10 +69,10 @@ LessonStep parseStep(const json& j, const std::string& where,
     for (const auto& [key, value] : j.items()) {
         if (key != "title" && key != "network" && key != "tab" && key != "select" &&
             key != "caption" && key != "arrows" && key != "dock" && key != "layout" &&
-            key != "hide_answers") {
+            key != "hide_answers" && key != "features") {
             throw InputError(where + ": unknown key \"" + key +
                              "\" (known: title, network, tab, select, caption, arrows, dock, "
-                             "layout, hide_answers)");
+                             "layout, hide_answers, features)");
         }
     }
     LessonStep step;
@@ -106,6 +106,13 @@ LessonStep parseStep(const json& j, const std::string& where,
         step.selectNode = positive(*sel, "node", at);
     }
     step.caption = text(j, "caption", where, false);
+    if (const auto features = j.find("features"); features != j.end()) {
+        if (!features->is_boolean()) {
+            throw InputError(where + ".features: expected true or false, got " +
+                             shownValue(*features));
+        }
+        step.features = features->get<bool>();
+    }
     if (const auto arrows = j.find("arrows"); arrows != j.end()) {
         if (!arrows->is_boolean()) {
             throw InputError(where + ".arrows: expected true or false, got " + shownValue(*arrows));

@@ -36,6 +36,9 @@ struct LessonStep {
     // diagram's weight colours and widths, the Inspector's activation and map, the Layers dock's
     // activations. Absent: hidden on the quiz tab and where the arrows are hidden, else shown.
     bool hideAnswers = false;
+    // The graph's input-feature column (View > Input Features): true shown, false hidden; absent:
+    // shown when the step's network has input features.
+    std::optional<bool> features;
 };
 
 // The dock tabs and map layouts a step may name.

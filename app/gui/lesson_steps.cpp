@@ -225,6 +225,9 @@ bool MainWindow::goToStep(int index) {
     }
     m_step = index;
     if (m_arrowsAction) m_arrowsAction->setChecked(step.arrows);
+    if (m_featuresAction) {
+        m_featuresAction->setChecked(step.features.value_or(!m_doc->network().features.empty()));
+    }
     if (m_answersAction) m_answersAction->setChecked(!step.hideAnswers);
     setMapLayout(figures::mapLayoutFromName(step.layout).value_or(figures::MapLayout::Notebook),
                  false);

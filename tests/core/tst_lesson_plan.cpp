@@ -79,9 +79,12 @@ class TestLessonPlan : public QObject {
                   {"network": "a.json", "tab": "quiz", "hide_answers": false},
                   {"network": "a.json", "dock": "training", "layout": "focus",
                    "hide_answers": true},
-                  {"network": "a.json", "dock": "data", "layout": "fill"}]})json",
+                  {"network": "a.json", "dock": "data", "layout": "fill", "features": true}]})json",
             kTabs);
         QCOMPARE(plan.steps.size(), std::size_t{4});
+        // #21: "features" shows or hides the input-feature column; absent, the network decides.
+        QVERIFY(!plan.steps[0].features.has_value());
+        QCOMPARE(plan.steps[3].features, std::optional<bool>(true));
         QVERIFY(plan.steps[0].hideAnswers);
         QVERIFY(!plan.steps[1].hideAnswers);
         QVERIFY(plan.steps[2].hideAnswers);
@@ -146,6 +149,9 @@ class TestLessonPlan : public QObject {
         QTest::newRow("unknown layout")
             << QString::fromStdString(planWith(R"("network": "a.json", "layout": 3)"))
             << QString("steps[0].layout: expected a string, got 3");
+        QTest::newRow("features not a boolean")
+            << QString::fromStdString(planWith(R"("network": "a.json", "features": "yes")"))
+            << QString(R"(steps[0].features: expected true or false, got "yes")");
         QTest::newRow("hide_answers not a boolean")
             << QString::fromStdString(planWith(R"("network": "a.json", "hide_answers": 1)"))
             << QString("steps[0].hide_answers: expected true or false, got 1");
