@@ -2,6 +2,7 @@
 #include "features.hpp"
 
 #include <algorithm>
+#include <string>
 
 #include "error.hpp"
 
@@ -52,6 +53,10 @@ void checkFeatures(std::span<const Feature> features, int inputs) {
 
 Matrix featureMatrix(std::span<const Feature> features, const Matrix& x) {
     if (features.empty()) return x;
+    if (x.cols() != 2) {
+        throw InputError("x: input features are computed from 2 columns (x1, x2); x has " +
+                         std::to_string(x.cols()));
+    }
     const Eigen::Index n = x.rows();
     Matrix phi(n, static_cast<Eigen::Index>(features.size()));
     const float* x1 = x.col(0).data();

@@ -91,6 +91,16 @@ Matrix downloadRowMajor(const float* device, Eigen::Index rows, Eigen::Index col
     return r;
 }
 
+// `data` as the first layer sees it: the data itself when the network has no input features (no
+// copy), else a copy with x through the feature stage, held here.
+struct FirstLayerData {
+    FirstLayerData(const Network& net, const Dataset& source)
+        : featured(net.features.empty() ? Dataset{} : withFeatures(net, source)),
+          data(net.features.empty() ? source : featured) {}
+    Dataset featured;
+    const Dataset& data;
+};
+
 // A network and a data set on the device, with the per-layer tensors of one batch.
 class DeviceNet {
   public:
@@ -276,9 +286,7 @@ class DeviceTrainingSession final : public CudaTrainingSession {
   public:
     DeviceTrainingSession(const Network& net, const Dataset& data, LossConfig loss,
                           OptimizerConfig opt)
-        : m_dev(net, net.features.empty() ? data : withFeatures(net, data)),
-          m_loss(loss),
-          m_opt(opt) {
+        : m_dev(net, FirstLayerData(net, data).data), m_loss(loss), m_opt(opt) {
         checkOptimizerKind(opt.kind);
         checkPenalty(opt.l1, "l1");
         checkPenalty(opt.l2, "l2");
@@ -718,7 +726,8 @@ Trace CudaBackend::forward(const Network& net, const Matrix& x) {
 }
 
 Gradients CudaBackend::gradients(const Network& net, const Dataset& data, LossConfig loss) {
-    DeviceNet dev(net, net.features.empty() ? data : withFeatures(net, data));
+    const FirstLayerData in(net, data);
+    DeviceNet dev(net, in.data);
     dev.forward(allRows(data.size()));
     Gradients g;
     g.loss = dev.loss(loss);

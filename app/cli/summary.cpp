@@ -96,14 +96,17 @@ std::vector<std::string> nodeBlock(const GridMaps& maps, const Network& net, int
     lines.push_back(fit("out " + number(*lo) + " .. " + number(*hi), blockWidth));
     if (l == 0) {
         const Layer& layer = net.layers[0];
-        const float w0 = layer.W(0, j);
-        const float w1 = layer.W(1, j);
-        lines.push_back(
-            fit("w (" + number(w0) + ", " + number(w1) + ")  b " + number(layer.b(j)), blockWidth));
+        std::string weights;
+        for (Eigen::Index k = 0; k < layer.W.rows(); ++k) {  // one weight per input or feature
+            weights += (k == 0 ? "" : ", ") + number(layer.W(k, j));
+        }
+        lines.push_back(fit("w (" + weights + ")  b " + number(layer.b(j)), blockWidth));
         const auto& arrow = maps.arrows[static_cast<std::size_t>(j)];
+        const std::string noArrow =
+            net.plainInputs() ? "w = 0: no arrow" : "no arrow: input features";
         lines.push_back(fit(arrow ? "arrow from (" + number(arrow->origin[0]) + ", " +
                                         number(arrow->origin[1]) + ")"
-                                  : std::string("w = 0: no arrow"),
+                                  : noArrow,
                             blockWidth));
     }
     const std::string border = "+" + std::string(static_cast<std::size_t>(w), '-') + "+";

@@ -45,7 +45,11 @@ struct FlowShapes {
 };
 
 bool traceFits(const ModuleTrace& t, const std::vector<Module>& modules, const Network& net) {
-    if (t.size() != static_cast<int>(modules.size()) || t.net.inputs != net.inputs) return false;
+    // A trace from before a feature was turned on or off has the old first-layer width.
+    if (t.size() != static_cast<int>(modules.size()) || t.net.inputs != net.inputs ||
+        t.net.features != net.features) {
+        return false;
+    }
     for (int m = 0; m < t.size(); ++m) {
         const Module& mod = modules[static_cast<std::size_t>(m)];
         const Layer& layer = net.layers[static_cast<std::size_t>(mod.layer)];

@@ -118,10 +118,13 @@ QImage discretizedImage(const MapSet& set, int node, Activation a) {
     if (node < 0 || node >= set.outputs.cols()) return {};
     const float threshold = discretizeThreshold(a);
     const auto col = set.outputs.col(node);
-    // Two colours, three quarters of the way to each end of the maps' scale.
+    // Two colours, three quarters of the way to each end of the maps' scale; a NaN output stays
+    // NaN (the maps' NaN colour), not a class.
     std::vector<float> sides(static_cast<std::size_t>(col.size()));
-    for (Eigen::Index k = 0; k < col.size(); ++k)
-        sides[static_cast<std::size_t>(k)] = col(k) > threshold ? 0.75f : -0.75f;
+    for (Eigen::Index k = 0; k < col.size(); ++k) {
+        const float v = col(k);
+        sides[static_cast<std::size_t>(k)] = std::isnan(v) ? v : v > threshold ? 0.75f : -0.75f;
+    }
     return heatmapImage(sides.data(), set.config.n, -1.0f, 1.0f, Colormap::diverging());
 }
 

@@ -79,12 +79,13 @@ DataOverlay makeDataOverlay(const Network& net, const FigureOptions& opt, bool a
     o.data = opt.data.get();
     o.trainRows = trainingRowCount(opt);
     const int n = o.data->size();
-    const int stride = (n + kMaxDrawnPoints - 1) / kMaxDrawnPoints;
-    o.shown.reserve(static_cast<std::size_t>((n + stride - 1) / stride));
-    for (int i = 0; i < n; i += stride) {
-        // Without "show validation data", only the training rows (Playground's checkbox).
-        if (opt.showValidation || i < o.trainRows) o.shown.push_back(i);
-    }
+    // Without "show validation data", only the training rows (Playground's checkbox); the
+    // validation rows are the last ones.
+    const int drawable = opt.showValidation ? n : std::min(n, o.trainRows);
+    const int stride = std::max(1, (drawable + kMaxDrawnPoints - 1) / kMaxDrawnPoints);
+    o.shown.reserve(static_cast<std::size_t>((drawable + stride - 1) / stride));
+    for (int i = 0; i < drawable; i += stride)
+        o.shown.push_back(i);
     o.classification = isClassification(*o.data);
     o.multiClass = multiClass(*o.data);
     if (opt.outputs && opt.outputs->rows() == n && opt.outputs->cols() == net.outputs()) {
@@ -321,7 +322,6 @@ void paintData(QPainter& p, const QRectF& rect, const Network& net, const MapSet
     const QRectF& mapRect = layout.map;
 
     detail::MapCell cell;
-
     cell.discretize = opt.discretize;
     cell.layer = node.layer;
     cell.node = node.node;

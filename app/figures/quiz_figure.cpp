@@ -22,8 +22,9 @@ constexpr double kLabelPt = 14.0;
 
 QuizUnit quizUnit(const Network& net, NodeRef node) {
     QuizUnit unit;
-    if (net.inputs != 2 || net.layers.empty() || node.layer != 0 || node.node < 0 ||
-        node.node >= net.layers.front().outputs()) {
+    // The unit is drawn over (x1, x2): a network whose first layer reads features has no such unit.
+    if (net.inputs != 2 || !net.plainInputs() || net.layers.empty() || node.layer != 0 ||
+        node.node < 0 || node.node >= net.layers.front().outputs()) {
         return unit;
     }
     const Layer& layer = net.layers.front();

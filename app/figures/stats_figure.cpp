@@ -49,7 +49,10 @@ std::vector<Module> modulesOf(const Network& net) {
 }
 
 bool traceFitsNetwork(const ModuleTrace& t, const Network& net) {
-    if (t.net.inputs != net.inputs || t.net.layers.size() != net.layers.size()) return false;
+    if (t.net.inputs != net.inputs || t.net.features != net.features ||
+        t.net.layers.size() != net.layers.size()) {
+        return false;
+    }
     for (std::size_t l = 0; l < net.layers.size(); ++l) {
         if (t.net.layers[l].outputs() != net.layers[l].outputs() ||
             t.net.layers[l].activation != net.layers[l].activation) {

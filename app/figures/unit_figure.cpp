@@ -48,7 +48,6 @@ void paintUnit(QPainter& p, const QRectF& rect, const Network& net, const MapSet
     const QRectF& mapRect = layout.map;
 
     detail::MapCell cell;
-
     cell.discretize = opt.discretize;
     cell.layer = node.layer;
     cell.node = node.node;

@@ -221,6 +221,10 @@ class MainWindow : public QMainWindow {
 
     // Menus and actions (main_window_actions.cpp).
     void buildMenus();
+    // View > Input Features and Discretize Output (Playground's, #21).
+    void addPlaygroundActions(QMenu* view);
+    // One figure option (View > Weight Arrows, Discretize Output) on every figure of the window.
+    void setOnAllViews(bool figures::FigureOptions::*option, bool on);
     void buildPresetMenu(QMenu* menu);
     void updateRecentMenu();
     void addRecent(const QString& path);
@@ -252,9 +256,8 @@ class MainWindow : public QMainWindow {
     widgets::CaptionPanel* m_caption = nullptr;
     QAction* m_captionAction = nullptr;
     QAction* m_arrowsAction = nullptr;
-    QAction* m_featuresAction = nullptr;
-    QAction* m_discretizeAction = nullptr;  // View > Discretize Output (and the Data dock's box) //
-                                            // View > Input Features: the graph's feature column
+    QAction* m_featuresAction = nullptr;    // View > Input Features: the graph's feature column
+    QAction* m_discretizeAction = nullptr;  // View > Discretize Output (and the Data dock's box)
     // View > Show Answers: off hides what gives a lesson exercise's answer away (#20).
     QAction* m_answersAction = nullptr;
     QActionGroup* m_mapLayouts = nullptr;

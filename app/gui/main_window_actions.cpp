@@ -35,6 +35,55 @@ const QString kRecentKey = QStringLiteral("recentFiles");
 
 }  // namespace
 
+void MainWindow::setOnAllViews(bool figures::FigureOptions::*option, bool on) {
+    for (widgets::FigureView* v : findChildren<widgets::FigureView*>()) {
+        if (v->options().*option == on) continue;
+        figures::FigureOptions opt = v->options();
+        opt.*option = on;
+        v->setOptions(opt);
+    }
+}
+
+void MainWindow::addPlaygroundActions(QMenu* view) {
+    // Playground's input features: a column of their maps left of the first layer, each with a
+    // check box. Shown by itself when a network with features opens or one is turned on.
+    m_featuresAction = view->addAction(tr("Input &Features"));
+    m_featuresAction->setObjectName(QStringLiteral("featuresAction"));
+    m_featuresAction->setCheckable(true);
+    m_featuresAction->setShortcut(QKeySequence(tr("Ctrl+Shift+F")));
+    m_featuresAction->setToolTip(
+        tr("A column of the input features' maps (x1, x2, x1^2, x2^2, x1*x2, sin x1, sin x2) "
+           "left of the first layer: tick one to feed it to the first layer"));
+    m_graph->setFeatureToggles(true);
+    connect(m_featuresAction, &QAction::toggled, this, [this](bool on) {
+        figures::FigureOptions opt = m_graph->options();
+        opt.featureColumn = on;
+        m_graph->setOptions(opt);
+    });
+    // Only a change of the feature list ticks it: a slider step or a training frame must not
+    // undo the user's (or a lesson step's) choice to hide the column.
+    connect(m_doc, &model::Document::networkChanged, this,
+            [this, shown = std::vector<Feature>{}]() mutable {
+                const std::vector<Feature>& features = m_doc->network().features;
+                if (features == shown) return;
+                shown = features;
+                if (!features.empty()) m_featuresAction->setChecked(true);
+            });
+    // Playground's "Discretize output", also a check box in the Data dock.
+    m_discretizeAction = view->addAction(tr("Discreti&ze Output"));
+    m_discretizeAction->setObjectName(QStringLiteral("discretizeAction"));
+    m_discretizeAction->setCheckable(true);
+    m_discretizeAction->setToolTip(
+        tr("The output maps as the class decision: two colours split "
+           "at 0.5 (sigmoid, softmax) or 0 (tanh, linear, ...)"));
+    connect(m_discretizeAction, &QAction::toggled, this, [this](bool on) {
+        m_data->setDiscretize(on);
+        setOnAllViews(&figures::FigureOptions::discretize, on);
+    });
+    connect(m_data, &widgets::DataPanel::discretizeChanged, m_discretizeAction,
+            &QAction::setChecked);
+}
+
 void MainWindow::buildMenus() {
     QMenu* file = menuBar()->addMenu(tr("&File"));
     file->addAction(tr("&New"), QKeySequence::New, this, [this] {
@@ -152,14 +201,8 @@ void MainWindow::buildMenus() {
     m_arrowsAction->setToolTip(
         tr("The weight arrow w on first-layer maps (hide it for the "
            "notebook's arrow exercise)"));
-    connect(m_arrowsAction, &QAction::toggled, this, [this](bool on) {
-        for (widgets::FigureView* v : findChildren<widgets::FigureView*>()) {
-            if (v->options().arrows == on) continue;
-            figures::FigureOptions opt = v->options();
-            opt.arrows = on;
-            v->setOptions(opt);
-        }
-    });
+    connect(m_arrowsAction, &QAction::toggled, this,
+            [this](bool on) { setOnAllViews(&figures::FigureOptions::arrows, on); });
     // A lesson's exercise hides what gives its answer away: the diagram's weights, the
     // Inspector's activation and map, the Layers dock's activations.
     m_answersAction = view->addAction(tr("Show A&nswers"));
@@ -186,43 +229,7 @@ void MainWindow::buildMenus() {
         opt.colourBar = on;
         m_graph->setOptions(opt);
     });
-    // Playground's input features: a column of their maps left of the first layer, each with a
-    // check box. Shown by itself when a network with features opens or one is turned on.
-    m_featuresAction = view->addAction(tr("Input &Features"));
-    m_featuresAction->setObjectName(QStringLiteral("featuresAction"));
-    m_featuresAction->setCheckable(true);
-    m_featuresAction->setShortcut(QKeySequence(tr("Ctrl+Shift+F")));
-    m_featuresAction->setToolTip(
-        tr("A column of the input features' maps (x1, x2, x1^2, x2^2, x1*x2, sin x1, sin x2) "
-           "left of the first layer: tick one to feed it to the first layer"));
-    m_graph->setFeatureToggles(true);
-    connect(m_featuresAction, &QAction::toggled, this, [this](bool on) {
-        figures::FigureOptions opt = m_graph->options();
-        opt.featureColumn = on;
-        m_graph->setOptions(opt);
-    });
-    connect(m_doc, &model::Document::networkChanged, this, [this] {
-        if (!m_doc->network().features.empty() && !m_featuresAction->isChecked())
-            m_featuresAction->setChecked(true);
-    });
-    // Playground's "Discretize output", also a check box in the Data dock.
-    m_discretizeAction = view->addAction(tr("Discreti&ze Output"));
-    m_discretizeAction->setObjectName(QStringLiteral("discretizeAction"));
-    m_discretizeAction->setCheckable(true);
-    m_discretizeAction->setToolTip(
-        tr("The output maps as the class decision: two colours split "
-           "at 0.5 (sigmoid, softmax) or 0 (tanh, linear, ...)"));
-    connect(m_discretizeAction, &QAction::toggled, this, [this](bool on) {
-        m_data->setDiscretize(on);
-        for (widgets::FigureView* v : findChildren<widgets::FigureView*>()) {
-            if (v->options().discretize == on) continue;
-            figures::FigureOptions opt = v->options();
-            opt.discretize = on;
-            v->setOptions(opt);
-        }
-    });
-    connect(m_data, &widgets::DataPanel::discretizeChanged, m_discretizeAction,
-            &QAction::setChecked);
+    addPlaygroundActions(view);
     auto* diagram = view->addAction(tr("Network &Diagram"));
     diagram->setCheckable(true);
     diagram->setChecked(true);

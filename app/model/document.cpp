@@ -322,8 +322,8 @@ bool Document::setFeature(Feature feature, bool on) {
     Layer& first = next.layers.front();
     const Eigen::Index cols = first.W.cols();
     if (on) {
-        // In Playground's order among the features that are on (appended when the list has its
-        // own order and no place fits).
+        // Before the first feature that comes later in Playground's order (at the end when none
+        // does, as when a file lists its features in an order of its own).
         auto pos =
             std::find_if(features.begin(), features.end(), [&](Feature f) { return f > feature; });
         const auto row = static_cast<Eigen::Index>(pos - features.begin());

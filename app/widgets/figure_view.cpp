@@ -42,6 +42,8 @@ FigureView::FigureView(FigureKind kind, model::Document* doc, QWidget* parent)
     setMouseTracking(kind == FigureKind::Loss);  // the loss plot reads out the epoch
     connect(m_doc, &model::Document::selectionChanged, this, [this](NodeRef node) {
         m_options.selected = node;
+        // The Focus layout moves the columns around the selected node.
+        if (m_featureToggles) placeFeatureBoxes(Placement::WhenMoved);
         update();
     });
     connect(m_doc, &model::Document::networkChanged, this, [this] {
@@ -70,7 +72,7 @@ void FigureView::setTheme(bool dark, bool highContrast) {
 
 void FigureView::setFrame(std::shared_ptr<const model::MapFrame> frame) {
     m_frame = std::move(frame);
-    if (m_featureToggles) placeFeatureBoxes();
+    if (m_featureToggles) placeFeatureBoxes(Placement::WhenMoved);
     update();
 }
 
@@ -94,7 +96,7 @@ void FigureView::setFeatureToggles(bool on) {
             m_featureBoxes.push_back(box);
         }
         connect(m_doc, &model::Document::networkChanged, this, [this] {
-            if (m_featureToggles) placeFeatureBoxes();
+            if (m_featureToggles) placeFeatureBoxes(Placement::WhenMoved);
         });
     }
     placeFeatureBoxes();
@@ -106,8 +108,26 @@ QCheckBox* FigureView::featureBox(Feature f) const {
     return m_featureBoxes[k];
 }
 
-void FigureView::placeFeatureBoxes() {
+std::vector<int> FigureView::featureBoxKey() const {
+    // What moves the feature maps or their ticks other than the view's size and options: the
+    // shown network's shape, the document's features and the selected node.
+    const Network& net = shownNetwork();
+    std::vector<int> key{net.inputs, m_options.selected.layer, m_options.selected.node};
+    for (const Layer& layer : net.layers)
+        key.push_back(layer.outputs());
+    for (Feature f : net.features)
+        key.push_back(100 + static_cast<int>(f));
+    for (Feature f : m_doc->activeFeatures())
+        key.push_back(200 + static_cast<int>(f));
+    return key;
+}
+
+void FigureView::placeFeatureBoxes(Placement when) {
     if (m_featureBoxes.empty()) return;
+    // A slider step or a training frame keeps the shape: no layout pass for the boxes.
+    std::vector<int> key = featureBoxKey();
+    if (when == Placement::WhenMoved && key == m_featureBoxKey) return;
+    m_featureBoxKey = std::move(key);
     std::vector<QRectF> rects;
     if (m_featureToggles && m_options.featureColumn && m_kind == FigureKind::Graph) {
         rects = figures::layoutGraph(shownNetwork(), QRectF(rect()), m_options).features;
@@ -363,7 +383,11 @@ int FigureView::pointAt(QPointF pos) const {
         const double kGrab = figures::pointMarkerRadius(map.width(), m_options.style) + 0.5;
         double bestDistance = kGrab * kGrab;
         if (!map.adjusted(-kGrab, -kGrab, kGrab, kGrab).contains(pos)) continue;
-        for (int i = 0; i < rows->size(); ++i) {
+        // Hidden validation points cannot be grabbed.
+        const int grabbable = m_options.showValidation
+                                  ? rows->size()
+                                  : std::min(rows->size(), figures::trainingRowCount(m_options));
+        for (int i = 0; i < grabbable; ++i) {
             const double px = map.left() + (rows->x(i, 0) + r) / (2.0 * r) * map.width();
             const double py = map.top() + (r - rows->x(i, 1)) / (2.0 * r) * map.height();
             const double d = (px - pos.x()) * (px - pos.x()) + (py - pos.y()) * (py - pos.y());

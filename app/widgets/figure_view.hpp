@@ -96,7 +96,11 @@ class FigureView : public QWidget {
 
     // Places the feature check boxes on their maps (hidden when the column is not drawn) and
     // shows which features the document's network uses.
-    void placeFeatureBoxes();
+    // Always after a resize or new options; WhenMoved only when featureBoxKey() has changed.
+    enum class Placement { Always, WhenMoved };
+    void placeFeatureBoxes(Placement when = Placement::Always);
+    std::vector<int> featureBoxKey() const;
+    std::vector<int> m_featureBoxKey;
     bool m_featureToggles = false;
     std::vector<QCheckBox*> m_featureBoxes;  // one per Feature kind, made on first use
 

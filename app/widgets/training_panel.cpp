@@ -51,6 +51,8 @@ class RateSpinBox : public QDoubleSpinBox {
     explicit RateSpinBox(QWidget* parent) : QDoubleSpinBox(parent) {
         setDecimals(60);  // no rounding of the value down to the smallest float
         setRange(static_cast<double>(std::numeric_limits<float>::denorm_min()), 1e30);
+        // A typed rate takes effect when it is complete (Enter or leaving the box), not per key.
+        setKeyboardTracking(false);
     }
     QString textFromValue(double v) const override {
         return QString::number(static_cast<float>(v), 'g', 7);
@@ -211,8 +213,6 @@ TrainingPanel::TrainingPanel(model::Document* doc, model::TrainingController* tr
     m_lr->setToolTip(
         tr("Learning rate: > 0 and at most 1e30 (spec section 6); arrows step by "
            "a twentieth of a decade"));
-    // A typed rate takes effect when it is complete (Enter or leaving the box), not per key.
-    m_lr->setKeyboardTracking(false);
     m_lrScan = new QPushButton(tr("LR scan…"), this);
     m_lrScan->setObjectName(QStringLiteral("lrScanButton"));
     m_lrScan->setToolTip(tr("The notebook's learning-rate scan on this network and data"));
@@ -267,7 +267,6 @@ TrainingPanel::TrainingPanel(model::Document* doc, model::TrainingController* tr
     m_regRate->setToolTip(
         tr("The regularization rate (Playground's): > 0; arrows step by a "
            "twentieth of a decade"));
-    m_regRate->setKeyboardTracking(false);
     m_regRate->setValue(0.001);
     regRow->addWidget(m_regularization, 1);
     regRow->addWidget(m_regRate, 1);
@@ -571,8 +570,13 @@ void TrainingPanel::applyRegularization() {
     m_regRate->setEnabled(kind != 0);
     const auto rate = static_cast<float>(m_regRate->value());
     change([kind, rate](model::TrainingSettings& s) {
-        s.l1 = kind == 1 || kind == 3 ? rate : 0.0f;
-        s.l2 = kind == 2 || kind == 3 ? rate : 0.0f;
+        // "L1 and L2" (a file's pair) shows and edits the L2 rate; its L1 rate stays.
+        if (kind == 3) {
+            s.l2 = rate;
+            return;
+        }
+        s.l1 = kind == 1 ? rate : 0.0f;
+        s.l2 = kind == 2 ? rate : 0.0f;
     });
 }
 

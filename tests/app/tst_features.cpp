@@ -27,6 +27,15 @@ QCheckBox* boxNamed(QWidget& root, const QString& accessibleName) {
     return nullptr;
 }
 
+// The control of type T with this accessible name (a screen reader's way to find it).
+template <typename T>
+T* named(QWidget& root, const QString& accessibleName) {
+    for (T* w : root.findChildren<T*>()) {
+        if (w->accessibleName() == accessibleName) return w;
+    }
+    return nullptr;
+}
+
 }  // namespace
 
 class TestFeatures : public QObject {
@@ -37,6 +46,9 @@ class TestFeatures : public QObject {
     void lastFeatureStays();
     void windowColumnAndInspector();
     void regularizationControls();
+    void hiddenColumnStaysHidden();
+    void bothPenaltiesKeepL1();
+    void quizNeedsPlainInputs();
     void playgroundLessonPlan();
 };
 
@@ -171,12 +183,8 @@ void TestFeatures::regularizationControls() {
     doc->setNetwork(Network::initialized(2, {{4, Activation::Tanh}, {1, Activation::Sigmoid}}, 3));
     QVERIFY(doc->setData(std::make_shared<const Dataset>(generateDataset("circle", 60, 0.1, 2)),
                          QStringLiteral("data")));
-    QComboBox* kind = nullptr;
-    QDoubleSpinBox* rate = nullptr;
-    for (QComboBox* c : window->findChildren<QComboBox*>())
-        if (c->accessibleName() == QStringLiteral("Regularization")) kind = c;
-    for (QDoubleSpinBox* d : window->findChildren<QDoubleSpinBox*>())
-        if (d->accessibleName() == QStringLiteral("Regularization rate")) rate = d;
+    auto* kind = named<QComboBox>(*window, QStringLiteral("Regularization"));
+    auto* rate = named<QDoubleSpinBox>(*window, QStringLiteral("Regularization rate"));
     QVERIFY(kind && rate);
     QCOMPARE(kind->currentText(), QStringLiteral("None"));
     QVERIFY(!rate->isEnabled());
@@ -211,6 +219,52 @@ void TestFeatures::regularizationControls() {
     QVERIFY(!rate->isEnabled());
 }
 
+void TestFeatures::hiddenColumnStaysHidden() {
+    // Hidden by hand, the column stays hidden through slider steps (every networkChanged); a new
+    // feature list shows it again.
+    auto window = test::makeTestWindow();
+    QVERIFY(window);
+    model::Document* doc = window->document();
+    doc->setNetwork(Network::initialized(2, {{3, Activation::Tanh}, {1, Activation::Sigmoid}}, 7,
+                                         {Feature::X1Squared, Feature::X2Squared}));
+    auto* action = window->findChild<QAction*>(QStringLiteral("featuresAction"));
+    QVERIFY(action && action->isChecked());
+    action->setChecked(false);
+    for (int step = 0; step < 5; ++step)
+        QVERIFY(doc->setParameter({0, 1, 0}, 0.1f * static_cast<float>(step), 1));
+    QVERIFY(!action->isChecked());
+    QVERIFY(doc->setFeature(Feature::X1X2, true));
+    QVERIFY(action->isChecked());
+}
+
+void TestFeatures::bothPenaltiesKeepL1() {
+    // A file with both penalties shows "L1 and L2" and the L2 rate; editing that rate keeps L1.
+    auto window = test::makeTestWindow();
+    QVERIFY(window);
+    model::Document* doc = window->document();
+    model::TrainingSettings s = doc->trainingSettings();
+    s.l1 = 0.01f;
+    s.l2 = 0.02f;
+    doc->setTrainingSettings(s);
+    auto* kind = named<QComboBox>(*window, QStringLiteral("Regularization"));
+    auto* rate = named<QDoubleSpinBox>(*window, QStringLiteral("Regularization rate"));
+    QVERIFY(kind && rate);
+    QCOMPARE(kind->currentText(), QStringLiteral("L1 and L2"));
+    QCOMPARE(static_cast<float>(rate->value()), 0.02f);
+    rate->setValue(0.05);
+    QCOMPARE(doc->trainingSettings().l1, 0.01f);
+    QCOMPARE(doc->trainingSettings().l2, 0.05f);
+}
+
+void TestFeatures::quizNeedsPlainInputs() {
+    // The quiz draws one unit over (x1, x2): a first layer on features (one row here) has none.
+    const Network one = Network::initialized(2, {{2, Activation::Tanh}, {1, Activation::Sigmoid}},
+                                             5, {Feature::X1X2});
+    QVERIFY(!figures::quizUnit(one, {0, 1}).fromNetwork);
+    const Network plain = Network::initialized(2, {{2, Activation::Tanh}}, 5, {});
+    QVERIFY(figures::quizUnit(plain, {0, 1}).fromNetwork);
+}
+
 void TestFeatures::playgroundLessonPlan() {
     // The built-in plan walks the seven Playground lessons; each step's network and settings come
     // from its preset (the column shows the features; the L2 step sets the Regularization).
@@ -232,9 +286,7 @@ void TestFeatures::playgroundLessonPlan() {
     // The overfitting steps' wide network has no features: the column gives its maps the room.
     QVERIFY(!action->isChecked());
     QCOMPARE(window->document()->trainingSettings().l2, 0.01f);
-    QComboBox* kind = nullptr;
-    for (QComboBox* c : window->findChildren<QComboBox*>())
-        if (c->accessibleName() == QStringLiteral("Regularization")) kind = c;
+    auto* kind = named<QComboBox>(*window, QStringLiteral("Regularization"));
     QVERIFY(kind);
     QCOMPARE(kind->currentText(), QStringLiteral("L2"));
 }

@@ -19,7 +19,9 @@
 #include "core/trace.hpp"
 #include "core/trainer.hpp"
 #include "figures/axes.hpp"
+#include "figures/colormap.hpp"
 #include "figures/figures.hpp"
+#include "figures/map_set.hpp"
 #include "figures/paint_util.hpp"
 #include "figures/png.hpp"
 #include "figures/points.hpp"
@@ -213,6 +215,7 @@ class TestFigures : public QObject {
     void trainingFiguresNeedTheirInput_data();
     void trainingFiguresNeedTheirInput();
     void pointsDrawnWhereTheDataAre();
+    void discretizedNanStaysNan();
     void manyPointsAreDrawnAsAnEvenSample();
     void decisionLine();
     void lossAxesMapEpochs();
@@ -1080,9 +1083,37 @@ void TestFigures::pointsDrawnWhereTheDataAre() {
     const QPoint hollow = dataPixel(square, r, 2.0, -2.0);
     QVERIFY2(isRed(img.pixel(hollow)), qPrintable(rgbText(img.pixel(hollow))));
     QVERIFY(anyNear(img, hollow, 5, [](QRgb c) { return near(c, QColor(255, 196, 0), 40); }));
+    // "Show validation data" off: the validation row is neither drawn nor in the overlay.
+    opt.showValidation = false;
+    QCOMPARE(detail::makeDataOverlay(net, opt).shown, (std::vector<int>{0, 1, 2}));
     // Without data the same place is the map.
     const QImage plain = renderFigure(FigureKind::NodeMap, net, nullptr, size, FigureOptions{});
     QVERIFY(isRed(plain.pixel(dataPixel(square, r, 1.0, 1.0))));
+}
+
+// Discretize Output: two colours split at the threshold; a NaN output keeps the maps' NaN colour
+// instead of passing for the negative class.
+void TestFigures::discretizedNanStaysNan() {
+    MapSet set;
+    set.config.n = 2;
+    set.outputs.resize(4, 1);
+    set.outputs << std::nanf(""), 0.9f, 0.1f, 0.5f;
+    const QImage img = discretizedImage(set, 0, Activation::Sigmoid);
+    QCOMPARE(img.size(), QSize(2, 2));
+    const Colormap& cmap = Colormap::diverging();
+    int nan = 0;
+    int high = 0;
+    int low = 0;
+    for (int y = 0; y < 2; ++y)
+        for (int x = 0; x < 2; ++x) {
+            const QRgb c = img.pixel(x, y);
+            nan += c == cmap.at(NAN);
+            high += qRed(c) > qBlue(c) + 60;  // red: the positive class
+            low += qBlue(c) > qRed(c) + 60;
+        }
+    QCOMPARE(nan, 1);
+    QCOMPARE(high, 1);
+    QCOMPARE(low, 2);  // 0.1 and exactly 0.5 (not above the threshold)
 }
 
 // The decision line out = 0.5 (targets 0/1) of the single unit: 2 x1 + x2 + 1 = atanh(0.5), so

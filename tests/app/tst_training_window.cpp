@@ -272,6 +272,34 @@ class TestTrainingWindow : public QObject {
         QVERIFY(sameParameters(doc().network(), *training().snapshot()->network));
     }
 
+    // Playground's knobs while it plays (#21): L2 turned on goes live (the penalty line grows,
+    // the same run); a feature ticked reshapes the first layer and the run goes on with it.
+    void penaltyAndFeatureWhilePlaying() {
+        spiralLesson();
+        QVERIFY(training().play());
+        QTRY_VERIFY_WITH_TIMEOUT(training().snapshot()->epoch >= 1, 20000);
+        model::TrainingSettings s = doc().trainingSettings();
+        s.l2 = 0.01f;
+        doc().setTrainingSettings(s);
+        QVERIFY(training().playing());
+        QTRY_VERIFY_WITH_TIMEOUT(training().service()->settings().l2 == 0.01f, 5000);
+        const int epochAtL2 = training().snapshot()->epoch;
+        QTRY_VERIFY_WITH_TIMEOUT(training().snapshot()->epoch >= epochAtL2 + 2, 20000);
+        QTRY_VERIFY_WITH_TIMEOUT(training().service()->history().penalty.epochs() > 0 &&
+                                     training().service()->history().penalty.last() > 0.0f,
+                                 20000);
+        // A feature: one undo step, and the run goes on with three rows in the first layer.
+        QVERIFY(doc().setFeature(Feature::SinX1, true));
+        QVERIFY(training().playing());
+        QTRY_VERIFY_WITH_TIMEOUT(training().snapshot()->network->features.size() == 3, 20000);
+        const int epochAtFeature = training().snapshot()->epoch;
+        QTRY_VERIFY_WITH_TIMEOUT(training().snapshot()->epoch > epochAtFeature, 20000);
+        QCOMPARE(training().snapshot()->network->layers[0].W.rows(), Eigen::Index(3));
+        training().pause();
+        QCOMPARE(doc().network().features.size(), std::size_t(3));
+        QVERIFY(std::isfinite(doc().network().layers[0].W.sum()));
+    }
+
     // Undo while training undoes the segment so far; the run goes on from the network before it.
     void undoWhileTrainingGoesOnFromTheUndoneNetwork() {
         spiralLesson();

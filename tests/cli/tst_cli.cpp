@@ -747,6 +747,11 @@ void TestCli::inputFeatures() {
         9.0 * W[0][1].get<double>() + std::sin(-3.0) * W[1][1].get<double>() + b[1].get<double>();
     QVERIFY(std::abs(g["layers"][0]["nodes"][1]["s"][0].get<double>() - s0) <=
             1e-5 + 1e-4 * std::abs(s0));
+    // summary: one weight per feature, and the reason there is no arrow.
+    const CliResult sum = run({"summary", "%D/f.nnlens.json", "--n", "9"});
+    QVERIFY2(sum.code == 0, sum.err.constData());
+    QVERIFY2(sum.out.contains("no arrow: input features"), sum.out.constData());
+    QVERIFY2(!sum.out.contains("w = 0"), sum.out.constData());
     const CliResult trace = run({"trace", "%D/f.nnlens.json", "--data", "%D/p.csv"});
     QVERIFY2(trace.code == 0, trace.err.constData());
     json t;
@@ -767,6 +772,13 @@ void TestCli::inputFeatures() {
     QCOMPARE(bad.code, 2);
     QVERIFY2(bad.err.contains(R"(features[1]: unknown feature "x3" (known: x1, x2, x1^2, )"),
              bad.err.constData());
+    // One feature: the first layer has a single row of weights (summary read a second one).
+    const CliResult one = run({"init", "--layers", "2,2,1", "--activations", "tanh,linear",
+                               "--features", "x1*x2", "-o", "%D/one.nnlens.json"});
+    QVERIFY2(one.code == 0, one.err.constData());
+    const CliResult oneSum = run({"summary", "%D/one.nnlens.json", "--n", "9"});
+    QVERIFY2(oneSum.code == 0, oneSum.err.constData());
+    QVERIFY2(oneSum.out.contains("no arrow: input features"), oneSum.out.constData());
     const CliResult badInit = run({"init", "--layers", "3,1", "--activations", "tanh", "--features",
                                    "x1", "-o", "%D/g.nnlens.json"});
     QCOMPARE(badInit.code, 2);
