@@ -128,12 +128,18 @@ DiagramLayout layoutDiagram(const Network& net, const QRectF& rect, const Figure
     const FigureStyle style = diagramStyle(net, rect, opt.style);
     const int columns = 1 + static_cast<int>(net.layers.size());
     int maxSlots = 1;
-    for (int c = 0; c < columns; ++c)
+    bool cut = false;
+    for (int c = 0; c < columns; ++c) {
         maxSlots = std::max(maxSlots, slotCount(columnSize(net, c)));
+        cut = cut || columnSize(net, c) > kMaxShown;
+    }
 
     const double textH = QFontMetricsF(style.font(kHeaderPt)).height();
     const double top = rect.top() + style.px(6.0) + textH + style.px(6.0);
-    const double bottom = rect.bottom() - style.px(6.0) - textH - style.px(6.0);
+    // A cut column's "+N more" sits in its last slot; half its line more keeps it off the
+    // activation's name below (#21: they overlapped in presentation mode).
+    const double moreH = cut ? QFontMetricsF(smallFont(style, style.px(14.0))).height() : 0.0;
+    const double bottom = rect.bottom() - style.px(6.0) - textH - style.px(6.0) - moreH / 2.0;
     // Room for the input names on the left and half the widest column header on either side.
     const QFontMetricsF headerMetrics(style.font(kHeaderPt, true));
     double widestHeader = 0.0;
@@ -147,29 +153,48 @@ DiagramLayout layoutDiagram(const Network& net, const QRectF& rect, const Figure
         widestName = std::max(widestName, nameMetrics.horizontalAdvance(
                                               QString::fromStdString(inputName(net.features, i))));
     }
-    const double side =
-        std::max({style.px(40.0), 0.06 * rect.width(), widestHeader / 2.0 + style.px(6.0),
-                  widestName + style.px(14.0) + style.px(8.0)});
-    const double left = rect.left() + side;
-    const double right = rect.right() - side;
-    const double dx = columns > 1 ? (right - left) / (columns - 1) : 0.0;
     const double dy = std::max(1.0, (bottom - top) / maxSlots);
-    layout.radius = std::max(
-        2.0, std::min({style.px(14.0), 0.36 * dy, columns > 1 ? 0.12 * dx : style.px(14.0)}));
+    // The inputs carry their names (x1, x2, ...): their column spreads out, within the height,
+    // so that the names (never under the floor size) stay apart (#20: x1 over x2 in 2-8-8-8-1).
+    // Where even the whole height leaves them too close (seven features in a short diagram, or
+    // presentation mode's text), the names alternate between sub-columns, a name's width apart.
+    const int inputs = std::min(columnSize(net, 0), kMaxShown);
+    double side = 0.0;
+    double left = 0.0;
+    double dx = 0.0;
+    double nameH = 0.0;
+    for (int pass = 0; pass < 2; ++pass) {
+        const double names = layout.nameColumns * widestName +
+                             (layout.nameColumns - 1) * style.px(6.0) + style.px(14.0) +
+                             style.px(8.0);
+        side = std::max(
+            {style.px(40.0), 0.06 * rect.width(), widestHeader / 2.0 + style.px(6.0), names});
+        left = rect.left() + side;
+        dx = columns > 1 ? (rect.right() - side - left) / (columns - 1) : 0.0;
+        layout.radius = std::max(
+            2.0, std::min({style.px(14.0), 0.36 * dy, columns > 1 ? 0.12 * dx : style.px(14.0)}));
+        nameH = QFontMetricsF(smallFont(style, layout.radius)).height() * 1.1;
+        const double room = (bottom - top) / std::max(1, inputs);
+        if (pass == 0 && inputs > 2 && nameH > std::max(dy, room)) {
+            layout.nameColumns =
+                std::min(3, static_cast<int>(std::ceil(nameH / std::max(dy, room))));
+        } else {
+            break;
+        }
+    }
+    layout.nameWidth = widestName;
 
     layout.nodes.resize(static_cast<std::size_t>(columns));
     layout.shown.resize(static_cast<std::size_t>(columns));
-    // The inputs carry their names (x1, x2, ...): their column spreads out, within the height,
-    // so that the names (never under the floor size) stay apart (#20: x1 over x2 in 2-8-8-8-1).
-    const double nameH = QFontMetricsF(smallFont(style, layout.radius)).height() * 1.1;
     for (int c = 0; c < columns; ++c) {
         const int n = columnSize(net, c);
         const int count = slotCount(n);
         const int shown = n > kMaxShown ? kMaxShown - 1 : n;
         const double x = columns > 1 ? left + c * dx : rect.center().x();
         const double cy = (top + bottom) / 2.0;
-        const double step =
-            c == 0 ? std::max(dy, std::min(nameH, (bottom - top) / std::max(1, count))) : dy;
+        const double step = c == 0 ? std::max(dy, std::min(nameH / layout.nameColumns,
+                                                           (bottom - top) / std::max(1, count)))
+                                   : dy;
         auto& column = layout.nodes[static_cast<std::size_t>(c)];
         for (int i = 0; i < shown; ++i)
             column.emplace_back(x, cy + (i - (count - 1) / 2.0) * step);
@@ -423,7 +448,10 @@ void paintDiagram(QPainter& p, const QRectF& rect, const Network& net, const Fig
             if (c == 0) {
                 p.setPen(style.foreground());
                 p.setFont(labelFont);
-                detail::drawText(p, QPointF(centre.x() - r - style.px(4.0), centre.y()),
+                // Sub-column i mod nameColumns, each a name's width further left.
+                const double shift = static_cast<double>(static_cast<int>(i) % layout.nameColumns) *
+                                     (layout.nameWidth + style.px(6.0));
+                detail::drawText(p, QPointF(centre.x() - r - style.px(4.0) - shift, centre.y()),
                                  Qt::AlignRight | Qt::AlignVCenter,
                                  QString::fromStdString(inputName(net.features, int(i))));
             }

@@ -217,6 +217,10 @@ struct DiagramLayout {
     std::vector<std::vector<QPointF>> nodes;  // column 0: inputs; column l + 1: layer l
     std::vector<int> shown;                   // per column: nodes drawn (large layers are cut)
     double radius = 10.0;
+    // The input names' sub-columns (1, or 2-3 where the names stand closer than their height,
+    // alternating) and the widest name's width.
+    int nameColumns = 1;
+    double nameWidth = 0.0;
     // Per layer: where its weight matrix W (n_in rows, n_out columns) is drawn as an image
     // instead of edges, when a column at either end is cut (its edges would be too many and too
     // thin to see); an empty rectangle where the edges are drawn.

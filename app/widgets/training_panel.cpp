@@ -258,6 +258,8 @@ TrainingPanel::TrainingPanel(model::Document* doc, model::TrainingController* tr
     m_regularization->addItem(tr("None"), 0);
     m_regularization->addItem(QStringLiteral("L1"), 1);
     m_regularization->addItem(QStringLiteral("L2"), 2);
+    // Never narrower than its longest item: squeezed beside the rate, "None" showed as "Nor".
+    m_regularization->setSizeAdjustPolicy(QComboBox::AdjustToContents);
     m_regularization->setToolTip(
         tr("Adds l1 sum|W| (L1) or l2/2 sum W^2 (L2) of every weight, biases excluded, to each "
            "batch's loss, as Playground does; the loss plot shows it as a lighter line"));
@@ -268,7 +270,7 @@ TrainingPanel::TrainingPanel(model::Document* doc, model::TrainingController* tr
         tr("The regularization rate (Playground's): > 0; arrows step by a "
            "twentieth of a decade"));
     m_regRate->setValue(0.001);
-    regRow->addWidget(m_regularization, 1);
+    regRow->addWidget(m_regularization);
     regRow->addWidget(m_regRate, 1);
     m_shuffle = new QCheckBox(tr("Shuffle"), this);
     m_shuffle->setToolTip(tr("A fresh order of the training rows each epoch, from the seed"));
@@ -484,6 +486,14 @@ void TrainingPanel::updateSettingsSummary() {
             .arg(shown ? tr("fold them") : tr("show them")));
 }
 
+int TrainingPanel::leastHeight() const {
+    // The layout's least height at this width: wrapped labels take more lines than its plain
+    // minimum counts (#21: at 4K in presentation mode the loss plot lost 6 px to one).
+    QLayout* l = layout();
+    const int least = l->minimumSize().height();
+    return l->hasHeightForWidth() ? std::max(least, l->minimumHeightForWidth(width())) : least;
+}
+
 void TrainingPanel::fitSettings() {
     // Shown while the dock has room for them and everything under them; folded otherwise,
     // unless the user chose.
@@ -497,12 +507,18 @@ void TrainingPanel::fitSettings() {
             if (const QWidget* w = m_plotArea->itemAt(i)->widget())
                 plots += w->minimumSizeHint().height() + layout()->spacing();
         }
-        const int need = layout()->minimumSize().height() + (m_plotsFolded ? plots : 0);
+        const int need = leastHeight() + (m_plotsFolded ? plots : 0);
         setPlotsFolded(settingsShown() && room->height() < need);
         return;
     }
-    const int hidden =
-        m_settings->isVisible() ? 0 : m_settings->minimumSizeHint().height() + layout()->spacing();
+    // Folded settings measure less than they take once shown (in presentation mode at 4K, 554 px
+    // against 603): the larger of the hint and what they took when last shown.
+    if (m_settings->isVisible())
+        m_settingsHeight = std::max(m_settingsHeight, m_settings->minimumSizeHint().height());
+    const int hidden = m_settings->isVisible()
+                           ? 0
+                           : std::max(m_settingsHeight, m_settings->minimumSizeHint().height()) +
+                                 layout()->spacing();
     // The plots before the settings: room for them at the size they ask for (both the loss and
     // the fit plot), not just their least (one at a time).
     int plots = 0;
@@ -510,7 +526,7 @@ void TrainingPanel::fitSettings() {
         if (const QWidget* w = m_plotArea->itemAt(i)->widget(); w && !w->isHidden())
             plots += std::max(0, w->sizeHint().height() - w->minimumSizeHint().height());
     }
-    const bool fits = room->height() >= layout()->minimumSize().height() + hidden + plots;
+    const bool fits = room->height() >= leastHeight() + hidden + plots;
     if (fits != m_settings->isVisible()) setSettingsShown(fits);
 }
 

@@ -110,6 +110,8 @@ class TrainingPanel : public QWidget {
     // The plots folded while the settings the user opened leave them no room (#20, walk 5: the
     // dock scrolled 307 px at 1280 x 800 in presentation mode, Play out of sight).
     bool m_plotsFolded = false;
+    int m_settingsHeight = 0;  // the settings' least height when last shown (fitSettings)
+    int leastHeight() const;
     void setPlotsFolded(bool folded);
     bool m_syncing = false;
     bool m_trainable = false;

@@ -42,6 +42,8 @@ using namespace nnlens;
 namespace {
 
 const QString kLesson = QStringLiteral(":/lessons/notebook.nnlens-lesson.json");
+// #21's Playground lesson: the feature column, the Regularization row, the Focus layout.
+const QString kPlaygroundLesson = QStringLiteral(":/lessons/playground.nnlens-lesson.json");
 
 QRect screenRect() {
     return QGuiApplication::primaryScreen()->geometry();
@@ -103,6 +105,7 @@ class TestWindowFit : public QObject {
 
   private:
     std::unique_ptr<gui::MainWindow> m_window;
+    QString m_shotPrefix = QStringLiteral("step");  // the shots' names: which lesson
     QStringList m_problems;
 
     double floorPx(bool presentation) const {
@@ -118,8 +121,8 @@ class TestWindowFit : public QObject {
     void saveShot(int step, const char* mode) const {
         const QString dir = qEnvironmentVariable("NNLENS_SHOT_DIR");
         if (dir.isEmpty()) return;
-        m_window->grab().save(QStringLiteral("%1/step%2-%3-%4x%5.png")
-                                  .arg(dir)
+        m_window->grab().save(QStringLiteral("%1/%2%3-%4-%5x%6.png")
+                                  .arg(dir, m_shotPrefix)
                                   .arg(step + 1, 2, 10, QLatin1Char('0'))
                                   .arg(QLatin1String(mode))
                                   .arg(screenRect().width())
@@ -167,9 +170,10 @@ class TestWindowFit : public QObject {
             const QRegion shown = view->visibleRegion();
             if (shown != QRegion(view->rect()) && !scrollingAncestor(view, Qt::Horizontal) &&
                 !scrollingAncestor(view, Qt::Vertical)) {
-                problem(QStringLiteral("%1 is cut: %2 of its %3 x %4 px shown")
+                problem(QStringLiteral("%1 is cut: %2 x %3 of its %4 x %5 px shown")
                             .arg(view->objectName())
                             .arg(shown.boundingRect().width())
+                            .arg(shown.boundingRect().height())
                             .arg(view->width())
                             .arg(view->height()));
             }
@@ -323,24 +327,36 @@ class TestWindowFit : public QObject {
     }
 
     void lessonStepsFit_data() {
+        QTest::addColumn<QString>("lesson");
         QTest::addColumn<int>("step");
         QTest::addColumn<bool>("presentation");
-        for (int step = 0; step < 14; ++step) {
-            for (const bool on : {false, true}) {
-                QTest::newRow(qPrintable(QStringLiteral("step %1, %2")
-                                             .arg(step + 1)
-                                             .arg(on ? "presentation" : "normal")))
-                    << step << on;
+        const struct {
+            QString path;
+            const char* name;
+            int steps;
+        } lessons[] = {{kLesson, "step", 14}, {kPlaygroundLesson, "playground step", 7}};
+        for (const auto& lesson : lessons) {
+            for (int step = 0; step < lesson.steps; ++step) {
+                for (const bool on : {false, true}) {
+                    QTest::newRow(qPrintable(QStringLiteral("%1 %2, %3")
+                                                 .arg(QLatin1String(lesson.name))
+                                                 .arg(step + 1)
+                                                 .arg(on ? "presentation" : "normal")))
+                        << lesson.path << step << on;
+                }
             }
         }
     }
     void lessonStepsFit() {
+        QFETCH(QString, lesson);
         QFETCH(int, step);
         QFETCH(bool, presentation);
+        m_shotPrefix = lesson == kLesson ? QStringLiteral("step") : QStringLiteral("playground");
         // The window as it starts: the default size, which fits the screen with its frame.
         m_window->showNormal();
         m_window->resize(m_window->defaultWindowSize());
-        QVERIFY(m_window->openLessonPlan(kLesson));
+        QVERIFY(m_window->openLessonPlan(lesson));
+        QCOMPARE(m_window->lessonStepCount(), lesson == kLesson ? 14 : 7);
         QVERIFY(step < m_window->lessonStepCount());
         QVERIFY(m_window->goToStep(step));
         if (presentation) {
