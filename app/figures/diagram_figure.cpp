@@ -136,10 +136,10 @@ DiagramLayout layoutDiagram(const Network& net, const QRectF& rect, const Figure
 
     const double textH = QFontMetricsF(style.font(kHeaderPt)).height();
     const double top = rect.top() + style.px(6.0) + textH + style.px(6.0);
-    // A cut column's "+N more" sits in its last slot; half its line more keeps it off the
-    // activation's name below (#21: they overlapped in presentation mode).
+    // A cut column's "+N more" goes under its last node, clear of it: a line of its text is kept
+    // above the activation's name (#21: it ran into the name, then into the nodes).
     const double moreH = cut ? QFontMetricsF(smallFont(style, style.px(14.0))).height() : 0.0;
-    const double bottom = rect.bottom() - style.px(6.0) - textH - style.px(6.0) - moreH / 2.0;
+    const double bottom = rect.bottom() - style.px(6.0) - textH - style.px(6.0) - moreH;
     // Room for the input names on the left and half the widest column header on either side.
     const QFontMetricsF headerMetrics(style.font(kHeaderPt, true));
     double widestHeader = 0.0;
@@ -448,10 +448,18 @@ void paintDiagram(QPainter& p, const QRectF& rect, const Network& net, const Fig
             if (c == 0) {
                 p.setPen(style.foreground());
                 p.setFont(labelFont);
-                // Sub-column i mod nameColumns, each a name's width further left.
+                // Sub-column i mod nameColumns, each a name's width further left, with a thin
+                // leader line to its node (#20 walk 7: the shifted names floated).
                 const double shift = static_cast<double>(static_cast<int>(i) % layout.nameColumns) *
                                      (layout.nameWidth + style.px(6.0));
-                detail::drawText(p, QPointF(centre.x() - r - style.px(4.0) - shift, centre.y()),
+                const double nameRight = centre.x() - r - style.px(4.0) - shift;
+                if (shift > 0.0) {
+                    p.setPen(QPen(style.muted(), std::max(1.0, style.px(0.6))));
+                    p.drawLine(QPointF(nameRight + style.px(2.0), centre.y()),
+                               QPointF(centre.x() - r - style.px(2.0), centre.y()));
+                    p.setPen(style.foreground());
+                }
+                detail::drawText(p, QPointF(nameRight, centre.y()),
                                  Qt::AlignRight | Qt::AlignVCenter,
                                  QString::fromStdString(inputName(net.features, int(i))));
             }
@@ -463,9 +471,11 @@ void paintDiagram(QPainter& p, const QRectF& rect, const Network& net, const Fig
             const auto& column = layout.nodes[static_cast<std::size_t>(c)];
             const QPointF last = column.back();
             const double dy = column.size() > 1 ? column[1].y() - column[0].y() : 2.0 * r;
+            const double clear =
+                r + outline + QFontMetricsF(labelFont).height() / 2.0 + style.px(2.0);
             p.setPen(style.muted());
             p.setFont(labelFont);
-            detail::drawText(p, QPointF(last.x(), last.y() + dy),
+            detail::drawText(p, QPointF(last.x(), last.y() + std::max(dy, clear)),
                              Qt::AlignHCenter | Qt::AlignVCenter, moreText(n - shown));
         }
     }
