@@ -379,7 +379,10 @@ LossesPage lossesPage(const QRectF& rect, const FigureOptions& figureOpt) {
             g.layout = std::move(l);
         }
     }
-    if (best >= 5.0 * style.minTextPx) return g;
+    // Enough for four y tick labels (each asks 1.4 lines of the 10 pt tick font): at five lines
+    // of the floor, walk 7 saw 100 px axes at 1280 x 800 with a dock open carry a single "0".
+    const double tickH = QFontMetricsF(style.font(10.0)).height();
+    if (best >= std::max(5.0 * style.minTextPx, 4.0 * 1.4 * tickH)) return g;
     constexpr int kPage = 3;
     const int first = std::clamp(figureOpt.lossesFirst, 0, total - kPage) / kPage * kPage;
     g.layout = panels(first, kPage, kPage);
