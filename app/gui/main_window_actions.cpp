@@ -16,6 +16,7 @@
 #include <QUndoStack>
 
 #include <algorithm>
+#include <optional>
 #include <vector>
 
 #include "core/network_io.hpp"
@@ -221,6 +222,21 @@ void MainWindow::buildMenus() {
         opt.hideWeights = !on;
         m_diagram->setOptions(opt);
     });
+    // Outside a lesson the Quiz tab hides the giveaways too (walk 7: the Inspector said "tanh"
+    // beside "Which activation?"); leaving it shows again what was shown before. A lesson's
+    // steps say themselves what they hide.
+    connect(m_tabs, &QTabWidget::currentChanged, this,
+            [this, before = std::optional<bool>{}]() mutable {
+                if (lessonOpen()) return;
+                const bool quiz = currentTabName() == QStringLiteral("quiz");
+                if (quiz && !before) {
+                    before = m_answersAction->isChecked();
+                    m_answersAction->setChecked(false);
+                } else if (!quiz && before) {
+                    m_answersAction->setChecked(*before);
+                    before.reset();
+                }
+            });
     auto* colourBar = view->addAction(tr("Colour &Bar"));
     colourBar->setCheckable(true);
     colourBar->setChecked(true);

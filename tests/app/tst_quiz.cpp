@@ -181,8 +181,17 @@ class TestQuiz : public QObject {
         const auto window = test::makeTestWindow();
         QVERIFY(window);
         QVERIFY(window->openPreset(QStringLiteral(":/presets/quadrant-selector.nnlens.json")));
+        auto* answers = window->findChild<QAction*>(QStringLiteral("answersAction"));
+        QVERIFY(answers && answers->isChecked());
         window->showTab(QStringLiteral("quiz"));
         QCOMPARE(window->currentTabName(), QStringLiteral("quiz"));
+        // Outside a lesson too, the quiz hides what gives it away (the Inspector's activation),
+        // and the Network tab shows it again.
+        QVERIFY(!answers->isChecked());
+        window->showTab(QStringLiteral("network"));
+        QVERIFY(answers->isChecked());
+        window->showTab(QStringLiteral("quiz"));
+        QVERIFY(!answers->isChecked());
         widgets::QuizPanel* quiz = window->quizPanel();
         QVERIFY(quiz->view()->isVisible());
         QVERIFY(!quiz->view()->options().quizReveal);
