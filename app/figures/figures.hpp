@@ -179,6 +179,9 @@ struct FigureOptions {
     // Network diagram: every edge drawn alike, without its weight's sign and size, and no
     // activation under the layers (a lesson's exercise that asks what they do, #20).
     bool hideWeights = false;
+    // Graph figure: every map drawn as a grey square with "?" (the quiz step: the network's own
+    // map is one of the quiz's answers, walk 7).
+    bool hideMaps = false;
 };
 
 // The radius in pixels of a data point's marker on a map `mapWidth` pixels wide.

@@ -478,6 +478,16 @@ void paintGraph(QPainter& p, const QRectF& rect, const Network& net, const MapSe
             }
             cell.layer = static_cast<int>(l);
             cell.node = static_cast<int>(j);
+            if (opt.hideMaps) {
+                const QRectF& r = layout.maps[l][j];
+                p.fillRect(r, opt.style.dark ? QColor(70, 70, 70) : QColor(215, 215, 215));
+                p.setPen(opt.style.muted());
+                p.setFont(
+                    detail::pixelFont(opt.style, std::max(cell.labelPixels, r.height() / 3.0)));
+                detail::drawText(p, r.center(), Qt::AlignCenter, QStringLiteral("?"));
+                if (cell.label) detail::drawMapLabel(p, r, cell, opt.style);
+                continue;
+            }
             if (overlay.empty() || !detail::overlayOnLayer(net, cell.layer, opt)) {
                 detail::drawMapCell(p, layout.maps[l][j], net, maps, cell, opt.style);
                 continue;

@@ -228,7 +228,10 @@ bool MainWindow::goToStep(int index) {
     if (m_featuresAction) {
         m_featuresAction->setChecked(step.features.value_or(!m_doc->network().features.empty()));
     }
-    if (m_answersAction) m_answersAction->setChecked(!step.hideAnswers);
+    if (m_answersAction) {
+        m_answersAction->setChecked(!step.hideAnswers);
+        applyAnswers(!step.hideAnswers);  // the step's tab decides too, unchanged or not
+    }
     setMapLayout(figures::mapLayoutFromName(step.layout).value_or(figures::MapLayout::Notebook),
                  false);
     showStepView(step);
@@ -287,7 +290,10 @@ void MainWindow::endLesson() {
     showDocksHiddenByStep();
     // No exercise outside the lesson, and the map layout the user chose.
     if (m_arrowsAction) m_arrowsAction->setChecked(true);
-    if (m_answersAction) m_answersAction->setChecked(true);
+    if (m_answersAction) {
+        m_answersAction->setChecked(true);
+        applyAnswers(true);
+    }
     setMapLayout(figures::mapLayoutFromName(
                      QSettings().value(QStringLiteral("view/mapLayout")).toString().toStdString())
                      .value_or(figures::MapLayout::Notebook),

@@ -221,6 +221,9 @@ class MainWindow : public QMainWindow {
 
     // Menus and actions (main_window_actions.cpp).
     void buildMenus();
+    // View > Show Answers on (shown) or off: the Inspector, Layers, Activations, the diagram, and
+    // on a quiz step the graph's maps.
+    void applyAnswers(bool shown);
     // View > Input Features and Discretize Output (Playground's, #21).
     void addPlaygroundActions(QMenu* view);
     // One figure option (View > Weight Arrows, Discretize Output) on every figure of the window.

@@ -85,6 +85,23 @@ void MainWindow::addPlaygroundActions(QMenu* view) {
             &QAction::setChecked);
 }
 
+void MainWindow::applyAnswers(bool shown) {
+    m_inspector->setHideAnswers(!shown);
+    m_layers->setHideAnswers(!shown);
+    m_activations->setHideAnswers(!shown);
+    figures::FigureOptions opt = m_diagram->options();
+    opt.hideWeights = !shown;
+    m_diagram->setOptions(opt);
+    // On a quiz step the network's own map is one of the answers: the Network tab hides its maps
+    // too (walk 7). The arrow exercise, which also hides answers, is about the map.
+    const bool quizStep = m_plan && m_step >= 0 &&
+                          m_step < static_cast<int>(m_plan->steps.size()) &&
+                          m_plan->steps[static_cast<std::size_t>(m_step)].tab == "quiz";
+    figures::FigureOptions graph = m_graph->options();
+    graph.hideMaps = !shown && quizStep;
+    if (graph.hideMaps != m_graph->options().hideMaps) m_graph->setOptions(graph);
+}
+
 void MainWindow::buildMenus() {
     QMenu* file = menuBar()->addMenu(tr("&File"));
     file->addAction(tr("&New"), QKeySequence::New, this, [this] {
@@ -214,14 +231,7 @@ void MainWindow::buildMenus() {
     m_answersAction->setToolTip(
         tr("The diagram's weights, the Inspector's activation and map, the Layers dock's "
            "activations (a lesson's exercise hides them)"));
-    connect(m_answersAction, &QAction::toggled, this, [this](bool on) {
-        m_inspector->setHideAnswers(!on);
-        m_layers->setHideAnswers(!on);
-        m_activations->setHideAnswers(!on);
-        figures::FigureOptions opt = m_diagram->options();
-        opt.hideWeights = !on;
-        m_diagram->setOptions(opt);
-    });
+    connect(m_answersAction, &QAction::toggled, this, &MainWindow::applyAnswers);
     // Outside a lesson the Quiz tab hides the giveaways too (walk 7: the Inspector said "tanh"
     // beside "Which activation?"); leaving it shows again what was shown before. A lesson's
     // steps say themselves what they hide.

@@ -226,6 +226,45 @@ class TestQuiz : public QObject {
         QVERIFY(window->graphView()->options().arrows);
     }
 
+    // The notebook lesson's quiz step (3): the Network tab's map is one of the answers, so it is
+    // hidden with the rest until View > Show Answers; the arrow exercise (step 4) shows its map.
+    void theQuizStepHidesTheNetworkMaps() {
+        const auto window = test::makeTestWindow();
+        QVERIFY(window);
+        QVERIFY(window->openLessonPlan(QStringLiteral(":/lessons/notebook.nnlens-lesson.json")));
+        QVERIFY(window->goToStep(2));
+        QCOMPARE(window->currentTabName(), QStringLiteral("quiz"));
+        QVERIFY(window->graphView()->options().hideMaps);
+        // What the Network tab draws: grey, no red or blue of the map.
+        figures::FigureOptions opt = window->graphView()->options();
+        opt.showSelection = false;  // its orange frame is not the map
+        const Network& net = window->document()->network();
+        const QImage hidden =
+            figures::renderFigure(figures::FigureKind::Graph, net, nullptr, QSize(400, 300), opt);
+        opt.hideMaps = false;
+        const QImage shown =
+            figures::renderFigure(figures::FigureKind::Graph, net, nullptr, QSize(400, 300), opt);
+        const auto saturated = [](const QImage& img) {
+            int n = 0;
+            for (int y = 0; y < img.height(); ++y)
+                for (int x = 0; x < img.width() * 3 / 4; ++x) {  // left of the colour bar
+                    const QColor c = img.pixelColor(x, y);
+                    n += std::abs(c.red() - c.blue()) > 80;
+                }
+            return n;
+        };
+        QVERIFY2(saturated(hidden) < 50, qPrintable(QString::number(saturated(hidden))));
+        QVERIFY(saturated(shown) > 5000);
+        auto* answers = window->findChild<QAction*>(QStringLiteral("answersAction"));
+        QVERIFY(answers && !answers->isChecked());
+        answers->trigger();
+        QVERIFY(!window->graphView()->options().hideMaps);
+        answers->trigger();
+        QVERIFY(window->graphView()->options().hideMaps);
+        QVERIFY(window->goToStep(3));  // the arrow exercise hides answers, not the map
+        QVERIFY(!window->graphView()->options().hideMaps);
+    }
+
     void theExportEqualsTheCliRender() {
         const auto window = test::makeTestWindow();
         QVERIFY(window);
