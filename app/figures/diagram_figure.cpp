@@ -159,28 +159,27 @@ DiagramLayout layoutDiagram(const Network& net, const QRectF& rect, const Figure
     // Where even the whole height leaves them too close (seven features in a short diagram, or
     // presentation mode's text), the names alternate between sub-columns, a name's width apart.
     const int inputs = std::min(columnSize(net, 0), kMaxShown);
-    double side = 0.0;
     double left = 0.0;
     double dx = 0.0;
     double nameH = 0.0;
-    for (int pass = 0; pass < 2; ++pass) {
+    // The margin for the names in `layout.nameColumns` sub-columns, and what follows from it.
+    const auto placeColumns = [&] {
         const double names = layout.nameColumns * widestName +
                              (layout.nameColumns - 1) * style.px(6.0) + style.px(14.0) +
                              style.px(8.0);
-        side = std::max(
+        const double side = std::max(
             {style.px(40.0), 0.06 * rect.width(), widestHeader / 2.0 + style.px(6.0), names});
         left = rect.left() + side;
         dx = columns > 1 ? (rect.right() - side - left) / (columns - 1) : 0.0;
         layout.radius = std::max(
             2.0, std::min({style.px(14.0), 0.36 * dy, columns > 1 ? 0.12 * dx : style.px(14.0)}));
         nameH = QFontMetricsF(smallFont(style, layout.radius)).height() * 1.1;
-        const double room = (bottom - top) / std::max(1, inputs);
-        if (pass == 0 && inputs > 2 && nameH > std::max(dy, room)) {
-            layout.nameColumns =
-                std::min(3, static_cast<int>(std::ceil(nameH / std::max(dy, room))));
-        } else {
-            break;
-        }
+    };
+    placeColumns();
+    const double spacing = std::max(dy, (bottom - top) / std::max(1, inputs));
+    if (inputs > 2 && nameH > spacing) {
+        layout.nameColumns = std::min(3, static_cast<int>(std::ceil(nameH / spacing)));
+        placeColumns();
     }
     layout.nameWidth = widestName;
 

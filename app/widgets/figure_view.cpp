@@ -108,24 +108,19 @@ QCheckBox* FigureView::featureBox(Feature f) const {
     return m_featureBoxes[k];
 }
 
-std::vector<int> FigureView::featureBoxKey() const {
-    // What moves the feature maps or their ticks other than the view's size and options: the
-    // shown network's shape, the document's features and the selected node.
+FigureView::FeatureBoxKey FigureView::featureBoxKey() const {
     const Network& net = shownNetwork();
-    std::vector<int> key{net.inputs, m_options.selected.layer, m_options.selected.node};
+    FeatureBoxKey key{net.inputs,   m_options.selected.layer, m_options.selected.node, {},
+                      net.features, m_doc->activeFeatures()};
     for (const Layer& layer : net.layers)
-        key.push_back(layer.outputs());
-    for (Feature f : net.features)
-        key.push_back(100 + static_cast<int>(f));
-    for (Feature f : m_doc->activeFeatures())
-        key.push_back(200 + static_cast<int>(f));
+        key.sizes.push_back(layer.outputs());
     return key;
 }
 
 void FigureView::placeFeatureBoxes(Placement when) {
     if (m_featureBoxes.empty()) return;
     // A slider step or a training frame keeps the shape: no layout pass for the boxes.
-    std::vector<int> key = featureBoxKey();
+    FeatureBoxKey key = featureBoxKey();
     if (when == Placement::WhenMoved && key == m_featureBoxKey) return;
     m_featureBoxKey = std::move(key);
     std::vector<QRectF> rects;

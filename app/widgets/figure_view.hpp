@@ -99,8 +99,19 @@ class FigureView : public QWidget {
     // Always after a resize or new options; WhenMoved only when featureBoxKey() has changed.
     enum class Placement { Always, WhenMoved };
     void placeFeatureBoxes(Placement when = Placement::Always);
-    std::vector<int> featureBoxKey() const;
-    std::vector<int> m_featureBoxKey;
+    // What moves the feature maps or their ticks other than the view's size and options: the
+    // shown network's shape, its features, the document's features and the selected node.
+    struct FeatureBoxKey {
+        int inputs = 0;
+        int selectedLayer = -1;
+        int selectedNode = -1;
+        std::vector<int> sizes;  // per layer
+        std::vector<Feature> shown;
+        std::vector<Feature> active;
+        bool operator==(const FeatureBoxKey&) const = default;
+    };
+    FeatureBoxKey featureBoxKey() const;
+    FeatureBoxKey m_featureBoxKey;
     bool m_featureToggles = false;
     std::vector<QCheckBox*> m_featureBoxes;  // one per Feature kind, made on first use
 
