@@ -547,8 +547,12 @@ bool TrainingPanel::event(QEvent* event) {
         }
     }
     const bool handled = QWidget::event(event);
-    // Presentation mode's font: the figures' least height in it.
-    if (event->type() == QEvent::FontChange) updateFigures();
+    // Presentation mode's font: the figures' least height in it; the settings' height as last
+    // shown belongs to the old font.
+    if (event->type() == QEvent::FontChange) {
+        m_settingsHeight = 0;
+        updateFigures();
+    }
     if (event->type() == QEvent::Show) fitSettings();
     return handled;
 }
